@@ -1,0 +1,410 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* memscope iomem: the physical address map as a tree, a diagram, a summary, or a lookup. */
+#include <argp.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "command.h"
+#include "out/diagram.h"
+#include "out/table.h"
+#include "out/units.h"
+#include "proc/iomem.h"
+#include "sys/caps.h"
+#include "sys/msg.h"
+
+enum { COL_START, COL_END, COL_SIZE_, COL_NAME, COL_DEPTH };
+
+static const struct col_def iomem_cols[] = {
+	[COL_START] = {"START", "start", COL_ADDR, COLF_DEFAULT | COLF_RIGHT, "first address"},
+	[COL_END] = {"END", "end", COL_ADDR, COLF_DEFAULT | COLF_RIGHT,
+		     "last address (inclusive, as the kernel prints it)"},
+	[COL_SIZE_] = {"SIZE", "size", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "size of the range"},
+	[COL_NAME] = {"NAME", "name", COL_STR, COLF_DEFAULT | COLF_TREE, "what the range is"},
+	[COL_DEPTH] = {"DEPTH", "depth", COL_COUNT, COLF_RIGHT, "nesting level, 0 at the top"},
+};
+#define NCOLS (sizeof(iomem_cols) / sizeof(iomem_cols[0]))
+
+/* What --summary adds up, with the names the kernel gives those ranges. */
+enum kind { K_RAM, K_RESERVED, K_ACPI_TABLES, K_ACPI_NVS, K_PCI, K_CODE, K_RODATA, K_DATA, K_BSS,
+	    K_NKINDS, K_OTHER = K_NKINDS };
+
+static const struct {
+	const char *key, *label, *color;
+} kinds[] = {
+	[K_RAM] = {"system_ram", "System RAM", "green"},
+	[K_RESERVED] = {"reserved", "Reserved", "yellow"},
+	[K_ACPI_TABLES] = {"acpi_tables", "ACPI Tables", "cyan"},
+	[K_ACPI_NVS] = {"acpi_nvs", "ACPI Non-volatile Storage", "cyan"},
+	[K_PCI] = {"pci_bus", "PCI bus windows", "blue"},
+	[K_CODE] = {"kernel_code", "Kernel code", "magenta"},
+	[K_RODATA] = {"kernel_rodata", "Kernel rodata", "magenta"},
+	[K_DATA] = {"kernel_data", "Kernel data", "magenta"},
+	[K_BSS] = {"kernel_bss", "Kernel bss", "magenta"},
+};
+
+static enum kind classify(const char *name)
+{
+	if (strcmp(name, "System RAM") == 0)
+		return K_RAM;
+	if (strcasecmp(name, "Reserved") == 0)
+		return K_RESERVED;
+	if (strcmp(name, "ACPI Tables") == 0)
+		return K_ACPI_TABLES;
+	if (strcmp(name, "ACPI Non-volatile Storage") == 0)
+		return K_ACPI_NVS;
+	if (strncmp(name, "PCI Bus", 7) == 0)
+		return K_PCI;
+	/* "Kernel text" is what 2.6-era ARM kernels call the code */
+	if (strcmp(name, "Kernel code") == 0 || strcmp(name, "Kernel text") == 0)
+		return K_CODE;
+	if (strcmp(name, "Kernel rodata") == 0)
+		return K_RODATA;
+	if (strcmp(name, "Kernel data") == 0)
+		return K_DATA;
+	if (strcmp(name, "Kernel bss") == 0)
+		return K_BSS;
+	return K_OTHER;
+}
+
+struct iomem_args {
+	const char *columns;
+	const char *find;
+	long depth; /* 0: every level */
+	bool diagram, summary, raw, noheadings;
+};
+
+enum { OPT_DEPTH = 0x200, OPT_DIAGRAM };
+
+static const struct argp_option iomem_options[] = {
+	{"output", 'o', "LIST", 0, "Columns to print (see below); +LIST adds to the default", 0},
+	{"raw", 'r', NULL, 0, "Raw output: no alignment, no tree art", 0},
+	{"noheadings", 'n', NULL, 0, "Do not print the heading line", 0},
+	{"depth", OPT_DEPTH, "N", 0, "Show N levels of nesting (1: top level only)", 0},
+	{"diagram", OPT_DIAGRAM, NULL, 0,
+	 "Draw the physical address map, highest address on top (--depth 2 draws children)", 0},
+	{"summary", 's', NULL, 0, "Totals by kind: RAM, reserved, ACPI, PCI windows, kernel image",
+	 0},
+	{"find", 'f', "ADDR", 0, "The regions holding physical address ADDR, outermost first", 0},
+	{NULL, 0, NULL, 0, NULL, 0},
+};
+
+static error_t iomem_parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct iomem_args *a = state->input;
+	uint64_t v;
+	switch (key) {
+	case 'o':
+		a->columns = arg;
+		return 0;
+	case 'r':
+		a->raw = true;
+		return 0;
+	case 'n':
+		a->noheadings = true;
+		return 0;
+	case OPT_DEPTH:
+		if (units_parse_u64(arg, &v) || v < 1 || v > 64)
+			argp_error(state, "invalid --depth '%s' (a number from 1 to 64)", arg);
+		a->depth = (long)v;
+		return 0;
+	case OPT_DIAGRAM:
+		a->diagram = true;
+		return 0;
+	case 's':
+		a->summary = true;
+		return 0;
+	case 'f':
+		a->find = arg;
+		return 0;
+	case ARGP_KEY_ARG:
+		argp_error(state, "unexpected argument '%s'", arg);
+		return 0;
+	case ARGP_KEY_END:
+		if ((a->find != NULL) + a->diagram + a->summary > 1)
+			argp_error(state, "--find, --diagram and --summary exclude each other");
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static char *iomem_help(int key, const char *text, void *input)
+{
+	if (key != ARGP_KEY_HELP_POST_DOC)
+		return (char *)text;
+	char cols[2048], *out = NULL;
+	table_columns_help(iomem_cols, NCOLS, cols, sizeof(cols));
+	if (asprintf(&out, "Columns:\n%s\nADDR is hex with 0x, or decimal. Without CAP_SYS_ADMIN the "
+			   "kernel hides every address; the names are still shown.",
+		     cols) < 0)
+		return (char *)text;
+	return out;
+}
+
+static const struct argp_child iomem_children[] = {
+	{&global_child_argp, 0, "Global options:", 1},
+	{NULL, 0, NULL, 0},
+};
+
+static const struct argp iomem_argp = {
+	iomem_options, iomem_parse_opt, NULL,
+	"Show the physical address map from /proc/iomem: a tree like lsblk by default.\v",
+	iomem_children, iomem_help, NULL};
+
+static void fill_row(struct trow *row, const struct iomem_tree *t, const struct iomem_region *r)
+{
+	if (t->hidden) {
+		/* the kernel printed zeros: the real values are unknown, not zero */
+		trow_null(row, COL_START);
+		trow_null(row, COL_END);
+		trow_null(row, COL_SIZE_);
+	} else {
+		trow_addr(row, COL_START, r->start);
+		trow_addr(row, COL_END, r->end);
+		trow_size(row, COL_SIZE_, iomem_size(r));
+	}
+	trow_str(row, COL_NAME, r->name);
+	trow_count(row, COL_DEPTH, r->depth);
+	enum kind k = classify(r->name);
+	if (k != K_OTHER)
+		trow_color(row, kinds[k].color);
+}
+
+static int add_rows(struct table *tb, struct trow *parent, const struct iomem_tree *t, long i,
+		    long depth_left)
+{
+	for (; i >= 0; i = t->v[i].next) {
+		struct trow *row = table_add(tb, parent);
+		if (!row)
+			return -ENOMEM;
+		fill_row(row, t, &t->v[i]);
+		if (depth_left != 1 && t->v[i].first_child >= 0) {
+			int e = add_rows(tb, row, t, t->v[i].first_child, depth_left - 1);
+			if (e)
+				return e;
+		}
+	}
+	return 0;
+}
+
+/* --summary: each kind counted at its outermost occurrence, so a window nested in a window of
+ * the same kind is not counted twice; System RAM counts top-level ranges only. */
+static int print_summary(struct ctx *ctx, const struct iomem_tree *t)
+{
+	uint64_t bytes[K_NKINDS] = {0}, ranges[K_NKINDS] = {0};
+	for (size_t i = 0; i < t->n; i++) {
+		const struct iomem_region *r = &t->v[i];
+		enum kind k = classify(r->name);
+		if (k == K_OTHER || (k == K_RAM && r->depth != 0))
+			continue;
+		bool nested = false;
+		for (long p = r->parent; p >= 0 && !nested; p = t->v[p].parent)
+			nested = classify(t->v[p].name) == k;
+		if (nested)
+			continue;
+		ranges[k]++;
+		bytes[k] += iomem_size(r);
+	}
+	static const struct col_def cols[] = {
+		{"KIND", "kind", COL_STR, COLF_DEFAULT, "kind of range"},
+		{"RANGES", "ranges", COL_COUNT, COLF_DEFAULT | COLF_RIGHT, "number of ranges"},
+		{"SIZE", "size", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "bytes in them"},
+	};
+	struct table *tb = table_new(cols, 3, "summary");
+	if (!tb)
+		return -ENOMEM;
+	table_json_keyed(tb);
+	for (int k = 0; k < K_NKINDS; k++) {
+		struct trow *row = table_add(tb, NULL);
+		if (!row) {
+			table_free(tb);
+			return -ENOMEM;
+		}
+		trow_key(row, kinds[k].key);
+		trow_str(row, 0, kinds[k].label);
+		trow_count(row, 1, ranges[k]);
+		if (t->hidden)
+			trow_null(row, 2);
+		else
+			trow_size(row, 2, bytes[k]);
+	}
+	int e = table_print(tb, &ctx->out, NULL);
+	table_free(tb);
+	return e;
+}
+
+static void boxes_free(struct diagram_box *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		boxes_free((struct diagram_box *)b[i].children, b[i].nchildren);
+	free(b);
+}
+
+static int cmp_box(const void *a, const void *b)
+{
+	const struct diagram_box *x = a, *y = b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+static struct diagram_box *make_boxes(const struct iomem_tree *t, long first, long depth_left,
+				      size_t *n)
+{
+	size_t count = 0;
+	for (long i = first; i >= 0; i = t->v[i].next)
+		count++;
+	*n = 0;
+	struct diagram_box *b = calloc(count ? count : 1, sizeof(*b));
+	if (!b)
+		return NULL;
+	for (long i = first; i >= 0; i = t->v[i].next) {
+		struct diagram_box *x = &b[(*n)++];
+		x->start = t->v[i].start;
+		x->end = t->v[i].end;
+		x->label = t->v[i].name;
+		if (depth_left > 1 && t->v[i].first_child >= 0) {
+			x->children = make_boxes(t, t->v[i].first_child, depth_left - 1,
+						 &x->nchildren);
+			if (!x->children) {
+				boxes_free(b, *n);
+				return NULL;
+			}
+		}
+	}
+	if (!t->hidden)
+		qsort(b, *n, sizeof(*b), cmp_box);
+	return b;
+}
+
+static int print_diagram(struct ctx *ctx, const struct iomem_tree *t, long depth)
+{
+	size_t n;
+	struct diagram_box *b = make_boxes(t, t->n ? 0 : -1, depth ? depth : 1, &n);
+	if (!b)
+		return -ENOMEM;
+	const struct diagram_opts opt = {
+		.width = 44,
+		.huge_gap = UINT64_C(1) << 30,
+		.small = UINT64_C(1) << 20,
+		.max_run = 4,
+		.gap_label = "unused",
+		.no_addresses = t->hidden,
+	};
+	int e = diagram_map(&ctx->out, b, n, &opt);
+	boxes_free(b, n);
+	return e;
+}
+
+static int print_find(struct ctx *ctx, const struct iomem_tree *t, uint64_t addr,
+		      const struct iomem_args *a)
+{
+	long chain[64];
+	size_t n = iomem_find(t, addr, chain, 64);
+	if (n == 0) {
+		msg_errorf("no region of /proc/iomem holds 0x%016" PRIx64, addr);
+		return EXIT_RUNTIME;
+	}
+	struct table *tb = table_new(iomem_cols, NCOLS, "regions");
+	struct ms_error err = {0};
+	if (!tb)
+		return -ENOMEM;
+	if (table_select(tb, a->columns, &err)) {
+		table_free(tb);
+		msg_error(&err);
+		return EXIT_USAGE;
+	}
+	struct trow *parent = NULL;
+	for (size_t i = 0; i < n && i < 64; i++) {
+		/* outermost first: each region nests in the one before, in text as a tree */
+		struct trow *row = table_add(tb, ctx->out.raw || ctx->out.json ? NULL : parent);
+		if (!row) {
+			table_free(tb);
+			return -ENOMEM;
+		}
+		fill_row(row, t, &t->v[chain[i]]);
+		parent = row;
+	}
+	json_object *find = json_object_new_object();
+	json_object_object_add(find, "address", out_json_addr(addr));
+	int e = table_print(tb, &ctx->out, find);
+	if (ctx->out.json)
+		json_object_object_add(ctx->out.root, "find", find);
+	else
+		json_object_put(find);
+	table_free(tb);
+	return e;
+}
+
+int cmd_iomem(struct ctx *ctx, int argc, char **argv)
+{
+	struct iomem_args a = {0};
+	int rc = command_parse(&iomem_argp, ctx, argc, argv, &a);
+	if (rc)
+		return rc;
+	uint64_t addr = 0;
+	if (a.find && units_parse_u64(a.find, &addr)) {
+		msg_errorf("invalid address '%s' (hex with 0x, or decimal)", a.find);
+		return EXIT_USAGE;
+	}
+	ctx->out.raw = a.raw;
+	ctx->out.noheadings = a.noheadings;
+
+	struct iomem_tree t;
+	struct ms_error err = {0};
+	if (iomem_read(&ctx->root, &t, &err)) {
+		msg_error(&err);
+		return EXIT_RUNTIME;
+	}
+	char name[512];
+	sysroot_name(&ctx->root, "proc/iomem", name, sizeof(name));
+	if (t.hidden) {
+		if (a.find) {
+			msg_errorf("'%s': addresses are hidden (reading them needs CAP_SYS_ADMIN), so "
+				   "no address can be found",
+				   name);
+			iomem_free(&t);
+			return EXIT_RUNTIME;
+		}
+		msg_warnf("'%s': addresses are hidden (reading them needs CAP_SYS_ADMIN); showing "
+			  "names only",
+			  name);
+	}
+	out_json_bool(&ctx->out, "addresses_hidden", t.hidden);
+
+	int e = 0;
+	if (a.find) {
+		rc = print_find(ctx, &t, addr, &a);
+		iomem_free(&t);
+		return rc < 0 ? EXIT_RUNTIME : rc;
+	}
+	struct table *tb = table_new(iomem_cols, NCOLS, "iomem");
+	if (!tb) {
+		iomem_free(&t);
+		return EXIT_RUNTIME;
+	}
+	if (table_select(tb, a.columns, &err)) {
+		msg_error(&err);
+		table_free(tb);
+		iomem_free(&t);
+		return EXIT_USAGE;
+	}
+	/* the tree goes to JSON always; in text, --diagram and --summary replace it */
+	if (a.diagram || a.summary)
+		table_text_hidden(tb);
+	e = add_rows(tb, NULL, &t, t.n ? 0 : -1, a.depth);
+	if (!e)
+		e = table_print(tb, &ctx->out, NULL);
+	if (!e && a.summary)
+		e = print_summary(ctx, &t);
+	if (!e && a.diagram)
+		e = print_diagram(ctx, &t, a.depth);
+	table_free(tb);
+	iomem_free(&t);
+	if (e) {
+		msg_errorf("cannot print: %s", strerror(-e));
+		return EXIT_RUNTIME;
+	}
+	return EXIT_OK;
+}

@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* memscope meminfo: a free(1)-like summary, every field, or a bar of who uses the memory. */
+#include <argp.h>
+#include <errno.h>
+#include <string.h>
+
+#include "command.h"
+#include "out/diagram.h"
+#include "out/table.h"
+#include "proc/meminfo.h"
+#include "sys/msg.h"
+
+struct meminfo_args {
+	bool all, diagram;
+};
+
+enum { OPT_DIAGRAM = 0x200 };
+
+static const struct argp_option meminfo_options[] = {
+	{"all", 'a', NULL, 0, "Every field of /proc/meminfo, in the kernel's order", 0},
+	{"diagram", OPT_DIAGRAM, NULL, 0,
+	 "A bar of MemTotal split into its main users (and LowTotal/HighTotal where present)", 0},
+	{NULL, 0, NULL, 0, NULL, 0},
+};
+
+static error_t meminfo_parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct meminfo_args *a = state->input;
+	switch (key) {
+	case 'a':
+		a->all = true;
+		return 0;
+	case OPT_DIAGRAM:
+		a->diagram = true;
+		return 0;
+	case ARGP_KEY_ARG:
+		argp_error(state, "unexpected argument '%s'", arg);
+		return 0;
+	case ARGP_KEY_END:
+		if (a->all && a->diagram)
+			argp_error(state, "--all and --diagram exclude each other");
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static const struct argp_child meminfo_children[] = {
+	{&global_child_argp, 0, "Global options:", 1},
+	{NULL, 0, NULL, 0},
+};
+
+static const struct argp meminfo_argp = {
+	meminfo_options, meminfo_parse_opt, NULL,
+	"Show memory usage from /proc/meminfo. By default a summary computed the way free(1) of "
+	"procps-ng 4 computes it: used = MemTotal - MemAvailable, buff/cache = Buffers + Cached + "
+	"SReclaimable.",
+	meminfo_children, NULL, NULL};
+
+enum { S_NAME, S_TOTAL, S_USED, S_FREE, S_SHARED, S_BUFF_CACHE, S_AVAILABLE };
+
+static const struct col_def summary_cols[] = {
+	[S_NAME] = {"", "name", COL_STR, COLF_DEFAULT | COLF_NOJSON, "row"},
+	[S_TOTAL] = {"TOTAL", "total", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "total"},
+	[S_USED] = {"USED", "used", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "used"},
+	[S_FREE] = {"FREE", "free", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "unused"},
+	[S_SHARED] = {"SHARED", "shared", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "Shmem"},
+	[S_BUFF_CACHE] = {"BUFF/CACHE", "buff_cache", COL_SIZE, COLF_DEFAULT | COLF_RIGHT,
+			  "buffers and page cache"},
+	[S_AVAILABLE] = {"AVAILABLE", "available", COL_SIZE, COLF_DEFAULT | COLF_RIGHT,
+			 "estimate of what new work can use without swapping"},
+};
+
+static struct trow *summary_row(struct table *tb, const char *key, const char *label,
+				uint64_t total, uint64_t used, uint64_t free_)
+{
+	struct trow *r = table_add(tb, NULL);
+	if (!r)
+		return NULL;
+	trow_key(r, key);
+	trow_str(r, S_NAME, label);
+	trow_size(r, S_TOTAL, total);
+	trow_size(r, S_USED, used);
+	trow_size(r, S_FREE, free_);
+	return r;
+}
+
+static int print_summary(struct ctx *ctx, const struct meminfo_summary *s, bool text)
+{
+	struct table *tb = table_new(summary_cols, sizeof(summary_cols) / sizeof(summary_cols[0]),
+				     "summary");
+	if (!tb)
+		return -ENOMEM;
+	table_json_keyed(tb);
+	if (!text)
+		table_text_hidden(tb);
+	int e = -ENOMEM;
+	struct trow *r = summary_row(tb, "mem", "Mem:", s->total, s->used, s->free);
+	if (!r)
+		goto out;
+	trow_size(r, S_SHARED, s->shared);
+	trow_size(r, S_BUFF_CACHE, s->buff_cache);
+	trow_size(r, S_AVAILABLE, s->available);
+	if (s->has_high &&
+	    (!summary_row(tb, "low", "Low:", s->low_total, s->low_used, s->low_free) ||
+	     !summary_row(tb, "high", "High:", s->high_total, s->high_used, s->high_free)))
+		goto out;
+	if (!summary_row(tb, "swap", "Swap:", s->swap_total, s->swap_used, s->swap_free))
+		goto out;
+	e = table_print(tb, &ctx->out, NULL);
+out:
+	table_free(tb);
+	return e;
+}
+
+static const struct col_def all_cols[] = {
+	{"KEY", "key", COL_STR, COLF_DEFAULT, "field as the kernel names it"},
+	{"VALUE", "value", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "size, or a count for HugePages_*"},
+};
+
+/* Every key: the "meminfo" JSON object always, the text table with --all. */
+static int print_all(struct ctx *ctx, const struct meminfo *mi, bool text)
+{
+	struct table *tb = table_new(all_cols, 2, "meminfo");
+	if (!tb)
+		return -ENOMEM;
+	table_json_flat(tb, 1);
+	if (!text)
+		table_text_hidden(tb);
+	for (size_t i = 0; i < mi->n; i++) {
+		struct trow *r = table_add(tb, NULL);
+		if (!r) {
+			table_free(tb);
+			return -ENOMEM;
+		}
+		trow_key(r, mi->v[i].key);
+		trow_str(r, 0, mi->v[i].key);
+		trow_typed(r, 1, mi->v[i].bytes ? COL_SIZE : COL_COUNT, mi->v[i].value);
+	}
+	int e = table_print(tb, &ctx->out, NULL);
+	table_free(tb);
+	return e;
+}
+
+static uint64_t val(const struct meminfo *mi, const char *key)
+{
+	const struct meminfo_entry *e = meminfo_get(mi, key);
+	return e && e->bytes ? e->value : 0;
+}
+
+static int print_diagram(struct ctx *ctx, const struct meminfo *mi,
+			 const struct meminfo_summary *s)
+{
+	uint64_t cached = val(mi, "Cached"), shmem = val(mi, "Shmem");
+	uint64_t vmalloc = val(mi, "VmallocUsed");
+	/* before 4.x VmallocUsed counted vmalloc address space, not memory: ignore it there */
+	if (vmalloc > s->total / 2)
+		vmalloc = 0;
+	struct diagram_seg segs[] = {
+		{"anonymous (AnonPages)", val(mi, "AnonPages"), 'a'},
+		{"page cache (Cached-Shmem)", cached > shmem ? cached - shmem : 0, 'c'},
+		{"buffers", val(mi, "Buffers"), 'b'},
+		{"shmem", shmem, 's'},
+		{"slab reclaimable", val(mi, "SReclaimable"), 'r'},
+		{"slab unreclaimable", val(mi, "SUnreclaim"), 'u'},
+		{"kernel stacks", val(mi, "KernelStack"), 'k'},
+		{"page tables", val(mi, "PageTables"), 'p'},
+		{"vmalloc", vmalloc, 'v'},
+		{"other (not itemised)", 0, 'o'},
+		{"free", s->free, '.'},
+	};
+	size_t n = sizeof(segs) / sizeof(segs[0]);
+	uint64_t sum = 0;
+	for (size_t i = 0; i < n; i++)
+		sum += segs[i].value;
+	/* what the kernel does not itemise (drivers, hugetlb pool, ...) */
+	segs[n - 2].value = s->total > sum ? s->total - sum : 0;
+	int e = diagram_bar(&ctx->out, "MemTotal", s->total > sum ? s->total : sum, segs, n, 64);
+	if (e == 0 && s->has_high) {
+		struct diagram_seg hl[] = {
+			{"LowTotal used", s->low_used, 'L'},
+			{"LowTotal free", s->low_free, 'l'},
+			{"HighTotal used", s->high_used, 'H'},
+			{"HighTotal free", s->high_free, 'h'},
+		};
+		if (!ctx->out.json)
+			fputc('\n', ctx->out.fp);
+		e = diagram_bar(&ctx->out, "LowTotal + HighTotal", s->low_total + s->high_total, hl, 4,
+				64);
+	}
+	return e;
+}
+
+int cmd_meminfo(struct ctx *ctx, int argc, char **argv)
+{
+	struct meminfo_args a = {0};
+	int rc = command_parse(&meminfo_argp, ctx, argc, argv, &a);
+	if (rc)
+		return rc;
+	struct meminfo mi;
+	struct meminfo_summary s;
+	struct ms_error err = {0};
+	char name[512];
+	sysroot_name(&ctx->root, "proc/meminfo", name, sizeof(name));
+	if (meminfo_read(&ctx->root, &mi, &err) || meminfo_summarize(&mi, name, &s, &err)) {
+		msg_error(&err);
+		meminfo_free(&mi);
+		return EXIT_RUNTIME;
+	}
+	int e = print_all(ctx, &mi, a.all);
+	if (!e)
+		e = print_summary(ctx, &s, !a.all && !a.diagram);
+	if (!e && a.diagram)
+		e = print_diagram(ctx, &mi, &s);
+	meminfo_free(&mi);
+	if (e) {
+		msg_errorf("cannot print: %s", strerror(-e));
+		return EXIT_RUNTIME;
+	}
+	return EXIT_OK;
+}

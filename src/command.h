@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The command table and the context every command runs in.
+ *
+ * Adding a command:
+ *   1. src/cmd/<name>.c with its argp options and `int cmd_<name>(struct ctx *, int, char **)`;
+ *   2. one row in src/commands.c (and the file in meson.build's core_sources);
+ *   3. man/memscope-<name>.1.scd, and its name in man/memscope.1.scd;
+ *   4. tests/cli/<name>.bats, golden cases in tests/golden.list, unit tests for its parser;
+ *   5. its name and options in completions/memscope.{bash,zsh,fish}.
+ */
+#ifndef MEMSCOPE_COMMAND_H
+#define MEMSCOPE_COMMAND_H
+
+#include <argp.h>
+#include <stdbool.h>
+
+#include "out/out.h"
+#include "proc/sysroot.h"
+
+/* Exit codes (README and memscope(1) document them). */
+enum {
+	EXIT_OK = 0,
+	EXIT_RUNTIME = 1, /* runtime or input error */
+	EXIT_USAGE = 2,   /* bad command line */
+};
+
+enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
+
+/* State shared by main and every command: global options and the opened sources. */
+struct ctx {
+	const char *sysroot_dir; /* --sysroot, or NULL for the live system */
+	bool json;
+	bool bytes;
+	enum color_mode color;
+	struct sysroot root; /* opened by the dispatcher before the command runs */
+	struct out out;	     /* set up by the dispatcher; commands write only through it */
+};
+
+struct command {
+	const char *name;
+	int (*run)(struct ctx *ctx, int argc, char **argv);
+	const char *summary; /* one line for `memscope --help` */
+};
+
+extern const struct command commands[];
+const struct command *command_find(const char *name);
+
+/* Global options (-J, -b, --sysroot, --color) are accepted after the command too: each command's
+ * argp lists this as a child. */
+extern const struct argp global_child_argp;
+void global_options_bind(struct ctx *ctx);
+
+/* Parse a command's arguments with its argp (argv[0] is the command name; usage errors exit 2),
+ * then open the sysroot and the output. Returns 0, or an exit code after printing why. */
+int command_parse(const struct argp *argp, struct ctx *ctx, int argc, char **argv, void *input);
+
+int cmd_iomem(struct ctx *ctx, int argc, char **argv);
+int cmd_meminfo(struct ctx *ctx, int argc, char **argv);
+
+#endif

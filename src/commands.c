@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The one table of commands, and the shared parsing of global options. */
+#include <argp.h>
+#include <stdio.h>
+#include <unistd.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "command.h"
+#include "sys/msg.h"
+
+const struct command commands[] = {
+	{"iomem", cmd_iomem, "physical address map from /proc/iomem"},
+	{"meminfo", cmd_meminfo, "memory usage from /proc/meminfo, as free(1) counts it"},
+	{NULL, NULL, NULL},
+};
+
+const struct command *command_find(const char *name)
+{
+	/* exact names only: no prefix matching, so adding a command never changes what an old
+	 * abbreviation meant */
+	for (const struct command *c = commands; c->name; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+enum { OPT_SYSROOT = 0x100, OPT_COLOR };
+
+static const struct argp_option global_options[] = {
+	{"help", 'h', NULL, 0, "Give this help list", -1},
+	{"json", 'J', NULL, 0, "Print JSON (one object) instead of text", -1},
+	{"bytes", 'b', NULL, 0, "Print sizes in bytes instead of a human-readable form", -1},
+	{"sysroot", OPT_SYSROOT, "DIR", 0, "Read every /proc file from DIR/proc (a captured dump)",
+	 -1},
+	{"color", OPT_COLOR, "WHEN", OPTION_ARG_OPTIONAL,
+	 "Colorize output: auto (default), always or never; NO_COLOR turns auto off", -1},
+	{NULL, 0, NULL, 0, NULL, 0},
+};
+
+static struct ctx *bound;
+
+void global_options_bind(struct ctx *ctx)
+{
+	bound = ctx;
+}
+
+static error_t global_parse(int key, char *arg, struct argp_state *state)
+{
+	switch (key) {
+	case 'h':
+		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
+		return 0;
+	case 'J':
+		bound->json = true;
+		return 0;
+	case 'b':
+		bound->bytes = true;
+		return 0;
+	case OPT_SYSROOT:
+		bound->sysroot_dir = arg;
+		return 0;
+	case OPT_COLOR:
+		if (!arg || strcmp(arg, "always") == 0)
+			bound->color = COLOR_ALWAYS;
+		else if (strcmp(arg, "never") == 0)
+			bound->color = COLOR_NEVER;
+		else if (strcmp(arg, "auto") == 0)
+			bound->color = COLOR_AUTO;
+		else
+			argp_error(state, "invalid --color value '%s' (auto, always or never)", arg);
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+const struct argp global_child_argp = {global_options, global_parse, NULL, NULL, NULL, NULL, NULL};
+
+int command_parse(const struct argp *argp, struct ctx *ctx, int argc, char **argv, void *input)
+{
+	/* argp names the program in usage lines from argv[0]: make it "memscope iomem" */
+	char name[128];
+	snprintf(name, sizeof(name), "memscope %s", argv[0]);
+	char *saved = argv[0];
+	argv[0] = name;
+	global_options_bind(ctx);
+	argp_parse(argp, argc, argv, 0, NULL, input); /* usage errors exit 2 inside */
+	argv[0] = saved;
+
+	bool color = false;
+	if (ctx->color == COLOR_ALWAYS) {
+		color = true;
+	} else if (ctx->color == COLOR_AUTO) {
+		/* https://no-color.org: a NO_COLOR that is set and not empty turns auto off */
+		const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+		color = isatty(STDOUT_FILENO) && !(nc && *nc) && !(term && !strcmp(term, "dumb"));
+	}
+	struct ms_error err = {0};
+	if (sysroot_open(&ctx->root, ctx->sysroot_dir, &err) != 0) {
+		msg_error(&err);
+		return EXIT_RUNTIME;
+	}
+	if (out_init(&ctx->out, ctx->json, ctx->bytes, color) != 0) {
+		msg_errorf("out of memory");
+		return EXIT_RUNTIME;
+	}
+	return 0;
+}

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* memscope: global options, then one command from the table in commands.c. */
+#include <argp.h>
+#include <errno.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "command.h"
+#include "sys/msg.h"
+
+const char *argp_program_version = "memscope " MEMSCOPE_VERSION;
+
+struct main_args {
+	struct ctx *ctx;
+	int cmd_index; /* argv index of the command, 0 if none */
+};
+
+static error_t main_parse(int key, char *arg, struct argp_state *state)
+{
+	struct main_args *a = state->input;
+	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = a->ctx;
+		return 0;
+	case ARGP_KEY_ARG:
+		/* the first word that is not an option is the command: the rest is its own */
+		a->cmd_index = state->next - 1;
+		state->next = state->argc;
+		return 0;
+	case ARGP_KEY_END:
+		if (!a->cmd_index)
+			argp_error(state, "no command given");
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static char *main_help(int key, const char *text, void *input)
+{
+	if (key != ARGP_KEY_HELP_POST_DOC)
+		return (char *)text;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	if (!f)
+		return (char *)text;
+	fputs("Commands:\n", f);
+	for (const struct command *c = commands; c->name; c++)
+		fprintf(f, "  %-10s %s\n", c->name, c->summary);
+	fputs("\nRun 'memscope COMMAND --help' for the options of a command.\n"
+	      "Global options may also follow the command.\n\n"
+	      "Exit status: 0 success, 1 runtime or input error, 2 usage error.\n",
+	      f);
+	fclose(f);
+	return out;
+}
+
+static const struct argp_child main_children[] = {
+	{&global_child_argp, 0, NULL, 0},
+	{NULL, 0, NULL, 0},
+};
+
+static const struct argp main_argp = {
+	NULL, main_parse, "COMMAND [ARG...]",
+	"Show how memory is laid out and used: the physical address map, free memory, and more.\v",
+	main_children, main_help, NULL};
+
+int main(int argc, char **argv)
+{
+	/* character classes follow the user's locale (for wide names in tables); numbers never
+	 * do, so output is the same in every locale */
+	setlocale(LC_CTYPE, "");
+	argp_err_exit_status = EXIT_USAGE;
+
+	struct ctx ctx = {.root = {.fd = -1}};
+	struct main_args a = {&ctx, 0};
+	global_options_bind(&ctx);
+	argp_parse(&main_argp, argc, argv, ARGP_IN_ORDER, NULL, &a);
+
+	const char *name = argv[a.cmd_index];
+	const struct command *cmd = command_find(name);
+	if (!cmd) {
+		msg_errorf("unknown command '%s'", name);
+		fprintf(stderr, "Try 'memscope --help' for the list of commands.\n");
+		return EXIT_USAGE;
+	}
+	int rc = cmd->run(&ctx, argc - a.cmd_index, argv + a.cmd_index);
+	if (rc == EXIT_OK) {
+		int e = out_commit(&ctx.out, stdout);
+		if (e == 0 && fflush(stdout) != 0)
+			e = -errno;
+		if (e == 0 && ferror(stdout))
+			e = -EIO;
+		if (e) {
+			msg_errorf("write error: %s", strerror(-e));
+			rc = EXIT_RUNTIME;
+		}
+	} else {
+		out_discard(&ctx.out);
+	}
+	sysroot_close(&ctx.root);
+	/* a failed close of stdout (a full disk, say) is a failed command too */
+	if (fclose(stdout) != 0 && rc == EXIT_OK) {
+		msg_errorf("write error: %s", strerror(errno));
+		rc = EXIT_RUNTIME;
+	}
+	return rc;
+}

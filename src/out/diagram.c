@@ -1,0 +1,359 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* ASCII address maps and bars, in the style of the notes' drawings. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "out/diagram.h"
+#include "out/escape.h"
+#include "out/units.h"
+
+struct dline {
+	char *s;
+	bool has_addr;
+	uint64_t addr;
+};
+
+struct dlines {
+	struct dline *v;
+	size_t n, cap;
+	int err;
+};
+
+static void push(struct dlines *L, char *s, bool has_addr, uint64_t addr)
+{
+	if (!s)
+		L->err = -ENOMEM;
+	if (L->err) {
+		free(s);
+		return;
+	}
+	if (L->n == L->cap) {
+		size_t cap = L->cap ? L->cap * 2 : 64;
+		struct dline *v = realloc(L->v, cap * sizeof(*v));
+		if (!v) {
+			free(s);
+			L->err = -ENOMEM;
+			return;
+		}
+		L->v = v;
+		L->cap = cap;
+	}
+	L->v[L->n++] = (struct dline){s, has_addr, addr};
+}
+
+static void lines_free(struct dlines *L)
+{
+	for (size_t i = 0; i < L->n; i++)
+		free(L->v[i].s);
+	free(L->v);
+	memset(L, 0, sizeof(*L));
+}
+
+/* display width: one column per UTF-8 code point (escape_text leaves nothing else) */
+static int text_width(const char *s)
+{
+	int w = 0;
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			w++;
+	return w;
+}
+
+/* "|" + @text centred in @inner columns + "|", @text cut to fit */
+static char *boxed(const char *text, int inner, char side)
+{
+	char esc[512];
+	escape_text(text, strlen(text), esc, sizeof(esc));
+	int w = text_width(esc);
+	if (w > inner - 2) {
+		/* cut at a code point boundary, leaving room for ".." */
+		int keep = inner - 4, cols = 0;
+		size_t i = 0;
+		while (esc[i] && cols < keep) {
+			i++;
+			while (((unsigned char)esc[i] & 0xc0) == 0x80)
+				i++;
+			cols++;
+		}
+		memcpy(esc + i, "..", 3);
+		w = text_width(esc);
+	}
+	int left = (inner - w) / 2, right = inner - w - left;
+	char *s = NULL;
+	if (asprintf(&s, "%c%*s%s%*s%c", side, left, "", esc, right, "", side) < 0)
+		return NULL;
+	return s;
+}
+
+static char *repeat_line(char l, char fill, char r, int width)
+{
+	char *s = malloc((size_t)width + 1);
+	if (!s)
+		return NULL;
+	memset(s, fill, (size_t)width);
+	s[0] = l;
+	s[width - 1] = r;
+	s[width] = '\0';
+	return s;
+}
+
+static char *break_line(int width)
+{
+	char *s = malloc((size_t)width + 1);
+	if (!s)
+		return NULL;
+	for (int i = 0; i < width; i++)
+		s[i] = i % 2 ? '\\' : '/';
+	s[width] = '\0';
+	return s;
+}
+
+/* interior lines for a box of @size bytes: 1 for a page, one more per 16x, at most 6 */
+static int box_height(uint64_t size)
+{
+	int log2 = 63 - __builtin_clzll(size | 1);
+	int h = log2 / 4 - 2;
+	return h < 1 ? 1 : h > 6 ? 6 : h;
+}
+
+static uint64_t span(uint64_t start, uint64_t end)
+{
+	return end - start == UINT64_MAX ? UINT64_MAX : end - start + 1;
+}
+
+struct item {
+	uint64_t start, end;
+	const struct diagram_box *box; /* NULL: an elided run */
+	size_t run;		       /* boxes in an elided run */
+	const struct diagram_box *first;
+};
+
+static void render(struct dlines *L, const struct diagram_box *boxes, size_t n, int width,
+		   const struct diagram_opts *opt, bool top_level);
+
+static void render_box(struct dlines *L, const struct item *it, int width,
+		       const struct diagram_opts *opt)
+{
+	int inner = width - 2;
+	char size[32];
+	units_human(span(it->start, it->end), size, sizeof(size));
+	if (!it->box) {
+		/* an elided run of small boxes: say how many and name the first few */
+		char label[64], names[256] = "";
+		snprintf(label, sizeof(label), "%zu small regions, %s", it->run, size);
+		size_t o = 0;
+		for (size_t i = 0; i < it->run && o < sizeof(names) - 1; i++) {
+			const char *nm = it->first[it->run - 1 - i].label;
+			if (i && strstr(names, nm))
+				continue;
+			o += (size_t)snprintf(names + o, sizeof(names) - o, "%s%s", o ? ", " : "", nm);
+		}
+		push(L, break_line(width), false, 0);
+		push(L, boxed(label, inner, '|'), false, 0);
+		push(L, boxed(names, inner, '|'), false, 0);
+		push(L, break_line(width), false, 0);
+		return;
+	}
+	const struct diagram_box *b = it->box;
+	char label[600];
+	if (opt->no_addresses)
+		snprintf(label, sizeof(label), "%s", b->label);
+	else
+		snprintf(label, sizeof(label), "%s (%s)", b->label, size);
+	if (b->nchildren && width >= 16) {
+		push(L, boxed(label, inner, '|'), false, 0);
+		struct dlines C = {0};
+		render(&C, b->children, b->nchildren, width - 6, opt, false);
+		for (size_t i = 0; i < C.n && !C.err; i++) {
+			char *s = NULL;
+			if (asprintf(&s, "|  %s  |", C.v[i].s) < 0)
+				s = NULL;
+			push(L, s, C.v[i].has_addr, C.v[i].addr);
+		}
+		if (C.err)
+			L->err = C.err;
+		lines_free(&C);
+		push(L, boxed("", inner, '|'), false, 0);
+		return;
+	}
+	int h = opt->no_addresses ? 1 : box_height(span(b->start, b->end));
+	for (int i = 0; i < h; i++)
+		push(L, boxed(i == (h - 1) / 2 ? label : "", inner, '|'), false, 0);
+}
+
+/* Group boxes into items, folding runs of more than max_run small boxes into one. */
+static size_t make_items(struct item *items, const struct diagram_box *boxes, size_t n,
+			 const struct diagram_opts *opt)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		if (!opt->no_addresses && opt->max_run) {
+			while (j < n && span(boxes[j].start, boxes[j].end) < opt->small &&
+			       (j == i || boxes[j].start - boxes[j - 1].end - 1 < opt->small))
+				j++;
+		}
+		if (j - i > opt->max_run) {
+			items[k++] = (struct item){boxes[i].start, boxes[j - 1].end, NULL, j - i,
+						   &boxes[i]};
+			i = j;
+		} else {
+			items[k++] = (struct item){boxes[i].start, boxes[i].end, &boxes[i], 1, NULL};
+			i++;
+		}
+	}
+	return k;
+}
+
+static void render(struct dlines *L, const struct diagram_box *boxes, size_t n, int width,
+		   const struct diagram_opts *opt, bool top_level)
+{
+	struct item *items = calloc(n ? n : 1, sizeof(*items));
+	if (!items) {
+		L->err = -ENOMEM;
+		return;
+	}
+	size_t k = make_items(items, boxes, n, opt);
+	bool have = !opt->no_addresses;
+	uint64_t below = 0; /* start of the item drawn just above */
+	for (size_t i = k; i-- > 0;) {
+		const struct item *it = &items[i];
+		/* the top edge is labelled with the first address above the box */
+		bool top_max = it->end == UINT64_MAX;
+		uint64_t top = top_max ? it->end : it->end + 1;
+		if (i == k - 1) {
+			push(L, repeat_line('+', '-', '+', width), have, top);
+		} else if (have && below > top) {
+			uint64_t gap = below - top;
+			char label[64], sz[32];
+			units_human(gap, sz, sizeof(sz));
+			if (gap >= opt->huge_gap) {
+				snprintf(label, sizeof(label), "%s %s", sz,
+					 top_level ? opt->gap_label : "");
+				push(L, break_line(width), false, 0);
+				push(L, boxed(label, width - 2, ' '), false, 0);
+				push(L, break_line(width), false, 0);
+				push(L, repeat_line('+', '-', '+', width), true, top);
+			} else if (top_level) {
+				snprintf(label, sizeof(label), "%s (%s)", opt->gap_label, sz);
+				int h = box_height(gap);
+				for (int j = 0; j < h; j++)
+					push(L, boxed(j == (h - 1) / 2 ? label : "", width - 2, '|'),
+					     false, 0);
+				push(L, repeat_line('+', '-', '+', width), true, top);
+			} else {
+				/* inside a parent, space between children is the parent's own */
+				push(L, repeat_line(' ', ' ', ' ', width), false, 0);
+				push(L, repeat_line('+', '-', '+', width), true, top);
+			}
+		} else if (!have && i != k - 1) {
+			/* no addresses: every edge is shared */
+		}
+		render_box(L, it, width, opt);
+		push(L, repeat_line('+', '-', '+', width), have, it->start);
+		below = it->start;
+	}
+	free(items);
+}
+
+int diagram_map(struct out *o, const struct diagram_box *boxes, size_t n,
+		const struct diagram_opts *opt)
+{
+	if (o->json || n == 0)
+		return 0;
+	struct dlines L = {0};
+	render(&L, boxes, n, opt->width, opt, true);
+	int hexw = 8;
+	for (size_t i = 0; i < L.n; i++)
+		if (L.v[i].has_addr && units_hex_width(L.v[i].addr) > hexw)
+			hexw = units_hex_width(L.v[i].addr);
+	for (size_t i = 0; i < L.n && !L.err; i++) {
+		/* a box edge that closes one box and opens the next is drawn once */
+		if (i + 1 < L.n && L.v[i].s[0] == '+' && L.v[i + 1].s[0] == '+' &&
+		    strcmp(L.v[i].s, L.v[i + 1].s) == 0 && L.v[i].has_addr == L.v[i + 1].has_addr &&
+		    L.v[i].addr == L.v[i + 1].addr)
+			continue;
+		if (L.v[i].has_addr) {
+			char h[32];
+			units_human(L.v[i].addr, h, sizeof(h));
+			fprintf(o->fp, "%s  <- 0x%0*" PRIx64 " (%s)\n", L.v[i].s, hexw, L.v[i].addr, h);
+		} else {
+			/* trailing blanks of a gap line are not worth printing */
+			size_t len = strlen(L.v[i].s);
+			while (len && L.v[i].s[len - 1] == ' ')
+				len--;
+			fprintf(o->fp, "%.*s\n", (int)len, L.v[i].s);
+		}
+	}
+	int err = L.err;
+	lines_free(&L);
+	return err;
+}
+
+int diagram_bar(struct out *o, const char *title, uint64_t total, const struct diagram_seg *segs,
+		size_t n, int width)
+{
+	if (o->json)
+		return 0;
+	int *cells = calloc(n ? n : 1, sizeof(*cells));
+	double *frac = calloc(n ? n : 1, sizeof(*frac));
+	if (!cells || !frac) {
+		free(cells);
+		free(frac);
+		return -ENOMEM;
+	}
+	/* largest remainder: whole cells first, then the leftovers by the largest fraction;
+	 * any segment that is not zero gets at least one cell so it can be seen */
+	int used = 0;
+	for (size_t i = 0; i < n; i++) {
+		double exact = total ? (double)segs[i].value * width / (double)total : 0;
+		cells[i] = (int)exact;
+		frac[i] = exact - cells[i];
+		if (cells[i] == 0 && segs[i].value) {
+			cells[i] = 1;
+			frac[i] = -1;
+		}
+		used += cells[i];
+	}
+	while (used < width && total) {
+		size_t best = 0;
+		for (size_t i = 1; i < n; i++)
+			if (frac[i] > frac[best])
+				best = i;
+		if (frac[best] < 0)
+			break;
+		cells[best]++;
+		frac[best] = -1;
+		used++;
+	}
+	while (used > width) {
+		size_t big = 0;
+		for (size_t i = 1; i < n; i++)
+			if (cells[i] > cells[big])
+				big = i;
+		cells[big]--;
+		used--;
+	}
+	char tot[32];
+	out_size_text(o, total, tot, sizeof(tot));
+	fprintf(o->fp, "%s %s\n[", title, tot);
+	for (size_t i = 0; i < n; i++)
+		for (int c = 0; c < cells[i]; c++)
+			fputc(segs[i].mark, o->fp);
+	for (int c = used; c < width; c++)
+		fputc(' ', o->fp);
+	fputs("]\n", o->fp);
+	for (size_t i = 0; i < n; i++) {
+		char sz[32];
+		out_size_text(o, segs[i].value, sz, sizeof(sz));
+		long long tenths = total ? (long long)((double)segs[i].value * 1000.0 / (double)total + 0.5) : 0;
+		fprintf(o->fp, " %c %-26s %10s %5lld.%lld%%\n", segs[i].mark, segs[i].label, sz,
+			tenths / 10, tenths % 10);
+	}
+	free(cells);
+	free(frac);
+	return 0;
+}

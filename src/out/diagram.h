@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Text pictures: vertical address maps of boxes, and proportional bars. Text only: with --json
+ * they print nothing (the same rows go to JSON through a table). */
+#ifndef MEMSCOPE_DIAGRAM_H
+#define MEMSCOPE_DIAGRAM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "out/out.h"
+
+struct diagram_box {
+	uint64_t start, end; /* inclusive */
+	const char *label;
+	const struct diagram_box *children; /* drawn inside, ascending by address */
+	size_t nchildren;
+};
+
+struct diagram_opts {
+	int width;	      /* outer width of the top-level boxes, borders included */
+	uint64_t huge_gap;    /* unmapped gaps at least this large become a break */
+	uint64_t small;	      /* boxes below this size are "small" */
+	size_t max_run;	      /* a run of more small boxes than this is elided */
+	const char *gap_label; /* what an unmapped gap is called ("unused") */
+	bool no_addresses;    /* addresses unknown: equal heights, no edge labels */
+};
+
+/* Draw @boxes (ascending, not overlapping) highest address on top, as in the notes' physical
+ * address map: boundary addresses beside the edges, heights growing with the logarithm of the
+ * size within bounds, long runs of small boxes and huge gaps elided with a /\/\/\ break. */
+int diagram_map(struct out *o, const struct diagram_box *boxes, size_t n,
+		const struct diagram_opts *opt);
+
+struct diagram_seg {
+	const char *label;
+	uint64_t value;
+	char mark; /* the character that fills this segment */
+};
+
+/* A bar of @width characters split among @segs in proportion to their share of @total, then a
+ * legend line per segment with its size and share. */
+int diagram_bar(struct out *o, const char *title, uint64_t total, const struct diagram_seg *segs,
+		size_t n, int width);
+
+#endif

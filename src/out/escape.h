@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Making untrusted strings safe for a terminal. */
+#ifndef MEMSCOPE_ESCAPE_H
+#define MEMSCOPE_ESCAPE_H
+
+#include <stddef.h>
+
+/* Copy @s (@len bytes, may hold NULs) to @out as printable text: control bytes, DEL, ESC, C1
+ * controls, backslash and bytes of invalid UTF-8 become \xHH. Always NUL-terminates; returns
+ * the length written (truncating at a character boundary when @size is too small). */
+size_t escape_text(const char *s, size_t len, char *out, size_t size);
+
+/* The same into a new string (NULL when out of memory). */
+char *escape_dup(const char *s);
+
+#endif

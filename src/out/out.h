@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The output context: text into a buffer, or one JSON document, written only on success.
+ *
+ * A command never branches on --json: it fills tables (out/table.h), which render as text
+ * through libsmartcols or as JSON through json-c, draws diagrams (out/diagram.h), which are
+ * text only, and sets JSON-only facts with out_json_*(). Nothing reaches stdout until
+ * out_commit(), so a command that fails part-way prints nothing on stdout.
+ */
+#ifndef MEMSCOPE_OUT_H
+#define MEMSCOPE_OUT_H
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct out {
+	bool json;	 /* --json */
+	bool bytes;	 /* --bytes: exact byte counts in text */
+	bool color;	 /* resolved --color */
+	bool raw;	 /* --raw: tables without alignment or tree art */
+	bool noheadings; /* --noheadings */
+	FILE *fp;	 /* text goes here: a memory buffer until out_commit() */
+	char *mem;
+	size_t memlen;
+	json_object *root; /* the one top-level JSON object */
+};
+
+int out_init(struct out *o, bool json, bool bytes, bool color);
+
+/* JSON-only facts (text conveys them otherwise, e.g. as a warning on stderr). */
+void out_json_bool(struct out *o, const char *key, bool v);
+void out_json_u64(struct out *o, const char *key, uint64_t v);
+
+/* Value helpers shared by tables and diagrams: a size as text (human or --bytes). */
+void out_size_text(const struct out *o, uint64_t bytes, char *buf, size_t size);
+json_object *out_json_addr(uint64_t addr);
+
+/* Write what was built to @dest (text buffer, or the JSON document) and release it.
+ * Returns 0, or -errno if writing failed. */
+int out_commit(struct out *o, FILE *dest);
+/* Drop everything built so far (after an error). */
+void out_discard(struct out *o);
+
+#endif

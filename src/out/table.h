@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Tables and trees: one set of typed cells, rendered as text by libsmartcols (util-linux's
+ * -o/-r/-n, tree art, terminal width) or as JSON by json-c, so the two never drift. */
+#ifndef MEMSCOPE_TABLE_H
+#define MEMSCOPE_TABLE_H
+
+#include <json-c/json.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "out/out.h"
+
+enum col_type {
+	COL_STR,   /* text: escaped for the terminal; JSON string */
+	COL_ADDR,  /* text: 0x + hex padded to the column's widest; JSON "0x" + 16 digits */
+	COL_SIZE,  /* text: human or --bytes; JSON integer (bytes) */
+	COL_COUNT, /* integer in both */
+	COL_PERCENT, /* text: "12.5%"; JSON number (0..100) */
+};
+
+enum {
+	COLF_DEFAULT = 1 << 0, /* shown when -o does not say otherwise */
+	COLF_TREE = 1 << 1,    /* tree art in this column */
+	COLF_RIGHT = 1 << 2,   /* right-aligned */
+	COLF_TRUNC = 1 << 3,   /* may be truncated to fit the terminal */
+	COLF_NOJSON = 1 << 4,  /* text only (a row label that is the JSON key already) */
+};
+
+struct col_def {
+	const char *name; /* heading and -o name */
+	const char *key;  /* JSON key */
+	enum col_type type;
+	unsigned flags;
+	const char *help; /* for --help's list of columns */
+};
+
+struct table;
+struct trow;
+
+/* A table whose JSON goes under @json_key in the document. */
+struct table *table_new(const struct col_def *defs, size_t ndefs, const char *json_key);
+void table_free(struct table *t);
+
+/* Pick columns from a -o list ("START,NAME", case-insensitive; "+COL,..." adds to the
+ * defaults). Returns 0 or -EINVAL with @err naming the unknown column. */
+int table_select(struct table *t, const char *spec, struct ms_error *err);
+
+/* JSON as an object keyed by each row's key instead of an array of rows. */
+void table_json_keyed(struct table *t);
+/* JSON as one object {row key: value of column @col}, e.g. {"MemTotal": 1024}. */
+void table_json_flat(struct table *t, size_t col);
+/* Rows render in JSON only (the text view is a diagram drawn from the same rows). */
+void table_text_hidden(struct table *t);
+
+struct trow *table_add(struct table *t, struct trow *parent);
+void trow_key(struct trow *r, const char *key);
+void trow_color(struct trow *r, const char *color);
+void trow_str(struct trow *r, size_t col, const char *s);
+void trow_addr(struct trow *r, size_t col, uint64_t v);
+void trow_size(struct trow *r, size_t col, uint64_t v);
+void trow_count(struct trow *r, size_t col, uint64_t v);
+/* A value of another type than the column's (a count in a column of sizes). */
+void trow_typed(struct trow *r, size_t col, enum col_type type, uint64_t v);
+void trow_percent(struct trow *r, size_t col, double v);
+/* Unknown or hidden: "-" in text, null in JSON. */
+void trow_null(struct trow *r, size_t col);
+
+/* Render to @o: text into o->fp, JSON under the table's key in @parent (NULL: the root).
+ * Returns 0 or -errno. */
+int table_print(struct table *t, struct out *o, json_object *parent);
+
+/* The column list for an option's --help text ("START  start address\n..."). */
+void table_columns_help(const struct col_def *defs, size_t ndefs, char *buf, size_t size);
+
+#endif

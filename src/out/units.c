@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Human sizes and strict number parsing, without locale or strtoull's leniency. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "out/units.h"
+
+void units_human(uint64_t bytes, char *buf, size_t size)
+{
+	static const char suffix[] = "BKMGTPE";
+	int exp = 0;
+	while (exp < 6 && bytes >> (10 * (exp + 1)))
+		exp++;
+	if (exp == 0) {
+		snprintf(buf, size, "%" PRIu64 "B", bytes);
+		return;
+	}
+	uint64_t whole = bytes >> (10 * exp);
+	uint64_t rest = bytes & ((UINT64_C(1) << (10 * exp)) - 1);
+	/* one decimal, rounded half up: rest / 2^(10*exp) in tenths */
+	uint64_t tenths = (rest / (UINT64_C(1) << (10 * exp - 10)) * 10 + 512) / 1024;
+	if (tenths >= 10) {
+		whole++;
+		tenths = 0;
+	}
+	if (whole >= 1024 && exp < 6) {
+		/* 1023.96K rounds to 1024.0K: say 1M instead */
+		whole = 1;
+		tenths = 0;
+		exp++;
+	}
+	if (tenths)
+		snprintf(buf, size, "%" PRIu64 ".%" PRIu64 "%c", whole, tenths, suffix[exp]);
+	else
+		snprintf(buf, size, "%" PRIu64 "%c", whole, suffix[exp]);
+}
+
+void units_addr_json(uint64_t addr, char *buf, size_t size)
+{
+	snprintf(buf, size, "0x%016" PRIx64, addr);
+}
+
+int units_hex_width(uint64_t v)
+{
+	int w = 1;
+	while (v >> (4 * w) && w < 16)
+		w++;
+	return w < 8 ? 8 : w;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int units_parse_hex(const char *s, size_t len, uint64_t *v)
+{
+	uint64_t r = 0;
+	if (len == 0)
+		return -EINVAL;
+	for (size_t i = 0; i < len; i++) {
+		int d = hexval(s[i]);
+		if (d < 0)
+			return -EINVAL;
+		if (r >> 60)
+			return -ERANGE;
+		r = r << 4 | (uint64_t)d;
+	}
+	*v = r;
+	return 0;
+}
+
+int units_parse_dec(const char *s, size_t len, uint64_t *v)
+{
+	uint64_t r = 0;
+	if (len == 0)
+		return -EINVAL;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -EINVAL;
+		uint64_t d = (uint64_t)(s[i] - '0');
+		if (r > (UINT64_MAX - d) / 10)
+			return -ERANGE;
+		r = r * 10 + d;
+	}
+	*v = r;
+	return 0;
+}
+
+int units_parse_u64(const char *s, uint64_t *v)
+{
+	if (!s)
+		return -EINVAL;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		return units_parse_hex(s + 2, strlen(s + 2), v);
+	return units_parse_dec(s, strlen(s), v);
+}

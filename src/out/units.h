@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Sizes and numbers: human-readable sizes, exact addresses, and strict number parsing. */
+#ifndef MEMSCOPE_UNITS_H
+#define MEMSCOPE_UNITS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* "3.9G", "640K", "512B": powers of 1024, one decimal when it is not zero, as util-linux
+ * prints sizes; locale-independent. */
+void units_human(uint64_t bytes, char *buf, size_t size);
+
+/* "0x" + 16 hex digits: the JSON form of every address. */
+void units_addr_json(uint64_t addr, char *buf, size_t size);
+
+/* Hex digits needed for @v, at least 8 (the kernel pads iomem to 8 digits). */
+int units_hex_width(uint64_t v);
+
+/* Parse a whole string as an unsigned number: decimal, or hex with "0x". Returns 0, -EINVAL
+ * (not a number, trailing junk, empty, a sign) or -ERANGE (above 2^64-1). */
+int units_parse_u64(const char *s, uint64_t *v);
+
+/* Parse hex digits [s, s+len) without prefix. Returns 0, -EINVAL or -ERANGE. */
+int units_parse_hex(const char *s, size_t len, uint64_t *v);
+
+/* Parse decimal digits [s, s+len). Returns 0, -EINVAL or -ERANGE. */
+int units_parse_dec(const char *s, size_t len, uint64_t *v);
+
+#endif

@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Parser for /proc/meminfo (fs/proc/meminfo.c: "%s:%8lu kB\n", HugePages_* without a unit). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "out/units.h"
+#include "proc/meminfo.h"
+
+int meminfo_parse(const char *data, size_t len, const char *file, struct meminfo *mi,
+		  struct ms_error *err)
+{
+	memset(mi, 0, sizeof(*mi));
+	size_t cap = 1;
+	for (size_t i = 0; i < len; i++)
+		cap += data[i] == '\n';
+	mi->text = malloc(len + 1);
+	mi->v = calloc(cap, sizeof(*mi->v));
+	if (!mi->text || !mi->v) {
+		meminfo_free(mi);
+		return ms_fail(err, -ENOMEM, file, 0, "out of memory");
+	}
+	memcpy(mi->text, data, len);
+	mi->text[len] = '\0';
+	char *p = mi->text, *end = mi->text + len;
+	unsigned long lineno = 0;
+	int ret;
+	while (p < end) {
+		lineno++;
+		char *nl = memchr(p, '\n', (size_t)(end - p));
+		char *eol = nl ? nl : end;
+		bool cut = !nl;
+		char *q = p;
+		while (q < eol && (*q == ' ' || *q == '\t' || *q == '\r'))
+			q++;
+		if (q == eol) {
+			p = eol + 1;
+			continue;
+		}
+		char *colon = memchr(p, ':', (size_t)(eol - p));
+		if (!colon || colon == p || memchr(p, ' ', (size_t)(colon - p)) ||
+		    memchr(p, '\0', (size_t)(eol - p))) {
+			ret = ms_fail(err, -EINVAL, file, lineno,
+				      cut ? "last line cut off" : "expected 'Key: value [kB]'");
+			goto fail;
+		}
+		*colon = '\0';
+		q = colon + 1;
+		while (q < eol && (*q == ' ' || *q == '\t'))
+			q++;
+		char *num = q;
+		while (q < eol && *q >= '0' && *q <= '9')
+			q++;
+		uint64_t v;
+		int e = units_parse_dec(num, (size_t)(q - num), &v);
+		if (e == -ERANGE) {
+			ret = ms_fail(err, -EINVAL, file, lineno, "value of %s does not fit in 64 bits",
+				      p);
+			goto fail;
+		}
+		if (e && cut && q == eol) {
+			ret = ms_fail(err, -EINVAL, file, lineno, "last line cut off");
+			goto fail;
+		}
+		if (e) {
+			ret = ms_fail(err, -EINVAL, file, lineno, "value of %s is not a whole number",
+				      p);
+			goto fail;
+		}
+		while (q < eol && (*q == ' ' || *q == '\t'))
+			q++;
+		char *unit = q;
+		char *ue = eol;
+		while (ue > unit && (ue[-1] == ' ' || ue[-1] == '\t' || ue[-1] == '\r'))
+			ue--;
+		bool bytes = false;
+		if (ue - unit == 2 && memcmp(unit, "kB", 2) == 0) {
+			if (v > UINT64_MAX / 1024) {
+				ret = ms_fail(err, -EINVAL, file, lineno,
+					      "value of %s does not fit in 64 bits", p);
+				goto fail;
+			}
+			v *= 1024;
+			bytes = true;
+		} else if (ue != unit) {
+			ret = ms_fail(err, -EINVAL, file, lineno, "unknown unit '%.*s' for %s",
+				      (int)(ue - unit > 16 ? 16 : ue - unit), unit, p);
+			goto fail;
+		}
+		mi->v[mi->n++] = (struct meminfo_entry){p, v, bytes, lineno};
+		p = eol + 1;
+	}
+	return 0;
+fail:
+	meminfo_free(mi);
+	return ret;
+}
+
+int meminfo_read(const struct sysroot *sr, struct meminfo *mi, struct ms_error *err)
+{
+	struct buf b;
+	char name[512];
+	int ret = sysroot_read(sr, "proc/meminfo", &b, err);
+	if (ret)
+		return ret;
+	sysroot_name(sr, "proc/meminfo", name, sizeof(name));
+	ret = meminfo_parse(b.data, b.len, name, mi, err);
+	buf_free(&b);
+	return ret;
+}
+
+void meminfo_free(struct meminfo *mi)
+{
+	free(mi->v);
+	free(mi->text);
+	memset(mi, 0, sizeof(*mi));
+}
+
+const struct meminfo_entry *meminfo_get(const struct meminfo *mi, const char *key)
+{
+	for (size_t i = 0; i < mi->n; i++)
+		if (strcmp(mi->v[i].key, key) == 0)
+			return &mi->v[i];
+	return NULL;
+}
+
+static uint64_t get0(const struct meminfo *mi, const char *key)
+{
+	const struct meminfo_entry *e = meminfo_get(mi, key);
+	return e ? e->value : 0;
+}
+
+int meminfo_summarize(const struct meminfo *mi, const char *file, struct meminfo_summary *s,
+		      struct ms_error *err)
+{
+	memset(s, 0, sizeof(*s));
+	const struct meminfo_entry *total = meminfo_get(mi, "MemTotal");
+	if (!total)
+		return ms_fail(err, -EINVAL, file, 0, "no MemTotal line");
+	s->total = total->value;
+	s->free = get0(mi, "MemFree");
+	s->shared = get0(mi, "Shmem");
+	s->buffers = get0(mi, "Buffers");
+	/* procps-ng 4: cache is Cached plus reclaimable slab */
+	s->cache = get0(mi, "Cached") + get0(mi, "SReclaimable");
+	s->buff_cache = s->buffers + s->cache;
+	/* kernels before 3.14 have no MemAvailable: procps then uses MemFree; a value above
+	 * MemTotal (lxc containers) is distrusted the same way */
+	const struct meminfo_entry *avail = meminfo_get(mi, "MemAvailable");
+	s->available = avail && avail->value ? avail->value : s->free;
+	if (s->available > s->total)
+		s->available = s->free;
+	/* procps-ng 4: used = total - available, or total - free if that would be negative */
+	s->used = s->total >= s->available ? s->total - s->available
+	                                    : (s->total >= s->free ? s->total - s->free : 0);
+	s->swap_total = get0(mi, "SwapTotal");
+	s->swap_free = get0(mi, "SwapFree");
+	s->swap_used = s->swap_free < s->swap_total ? s->swap_total - s->swap_free : 0;
+	const struct meminfo_entry *low = meminfo_get(mi, "LowTotal");
+	const struct meminfo_entry *high = meminfo_get(mi, "HighTotal");
+	s->has_high = low || high;
+	if (s->has_high) {
+		s->low_total = low ? low->value : s->total;
+		s->low_free = low ? get0(mi, "LowFree") : s->free;
+		s->low_used = s->low_free < s->low_total ? s->low_total - s->low_free : 0;
+		s->high_total = get0(mi, "HighTotal");
+		s->high_free = get0(mi, "HighFree");
+		s->high_used = s->high_free < s->high_total ? s->high_total - s->high_free : 0;
+	}
+	return 0;
+}

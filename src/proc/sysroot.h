@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The only door to /proc: every file memscope reads is opened relative to one root. */
+#ifndef MEMSCOPE_SYSROOT_H
+#define MEMSCOPE_SYSROOT_H
+
+#include <stddef.h>
+#include <stdbool.h>
+
+#include "error.h"
+
+struct sysroot {
+	int fd;		 /* O_PATH directory: "/" or the --sysroot directory */
+	const char *dir; /* the --sysroot as given, or NULL for the live system */
+};
+
+/* A whole file read into memory; always NUL-terminated one past len. */
+struct buf {
+	char *data;
+	size_t len;
+};
+
+/* Open @dir (NULL: the live system's "/"). Returns 0 or -errno with @err filled. */
+int sysroot_open(struct sysroot *sr, const char *dir, struct ms_error *err);
+void sysroot_close(struct sysroot *sr);
+
+/* The name a user should see for @path ("proc/iomem"): "/proc/iomem" live, "DIR/proc/iomem"
+ * in a dump. */
+void sysroot_name(const struct sysroot *sr, const char *path, char *name, size_t size);
+
+/* Open @path (relative, "proc/iomem") under the root. In a dump, symbolic links may not lead
+ * outside it and a missing file is reported as missing from the dump. Returns an fd or -errno. */
+int sysroot_openat(const struct sysroot *sr, const char *path, struct ms_error *err);
+
+/* Read @path to EOF in growing buffers (procfs reports st_size 0 or 4096 whatever the size).
+ * Returns 0 or -errno with @err filled. */
+int sysroot_read(const struct sysroot *sr, const char *path, struct buf *out,
+		 struct ms_error *err);
+void buf_free(struct buf *b);
+
+#endif

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Error and warning lines on stderr, and struct ms_error filling. */
+#include <stdio.h>
+#include <string.h>
+
+#include "out/escape.h"
+#include "sys/msg.h"
+
+int ms_fail(struct ms_error *err, int ret, const char *file, unsigned long line, const char *fmt,
+	    ...)
+{
+	if (!err)
+		return ret;
+	snprintf(err->file, sizeof(err->file), "%s", file ? file : "");
+	err->line = line;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err->reason, sizeof(err->reason), fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+void msg_error(const struct ms_error *err)
+{
+	/* a file name comes from the command line or a dump: escape it for the terminal */
+	char file[sizeof(err->file) * 4];
+	escape_text(err->file, strlen(err->file), file, sizeof(file));
+	if (err->line)
+		fprintf(stderr, "memscope: %s:%lu: %s\n", file, err->line, err->reason);
+	else if (*file)
+		fprintf(stderr, "memscope: '%s': %s\n", file, err->reason);
+	else
+		fprintf(stderr, "memscope: %s\n", err->reason);
+}
+
+void msg_errorf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("memscope: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+void msg_warnf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("memscope: warning: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
