@@ -180,8 +180,21 @@ static void render_box(struct dlines *L, const struct item *it, int width,
 		return;
 	}
 	int h = opt->no_addresses ? 1 : box_height(span(b->start, b->end));
-	for (int i = 0; i < h; i++)
-		push(L, boxed(i == (h - 1) / 2 ? label : "", inner, '|'), false, 0);
+	/* a label too long for one line with its size gets the size on the next line */
+	char esc[600];
+	escape_text(label, strlen(label), esc, sizeof(esc));
+	bool split = !opt->no_addresses && h >= 2 && text_width(esc) > inner - 2;
+	char sized[40];
+	snprintf(sized, sizeof(sized), "(%s)", size);
+	int at = split ? (h - 2) / 2 : (h - 1) / 2;
+	for (int i = 0; i < h; i++) {
+		const char *text = "";
+		if (i == at)
+			text = split ? b->label : label;
+		else if (split && i == at + 1)
+			text = sized;
+		push(L, boxed(text, inner, '|'), false, 0);
+	}
 }
 
 /* Group boxes into items, folding runs of more than max_run small boxes into one. */
@@ -259,6 +272,19 @@ static void render(struct dlines *L, const struct diagram_box *boxes, size_t n, 
 	free(items);
 }
 
+/* " (640K)", " (4G)": an address in the largest unit that divides it exactly, as the notes
+ * label boundaries; nothing when no unit gives a round figure under 1024 (a rounded figure
+ * would mislead, and 18451328K helps nobody) */
+static void exact_unit(uint64_t addr, char *buf, size_t size)
+{
+	static const char suffix[] = "KMGTPE";
+	int u = -1;
+	while (u < 5 && addr && addr % (UINT64_C(1) << (10 * (u + 2))) == 0)
+		u++;
+	if (u >= 0 && addr >> (10 * (u + 1)) < 1024)
+		snprintf(buf, size, " (%" PRIu64 "%c)", addr >> (10 * (u + 1)), suffix[u]);
+}
+
 int diagram_map(struct out *o, const struct diagram_box *boxes, size_t n,
 		const struct diagram_opts *opt)
 {
@@ -277,9 +303,9 @@ int diagram_map(struct out *o, const struct diagram_box *boxes, size_t n,
 		    L.v[i].addr == L.v[i + 1].addr)
 			continue;
 		if (L.v[i].has_addr) {
-			char h[32];
-			units_human(L.v[i].addr, h, sizeof(h));
-			fprintf(o->fp, "%s  <- 0x%0*" PRIx64 " (%s)\n", L.v[i].s, hexw, L.v[i].addr, h);
+			char h[40] = "";
+			exact_unit(L.v[i].addr, h, sizeof(h));
+			fprintf(o->fp, "%s  <- 0x%0*" PRIx64 "%s\n", L.v[i].s, hexw, L.v[i].addr, h);
 		} else {
 			/* trailing blanks of a gap line are not worth printing */
 			size_t len = strlen(L.v[i].s);
