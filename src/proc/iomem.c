@@ -142,7 +142,12 @@ int iomem_parse(const char *data, size_t len, const char *file, struct iomem_tre
 			all_zero = false;
 		p = eol + 1;
 	}
-	t->hidden = t->n > 0 && all_zero;
+	if (t->n == 0) {
+		ret = ms_fail(err, -EINVAL, file, 0, len ? "no address ranges in the file"
+							 : "empty file");
+		goto fail;
+	}
+	t->hidden = all_zero;
 	return 0;
 fail:
 	iomem_free(t);

@@ -90,6 +90,10 @@ int meminfo_parse(const char *data, size_t len, const char *file, struct meminfo
 		mi->v[mi->n++] = (struct meminfo_entry){p, v, bytes, lineno};
 		p = eol + 1;
 	}
+	if (mi->n == 0) {
+		ret = ms_fail(err, -EINVAL, file, 0, len ? "no fields in the file" : "empty file");
+		goto fail;
+	}
 	return 0;
 fail:
 	meminfo_free(mi);
