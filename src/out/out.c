@@ -59,10 +59,10 @@ int out_commit(struct out *o, FILE *dest)
 			const char *s = json_object_to_json_string_ext(
 				o->root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
 						 JSON_C_TO_STRING_NOSLASHESCAPE);
-			fputs(s, dest);
-			fputc('\n', dest);
-		} else if (o->memlen) {
-			fwrite(o->mem, 1, o->memlen, dest);
+			if (fputs(s, dest) == EOF || fputc('\n', dest) == EOF)
+				ret = -errno;
+		} else if (o->memlen && fwrite(o->mem, 1, o->memlen, dest) != o->memlen) {
+			ret = -errno; /* the first failing write knows why (ENOSPC, EPIPE) */
 		}
 	}
 	out_discard(o);

@@ -9,7 +9,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "out/escape.h"
 #include "out/table.h"
 #include "out/units.h"
 
@@ -287,7 +286,9 @@ static void cell_text(const struct table *t, const struct out *o, const struct c
 	}
 	switch (c->type) {
 	case COL_STR:
-		escape_text(c->s, strlen(c->s), buf, size);
+		/* libsmartcols escapes control bytes, C1 codes and invalid UTF-8 as \xHH itself
+		 * (and blanks too in raw mode, as util-linux does): escaping here would double it */
+		snprintf(buf, size, "%s", c->s);
 		break;
 	case COL_ADDR:
 		snprintf(buf, size, "0x%0*" PRIx64, o->raw ? 16 : hexw, c->u);
@@ -369,7 +370,8 @@ int table_print(struct table *t, struct out *o, json_object *parent)
 	for (size_t k = 0; k < t->nsel && k < 64; k++) {
 		const struct col_def *d = &t->defs[t->sel[k]];
 		int fl = 0;
-		if (d->flags & COLF_TREE)
+		/* raw output is for scripts: one line per row, no tree art (as lsblk -r) */
+		if ((d->flags & COLF_TREE) && !o->raw)
 			fl |= SCOLS_FL_TREE;
 		if (d->flags & COLF_RIGHT)
 			fl |= SCOLS_FL_RIGHT;

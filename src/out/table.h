@@ -12,7 +12,7 @@
 #include "out/out.h"
 
 enum col_type {
-	COL_STR,   /* text: escaped for the terminal; JSON string */
+	COL_STR,   /* text: escaped for the terminal by libsmartcols; JSON string */
 	COL_ADDR,  /* text: 0x + hex padded to the column's widest; JSON "0x" + 16 digits */
 	COL_SIZE,  /* text: human or --bytes; JSON integer (bytes) */
 	COL_COUNT, /* integer in both */

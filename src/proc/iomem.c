@@ -158,6 +158,7 @@ int iomem_read(const struct sysroot *sr, struct iomem_tree *t, struct ms_error *
 {
 	struct buf b;
 	char name[512];
+	memset(t, 0, sizeof(*t)); /* safe to free whatever happens */
 	int ret = sysroot_read(sr, "proc/iomem", &b, err);
 	if (ret)
 		return ret;

@@ -104,6 +104,7 @@ int meminfo_read(const struct sysroot *sr, struct meminfo *mi, struct ms_error *
 {
 	struct buf b;
 	char name[512];
+	memset(mi, 0, sizeof(*mi)); /* safe to free whatever happens */
 	int ret = sysroot_read(sr, "proc/meminfo", &b, err);
 	if (ret)
 		return ret;

@@ -1,0 +1,168 @@
+#!/usr/bin/env bats
+# The dispatcher and the global options, shared by every command.
+load helpers
+
+@test "--help lists every command under Commands:" {
+	run memscope --help
+	assert_success
+	assert_output --partial "Usage: memscope [OPTION...] COMMAND [ARG...]"
+	assert_output --partial "Commands:"
+	assert_line --regexp '^  iomem +physical address map'
+	assert_line --regexp '^  meminfo +memory usage'
+	assert_output --partial "Exit status: 0 success, 1 runtime or input error, 2 usage error"
+}
+
+@test "-h is --help, for the program and for a command" {
+	run memscope -h
+	assert_success
+	assert_output --partial "Commands:"
+	run memscope iomem -h
+	assert_success
+	assert_output --partial "Usage: memscope iomem"
+	assert_output --partial "--diagram"
+	assert_output --partial "Columns:"
+}
+
+@test "COMMAND --help documents the command" {
+	run memscope meminfo --help
+	assert_success
+	assert_output --partial "Usage: memscope meminfo"
+	assert_output --partial "--all"
+	assert_output --partial "Global options:"
+}
+
+@test "-V and --version print the version" {
+	run memscope -V
+	assert_success
+	assert_output --regexp '^memscope [0-9]+\.[0-9]+\.[0-9]+$'
+	run memscope --version
+	assert_output --regexp '^memscope [0-9]+\.[0-9]+\.[0-9]+$'
+}
+
+@test "no command is a usage error (exit 2)" {
+	run --separate-stderr memscope
+	assert_failure 2
+	assert_output ""
+	[[ "$stderr" == *"no command given"* ]]
+}
+
+@test "an unknown command is a usage error, named" {
+	run --separate-stderr memscope frobnicate
+	assert_failure 2
+	assert_output ""
+	[ "${stderr_lines[0]}" = "memscope: unknown command 'frobnicate'" ]
+}
+
+@test "commands are matched exactly, never by prefix" {
+	run memscope iom
+	assert_failure 2
+}
+
+@test "an unknown option is a usage error (exit 2, not argp's 64)" {
+	run memscope --frob iomem
+	assert_failure 2
+	run memscope iomem --frob
+	assert_failure 2
+	run memscope iomem extra-arg
+	assert_failure 2
+}
+
+@test "global options work before and after the command" {
+	run memscope --json --sysroot "$FIX/notes-example" iomem --depth 1
+	assert_success
+	before=$output
+	run memscope iomem --depth 1 --sysroot "$FIX/notes-example" -J
+	assert_success
+	[ "$before" = "$output" ]
+	echo "$output" | jq -e '.iomem | length == 37'
+}
+
+@test "--sysroot that does not exist: one line naming it, exit 1" {
+	run --separate-stderr memscope --sysroot /nonexistent/dump iomem
+	assert_failure 1
+	assert_output ""
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	[[ "$stderr" == "memscope: '/nonexistent/dump': cannot open sysroot: No such file or directory" ]]
+}
+
+@test "--sysroot that is not a directory is refused" {
+	run --separate-stderr memscope --sysroot "$FIX/README.md" iomem
+	assert_failure 1
+	[ "$stderr" = "memscope: '$FIX/README.md': sysroot is not a directory" ]
+}
+
+@test "a file missing from the dump is reported, never read from the live system" {
+	run --separate-stderr memscope --sysroot "$FIX/old-2.6-hand" iomem
+	assert_failure 1
+	assert_output ""
+	[ "$stderr" = "memscope: '$FIX/old-2.6-hand/proc/iomem': missing from the dump" ]
+}
+
+@test "a --sysroot link that leads outside the dump is refused" {
+	d=$(mktemp -d)
+	mkdir "$d/proc"
+	ln -s /proc/meminfo "$d/proc/meminfo"
+	run --separate-stderr memscope --sysroot "$d" meminfo
+	rm -rf "$d"
+	assert_failure 1
+	assert_output ""
+	[[ "$stderr" == *"proc/meminfo': a link leads outside the sysroot" ]]
+}
+
+@test "--bytes prints exact byte counts" {
+	run memscope --sysroot "$FIX/notes-example" iomem --depth 1 -o SIZE,NAME -n --bytes
+	assert_success
+	assert_line --index 0 --regexp '^ *4096 Reserved$'
+	run memscope --sysroot "$FIX/notes-example" iomem --depth 1 -o SIZE,NAME -n
+	assert_line --index 0 --regexp '^ *4K Reserved$'
+}
+
+@test "--color=always colours, --color=never and NO_COLOR do not" {
+	run memscope --color=always --sysroot "$FIX/notes-example" iomem
+	assert_success
+	[[ "$output" == *$'\e['* ]]
+	run memscope --color=never --sysroot "$FIX/notes-example" iomem
+	[[ "$output" != *$'\e['* ]]
+	run memscope --color --sysroot "$FIX/notes-example" iomem
+	[[ "$output" == *$'\e['* ]]
+}
+
+@test "--color=auto colours a terminal unless NO_COLOR is set" {
+	command -v script >/dev/null || skip "script(1) is not installed"
+	run env -u NO_COLOR TERM=xterm script -qec "$MEMSCOPE --sysroot $FIX/notes-example iomem --depth 1" /dev/null
+	assert_success
+	[[ "$output" == *$'\e['* ]]
+	run env NO_COLOR=1 TERM=xterm script -qec "$MEMSCOPE --sysroot $FIX/notes-example iomem --depth 1" /dev/null
+	[[ "$output" != *$'\e['* ]]
+	# not a terminal: no colour
+	run env -u NO_COLOR memscope --sysroot "$FIX/notes-example" iomem
+	[[ "$output" != *$'\e['* ]]
+}
+
+@test "an invalid --color value is a usage error" {
+	run memscope --color=sometimes iomem
+	assert_failure 2
+	assert_output --partial "invalid --color value 'sometimes'"
+}
+
+@test "a write error on stdout is reported, exit 1" {
+	run --separate-stderr bash -c "'$MEMSCOPE' --sysroot '$FIX/notes-example' iomem >/dev/full"
+	assert_failure 1
+	[ "$stderr" = "memscope: write error: No space left on device" ]
+}
+
+@test "a closed pipe ends quietly" {
+	run --separate-stderr bash -c "'$MEMSCOPE' --sysroot '$FIX/notes-example' iomem | head -1"
+	assert_success
+	[ "$stderr" = "" ]
+	assert_output --regexp 'START +END +SIZE NAME'
+}
+
+@test "--json is one valid object for every command and mode" {
+	for args in "iomem" "iomem --summary" "iomem --diagram" "iomem --find 0x100000" \
+	    "meminfo" "meminfo --all" "meminfo --diagram"; do
+		run memscope --sysroot "$FIX/x86_64-vm-6.18-24g-root" --json $args
+		assert_success
+		echo "$output" | jq -e 'type == "object"' >/dev/null
+	done
+}

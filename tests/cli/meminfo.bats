@@ -1,0 +1,111 @@
+#!/usr/bin/env bats
+# memscope meminfo: the free-like summary, --all, --diagram, JSON.
+load helpers
+
+free_b() { LC_ALL=C free -b | awk -v row="$1" -v col="$2" '$1 == row { print $col }'; }
+
+@test "the live summary agrees with free -b on total and swap totals" {
+	command -v free >/dev/null || skip "free(1) is not installed"
+	run memscope meminfo --json
+	assert_success
+	echo "$output" | jq -e --argjson t "$(free_b Mem: 2)" '.summary.mem.total == $t'
+	echo "$output" | jq -e --argjson t "$(free_b Swap: 2)" '.summary.swap.total == $t'
+	echo "$output" | jq -e --argjson t "$(free_b Swap: 3)" '.summary.swap.used == $t'
+	echo "$output" | jq -e --argjson t "$(free_b Swap: 4)" '.summary.swap.free == $t'
+}
+
+@test "the live JSON holds every key of /proc/meminfo, in bytes" {
+	run memscope meminfo --json
+	assert_success
+	n=$(grep -c : /proc/meminfo)
+	echo "$output" | jq -e --argjson n "$n" '.meminfo | length == $n'
+	kb=$(awk '$1 == "MemTotal:" { print $2 }' /proc/meminfo)
+	echo "$output" | jq -e --argjson b "$((kb * 1024))" '.meminfo.MemTotal == $b'
+}
+
+@test "the default view is free's table" {
+	run memscope --sysroot "$FIX/arm64-virt-hand" meminfo --bytes
+	assert_success
+	assert_line --index 0 --regexp '^ +TOTAL +USED +FREE +SHARED +BUFF/CACHE +AVAILABLE$'
+	# used = MemTotal - MemAvailable; buff/cache = Buffers + Cached + SReclaimable
+	assert_line --index 1 --regexp "^Mem: +$((2014928 * 1024)) +$(((2014928 - 1790400) * 1024)) +$((1543212 * 1024)) +$((1360 * 1024)) +$(((12480 + 260124 + 24756) * 1024)) +$((1790400 * 1024))$"
+	assert_line --index 2 --regexp '^Swap: +0 +0 +0$'
+}
+
+@test "HugePages_* are counts, everything in kB is bytes; missing keys are absent" {
+	run memscope --sysroot "$FIX/arm64-virt-hand" meminfo --json
+	assert_success
+	echo "$output" | jq -e '.meminfo.HugePages_Total == 4 and .meminfo.Hugepagesize == 2097152'
+	echo "$output" | jq -e '.meminfo | has("HighTotal") | not'
+	echo "$output" | jq -e '.meminfo.ShadowCallStack == 745472'
+}
+
+@test "--all lists every field in the kernel's order" {
+	run memscope --sysroot "$FIX/arm64-virt-hand" meminfo --all
+	assert_success
+	[ "${#lines[@]}" -eq $(($(wc -l <"$FIX/arm64-virt-hand/proc/meminfo") + 1)) ]
+	assert_line --index 1 --regexp '^MemTotal +1\.9G$'
+	assert_line --regexp '^HugePages_Total +4$'
+	run memscope --sysroot "$FIX/arm64-virt-hand" meminfo --all -b
+	assert_line --regexp '^Hugepagesize +2097152$'
+}
+
+@test "Low and High rows where the kernel has LowTotal/HighTotal" {
+	run memscope --sysroot "$FIX/i386-highmem-hand" meminfo
+	assert_success
+	assert_line --regexp '^Low: +851.7M +'
+	assert_line --regexp '^High: +2.1G +'
+	run memscope --sysroot "$FIX/i386-highmem-hand" meminfo --json
+	echo "$output" | jq -e ".summary.high.total == $((2234376 * 1024)) and .summary.swap.used == $(((2097148 - 2000000) * 1024))"
+	run memscope --sysroot "$FIX/arm64-virt-hand" meminfo --json
+	echo "$output" | jq -e '.summary | has("low") | not'
+}
+
+@test "--diagram: a bar of MemTotal whose legend adds up" {
+	run memscope --sysroot "$FIX/arm64-virt-hand" meminfo --diagram --bytes
+	assert_success
+	assert_line --index 0 "MemTotal $((2014928 * 1024))"
+	[ "$(echo "${lines[1]}" | wc -c)" -eq 67 ] # [ + 64 + ] + newline
+	assert_line --regexp "^ a anonymous \(AnonPages\) +$((76796 * 1024)) "
+	assert_line --regexp "^ \. free +$((1543212 * 1024)) "
+	sum=$(printf '%s\n' "${lines[@]:2}" | awk '{ s += $(NF-1) } END { print s }')
+	[ "$sum" -eq $((2014928 * 1024)) ]
+}
+
+@test "--diagram adds the Low/High bar on HighMem kernels" {
+	run memscope --sysroot "$FIX/i386-highmem-hand" meminfo --diagram
+	assert_success
+	assert_line "LowTotal + HighTotal 3G"
+	assert_line --regexp '^ L LowTotal used '
+	run memscope --sysroot "$FIX/arm64-virt-hand" meminfo --diagram
+	refute_output --partial "LowTotal"
+}
+
+@test "an old kernel without MemAvailable: available falls back to MemFree" {
+	run memscope --sysroot "$FIX/old-2.6-hand" meminfo --json
+	assert_success
+	echo "$output" | jq -e ".summary.mem.available == $((2251088 * 1024)) and .summary.mem.shared == 0"
+	echo "$output" | jq -e '.meminfo | has("MemAvailable") | not'
+}
+
+@test "--all and --diagram exclude each other; arguments are refused" {
+	run memscope meminfo --all --diagram
+	assert_failure 2
+	run memscope meminfo extra
+	assert_failure 2
+}
+
+@test "bad files: one line naming file and line, exit 1, nothing on stdout" {
+	run --separate-stderr memscope --sysroot "$FIX/malformed" meminfo
+	assert_failure 1
+	assert_output ""
+	[ "$stderr" = "memscope: $FIX/malformed/proc/meminfo:2: value of MemFree is not a whole number" ]
+	run --separate-stderr memscope --sysroot "$FIX/cutoff" meminfo --json
+	assert_failure 1
+	assert_output ""
+	[ "$stderr" = "memscope: $FIX/cutoff/proc/meminfo:4: last line cut off" ]
+	run --separate-stderr memscope --sysroot "$FIX/overflow" meminfo
+	[ "$stderr" = "memscope: $FIX/overflow/proc/meminfo:1: value of MemTotal does not fit in 64 bits" ]
+	run --separate-stderr memscope --sysroot "$FIX/empty" meminfo
+	[ "$stderr" = "memscope: '$FIX/empty/proc/meminfo': empty file" ]
+}

@@ -1,0 +1,83 @@
+#!/usr/bin/env bats
+# Every real capture in ../shared/real-dumps (not part of this repository) must read right.
+# Each case is copied into a temporary sysroot; nothing from it is kept.
+load helpers
+
+setup_file() {
+	export DUMPS="${REAL_DUMPS:-$SRCDIR/../shared/real-dumps}"
+}
+
+setup() {
+	[ -d "$DUMPS" ] || skip "no real dumps at $DUMPS (they are not part of the repository)"
+	ROOT=$(mktemp -d)
+}
+
+teardown() {
+	[ -n "${ROOT:-}" ] && rm -rf "$ROOT"
+}
+
+# sysroot CASE: copy one case into $ROOT/CASE/proc
+sysroot() {
+	mkdir -p "$ROOT/$1/proc"
+	cp "$DUMPS/$1"/* "$ROOT/$1/proc/"
+	echo "$ROOT/$1"
+}
+
+@test "every real iomem parses; JSON is valid; the RAM total is exact" {
+	n=0
+	for f in "$DUMPS"/*/iomem; do
+		c=$(basename "$(dirname "$f")")
+		r=$(sysroot "$c")
+		run --separate-stderr memscope --sysroot "$r" iomem --summary --json
+		[ "$status" -eq 0 ] || { echo "$c: $stderr"; false; }
+		if echo "$output" | jq -e '.addresses_hidden' >/dev/null; then
+			echo "$output" | jq -e '.summary.system_ram.size == null'
+		else
+			echo "$output" | jq -e --argjson w "$(ram_sum "$f")" '.summary.system_ram.size == $w' ||
+				{ echo "$c: RAM total wrong"; false; }
+		fi
+		run memscope --sysroot "$r" iomem --diagram --depth 2
+		[ "$status" -eq 0 ] || { echo "$c: diagram failed"; false; }
+		n=$((n + 1))
+	done
+	[ "$n" -ge 10 ]
+}
+
+@test "every real meminfo parses; MemTotal is exact; counts stay counts" {
+	n=0
+	for f in "$DUMPS"/*/meminfo; do
+		c=$(basename "$(dirname "$f")")
+		r=$(sysroot "$c")
+		run --separate-stderr memscope --sysroot "$r" meminfo --json
+		[ "$status" -eq 0 ] || { echo "$c: $stderr"; false; }
+		kb=$(awk '$1 == "MemTotal:" { print $2 }' "$f")
+		echo "$output" | jq -e --argjson b "$((kb * 1024))" '.meminfo.MemTotal == $b and .summary.mem.total == $b'
+		keys=$(grep -c : "$f")
+		echo "$output" | jq -e --argjson n "$keys" '.meminfo | length == $n'
+		if grep -q '^HugePages_Total:' "$f"; then
+			v=$(awk '$1 == "HugePages_Total:" { print $2 }' "$f")
+			echo "$output" | jq -e --argjson v "$v" '.meminfo.HugePages_Total == $v'
+		fi
+		run memscope --sysroot "$r" meminfo --diagram
+		[ "$status" -eq 0 ]
+		n=$((n + 1))
+	done
+	[ "$n" -ge 10 ]
+}
+
+@test "the unprivileged Debian 11 capture is read as hidden" {
+	[ -d "$DUMPS/x86_64-debian11-5.10-qemu-nonroot" ] || skip "case not present"
+	r=$(sysroot x86_64-debian11-5.10-qemu-nonroot)
+	run --separate-stderr memscope --sysroot "$r" iomem --json
+	assert_success
+	echo "$output" | jq -e '.addresses_hidden == true'
+	[[ "$stderr" == *CAP_SYS_ADMIN* ]]
+}
+
+@test "the i386 HighMem capture shows Low and High rows" {
+	[ -d "$DUMPS/i386-ibm-xseries345-2.6-highmem-2.5g" ] || skip "case not present"
+	r=$(sysroot i386-ibm-xseries345-2.6-highmem-2.5g)
+	run memscope --sysroot "$r" meminfo --json
+	assert_success
+	echo "$output" | jq -e ".summary.high.total == $((1703848 * 1024)) and .summary.low.total == $((893472 * 1024))"
+}

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Terminal escaping of untrusted names. */
+#include <string.h>
+
+#include "test.h"
+#include "out/escape.h"
+
+static void esc_is(const char *in, size_t len, const char *want)
+{
+	char b[256];
+	escape_text(in, len, b, sizeof(b));
+	assert_string_equal(b, want);
+}
+
+static void test_plain(void **state)
+{
+	esc_is("System RAM", 10, "System RAM");
+	esc_is("PCI MMCONFIG 0000 [bus 00-7f]", 29, "PCI MMCONFIG 0000 [bus 00-7f]");
+	esc_is("caf\xc3\xa9", 5, "caf\xc3\xa9"); /* valid UTF-8 stays */
+	esc_is("\xe2\x94\x80", 3, "\xe2\x94\x80");
+}
+
+static void test_controls(void **state)
+{
+	esc_is("a\nb", 3, "a\\x0ab");
+	esc_is("\x1b[31mred", 8, "\\x1b[31mred");                 /* CSI */
+	esc_is("\x1b]52;c;Zm9v\x07", 12, "\\x1b]52;c;Zm9v\\x07"); /* OSC 52 */
+	esc_is("x\x7fy", 3, "x\\x7fy");                           /* DEL */
+	esc_is("\xc2\x9b" "2J", 4, "\\xc2\\x9b2J");               /* C1 CSI as UTF-8 */
+	esc_is("back\\slash", 10, "back\\x5cslash");
+	esc_is("nul\0x", 5, "nul\\x00x");
+}
+
+static void test_invalid_utf8(void **state)
+{
+	esc_is("\xff", 1, "\\xff");
+	esc_is("\xc3", 1, "\\xc3");                 /* truncated sequence */
+	esc_is("\xc0\xaf", 2, "\\xc0\\xaf");        /* overlong '/' */
+	esc_is("\xed\xa0\x80", 3, "\\xed\\xa0\\x80"); /* surrogate */
+	esc_is("\xf4\x90\x80\x80", 4, "\\xf4\\x90\\x80\\x80"); /* past U+10FFFF */
+}
+
+static void test_truncation(void **state)
+{
+	char b[6];
+	size_t n = escape_text("\x1b\x1b", 2, b, sizeof(b));
+	assert_int_equal(n, 4); /* one whole \xHH fits, half of the next does not */
+	assert_string_equal(b, "\\x1b");
+	n = escape_text("abcdefgh", 8, b, sizeof(b));
+	assert_int_equal(n, 5);
+	assert_string_equal(b, "abcde");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_plain),
+		cmocka_unit_test(test_controls),
+		cmocka_unit_test(test_invalid_utf8),
+		cmocka_unit_test(test_truncation),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
