@@ -1,0 +1,60 @@
+# bash completion for memscope(1)                                    -*- shell-script -*-
+_memscope()
+{
+	local cur prev words cword
+	_init_completion -s || return
+
+	local global_opts="-J --json -b --bytes --sysroot --color -h --help -V --version"
+	local commands="iomem meminfo"
+
+	# the command is the first word that is neither an option nor an option's value
+	local cmd="" i
+	for ((i = 1; i < cword; i++)); do
+		case ${words[i]} in
+		--sysroot | -o | --output | --depth | -f | --find) ((i++)) ;;
+		-*) ;;
+		*) cmd=${words[i]} && break ;;
+		esac
+	done
+
+	case $prev in
+	--sysroot)
+		_filedir -d
+		return
+		;;
+	--color)
+		COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
+		return
+		;;
+	-o | --output)
+		local cols="START END SIZE NAME DEPTH"
+		local prefix="" list=$cur
+		[[ $list == +* ]] && prefix="+" && list=${list#+}
+		local done_part="${list%,*}"
+		[[ $list == *,* ]] && prefix="$prefix$done_part," || done_part=""
+		COMPREPLY=($(compgen -P "$prefix" -W "$cols" -- "${list##*,}"))
+		compopt -o nospace 2>/dev/null
+		return
+		;;
+	--depth)
+		COMPREPLY=($(compgen -W "1 2 3 4" -- "$cur"))
+		return
+		;;
+	-f | --find)
+		return
+		;;
+	esac
+	$split && return
+
+	if [[ -z $cmd ]]; then
+		COMPREPLY=($(compgen -W "$commands $global_opts" -- "$cur"))
+		return
+	fi
+	local opts=""
+	case $cmd in
+	iomem) opts="-o --output -r --raw -n --noheadings --depth --diagram -s --summary -f --find" ;;
+	meminfo) opts="-a --all --diagram" ;;
+	esac
+	COMPREPLY=($(compgen -W "$opts $global_opts" -- "$cur"))
+} &&
+	complete -F _memscope memscope

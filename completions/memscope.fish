@@ -1,0 +1,27 @@
+# fish completion for memscope(1)
+set -l commands iomem meminfo
+
+complete -c memscope -f
+# global options, before or after the command
+complete -c memscope -s J -l json -d 'Print JSON instead of text'
+complete -c memscope -s b -l bytes -d 'Print sizes in bytes'
+complete -c memscope -l sysroot -r -F -a '(__fish_complete_directories)' -d 'Read /proc files from DIR/proc'
+complete -c memscope -l color -x -a 'auto always never' -d 'Colorize output'
+complete -c memscope -s h -l help -d 'Show help'
+complete -c memscope -s V -l version -d 'Show the version'
+
+complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a iomem -d 'Physical address map from /proc/iomem'
+complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a meminfo -d 'Memory usage from /proc/meminfo'
+
+# iomem
+complete -c memscope -n '__fish_seen_subcommand_from iomem' -s o -l output -x -a 'START END SIZE NAME DEPTH' -d 'Columns to print'
+complete -c memscope -n '__fish_seen_subcommand_from iomem' -s r -l raw -d 'Raw output'
+complete -c memscope -n '__fish_seen_subcommand_from iomem' -s n -l noheadings -d 'Do not print headings'
+complete -c memscope -n '__fish_seen_subcommand_from iomem' -l depth -x -a '1 2 3 4' -d 'Levels of nesting to show'
+complete -c memscope -n '__fish_seen_subcommand_from iomem' -l diagram -d 'Draw the physical address map'
+complete -c memscope -n '__fish_seen_subcommand_from iomem' -s s -l summary -d 'Totals by kind'
+complete -c memscope -n '__fish_seen_subcommand_from iomem' -s f -l find -x -d 'Regions holding a physical address'
+
+# meminfo
+complete -c memscope -n '__fish_seen_subcommand_from meminfo' -s a -l all -d 'Every field of /proc/meminfo'
+complete -c memscope -n '__fish_seen_subcommand_from meminfo' -l diagram -d 'Bar of MemTotal split by its users'
