@@ -45,7 +45,7 @@ void units_addr_json(uint64_t addr, char *buf, size_t size)
 int units_hex_width(uint64_t v)
 {
 	int w = 1;
-	while (v >> (4 * w) && w < 16)
+	while (w < 16 && v >> (4 * w)) /* test the bound first: a shift by 64 is undefined */
 		w++;
 	return w < 8 ? 8 : w;
 }

@@ -1,0 +1,93 @@
+#!/bin/bash
+# The README's two commands. On a fresh Debian 12, as root:
+#   ./quickstart.sh        install what is missing, build, run `memscope iomem`
+#   ./quickstart.sh test   the same set-up, then the whole suite twice: a normal build and
+#                          one with AddressSanitizer + UBSan; ends with "N passed, N failed"
+set -euo pipefail
+cd "$(dirname "$0")"
+
+packages=(
+	gcc libc6-dev pkg-config meson ninja-build scdoc
+	libproc2-dev libcap-dev libsmartcols-dev libjson-c-dev libcmocka-dev
+	bats bats-assert bats-support bash-completion jq python3 procps util-linux bsdutils
+)
+
+install_missing() {
+	local missing=() p
+	for p in "${packages[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "quickstart: missing packages: ${missing[*]}; run this as root to install them" >&2
+		exit 1
+	fi
+	echo "quickstart: installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q
+	apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+# build DIR [meson options...]
+build() {
+	local dir=$1
+	shift
+	if [ -f "$dir/build.ninja" ]; then
+		meson configure "$dir" "$@" >/dev/null
+	else
+		meson setup "$dir" "$@" >/dev/null
+	fi
+	meson compile -C "$dir" >/dev/null
+}
+
+# Counts every TAP test point of the last `meson test` in DIR: "PASSED FAILED SKIPPED".
+# A test program that died without saying "not ok" (a sanitizer abort) counts as one failure.
+count() {
+	python3 - "$1/meson-logs/testlog.json" <<'PY'
+import json, re, sys
+passed = failed = skipped = 0
+for line in open(sys.argv[1]):
+    t = json.loads(line)
+    out = t.get("stdout") or ""
+    ok = len(re.findall(r"^ok\b(?!.*# (?i:skip))", out, re.M))
+    skip = len(re.findall(r"^ok\b.*# (?i:skip)", out, re.M))
+    bad = len(re.findall(r"^not ok\b", out, re.M))
+    if t["result"] not in ("OK", "EXPECTEDFAIL", "SKIP") and bad == 0:
+        bad = 1
+    passed += ok
+    skipped += skip
+    failed += bad
+print(passed, failed, skipped)
+PY
+}
+
+install_missing
+case "${1:-run}" in
+run)
+	build build
+	shift || true
+	exec build/memscope "${@:-iomem}"
+	;;
+test)
+	total_p=0 total_f=0 total_s=0 rc=0
+	for variant in build build-sanitize; do
+		opts=()
+		[ "$variant" = build-sanitize ] && opts=(-Db_sanitize=address,undefined -Db_lundef=false)
+		build "$variant" "${opts[@]}"
+		echo "== $variant"
+		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+			UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+			meson test -C "$variant" --print-errorlogs --num-processes 2 || rc=1
+		read -r p f s < <(count "$variant")
+		echo "$variant: $p passed, $f failed, $s skipped"
+		total_p=$((total_p + p)) total_f=$((total_f + f)) total_s=$((total_s + s))
+	done
+	[ "$total_f" -gt 0 ] && rc=1
+	echo "$total_p passed, $total_f failed, $total_s skipped"
+	exit $rc
+	;;
+*)
+	echo "usage: ./quickstart.sh [run [ARGS...] | test]" >&2
+	exit 2
+	;;
+esac
