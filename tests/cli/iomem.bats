@@ -5,7 +5,7 @@ load helpers
 @test "the live tree: addresses as root, hidden otherwise" {
 	run --separate-stderr memscope iomem
 	assert_success
-	assert_line --index 0 --regexp '^ +START +END +SIZE NAME$'
+	assert_line --index 0 --regexp '^ *START +END +SIZE NAME$'
 	top=$(grep -c '^[0-9a-f]' /proc/iomem)
 	all=$(grep -c . /proc/iomem)
 	[ "${#lines[@]}" -eq $((all + 1)) ]
