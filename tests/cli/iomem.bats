@@ -11,11 +11,11 @@ load helpers
 	[ "${#lines[@]}" -eq $((all + 1)) ]
 	if [ "$(head -c 17 /proc/iomem)" = "00000000-00000000" ]; then
 		[[ "$stderr" == *"addresses are hidden (reading them needs CAP_SYS_ADMIN)"* ]]
-		run memscope iomem --json --depth 1
+		run --separate-stderr memscope iomem --json --depth 1
 		echo "$output" | jq -e '.addresses_hidden == true and (.iomem[0].start == null)'
 	else
 		[ "$stderr" = "" ]
-		run memscope iomem --json --depth 1
+		run --separate-stderr memscope iomem --json --depth 1
 		echo "$output" | jq -e --argjson n "$top" '.addresses_hidden == false and (.iomem | length == $n)'
 	fi
 }
