@@ -8,5 +8,18 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
+
+#include "proc/sysroot.h"
+
+/* Open fixtures/@name as a sysroot (FIXTURES is set by tests/meson.build). */
+static inline void fixture_open(struct sysroot *sr, const char *name)
+{
+	struct ms_error err = {0};
+	char dir[1024];
+	snprintf(dir, sizeof(dir), "%s/%s", FIXTURES, name);
+	if (sysroot_open(sr, dir, &err))
+		fail_msg("%s: %s", err.file, err.reason);
+}
 
 #endif

@@ -13,15 +13,12 @@ static int parse(const char *text, struct iomem_tree *t, struct ms_error *err)
 	return iomem_parse(text, strlen(text), "iomem", t, err);
 }
 
-static void read_fixture(const char *cs, struct iomem_tree *t)
+static void read_fixture(const char *name, struct iomem_tree *t)
 {
 	struct sysroot sr;
 	struct ms_error err = {0};
-	char dir[1024];
-	snprintf(dir, sizeof(dir), "%s/%s", FIXTURES, cs);
-	assert_int_equal(sysroot_open(&sr, dir, &err), 0);
-	int ret = iomem_read(&sr, t, &err);
-	if (ret)
+	fixture_open(&sr, name);
+	if (iomem_read(&sr, t, &err))
 		fail_msg("%s: %s", err.file, err.reason);
 	sysroot_close(&sr);
 }

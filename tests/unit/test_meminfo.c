@@ -12,13 +12,11 @@ static int parse(const char *text, struct meminfo *mi, struct ms_error *err)
 	return meminfo_parse(text, strlen(text), "meminfo", mi, err);
 }
 
-static void read_fixture(const char *cs, struct meminfo *mi)
+static void read_fixture(const char *name, struct meminfo *mi)
 {
 	struct sysroot sr;
 	struct ms_error err = {0};
-	char dir[1024];
-	snprintf(dir, sizeof(dir), "%s/%s", FIXTURES, cs);
-	assert_int_equal(sysroot_open(&sr, dir, &err), 0);
+	fixture_open(&sr, name);
 	if (meminfo_read(&sr, mi, &err))
 		fail_msg("%s: %s", err.file, err.reason);
 	sysroot_close(&sr);
