@@ -13,6 +13,7 @@
 
 #include <argp.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "out/out.h"
 #include "proc/sysroot.h"
@@ -54,7 +55,15 @@ void global_options_bind(struct ctx *ctx);
  * then open the sysroot and the output. Returns 0, or an exit code after printing why. */
 int command_parse(const struct argp *argp, struct ctx *ctx, int argc, char **argv, void *input);
 
+/* The page size for a command: @override (--page-size), else the live machine's. A dump from
+ * another machine needs --page-size; nothing in a dump says it for buddyinfo or zoneinfo. */
+uint64_t ctx_page_size(const struct ctx *ctx, uint64_t override);
+/* Parse a --page-size value: a power of two from 1K to 1M ("4K", "16K", "65536"). */
+int page_size_parse(const char *arg, uint64_t *v);
+
 int cmd_iomem(struct ctx *ctx, int argc, char **argv);
 int cmd_meminfo(struct ctx *ctx, int argc, char **argv);
+int cmd_buddy(struct ctx *ctx, int argc, char **argv);
+int cmd_zones(struct ctx *ctx, int argc, char **argv);
 
 #endif

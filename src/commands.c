@@ -1,17 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The one table of commands, and the shared parsing of global options. */
 #include <argp.h>
+#include <errno.h>
 #include <stdio.h>
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "command.h"
+#include "out/units.h"
 #include "sys/msg.h"
 
 const struct command commands[] = {
 	{"iomem", cmd_iomem, "physical address map from /proc/iomem"},
 	{"meminfo", cmd_meminfo, "memory usage from /proc/meminfo, as free(1) counts it"},
+	{"buddy", cmd_buddy, "buddy allocator free lists and fragmentation, live with --watch"},
+	{"zones", cmd_zones, "memory zones per node: page ranges, watermarks, free pages"},
 	{NULL, NULL, NULL},
 };
 
@@ -105,5 +109,21 @@ int command_parse(const struct argp *argp, struct ctx *ctx, int argc, char **arg
 		msg_errorf("out of memory");
 		return EXIT_RUNTIME;
 	}
+	return 0;
+}
+
+uint64_t ctx_page_size(const struct ctx *ctx, uint64_t override)
+{
+	(void)ctx;
+	if (override)
+		return override;
+	long ps = sysconf(_SC_PAGESIZE);
+	return ps > 0 ? (uint64_t)ps : 4096;
+}
+
+int page_size_parse(const char *arg, uint64_t *v)
+{
+	if (units_parse_size(arg, v) || *v < 1024 || *v > (1 << 20) || (*v & (*v - 1)))
+		return -EINVAL;
 	return 0;
 }

@@ -18,12 +18,12 @@
 enum { COL_START, COL_END, COL_SIZE_, COL_NAME, COL_DEPTH };
 
 static const struct col_def iomem_cols[] = {
-	[COL_START] = {"START", "start", COL_ADDR, COLF_DEFAULT | COLF_RIGHT, "first address"},
+	[COL_START] = {"START", "start", COL_ADDR, COLF_DEFAULT | COLF_RIGHT, "first address", NULL},
 	[COL_END] = {"END", "end", COL_ADDR, COLF_DEFAULT | COLF_RIGHT,
 		     "last address (inclusive, as the kernel prints it)"},
-	[COL_SIZE_] = {"SIZE", "size", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "size of the range"},
-	[COL_NAME] = {"NAME", "name", COL_STR, COLF_DEFAULT | COLF_TREE, "what the range is"},
-	[COL_DEPTH] = {"DEPTH", "depth", COL_COUNT, COLF_RIGHT, "nesting level, 0 at the top"},
+	[COL_SIZE_] = {"SIZE", "size", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "size of the range", NULL},
+	[COL_NAME] = {"NAME", "name", COL_STR, COLF_DEFAULT | COLF_TREE, "what the range is", NULL},
+	[COL_DEPTH] = {"DEPTH", "depth", COL_COUNT, COLF_RIGHT, "nesting level, 0 at the top", NULL},
 };
 #define NCOLS (sizeof(iomem_cols) / sizeof(iomem_cols[0]))
 
@@ -209,9 +209,9 @@ static int print_summary(struct ctx *ctx, const struct iomem_tree *t)
 		bytes[k] += iomem_size(r);
 	}
 	static const struct col_def cols[] = {
-		{"KIND", "kind", COL_STR, COLF_DEFAULT, "kind of range"},
-		{"RANGES", "ranges", COL_COUNT, COLF_DEFAULT | COLF_RIGHT, "number of ranges"},
-		{"SIZE", "size", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "bytes in them"},
+		{"KIND", "kind", COL_STR, COLF_DEFAULT, "kind of range", NULL},
+		{"RANGES", "ranges", COL_COUNT, COLF_DEFAULT | COLF_RIGHT, "number of ranges", NULL},
+		{"SIZE", "size", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "bytes in them", NULL},
 	};
 	struct table *tb = table_new(cols, 3, "summary");
 	if (!tb)

@@ -60,11 +60,11 @@ static const struct argp meminfo_argp = {
 enum { S_NAME, S_TOTAL, S_USED, S_FREE, S_SHARED, S_BUFF_CACHE, S_AVAILABLE };
 
 static const struct col_def summary_cols[] = {
-	[S_NAME] = {"", "name", COL_STR, COLF_DEFAULT | COLF_NOJSON, "row"},
-	[S_TOTAL] = {"TOTAL", "total", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "total"},
-	[S_USED] = {"USED", "used", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "used"},
-	[S_FREE] = {"FREE", "free", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "unused"},
-	[S_SHARED] = {"SHARED", "shared", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "Shmem"},
+	[S_NAME] = {"", "name", COL_STR, COLF_DEFAULT | COLF_NOJSON, "row", NULL},
+	[S_TOTAL] = {"TOTAL", "total", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "total", NULL},
+	[S_USED] = {"USED", "used", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "used", NULL},
+	[S_FREE] = {"FREE", "free", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "unused", NULL},
+	[S_SHARED] = {"SHARED", "shared", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "Shmem", NULL},
 	[S_BUFF_CACHE] = {"BUFF/CACHE", "buff_cache", COL_SIZE, COLF_DEFAULT | COLF_RIGHT,
 			  "buffers and page cache"},
 	[S_AVAILABLE] = {"AVAILABLE", "available", COL_SIZE, COLF_DEFAULT | COLF_RIGHT,
@@ -114,8 +114,8 @@ out:
 }
 
 static const struct col_def all_cols[] = {
-	{"KEY", "key", COL_STR, COLF_DEFAULT, "field as the kernel names it"},
-	{"VALUE", "value", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "size, or a count for HugePages_*"},
+	{"KEY", "key", COL_STR, COLF_DEFAULT, "field as the kernel names it", NULL},
+	{"VALUE", "value", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "size, or a count for HugePages_*", NULL},
 };
 
 /* Every key: the "meminfo" JSON object always, the text table with --all. */

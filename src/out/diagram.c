@@ -383,3 +383,47 @@ int diagram_bar(struct out *o, const char *title, uint64_t total, const struct d
 	free(frac);
 	return 0;
 }
+
+int diagram_hbars(struct out *o, const struct diagram_hbar *rows, size_t n, uint64_t max,
+		  int width)
+{
+	if (o->json)
+		return 0;
+	if (max == 0)
+		for (size_t i = 0; i < n; i++)
+			if (rows[i].value > max)
+				max = rows[i].value;
+	for (size_t i = 0; i < n; i++) {
+		/* round up so a value that is not zero always shows */
+		int cells = max ? (int)((rows[i].value * (uint64_t)width + max - 1) / max) : 0;
+		if (cells > width)
+			cells = width;
+		fprintf(o->fp, "%s |%.*s%*s| %s\n", rows[i].left, cells,
+			"################################################################################",
+			width - cells, "", rows[i].right);
+	}
+	return 0;
+}
+
+void diagram_sparkline(const uint64_t *v, size_t n, bool utf8, char *buf, size_t size)
+{
+	static const char *const blocks[] = {"\u2581", "\u2582", "\u2583", "\u2584",
+					     "\u2585", "\u2586", "\u2587", "\u2588"};
+	static const char ramp[] = "_.-:=+*#";
+	uint64_t lo = UINT64_MAX, hi = 0;
+	for (size_t i = 0; i < n; i++) {
+		lo = v[i] < lo ? v[i] : lo;
+		hi = v[i] > hi ? v[i] : hi;
+	}
+	size_t o = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		unsigned level = hi > lo ? (unsigned)((v[i] - lo) * 7 / (hi - lo)) : 3;
+		const char *c = utf8 ? blocks[level] : (char[]){ramp[level], 0};
+		size_t len = strlen(c);
+		if (o + len >= size)
+			break;
+		memcpy(buf + o, c, len + 1);
+		o += len;
+	}
+}

@@ -43,4 +43,18 @@ struct diagram_seg {
 int diagram_bar(struct out *o, const char *title, uint64_t total, const struct diagram_seg *segs,
 		size_t n, int width);
 
+struct diagram_hbar {
+	char left[64];	/* label before the bar */
+	uint64_t value; /* bar length in proportion to max */
+	char right[48]; /* text after the bar */
+};
+
+/* One horizontal bar per row, all scaled to @max (0: the largest value), @width cells each. */
+int diagram_hbars(struct out *o, const struct diagram_hbar *rows, size_t n, uint64_t max,
+		  int width);
+
+/* A sparkline of @n values (oldest first) scaled between their min and max: block characters
+ * when @utf8, else an ASCII ramp. Writes at most @size-1 bytes into @buf. */
+void diagram_sparkline(const uint64_t *v, size_t n, bool utf8, char *buf, size_t size);
+
 #endif

@@ -33,6 +33,47 @@ void out_json_u64(struct out *o, const char *key, uint64_t v)
 		json_object_object_add(o->root, key, json_object_new_uint64(v));
 }
 
+json_object *out_json_section(struct out *o, const char *key)
+{
+	json_object *sec;
+	if (!json_object_object_get_ex(o->root, key, &sec)) {
+		sec = json_object_new_object();
+		json_object_object_add(o->root, key, sec);
+	}
+	return sec;
+}
+
+void out_json_obj_u64(json_object *obj, const char *key, uint64_t v)
+{
+	json_object_object_add(obj, key, json_object_new_uint64(v));
+}
+
+int out_frame(struct out *o, FILE *dest)
+{
+	int ret = 0;
+	if (fflush(o->fp) != 0)
+		return -errno;
+	if (o->json) {
+		const char *s = json_object_to_json_string_ext(
+			o->root, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+		if (fputs(s, dest) == EOF || fputc('\n', dest) == EOF)
+			ret = -errno;
+	} else if (o->memlen && fwrite(o->mem, 1, o->memlen, dest) != o->memlen) {
+		ret = -errno;
+	}
+	if (ret == 0 && fflush(dest) != 0)
+		ret = -errno;
+	o->streamed = true;
+	/* start the next frame empty */
+	rewind(o->fp);
+	o->memlen = 0;
+	if (o->mem)
+		o->mem[0] = '\0';
+	json_object_put(o->root);
+	o->root = json_object_new_object();
+	return ret;
+}
+
 void out_size_text(const struct out *o, uint64_t bytes, char *buf, size_t size)
 {
 	if (o->bytes)
@@ -54,7 +95,7 @@ int out_commit(struct out *o, FILE *dest)
 	if (o->fp && fclose(o->fp) != 0)
 		ret = -errno;
 	o->fp = NULL;
-	if (ret == 0) {
+	if (ret == 0 && !o->streamed) {
 		if (o->json) {
 			const char *s = json_object_to_json_string_ext(
 				o->root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |

@@ -24,6 +24,7 @@ struct out {
 	char *mem;
 	size_t memlen;
 	json_object *root; /* the one top-level JSON object */
+	bool streamed;	   /* frames went out with out_frame(): out_commit() adds nothing */
 };
 
 int out_init(struct out *o, bool json, bool bytes, bool color);
@@ -31,6 +32,15 @@ int out_init(struct out *o, bool json, bool bytes, bool color);
 /* JSON-only facts (text conveys them otherwise, e.g. as a warning on stderr). */
 void out_json_bool(struct out *o, const char *key, bool v);
 void out_json_u64(struct out *o, const char *key, uint64_t v);
+
+/* A JSON object under @key in the root (made on first use), for a command's own section such as
+ * {"buddy": {...}}. In text mode it is built and dropped unseen. */
+json_object *out_json_section(struct out *o, const char *key);
+void out_json_obj_u64(json_object *obj, const char *key, uint64_t v);
+
+/* --watch: write what was built as one frame (JSON: one compact line) and start the next.
+ * Returns 0 or -errno. */
+int out_frame(struct out *o, FILE *dest);
 
 /* Value helpers shared by tables and diagrams: a size as text (human or --bytes). */
 void out_size_text(const struct out *o, uint64_t bytes, char *buf, size_t size);

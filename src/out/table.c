@@ -35,9 +35,11 @@ struct table {
 	size_t nsel;
 	const char *json_key;
 	bool keyed;
+	bool child_lists;
 	bool flat;
 	size_t flat_col;
 	bool text_hidden;
+	bool json_hidden;
 	struct trow *first, *last;
 };
 
@@ -126,6 +128,16 @@ void table_json_flat(struct table *t, size_t col)
 	t->flat_col = col;
 }
 
+void table_json_child_lists(struct table *t)
+{
+	t->child_lists = true;
+}
+
+void table_json_hidden(struct table *t)
+{
+	t->json_hidden = true;
+}
+
 void table_text_hidden(struct table *t)
 {
 	t->text_hidden = true;
@@ -207,6 +219,16 @@ void trow_percent(struct trow *r, size_t col, double v)
 	c->null = false;
 }
 
+void trow_index(struct trow *r, size_t col, unsigned thousandths)
+{
+	trow_typed(r, col, COL_INDEX, thousandths);
+}
+
+void trow_delta(struct trow *r, size_t col, int64_t v)
+{
+	trow_typed(r, col, COL_DELTA, (uint64_t)v);
+}
+
 void trow_null(struct trow *r, size_t col)
 {
 	r->cells[col].set = true;
@@ -240,8 +262,51 @@ static json_object *cell_json(const struct cell *c)
 		return json_object_new_uint64(c->u);
 	case COL_PERCENT:
 		return percent_json(c->d);
+	case COL_INDEX: {
+		char b[32];
+		snprintf(b, sizeof(b), "%" PRIu64 ".%03" PRIu64, c->u / 1000, c->u % 1000);
+		return json_object_new_double_s((double)c->u / 1000.0, b);
+	}
+	case COL_DELTA:
+		return json_object_new_int64((int64_t)c->u);
 	}
 	return NULL;
+}
+
+/* The object that holds @key ("a.b" -> the object "a" in @obj, made on first use), and the
+ * last part of the key. */
+static json_object *key_parent(json_object *obj, const char *key, const char **leaf)
+{
+	const char *dot = strchr(key, '.');
+	if (!dot) {
+		*leaf = key;
+		return obj;
+	}
+	char head[64];
+	snprintf(head, sizeof(head), "%.*s", (int)(dot - key), key);
+	json_object *sub;
+	if (!json_object_object_get_ex(obj, head, &sub)) {
+		sub = json_object_new_object();
+		json_object_object_add(obj, head, sub);
+	}
+	return key_parent(sub, dot + 1, leaf);
+}
+
+/* Add @v under @key, or append it to the array there when @list. */
+static void json_put(json_object *obj, const char *key, json_object *v, bool list)
+{
+	const char *leaf;
+	json_object *parent = key_parent(obj, key, &leaf);
+	if (!list) {
+		json_object_object_add(parent, leaf, v);
+		return;
+	}
+	json_object *arr;
+	if (!json_object_object_get_ex(parent, leaf, &arr)) {
+		arr = json_object_new_array();
+		json_object_object_add(parent, leaf, arr);
+	}
+	json_object_array_add(arr, v);
 }
 
 static json_object *rows_json(const struct table *t, const struct trow *first)
@@ -257,12 +322,22 @@ static json_object *rows_json(const struct table *t, const struct trow *first)
 		for (size_t k = 0; k < t->nsel; k++) {
 			size_t i = t->sel[k];
 			const struct cell *c = &r->cells[i];
-			if (!c->set || (t->defs[i].flags & COLF_NOJSON))
+			const struct col_def *d = &t->defs[i];
+			if (!c->set || !d->key || (d->flags & COLF_NOJSON))
 				continue; /* a cell never set is absent, not null */
-			json_object_object_add(obj, t->defs[i].key, cell_json(c));
+			json_put(obj, d->key, cell_json(c), d->flags & COLF_LIST);
 		}
-		if (r->first)
+		if (r->first && t->child_lists) {
+			for (const struct trow *ch = r->first; ch; ch = ch->next)
+				for (size_t k = 0; k < t->nsel; k++) {
+					size_t i = t->sel[k];
+					if (t->defs[i].child_key && ch->cells[i].set)
+						json_put(obj, t->defs[i].child_key,
+							 cell_json(&ch->cells[i]), true);
+				}
+		} else if (r->first) {
 			json_object_object_add(obj, "children", rows_json(t, r->first));
+		}
 		if (t->keyed)
 			json_object_object_add(container, r->key ? r->key : "", obj);
 		else
@@ -304,6 +379,12 @@ static void cell_text(const struct table *t, const struct out *o, const struct c
 		snprintf(buf, size, "%lld.%lld%%", h / 10, h % 10);
 		break;
 	}
+	case COL_INDEX:
+		snprintf(buf, size, "%" PRIu64 ".%03" PRIu64, c->u / 1000, c->u % 1000);
+		break;
+	case COL_DELTA:
+		snprintf(buf, size, (int64_t)c->u > 0 ? "+%" PRId64 : "%" PRId64, (int64_t)c->u);
+		break;
 	}
 	(void)t;
 }
@@ -333,10 +414,12 @@ static int rows_text(const struct table *t, const struct out *o, struct libscols
 		struct libscols_line *ln = scols_table_new_line(tb, parent);
 		if (!ln)
 			return -ENOMEM;
-		for (size_t k = 0; k < t->nsel; k++) {
+		for (size_t k = 0, col = 0; k < t->nsel; k++) {
 			size_t i = t->sel[k];
+			if (t->defs[i].flags & COLF_JSONONLY)
+				continue;
 			cell_text(t, o, &r->cells[i], hexw[k], buf, sizeof(buf));
-			if (scols_line_set_data(ln, k, buf) != 0)
+			if (scols_line_set_data(ln, col++, buf) != 0)
 				return -ENOMEM;
 		}
 		if (r->color && o->color)
@@ -350,6 +433,8 @@ static int rows_text(const struct table *t, const struct out *o, struct libscols
 
 int table_print(struct table *t, struct out *o, json_object *parent)
 {
+	if (o->json && t->json_hidden)
+		return 0;
 	if (o->json) {
 		json_object_object_add(parent ? parent : o->root, t->json_key,
 				       rows_json(t, t->first));
@@ -369,6 +454,8 @@ int table_print(struct table *t, struct out *o, json_object *parent)
 	int ret = 0;
 	for (size_t k = 0; k < t->nsel && k < 64; k++) {
 		const struct col_def *d = &t->defs[t->sel[k]];
+		if (d->flags & COLF_JSONONLY)
+			continue;
 		int fl = 0;
 		/* raw output is for scripts: one line per row, no tree art (as lsblk -r) */
 		if ((d->flags & COLF_TREE) && !o->raw)
@@ -396,6 +483,7 @@ void table_columns_help(const struct col_def *defs, size_t ndefs, char *buf, siz
 	size_t o = 0;
 	buf[0] = '\0';
 	for (size_t i = 0; i < ndefs && o < size; i++)
-		o += (size_t)snprintf(buf + o, size - o, "  %-10s %s%s\n", defs[i].name, defs[i].help,
+		if (!(defs[i].flags & COLF_JSONONLY))
+			o += (size_t)snprintf(buf + o, size - o, "  %-10s %s%s\n", defs[i].name, defs[i].help,
 				      defs[i].flags & COLF_DEFAULT ? "" : " (not shown by default)");
 }

@@ -17,6 +17,8 @@ enum col_type {
 	COL_SIZE,  /* text: human or --bytes; JSON integer (bytes) */
 	COL_COUNT, /* integer in both */
 	COL_PERCENT, /* text: "12.5%"; JSON number (0..100) */
+	COL_INDEX,   /* thousandths: text "0.125"; JSON number 0.125 */
+	COL_DELTA,   /* a signed change: text "+5", "-3", "0"; JSON integer */
 };
 
 enum {
@@ -25,14 +27,19 @@ enum {
 	COLF_RIGHT = 1 << 2,   /* right-aligned */
 	COLF_TRUNC = 1 << 3,   /* may be truncated to fit the terminal */
 	COLF_NOJSON = 1 << 4,  /* text only (a row label that is the JSON key already) */
+	COLF_JSONONLY = 1 << 5, /* JSON only (the text shows it in another column) */
+	COLF_LIST = 1 << 6,    /* consecutive columns with this flag and the same key form one
+				* JSON array (one text column per order, say) */
 };
 
 struct col_def {
 	const char *name; /* heading and -o name */
-	const char *key;  /* JSON key */
+	const char *key;  /* JSON key; "a.b" nests b in an object a; NULL: not in JSON */
 	enum col_type type;
 	unsigned flags;
 	const char *help; /* for --help's list of columns */
+	const char *child_key; /* with table_json_child_lists(): children's values of this
+				* column become an array under this key in the parent */
 };
 
 struct table;
@@ -50,6 +57,11 @@ int table_select(struct table *t, const char *spec, struct ms_error *err);
 void table_json_keyed(struct table *t);
 /* JSON as one object {row key: value of column @col}, e.g. {"MemTotal": 1024}. */
 void table_json_flat(struct table *t, size_t col);
+/* In JSON, child rows are not objects: each column with a child_key gathers the children's
+ * values into an array on the parent (per-order rows under a zone -> "free_blocks": [...]). */
+void table_json_child_lists(struct table *t);
+/* Rows render in text only (a text view whose JSON another table already gives). */
+void table_json_hidden(struct table *t);
 /* Rows render in JSON only (the text view is a diagram drawn from the same rows). */
 void table_text_hidden(struct table *t);
 
@@ -63,6 +75,8 @@ void trow_count(struct trow *r, size_t col, uint64_t v);
 /* A value of another type than the column's (a count in a column of sizes). */
 void trow_typed(struct trow *r, size_t col, enum col_type type, uint64_t v);
 void trow_percent(struct trow *r, size_t col, double v);
+void trow_index(struct trow *r, size_t col, unsigned thousandths);
+void trow_delta(struct trow *r, size_t col, int64_t v);
 /* Unknown or hidden: "-" in text, null in JSON. */
 void trow_null(struct trow *r, size_t col);
 

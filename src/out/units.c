@@ -103,3 +103,63 @@ int units_parse_u64(const char *s, uint64_t *v)
 		return units_parse_hex(s + 2, strlen(s + 2), v);
 	return units_parse_dec(s, strlen(s), v);
 }
+
+int units_parse_size(const char *s, uint64_t *v)
+{
+	if (!s)
+		return -EINVAL;
+	size_t n = strspn(s, "0123456789");
+	uint64_t num;
+	int e = units_parse_dec(s, n, &num);
+	if (e)
+		return e;
+	const char *suf = s + n;
+	static const char units[] = "KMGT";
+	int shift = 0;
+	if (*suf) {
+		const char *u = strchr(units, *suf == 'k' ? 'K' : *suf);
+		if (!u)
+			return -EINVAL;
+		shift = 10 * (int)(u - units + 1);
+		suf++;
+		if (!strcmp(suf, "iB") || !strcmp(suf, "B"))
+			suf += strlen(suf);
+		if (*suf)
+			return -EINVAL;
+	}
+	if (shift && num > (UINT64_MAX >> shift))
+		return -ERANGE;
+	*v = num << shift;
+	return 0;
+}
+
+int units_parse_interval(const char *s, long *ms)
+{
+	if (!s)
+		return -EINVAL;
+	size_t n = strspn(s, "0123456789");
+	uint64_t whole = 0, frac = 0, scale = 1;
+	if (n && units_parse_dec(s, n, &whole))
+		return -EINVAL;
+	const char *p = s + n;
+	if (*p == '.' || *p == ',') {
+		p++;
+		size_t f = strspn(p, "0123456789");
+		if (f == 0 && n == 0)
+			return -EINVAL;
+		for (size_t i = 0; i < f && i < 3; i++) {
+			frac = frac * 10 + (uint64_t)(p[i] - '0');
+			scale *= 10;
+		}
+		p += f;
+	} else if (n == 0) {
+		return -EINVAL;
+	}
+	if (*p || whole > 86400)
+		return -EINVAL;
+	long v = (long)(whole * 1000 + frac * 1000 / scale);
+	if (v <= 0 || v > 86400000L)
+		return -EINVAL;
+	*ms = v;
+	return 0;
+}

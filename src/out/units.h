@@ -26,4 +26,12 @@ int units_parse_hex(const char *s, size_t len, uint64_t *v);
 /* Parse decimal digits [s, s+len). Returns 0, -EINVAL or -ERANGE. */
 int units_parse_dec(const char *s, size_t len, uint64_t *v);
 
+/* Parse a size: a number with an optional K, M, G or T suffix (powers of 1024, "KiB" too).
+ * Returns 0, -EINVAL or -ERANGE. */
+int units_parse_size(const char *s, uint64_t *v);
+
+/* Parse seconds as "1", "0.5" or "0,5" (whatever the locale) into milliseconds, more than 0
+ * and at most a day. Returns 0 or -EINVAL. */
+int units_parse_interval(const char *s, long *ms);
+
 #endif

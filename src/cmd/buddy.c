@@ -1,0 +1,487 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* memscope buddy: the buddy allocator's free lists per node and zone, how fragmented they are,
+ * per migrate type, and live with --watch. */
+#include <argp.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <langinfo.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "command.h"
+#include "decode/frag.h"
+#include "out/diagram.h"
+#include "out/table.h"
+#include "out/units.h"
+#include "proc/buddyinfo.h"
+#include "proc/pagetypeinfo.h"
+#include "proc/vmstat.h"
+#include "sys/msg.h"
+#include "sys/term.h"
+
+struct buddy_args {
+	uint64_t page_size; /* 0: this machine's */
+	bool diagram, types, watch;
+	long interval_ms;
+	long count; /* frames, 0: until stopped */
+};
+
+enum { OPT_PAGE_SIZE = 0x200, OPT_DIAGRAM, OPT_TYPES, OPT_WATCH, OPT_COUNT };
+
+static const struct argp_option buddy_options[] = {
+	{"page-size", OPT_PAGE_SIZE, "SIZE", 0,
+	 "Page size of the machine the dump comes from (4K, 16K, 64K; default: this machine's)", 0},
+	{"diagram", OPT_DIAGRAM, NULL, 0,
+	 "Per zone, a bar per order scaled to the bytes it holds, and the fragmentation index", 0},
+	{"types", OPT_TYPES, NULL, 0, "Free blocks per migrate type, from /proc/pagetypeinfo", 0},
+	{"watch", OPT_WATCH, "SECONDS", OPTION_ARG_OPTIONAL,
+	 "Redraw every SECONDS (default 1, decimals allowed): changes per order since the last "
+	 "frame and since the start, history of free memory; q or Ctrl-C ends",
+	 0},
+	{"count", OPT_COUNT, "N", 0, "With --watch, stop after N frames", 0},
+	{NULL, 0, NULL, 0, NULL, 0},
+};
+
+static error_t buddy_parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct buddy_args *a = state->input;
+	uint64_t v;
+	switch (key) {
+	case OPT_PAGE_SIZE:
+		if (page_size_parse(arg, &v))
+			argp_error(state, "invalid --page-size '%s' (a power of two: 4K, 16K, 64K)", arg);
+		a->page_size = v;
+		return 0;
+	case OPT_DIAGRAM:
+		a->diagram = true;
+		return 0;
+	case OPT_TYPES:
+		a->types = true;
+		return 0;
+	case OPT_WATCH:
+		a->watch = true;
+		if (arg && units_parse_interval(arg, &a->interval_ms))
+			argp_error(state, "invalid --watch interval '%s' (seconds, such as 1 or 0.5)",
+				   arg);
+		return 0;
+	case OPT_COUNT:
+		if (units_parse_u64(arg, &v) || v == 0 || v > 100000000)
+			argp_error(state, "invalid --count '%s' (a number of frames, at least 1)", arg);
+		a->count = (long)v;
+		return 0;
+	case ARGP_KEY_ARG:
+		argp_error(state, "unexpected argument '%s'", arg);
+		return 0;
+	case ARGP_KEY_END:
+		if (a->count && !a->watch)
+			argp_error(state, "--count goes with --watch");
+		if (a->diagram + a->types > 1)
+			argp_error(state, "--diagram and --types exclude each other");
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static const struct argp_child buddy_children[] = {
+	{&global_child_argp, 0, "Global options:", 1},
+	{NULL, 0, NULL, 0},
+};
+
+static const struct argp buddy_argp = {
+	buddy_options, buddy_parse_opt, NULL,
+	"Show the buddy allocator's free blocks per node, zone and order from /proc/buddyinfo: what "
+	"they amount to, the largest free block, and the unusable free space index per order (the "
+	"share of free memory that cannot serve an allocation of that order).\v"
+	"Not on a terminal, or with --json, --watch writes one complete frame per interval (JSON: one "
+	"object per line).",
+	buddy_children, NULL, NULL};
+
+enum {
+	C_NAME, C_NODE, C_ZONE, C_BLOCK, C_BLOCKS, C_PAGES, C_FREE, C_LARGEST, C_UNUSABLE, C_DPREV,
+	C_DSTART, C_NCOLS
+};
+
+static const struct col_def buddy_cols[] = {
+	[C_NAME] = {"ZONE", NULL, COL_STR, COLF_DEFAULT | COLF_TREE, "node and zone, then order", NULL},
+	[C_NODE] = {"NODE", "node", COL_COUNT, COLF_DEFAULT | COLF_JSONONLY, "NUMA node", NULL},
+	[C_ZONE] = {"ZONENAME", "zone", COL_STR, COLF_DEFAULT | COLF_JSONONLY, "zone", NULL},
+	[C_BLOCK] = {"BLOCK", NULL, COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "block size of the order", NULL},
+	[C_BLOCKS] = {"BLOCKS", NULL, COL_COUNT, COLF_DEFAULT | COLF_RIGHT, "free blocks",
+		      "free_blocks"},
+	[C_PAGES] = {"PAGES", "free_pages", COL_COUNT, COLF_DEFAULT | COLF_RIGHT, "free pages", NULL},
+	[C_FREE] = {"FREE", "free_bytes", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "free bytes", NULL},
+	[C_LARGEST] = {"LARGEST", "largest_block_bytes", COL_SIZE, COLF_DEFAULT | COLF_RIGHT,
+		       "largest free block"},
+	[C_UNUSABLE] = {"UNUSABLE", NULL, COL_INDEX, COLF_DEFAULT | COLF_RIGHT,
+			"unusable free space index", "unusable_index"},
+	[C_DPREV] = {"CHANGE", NULL, COL_DELTA, COLF_RIGHT, "change since the last frame",
+		     "change_blocks"},
+	[C_DSTART] = {"SINCE START", NULL, COL_DELTA, COLF_RIGHT, "change since the first frame",
+		      "change_blocks_since_start"},
+};
+
+/* What --watch keeps between frames. */
+#define HISTORY 240
+struct watch_state {
+	struct buddyinfo start, prev;
+	bool have_start;
+	struct vmstat vm_start, vm_prev;
+	uint64_t free_hist[HISTORY], unusable_hist[HISTORY];
+	size_t nhist;
+	long frame;
+	long interval_ms;
+};
+
+static const struct buddy_zone *match(const struct buddyinfo *bi, const struct buddy_zone *z)
+{
+	for (size_t i = 0; bi && i < bi->n; i++)
+		if (bi->v[i].node == z->node && !strcmp(bi->v[i].zone, z->zone))
+			return &bi->v[i];
+	return NULL;
+}
+
+static int print_zones(struct ctx *ctx, const struct buddyinfo *bi, uint64_t ps,
+		       const struct watch_state *w, json_object *section)
+{
+	struct table *tb = table_new(buddy_cols, C_NCOLS, "zones");
+	if (!tb)
+		return -ENOMEM;
+	table_json_child_lists(tb);
+	if (w)
+		table_text_hidden(tb); /* --watch draws print_watch_table() instead */
+	if (w)
+		table_select(tb, "+CHANGE,SINCE START", NULL);
+	for (size_t i = 0; i < bi->n; i++) {
+		const struct buddy_zone *z = &bi->v[i];
+		const struct buddy_zone *p = w ? match(&w->prev, z) : NULL;
+		const struct buddy_zone *s = w ? match(&w->start, z) : NULL;
+		struct trow *r = table_add(tb, NULL);
+		if (!r)
+			goto nomem;
+		char name[64];
+		snprintf(name, sizeof(name), "node %u %s", z->node, z->zone);
+		trow_str(r, C_NAME, name);
+		trow_count(r, C_NODE, z->node);
+		trow_str(r, C_ZONE, z->zone);
+		uint64_t pages = frag_free_pages(z->free, bi->orders);
+		int largest = frag_largest_order(z->free, bi->orders);
+		trow_count(r, C_PAGES, pages);
+		trow_size(r, C_FREE, pages * ps);
+		trow_size(r, C_LARGEST, largest < 0 ? 0 : ps << largest);
+		for (unsigned o = 0; o < bi->orders; o++) {
+			struct trow *c = table_add(tb, r);
+			if (!c)
+				goto nomem;
+			snprintf(name, sizeof(name), "order %u", o);
+			trow_str(c, C_NAME, name);
+			trow_size(c, C_BLOCK, ps << o);
+			trow_count(c, C_BLOCKS, z->free[o]);
+			trow_count(c, C_PAGES, z->free[o] << o);
+			trow_size(c, C_FREE, (z->free[o] << o) * ps);
+			trow_index(c, C_UNUSABLE, frag_unusable_index(z->free, bi->orders, o));
+			if (w) {
+				trow_delta(c, C_DPREV, p ? (int64_t)(z->free[o] - p->free[o]) : 0);
+				trow_delta(c, C_DSTART, s ? (int64_t)(z->free[o] - s->free[o]) : 0);
+			}
+		}
+	}
+	int e = table_print(tb, &ctx->out, section);
+	table_free(tb);
+	return e;
+nomem:
+	table_free(tb);
+	return -ENOMEM;
+}
+
+static int print_diagram(struct ctx *ctx, const struct buddyinfo *bi, uint64_t ps)
+{
+	struct out *o = &ctx->out;
+	for (size_t i = 0; i < bi->n && !o->json; i++) {
+		const struct buddy_zone *z = &bi->v[i];
+		struct diagram_hbar rows[BUDDY_MAX_ORDERS];
+		uint64_t pages = frag_free_pages(z->free, bi->orders);
+		int largest = frag_largest_order(z->free, bi->orders);
+		char free_s[32], big[32];
+		out_size_text(o, pages * ps, free_s, sizeof(free_s));
+		out_size_text(o, largest < 0 ? 0 : ps << largest, big, sizeof(big));
+		fprintf(o->fp, "%sNode %u, zone %s: %s free in %" PRIu64 " pages, largest block %s\n",
+			i ? "\n" : "", z->node, z->zone, free_s, pages, largest < 0 ? "none" : big);
+		fprintf(o->fp, "  free memory by order (bytes held in blocks of each size)\n");
+		for (unsigned k = 0; k < bi->orders; k++) {
+			char blk[32], by[32];
+			out_size_text(o, ps << k, blk, sizeof(blk));
+			out_size_text(o, (z->free[k] << k) * ps, by, sizeof(by));
+			snprintf(rows[k].left, sizeof(rows[k].left), "  %2u %6s", k, blk);
+			rows[k].value = z->free[k] << k;
+			snprintf(rows[k].right, sizeof(rows[k].right), "%8" PRIu64 " x = %s", z->free[k],
+				 by);
+		}
+		diagram_hbars(o, rows, bi->orders, 0, 40);
+		fprintf(o->fp, "  unusable free space index (share of free memory too fragmented "
+			       "for an allocation of each order)\n");
+		for (unsigned k = 0; k < bi->orders; k++) {
+			unsigned idx = frag_unusable_index(z->free, bi->orders, k);
+			snprintf(rows[k].left, sizeof(rows[k].left), "  %2u %6s", k, "");
+			rows[k].value = idx;
+			snprintf(rows[k].right, sizeof(rows[k].right), "%u.%03u", idx / 1000, idx % 1000);
+		}
+		diagram_hbars(o, rows, bi->orders, 1000, 40);
+	}
+	return 0;
+}
+
+static int print_types(struct ctx *ctx, uint64_t ps, json_object *section)
+{
+	struct pagetypeinfo pt;
+	struct ms_error err = {0};
+	if (pagetypeinfo_read(&ctx->root, &pt, &err)) {
+		msg_error(&err);
+		return -EACCES;
+	}
+	/* one text column per order; in JSON they form one "free_blocks" array */
+	struct col_def cols[3 + BUDDY_MAX_ORDERS + 1];
+	char heads[BUDDY_MAX_ORDERS][8];
+	cols[0] = (struct col_def){"NODE", "node", COL_COUNT, COLF_DEFAULT | COLF_RIGHT, "node", NULL};
+	cols[1] = (struct col_def){"ZONE", "zone", COL_STR, COLF_DEFAULT, "zone", NULL};
+	cols[2] = (struct col_def){"TYPE", "type", COL_STR, COLF_DEFAULT, "migrate type", NULL};
+	for (unsigned k = 0; k < pt.orders; k++) {
+		snprintf(heads[k], sizeof(heads[k]), "%u", k);
+		cols[3 + k] = (struct col_def){heads[k], "free_blocks", COL_COUNT,
+					       COLF_DEFAULT | COLF_RIGHT | COLF_LIST, "order", NULL};
+	}
+	cols[3 + pt.orders] =
+		(struct col_def){"FREE", "free_bytes", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "free", NULL};
+	struct table *tb = table_new(cols, 4 + pt.orders, "types");
+	int e = tb ? 0 : -ENOMEM;
+	for (size_t i = 0; i < pt.n && !e; i++) {
+		struct trow *r = table_add(tb, NULL);
+		if (!r) {
+			e = -ENOMEM;
+			break;
+		}
+		trow_count(r, 0, pt.v[i].node);
+		trow_str(r, 1, pt.v[i].zone);
+		trow_str(r, 2, pt.v[i].type);
+		for (unsigned k = 0; k < pt.orders; k++)
+			trow_count(r, 3 + k, pt.v[i].free[k]);
+		trow_size(r, 3 + pt.orders, frag_free_pages(pt.v[i].free, pt.orders) * ps);
+	}
+	if (!e)
+		e = table_print(tb, &ctx->out, section);
+	table_free(tb);
+	pagetypeinfo_free(&pt);
+	return e;
+}
+
+/* --watch's text: one line of counts per zone with the orders as columns, and under it the
+ * changes since the last frame and since the first, so a frame fits a terminal */
+static int print_watch_table(struct ctx *ctx, const struct buddyinfo *bi, uint64_t ps,
+			     const struct watch_state *w)
+{
+	struct col_def cols[3 + BUDDY_MAX_ORDERS];
+	char heads[BUDDY_MAX_ORDERS][8];
+	cols[0] = (struct col_def){"ZONE", NULL, COL_STR, COLF_DEFAULT | COLF_TREE, "zone", NULL};
+	cols[1] = (struct col_def){"FREE", NULL, COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "free", NULL};
+	cols[2] = (struct col_def){"LARGEST", NULL, COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "", NULL};
+	for (unsigned k = 0; k < bi->orders; k++) {
+		snprintf(heads[k], sizeof(heads[k]), "%u", k);
+		cols[3 + k] = (struct col_def){heads[k], NULL, COL_COUNT, COLF_DEFAULT | COLF_RIGHT,
+					       "order", NULL};
+	}
+	struct table *tb = table_new(cols, 3 + bi->orders, "watch");
+	if (!tb)
+		return -ENOMEM;
+	table_json_hidden(tb);
+	int e = 0;
+	for (size_t i = 0; i < bi->n && !e; i++) {
+		const struct buddy_zone *z = &bi->v[i];
+		const struct buddy_zone *p = match(&w->prev, z), *s = match(&w->start, z);
+		struct trow *r = table_add(tb, NULL);
+		struct trow *rp = r ? table_add(tb, r) : NULL;
+		struct trow *rs = rp ? table_add(tb, r) : NULL;
+		if (!rs) {
+			e = -ENOMEM;
+			break;
+		}
+		char name[64];
+		snprintf(name, sizeof(name), "node %u %s", z->node, z->zone);
+		trow_str(r, 0, name);
+		trow_str(rp, 0, "change");
+		trow_str(rs, 0, "since start");
+		int largest = frag_largest_order(z->free, bi->orders);
+		trow_size(r, 1, frag_free_pages(z->free, bi->orders) * ps);
+		trow_size(r, 2, largest < 0 ? 0 : ps << largest);
+		for (unsigned k = 0; k < bi->orders; k++) {
+			trow_count(r, 3 + k, z->free[k]);
+			trow_delta(rp, 3 + k, p ? (int64_t)(z->free[k] - p->free[k]) : 0);
+			trow_delta(rs, 3 + k, s ? (int64_t)(z->free[k] - s->free[k]) : 0);
+		}
+	}
+	if (!e)
+		e = table_print(tb, &ctx->out, NULL);
+	table_free(tb);
+	return e;
+}
+
+/* --watch: the changes of the compaction counters, and histories as sparklines */
+static void print_watch_extras(struct ctx *ctx, const struct buddyinfo *bi, struct watch_state *w,
+			       const struct vmstat *vm, json_object *section)
+{
+	struct out *o = &ctx->out;
+	uint64_t pages = 0;
+	for (size_t i = 0; i < bi->n; i++)
+		pages += frag_free_pages(bi->v[i].free, bi->orders);
+	/* the high order: 2 MiB blocks (THP) where the kernel has them, else the top order */
+	unsigned high = bi->orders > 9 ? 9 : bi->orders - 1;
+	uint64_t worst = 0;
+	for (size_t i = 0; i < bi->n; i++) {
+		unsigned idx = frag_unusable_index(bi->v[i].free, bi->orders, high);
+		if (frag_free_pages(bi->v[i].free, bi->orders) && idx > worst)
+			worst = idx;
+	}
+	if (w->nhist == HISTORY) {
+		memmove(w->free_hist, w->free_hist + 1, (HISTORY - 1) * sizeof(uint64_t));
+		memmove(w->unusable_hist, w->unusable_hist + 1, (HISTORY - 1) * sizeof(uint64_t));
+		w->nhist--;
+	}
+	w->free_hist[w->nhist] = pages;
+	w->unusable_hist[w->nhist] = worst;
+	w->nhist++;
+
+	json_object *vmj = json_object_new_object();
+	json_object_object_add(section, "frame", json_object_new_int64(w->frame));
+	json_object_object_add(section, "vmstat", vmj);
+	if (o->json) {
+		for (int c = 0; c < VM_NCOUNTERS; c++)
+			if (vm->has[c])
+				out_json_obj_u64(vmj, vmstat_name(c), vm->v[c]);
+		return;
+	}
+	int cols = term_columns();
+	size_t n = w->nhist, width = cols > 60 ? (size_t)cols - 40 : 20;
+	if (n > width)
+		n = width;
+	bool utf8 = !strcmp(nl_langinfo(CODESET), "UTF-8");
+	char spark[HISTORY * 4];
+	diagram_sparkline(w->free_hist + w->nhist - n, n, utf8, spark, sizeof(spark));
+	fprintf(o->fp, "\nfree pages      %s %" PRIu64 "\n", spark, pages);
+	diagram_sparkline(w->unusable_hist + w->nhist - n, n, utf8, spark, sizeof(spark));
+	fprintf(o->fp, "unusable (o%-2u)  %s %" PRIu64 ".%03" PRIu64 " (worst zone)\n", high, spark,
+		worst / 1000, worst % 1000);
+	bool any = false;
+	for (int c = 0; c < VM_NCOUNTERS; c++) {
+		if (!vm->has[c])
+			continue;
+		int64_t d = w->have_start ? (int64_t)(vm->v[c] - w->vm_prev.v[c]) : 0;
+		int64_t ds = w->have_start ? (int64_t)(vm->v[c] - w->vm_start.v[c]) : 0;
+		if (!any)
+			fprintf(o->fp, "\n%-22s %12s %8s %11s\n", "/proc/vmstat", "count", "change",
+				"since start");
+		fprintf(o->fp, "%-22s %12" PRIu64 " %+8" PRId64 " %+11" PRId64 "\n", vmstat_name(c),
+			vm->v[c], d, ds);
+		any = true;
+	}
+}
+
+
+/* One frame: read, render into ctx->out. Returns 0, or an exit code after a message. */
+static int frame(struct ctx *ctx, const struct buddy_args *a, struct watch_state *w)
+{
+	struct buddyinfo bi;
+	struct vmstat vm = {0};
+	struct ms_error err = {0};
+	uint64_t ps = ctx_page_size(ctx, a->page_size);
+	if (buddyinfo_read(&ctx->root, &bi, &err)) {
+		msg_error(&err);
+		return EXIT_RUNTIME;
+	}
+	if (w)
+		vmstat_read(&ctx->root, &vm, NULL); /* optional: absent in some dumps */
+	json_object *section = out_json_section(&ctx->out, "buddy");
+	out_json_obj_u64(section, "page_size", ps);
+	int e = 0;
+	if (w && !ctx->out.json) {
+		char when[32];
+		time_t t = time(NULL);
+		strftime(when, sizeof(when), "%H:%M:%S", localtime(&t));
+		fprintf(ctx->out.fp, "%smemscope buddy: every %ld.%03lds, frame %ld at %s%s\n\n",
+			term_frame_start(), w->interval_ms / 1000, w->interval_ms % 1000, w->frame + 1,
+			when, isatty(STDOUT_FILENO) ? " (q quits)" : "");
+	}
+	if (a->types)
+		e = print_types(ctx, ps, section);
+	else if (a->diagram)
+		e = print_diagram(ctx, &bi, ps);
+	if (!e && (!a->types && (!a->diagram || ctx->out.json)))
+		e = print_zones(ctx, &bi, ps, w, section);
+	if (!e && w && !a->types && !a->diagram)
+		e = print_watch_table(ctx, &bi, ps, w);
+	if (!e && w) {
+		print_watch_extras(ctx, &bi, w, &vm, section);
+		if (!w->have_start) {
+			if (buddyinfo_copy(&w->start, &bi))
+				e = -ENOMEM;
+			w->vm_start = vm;
+			w->have_start = true;
+		}
+		/* this frame is the next one's "previous": hand the rows over */
+		buddyinfo_free(&w->prev);
+		w->prev = bi;
+		memset(&bi, 0, sizeof(bi));
+		w->vm_prev = vm;
+	}
+	buddyinfo_free(&bi);
+	if (e == -EACCES)
+		return EXIT_RUNTIME;
+	if (e) {
+		msg_errorf("cannot print: %s", strerror(-e));
+		return EXIT_RUNTIME;
+	}
+	return EXIT_OK;
+}
+
+static int watch(struct ctx *ctx, struct buddy_args *a)
+{
+	struct watch_state w = {.interval_ms = a->interval_ms};
+	bool interactive = isatty(STDOUT_FILENO) && !ctx->out.json;
+	term_begin(interactive);
+	int rc = EXIT_OK;
+	for (;;) {
+		rc = frame(ctx, a, &w);
+		if (rc)
+			break;
+		if (!interactive && !ctx->out.json)
+			fputc('\n', ctx->out.fp);
+		if (interactive)
+			term_clip(ctx->out.fp, &ctx->out.mem, &ctx->out.memlen);
+		if (out_frame(&ctx->out, stdout)) {
+			rc = EXIT_RUNTIME; /* stdout gone: main reports the write error */
+			break;
+		}
+		w.frame++;
+		if (a->count && w.frame >= a->count)
+			break;
+		/* a resize (or coming back from Ctrl-Z) draws the next frame at once, at the new
+		 * size */
+		if (term_wait(a->interval_ms) == TERM_QUIT)
+			break;
+	}
+	term_end();
+	buddyinfo_free(&w.start);
+	buddyinfo_free(&w.prev);
+	return rc;
+}
+
+int cmd_buddy(struct ctx *ctx, int argc, char **argv)
+{
+	struct buddy_args a = {.interval_ms = 1000};
+	int rc = command_parse(&buddy_argp, ctx, argc, argv, &a);
+	if (rc)
+		return rc;
+	if (a.watch)
+		return watch(ctx, &a);
+	return frame(ctx, &a, NULL);
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* /proc/vmstat: "name value" counters; memscope keeps the ones about compaction and
+ * high-order allocation failures. */
+#ifndef MEMSCOPE_PROC_VMSTAT_H
+#define MEMSCOPE_PROC_VMSTAT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "proc/sysroot.h"
+
+enum vmstat_counter {
+	VM_COMPACT_STALL,
+	VM_COMPACT_FAIL,
+	VM_COMPACT_SUCCESS,
+	VM_THP_FAULT_FALLBACK,
+	VM_HTLB_BUDDY_ALLOC_FAIL,
+	VM_ALLOCSTALL, /* allocstall_* summed (allocstall before 4.8) */
+	VM_NCOUNTERS
+};
+
+struct vmstat {
+	uint64_t v[VM_NCOUNTERS];
+	bool has[VM_NCOUNTERS];
+};
+
+/* The counter's name as the kernel prints it (allocstall for the sum). */
+const char *vmstat_name(enum vmstat_counter c);
+
+int vmstat_parse(const char *data, size_t len, const char *file, struct vmstat *vs,
+		 struct ms_error *err);
+int vmstat_read(const struct sysroot *sr, struct vmstat *vs, struct ms_error *err);
+
+#endif
