@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 packages=(
 	gcc libc6-dev pkg-config meson ninja-build scdoc
 	libproc2-dev libcap-dev libsmartcols-dev libjson-c-dev libcmocka-dev
-	bats bats-assert bats-support bash-completion jq python3 procps util-linux bsdutils
+	bats bats-assert bats-support bash-completion jq python3 procps util-linux bsdutils tmux
 )
 
 install_missing() {

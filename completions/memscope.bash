@@ -5,13 +5,13 @@ _memscope()
 	_init_completion -s || return
 
 	local global_opts="-J --json -b --bytes --sysroot --color -h --help -V --version"
-	local commands="iomem meminfo"
+	local commands="iomem meminfo buddy zones"
 
 	# the command is the first word that is neither an option nor an option's value
 	local cmd="" i
 	for ((i = 1; i < cword; i++)); do
 		case ${words[i]} in
-		--sysroot | -o | --output | --depth | -f | --find) ((i++)) ;;
+		--sysroot | -o | --output | --depth | -f | --find | --page-size | --count) ((i++)) ;;
 		-*) ;;
 		*) cmd=${words[i]} && break ;;
 		esac
@@ -40,7 +40,15 @@ _memscope()
 		COMPREPLY=($(compgen -W "1 2 3 4" -- "$cur"))
 		return
 		;;
-	-f | --find)
+	-f | --find | --count)
+		return
+		;;
+	--page-size)
+		COMPREPLY=($(compgen -W "4K 16K 64K" -- "$cur"))
+		return
+		;;
+	--watch)
+		COMPREPLY=($(compgen -W "0.5 1 2 5" -- "$cur"))
 		return
 		;;
 	esac
@@ -54,6 +62,8 @@ _memscope()
 	case $cmd in
 	iomem) opts="-o --output -r --raw -n --noheadings --depth --diagram -s --summary -f --find" ;;
 	meminfo) opts="-a --all --diagram" ;;
+	buddy) opts="--page-size --diagram --types --watch --count" ;;
+	zones) opts="--page-size --diagram -f --find" ;;
 	esac
 	COMPREPLY=($(compgen -W "$opts $global_opts" -- "$cur"))
 } &&

@@ -1,5 +1,5 @@
 # fish completion for memscope(1)
-set -l commands iomem meminfo
+set -l commands iomem meminfo buddy zones
 
 complete -c memscope -f
 # global options, before or after the command
@@ -12,6 +12,8 @@ complete -c memscope -s V -l version -d 'Show the version'
 
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a iomem -d 'Physical address map from /proc/iomem'
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a meminfo -d 'Memory usage from /proc/meminfo'
+complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a buddy -d 'Buddy allocator free lists and fragmentation'
+complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a zones -d 'Memory zones per node'
 
 # iomem
 complete -c memscope -n '__fish_seen_subcommand_from iomem' -s o -l output -x -a 'START END SIZE NAME DEPTH' -d 'Columns to print'
@@ -25,3 +27,14 @@ complete -c memscope -n '__fish_seen_subcommand_from iomem' -s f -l find -x -d '
 # meminfo
 complete -c memscope -n '__fish_seen_subcommand_from meminfo' -s a -l all -d 'Every field of /proc/meminfo'
 complete -c memscope -n '__fish_seen_subcommand_from meminfo' -l diagram -d 'Bar of MemTotal split by its users'
+
+# buddy
+complete -c memscope -n '__fish_seen_subcommand_from buddy zones' -l page-size -x -a '4K 16K 64K' -d 'Page size of the dump'
+complete -c memscope -n '__fish_seen_subcommand_from buddy' -l diagram -d 'Bars per order and the fragmentation index'
+complete -c memscope -n '__fish_seen_subcommand_from buddy' -l types -d 'Free blocks per migrate type'
+complete -c memscope -n '__fish_seen_subcommand_from buddy' -l watch -x -a '0.5 1 2 5' -d 'Redraw every SECONDS'
+complete -c memscope -n '__fish_seen_subcommand_from buddy' -l count -x -d 'With --watch, stop after N frames'
+
+# zones
+complete -c memscope -n '__fish_seen_subcommand_from zones' -l diagram -d 'Zones on the physical address line'
+complete -c memscope -n '__fish_seen_subcommand_from zones' -s f -l find -x -d 'Node and zone of a physical address'

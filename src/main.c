@@ -77,6 +77,8 @@ int main(int argc, char **argv)
 
 	struct ctx ctx = {.root = {.fd = -1}};
 	struct main_args a = {&ctx, 0};
+	/* messages say "memscope:", however the binary was called */
+	argv[0] = (char *)"memscope";
 	global_options_bind(&ctx);
 	argp_parse(&main_argp, argc, argv, ARGP_IN_ORDER, NULL, &a);
 

@@ -237,7 +237,15 @@ static int print_types(struct ctx *ctx, uint64_t ps, json_object *section)
 {
 	struct pagetypeinfo pt;
 	struct ms_error err = {0};
-	if (pagetypeinfo_read(&ctx->root, &pt, &err)) {
+	int ret = pagetypeinfo_read(&ctx->root, &pt, &err);
+	if (ret == -EACCES) {
+		/* root-only since 5.9 (mode 0400), and a dump made without root holds it empty */
+		msg_errorf("'%s': readable by root only (needs CAP_SYS_ADMIN); 'memscope buddy' "
+			   "without --types still works",
+			   err.file);
+		return -EACCES;
+	}
+	if (ret) {
 		msg_error(&err);
 		return -EACCES;
 	}
@@ -394,7 +402,9 @@ static int frame(struct ctx *ctx, const struct buddy_args *a, struct watch_state
 	struct vmstat vm = {0};
 	struct ms_error err = {0};
 	uint64_t ps = ctx_page_size(ctx, a->page_size);
-	if (buddyinfo_read(&ctx->root, &bi, &err)) {
+	memset(&bi, 0, sizeof(bi));
+	/* --types needs pagetypeinfo only */
+	if (!a->types && buddyinfo_read(&ctx->root, &bi, &err)) {
 		msg_error(&err);
 		return EXIT_RUNTIME;
 	}
@@ -419,7 +429,7 @@ static int frame(struct ctx *ctx, const struct buddy_args *a, struct watch_state
 		e = print_zones(ctx, &bi, ps, w, section);
 	if (!e && w && !a->types && !a->diagram)
 		e = print_watch_table(ctx, &bi, ps, w);
-	if (!e && w) {
+	if (!e && w && !a->types) {
 		print_watch_extras(ctx, &bi, w, &vm, section);
 		if (!w->have_start) {
 			if (buddyinfo_copy(&w->start, &bi))

@@ -171,9 +171,11 @@ static int print_diagram(struct ctx *ctx, const struct zoneinfo *zi, uint64_t ps
 	struct iomem_tree io;
 	struct ms_error err = {0};
 	bool have_ram = iomem_read(&ctx->root, &io, &err) == 0 && !io.hidden;
-	if (!have_ram)
-		msg_warnf("no System RAM ranges drawn: %s",
-			  err.reason[0] ? err.reason : "iomem addresses are hidden (needs CAP_SYS_ADMIN)");
+	if (!have_ram && err.reason[0])
+		msg_warnf("'%s': %s; zones drawn without System RAM ranges", err.file, err.reason);
+	else if (!have_ram)
+		msg_warnf("iomem addresses are hidden (reading them needs CAP_SYS_ADMIN); zones drawn "
+			  "without System RAM ranges");
 	struct diagram_box *boxes = calloc(zi->n ? zi->n : 1, sizeof(*boxes));
 	char(*labels)[64] = calloc(zi->n ? zi->n : 1, sizeof(*labels));
 	size_t nb = 0;

@@ -85,6 +85,10 @@ int buddyinfo_parse(const char *data, size_t len, const char *file, struct buddy
 			ret = ms_fail(err, -EINVAL, file, it.no, "no free counts after the zone name");
 			goto fail;
 		}
+		if (bi->n && orders != bi->orders && it.cut) {
+			ret = ms_fail(err, -EINVAL, file, it.no, "last line cut off");
+			goto fail;
+		}
 		if (bi->n && orders != bi->orders) {
 			ret = ms_fail(err, -EINVAL, file, it.no,
 				      "%u orders, but the rows before have %u", orders, bi->orders);

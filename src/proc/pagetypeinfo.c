@@ -12,8 +12,7 @@ int pagetypeinfo_parse(const char *data, size_t len, const char *file, struct pa
 {
 	memset(pt, 0, sizeof(*pt));
 	if (len == 0)
-		return ms_fail(err, -EACCES, file, 0,
-			       "empty: the kernel shows it to root only (CAP_SYS_ADMIN)");
+		return ms_fail(err, -EACCES, file, 0, "empty file (the kernel shows it to root only)");
 	char *text = text_dup(data, len);
 	size_t cap = 1;
 	for (size_t i = 0; i < len; i++)

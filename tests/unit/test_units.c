@@ -72,6 +72,46 @@ static void test_addr_json(void **state)
 	assert_string_equal(b, "0xffffffffffffffff");
 }
 
+static void test_parse_size(void **state)
+{
+	uint64_t v;
+	assert_int_equal(units_parse_size("4096", &v), 0);
+	assert_int_equal(v, 4096);
+	assert_int_equal(units_parse_size("4K", &v), 0);
+	assert_int_equal(v, 4096);
+	assert_int_equal(units_parse_size("64k", &v), 0);
+	assert_int_equal(v, 65536);
+	assert_int_equal(units_parse_size("2MiB", &v), 0);
+	assert_int_equal(v, 2 << 20);
+	assert_int_equal(units_parse_size("1G", &v), 0);
+	assert_int_equal(v, 1 << 30);
+	assert_int_equal(units_parse_size("4X", &v), -EINVAL);
+	assert_int_equal(units_parse_size("K", &v), -EINVAL);
+	assert_int_equal(units_parse_size("99999999999T", &v), -ERANGE);
+}
+
+static void test_parse_interval(void **state)
+{
+	long ms;
+	assert_int_equal(units_parse_interval("1", &ms), 0);
+	assert_int_equal(ms, 1000);
+	assert_int_equal(units_parse_interval("0.5", &ms), 0);
+	assert_int_equal(ms, 500);
+	assert_int_equal(units_parse_interval("0,25", &ms), 0); /* a comma-decimal locale's way */
+	assert_int_equal(ms, 250);
+	assert_int_equal(units_parse_interval(".1", &ms), 0);
+	assert_int_equal(ms, 100);
+	assert_int_equal(units_parse_interval("2.0005", &ms), 0);
+	assert_int_equal(ms, 2000);
+	assert_int_equal(units_parse_interval("0", &ms), -EINVAL);
+	assert_int_equal(units_parse_interval("0.0001", &ms), -EINVAL);
+	assert_int_equal(units_parse_interval("-1", &ms), -EINVAL);
+	assert_int_equal(units_parse_interval("1s", &ms), -EINVAL);
+	assert_int_equal(units_parse_interval(".", &ms), -EINVAL);
+	assert_int_equal(units_parse_interval("", &ms), -EINVAL);
+	assert_int_equal(units_parse_interval("86401", &ms), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -79,6 +119,8 @@ int main(void)
 		cmocka_unit_test(test_parse_u64),
 		cmocka_unit_test(test_hex_width),
 		cmocka_unit_test(test_addr_json),
+		cmocka_unit_test(test_parse_size),
+		cmocka_unit_test(test_parse_interval),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
