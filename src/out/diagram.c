@@ -176,7 +176,9 @@ static void render_box(struct dlines *L, const struct item *it, int width,
 		if (C.err)
 			L->err = C.err;
 		lines_free(&C);
-		push(L, boxed("", inner, '|'), false, 0);
+		/* space below the last child only when it does not reach the parent's start */
+		if (b->children[0].start > b->start)
+			push(L, boxed("", inner, '|'), false, 0);
 		return;
 	}
 	int h = opt->no_addresses ? 1 : box_height(span(b->start, b->end));

@@ -81,3 +81,54 @@ sysroot() {
 	assert_success
 	echo "$output" | jq -e ".summary.high.total == $((1703848 * 1024)) and .summary.low.total == $((893472 * 1024))"
 }
+
+@test "every real buddyinfo parses; free pages add up as the kernel counts them" {
+	n=0
+	for f in "$DUMPS"/*/buddyinfo; do
+		c=$(basename "$(dirname "$f")")
+		r=$(sysroot "$c")
+		run --separate-stderr memscope --sysroot "$r" buddy --page-size 4K --json
+		[ "$status" -eq 0 ] || { echo "$c: $stderr"; false; }
+		want=$(awk '/zone/ { s = 0; for (i = 5; i <= NF; i++) s += $i * 2 ^ (i - 5); print s }' "$f" | paste -sd, -)
+		echo "$output" | jq -e --argjson w "[$want]" '[.buddy.zones[].free_pages] == $w' ||
+			{ echo "$c: free pages differ"; false; }
+		run memscope --sysroot "$r" buddy --page-size 4K --diagram
+		[ "$status" -eq 0 ]
+		n=$((n + 1))
+	done
+	[ "$n" -ge 10 ]
+}
+
+@test "every real zoneinfo parses, 2.6 to 6.x, NUMA included" {
+	n=0
+	for f in "$DUMPS"/*/zoneinfo; do
+		c=$(basename "$(dirname "$f")")
+		r=$(sysroot "$c")
+		run --separate-stderr memscope --sysroot "$r" zones --page-size 4K --json
+		[ "$status" -eq 0 ] || { echo "$c: $stderr"; false; }
+		echo "$output" | jq -e --argjson n "$(grep -c '^Node' "$f")" '.zones | length == $n'
+		# the watermark is the zone's "high", never a per-CPU "high:"
+		first_high=$(awk '/^ +high +[0-9]/ { print $2; exit }' "$f")
+		echo "$output" | jq -e --argjson h "$((first_high * 4096))" '.zones[0].watermarks.high == $h'
+		run memscope --sysroot "$r" zones --page-size 4K --diagram
+		[ "$status" -eq 0 ]
+		n=$((n + 1))
+	done
+	[ "$n" -ge 15 ]
+}
+
+@test "every real pagetypeinfo parses, or is reported as root-only when empty" {
+	for f in "$DUMPS"/*/pagetypeinfo; do
+		c=$(basename "$(dirname "$f")")
+		r=$(sysroot "$c")
+		run --separate-stderr memscope --sysroot "$r" buddy --types --json
+		if [ -s "$f" ]; then
+			[ "$status" -eq 0 ] || { echo "$c: $stderr"; false; }
+			rows=$(grep -c ', type ' "$f")
+			echo "$output" | jq -e --argjson n "$rows" '.buddy.types | length == $n'
+		else
+			[ "$status" -eq 1 ]
+			[[ "$stderr" == *"readable by root only (needs CAP_SYS_ADMIN)"* ]]
+		fi
+	done
+}
