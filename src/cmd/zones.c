@@ -224,8 +224,7 @@ static int print_diagram(struct ctx *ctx, const struct zoneinfo *zi, uint64_t ps
 		free((void *)boxes[i].children);
 	free(boxes);
 	free(labels);
-	if (have_ram)
-		iomem_free(&io);
+	iomem_free(&io); /* iomem_read zeroes it first: safe whatever happened */
 	return e;
 }
 

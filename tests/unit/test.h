@@ -16,7 +16,7 @@
 static inline void fixture_open(struct sysroot *sr, const char *name)
 {
 	struct ms_error err = {0};
-	char dir[1024];
+	static char dir[1024]; /* the sysroot keeps this pointer: it must outlive the call */
 	snprintf(dir, sizeof(dir), "%s/%s", FIXTURES, name);
 	if (sysroot_open(sr, dir, &err))
 		fail_msg("%s: %s", err.file, err.reason);
