@@ -49,6 +49,8 @@ const struct command *command_find(const char *name);
 /* Global options (-J, -b, --sysroot, --color) are accepted after the command too: each command's
  * argp lists this as a child. */
 extern const struct argp global_child_argp;
+/* The children every command's argp lists: the global options, under their own heading. */
+extern const struct argp_child command_children[];
 void global_options_bind(struct ctx *ctx);
 
 /* Parse a command's arguments with its argp (argv[0] is the command name; usage errors exit 2),

@@ -81,6 +81,11 @@ static error_t global_parse(int key, char *arg, struct argp_state *state)
 
 const struct argp global_child_argp = {global_options, global_parse, NULL, NULL, NULL, NULL, NULL};
 
+const struct argp_child command_children[] = {
+	{&global_child_argp, 0, "Global options:", 1},
+	{NULL, 0, NULL, 0},
+};
+
 int command_parse(const struct argp *argp, struct ctx *ctx, int argc, char **argv, void *input)
 {
 	/* argp names the program in usage lines from argv[0]: make it "memscope iomem" */

@@ -85,11 +85,6 @@ static error_t buddy_parse_opt(int key, char *arg, struct argp_state *state)
 	}
 }
 
-static const struct argp_child buddy_children[] = {
-	{&global_child_argp, 0, "Global options:", 1},
-	{NULL, 0, NULL, 0},
-};
-
 static const struct argp buddy_argp = {
 	buddy_options, buddy_parse_opt, NULL,
 	"Show the buddy allocator's free blocks per node, zone and order from /proc/buddyinfo: what "
@@ -97,7 +92,7 @@ static const struct argp buddy_argp = {
 	"share of free memory that cannot serve an allocation of that order).\v"
 	"Not on a terminal, or with --json, --watch writes one complete frame per interval (JSON: one "
 	"object per line).",
-	buddy_children, NULL, NULL};
+	command_children, NULL, NULL};
 
 enum {
 	C_NAME, C_NODE, C_ZONE, C_BLOCK, C_BLOCKS, C_PAGES, C_FREE, C_LARGEST, C_UNUSABLE, C_DPREV,

@@ -144,15 +144,10 @@ static char *iomem_help(int key, const char *text, void *input)
 	return out;
 }
 
-static const struct argp_child iomem_children[] = {
-	{&global_child_argp, 0, "Global options:", 1},
-	{NULL, 0, NULL, 0},
-};
-
 static const struct argp iomem_argp = {
 	iomem_options, iomem_parse_opt, NULL,
 	"Show the physical address map from /proc/iomem: a tree like lsblk by default.\v",
-	iomem_children, iomem_help, NULL};
+	command_children, iomem_help, NULL};
 
 static void fill_row(struct trow *row, const struct iomem_tree *t, const struct iomem_region *r)
 {
@@ -243,12 +238,6 @@ static void boxes_free(struct diagram_box *b, size_t n)
 	free(b);
 }
 
-static int cmp_box(const void *a, const void *b)
-{
-	const struct diagram_box *x = a, *y = b;
-	return x->start < y->start ? -1 : x->start > y->start;
-}
-
 static struct diagram_box *make_boxes(const struct iomem_tree *t, long first, long depth_left,
 				      size_t *n)
 {
@@ -274,7 +263,7 @@ static struct diagram_box *make_boxes(const struct iomem_tree *t, long first, lo
 		}
 	}
 	if (!t->hidden)
-		qsort(b, *n, sizeof(*b), cmp_box);
+		diagram_sort(b, *n);
 	return b;
 }
 

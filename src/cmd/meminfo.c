@@ -45,17 +45,12 @@ static error_t meminfo_parse_opt(int key, char *arg, struct argp_state *state)
 	}
 }
 
-static const struct argp_child meminfo_children[] = {
-	{&global_child_argp, 0, "Global options:", 1},
-	{NULL, 0, NULL, 0},
-};
-
 static const struct argp meminfo_argp = {
 	meminfo_options, meminfo_parse_opt, NULL,
 	"Show memory usage from /proc/meminfo. By default a summary computed the way free(1) of "
 	"procps-ng 4 computes it: used = MemTotal - MemAvailable, buff/cache = Buffers + Cached + "
 	"SReclaimable.",
-	meminfo_children, NULL, NULL};
+	command_children, NULL, NULL};
 
 enum { S_NAME, S_TOTAL, S_USED, S_FREE, S_SHARED, S_BUFF_CACHE, S_AVAILABLE };
 

@@ -60,11 +60,6 @@ static error_t zones_parse_opt(int key, char *arg, struct argp_state *state)
 	}
 }
 
-static const struct argp_child zones_children[] = {
-	{&global_child_argp, 0, "Global options:", 1},
-	{NULL, 0, NULL, 0},
-};
-
 static const struct argp zones_argp = {
 	zones_options, zones_parse_opt, NULL,
 	"Show each node's memory zones from /proc/zoneinfo: the page frames they span, the physical "
@@ -72,7 +67,7 @@ static const struct argp zones_argp = {
 	"the min/low/high watermarks.\v"
 	"Sizes in text are bytes (pages x page size); JSON gives the kernel's page counts, and the "
 	"watermarks in bytes.",
-	zones_children, NULL, NULL};
+	command_children, NULL, NULL};
 
 enum {
 	Z_NODE, Z_ZONE, Z_START_PFN, Z_SPANNED_P, Z_PRESENT_P, Z_MANAGED_P, Z_START, Z_END,
@@ -159,12 +154,6 @@ static int print_table(struct ctx *ctx, const struct zone *const *v, size_t n, u
 	return e;
 }
 
-static int cmp_box(const void *a, const void *b)
-{
-	const struct diagram_box *x = a, *y = b;
-	return x->start < y->start ? -1 : x->start > y->start;
-}
-
 /* Zones on the physical address line, each holding the System RAM ranges it covers. */
 static int print_diagram(struct ctx *ctx, const struct zoneinfo *zi, uint64_t ps)
 {
@@ -210,7 +199,7 @@ static int print_diagram(struct ctx *ctx, const struct zoneinfo *zi, uint64_t ps
 		nb++;
 	}
 	if (!e) {
-		qsort(boxes, nb, sizeof(*boxes), cmp_box);
+		diagram_sort(boxes, nb);
 		const struct diagram_opts opt = {
 			.width = 44,
 			.huge_gap = UINT64_C(1) << 30,

@@ -287,6 +287,17 @@ static void exact_unit(uint64_t addr, char *buf, size_t size)
 		snprintf(buf, size, " (%" PRIu64 "%c)", addr >> (10 * (u + 1)), suffix[u]);
 }
 
+static int cmp_box(const void *a, const void *b)
+{
+	const struct diagram_box *x = a, *y = b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+void diagram_sort(struct diagram_box *boxes, size_t n)
+{
+	qsort(boxes, n, sizeof(*boxes), cmp_box);
+}
+
 int diagram_map(struct out *o, const struct diagram_box *boxes, size_t n,
 		const struct diagram_opts *opt)
 {

@@ -26,6 +26,9 @@ struct diagram_opts {
 	bool no_addresses;    /* addresses unknown: equal heights, no edge labels */
 };
 
+/* Sort boxes by start address, as diagram_map() wants them. */
+void diagram_sort(struct diagram_box *boxes, size_t n);
+
 /* Draw @boxes (ascending, not overlapping) highest address on top, as in the notes' physical
  * address map: boundary addresses beside the edges, heights growing with the logarithm of the
  * size within bounds, long runs of small boxes and huge gaps elided with a /\/\/\ break. */

@@ -35,10 +35,7 @@ int buddyinfo_parse(const char *data, size_t len, const char *file, struct buddy
 {
 	memset(bi, 0, sizeof(*bi));
 	char *text = text_dup(data, len);
-	size_t cap = 1;
-	for (size_t i = 0; i < len; i++)
-		cap += data[i] == '\n';
-	bi->v = calloc(cap, sizeof(*bi->v));
+	bi->v = text_rows(data, len, sizeof(*bi->v), NULL);
 	int ret = 0;
 	if (!text || !bi->v) {
 		ret = ms_fail(err, -ENOMEM, file, 0, "out of memory");
@@ -110,18 +107,16 @@ fail:
 	return ret;
 }
 
+static int parse_any(const char *data, size_t len, const char *file, void *out,
+		     struct ms_error *err)
+{
+	return buddyinfo_parse(data, len, file, out, err);
+}
+
 int buddyinfo_read(const struct sysroot *sr, struct buddyinfo *bi, struct ms_error *err)
 {
-	struct buf b;
-	char name[512];
-	memset(bi, 0, sizeof(*bi));
-	int ret = sysroot_read(sr, "proc/buddyinfo", &b, err);
-	if (ret)
-		return ret;
-	sysroot_name(sr, "proc/buddyinfo", name, sizeof(name));
-	ret = buddyinfo_parse(b.data, b.len, name, bi, err);
-	buf_free(&b);
-	return ret;
+	memset(bi, 0, sizeof(*bi)); /* safe to free whatever happens */
+	return sysroot_parse(sr, "proc/buddyinfo", parse_any, bi, err);
 }
 
 void buddyinfo_free(struct buddyinfo *bi)

@@ -6,15 +6,9 @@
 #include <string.h>
 
 #include "out/units.h"
+#include "proc/text.h"
 #include "proc/iomem.h"
 
-static size_t count_lines(const char *data, size_t len)
-{
-	size_t n = 1;
-	for (const char *p = data; (p = memchr(p, '\n', (size_t)(data + len - p))); p++)
-		n++;
-	return n;
-}
 
 static bool blank(const char *s, size_t len)
 {
@@ -38,8 +32,7 @@ int iomem_parse(const char *data, size_t len, const char *file, struct iomem_tre
 {
 	memset(t, 0, sizeof(*t));
 	t->text = malloc(len + 1);
-	size_t cap = count_lines(data, len);
-	t->v = calloc(cap, sizeof(*t->v));
+	t->v = text_rows(data, len, sizeof(*t->v), NULL);
 	if (!t->text || !t->v) {
 		iomem_free(t);
 		return ms_fail(err, -ENOMEM, file, 0, "out of memory");
@@ -154,18 +147,16 @@ fail:
 	return ret;
 }
 
+static int parse_any(const char *data, size_t len, const char *file, void *out,
+		     struct ms_error *err)
+{
+	return iomem_parse(data, len, file, out, err);
+}
+
 int iomem_read(const struct sysroot *sr, struct iomem_tree *t, struct ms_error *err)
 {
-	struct buf b;
-	char name[512];
 	memset(t, 0, sizeof(*t)); /* safe to free whatever happens */
-	int ret = sysroot_read(sr, "proc/iomem", &b, err);
-	if (ret)
-		return ret;
-	sysroot_name(sr, "proc/iomem", name, sizeof(name));
-	ret = iomem_parse(b.data, b.len, name, t, err);
-	buf_free(&b);
-	return ret;
+	return sysroot_parse(sr, "proc/iomem", parse_any, t, err);
 }
 
 void iomem_free(struct iomem_tree *t)

@@ -5,17 +5,15 @@
 #include <string.h>
 
 #include "out/units.h"
+#include "proc/text.h"
 #include "proc/meminfo.h"
 
 int meminfo_parse(const char *data, size_t len, const char *file, struct meminfo *mi,
 		  struct ms_error *err)
 {
 	memset(mi, 0, sizeof(*mi));
-	size_t cap = 1;
-	for (size_t i = 0; i < len; i++)
-		cap += data[i] == '\n';
 	mi->text = malloc(len + 1);
-	mi->v = calloc(cap, sizeof(*mi->v));
+	mi->v = text_rows(data, len, sizeof(*mi->v), NULL);
 	if (!mi->text || !mi->v) {
 		meminfo_free(mi);
 		return ms_fail(err, -ENOMEM, file, 0, "out of memory");
@@ -100,18 +98,16 @@ fail:
 	return ret;
 }
 
+static int parse_any(const char *data, size_t len, const char *file, void *out,
+		     struct ms_error *err)
+{
+	return meminfo_parse(data, len, file, out, err);
+}
+
 int meminfo_read(const struct sysroot *sr, struct meminfo *mi, struct ms_error *err)
 {
-	struct buf b;
-	char name[512];
 	memset(mi, 0, sizeof(*mi)); /* safe to free whatever happens */
-	int ret = sysroot_read(sr, "proc/meminfo", &b, err);
-	if (ret)
-		return ret;
-	sysroot_name(sr, "proc/meminfo", name, sizeof(name));
-	ret = meminfo_parse(b.data, b.len, name, mi, err);
-	buf_free(&b);
-	return ret;
+	return sysroot_parse(sr, "proc/meminfo", parse_any, mi, err);
 }
 
 void meminfo_free(struct meminfo *mi)

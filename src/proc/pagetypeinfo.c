@@ -14,10 +14,7 @@ int pagetypeinfo_parse(const char *data, size_t len, const char *file, struct pa
 	if (len == 0)
 		return ms_fail(err, -EACCES, file, 0, "empty file (the kernel shows it to root only)");
 	char *text = text_dup(data, len);
-	size_t cap = 1;
-	for (size_t i = 0; i < len; i++)
-		cap += data[i] == '\n';
-	pt->v = calloc(cap, sizeof(*pt->v));
+	pt->v = text_rows(data, len, sizeof(*pt->v), NULL);
 	int ret = 0;
 	if (!text || !pt->v) {
 		ret = ms_fail(err, -ENOMEM, file, 0, "out of memory");
@@ -102,18 +99,16 @@ fail:
 	return ret;
 }
 
+static int parse_any(const char *data, size_t len, const char *file, void *out,
+		     struct ms_error *err)
+{
+	return pagetypeinfo_parse(data, len, file, out, err);
+}
+
 int pagetypeinfo_read(const struct sysroot *sr, struct pagetypeinfo *pt, struct ms_error *err)
 {
-	struct buf b;
-	char name[512];
-	memset(pt, 0, sizeof(*pt));
-	int ret = sysroot_read(sr, "proc/pagetypeinfo", &b, err);
-	if (ret)
-		return ret;
-	sysroot_name(sr, "proc/pagetypeinfo", name, sizeof(name));
-	ret = pagetypeinfo_parse(b.data, b.len, name, pt, err);
-	buf_free(&b);
-	return ret;
+	memset(pt, 0, sizeof(*pt)); /* safe to free whatever happens */
+	return sysroot_parse(sr, "proc/pagetypeinfo", parse_any, pt, err);
 }
 
 void pagetypeinfo_free(struct pagetypeinfo *pt)

@@ -130,3 +130,17 @@ void buf_free(struct buf *b)
 	b->data = NULL;
 	b->len = 0;
 }
+
+int sysroot_parse(const struct sysroot *sr, const char *path, text_parser parse, void *out,
+		  struct ms_error *err)
+{
+	struct buf b;
+	char name[512];
+	int ret = sysroot_read(sr, path, &b, err);
+	if (ret)
+		return ret;
+	sysroot_name(sr, path, name, sizeof(name));
+	ret = parse(b.data, b.len, name, out, err);
+	buf_free(&b);
+	return ret;
+}

@@ -37,4 +37,11 @@ int sysroot_read(const struct sysroot *sr, const char *path, struct buf *out,
 		 struct ms_error *err);
 void buf_free(struct buf *b);
 
+/* A parser of a whole text file: @file names it in errors, @out is its model. */
+typedef int (*text_parser)(const char *data, size_t len, const char *file, void *out,
+			   struct ms_error *err);
+/* Read @path and hand it to @parse. Returns 0 or -errno with @err filled. */
+int sysroot_parse(const struct sysroot *sr, const char *path, text_parser parse, void *out,
+		  struct ms_error *err);
+
 #endif

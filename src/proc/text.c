@@ -63,3 +63,13 @@ char *text_dup(const char *data, size_t len)
 	}
 	return t;
 }
+
+void *text_rows(const char *data, size_t len, size_t row_size, size_t *cap)
+{
+	size_t n = 1;
+	for (const char *p = data; (p = memchr(p, '\n', (size_t)(data + len - p))); p++)
+		n++;
+	if (cap)
+		*cap = n;
+	return calloc(n, row_size);
+}

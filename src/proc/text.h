@@ -30,6 +30,9 @@ bool text_blank(const char *s);
  * or -ERANGE. */
 int text_u64(char **s, uint64_t *v);
 
+/* An array of zeroed rows, one per line of @data at most (NULL when out of memory). */
+void *text_rows(const char *data, size_t len, size_t row_size, size_t *cap);
+
 /* Copy a whole file into a parser-owned NUL-terminated buffer (NULL when out of memory). */
 char *text_dup(const char *data, size_t len);
 

@@ -61,16 +61,14 @@ int vmstat_parse(const char *data, size_t len, const char *file, struct vmstat *
 	return ret;
 }
 
+static int parse_any(const char *data, size_t len, const char *file, void *out,
+		     struct ms_error *err)
+{
+	return vmstat_parse(data, len, file, out, err);
+}
+
 int vmstat_read(const struct sysroot *sr, struct vmstat *vs, struct ms_error *err)
 {
-	struct buf b;
-	char name[512];
-	memset(vs, 0, sizeof(*vs));
-	int ret = sysroot_read(sr, "proc/vmstat", &b, err);
-	if (ret)
-		return ret;
-	sysroot_name(sr, "proc/vmstat", name, sizeof(name));
-	ret = vmstat_parse(b.data, b.len, name, vs, err);
-	buf_free(&b);
-	return ret;
+	memset(vs, 0, sizeof(*vs)); /* safe to free whatever happens */
+	return sysroot_parse(sr, "proc/vmstat", parse_any, vs, err);
 }

@@ -106,18 +106,16 @@ fail:
 	return ret;
 }
 
+static int parse_any(const char *data, size_t len, const char *file, void *out,
+		     struct ms_error *err)
+{
+	return zoneinfo_parse(data, len, file, out, err);
+}
+
 int zoneinfo_read(const struct sysroot *sr, struct zoneinfo *zi, struct ms_error *err)
 {
-	struct buf b;
-	char name[512];
-	memset(zi, 0, sizeof(*zi));
-	int ret = sysroot_read(sr, "proc/zoneinfo", &b, err);
-	if (ret)
-		return ret;
-	sysroot_name(sr, "proc/zoneinfo", name, sizeof(name));
-	ret = zoneinfo_parse(b.data, b.len, name, zi, err);
-	buf_free(&b);
-	return ret;
+	memset(zi, 0, sizeof(*zi)); /* safe to free whatever happens */
+	return sysroot_parse(sr, "proc/zoneinfo", parse_any, zi, err);
 }
 
 void zoneinfo_free(struct zoneinfo *zi)

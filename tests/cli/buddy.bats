@@ -161,7 +161,8 @@ ARM=--sysroot="$SRCDIR/fixtures/arm64-64k-numa2-hand"
 tmux_start() {
 	command -v tmux >/dev/null || skip "tmux is not installed"
 	SOCK="memscope-test-$$-$BATS_TEST_NUMBER"
-	tmux -L "$SOCK" new-session -d -x 100 -y 30 \
+	# bash, not the login shell: dash dies on the SIGINT meant for memscope
+	SHELL=/bin/bash tmux -L "$SOCK" new-session -d -x 100 -y 30 \
 		"$MEMSCOPE --sysroot $FIX/notes-example buddy --watch=0.2; echo EXITED rc=\$?; stty -a; sleep 20"
 	for _ in $(seq 50); do
 		tmux -L "$SOCK" capture-pane -p | grep -q 'memscope buddy: every' && return 0
