@@ -5,13 +5,13 @@ _memscope()
 	_init_completion -s || return
 
 	local global_opts="-J --json -b --bytes --sysroot --color -h --help -V --version"
-	local commands="iomem meminfo buddy zones"
+	local commands="iomem meminfo buddy zones maps translate phys"
 
 	# the command is the first word that is neither an option nor an option's value
 	local cmd="" i
 	for ((i = 1; i < cword; i++)); do
 		case ${words[i]} in
-		--sysroot | -o | --output | --depth | -f | --find | --page-size | --count) ((i++)) ;;
+		--sysroot | -o | --output | --depth | -f | --find | --page-size | --count | --len) ((i++)) ;;
 		-*) ;;
 		*) cmd=${words[i]} && break ;;
 		esac
@@ -26,8 +26,13 @@ _memscope()
 		COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
 		return
 		;;
+	--len)
+		COMPREPLY=($(compgen -W "4K 2M 1G" -- "$cur"))
+		return
+		;;
 	-o | --output)
 		local cols="START END SIZE NAME DEPTH"
+		[[ $cmd == maps ]] && cols="START END SIZE PERM OFFSET DEVICE INODE KIND NAME RSS PSS DIRTY SWAP"
 		local prefix="" list=$cur
 		[[ $list == +* ]] && prefix="+" && list=${list#+}
 		local done_part="${list%,*}"
@@ -64,7 +69,19 @@ _memscope()
 	meminfo) opts="-a --all --diagram" ;;
 	buddy) opts="--page-size --diagram --types --watch --count" ;;
 	zones) opts="--page-size --diagram -f --find" ;;
+	maps) opts="--rss --diagram -o --output -r --raw -n --noheadings" ;;
+	translate) opts="--len --all --page-size" ;;
+	phys) opts="--pfn --page-size" ;;
 	esac
+	# maps and translate take a PID first: offer the running ones
+	if [[ ($cmd == maps || $cmd == translate) && $cur != -* ]]; then
+		local w n=0
+		for ((w = i + 1; w < cword; w++)); do [[ ${words[w]} != -* ]] && ((n++)); done
+		if ((n == 0)); then
+			COMPREPLY=($(compgen -W "self $(command ls /proc 2>/dev/null | grep -E '^[0-9]+$')" -- "$cur"))
+			return
+		fi
+	fi
 	COMPREPLY=($(compgen -W "$opts $global_opts" -- "$cur"))
 } &&
 	complete -F _memscope memscope

@@ -1,5 +1,5 @@
 # fish completion for memscope(1)
-set -l commands iomem meminfo buddy zones
+set -l commands iomem meminfo buddy zones maps translate phys
 
 complete -c memscope -f
 # global options, before or after the command
@@ -14,6 +14,9 @@ complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a iomem -d 
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a meminfo -d 'Memory usage from /proc/meminfo'
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a buddy -d 'Buddy allocator free lists and fragmentation'
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a zones -d 'Memory zones per node'
+complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a maps -d 'A process'"'"'s mappings'
+complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a translate -d 'Virtual address to physical frame'
+complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a phys -d 'What lives at a physical address'
 
 # iomem
 complete -c memscope -n '__fish_seen_subcommand_from iomem' -s o -l output -x -a 'START END SIZE NAME DEPTH' -d 'Columns to print'
@@ -29,7 +32,7 @@ complete -c memscope -n '__fish_seen_subcommand_from meminfo' -s a -l all -d 'Ev
 complete -c memscope -n '__fish_seen_subcommand_from meminfo' -l diagram -d 'Bar of MemTotal split by its users'
 
 # buddy
-complete -c memscope -n '__fish_seen_subcommand_from buddy zones' -l page-size -x -a '4K 16K 64K' -d 'Page size of the dump'
+complete -c memscope -n '__fish_seen_subcommand_from buddy zones translate phys' -l page-size -x -a '4K 16K 64K' -d 'Page size of the dump'
 complete -c memscope -n '__fish_seen_subcommand_from buddy' -l diagram -d 'Bars per order and the fragmentation index'
 complete -c memscope -n '__fish_seen_subcommand_from buddy' -l types -d 'Free blocks per migrate type'
 complete -c memscope -n '__fish_seen_subcommand_from buddy' -l watch -x -a '0.5 1 2 5' -d 'Redraw every SECONDS'
@@ -38,3 +41,18 @@ complete -c memscope -n '__fish_seen_subcommand_from buddy' -l count -x -d 'With
 # zones
 complete -c memscope -n '__fish_seen_subcommand_from zones' -l diagram -d 'Zones on the physical address line'
 complete -c memscope -n '__fish_seen_subcommand_from zones' -s f -l find -x -d 'Node and zone of a physical address'
+
+# maps
+complete -c memscope -n '__fish_seen_subcommand_from maps' -l rss -d 'RSS, PSS, dirty and swap from smaps'
+complete -c memscope -n '__fish_seen_subcommand_from maps' -l diagram -d 'Draw the address space'
+complete -c memscope -n '__fish_seen_subcommand_from maps' -s o -l output -x -a 'START END SIZE PERM OFFSET DEVICE INODE KIND NAME RSS PSS DIRTY SWAP' -d 'Columns to print'
+complete -c memscope -n '__fish_seen_subcommand_from maps' -s r -l raw -d 'Raw output'
+complete -c memscope -n '__fish_seen_subcommand_from maps' -s n -l noheadings -d 'Do not print headings'
+complete -c memscope -n '__fish_seen_subcommand_from maps translate' -x -a '(__fish_complete_pids)'
+
+# translate
+complete -c memscope -n '__fish_seen_subcommand_from translate' -l len -x -d 'Translate SIZE bytes'
+complete -c memscope -n '__fish_seen_subcommand_from translate' -l all -d 'Every mapping, with totals'
+
+# phys
+complete -c memscope -n '__fish_seen_subcommand_from phys' -l pfn -d 'Arguments are page frame numbers'

@@ -67,5 +67,8 @@ int cmd_iomem(struct ctx *ctx, int argc, char **argv);
 int cmd_meminfo(struct ctx *ctx, int argc, char **argv);
 int cmd_buddy(struct ctx *ctx, int argc, char **argv);
 int cmd_zones(struct ctx *ctx, int argc, char **argv);
+int cmd_translate(struct ctx *ctx, int argc, char **argv);
+int cmd_maps(struct ctx *ctx, int argc, char **argv);
+int cmd_phys(struct ctx *ctx, int argc, char **argv);
 
 #endif

@@ -16,6 +16,9 @@ const struct command commands[] = {
 	{"meminfo", cmd_meminfo, "memory usage from /proc/meminfo, as free(1) counts it"},
 	{"buddy", cmd_buddy, "buddy allocator free lists and fragmentation, live with --watch"},
 	{"zones", cmd_zones, "memory zones per node: page ranges, watermarks, free pages"},
+	{"maps", cmd_maps, "a process's mappings: kinds, sizes, resident memory, the layout drawn"},
+	{"translate", cmd_translate, "virtual address of a process to physical frame, page by page"},
+	{"phys", cmd_phys, "what lives at a physical address: region, zone, node, page flags"},
 	{NULL, NULL, NULL},
 };
 

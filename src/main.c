@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "command.h"
+#include "sys/caps.h"
 #include "sys/msg.h"
 
 const char *argp_program_version = "memscope " MEMSCOPE_VERSION;
@@ -73,6 +74,9 @@ int main(int argc, char **argv)
 	/* character classes follow the user's locale (for wide names in tables); numbers never
 	 * do, so output is the same in every locale */
 	setlocale(LC_CTYPE, "");
+	/* installed with file capabilities: run with the real user's rights until an open needs
+	 * more (sys/caps.c) */
+	caps_init();
 	argp_err_exit_status = EXIT_USAGE;
 
 	struct ctx ctx = {.root = {.fd = -1}};

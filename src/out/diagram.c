@@ -440,3 +440,39 @@ void diagram_sparkline(const uint64_t *v, size_t n, bool utf8, char *buf, size_t
 		o += len;
 	}
 }
+
+int diagram_pairs(struct out *o, const struct diagram_pair *p, size_t n, size_t max)
+{
+	if (o->json || n == 0)
+		return 0;
+	FILE *f = o->fp;
+	const char *edge = "+------------------+";
+	fprintf(f, "%18s %-20s     %s\n", "virtual memory", "", "physical memory");
+	for (size_t i = 0; i < n && i < max; i++) {
+		const struct diagram_pair *r = &p[i];
+		if (r->mapped)
+			fprintf(f, "0x%016" PRIx64 " %s     %s 0x%016" PRIx64 "\n", r->vstart, edge,
+				edge, r->pstart);
+		else
+			fprintf(f, "0x%016" PRIx64 " %s\n", r->vstart, edge);
+		char l[64], rr[64];
+		escape_text(r->left, strlen(r->left), l, sizeof(l));
+		escape_text(r->right ? r->right : "", r->right ? strlen(r->right) : 0, rr, sizeof(rr));
+		bool many = r->mapped && r->pend - r->pstart >= 4096;
+		int lw = (int)strlen(l) > 18 ? 18 : (int)strlen(l);
+		int rw = (int)strlen(rr) > 18 ? 18 : (int)strlen(rr);
+		fprintf(f, "%18s |%*s%.*s%*s|", "", (18 - lw) / 2, "", lw, l, 18 - lw - (18 - lw) / 2,
+			"");
+		if (r->mapped)
+			fprintf(f, "%s|%*s%.*s%*s|\n", many ? "=====" : "-----", (18 - rw) / 2, "", rw,
+				rr, 18 - rw - (18 - rw) / 2, "");
+		else
+			fputc('\n', f);
+		if (r->mapped)
+			fprintf(f, "%18s %s     %s 0x%016" PRIx64 "\n", "", edge, edge, r->pend);
+	}
+	if (n > max)
+		fprintf(f, "%18s /\\/\\/ %zu more runs, as listed above\n", "", n - max);
+	fprintf(f, "0x%016" PRIx64 " %s\n", p[n < max ? n - 1 : max - 1].vend, edge);
+	return 0;
+}

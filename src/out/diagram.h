@@ -46,6 +46,20 @@ struct diagram_seg {
 int diagram_bar(struct out *o, const char *title, uint64_t total, const struct diagram_seg *segs,
 		size_t n, int width);
 
+/* One run of virtual pages and, when mapped, the frames behind it. */
+struct diagram_pair {
+	uint64_t vstart, vend; /* inclusive */
+	bool mapped;
+	uint64_t pstart, pend;
+	const char *left, *right; /* what to write inside each box */
+	char lbuf[48], rbuf[48];  /* room for the caller's texts */
+};
+
+/* The notes' kmalloc picture: virtual memory on the left, top to bottom, and for each run the
+ * physical frames on the right, joined by === for a contiguous run of several pages. At most
+ * @max runs are drawn; the rest are summed up in a line. */
+int diagram_pairs(struct out *o, const struct diagram_pair *p, size_t n, size_t max);
+
 struct diagram_hbar {
 	char left[64];	/* label before the bar */
 	uint64_t value; /* bar length in proportion to max */

@@ -12,4 +12,13 @@ bool caps_have(cap_value_t cap);
 /* The capability's name as users know it ("CAP_SYS_ADMIN"). */
 const char *caps_name(cap_value_t cap);
 
+/* At start-up: if memscope runs with file capabilities (never setuid), keep them permitted but
+ * not effective, so everything runs with the real user's rights until caps_raise(). */
+void caps_init(void);
+/* Make CAP_SYS_ADMIN and CAP_DAC_READ_SEARCH effective if they are permitted (for the opens of
+ * pagemap, kpageflags, kpagecount). Returns true if anything was raised. */
+bool caps_raise(void);
+/* Drop every capability for good (effective and permitted). */
+void caps_drop_all(void);
+
 #endif

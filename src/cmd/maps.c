@@ -1,0 +1,283 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* memscope maps: a process's virtual address space, mapping by mapping, with what each one is,
+ * its resident memory from smaps (--rss, as pmap -X counts it), or drawn as the notes draw it. */
+#include <argp.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/process.h"
+#include "out/diagram.h"
+#include "out/table.h"
+#include "out/units.h"
+#include "sys/msg.h"
+
+struct maps_args {
+	const char *pid;
+	const char *columns;
+	bool rss, diagram, raw, noheadings;
+};
+
+enum { OPT_RSS = 0x200, OPT_DIAGRAM };
+
+static const struct argp_option maps_options[] = {
+	{"rss", OPT_RSS, NULL, 0,
+	 "Add RSS, PSS, dirty and swap per mapping from smaps, with totals (as pmap -X)", 0},
+	{"diagram", OPT_DIAGRAM, NULL, 0,
+	 "Draw the address space: stack on top, mmap area, heap, bss, data, text, the kernel half "
+	 "above",
+	 0},
+	{"output", 'o', "LIST", 0, "Columns to print; +LIST adds to the default", 0},
+	{"raw", 'r', NULL, 0, "Raw output: no alignment", 0},
+	{"noheadings", 'n', NULL, 0, "Do not print the heading line", 0},
+	{NULL, 0, NULL, 0, NULL, 0},
+};
+
+static error_t maps_parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct maps_args *a = state->input;
+	switch (key) {
+	case OPT_RSS:
+		a->rss = true;
+		return 0;
+	case OPT_DIAGRAM:
+		a->diagram = true;
+		return 0;
+	case 'o':
+		a->columns = arg;
+		return 0;
+	case 'r':
+		a->raw = true;
+		return 0;
+	case 'n':
+		a->noheadings = true;
+		return 0;
+	case ARGP_KEY_ARG:
+		if (a->pid)
+			argp_error(state, "unexpected argument '%s'", arg);
+		if (pid_check(arg))
+			argp_error(state, "invalid PID '%s' (a number, or self)", arg);
+		a->pid = arg;
+		return 0;
+	case ARGP_KEY_END:
+		if (!a->pid)
+			argp_error(state, "no PID given");
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+enum { M_START, M_END, M_SIZE, M_PERM, M_OFFSET, M_DEVICE, M_INODE, M_KIND, M_NAME, M_RSS,
+       M_PSS, M_DIRTY, M_SWAP, M_NCOLS };
+
+static const struct col_def maps_cols[] = {
+	[M_START] = {"START", "start", COL_ADDR, COLF_DEFAULT | COLF_RIGHT, "first address", NULL},
+	[M_END] = {"END", "end", COL_ADDR, COLF_DEFAULT | COLF_RIGHT,
+		   "end (exclusive, as the kernel prints it)", NULL},
+	[M_SIZE] = {"SIZE", "size", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "size", NULL},
+	[M_PERM] = {"PERM", "perms", COL_STR, COLF_DEFAULT, "rwx and p(rivate)/s(hared)", NULL},
+	[M_OFFSET] = {"OFFSET", "offset", COL_COUNT, COLF_DEFAULT | COLF_RIGHT, "file offset",
+		      NULL},
+	[M_DEVICE] = {"DEVICE", "device", COL_STR, COLF_DEFAULT, "major:minor", NULL},
+	[M_INODE] = {"INODE", "inode", COL_COUNT, COLF_DEFAULT | COLF_RIGHT, "inode", NULL},
+	[M_KIND] = {"KIND", "kind", COL_STR, COLF_DEFAULT,
+		    "text, rodata, data, bss, heap, stack, anon, file, shm, vdso, vvar, vsyscall, "
+		    "special",
+		    NULL},
+	[M_NAME] = {"NAME", "name", COL_STR, COLF_DEFAULT, "path or [name]", NULL},
+	[M_RSS] = {"RSS", "rss", COL_SIZE, COLF_RIGHT, "resident (smaps Rss)", NULL},
+	[M_PSS] = {"PSS", "pss", COL_SIZE, COLF_RIGHT, "proportional share (Pss)", NULL},
+	[M_DIRTY] = {"DIRTY", "dirty", COL_SIZE, COLF_RIGHT, "Shared_Dirty + Private_Dirty", NULL},
+	[M_SWAP] = {"SWAP", "swap", COL_SIZE, COLF_RIGHT, "in swap", NULL},
+};
+
+static char *maps_help(int key, const char *text, void *input)
+{
+	if (key != ARGP_KEY_HELP_POST_DOC)
+		return (char *)text;
+	char cols[4096], *out = NULL;
+	table_columns_help(maps_cols, M_NCOLS, cols, sizeof(cols));
+	if (asprintf(&out, "Columns:\n%s\nPID is a number or self. Names are escaped before they "
+			   "reach a terminal.",
+		     cols) < 0)
+		return (char *)text;
+	return out;
+}
+
+static const struct argp maps_argp = {
+	maps_options, maps_parse_opt, "PID",
+	"Show the mappings of process PID from /proc/PID/maps: range, size, permissions, offset, "
+	"device, inode, what kind of memory it is, and its name.\v",
+	command_children, maps_help, NULL};
+
+static int print_table(struct ctx *ctx, const struct maps *m, const struct maps_args *a)
+{
+	struct table *tb = table_new(maps_cols, M_NCOLS, "maps");
+	struct ms_error err = {0};
+	if (!tb)
+		return -ENOMEM;
+	if (a->rss)
+		table_select(tb, "+RSS,PSS,DIRTY,SWAP", NULL);
+	if (table_select(tb, a->columns, &err)) {
+		msg_error(&err);
+		table_free(tb);
+		return -EINVAL;
+	}
+	if (a->diagram)
+		table_text_hidden(tb);
+	uint64_t tot[4] = {0}, size = 0;
+	for (size_t i = 0; i < m->n; i++) {
+		const struct vma *v = &m->v[i];
+		struct trow *r = table_add(tb, NULL);
+		if (!r) {
+			table_free(tb);
+			return -ENOMEM;
+		}
+		char dev[32];
+		snprintf(dev, sizeof(dev), "%02x:%02x", v->dev_major, v->dev_minor);
+		trow_addr(r, M_START, v->start);
+		trow_addr(r, M_END, v->end);
+		trow_size(r, M_SIZE, v->end - v->start);
+		trow_str(r, M_PERM, v->perms);
+		trow_count(r, M_OFFSET, v->offset);
+		trow_str(r, M_DEVICE, dev);
+		trow_count(r, M_INODE, v->inode);
+		trow_str(r, M_KIND, vma_kind_name(v->kind));
+		trow_str(r, M_NAME, v->name);
+		size += v->end - v->start;
+		if (a->rss) {
+			uint64_t dirty = v->sm[SM_SHARED_DIRTY] + v->sm[SM_PRIVATE_DIRTY];
+			trow_size(r, M_RSS, v->sm[SM_RSS]);
+			trow_size(r, M_PSS, v->sm[SM_PSS]);
+			trow_size(r, M_DIRTY, dirty);
+			trow_size(r, M_SWAP, v->sm[SM_SWAP]);
+			tot[0] += v->sm[SM_RSS];
+			tot[1] += v->sm[SM_PSS];
+			tot[2] += dirty;
+			tot[3] += v->sm[SM_SWAP];
+		}
+	}
+	int e = table_print(tb, &ctx->out, NULL);
+	table_free(tb);
+	if (e || !a->rss)
+		return e;
+	/* totals, as pmap -X ends with them */
+	static const struct col_def tcols[] = {
+		{"", NULL, COL_STR, COLF_DEFAULT, "", NULL},
+		{"SIZE", "size", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "", NULL},
+		{"RSS", "rss", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "", NULL},
+		{"PSS", "pss", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "", NULL},
+		{"DIRTY", "dirty", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "", NULL},
+		{"SWAP", "swap", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "", NULL},
+		{"MAPPINGS", "mappings", COL_COUNT, COLF_DEFAULT | COLF_RIGHT, "", NULL},
+	};
+	struct table *tt = table_new(tcols, 7, "totals");
+	struct trow *r = tt ? table_add(tt, NULL) : NULL;
+	if (!r) {
+		table_free(tt);
+		return -ENOMEM;
+	}
+	table_json_keyed(tt);
+	trow_key(r, "all");
+	trow_str(r, 0, "total");
+	trow_size(r, 1, size);
+	for (int k = 0; k < 4; k++)
+		trow_size(r, 2 + k, tot[k]);
+	trow_count(r, 6, m->n);
+	if (!ctx->out.json && !a->diagram)
+		fputc('\n', ctx->out.fp);
+	if (a->diagram)
+		table_text_hidden(tt);
+	e = table_print(tt, &ctx->out, NULL);
+	table_free(tt);
+	return e;
+}
+
+/* The notes' picture of user space: one box per kind of region, top to bottom by address, the
+ * kernel half above. Mappings of one kind that follow each other become one box. */
+static int print_diagram(struct ctx *ctx, const struct maps *m)
+{
+	struct diagram_box *b = calloc(m->n + 1, sizeof(*b));
+	char(*labels)[96] = calloc(m->n + 1, sizeof(*labels));
+	if (!b || !labels) {
+		free(b);
+		free(labels);
+		return -ENOMEM;
+	}
+	size_t n = 0;
+	uint64_t top = 0;
+	for (size_t i = 0; i < m->n; i++) {
+		const struct vma *v = &m->v[i];
+		if (v->kind == VMA_VSYSCALL) {
+			/* above user space on x86_64: drawn with the kernel half */
+			continue;
+		}
+		const char *base = strrchr(v->name, '/');
+		base = base ? base + 1 : v->name;
+		char label[96];
+		if (v->kind == VMA_TEXT || v->kind == VMA_DATA || v->kind == VMA_RODATA ||
+		    v->kind == VMA_BSS || v->kind == VMA_FILE)
+			snprintf(label, sizeof(label), "%s %s", vma_kind_name(v->kind),
+				 v->kind == VMA_BSS ? (i ? strrchr(m->v[i - 1].name, '/')
+							       ? strrchr(m->v[i - 1].name, '/') + 1
+							       : m->v[i - 1].name
+							 : "")
+						    : base);
+		else
+			snprintf(label, sizeof(label), "%s%s%s", vma_kind_name(v->kind),
+				 base[0] && v->kind != VMA_HEAP && v->kind != VMA_STACK ? " " : "",
+				 v->kind != VMA_HEAP && v->kind != VMA_STACK ? base : "");
+		if (n && b[n - 1].end + 1 == v->start && !strcmp(labels[n - 1], label)) {
+			b[n - 1].end = v->end - 1;
+			continue;
+		}
+		snprintf(labels[n], sizeof(labels[n]), "%s", label);
+		b[n] = (struct diagram_box){v->start, v->end - 1, labels[n], NULL, 0};
+		n++;
+		top = v->end;
+	}
+	/* the kernel half: x86_64 canonical upper half, never readable from user space */
+	uint64_t kstart = top > UINT64_C(0xffffffff) ? UINT64_C(0xffff800000000000) : 0xc0000000;
+	if (top <= kstart) {
+		snprintf(labels[n], sizeof(labels[n]), "kernel space: not readable from user space");
+		b[n++] = (struct diagram_box){kstart, UINT64_MAX, labels[n - 1], NULL, 0};
+	}
+	const struct diagram_opts opt = {
+		.width = 48,
+		.huge_gap = UINT64_C(1) << 30,
+		.small = UINT64_C(1) << 20,
+		.max_run = 6,
+		.gap_label = "unmapped",
+	};
+	int e = diagram_map(&ctx->out, b, n, &opt);
+	free(b);
+	free(labels);
+	return e;
+}
+
+int cmd_maps(struct ctx *ctx, int argc, char **argv)
+{
+	struct maps_args a = {0};
+	int rc = command_parse(&maps_argp, ctx, argc, argv, &a);
+	if (rc)
+		return rc;
+	ctx->out.raw = a.raw;
+	ctx->out.noheadings = a.noheadings;
+	struct maps m;
+	rc = process_maps(ctx, a.pid, a.rss, &m);
+	if (rc)
+		return rc;
+	int e = print_table(ctx, &m, &a);
+	if (!e && a.diagram)
+		e = print_diagram(ctx, &m);
+	maps_free(&m);
+	if (e == -EINVAL)
+		return EXIT_USAGE;
+	if (e) {
+		msg_errorf("cannot print: %s", strerror(-e));
+		return EXIT_RUNTIME;
+	}
+	return EXIT_OK;
+}

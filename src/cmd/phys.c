@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* memscope phys: what lives at a physical address or page frame: the iomem regions holding it,
+ * its zone and node, its page flags and map count. */
+#include <argp.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd/process.h"
+#include "out/units.h"
+#include "proc/kpage.h"
+#include "sys/caps.h"
+#include "sys/msg.h"
+
+struct phys_args {
+	char **addrs;
+	int naddrs;
+	bool pfn;
+	uint64_t page_size;
+};
+
+enum { OPT_PFN = 0x200, OPT_PAGE_SIZE };
+
+static const struct argp_option phys_options[] = {
+	{"pfn", OPT_PFN, NULL, 0, "The arguments are page frame numbers, not addresses", 0},
+	{"page-size", OPT_PAGE_SIZE, "SIZE", 0, "Page size of a dump from another machine", 0},
+	{NULL, 0, NULL, 0, NULL, 0},
+};
+
+static error_t phys_parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct phys_args *a = state->input;
+	switch (key) {
+	case OPT_PFN:
+		a->pfn = true;
+		return 0;
+	case OPT_PAGE_SIZE:
+		if (page_size_parse(arg, &a->page_size))
+			argp_error(state, "invalid --page-size '%s'", arg);
+		return 0;
+	case ARGP_KEY_ARG:
+		a->addrs = &state->argv[state->next - 1];
+		a->naddrs = state->argc - state->next + 1;
+		state->next = state->argc;
+		return 0;
+	case ARGP_KEY_END:
+		if (!a->naddrs)
+			argp_error(state, "no address given");
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static const struct argp phys_argp = {
+	phys_options, phys_parse_opt, "ADDR...\n--pfn PFN...",
+	"Show what lives at physical address ADDR: the iomem regions holding it (outermost first), "
+	"its zone and node, and for RAM its page flags (decoded) and map count.\v"
+	"ADDR and PFN are hex with 0x, or decimal. The page flags and map counts need root.",
+	command_children, NULL, NULL};
+
+int cmd_phys(struct ctx *ctx, int argc, char **argv)
+{
+	struct phys_args a = {0};
+	int rc = command_parse(&phys_argp, ctx, argc, argv, &a);
+	if (rc)
+		return rc;
+	uint64_t ps = ctx_page_size(ctx, a.page_size);
+	uint64_t *v = calloc((size_t)a.naddrs, sizeof(*v));
+	if (!v)
+		return EXIT_RUNTIME;
+	for (int i = 0; i < a.naddrs; i++) {
+		if (units_parse_u64(a.addrs[i], &v[i]) || (a.pfn && v[i] > UINT64_MAX / ps)) {
+			msg_errorf("invalid %s '%s' (hex with 0x, or decimal)",
+				   a.pfn ? "frame number" : "address", a.addrs[i]);
+			free(v);
+			return EXIT_USAGE;
+		}
+	}
+	struct physctx pc;
+	caps_raise();
+	physctx_open(ctx, &pc, ps);
+	caps_drop_all();
+	if (!pc.have_io && pc.io.hidden)
+		msg_warnf("iomem addresses are hidden (reading them needs CAP_SYS_ADMIN); regions not "
+			  "shown");
+	if (pc.flags_fd < 0)
+		msg_warnf("cannot open /proc/kpageflags: %s; page flags and map counts are not shown "
+			  "(they need root)",
+			  strerror(pc.flags_errno ? pc.flags_errno : ENOENT));
+	json_object *arr = json_object_new_array();
+	json_object_object_add(out_json_section(&ctx->out, "phys"), "frames", arr);
+	uint64_t scratch[2 * KPAGE_BATCH];
+	size_t order[1];
+	for (int i = 0; i < a.naddrs; i++) {
+		uint64_t addr = a.pfn ? v[i] * ps : v[i], pfn = addr / ps;
+		uint64_t flags = UINT64_MAX, count = UINT64_MAX;
+		kpage_lookup(pc.flags_fd, pc.count_fd, &pfn, 1, &flags, &count, scratch, order);
+		struct record r;
+		char title[64];
+		snprintf(title, sizeof(title), "0x%016" PRIx64, addr);
+		record_begin(&r, &ctx->out, arr, NULL, title);
+		physctx_record(&pc, &r, pfn, addr % ps, flags, count);
+		/* the whole chain of regions, outermost first */
+		long chain[16];
+		size_t n = pc.have_io ? iomem_find(&pc.io, addr, chain, 16) : 0;
+		const char *names[16];
+		for (size_t k = 0; k < n && k < 16; k++)
+			names[k] = pc.io.v[chain[k]].name;
+		rec_words(&r, "iomem_chain", "regions", names, n < 16 ? n : 16);
+		record_end(&r);
+		if (!ctx->out.json && i + 1 < a.naddrs)
+			fputc('\n', ctx->out.fp);
+	}
+	physctx_close(&pc);
+	free(v);
+	return EXIT_OK;
+}

@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Shared by maps, translate and phys: a process's mappings, paging, a frame's physical facts. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "cmd/process.h"
+#include "decode/kpageflags.h"
+#include "out/units.h"
+#include "proc/kpage.h"
+#include "proc/text.h"
+#include "sys/caps.h"
+#include "sys/msg.h"
+
+int pid_check(const char *s)
+{
+	if (!strcmp(s, "self"))
+		return 0;
+	uint64_t v;
+	if (strspn(s, "0123456789") != strlen(s) || units_parse_u64(s, &v) || v == 0 ||
+	    v > 4194304)
+		return -EINVAL;
+	return 0;
+}
+
+int process_maps(struct ctx *ctx, const char *pid, bool smaps, struct maps *m)
+{
+	struct ms_error err = {0};
+	int ret = maps_read(&ctx->root, pid, smaps, m, &err);
+	if (ret == 0)
+		return EXIT_OK;
+	if (!ctx->root.dir && ret == -ENOENT)
+		msg_errorf("no process with pid %s", pid);
+	else if (!ctx->root.dir && ret == -ESRCH)
+		msg_errorf("process %s exited while its mappings were read", pid);
+	else if (!ctx->root.dir && (ret == -EACCES || ret == -EPERM))
+		/* the kernel's ptrace access check (PTRACE_MODE_READ_FSCREDS) said no */
+		msg_errorf("'%s': %s: the kernel lets only its owner (with the same credentials) or "
+			   "CAP_SYS_PTRACE read another process's mappings",
+			   err.file, strerror(-ret));
+	else
+		msg_error(&err);
+	return EXIT_RUNTIME;
+}
+
+void paging_detect(const struct sysroot *sr, uint64_t page_size, struct paging *p)
+{
+	struct utsname u;
+	if (uname(&u) == 0 && !strcmp(u.machine, "aarch64")) {
+		if (paging_arm64(p, (unsigned)page_size, 48))
+			paging_arm64(p, 4096, 48);
+		return;
+	}
+	/* la57 in the CPU flags, and a kernel not booted with no5lvl */
+	bool la57 = false;
+	struct buf b;
+	if (sysroot_read(sr, "proc/cpuinfo", &b, NULL) == 0) {
+		la57 = strstr(b.data, " la57") != NULL;
+		buf_free(&b);
+	}
+	if (la57 && sysroot_read(sr, "proc/cmdline", &b, NULL) == 0) {
+		la57 = !strstr(b.data, "no5lvl");
+		buf_free(&b);
+	}
+	paging_x86_64(p, la57 ? 5 : 4);
+}
+
+static int open_kpage(struct ctx *ctx, const char *path, int *why)
+{
+	struct ms_error err = {0};
+	int fd = sysroot_openat(&ctx->root, path, &err);
+	*why = fd < 0 ? -fd : 0;
+	return fd;
+}
+
+void physctx_open(struct ctx *ctx, struct physctx *pc, uint64_t page_size)
+{
+	memset(pc, 0, sizeof(*pc));
+	pc->page_size = page_size;
+	pc->have_io = iomem_read(&ctx->root, &pc->io, NULL) == 0 && !pc->io.hidden;
+	pc->have_zi = zoneinfo_read(&ctx->root, &pc->zi, NULL) == 0;
+	int why_count;
+	pc->flags_fd = open_kpage(ctx, "proc/kpageflags", &pc->flags_errno);
+	pc->count_fd = open_kpage(ctx, "proc/kpagecount", &why_count);
+}
+
+void physctx_close(struct physctx *pc)
+{
+	iomem_free(&pc->io);
+	zoneinfo_free(&pc->zi);
+	if (pc->flags_fd >= 0)
+		close(pc->flags_fd);
+	if (pc->count_fd >= 0)
+		close(pc->count_fd);
+}
+
+void physctx_record(const struct physctx *pc, struct record *r, uint64_t pfn, uint64_t offset,
+		    uint64_t flags, uint64_t count)
+{
+	uint64_t paddr = pfn * pc->page_size + offset;
+	rec_hex(r, "pfn", "frame", pfn);
+	rec_addr(r, "paddr", "physical", paddr);
+	long chain[16];
+	size_t n = pc->have_io ? iomem_find(&pc->io, paddr, chain, 16) : 0;
+	if (n) {
+		/* the innermost region, and the chain in text */
+		rec_str(r, "iomem", "iomem", pc->io.v[chain[n - 1]].name);
+	} else {
+		rec_null(r, "iomem", "iomem", pc->have_io ? "(no region)" : "(iomem not readable)");
+	}
+	const struct zone *z = pc->have_zi ? zoneinfo_find(&pc->zi, pfn) : NULL;
+	if (z) {
+		rec_str(r, "zone", "zone", z->name);
+		rec_u64(r, "node", "node", z->node);
+	} else {
+		rec_null(r, "zone", "zone", "-");
+		rec_null(r, "node", "node", "-");
+	}
+	if (flags != UINT64_MAX) {
+		const char *names[64];
+		char scratch[64][8];
+		size_t k = kpageflags_names(flags, names, 64, scratch);
+		rec_words(r, "flags", "flags", names, k < 64 ? k : 64);
+		const char *why = kpageflags_explain(flags);
+		if (why)
+			rec_note(r, why);
+	} else {
+		rec_null(r, "flags", "flags", "(kpageflags not readable)");
+	}
+	if (count != UINT64_MAX)
+		rec_u64(r, "mapcount", "map count", count);
+	else
+		rec_null(r, "mapcount", "map count", "(kpagecount not readable)");
+}

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Records: a set of named values about one thing (a page, a frame), written once and shown as
+ * aligned "label  value" lines in text or as one JSON object. Nested groups (a mapping, the
+ * page-table indices) are one text line and a nested JSON object. */
+#ifndef MEMSCOPE_RECORD_H
+#define MEMSCOPE_RECORD_H
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "out/out.h"
+
+struct record {
+	struct out *o;
+	json_object *obj, *stack[4];
+	int depth;
+	char line[1024]; /* the text line of an open group */
+	size_t len;
+};
+
+/* Start a record: JSON appended to array @parent (or under @key in @parent when it is an
+ * object); text starts with @title on a line of its own (NULL: none). */
+void record_begin(struct record *r, struct out *o, json_object *parent, const char *key,
+		  const char *title);
+void record_end(struct record *r);
+
+/* A nested group: text "label  k v k v", JSON "key": {...}. */
+void rec_group(struct record *r, const char *key, const char *label);
+void rec_group_end(struct record *r);
+
+/* Values. @label is the text label (in a group, the short name printed before the value).
+ * A NULL string, or rec_null(), is null in JSON and "-" in text. */
+void rec_str(struct record *r, const char *key, const char *label, const char *v);
+void rec_u64(struct record *r, const char *key, const char *label, uint64_t v);
+void rec_hex(struct record *r, const char *key, const char *label, uint64_t v); /* JSON int */
+void rec_addr(struct record *r, const char *key, const char *label, uint64_t v);
+void rec_size(struct record *r, const char *key, const char *label, uint64_t v);
+void rec_bool(struct record *r, const char *key, const char *label, bool v);
+void rec_null(struct record *r, const char *key, const char *label, const char *why);
+/* A list of words: JSON array of strings, text joined by spaces. */
+void rec_words(struct record *r, const char *key, const char *label, const char *const *w,
+	       size_t n);
+/* Text only: a line of explanation under the values. */
+void rec_note(struct record *r, const char *text);
+
+#endif

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Large text files (maps, smaps of a process with 60 000 mappings) read line by line through
+ * one fixed buffer filled with big read(2)s, so memory stays flat however long the file is. */
+#ifndef MEMSCOPE_PROC_STREAM_H
+#define MEMSCOPE_PROC_STREAM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+#include "proc/sysroot.h"
+
+struct stream {
+	int fd;
+	char *buf;
+	size_t cap, pos, len;
+	bool eof;
+	unsigned long no; /* line number of the last line returned */
+	bool cut;	  /* that line had no final newline */
+	char name[512];	  /* the file as named to the user */
+};
+
+/* Open @path under @sr. Returns 0 or -errno with @err filled. */
+int stream_open(struct stream *s, const struct sysroot *sr, const char *path,
+		struct ms_error *err);
+/* The next line, NUL-terminated in place (no '\n'), or NULL at the end (*ret 0) or on an error
+ * (*ret -errno, @err filled). A line longer than 16 MiB is an error. */
+char *stream_line(struct stream *s, size_t *len, int *ret, struct ms_error *err);
+void stream_close(struct stream *s);
+
+#endif

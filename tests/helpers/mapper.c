@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* A process for the tests and benchmarks to inspect: it maps and touches memory as asked, prints
+ * what it made on stdout ("anon 0x... 4194304"), then waits until it is killed.
+ *   mapper [--anon SIZE] [--thp SIZE] [--untouched SIZE] [--file NAME] [--maps N]
+ * --thp maps 2 MiB-aligned memory with MADV_HUGEPAGE; --file maps a one-page file created with
+ * exactly NAME (any bytes, for hostile-name tests) and then deletes it if NAME ends in "-del";
+ * --maps makes N separate small mappings (alternating protections so they do not merge). */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+static size_t size_arg(const char *s)
+{
+	char *end;
+	unsigned long long v = strtoull(s, &end, 0);
+	if (*end == 'K')
+		v <<= 10;
+	else if (*end == 'M')
+		v <<= 20;
+	else if (*end == 'G')
+		v <<= 30;
+	return (size_t)v;
+}
+
+static void touch(char *p, size_t len)
+{
+	long ps = sysconf(_SC_PAGESIZE);
+	for (size_t i = 0; i < len; i += (size_t)ps)
+		p[i] = (char)(i / (size_t)ps + 1);
+}
+
+int main(int argc, char **argv)
+{
+	for (int i = 1; i + 1 < argc; i += 2) {
+		const char *opt = argv[i], *arg = argv[i + 1];
+		if (!strcmp(opt, "--anon") || !strcmp(opt, "--untouched")) {
+			size_t len = size_arg(arg);
+			char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+				       -1, 0);
+			if (p == MAP_FAILED)
+				return perror("mmap"), 1;
+			if (!strcmp(opt, "--anon"))
+				touch(p, len);
+			printf("%s 0x%lx %zu\n", opt + 2, (unsigned long)p, len);
+		} else if (!strcmp(opt, "--thp")) {
+			size_t len = size_arg(arg), huge = 2u << 20;
+			char *raw = mmap(NULL, len + huge, PROT_READ | PROT_WRITE,
+					 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			if (raw == MAP_FAILED)
+				return perror("mmap"), 1;
+			char *p = (char *)(((uintptr_t)raw + huge - 1) & ~(uintptr_t)(huge - 1));
+			madvise(p, len, MADV_HUGEPAGE);
+			touch(p, len);
+			printf("thp 0x%lx %zu\n", (unsigned long)p, len);
+		} else if (!strcmp(opt, "--file")) {
+			int fd = open(arg, O_RDWR | O_CREAT | O_TRUNC, 0600);
+			if (fd < 0 || ftruncate(fd, 4096) < 0)
+				return perror(arg), 1;
+			char *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+			if (p == MAP_FAILED)
+				return perror("mmap"), 1;
+			p[0] = 1;
+			close(fd);
+			size_t n = strlen(arg);
+			if (n > 4 && !strcmp(arg + n - 4, "-del"))
+				unlink(arg);
+			printf("file 0x%lx 4096\n", (unsigned long)p);
+		} else if (!strcmp(opt, "--maps")) {
+			long n = atol(arg), ps = sysconf(_SC_PAGESIZE);
+			/* one reservation, then alternate the protection page by page */
+			char *p = mmap(NULL, (size_t)(n * ps), PROT_READ | PROT_WRITE,
+				       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			if (p == MAP_FAILED)
+				return perror("mmap"), 1;
+			for (long k = 0; k < n; k++) {
+				p[k * ps] = 1;
+				if (k % 2)
+					mprotect(p + k * ps, (size_t)ps, PROT_READ);
+			}
+			printf("maps 0x%lx %ld\n", (unsigned long)p, n);
+		} else {
+			fprintf(stderr, "mapper: unknown option %s\n", opt);
+			return 2;
+		}
+	}
+	printf("ready %d\n", getpid());
+	fflush(stdout);
+	/* wait to be inspected; SIGTERM ends it */
+	for (;;)
+		pause();
+}
