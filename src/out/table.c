@@ -2,6 +2,7 @@
 /* Typed cells to libsmartcols text or json-c JSON. */
 #include <errno.h>
 #include <inttypes.h>
+#include <json-c/printbuf.h>
 #include <libsmartcols.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -13,19 +14,25 @@
 #include "out/units.h"
 
 struct cell {
-	bool set;
-	bool null;
-	enum col_type type;
-	uint64_t u;
-	double d;
-	char *s;
+	uint64_t u; /* the value; COL_STR: offset in the string arena; COL_PERCENT: hundredths */
+	uint8_t type;
+	bool set, null;
 };
 
 struct trow {
+	struct table *table;
 	struct cell *cells;
 	char *key;
 	const char *color;
 	struct trow *parent, *first, *last, *next;
+};
+
+/* Rows and strings come from a few large blocks, not one malloc per cell: a table of 60 000
+ * mappings must not cost a million small allocations. */
+struct block {
+	struct block *next;
+	size_t used, size;
+	max_align_t data[];
 };
 
 struct table {
@@ -41,7 +48,37 @@ struct table {
 	bool text_hidden;
 	bool json_hidden;
 	struct trow *first, *last;
+	struct block *blocks;
+	char *strings; /* arena of string cells, NUL-terminated each */
+	size_t strings_len, strings_cap;
+	int refs; /* the caller's, and a streamed JSON node's */
+	int flags; /* json-c flags while streaming */
 };
+
+static void *table_alloc(struct table *t, size_t size)
+{
+	size = (size + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+	struct block *b = t->blocks;
+	if (!b || b->size - b->used < size) {
+		size_t bs = size > 256 * 1024 ? size : 256 * 1024;
+		b = malloc(sizeof(*b) + bs);
+		if (!b)
+			return NULL;
+		b->next = t->blocks;
+		b->used = 0;
+		b->size = bs;
+		t->blocks = b;
+	}
+	void *p = (char *)b->data + b->used;
+	b->used += size;
+	memset(p, 0, size);
+	return p;
+}
+
+static const char *cell_str(const struct table *t, const struct cell *c)
+{
+	return t->strings + c->u;
+}
 
 struct table *table_new(const struct col_def *defs, size_t ndefs, const char *json_key)
 {
@@ -59,28 +96,29 @@ struct table *table_new(const struct col_def *defs, size_t ndefs, const char *js
 	for (size_t i = 0; i < ndefs; i++)
 		if (defs[i].flags & COLF_DEFAULT)
 			t->sel[t->nsel++] = i;
+	t->refs = 1;
 	return t;
 }
 
-static void rows_free(struct trow *r, size_t ncells)
+static void rows_free(struct trow *r)
 {
-	while (r) {
-		struct trow *next = r->next;
-		rows_free(r->first, ncells);
-		for (size_t i = 0; i < ncells; i++)
-			free(r->cells[i].s);
-		free(r->cells);
+	for (; r; r = r->next) {
+		rows_free(r->first);
 		free(r->key);
-		free(r);
-		r = next;
 	}
 }
 
 void table_free(struct table *t)
 {
-	if (!t)
+	if (!t || --t->refs > 0)
 		return;
-	rows_free(t->first, t->ndefs);
+	rows_free(t->first);
+	while (t->blocks) {
+		struct block *b = t->blocks;
+		t->blocks = b->next;
+		free(b);
+	}
+	free(t->strings);
 	free(t->sel);
 	free(t);
 }
@@ -145,16 +183,13 @@ void table_text_hidden(struct table *t)
 
 struct trow *table_add(struct table *t, struct trow *parent)
 {
-	struct trow *r = calloc(1, sizeof(*r));
+	struct trow *r = table_alloc(t, sizeof(*r) + t->ndefs * sizeof(struct cell));
 	if (!r)
 		return NULL;
-	r->cells = calloc(t->ndefs, sizeof(*r->cells));
-	if (!r->cells) {
-		free(r);
-		return NULL;
-	}
+	r->cells = (struct cell *)(r + 1);
+	r->table = t;
 	for (size_t i = 0; i < t->ndefs; i++)
-		r->cells[i].type = t->defs[i].type;
+		r->cells[i].type = (uint8_t)t->defs[i].type;
 	r->parent = parent;
 	struct trow **first = parent ? &parent->first : &t->first;
 	struct trow **last = parent ? &parent->last : &t->last;
@@ -180,16 +215,33 @@ void trow_color(struct trow *r, const char *color)
 void trow_str(struct trow *r, size_t col, const char *s)
 {
 	struct cell *c = &r->cells[col];
-	free(c->s);
-	c->s = s ? strdup(s) : NULL;
+	struct table *t = r->table;
 	c->set = true;
-	c->null = !c->s;
+	c->null = !s;
+	if (!s)
+		return;
+	size_t len = strlen(s) + 1;
+	if (t->strings_len + len > t->strings_cap) {
+		size_t cap = t->strings_cap ? t->strings_cap * 2 : 64 * 1024;
+		while (cap < t->strings_len + len)
+			cap *= 2;
+		char *n = realloc(t->strings, cap);
+		if (!n) {
+			c->null = true; /* out of memory: shown as unknown, never as garbage */
+			return;
+		}
+		t->strings = n;
+		t->strings_cap = cap;
+	}
+	memcpy(t->strings + t->strings_len, s, len);
+	c->u = t->strings_len;
+	t->strings_len += len;
 }
 
 void trow_typed(struct trow *r, size_t col, enum col_type type, uint64_t v)
 {
 	struct cell *c = &r->cells[col];
-	c->type = type;
+	c->type = (uint8_t)type;
 	c->u = v;
 	c->set = true;
 	c->null = false;
@@ -213,8 +265,8 @@ void trow_count(struct trow *r, size_t col, uint64_t v)
 void trow_percent(struct trow *r, size_t col, double v)
 {
 	struct cell *c = &r->cells[col];
-	c->type = COL_PERCENT;
-	c->d = v;
+	c->type = (uint8_t)COL_PERCENT;
+	c->u = (uint64_t)(v < 0 ? 0 : v * 100.0 + 0.5);
 	c->set = true;
 	c->null = false;
 }
@@ -248,20 +300,20 @@ static json_object *percent_json(double d)
 	return json_object_new_double_s((double)hundredths / 100.0, b);
 }
 
-static json_object *cell_json(const struct cell *c)
+static json_object *cell_json(const struct table *t, const struct cell *c)
 {
 	if (!c->set || c->null)
 		return NULL; /* json-c prints a NULL member as null */
-	switch (c->type) {
+	switch ((enum col_type)c->type) {
 	case COL_STR:
-		return json_object_new_string(c->s);
+		return json_object_new_string(cell_str(t, c));
 	case COL_ADDR:
 		return out_json_addr(c->u);
 	case COL_SIZE:
 	case COL_COUNT:
 		return json_object_new_uint64(c->u);
 	case COL_PERCENT:
-		return percent_json(c->d);
+		return percent_json((double)c->u / 100.0);
 	case COL_INDEX: {
 		char b[32];
 		snprintf(b, sizeof(b), "%" PRIu64 ".%03" PRIu64, c->u / 1000, c->u % 1000);
@@ -315,7 +367,7 @@ static json_object *rows_json(const struct table *t, const struct trow *first)
 	for (const struct trow *r = first; r; r = r->next) {
 		if (t->flat) {
 			json_object_object_add(container, r->key ? r->key : "",
-					       cell_json(&r->cells[t->flat_col]));
+					       cell_json(t, &r->cells[t->flat_col]));
 			continue;
 		}
 		json_object *obj = json_object_new_object();
@@ -325,7 +377,7 @@ static json_object *rows_json(const struct table *t, const struct trow *first)
 			const struct col_def *d = &t->defs[i];
 			if (!c->set || !d->key || (d->flags & COLF_NOJSON))
 				continue; /* a cell never set is absent, not null */
-			json_put(obj, d->key, cell_json(c), d->flags & COLF_LIST);
+			json_put(obj, d->key, cell_json(t, c), d->flags & COLF_LIST);
 		}
 		if (r->first && t->child_lists) {
 			for (const struct trow *ch = r->first; ch; ch = ch->next)
@@ -333,7 +385,7 @@ static json_object *rows_json(const struct table *t, const struct trow *first)
 					size_t i = t->sel[k];
 					if (t->defs[i].child_key && ch->cells[i].set)
 						json_put(obj, t->defs[i].child_key,
-							 cell_json(&ch->cells[i]), true);
+							 cell_json(t, &ch->cells[i]), true);
 				}
 		} else if (r->first) {
 			json_object_object_add(obj, "children", rows_json(t, r->first));
@@ -348,35 +400,57 @@ static json_object *rows_json(const struct table *t, const struct trow *first)
 
 /* ---- text ---- */
 
-static void cell_text(const struct table *t, const struct out *o, const struct cell *c,
-		      int hexw, char *buf, size_t size)
+static size_t cell_text(const struct table *t, const struct out *o, const struct cell *c,
+			int hexw, char *buf, size_t size)
 {
 	if (!c->set) {
 		buf[0] = '\0';
-		return;
+		return 0;
 	}
 	if (c->null) {
 		snprintf(buf, size, "-");
-		return;
+		return 1;
 	}
-	switch (c->type) {
+	switch ((enum col_type)c->type) {
 	case COL_STR:
 		/* libsmartcols escapes control bytes, C1 codes and invalid UTF-8 as \xHH itself
 		 * (and blanks too in raw mode, as util-linux does): escaping here would double it */
-		snprintf(buf, size, "%s", c->s);
+		snprintf(buf, size, "%s", cell_str(t, c));
 		break;
-	case COL_ADDR:
-		snprintf(buf, size, "0x%0*" PRIx64, o->raw ? 16 : hexw, c->u);
-		break;
+	case COL_ADDR: {
+		/* by hand: snprintf for every address of 60 000 mappings shows in profiles */
+		static const char hex[] = "0123456789abcdef";
+		int w = o->raw ? 16 : hexw;
+		if ((size_t)w + 3 > size)
+			w = (int)size - 3;
+		buf[0] = '0';
+		buf[1] = 'x';
+		uint64_t v = c->u;
+		for (int i = w + 1; i >= 2; i--, v >>= 4)
+			buf[i] = hex[v & 15];
+		buf[w + 2] = '\0';
+		return (size_t)w + 2;
+	}
 	case COL_SIZE:
 		out_size_text(o, c->u, buf, size);
 		break;
-	case COL_COUNT:
-		snprintf(buf, size, "%" PRIu64, c->u);
-		break;
+	case COL_COUNT: {
+		char tmp[24];
+		size_t n = 0;
+		uint64_t v = c->u;
+		do
+			tmp[n++] = (char)('0' + v % 10);
+		while ((v /= 10) && n < sizeof(tmp));
+		if (n + 1 > size)
+			n = size - 1;
+		for (size_t i = 0; i < n; i++)
+			buf[i] = tmp[n - 1 - i];
+		buf[n] = '\0';
+		return n;
+	}
 	case COL_PERCENT: {
-		long long h = (long long)(c->d * 10.0 + 0.5);
-		snprintf(buf, size, "%lld.%lld%%", h / 10, h % 10);
+		uint64_t h = (c->u + 5) / 10; /* tenths */
+		snprintf(buf, size, "%" PRIu64 ".%" PRIu64 "%%", h / 10, h % 10);
 		break;
 	}
 	case COL_INDEX:
@@ -386,7 +460,7 @@ static void cell_text(const struct table *t, const struct out *o, const struct c
 		snprintf(buf, size, (int64_t)c->u > 0 ? "+%" PRId64 : "%" PRId64, (int64_t)c->u);
 		break;
 	}
-	(void)t;
+	return strlen(buf);
 }
 
 static int max_hexw(const struct trow *r, size_t col)
@@ -431,13 +505,281 @@ static int rows_text(const struct table *t, const struct out *o, struct libscols
 	return 0;
 }
 
+
+/* ---- streamed JSON for large flat tables ----
+ * A flat table (an array of objects whose members are plain values) becomes one json-c node
+ * whose serializer writes the rows straight from the cells when the document is printed, in the
+ * same layout json-c uses (json_object.c: json_object_{array,object}_to_json_string), so a table
+ * of 60 000 rows costs no million json-c objects. */
+
+static bool streamable(const struct table *t)
+{
+	if (t->keyed || t->flat || t->child_lists)
+		return false;
+	for (size_t k = 0; k < t->nsel; k++) {
+		const struct col_def *d = &t->defs[t->sel[k]];
+		if ((d->flags & COLF_LIST) || (d->key && strchr(d->key, '.')))
+			return false;
+	}
+	for (const struct trow *r = t->first; r; r = r->next)
+		if (r->first)
+			return false;
+	return true;
+}
+
+static void indent(struct printbuf *pb, int level, int flags)
+{
+	if (!(flags & JSON_C_TO_STRING_PRETTY))
+		return;
+	for (int i = 0; i < level; i++)
+		printbuf_memappend(pb, (flags & JSON_C_TO_STRING_PRETTY_TAB) ? "\t" : "  ",
+				   (flags & JSON_C_TO_STRING_PRETTY_TAB) ? 1 : 2);
+}
+
+/* JSON string escaping as json-c's json_escape_str() does it */
+static void escape_json(struct printbuf *pb, const char *s, int flags)
+{
+	static const char hex[] = "0123456789abcdef";
+	printbuf_memappend(pb, "\"", 1);
+	const char *run = s;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		const char *esc = NULL;
+		char u[7];
+		switch (c) {
+		case '\b': esc = "\\b"; break;
+		case '\n': esc = "\\n"; break;
+		case '\r': esc = "\\r"; break;
+		case '\t': esc = "\\t"; break;
+		case '\f': esc = "\\f"; break;
+		case '"': esc = "\\\""; break;
+		case '\\': esc = "\\\\"; break;
+		case '/':
+			if (!(flags & JSON_C_TO_STRING_NOSLASHESCAPE))
+				esc = "\\/";
+			break;
+		default:
+			if (c < ' ') {
+				snprintf(u, sizeof(u), "\\u00%c%c", hex[c >> 4], hex[c & 15]);
+				esc = u;
+			}
+		}
+		if (!esc)
+			continue;
+		printbuf_memappend(pb, run, (int)(s - run));
+		printbuf_memappend(pb, esc, (int)strlen(esc));
+		run = s + 1;
+	}
+	printbuf_memappend(pb, run, (int)(s - run));
+	printbuf_memappend(pb, "\"", 1);
+}
+
+static void value_json(struct printbuf *pb, const struct table *t, const struct cell *c,
+		       int flags)
+{
+	char b[40];
+	if (!c->set || c->null) {
+		printbuf_memappend(pb, "null", 4);
+		return;
+	}
+	switch ((enum col_type)c->type) {
+	case COL_STR:
+		escape_json(pb, cell_str(t, c), flags);
+		return;
+	case COL_ADDR:
+		snprintf(b, sizeof(b), "\"0x%016" PRIx64 "\"", c->u);
+		break;
+	case COL_SIZE:
+	case COL_COUNT:
+		snprintf(b, sizeof(b), "%" PRIu64, c->u);
+		break;
+	case COL_DELTA:
+		snprintf(b, sizeof(b), "%" PRId64, (int64_t)c->u);
+		break;
+	case COL_INDEX:
+		snprintf(b, sizeof(b), "%" PRIu64 ".%03" PRIu64, c->u / 1000, c->u % 1000);
+		break;
+	case COL_PERCENT: {
+		json_object *v = percent_json((double)c->u / 100.0);
+		snprintf(b, sizeof(b), "%s", json_object_to_json_string_ext(v, flags));
+		json_object_put(v);
+		break;
+	}
+	}
+	printbuf_memappend(pb, b, (int)strlen(b));
+}
+
+static int stream_rows(json_object *jso, struct printbuf *pb, int level, int flags)
+{
+	const struct table *t = json_object_get_userdata(jso);
+	bool pretty = flags & JSON_C_TO_STRING_PRETTY;
+	bool spaced = (flags & JSON_C_TO_STRING_SPACED) && !pretty;
+	printbuf_memappend(pb, pretty ? "[\n" : "[", pretty ? 2 : 1);
+	bool rows = false;
+	for (const struct trow *r = t->first; r; r = r->next) {
+		if (rows)
+			printbuf_memappend(pb, pretty ? ",\n" : ",", pretty ? 2 : 1);
+		rows = true;
+		if (spaced)
+			printbuf_memappend(pb, " ", 1);
+		indent(pb, level + 1, flags);
+		printbuf_memappend(pb, pretty ? "{\n" : "{", pretty ? 2 : 1);
+		bool members = false;
+		for (size_t k = 0; k < t->nsel; k++) {
+			size_t i = t->sel[k];
+			const struct col_def *d = &t->defs[i];
+			const struct cell *c = &r->cells[i];
+			if (!c->set || !d->key || (d->flags & COLF_NOJSON))
+				continue;
+			if (members)
+				printbuf_memappend(pb, pretty ? ",\n" : ",", pretty ? 2 : 1);
+			members = true;
+			if (spaced)
+				printbuf_memappend(pb, " ", 1);
+			indent(pb, level + 2, flags);
+			escape_json(pb, d->key, flags);
+			printbuf_memappend(pb, (flags & JSON_C_TO_STRING_SPACED) ? ": " : ":",
+					   (flags & JSON_C_TO_STRING_SPACED) ? 2 : 1);
+			value_json(pb, t, c, flags);
+		}
+		if (pretty) {
+			if (members)
+				printbuf_memappend(pb, "\n", 1);
+			indent(pb, level + 1, flags);
+		}
+		printbuf_memappend(pb, spaced ? " }" : "}", spaced ? 2 : 1);
+	}
+	if (pretty) {
+		if (rows)
+			printbuf_memappend(pb, "\n", 1);
+		indent(pb, level, flags);
+	}
+	printbuf_memappend(pb, spaced ? " ]" : "]", spaced ? 2 : 1);
+	return 0;
+}
+
+static void stream_release(json_object *jso, void *userdata)
+{
+	(void)jso;
+	table_free(userdata);
+}
+
+/* ---- direct text for flat ASCII tables ----
+ * libsmartcols measures every cell character by character (mbrtowc, wcwidth); for a flat table
+ * of plain ASCII going to a pipe or file the layout is simple and is written here directly, the
+ * same as libsmartcols writes it (widths of the widest cell, one blank between columns, numbers
+ * right-aligned, nothing after the last cell that holds data). Trees, terminals, colours, raw
+ * output and any other byte go through libsmartcols. MEMSCOPE_TABLE=smartcols forces it, for the
+ * test that compares the two. */
+
+static bool plain_ascii(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+			return false;
+	return true;
+}
+
+static bool direct_text(const struct table *t, const struct out *o)
+{
+	const char *force = getenv("MEMSCOPE_TABLE");
+	if (o->raw || o->color || (force && !strcmp(force, "smartcols")))
+		return false;
+	for (size_t k = 0; k < t->nsel; k++)
+		if ((t->defs[t->sel[k]].flags & COLF_TREE) &&
+		    !(t->defs[t->sel[k]].flags & COLF_JSONONLY))
+			for (const struct trow *r = t->first; r; r = r->next)
+				if (r->first)
+					return false;
+	for (const struct trow *r = t->first; r; r = r->next)
+		for (size_t i = 0; i < t->ndefs; i++)
+			if (r->cells[i].set && !r->cells[i].null && r->cells[i].type == COL_STR &&
+			    !plain_ascii(cell_str(t, &r->cells[i])))
+				return false;
+	for (size_t k = 0; k < t->nsel; k++)
+		if (!plain_ascii(t->defs[t->sel[k]].name))
+			return false;
+	return true;
+}
+
+static void pad(FILE *f, size_t n)
+{
+	static const char blanks[] = "                                                                ";
+	while (n) {
+		size_t k = n < sizeof(blanks) - 1 ? n : sizeof(blanks) - 1;
+		fwrite(blanks, 1, k, f);
+		n -= k;
+	}
+}
+
+static int print_direct(const struct table *t, const struct out *o, const int *hexw)
+{
+	size_t n = 0, cols[64];
+	for (size_t k = 0; k < t->nsel && n < 64; k++)
+		if (!(t->defs[t->sel[k]].flags & COLF_JSONONLY))
+			cols[n++] = k;
+	/* two passes over the cells, widths then lines: formatting a cell twice is cheaper than
+	 * keeping 60 000 rows of text (tens of MiB of page faults) */
+	size_t width[64] = {0};
+	char buf[64][512];
+	size_t len[64];
+	for (size_t j = 0; j < n && !o->noheadings; j++)
+		width[j] = strlen(t->defs[t->sel[cols[j]]].name);
+	for (const struct trow *r = t->first; r; r = r->next)
+		for (size_t j = 0; j < n; j++) {
+			size_t k = cols[j];
+			size_t l = cell_text(t, o, &r->cells[t->sel[k]], hexw[k], buf[0], sizeof(buf[0]));
+			if (l > width[j])
+				width[j] = l;
+		}
+	for (const struct trow *r = o->noheadings ? t->first : NULL, *row = NULL;;) {
+		size_t last = 0;
+		for (size_t j = 0; j < n; j++) {
+			size_t k = cols[j];
+			if (!r) {
+				len[j] = (size_t)snprintf(buf[j], sizeof(buf[j]), "%s",
+							  t->defs[t->sel[k]].name);
+			} else {
+				len[j] = cell_text(t, o, &r->cells[t->sel[k]], hexw[k], buf[j],
+						   sizeof(buf[j]));
+			}
+			if (len[j])
+				last = j + 1;
+		}
+		for (size_t j = 0; j < last; j++) {
+			bool right = t->defs[t->sel[cols[j]]].flags & COLF_RIGHT;
+			if (j)
+				fputc(' ', o->fp);
+			if (right)
+				pad(o->fp, width[j] - len[j]);
+			fwrite(buf[j], 1, len[j], o->fp);
+			if (!right && j + 1 < last)
+				pad(o->fp, width[j] - len[j]);
+		}
+		fputc('\n', o->fp);
+		row = r;
+		r = r ? r->next : t->first;
+		if (!r || (row == NULL && !t->first))
+			break;
+	}
+	return ferror(o->fp) ? -EIO : 0;
+}
+
 int table_print(struct table *t, struct out *o, json_object *parent)
 {
 	if (o->json && t->json_hidden)
 		return 0;
 	if (o->json) {
-		json_object_object_add(parent ? parent : o->root, t->json_key,
-				       rows_json(t, t->first));
+		json_object *node;
+		if (streamable(t)) {
+			/* the node keeps the table until the document is printed and freed */
+			node = json_object_new_array();
+			json_object_set_serializer(node, stream_rows, t, stream_release);
+			t->refs++;
+		} else {
+			node = rows_json(t, t->first);
+		}
+		json_object_object_add(parent ? parent : o->root, t->json_key, node);
 		return 0;
 	}
 	if (t->text_hidden)
@@ -469,6 +811,10 @@ int table_print(struct table *t, struct out *o, json_object *parent)
 			goto out;
 		}
 		hexw[k] = max_hexw(t->first, t->sel[k]);
+	}
+	if (direct_text(t, o)) {
+		ret = print_direct(t, o, hexw);
+		goto out;
 	}
 	ret = rows_text(t, o, tb, t->first, NULL, hexw);
 	if (ret == 0 && scols_print_table(tb) != 0)

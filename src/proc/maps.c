@@ -71,25 +71,28 @@ int maps_parse_line(char *line, struct vma *v, const char **reason)
 	return 0;
 }
 
-/* smaps "Key:   N kB" lines we keep */
+/* smaps "Key:   N kB" lines we keep, with their lengths so a line is matched by one memcmp */
+#define KEY(k, f) {k, sizeof(k) - 1, f}
 static const struct {
 	const char *key;
+	size_t len;
 	enum smaps_field f;
 } smaps_keys[] = {
-	{"Rss", SM_RSS},
-	{"Pss", SM_PSS},
-	{"Shared_Clean", SM_SHARED_CLEAN},
-	{"Shared_Dirty", SM_SHARED_DIRTY},
-	{"Private_Clean", SM_PRIVATE_CLEAN},
-	{"Private_Dirty", SM_PRIVATE_DIRTY},
-	{"Referenced", SM_REFERENCED},
-	{"Anonymous", SM_ANONYMOUS},
-	{"AnonHugePages", SM_ANON_HUGE},
-	{"Swap", SM_SWAP},
-	{"SwapPss", SM_SWAP_PSS},
-	{"Locked", SM_LOCKED},
-	{"KernelPageSize", SM_KERNEL_PAGE_SIZE},
+	KEY("Rss", SM_RSS),
+	KEY("Pss", SM_PSS),
+	KEY("Shared_Clean", SM_SHARED_CLEAN),
+	KEY("Shared_Dirty", SM_SHARED_DIRTY),
+	KEY("Private_Clean", SM_PRIVATE_CLEAN),
+	KEY("Private_Dirty", SM_PRIVATE_DIRTY),
+	KEY("Referenced", SM_REFERENCED),
+	KEY("Anonymous", SM_ANONYMOUS),
+	KEY("AnonHugePages", SM_ANON_HUGE),
+	KEY("Swap", SM_SWAP),
+	KEY("SwapPss", SM_SWAP_PSS),
+	KEY("Locked", SM_LOCKED),
+	KEY("KernelPageSize", SM_KERNEL_PAGE_SIZE),
 };
+#undef KEY
 
 static int push_vma(struct maps *m, const struct vma *v)
 {
@@ -122,23 +125,31 @@ static int push_vma(struct maps *m, const struct vma *v)
 }
 
 /* "Key:" then a number and kB; returns 1 if it was one of ours, 0 if another key, -1 if bad */
-static int smaps_line(char *line, struct vma *v)
+static int smaps_line(char *line, size_t len, struct vma *v)
 {
-	char *colon = strchr(line, ':');
+	/* most lines are fields we do not keep (Size, MMUPageSize, Pss_Dirty, ...): every key we
+	 * keep starts with one of these letters */
+	if (!strchr("RPSAK L", line[0]) || line[0] == ' ')
+		return memchr(line, ':', len) ? 0 : -1;
+	char *colon = memchr(line, ':', len);
 	if (!colon)
 		return -1;
 	size_t kl = (size_t)(colon - line);
 	for (size_t k = 0; k < sizeof(smaps_keys) / sizeof(smaps_keys[0]); k++) {
-		if (strlen(smaps_keys[k].key) != kl || memcmp(line, smaps_keys[k].key, kl))
+		if (smaps_keys[k].len != kl || memcmp(line, smaps_keys[k].key, kl))
 			continue;
-		char *q = text_skip_blank(colon + 1);
+		char *q = colon + 1;
+		while (*q == ' ')
+			q++;
 		uint64_t n;
-		if (text_u64(&q, &n) || strcmp(text_skip_blank(q), "kB") || n > UINT64_MAX / 1024)
+		if (text_u64(&q, &n) || q[0] != ' ' || q[1] != 'k' || q[2] != 'B' || q[3] ||
+		    n > UINT64_MAX / 1024)
 			return -1;
 		v->sm[smaps_keys[k].f] = n * 1024;
 		return 1;
 	}
-	return 0;
+	/* another "Key: value" line: the kernel adds fields over time */
+	return colon[1] == ' ' || colon[1] == '\0' ? 0 : -1;
 }
 
 int maps_read(const struct sysroot *sr, const char *pid, bool smaps, struct maps *m,
@@ -153,44 +164,40 @@ int maps_read(const struct sysroot *sr, const char *pid, bool smaps, struct maps
 		return ret;
 	char *line;
 	size_t len;
-	struct vma cur;
-	bool have = false;
 	while ((line = stream_line(&s, &len, &ret, err))) {
 		if (memchr(line, '\0', len)) {
 			ret = ms_fail(err, -EINVAL, s.name, s.no, "NUL byte in line");
 			break;
 		}
 		const char *reason;
-		/* in smaps a mapping's header starts with a hex digit, its fields with a letter
-		 * ("Rss:"), so "Size:" can never pass for an address */
+		/* in smaps a mapping's header starts with a hex digit, its fields with a capital
+		 * letter ("Rss:"), so "Size:" can never pass for an address */
 		bool header = !smaps || strchr("0123456789abcdef", line[0]);
 		if (header && line[0]) {
-			if (have && (ret = push_vma(m, &cur)))
-				break;
+			struct vma cur;
 			if (maps_parse_line(line, &cur, &reason)) {
 				ret = ms_fail(err, -EINVAL, s.name, s.no, "%s",
 					      s.cut ? "last line cut off" : reason);
 				break;
 			}
 			cur.has_smaps = smaps;
-			have = true;
+			/* copied now: the line's buffer is reused by the lines that follow */
+			if ((ret = push_vma(m, &cur)))
+				break;
 			continue;
 		}
 		if (!line[0])
 			continue;
-		if (!have) {
+		if (!m->n) {
 			ret = ms_fail(err, -EINVAL, s.name, s.no, "a field before the first mapping");
 			break;
 		}
-		if (smaps_line(line, &cur) < 0 && strncmp(line, "VmFlags:", 8) &&
-		    strncmp(line, "THPeligible:", 12) && strncmp(line, "ProtectionKey:", 14)) {
+		if (smaps_line(line, len, &m->v[m->n - 1]) < 0) {
 			ret = ms_fail(err, -EINVAL, s.name, s.no,
 				      s.cut ? "last line cut off" : "expected 'Key: N kB'");
 			break;
 		}
 	}
-	if (!ret && have)
-		ret = push_vma(m, &cur);
 	if (ret == -ENOMEM)
 		ms_fail(err, ret, s.name, 0, "out of memory");
 	stream_close(&s);
@@ -239,9 +246,11 @@ void maps_classify(struct maps *m)
 			v->kind = VMA_SPECIAL; /* [vectors], [sigpage], [uprobes] */
 		else if (!n[0])
 			v->kind = shared ? VMA_SHM : VMA_ANON;
-		else if (shared || !strncmp(n, "/dev/shm/", 9) || !strncmp(n, "/SYSV", 5) ||
+		else if (!strncmp(n, "/dev/shm/", 9) || !strncmp(n, "/SYSV", 5) ||
 			 !strncmp(n, "/memfd:", 7))
-			v->kind = shared ? VMA_SHM : VMA_FILE;
+			v->kind = shared ? VMA_SHM : VMA_FILE; /* POSIX, SysV and memfd shared memory */
+		else if (shared)
+			v->kind = VMA_FILE; /* a shared mapping of an ordinary file */
 		else if (v->perms[2] == 'x')
 			v->kind = VMA_TEXT;
 		else if (v->perms[1] == 'w')

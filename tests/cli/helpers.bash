@@ -24,3 +24,37 @@ for line in open(sys.argv[1]):
     t += int(e, 16) - int(s, 16) + 1
 print(t)' "$1"
 }
+
+# start_mapper ARGS...: start the test helper process; sets MPID and MOUT (its report).
+start_mapper() {
+	MOUT=$(mktemp)
+	"$MAPPER" "$@" >"$MOUT" &
+	MPID=$!
+	for _ in $(seq 100); do
+		grep -q '^ready' "$MOUT" && return 0
+		sleep 0.05
+	done
+	echo "mapper did not start" >&2
+	return 1
+}
+
+stop_mapper() {
+	[ -n "${MPID:-}" ] && kill "$MPID" 2>/dev/null && wait "$MPID" 2>/dev/null
+	[ -n "${MOUT:-}" ] && rm -f "$MOUT"
+	MPID=
+	return 0
+}
+
+# mapped KIND: the address of the helper's mapping of that kind ("anon", "thp", "file")
+mapped() { awk -v k="$1" '$1 == k { print $2; exit }' "$MOUT"; }
+
+# have_pfns: whether this user sees frame numbers (CAP_SYS_ADMIN)
+have_pfns() { [ "$(id -u)" -eq 0 ]; }
+
+# a sysroot made from a fixture with text dumps of binary files
+binary_fixture() {
+	local d
+	d=$(mktemp -d)
+	"$SRCDIR/tests/mksysroot.py" "$FIX/$1" "$d"
+	echo "$d"
+}

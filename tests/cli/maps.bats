@@ -1,0 +1,110 @@
+#!/usr/bin/env bats
+# memscope maps: rows agree with /proc/PID/maps, kinds, --rss totals as pmap -X, --diagram.
+load helpers
+
+FPID=9103
+teardown() { stop_mapper; }
+
+@test "maps agrees with /proc/PID/maps, row for row" {
+	start_mapper --anon 1M --untouched 64K
+	run memscope maps "$MPID" -r -n -o START,END,PERM,OFFSET,INODE --json
+	assert_success
+	want=$(awk '{ split($1, r, "-"); printf "%d\n", strtonum("0x" r[1]) }' /proc/$MPID/maps 2>/dev/null | wc -l)
+	echo "$output" | jq -e --argjson n "$(wc -l <"/proc/$MPID/maps")" '.maps | length == $n'
+	# every start, end and permission as the kernel printed them
+	diff <(awk '{ split($1, r, "-"); print r[1], r[2], $2 }' "/proc/$MPID/maps") \
+	     <(echo "$output" | jq -r '.maps[] | "\(.start[2:] | ltrimstr("00000000") ) \(.end[2:] | ltrimstr("00000000")) \(.perms)"' | sed -E 's/^0*([0-9a-f]{8,}) 0*([0-9a-f]{8,})/\1 \2/')
+}
+
+@test "self, kinds of the helper: text, data, heap, stack, anon, vdso" {
+	start_mapper --anon 64K
+	run memscope maps "$MPID" -o KIND,NAME -r -n
+	assert_success
+	assert_line --regexp '^text .*/mapper$'
+	assert_line --regexp '^data .*/mapper$'
+	assert_line 'heap [heap]'
+	assert_line 'stack [stack]'
+	assert_line 'vdso [vdso]'
+	assert_line --regexp '^anon $'
+	run memscope maps self --json
+	assert_success
+	echo "$output" | jq -e '[.maps[].kind] | index("stack") != null'
+}
+
+@test "--rss: RSS, PSS, dirty and swap per mapping; totals equal pmap -X" {
+	command -v pmap >/dev/null || skip "pmap is not installed"
+	start_mapper --anon 4M --thp 2M
+	run memscope maps "$MPID" --rss --json
+	assert_success
+	# pmap -X's totals line (KiB): Size Rss Pss ...; Rss must match exactly; Pss of shared
+	# libraries moves with every process that maps them (pmap itself, memscope itself), so
+	# within 2%
+	read -r size rss pss < <(pmap -X "$MPID" | awk '/^ +=/ { getline; print $1, $2, $3; exit }')
+	echo "$output" | jq -e --argjson r "$((rss * 1024))" '.totals.all.rss == $r'
+	echo "$output" | jq -e --argjson s "$((size * 1024))" '.totals.all.size == $s'
+	echo "$output" | jq -e --argjson p "$((pss * 1024))" '(.totals.all.pss - $p | fabs) <= $p / 50'
+	echo "$output" | jq -e '([.maps[].rss] | add) == .totals.all.rss'
+	echo "$output" | jq -e '([.maps[].swap] | add) == .totals.all.swap'
+	run memscope maps "$MPID" --rss
+	assert_line --regexp '^total +[0-9.]+[KMG] +'
+}
+
+@test "a captured process: hostile names escaped in text, exact in JSON; deleted files" {
+	run memscope --sysroot "$FIX/x86_64-vm-6.18-process" maps "$FPID" -o NAME -n
+	assert_success
+	assert_line --regexp 'evil\\x1b\]52;c;aGk=\\x07name$'
+	assert_line --regexp 'gone-del \(deleted\)$'
+	assert_line --regexp 'data file with spaces$'
+	[[ "$output" != *$'\e'* ]]
+	[[ "$output" != *$'\a'* ]]
+	run memscope --sysroot "$FIX/x86_64-vm-6.18-process" maps "$FPID" --json
+	echo "$output" | jq -e '[.maps[].name | select(test("evil\u001b\\]52;c;aGk=\u0007name"))] | length == 1'
+}
+
+@test "--diagram: stack on top, heap and text below, the kernel half above" {
+	run memscope --sysroot "$FIX/x86_64-vm-6.18-process" maps "$FPID" --diagram
+	assert_success
+	assert_line --index 0 --regexp '^\+-+\+  <- 0xffffffffffffffff$'
+	assert_line --regexp 'kernel space: not readable from user space'
+	assert_line --regexp 'stack \(132K\)'
+	assert_line --regexp 'heap \(132K\)'
+	assert_line --regexp 'text mapper'
+	# the stack is drawn above the heap
+	s=$(grep -n 'stack (' <<<"$output" | cut -d: -f1)
+	h=$(grep -n 'heap (' <<<"$output" | cut -d: -f1)
+	[ "$s" -lt "$h" ]
+}
+
+@test "a pid that does not exist, and one that exits: one line, exit 1" {
+	run --separate-stderr memscope maps 4000000
+	assert_failure 1
+	assert_output ""
+	[ "$stderr" = "memscope: no process with pid 4000000" ]
+	for bad in 0 -1 abc 12x ""; do
+		run memscope maps "$bad"
+		assert_failure 2
+	done
+}
+
+@test "another user's process: the kernel's reason" {
+	is_root && skip "root may read every process (run as an ordinary user)"
+	run --separate-stderr memscope maps 1
+	assert_failure 1
+	[[ "$stderr" == *"Permission denied"*"CAP_SYS_PTRACE"* ]]
+}
+
+@test "60 000 mappings are read whole" {
+	start_mapper --maps 60000
+	run memscope maps "$MPID" --rss --json
+	assert_success
+	echo "$output" | jq -e '.totals.all.mappings > 60000'
+	echo "$output" | jq -e --argjson n "$(wc -l <"/proc/$MPID/maps")" '.maps | length == $n'
+}
+
+@test "broken maps files: file, line and reason" {
+	run --separate-stderr memscope --sysroot "$FIX/process-broken" maps 100
+	assert_failure 1
+	[ "$stderr" = "memscope: $FIX/process-broken/proc/100/maps:2: expected 'START-END PERMS OFFSET DEV INODE [NAME]'" ]
+	run --separate-stderr memscope --sysroot "$FIX/process-broken" maps 101 --rss
+	[ "$stderr" = "memscope: $FIX/process-broken/proc/101/smaps:3: expected 'Key: N kB'" ]
+}

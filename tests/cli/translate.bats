@@ -1,0 +1,111 @@
+#!/usr/bin/env bats
+# memscope translate: pages found present, frames in System RAM, THP runs, hidden frames.
+load helpers
+
+FPID=9103
+teardown() { stop_mapper; [ -n "${SR:-}" ] && rm -rf "$SR"; return 0; }
+
+@test "a touched page is present; as root its frame lies in System RAM" {
+	start_mapper --anon 1M
+	a=$(mapped anon)
+	run --separate-stderr memscope translate "$MPID" "$a" --json
+	assert_success
+	echo "$output" | jq -e '.translate.pages[0].present == true and .translate.pages[0].swapped == false'
+	echo "$output" | jq -e '.translate.pages[0].mapping.kind == "anon"'
+	echo "$output" | jq -e '.translate.pages[0].page_table | has("pgd") and has("pte") and has("offset")'
+	if have_pfns; then
+		echo "$output" | jq -e '.translate.pages[0].pfn > 0 and .translate.pages[0].iomem == "System RAM"'
+		echo "$output" | jq -e '.translate.pages[0].flags | index("anon") != null'
+		echo "$output" | jq -e '.translate.pages[0].mapcount == 1'
+		pfn=$(echo "$output" | jq '.translate.pages[0].pfn')
+		paddr=$(echo "$output" | jq -r '.translate.pages[0].paddr')
+		[ "$((paddr))" -eq "$((pfn * $(getconf PAGESIZE)))" ]
+		run memscope iomem --find "$paddr" -r -n -o NAME
+		assert_line --index 0 'System\x20RAM'
+	else
+		echo "$output" | jq -e '.translate.pages[0].pfn == null and .translate.frames_hidden == true'
+		[[ "$stderr" == *"needs CAP_SYS_ADMIN"* ]]
+	fi
+}
+
+@test "an untouched page is not present, and no frame is made up" {
+	start_mapper --untouched 64K
+	run memscope translate "$MPID" "$(mapped untouched)" --json
+	assert_success
+	echo "$output" | jq -e '.translate.pages[0] | .present == false and .pfn == null and .paddr == null'
+}
+
+@test "--len over a THP: one contiguous run of 512 frames, a huge page" {
+	grep -q '\[always\]\|\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null || skip "THP is off on this machine"
+	start_mapper --thp 4M
+	run --separate-stderr memscope translate "$MPID" "$(mapped thp)" --len 4M --json
+	assert_success
+	echo "$output" | jq -e '.translate.summary.present == 1024'
+	if have_pfns; then
+		echo "$output" | jq -e '.translate.summary.huge_pages >= 1'
+		echo "$output" | jq -e '[.translate.runs[] | select(.state == "present") | .pages] | max >= 512'
+		# every run in System RAM
+		for p in $(echo "$output" | jq -r '.translate.runs[].pstart'); do
+			run memscope iomem --find "$p" -r -n -o NAME
+			assert_line --index 0 'System\x20RAM'
+		done
+	else
+		echo "$output" | jq -e '.translate.frames_hidden == true'
+	fi
+}
+
+@test "a range as VADDR-VADDR draws virtual pages against frames" {
+	start_mapper --anon 64K
+	a=$(mapped anon)
+	run --separate-stderr memscope translate "$MPID" "$a-$(printf '0x%x' $((a + 65536)))"
+	assert_success
+	assert_line --regexp '^ +virtual memory +physical memory$'
+	assert_line --regexp '^16 pages \(64K\): 16 present \(64K\)'
+}
+
+@test "--all: every mapping with totals that add up" {
+	start_mapper --anon 1M
+	run --separate-stderr memscope translate "$MPID" --all --json
+	assert_success
+	echo "$output" | jq -e --argjson n "$(wc -l <"/proc/$MPID/maps")" '.translate.mappings | length == $n'
+	echo "$output" | jq -e '([.translate.mappings[].pages] | add) == .translate.summary.pages'
+	echo "$output" | jq -e '.translate.summary.present >= 256'
+}
+
+@test "a captured process replayed: the THP head, a file page, kinds" {
+	SR=$(binary_fixture x86_64-vm-6.18-process)
+	run memscope --sysroot "$SR" translate "$FPID" 0x7fc0fd000000 0x7fc0fd001000 0x7fc0fd77a000 --page-size 4K --json
+	assert_success
+	echo "$output" | jq -e '.translate.pages[0].flags | (index("thp") != null and index("compound_head") != null)'
+	echo "$output" | jq -e '.translate.pages[1].flags | index("compound_tail") != null'
+	echo "$output" | jq -e '.translate.pages[1].pfn == .translate.pages[0].pfn + 1'
+	echo "$output" | jq -e '.translate.pages[2] | .pagemap.file_or_shared and .pfn == 1233101 and .zone == "Normal" and .node == 0'
+	run memscope --sysroot "$SR" translate "$FPID" 0x7fc0fd000000 --page-size 4K
+	assert_line --regexp 'head page of a transparent huge page'
+}
+
+@test "bad arguments: usage errors; a vanished pid: exit 1" {
+	run memscope translate
+	assert_failure 2
+	run memscope translate self
+	assert_failure 2
+	run memscope translate self 0xzz
+	assert_failure 2
+	run memscope translate self 0x2000-0x1000
+	assert_failure 2
+	run memscope translate self 0x1000 --len 0
+	assert_failure 2
+	run memscope translate self 0x1000 0x2000 --len 4K
+	assert_failure 2
+	run memscope translate --all self 0x1000
+	assert_failure 2
+	run --separate-stderr memscope translate 4000000 0x1000
+	assert_failure 1
+	[ "$stderr" = "memscope: no process with pid 4000000" ]
+}
+
+@test "not mapped: said so, exit 0" {
+	run memscope translate self 0x1000 --json
+	assert_success
+	echo "$output" | jq -e '.translate.pages[0].mapping.start == null and .translate.pages[0].present == false'
+}

@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The maps and smaps parser, and the classification of mappings. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "test.h"
+#include "proc/maps.h"
+
+#define PID "9103"
+
+static void test_line(void **state)
+{
+	struct vma v;
+	const char *why;
+	char l1[] = "7fc0fd77b000-7fc0fd77c000 rw-s 00000000 fe:00 10961109                   "
+		    "/tmp/data file with spaces";
+	assert_int_equal(maps_parse_line(l1, &v, &why), 0);
+	assert_true(v.start == UINT64_C(0x7fc0fd77b000) && v.end == UINT64_C(0x7fc0fd77c000));
+	assert_string_equal(v.perms, "rw-s");
+	assert_int_equal(v.dev_major, 0xfe);
+	assert_int_equal(v.inode, 10961109);
+	assert_string_equal(v.name, "/tmp/data file with spaces");
+	assert_false(v.deleted);
+	/* 32-bit, no name, a deleted file, 57-bit */
+	char l2[] = "08048000-08049000 r-xp 00000000 00:00 0";
+	assert_int_equal(maps_parse_line(l2, &v, &why), 0);
+	assert_string_equal(v.name, "");
+	char l3[] = "7f00-8f00 rw-s 00000000 00:05 7 /memfd:jit-cache (deleted)";
+	assert_int_equal(maps_parse_line(l3, &v, &why), 0);
+	assert_true(v.deleted);
+	char l4[] = "1ff00000000000-1ff00000001000 rw-p 00000000 00:00 0 ";
+	assert_int_equal(maps_parse_line(l4, &v, &why), 0);
+	assert_true(v.start == UINT64_C(0x1ff00000000000));
+	char bad1[] = "7f00-6f00 rw-p 00000000 00:00 0";
+	assert_int_equal(maps_parse_line(bad1, &v, &why), -EINVAL);
+	assert_string_equal(why, "mapping ends before it starts");
+	char bad2[] = "7f00-8f00 rwzp 00000000 00:00 0";
+	assert_int_equal(maps_parse_line(bad2, &v, &why), -EINVAL);
+	char bad3[] = "7f00-8f00 rw-p 00000000 00:00";
+	assert_int_equal(maps_parse_line(bad3, &v, &why), -EINVAL);
+	char bad4[] = "10000000000000000-1 rw-p 0 00:00 0";
+	assert_int_equal(maps_parse_line(bad4, &v, &why), -EINVAL);
+}
+
+static void test_captured_process(void **state)
+{
+	struct sysroot sr;
+	struct maps m;
+	struct ms_error err = {0};
+	fixture_open(&sr, "x86_64-vm-6.18-process");
+	assert_int_equal(maps_read(&sr, PID, true, &m, &err), 0);
+	assert_int_equal(m.n, 29);
+	const struct vma *v = maps_find(&m, UINT64_C(0x7fc0fd77a000));
+	assert_non_null(v);
+	/* the hostile name comes back byte for byte: escaping is the printer's job */
+	assert_non_null(strstr(v->name, "evil\x1b]52;c;aGk=\x07name"));
+	assert_int_equal(v->kind, VMA_FILE);
+	v = maps_find(&m, UINT64_C(0x7fc0fd779000));
+	assert_true(v->deleted);
+	v = maps_find(&m, UINT64_C(0x7fc0fd000000));
+	assert_int_equal(v->sm[SM_ANON_HUGE], 2 << 20);
+	assert_int_equal(v->sm[SM_KERNEL_PAGE_SIZE], 4096);
+	/* kinds of the mapper binary: rodata, text, rodata, rodata, data; then [heap] */
+	assert_int_equal(m.v[0].kind, VMA_RODATA);
+	assert_int_equal(m.v[1].kind, VMA_TEXT);
+	assert_int_equal(m.v[4].kind, VMA_DATA);
+	assert_int_equal(m.v[5].kind, VMA_HEAP);
+	assert_int_equal(m.v[m.n - 1].kind, VMA_VSYSCALL);
+	assert_int_equal(m.v[m.n - 2].kind, VMA_STACK);
+	assert_null(maps_find(&m, 0x1000));
+	maps_free(&m);
+	/* maps alone, no counters */
+	assert_int_equal(maps_read(&sr, PID, false, &m, &err), 0);
+	assert_false(m.v[0].has_smaps);
+	maps_free(&m);
+	/* a pid not in the dump */
+	assert_int_equal(maps_read(&sr, "99999999", false, &m, &err), -ENOENT);
+	assert_string_equal(err.reason, "missing from the dump");
+	sysroot_close(&sr);
+}
+
+static void test_classify(void **state)
+{
+	static const char text[] =
+		"00400000-00401000 r--p 00000000 08:01 42 /bin/prog\n"
+		"00401000-00402000 r-xp 00001000 08:01 42 /bin/prog\n"
+		"00602000-00603000 rw-p 00002000 08:01 42 /bin/prog\n"
+		"00603000-00605000 rw-p 00000000 00:00 0 \n"
+		"00605000-00700000 rw-p 00000000 00:00 0 [heap]\n"
+		"7f000000-7f001000 rw-s 00000000 00:01 9 /dev/shm/ring\n"
+		"7f001000-7f002000 rw-s 00000000 00:01 10 /SYSV00000001 (deleted)\n"
+		"7f002000-7f003000 rw-s 00000000 00:01 11 \n"
+		"7f003000-7f004000 rw-p 00000000 00:00 0 [anon:dalvik-main space]\n"
+		"7f004000-7f005000 r--p 00000000 08:01 77 /usr/share/locale/x.mo\n"
+		"be800000-be821000 rw-p 00000000 00:00 0 [stack:1234]\n"
+		"ffff0000-ffff1000 r-xp 00000000 00:00 0 [vectors]\n";
+	struct maps m = {0};
+	size_t n = 0;
+	char *copy = strdup(text), *save = NULL;
+	struct vma v[12];
+	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		const char *why;
+		assert_int_equal(maps_parse_line(line, &v[n++], &why), 0);
+	}
+	m.v = v;
+	m.n = n;
+	maps_classify(&m);
+	static const enum vma_kind want[] = {VMA_RODATA, VMA_TEXT, VMA_DATA,  VMA_BSS,
+					     VMA_HEAP,	 VMA_SHM,  VMA_SHM,   VMA_SHM,
+					     VMA_ANON,	 VMA_FILE, VMA_STACK, VMA_SPECIAL};
+	for (size_t i = 0; i < n; i++)
+		assert_string_equal(vma_kind_name(v[i].kind), vma_kind_name(want[i]));
+	free(copy);
+}
+
+static void test_errors(void **state)
+{
+	struct sysroot sr;
+	struct maps m;
+	struct ms_error err = {0};
+	fixture_open(&sr, "process-broken");
+	assert_int_equal(maps_read(&sr, "100", false, &m, &err), -EINVAL);
+	assert_int_equal(err.line, 2);
+	assert_string_equal(err.reason, "expected 'START-END PERMS OFFSET DEV INODE [NAME]'");
+	assert_int_equal(maps_read(&sr, "101", true, &m, &err), -EINVAL);
+	assert_int_equal(err.line, 3);
+	assert_string_equal(err.reason, "expected 'Key: N kB'");
+	assert_int_equal(maps_read(&sr, "102", false, &m, &err), -EINVAL);
+	assert_string_equal(err.reason, "last line cut off");
+	sysroot_close(&sr);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_line),
+		cmocka_unit_test(test_captured_process),
+		cmocka_unit_test(test_classify),
+		cmocka_unit_test(test_errors),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
