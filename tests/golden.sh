@@ -5,7 +5,7 @@
 # An expected file holds stdout, then stderr and the exit code, so errors are pinned too.
 set -u
 mode=${1:?check or update}
-bin=${2:?path to memscope}
+memscope=${2:?path to memscope}
 cd "$(dirname "$0")/.." || exit 1
 export LC_ALL=C.UTF-8 NO_COLOR=1 COLUMNS=200
 unset MEMSCOPE_DEBUG
@@ -15,12 +15,21 @@ n=$(grep -cvE '^\s*(#|$)' "$list")
 i=0
 fail=0
 tmp=$(mktemp)
-trap 'rm -f "$tmp" "$tmp.err"' EXIT
+bin=$(mktemp -d)
+trap 'rm -rf "$tmp" "$tmp.err" "$bin"' EXIT
+# @bin/CASE in an argument: the fixture with its text dumps turned into binary files
+for f in fixtures/*/; do
+	c=$(basename "$f")
+	if grep -q "@bin/$c\b" "$list"; then
+		tests/mksysroot.py "fixtures/$c" "$bin/$c"
+	fi
+done
 while read -r name args; do
 	case "$name" in '' | '#'*) continue ;; esac
 	i=$((i + 1))
+	run_args=${args//@bin\//$bin\/}
 	# shellcheck disable=SC2086 # the list holds words to split
-	"$bin" $args >"$tmp" 2>"$tmp.err"
+	"$memscope" $run_args >"$tmp" 2>"$tmp.err"
 	rc=$?
 	{
 		printf '$ memscope %s\n' "$args"

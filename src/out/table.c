@@ -512,9 +512,15 @@ static int rows_text(const struct table *t, const struct out *o, struct libscols
  * same layout json-c uses (json_object.c: json_object_{array,object}_to_json_string), so a table
  * of 60 000 rows costs no million json-c objects. */
 
+static bool library_only(void)
+{
+	const char *force = getenv("MEMSCOPE_TABLE");
+	return force && !strcmp(force, "library");
+}
+
 static bool streamable(const struct table *t)
 {
-	if (t->keyed || t->flat || t->child_lists)
+	if (t->keyed || t->flat || t->child_lists || library_only())
 		return false;
 	for (size_t k = 0; k < t->nsel; k++) {
 		const struct col_def *d = &t->defs[t->sel[k]];
@@ -669,8 +675,8 @@ static void stream_release(json_object *jso, void *userdata)
  * of plain ASCII going to a pipe or file the layout is simple and is written here directly, the
  * same as libsmartcols writes it (widths of the widest cell, one blank between columns, numbers
  * right-aligned, nothing after the last cell that holds data). Trees, terminals, colours, raw
- * output and any other byte go through libsmartcols. MEMSCOPE_TABLE=smartcols forces it, for the
- * test that compares the two. */
+ * output and any other byte go through libsmartcols. MEMSCOPE_TABLE=library turns both fast
+ * paths off (libsmartcols text, json-c objects), for the test that compares the two. */
 
 static bool plain_ascii(const char *s)
 {
@@ -682,8 +688,7 @@ static bool plain_ascii(const char *s)
 
 static bool direct_text(const struct table *t, const struct out *o)
 {
-	const char *force = getenv("MEMSCOPE_TABLE");
-	if (o->raw || o->color || (force && !strcmp(force, "smartcols")))
+	if (o->raw || o->color || library_only())
 		return false;
 	for (size_t k = 0; k < t->nsel; k++)
 		if ((t->defs[t->sel[k]].flags & COLF_TREE) &&

@@ -166,3 +166,17 @@ load helpers
 		echo "$output" | jq -e 'type == "object"' >/dev/null
 	done
 }
+
+@test "the fast table paths print exactly what libsmartcols and json-c print" {
+	for args in "--sysroot $FIX/notes-example iomem --depth 1" \
+	    "--sysroot $FIX/x86_64-vm-6.18-24g-root zones --page-size 4K" \
+	    "--sysroot $FIX/arm64-64k-numa2-hand buddy --page-size 64K --types" \
+	    "--sysroot $FIX/x86_64-vm-6.18-24g-root meminfo" \
+	    "--sysroot $FIX/x86_64-vm-6.18-process maps $(ls "$FIX/x86_64-vm-6.18-process/proc" | grep -E '^[0-9]+$') --rss"; do
+		for json in "" --json; do
+			fast=$(memscope $args $json)
+			slow=$(MEMSCOPE_TABLE=library memscope $args $json)
+			[ "$fast" = "$slow" ] || { echo "differs: $args $json"; diff <(echo "$fast") <(echo "$slow") | head; false; }
+		done
+	done
+}

@@ -1,0 +1,72 @@
+#!/bin/bash
+# memscope against its peers, median of several runs, side by side. Run as root (frames and
+# page flags need it). Builds the workload with tests' mapper and a minimal reader of its own.
+#   bench/run.sh [BUILD_DIR] [RUNS]
+# Prints one line per comparison: the medians and the ratio, and peak memory where it matters.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build}
+runs=${2:-7}
+ms=$build/memscope
+mapper=$build/tests/mapper
+cc -O2 -o "$build/minreader" bench/minreader.c
+min=$build/minreader
+[ -x "$ms" ] && [ -x "$mapper" ] || { echo "build first: meson compile -C $build" >&2; exit 1; }
+[ "$(id -u)" -eq 0 ] || echo "bench: not root: frames and page flags are hidden, figures differ" >&2
+
+# median wall time (s) and peak RSS (KiB) of a command over $runs runs, output discarded
+measure() {
+	local t m
+	for _ in $(seq "$runs"); do
+		/usr/bin/env time -f "%e %M" "$@" 2>&1 >/dev/null | tail -1
+	done | sort -n | awk '{ t[NR] = $1; m[NR] = $2 } END { i = int((NR + 1) / 2); print t[i], m[i] }'
+}
+
+compare() { # label, reference label, reference command..., --, command...
+	local label=$1 ref=$2
+	shift 2
+	local refcmd=() cmd=()
+	while [ "$1" != -- ]; do refcmd+=("$1"); shift; done
+	shift
+	cmd=("$@")
+	read -r rt rm < <(measure "${refcmd[@]}")
+	read -r t m < <(measure "${cmd[@]}")
+	awk -v l="$label" -v r="$ref" -v rt="$rt" -v t="$t" -v m="$m" 'BEGIN {
+		printf "%-44s %7.3f s  vs %-22s %7.3f s  ratio %5.2fx  peak %6.1f MiB\n", l, t, r, rt,
+			(rt > 0 ? t / rt : 0), m / 1024 }'
+}
+
+pids=()
+trap 'kill "${pids[@]}" 2>/dev/null || :' EXIT
+spawn() { # args for mapper; sets P
+	local out
+	out=$(mktemp)
+	"$mapper" "$@" >"$out" &
+	pids+=($!)
+	until grep -q '^ready' "$out"; do sleep 0.1; done
+	P=$(awk '/^ready/ { print $2 }' "$out")
+	rm -f "$out"
+}
+
+echo "memscope $($ms --version | cut -d' ' -f2), $(nproc) cores, kernel $(uname -r), median of $runs runs"
+echo
+echo "== 60 000 mappings"
+spawn --maps 60000
+compare "memscope maps --rss" "cat smaps" cat /proc/$P/smaps -- "$ms" maps "$P" --rss
+compare "memscope maps --rss --json" "cat smaps" cat /proc/$P/smaps -- "$ms" maps "$P" --rss --json
+compare "memscope maps --rss" "pmap -X" pmap -X "$P" -- "$ms" maps "$P" --rss
+compare "memscope maps" "pmap -x" pmap -x "$P" -- "$ms" maps "$P"
+compare "memscope translate --all" "minreader -k" "$min" -k "$P" -- "$ms" translate "$P" --all
+
+for spec in "1G anon" "4G anon" "1G thp" "4G thp"; do
+	set -- $spec
+	echo
+	echo "== $1 touched, $([ "$2" = thp ] && echo "THP (madvise)" || echo "4K pages")"
+	spawn --"$2" "$1"
+	compare "memscope translate --all" "minreader (pagemap)" "$min" "$P" -- \
+		"$ms" translate "$P" --all
+	compare "memscope translate --all" "minreader -k (all 3)" "$min" -k "$P" -- \
+		"$ms" translate "$P" --all
+	compare "memscope translate --all --json" "minreader -k (all 3)" "$min" -k "$P" -- \
+		"$ms" translate "$P" --all --json
+done
