@@ -99,6 +99,7 @@ struct walk {
 	uint64_t ps;
 	bool hidden; /* frame numbers read as 0: no CAP_SYS_ADMIN */
 	bool warned;
+	bool frames; /* a real frame was shown: then missing page flags are worth a word */
 	json_object *section;
 	/* batch buffers, allocated once: memory stays flat whatever the process's size */
 	uint64_t *pm, *pfn, *flags, *count, *scratch;
@@ -181,6 +182,7 @@ static int one(struct walk *w, uint64_t vaddr, json_object *pages)
 		warn_hidden(w);
 	}
 	if (e.present && !w->hidden) {
+		w->frames = true;
 		uint64_t flags = UINT64_MAX, count = UINT64_MAX;
 		kpage_lookup(w->pc.flags_fd, w->pc.count_fd, &e.pfn, 1, &flags, &count, w->scratch,
 			     w->order);
@@ -312,6 +314,7 @@ static int walk_range(struct walk *w, uint64_t start, uint64_t end, struct range
 			} else if (e.present) {
 				ps = PS_PRESENT;
 				st->present++;
+				w->frames = true;
 			} else if (e.swapped) {
 				ps = PS_SWAP;
 				st->swapped++;
@@ -577,7 +580,7 @@ int cmd_translate(struct ctx *ctx, int argc, char **argv)
 		warn_hidden(&w);
 		json_object_object_add(w.section, "frames_hidden", json_object_new_boolean(true));
 	}
-	if (!w.hidden && w.pc.flags_fd < 0 && w.pc.flags_errno)
+	if (w.frames && !w.hidden && w.pc.flags_fd < 0 && w.pc.flags_errno)
 		msg_warnf("cannot open /proc/kpageflags: %s; page flags and map counts are not shown "
 			  "(they need root)",
 			  strerror(w.pc.flags_errno));

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # memscope buddy: free lists, fragmentation, migrate types, --watch.
+bats_require_minimum_version 1.5.0
 load helpers
 
 ARM=--sysroot="$SRCDIR/fixtures/arm64-64k-numa2-hand"

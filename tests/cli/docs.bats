@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # Every command and option the binary offers is in the man pages and in every completion.
+bats_require_minimum_version 1.5.0
 load helpers
 
 # options of `memscope [CMD] --help`, one per line (long and short forms)

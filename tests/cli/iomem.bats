@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # memscope iomem: every option, on fixtures and on this machine.
+bats_require_minimum_version 1.5.0
 load helpers
 
 @test "the live tree: addresses as root, hidden otherwise" {

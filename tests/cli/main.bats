@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # The dispatcher and the global options, shared by every command.
+bats_require_minimum_version 1.5.0
 load helpers
 
 @test "--help lists every command under Commands:" {

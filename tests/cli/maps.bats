@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # memscope maps: rows agree with /proc/PID/maps, kinds, --rss totals as pmap -X, --diagram.
+bats_require_minimum_version 1.5.0
 load helpers
 
 FPID=9103

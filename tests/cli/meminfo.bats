@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # memscope meminfo: the free-like summary, --all, --diagram, JSON.
+bats_require_minimum_version 1.5.0
 load helpers
 
 free_b() { LC_ALL=C free -b | awk -v row="$1" -v col="$2" '$1 == row { print $col }'; }

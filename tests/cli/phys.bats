@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # memscope phys: what lives at a physical address.
+bats_require_minimum_version 1.5.0
 load helpers
 
 @test "an address in RAM: region, zone, node" {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # Every real capture in ../shared/real-dumps (not part of this repository) must read right.
 # Each case is copied into a temporary sysroot; nothing from it is kept.
+bats_require_minimum_version 1.5.0
 load helpers
 
 setup_file() {

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # memscope translate: pages found present, frames in System RAM, THP runs, hidden frames.
+bats_require_minimum_version 1.5.0
 load helpers
 
 FPID=9103
@@ -30,7 +31,7 @@ teardown() { stop_mapper; [ -n "${SR:-}" ] && rm -rf "$SR"; return 0; }
 
 @test "an untouched page is not present, and no frame is made up" {
 	start_mapper --untouched 64K
-	run memscope translate "$MPID" "$(mapped untouched)" --json
+	run --separate-stderr memscope translate "$MPID" "$(mapped untouched)" --json
 	assert_success
 	echo "$output" | jq -e '.translate.pages[0] | .present == false and .pfn == null and .paddr == null'
 }
@@ -74,7 +75,7 @@ teardown() { stop_mapper; [ -n "${SR:-}" ] && rm -rf "$SR"; return 0; }
 
 @test "a captured process replayed: the THP head, a file page, kinds" {
 	SR=$(binary_fixture x86_64-vm-6.18-process)
-	run memscope --sysroot "$SR" translate "$FPID" 0x7fc0fd000000 0x7fc0fd001000 0x7fc0fd77a000 --page-size 4K --json
+	run --separate-stderr memscope --sysroot "$SR" translate "$FPID" 0x7fc0fd000000 0x7fc0fd001000 0x7fc0fd77a000 --page-size 4K --json
 	assert_success
 	echo "$output" | jq -e '.translate.pages[0].flags | (index("thp") != null and index("compound_head") != null)'
 	echo "$output" | jq -e '.translate.pages[1].flags | index("compound_tail") != null'
@@ -105,7 +106,7 @@ teardown() { stop_mapper; [ -n "${SR:-}" ] && rm -rf "$SR"; return 0; }
 }
 
 @test "not mapped: said so, exit 0" {
-	run memscope translate self 0x1000 --json
+	run --separate-stderr memscope translate self 0x1000 --json
 	assert_success
 	echo "$output" | jq -e '.translate.pages[0].mapping.start == null and .translate.pages[0].present == false'
 }

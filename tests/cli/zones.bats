@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # memscope zones: ranges, watermarks, the diagram, --find.
+bats_require_minimum_version 1.5.0
 load helpers
 
 ARM=--sysroot="$SRCDIR/fixtures/arm64-64k-numa2-hand"
