@@ -10,6 +10,7 @@ packages=(
 	gcc libc6-dev pkg-config meson ninja-build scdoc
 	libproc2-dev libcap-dev libsmartcols-dev libjson-c-dev libcmocka-dev
 	bats bats-assert bats-support bash-completion jq python3 procps util-linux bsdutils tmux
+	libcap2-bin
 )
 
 install_missing() {

@@ -110,3 +110,30 @@ teardown() { stop_mapper; [ -n "${SR:-}" ] && rm -rf "$SR"; return 0; }
 	assert_success
 	echo "$output" | jq -e '.translate.pages[0].mapping.start == null and .translate.pages[0].present == false'
 }
+
+@test "installed with file capabilities: own process's frames, never another user's process" {
+	is_root || skip "setting file capabilities needs root"
+	command -v setcap >/dev/null || skip "setcap (libcap2-bin) is not installed"
+	command -v setpriv >/dev/null || skip "setpriv is not installed"
+	d=$(mktemp -d)
+	chmod 755 "$d"
+	cp "$MEMSCOPE" "$MAPPER" "$d/"
+	setcap cap_sys_admin,cap_dac_read_search+p "$d/memscope" || { rm -rf "$d"; skip "the file system takes no capabilities"; }
+	as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
+	as_nobody "$d/mapper" --anon 64K >"$d/out" &
+	pid=$!
+	for _ in $(seq 50); do grep -q ready "$d/out" 2>/dev/null && break; sleep 0.1; done
+	a=$(awk '/^anon/ { print $2 }' "$d/out")
+	run --separate-stderr as_nobody "$d/memscope" translate "$pid" "$a" --json
+	status_own=$status
+	out_own=$output
+	run --separate-stderr as_nobody "$d/memscope" maps 1
+	status_other=$status
+	err_other=$stderr
+	kill "$pid"
+	rm -rf "$d"
+	[ "$status_own" -eq 0 ]
+	echo "$out_own" | jq -e '.translate.pages[0].pfn > 0 and (.translate.pages[0].flags | length > 0)'
+	[ "$status_other" -eq 1 ]
+	[[ "$err_other" == *"Permission denied"* ]]
+}
