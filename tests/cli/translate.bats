@@ -121,8 +121,9 @@ teardown() { stop_mapper; [ -n "${SR:-}" ] && rm -rf "$SR"; return 0; }
 	setcap cap_sys_admin,cap_dac_read_search+p "$d/memscope" || { rm -rf "$d"; skip "the file system takes no capabilities"; }
 	as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
 	as_nobody "$d/mapper" --anon 64K >"$d/out" &
-	pid=$!
 	for _ in $(seq 50); do grep -q ready "$d/out" 2>/dev/null && break; sleep 0.1; done
+	# the helper's own pid: $! would be the root subshell running the function
+	pid=$(awk '/^ready/ { print $2 }' "$d/out")
 	a=$(awk '/^anon/ { print $2 }' "$d/out")
 	run --separate-stderr as_nobody "$d/memscope" translate "$pid" "$a" --json
 	status_own=$status
