@@ -159,7 +159,8 @@ int maps_read(const struct sysroot *sr, const char *pid, bool smaps, struct maps
 	char path[64];
 	snprintf(path, sizeof(path), "proc/%s/%s", pid, smaps ? "smaps" : "maps");
 	struct stream s;
-	int ret = stream_open(&s, sr, path, err);
+	/* smaps is expensive for the kernel to produce: read it on a second thread */
+	int ret = smaps ? stream_open_threaded(&s, sr, path, err) : stream_open(&s, sr, path, err);
 	if (ret)
 		return ret;
 	char *line;

@@ -9,6 +9,126 @@
 
 #define STREAM_CHUNK (256 * 1024)
 #define STREAM_MAX_LINE (16u << 20)
+#define QUEUE 4
+
+struct chunk {
+	char *data;
+	size_t len;
+};
+
+struct stream_reader {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct chunk q[QUEUE];
+	size_t head, count;
+	bool eof, stop;
+	int error; /* errno of a failed read */
+	int fd;
+};
+
+static void *reader_main(void *arg)
+{
+	struct stream_reader *r = arg;
+	for (;;) {
+		char *data = malloc(STREAM_CHUNK);
+		size_t len = 0;
+		int error = data ? 0 : ENOMEM;
+		bool eof = false;
+		/* fill the chunk: the kernel gives smaps about a page per read */
+		while (data && len < STREAM_CHUNK) {
+			ssize_t n = read(r->fd, data + len, STREAM_CHUNK - len);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0) {
+				error = errno;
+				break;
+			}
+			if (n == 0) {
+				eof = true;
+				break;
+			}
+			len += (size_t)n;
+		}
+		pthread_mutex_lock(&r->lock);
+		while (r->count == QUEUE && !r->stop)
+			pthread_cond_wait(&r->cond, &r->lock);
+		if (r->stop) {
+			pthread_mutex_unlock(&r->lock);
+			free(data);
+			return NULL;
+		}
+		r->q[(r->head + r->count) % QUEUE] = (struct chunk){data, len};
+		r->count++;
+		r->eof = eof || error;
+		r->error = error;
+		pthread_cond_broadcast(&r->cond);
+		pthread_mutex_unlock(&r->lock);
+		if (eof || error)
+			return NULL;
+	}
+}
+
+int stream_open_threaded(struct stream *s, const struct sysroot *sr, const char *path,
+			 struct ms_error *err)
+{
+	int ret = stream_open(s, sr, path, err);
+	if (ret)
+		return ret;
+	struct stream_reader *r = calloc(1, sizeof(*r));
+	if (!r)
+		return 0; /* reads stay on this thread */
+	r->fd = s->fd;
+	pthread_mutex_init(&r->lock, NULL);
+	pthread_cond_init(&r->cond, NULL);
+	if (pthread_create(&r->thread, NULL, reader_main, r) != 0) {
+		free(r);
+		return 0;
+	}
+	s->reader = r;
+	return 0;
+}
+
+/* Take the next chunk from the reader thread onto the end of the buffer. */
+static int take_chunk(struct stream *s, struct ms_error *err)
+{
+	struct stream_reader *r = s->reader;
+	pthread_mutex_lock(&r->lock);
+	while (r->count == 0 && !r->eof)
+		pthread_cond_wait(&r->cond, &r->lock);
+	struct chunk c = {NULL, 0};
+	if (r->count) {
+		c = r->q[r->head];
+		r->head = (r->head + 1) % QUEUE;
+		r->count--;
+	}
+	bool done = r->count == 0 && r->eof;
+	int error = r->error;
+	pthread_cond_broadcast(&r->cond);
+	pthread_mutex_unlock(&r->lock);
+	if (c.len) {
+		if (s->len + c.len > s->cap) {
+			size_t cap = s->cap;
+			while (cap < s->len + c.len)
+				cap *= 2;
+			char *n = cap > STREAM_MAX_LINE * 2 ? NULL : realloc(s->buf, cap + 1);
+			if (!n) {
+				free(c.data);
+				return ms_fail(err, -ENOMEM, s->name, 0, "out of memory");
+			}
+			s->buf = n;
+			s->cap = cap;
+		}
+		memcpy(s->buf + s->len, c.data, c.len);
+		s->len += c.len;
+	}
+	free(c.data);
+	if (done && error && !c.len)
+		return ms_fail(err, -error, s->name, 0, "read error: %s", strerror(error));
+	if (done && !c.len)
+		s->eof = true;
+	return 0;
+}
 
 int stream_open(struct stream *s, const struct sysroot *sr, const char *path,
 		struct ms_error *err)
@@ -36,6 +156,8 @@ static int fill(struct stream *s, struct ms_error *err)
 		s->len -= s->pos;
 		s->pos = 0;
 	}
+	if (s->reader)
+		return take_chunk(s, err);
 	if (s->len == s->cap) {
 		if (s->cap >= STREAM_MAX_LINE)
 			return ms_fail(err, -EFBIG, s->name, s->no + 1, "line longer than 16 MiB");
@@ -96,6 +218,21 @@ char *stream_line(struct stream *s, size_t *len, int *ret, struct ms_error *err)
 
 void stream_close(struct stream *s)
 {
+	struct stream_reader *r = s->reader;
+	if (r) {
+		/* stop the reader (it may wait for room in the queue) before closing its fd */
+		pthread_mutex_lock(&r->lock);
+		r->stop = true;
+		pthread_cond_broadcast(&r->cond);
+		pthread_mutex_unlock(&r->lock);
+		pthread_join(r->thread, NULL);
+		for (size_t i = 0; i < r->count; i++)
+			free(r->q[(r->head + i) % QUEUE].data);
+		pthread_mutex_destroy(&r->lock);
+		pthread_cond_destroy(&r->cond);
+		free(r);
+		s->reader = NULL;
+	}
 	if (s->fd >= 0)
 		close(s->fd);
 	free(s->buf);

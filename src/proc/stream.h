@@ -4,6 +4,7 @@
 #ifndef MEMSCOPE_PROC_STREAM_H
 #define MEMSCOPE_PROC_STREAM_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -18,11 +19,17 @@ struct stream {
 	unsigned long no; /* line number of the last line returned */
 	bool cut;	  /* that line had no final newline */
 	char name[512];	  /* the file as named to the user */
+	/* with stream_open_threaded(): a reader thread and a small queue of chunks */
+	struct stream_reader *reader;
 };
 
 /* Open @path under @sr. Returns 0 or -errno with @err filled. */
 int stream_open(struct stream *s, const struct sysroot *sr, const char *path,
 		struct ms_error *err);
+/* The same, with the reads done on a second thread, so that the kernel producing a large file
+ * (smaps of 60 000 mappings) works while this thread parses; at most 4 chunks are queued. */
+int stream_open_threaded(struct stream *s, const struct sysroot *sr, const char *path,
+			 struct ms_error *err);
 /* The next line, NUL-terminated in place (no '\n'), or NULL at the end (*ret 0) or on an error
  * (*ret -errno, @err filled). A line longer than 16 MiB is an error. */
 char *stream_line(struct stream *s, size_t *len, int *ret, struct ms_error *err);
