@@ -5,13 +5,14 @@ _memscope()
 	_init_completion -s || return
 
 	local global_opts="-J --json -b --bytes --sysroot --color -h --help -V --version"
-	local commands="iomem meminfo buddy zones maps translate phys"
+	local commands="iomem meminfo buddy zones maps translate phys layout decode"
 
 	# the command is the first word that is neither an option nor an option's value
 	local cmd="" i
 	for ((i = 1; i < cword; i++)); do
 		case ${words[i]} in
-		--sysroot | -o | --output | --depth | -f | --find | --page-size | --count | --len) ((i++)) ;;
+		--sysroot | -o | --output | --depth | -f | --find | --page-size | --count | --len | \
+			--arch | --levels | --va-bits) ((i++)) ;;
 		-*) ;;
 		*) cmd=${words[i]} && break ;;
 		esac
@@ -28,6 +29,18 @@ _memscope()
 		;;
 	--len)
 		COMPREPLY=($(compgen -W "4K 2M 1G" -- "$cur"))
+		return
+		;;
+	--arch)
+		COMPREPLY=($(compgen -W "x86_64 arm64 i386" -- "$cur"))
+		return
+		;;
+	--levels)
+		COMPREPLY=($(compgen -W "4 5" -- "$cur"))
+		return
+		;;
+	--va-bits)
+		COMPREPLY=($(compgen -W "36 39 42 47 48 52" -- "$cur"))
 		return
 		;;
 	-o | --output)
@@ -72,6 +85,8 @@ _memscope()
 	maps) opts="--rss --diagram -o --output -r --raw -n --noheadings" ;;
 	translate) opts="--len --all --page-size" ;;
 	phys) opts="--pfn --page-size" ;;
+	layout) opts="--arch --levels --page-size --va-bits --diagram --live" ;;
+	decode) opts="--arch --levels --page-size --va-bits --live" ;;
 	esac
 	# maps and translate take a PID first: offer the running ones
 	if [[ ($cmd == maps || $cmd == translate) && $cur != -* ]]; then

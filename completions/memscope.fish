@@ -1,5 +1,5 @@
 # fish completion for memscope(1)
-set -l commands iomem meminfo buddy zones maps translate phys
+set -l commands iomem meminfo buddy zones maps translate phys layout decode
 
 complete -c memscope -f
 # global options, before or after the command
@@ -17,6 +17,8 @@ complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a zones -d 
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a maps -d 'A process'"'"'s mappings'
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a translate -d 'Virtual address to physical frame'
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a phys -d 'What lives at a physical address'
+complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a layout -d 'Virtual memory map as the kernel documents it'
+complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a decode -d 'Decode virtual addresses'
 
 # iomem
 complete -c memscope -n '__fish_seen_subcommand_from iomem' -s o -l output -x -a 'START END SIZE NAME DEPTH' -d 'Columns to print'
@@ -32,7 +34,7 @@ complete -c memscope -n '__fish_seen_subcommand_from meminfo' -s a -l all -d 'Ev
 complete -c memscope -n '__fish_seen_subcommand_from meminfo' -l diagram -d 'Bar of MemTotal split by its users'
 
 # buddy
-complete -c memscope -n '__fish_seen_subcommand_from buddy zones translate phys' -l page-size -x -a '4K 16K 64K' -d 'Page size of the dump'
+complete -c memscope -n '__fish_seen_subcommand_from buddy zones translate phys layout decode' -l page-size -x -a '4K 16K 64K' -d 'Page size of the dump'
 complete -c memscope -n '__fish_seen_subcommand_from buddy' -l diagram -d 'Bars per order and the fragmentation index'
 complete -c memscope -n '__fish_seen_subcommand_from buddy' -l types -d 'Free blocks per migrate type'
 complete -c memscope -n '__fish_seen_subcommand_from buddy' -l watch -x -a '0.5 1 2 5' -d 'Redraw every SECONDS'
@@ -56,3 +58,10 @@ complete -c memscope -n '__fish_seen_subcommand_from translate' -l all -d 'Every
 
 # phys
 complete -c memscope -n '__fish_seen_subcommand_from phys' -l pfn -d 'Arguments are page frame numbers'
+
+# layout, decode
+complete -c memscope -n '__fish_seen_subcommand_from layout decode' -l arch -x -a 'x86_64 arm64 i386' -d 'Architecture'
+complete -c memscope -n '__fish_seen_subcommand_from layout decode' -l levels -x -a '4 5' -d 'x86_64 paging levels'
+complete -c memscope -n '__fish_seen_subcommand_from layout decode' -l va-bits -x -a '36 39 42 47 48 52' -d 'arm64 virtual address bits'
+complete -c memscope -n '__fish_seen_subcommand_from layout decode' -l live -d 'This machine'"'"'s real layout'
+complete -c memscope -n '__fish_seen_subcommand_from layout' -l diagram -d 'Draw the map'

@@ -70,5 +70,7 @@ int cmd_zones(struct ctx *ctx, int argc, char **argv);
 int cmd_translate(struct ctx *ctx, int argc, char **argv);
 int cmd_maps(struct ctx *ctx, int argc, char **argv);
 int cmd_phys(struct ctx *ctx, int argc, char **argv);
+int cmd_layout(struct ctx *ctx, int argc, char **argv);
+int cmd_decode(struct ctx *ctx, int argc, char **argv);
 
 #endif

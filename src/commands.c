@@ -18,6 +18,8 @@ const struct command commands[] = {
 	{"zones", cmd_zones, "memory zones per node: page ranges, watermarks, free pages"},
 	{"maps", cmd_maps, "a process's mappings: kinds, sizes, resident memory, the layout drawn"},
 	{"translate", cmd_translate, "virtual address of a process to physical frame, page by page"},
+	{"layout", cmd_layout, "virtual memory map of x86_64, arm64 or i386 as the kernel documents it"},
+	{"decode", cmd_decode, "a virtual address: canonical, half, region, page-table indices"},
 	{"phys", cmd_phys, "what lives at a physical address: region, zone, node, page flags"},
 	{NULL, NULL, NULL},
 };

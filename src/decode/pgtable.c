@@ -6,9 +6,19 @@
 
 #include "decode/pgtable.h"
 
+/* Linux's names for the levels that remain when some are folded (include/asm-generic/
+ * pgtable-nop4d.h, -nopud.h, -nopmd.h): the top is always pgd, the bottom pte. */
+static const char *const names_by_levels[PGTABLE_MAX_LEVELS + 1][PGTABLE_MAX_LEVELS] = {
+	[1] = {"pte"},
+	[2] = {"pgd", "pte"},
+	[3] = {"pgd", "pmd", "pte"},
+	[4] = {"pgd", "pud", "pmd", "pte"},
+	[5] = {"pgd", "p4d", "pud", "pmd", "pte"},
+};
+
 /* Fill levels bottom-up from @page_shift, @per bits per level, until @va_bits are covered. */
 static void build(struct paging *p, const char *arch, unsigned va_bits, unsigned page_shift,
-		  unsigned per, const char *const *names, unsigned nnames)
+		  unsigned per)
 {
 	memset(p, 0, sizeof(*p));
 	p->arch = arch;
@@ -22,24 +32,17 @@ static void build(struct paging *p, const char *arch, unsigned va_bits, unsigned
 		shift += bits;
 	}
 	p->levels = n;
-	/* names go top-down: the last @n of the list, so 3 levels are pgd/pmd/pte */
 	for (unsigned i = 0; i < n; i++) {
 		p->level[i] = tmp[n - 1 - i];
-		p->level[i].name = names[nnames - n + i];
+		p->level[i].name = names_by_levels[n][i];
 	}
 }
-
-static const char *const x86_names[] = {"pgd", "p4d", "pud", "pmd", "pte"};
 
 int paging_x86_64(struct paging *p, unsigned levels)
 {
 	if (levels != 4 && levels != 5)
 		return -EINVAL;
-	build(p, "x86_64", levels == 5 ? 57 : 48, 12, 9, x86_names, 5);
-	if (levels == 4) {
-		/* a 4-level kernel folds p4d: the top level is still called pgd */
-		p->level[0].name = "pgd";
-	}
+	build(p, "x86_64", levels == 5 ? 57 : 48, 12, 9);
 	return 0;
 }
 
@@ -65,21 +68,14 @@ int paging_arm64(struct paging *p, unsigned page_size, unsigned va_bits)
 	default:
 		return -EINVAL;
 	}
-	/* arm64 names its levels pgd/p4d/pud/pmd/pte as Linux does; the hardware calls them
-	 * L0..L3 (L-1 for 52-bit 4K) */
-	build(p, "arm64", va_bits, shift, shift - 3, x86_names, 5);
+	/* Linux's level names; the hardware calls them L0..L3 (L-1 for 52-bit 4K) */
+	build(p, "arm64", va_bits, shift, shift - 3);
 	return 0;
 }
 
 int paging_i386(struct paging *p, bool pae)
 {
-	static const char *const names[] = {"pgd", "pmd", "pte"};
-	if (pae) {
-		build(p, "i386", 32, 12, 9, names, 3);
-	} else {
-		build(p, "i386", 32, 12, 10, names, 3);
-		p->level[0].name = "pgd";
-	}
+	build(p, "i386", 32, 12, pae ? 9 : 10);
 	return 0;
 }
 

@@ -112,6 +112,18 @@ static char *break_line(int width)
 }
 
 /* interior lines for a box of @size bytes: 1 for a page, one more per 16x, at most 6 */
+static int box_height(uint64_t size);
+
+static int scaled_height(uint64_t size, const struct diagram_opts *opt)
+{
+	if (!opt->log_step)
+		return box_height(size);
+	int log2 = 63 - __builtin_clzll(size | 1);
+	int h = 1 + (log2 > 20 ? (log2 - 20) / (int)opt->log_step : 0);
+	int max = opt->max_height ? (int)opt->max_height : 12;
+	return h > max ? max : h;
+}
+
 static int box_height(uint64_t size)
 {
 	int log2 = 63 - __builtin_clzll(size | 1);
@@ -181,7 +193,7 @@ static void render_box(struct dlines *L, const struct item *it, int width,
 			push(L, boxed("", inner, '|'), false, 0);
 		return;
 	}
-	int h = opt->no_addresses ? 1 : box_height(span(b->start, b->end));
+	int h = opt->no_addresses ? 1 : scaled_height(span(b->start, b->end), opt);
 	/* a label too long for one line with its size gets the size on the next line */
 	char esc[600];
 	escape_text(label, strlen(label), esc, sizeof(esc));
@@ -254,7 +266,7 @@ static void render(struct dlines *L, const struct diagram_box *boxes, size_t n, 
 				push(L, repeat_line('+', '-', '+', width), true, top);
 			} else if (top_level) {
 				snprintf(label, sizeof(label), "%s (%s)", opt->gap_label, sz);
-				int h = box_height(gap);
+				int h = scaled_height(gap, opt);
 				for (int j = 0; j < h; j++)
 					push(L, boxed(j == (h - 1) / 2 ? label : "", width - 2, '|'),
 					     false, 0);

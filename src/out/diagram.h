@@ -24,6 +24,9 @@ struct diagram_opts {
 	size_t max_run;	      /* a run of more small boxes than this is elided */
 	const char *gap_label; /* what an unmapped gap is called ("unused") */
 	bool no_addresses;    /* addresses unknown: equal heights, no edge labels */
+	unsigned log_step;    /* if set: one more line of height per 2^log_step of size, from 1 MiB,
+			       * up to max_height (the whole 64-bit space fits on a screen) */
+	unsigned max_height;
 };
 
 /* Sort boxes by start address, as diagram_map() wants them. */

@@ -281,6 +281,11 @@ void trow_delta(struct trow *r, size_t col, int64_t v)
 	trow_typed(r, col, COL_DELTA, (uint64_t)v);
 }
 
+void trow_bool(struct trow *r, size_t col, bool v)
+{
+	trow_typed(r, col, COL_BOOL, v);
+}
+
 void trow_null(struct trow *r, size_t col)
 {
 	r->cells[col].set = true;
@@ -321,6 +326,8 @@ static json_object *cell_json(const struct table *t, const struct cell *c)
 	}
 	case COL_DELTA:
 		return json_object_new_int64((int64_t)c->u);
+	case COL_BOOL:
+		return json_object_new_boolean(c->u != 0);
 	}
 	return NULL;
 }
@@ -458,6 +465,9 @@ static size_t cell_text(const struct table *t, const struct out *o, const struct
 		break;
 	case COL_DELTA:
 		snprintf(buf, size, (int64_t)c->u > 0 ? "+%" PRId64 : "%" PRId64, (int64_t)c->u);
+		break;
+	case COL_BOOL:
+		snprintf(buf, size, "%s", c->u ? "yes" : "no");
 		break;
 	}
 	return strlen(buf);
@@ -601,6 +611,9 @@ static void value_json(struct printbuf *pb, const struct table *t, const struct 
 		break;
 	case COL_DELTA:
 		snprintf(b, sizeof(b), "%" PRId64, (int64_t)c->u);
+		break;
+	case COL_BOOL:
+		snprintf(b, sizeof(b), "%s", c->u ? "true" : "false");
 		break;
 	case COL_INDEX:
 		snprintf(b, sizeof(b), "%" PRIu64 ".%03" PRIu64, c->u / 1000, c->u % 1000);

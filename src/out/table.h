@@ -5,6 +5,7 @@
 #define MEMSCOPE_TABLE_H
 
 #include <json-c/json.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,6 +20,7 @@ enum col_type {
 	COL_PERCENT, /* text: "12.5%"; JSON number (0..100) */
 	COL_INDEX,   /* thousandths: text "0.125"; JSON number 0.125 */
 	COL_DELTA,   /* a signed change: text "+5", "-3", "0"; JSON integer */
+	COL_BOOL,    /* text "yes"/"no"; JSON true/false */
 };
 
 enum {
@@ -77,6 +79,7 @@ void trow_typed(struct trow *r, size_t col, enum col_type type, uint64_t v);
 void trow_percent(struct trow *r, size_t col, double v);
 void trow_index(struct trow *r, size_t col, unsigned thousandths);
 void trow_delta(struct trow *r, size_t col, int64_t v);
+void trow_bool(struct trow *r, size_t col, bool v);
 /* Unknown or hidden: "-" in text, null in JSON. */
 void trow_null(struct trow *r, size_t col);
 

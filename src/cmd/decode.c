@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* memscope decode: what a virtual address is in an architecture configuration: canonical or
+ * not, which half, which documented region, and which bits select each page-table level. */
+#include <argp.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/layoutopt.h"
+#include "out/record.h"
+#include "out/units.h"
+#include "proc/iomem.h"
+#include "sys/msg.h"
+
+struct decode_args {
+	struct layout_args la;
+	char **addrs;
+	int naddrs;
+};
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct decode_args *a = state->input;
+	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &a->la;
+		return 0;
+	case ARGP_KEY_ARG:
+		a->addrs = &state->argv[state->next - 1];
+		a->naddrs = state->argc - state->next + 1;
+		state->next = state->argc;
+		return 0;
+	case ARGP_KEY_END:
+		if (!a->naddrs)
+			argp_error(state, "no address given");
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static const struct argp_child children[] = {
+	{&layout_opt_argp, 0, "Configuration:", 1},
+	{&global_child_argp, 0, "Global options:", 2},
+	{NULL, 0, NULL, 0},
+};
+
+static const struct argp decode_argp = {
+	NULL, parse_opt, "ADDR...",
+	"Decode virtual addresses for an architecture configuration (default: this machine): "
+	"canonical or not and why, user or kernel half, the documented region holding it, and the "
+	"page-table index at each level, drawn as the bit fields of the address.\v"
+	"ADDR is hex with 0x, or decimal. With --live a kernel address in the direct map or the "
+	"kernel text is also translated to its physical address and iomem region.",
+	children, NULL, NULL};
+
+/* The address cut into its fields, top bits first, as boxes with the bit numbers above. */
+static void bitfields(struct out *o, const struct layout *l, uint64_t addr)
+{
+	if (o->json)
+		return;
+	const struct paging *p = &l->paging;
+	struct {
+		char name[8], bits[16], val[24];
+	} f[PGTABLE_MAX_LEVELS + 2];
+	size_t n = 0;
+	unsigned top = l->top == UINT64_MAX ? 63 : 31;
+	unsigned first = p->level[0].shift + p->level[0].bits;
+	if (first <= top) {
+		snprintf(f[n].name, sizeof(f[n].name), "%s",
+			 !strcmp(l->arch, "arm64") ? "ttbr" : "sign");
+		snprintf(f[n].bits, sizeof(f[n].bits), "%u-%u", top, first);
+		snprintf(f[n].val, sizeof(f[n].val), "0x%" PRIx64, addr >> first);
+		n++;
+	}
+	unsigned idx[PGTABLE_MAX_LEVELS];
+	uint64_t off;
+	paging_indices(p, addr, idx, &off);
+	for (unsigned i = 0; i < p->levels; i++, n++) {
+		snprintf(f[n].name, sizeof(f[n].name), "%s", p->level[i].name);
+		snprintf(f[n].bits, sizeof(f[n].bits), "%u-%u",
+			 p->level[i].shift + p->level[i].bits - 1, p->level[i].shift);
+		snprintf(f[n].val, sizeof(f[n].val), "%u", idx[i]);
+	}
+	snprintf(f[n].name, sizeof(f[n].name), "offset");
+	snprintf(f[n].bits, sizeof(f[n].bits), "%u-0", p->page_shift - 1);
+	snprintf(f[n].val, sizeof(f[n].val), "0x%" PRIx64, off);
+	n++;
+	int w[PGTABLE_MAX_LEVELS + 2];
+	for (size_t i = 0; i < n; i++) {
+		int a = (int)strlen(f[i].bits), b = (int)strlen(f[i].val), c = (int)strlen(f[i].name);
+		w[i] = (a > b ? a : b) > c ? (a > b ? a : b) : c;
+		w[i] += 2;
+	}
+	for (int row = 0; row < 5; row++) {
+		fputs("  ", o->fp);
+		for (size_t i = 0; i < n; i++) {
+			const char *t = row == 0 ? f[i].bits : row == 2 ? f[i].name : f[i].val;
+			if (row == 1 || row == 4) {
+				fputc('+', o->fp);
+				for (int k = 0; k < w[i]; k++)
+					fputc('-', o->fp);
+				continue;
+			}
+			int len = (int)strlen(t), left = (w[i] - len) / 2;
+			fprintf(o->fp, "%c%*s%s%*s", row == 0 ? ' ' : '|', left, "", t,
+				w[i] - len - left, "");
+		}
+		fputs(row == 0 ? "\n" : row == 1 || row == 4 ? "+\n" : "|\n", o->fp);
+	}
+}
+
+static void one(struct ctx *ctx, const struct layout *l, uint64_t addr, json_object *arr,
+		const struct live *lv, const struct iomem_tree *io)
+{
+	struct record r;
+	char title[48];
+	snprintf(title, sizeof(title), "0x%016" PRIx64, addr);
+	record_begin(&r, &ctx->out, arr, NULL, title);
+	rec_addr(&r, "address", "address", addr);
+	rec_str(&r, "arch", "arch", l->arch);
+	rec_u64(&r, "levels", "levels", l->levels);
+	char why[160] = "";
+	bool canon = layout_canonical(l, addr, why, sizeof(why));
+	rec_bool(&r, "canonical", "canonical", canon);
+	if (!canon)
+		rec_str(&r, "why", "why", why);
+	const struct layout_region *reg = canon ? layout_find(l, addr) : NULL;
+	const char *half = !canon ? NULL : reg && reg->kind == RK_USER ? "user" : "kernel";
+	rec_str(&r, "half", "half", half);
+	rec_str(&r, "region", "region", reg ? reg->name : NULL);
+	if (reg && reg->kaslr)
+		rec_note(&r, "randomised at boot (KASLR): the documented range is the default; --live "
+			     "gives this machine's");
+	unsigned idx[PGTABLE_MAX_LEVELS];
+	uint64_t off;
+	paging_indices(&l->paging, addr, idx, &off);
+	rec_group(&r, "indices", "indices");
+	for (unsigned i = 0; i < l->paging.levels; i++)
+		rec_u64(&r, l->paging.level[i].name, l->paging.level[i].name, idx[i]);
+	rec_group_end(&r);
+	rec_u64(&r, "offset", "offset", off);
+	if (lv) {
+		/* the two mappings whose physical address is arithmetic */
+		bool have = false;
+		uint64_t phys = 0;
+		if (lv->direct && reg && strstr(reg->name, "direct mapping") &&
+		    addr >= lv->page_offset_base) {
+			phys = addr - lv->page_offset_base;
+			have = true;
+		} else if (lv->text && reg && strstr(reg->name, "kernel text") &&
+			   addr >= lv->text_vaddr && (lv->have_text_paddr || lv->iomem_code)) {
+			phys = addr - lv->text_vaddr +
+			       (lv->have_text_paddr ? lv->text_paddr : lv->iomem_code_start);
+			have = true;
+		}
+		if (have) {
+			rec_addr(&r, "phys", "physical", phys);
+			long chain[16];
+			size_t n = io ? iomem_find(io, phys, chain, 16) : 0;
+			rec_str(&r, "iomem", "iomem", n ? io->v[chain[n - 1]].name : NULL);
+		} else {
+			rec_null(&r, "phys", "physical",
+				 "not translated (only the direct map and the kernel text are "
+				 "arithmetic, and their live bases must be known)");
+		}
+	}
+	record_end(&r);
+	if (canon || !ctx->out.json)
+		bitfields(&ctx->out, l, addr);
+	if (!ctx->out.json)
+		fputc('\n', ctx->out.fp);
+}
+
+int cmd_decode(struct ctx *ctx, int argc, char **argv)
+{
+	struct decode_args a = {0};
+	int rc = command_parse(&decode_argp, ctx, argc, argv, &a);
+	if (rc)
+		return rc;
+	struct layout l;
+	rc = layout_from_args(ctx, &a.la, &l);
+	if (rc)
+		return rc;
+	uint64_t *v = calloc((size_t)a.naddrs, sizeof(*v));
+	if (!v)
+		return EXIT_RUNTIME;
+	for (int i = 0; i < a.naddrs; i++)
+		if (units_parse_u64(a.addrs[i], &v[i])) {
+			msg_errorf("invalid address '%s' (hex with 0x, or decimal)", a.addrs[i]);
+			free(v);
+			return EXIT_USAGE;
+		}
+	struct live lv;
+	struct iomem_tree io = {0};
+	if (a.la.live) {
+		live_read(ctx, &l, &lv);
+		if (iomem_read(&ctx->root, &io, NULL) || io.hidden)
+			iomem_free(&io);
+		if (!lv.kcore)
+			msg_warnf("%s; only the kernel text can be translated%s",
+				  live_kcore_reason(lv.kcore_errno),
+				  lv.text ? "" : ", and its base is unknown too");
+	}
+	json_object *arr = json_object_new_array();
+	json_object_object_add(ctx->out.root, "decode", arr);
+	for (int i = 0; i < a.naddrs; i++)
+		one(ctx, &l, v[i], arr, a.la.live ? &lv : NULL, io.n ? &io : NULL);
+	iomem_free(&io);
+	free(v);
+	return EXIT_OK;
+}

@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Layout tables. x86_64 rows are Documentation/arch/x86/x86_64/mm.rst's; arm64 rows follow
+ * arch/arm64/include/asm/memory.h (PAGE_OFFSET, PAGE_END, MODULES_VADDR, VMALLOC_END,
+ * VMEMMAP_START, PCI_IO_START, FIXADDR_TOP), which give memory.rst's tables for 48-bit 4K and
+ * 52-bit 64K and every other supported configuration the same way. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "decode/layout.h"
+
+#define KB(x) ((uint64_t)(x) << 10)
+#define MB(x) ((uint64_t)(x) << 20)
+#define GB(x) ((uint64_t)(x) << 30)
+#define TB(x) ((uint64_t)(x) << 40)
+
+static void add(struct layout *l, uint64_t start, uint64_t end, enum region_kind kind,
+		bool kaslr, const char *name)
+{
+	if (l->n < LAYOUT_MAX)
+		l->r[l->n++] = (struct layout_region){start, end, name, kind, kaslr};
+}
+
+/* The kernel half below the 2 GB text window is the same for 4 and 5 levels (mm.rst: "Identical
+ * layout to the 47-bit one from here on"). */
+static void x86_64_top(struct layout *l)
+{
+	add(l, 0xfffffc0000000000, 0xfffffdffffffffff, RK_HOLE, false,
+	    "... unused hole (vaddr_end for KASLR)");
+	add(l, 0xfffffe0000000000, 0xfffffe7fffffffff, RK_KERNEL, false, "cpu_entry_area mapping");
+	add(l, 0xfffffe8000000000, 0xfffffeffffffffff, RK_HOLE, false, "... unused hole");
+	add(l, 0xffffff0000000000, 0xffffff7fffffffff, RK_KERNEL, false, "%esp fixup stacks");
+	add(l, 0xffffff8000000000, 0xffffffeeffffffff, RK_HOLE, false, "... unused hole");
+	add(l, 0xffffffef00000000, 0xfffffffeffffffff, RK_KERNEL, false, "EFI region mapping space");
+	add(l, 0xffffffff00000000, 0xffffffff7fffffff, RK_HOLE, false, "... unused hole");
+	add(l, 0xffffffff80000000, 0xffffffff9fffffff, RK_KERNEL, true,
+	    "kernel text mapping, mapped to physical address 0");
+	add(l, 0xffffffffa0000000, 0xfffffffffeffffff, RK_KERNEL, false, "module mapping space");
+	/* FIXADDR_START is about -11 MB and moves with the fixmap's size */
+	add(l, 0xffffffffff000000, 0xffffffffff5fffff, RK_KERNEL, false,
+	    "kernel-internal fixmap range, variable size and offset");
+	add(l, 0xffffffffff600000, 0xffffffffff600fff, RK_KERNEL, false, "legacy vsyscall ABI");
+	/* FIXADDR_TOP is the page below the 2 MB boundary above the vsyscall page */
+	add(l, 0xffffffffff601000, 0xffffffffff7fffff, RK_KERNEL, false,
+	    "kernel-internal fixmap range, variable size and offset");
+	add(l, 0xffffffffff800000, 0xffffffffffdfffff, RK_HOLE, false, "... unused hole");
+	add(l, 0xffffffffffe00000, 0xffffffffffffffff, RK_HOLE, false, "... unused hole");
+}
+
+static void x86_64(struct layout *l)
+{
+	l->doc = l->levels == 5 ? "Documentation/arch/x86/x86_64/mm.rst, 5-level page tables"
+				: "Documentation/arch/x86/x86_64/mm.rst, 4-level page tables";
+	if (l->levels == 4) {
+		add(l, 0, 0x00007fffffffffff, RK_USER, false,
+		    "user-space virtual memory, different per mm");
+		add(l, 0x0000800000000000, 0xffff7fffffffffff, RK_NONCANONICAL, false,
+		    "... huge, almost 64 bits wide hole of non-canonical virtual memory addresses");
+		add(l, 0xffff800000000000, 0xffff87ffffffffff, RK_HOLE, false,
+		    "... guard hole, also reserved for hypervisor");
+		add(l, 0xffff880000000000, 0xffff887fffffffff, RK_KERNEL, false, "LDT remap for PTI");
+		add(l, 0xffff888000000000, 0xffffc87fffffffff, RK_KERNEL, true,
+		    "direct mapping of all physical memory (page_offset_base)");
+		add(l, 0xffffc88000000000, 0xffffc8ffffffffff, RK_HOLE, false, "... unused hole");
+		add(l, 0xffffc90000000000, 0xffffe8ffffffffff, RK_KERNEL, true,
+		    "vmalloc/ioremap space (vmalloc_base)");
+		add(l, 0xffffe90000000000, 0xffffe9ffffffffff, RK_HOLE, false, "... unused hole");
+		add(l, 0xffffea0000000000, 0xffffeaffffffffff, RK_KERNEL, true,
+		    "virtual memory map (vmemmap_base)");
+		add(l, 0xffffeb0000000000, 0xffffebffffffffff, RK_HOLE, false, "... unused hole");
+		add(l, 0xffffec0000000000, 0xfffffbffffffffff, RK_KERNEL, false, "KASAN shadow memory");
+	} else {
+		add(l, 0, 0x00ffffffffffffff, RK_USER, false,
+		    "user-space virtual memory, different per mm");
+		add(l, 0x0100000000000000, 0xfeffffffffffffff, RK_NONCANONICAL, false,
+		    "... huge, still almost 64 bits wide hole of non-canonical virtual memory "
+		    "addresses");
+		add(l, 0xff00000000000000, 0xff0fffffffffffff, RK_HOLE, false,
+		    "... guard hole, also reserved for hypervisor");
+		add(l, 0xff10000000000000, 0xff10ffffffffffff, RK_KERNEL, false, "LDT remap for PTI");
+		add(l, 0xff11000000000000, 0xff90ffffffffffff, RK_KERNEL, true,
+		    "direct mapping of all physical memory (page_offset_base)");
+		add(l, 0xff91000000000000, 0xff9fffffffffffff, RK_HOLE, false, "... unused hole");
+		add(l, 0xffa0000000000000, 0xffd1ffffffffffff, RK_KERNEL, true,
+		    "vmalloc/ioremap space (vmalloc_base)");
+		add(l, 0xffd2000000000000, 0xffd3ffffffffffff, RK_HOLE, false, "... unused hole");
+		add(l, 0xffd4000000000000, 0xffd5ffffffffffff, RK_KERNEL, true,
+		    "virtual memory map (vmemmap_base)");
+		add(l, 0xffd6000000000000, 0xffdeffffffffffff, RK_HOLE, false, "... unused hole");
+		add(l, 0xffdf000000000000, 0xfffffbffffffffff, RK_KERNEL, false, "KASAN shadow memory");
+	}
+	x86_64_top(l);
+}
+
+static uint64_t neg(uint64_t x)
+{
+	return (uint64_t)0 - x;
+}
+
+static void arm64(struct layout *l)
+{
+	l->doc = "Documentation/arch/arm64/memory.rst and arch/arm64/include/asm/memory.h (6.x)";
+	unsigned va = l->va_bits, va_min = va > 48 ? 48 : va;
+	unsigned page_shift = l->paging.page_shift;
+	uint64_t page_offset = neg(UINT64_C(1) << va);	   /* start of the linear map */
+	uint64_t page_end = neg(UINT64_C(1) << (va_min - 1)); /* _PAGE_END(VA_BITS_MIN) */
+	unsigned vmemmap_shift = page_shift - 6;	   /* sizeof(struct page) is 64 */
+	uint64_t vmemmap_start = neg(UINT64_C(1) << (va - vmemmap_shift));
+	uint64_t vmemmap_size = (page_end - page_offset) >> vmemmap_shift;
+	uint64_t pci_io_end = vmemmap_start - MB(8);
+	uint64_t pci_io_start = pci_io_end - MB(16);
+	uint64_t fixaddr_top = pci_io_start - MB(8);
+	uint64_t vmalloc_end = vmemmap_start - MB(256);
+	uint64_t user_end = (UINT64_C(1) << va) - 1;
+	add(l, 0, user_end, RK_USER, false, "user");
+	add(l, user_end + 1, page_offset - 1, RK_NONCANONICAL, false,
+	    "not mapped: neither TTBR0 (user) nor TTBR1 (kernel)");
+	add(l, page_offset, page_end - 1, RK_KERNEL, true, "kernel logical memory map");
+	add(l, page_end, page_end + GB(2) - 1, RK_KERNEL, false, "modules");
+	/* the kernel image sits in the vmalloc area, its place randomised by KASLR */
+	add(l, page_end + GB(2), vmalloc_end - 1, RK_KERNEL, true, "vmalloc");
+	add(l, vmalloc_end, fixaddr_top - 1, RK_KERNEL, false, "fixed mappings (top down)");
+	add(l, fixaddr_top, pci_io_start - 1, RK_HOLE, false, "[guard region]");
+	add(l, pci_io_start, pci_io_end - 1, RK_KERNEL, false, "PCI I/O space");
+	add(l, pci_io_end, vmemmap_start - 1, RK_HOLE, false, "[guard region]");
+	add(l, vmemmap_start, vmemmap_start + vmemmap_size - 1, RK_KERNEL, false, "vmemmap");
+	if (vmemmap_start + vmemmap_size != 0)
+		add(l, vmemmap_start + vmemmap_size, UINT64_MAX, RK_HOLE, false, "[guard region]");
+}
+
+static void i386(struct layout *l)
+{
+	l->doc = "the 3G/1G split (CONFIG_VMSPLIT_3G, PAGE_OFFSET 0xc0000000)";
+	l->top = 0xffffffff;
+	add(l, 0, 0xbfffffff, RK_USER, false, "user space (3 GB, per process)");
+	add(l, 0xc0000000, 0xf7ffffff, RK_KERNEL, false,
+	    "LOWMEM: direct mapping of the first 896 MB of physical memory");
+	add(l, 0xf8000000, 0xffffffff, RK_KERNEL, false,
+	    "HIGHMEM window (128 MB): vmalloc, kmap (pkmap) and fixmap, mapped on demand");
+}
+
+int layout_build(struct layout *l, const char *arch, unsigned levels, unsigned page_size,
+		 unsigned va_bits)
+{
+	memset(l, 0, sizeof(*l));
+	l->arch = arch;
+	l->top = UINT64_MAX;
+	if (!strcmp(arch, "x86_64")) {
+		if (paging_x86_64(&l->paging, levels))
+			return -EINVAL;
+		l->levels = levels;
+		l->page_size = 4096;
+		l->va_bits = levels == 5 ? 57 : 48;
+		x86_64(l);
+	} else if (!strcmp(arch, "arm64")) {
+		if (paging_arm64(&l->paging, page_size, va_bits))
+			return -EINVAL;
+		l->levels = l->paging.levels;
+		l->page_size = page_size;
+		l->va_bits = va_bits;
+		arm64(l);
+	} else if (!strcmp(arch, "i386")) {
+		paging_i386(&l->paging, false);
+		l->levels = 2;
+		l->page_size = 4096;
+		l->va_bits = 32;
+		i386(l);
+	} else {
+		return -EINVAL;
+	}
+	return 0;
+}
+
+const struct layout_region *layout_find(const struct layout *l, uint64_t addr)
+{
+	for (unsigned i = 0; i < l->n; i++)
+		if (addr >= l->r[i].start && addr <= l->r[i].end)
+			return &l->r[i];
+	return NULL;
+}
+
+bool layout_canonical(const struct layout *l, uint64_t addr, char *why, unsigned whylen)
+{
+	if (l->top != UINT64_MAX) {
+		if (addr > l->top) {
+			snprintf(why, whylen, "above 0x%llx: a 32-bit address has 32 bits",
+				 (unsigned long long)l->top);
+			return false;
+		}
+		return true;
+	}
+	if (!strcmp(l->arch, "arm64")) {
+		/* bits 63..VA_BITS select the table: all 0 for TTBR0 (user), all 1 for TTBR1 */
+		uint64_t sel = addr >> l->va_bits, all = UINT64_MAX >> l->va_bits;
+		if (sel == 0 || sel == all)
+			return true;
+		snprintf(why, whylen,
+			 "bits 63-%u must be all 0 (user, TTBR0) or all 1 (kernel, TTBR1); here "
+			 "they are 0x%llx",
+			 l->va_bits, (unsigned long long)sel);
+		return false;
+	}
+	/* bits 63..va_bits-1 must all equal bit va_bits-1 (sign extension) */
+	unsigned b = l->va_bits - 1;
+	uint64_t high = addr >> b;
+	uint64_t ones = UINT64_MAX >> b;
+	if (high == 0 || high == ones)
+		return true;
+	snprintf(why, whylen,
+		 "bits 63-%u must all equal bit %u (sign extension of a %u-bit address); here they "
+		 "are 0x%llx",
+		 b, b, l->va_bits, (unsigned long long)high);
+	return false;
+}

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Virtual memory layouts as the kernel documents them: x86_64 with 4 and 5 levels
+ * (Documentation/arch/x86/x86_64/mm.rst), arm64 by page size and VA bits
+ * (Documentation/arch/arm64/memory.rst and arch/arm64/include/asm/memory.h, Linux 6.x), and
+ * i386's 3G/1G split. Pure tables and arithmetic. */
+#ifndef MEMSCOPE_DECODE_LAYOUT_H
+#define MEMSCOPE_DECODE_LAYOUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "decode/pgtable.h"
+
+#define LAYOUT_MAX 32
+
+enum region_kind { RK_USER, RK_HOLE, RK_KERNEL, RK_NONCANONICAL };
+
+struct layout_region {
+	uint64_t start, end; /* inclusive */
+	const char *name;    /* the documentation's words */
+	enum region_kind kind;
+	bool kaslr; /* its base moves at boot (KASLR): the documented place is the default */
+};
+
+struct layout {
+	const char *arch;
+	unsigned levels, page_size, va_bits;
+	struct paging paging;
+	uint64_t top; /* last address: 2^64-1, or 2^32-1 on i386 */
+	struct layout_region r[LAYOUT_MAX];
+	unsigned n;
+	const char *doc; /* where the table comes from */
+};
+
+/* Build the layout of @arch ("x86_64", "arm64", "i386"); @levels for x86_64 (4 or 5),
+ * @page_size and @va_bits for arm64. Returns 0 or -EINVAL for a combination the kernel does not
+ * support. */
+int layout_build(struct layout *l, const char *arch, unsigned levels, unsigned page_size,
+		 unsigned va_bits);
+
+/* The region holding @addr, or NULL. */
+const struct layout_region *layout_find(const struct layout *l, uint64_t addr);
+
+/* Whether @addr is canonical; if not, @why says which bits break the sign extension. */
+bool layout_canonical(const struct layout *l, uint64_t addr, char *why, unsigned whylen);
+
+#endif

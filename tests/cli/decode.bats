@@ -1,0 +1,65 @@
+#!/usr/bin/env bats
+# memscope decode: canonical or not, half, region, indices and the bit fields.
+bats_require_minimum_version 1.5.0
+load helpers
+
+@test "a kernel text address on x86_64 4-level: indices and bit fields" {
+	run memscope decode --arch x86_64 --levels 4 0xffffffff81234567 --json
+	assert_success
+	echo "$output" | jq -e '.decode[0] == {"address":"0xffffffff81234567","arch":"x86_64","levels":4,"canonical":true,"half":"kernel","region":"kernel text mapping, mapped to physical address 0","indices":{"pgd":511,"pud":510,"pmd":9,"pte":52},"offset":1383}'
+	run memscope decode --arch x86_64 --levels 4 0xffffffff81234567
+	assert_line --regexp '^ +63-48 +47-39 +38-30 +29-21 +20-12 +11-0 *$'
+	assert_line --regexp '^  \| 0xffff \|  511  \|  510  \|   9   \|  52   \| 0x567  \|$'
+	assert_line --regexp 'randomised at boot \(KASLR\)'
+}
+
+@test "one past each boundary changes the region" {
+	run memscope decode --arch x86_64 --levels 4 0x00007fffffffffff 0x0000800000000000 0xffff7fffffffffff 0xffff800000000000 --json
+	assert_success
+	echo "$output" | jq -e '[.decode[].canonical] == [true, false, false, true]'
+	echo "$output" | jq -e '[.decode[].half] == ["user", null, null, "kernel"]'
+	echo "$output" | jq -e '.decode[1].why | test("bits 63-47 must all equal bit 47")'
+	run memscope decode --arch x86_64 --levels 5 0x00ffffffffffffff 0x0100000000000000 --json
+	echo "$output" | jq -e '[.decode[].canonical] == [true, false]'
+	echo "$output" | jq -e '.decode[0].indices | has("p4d")'
+}
+
+@test "arm64 granules: the index bits per level" {
+	run memscope decode --arch arm64 --page-size 64K --va-bits 42 0xfffffc0000010123 --json
+	assert_success
+	echo "$output" | jq -e '.decode[0] | .levels == 2 and .offset == 291 and .half == "kernel"'
+	run memscope decode --arch arm64 --page-size 16K --va-bits 47 0x00007fffffff0000 --json
+	echo "$output" | jq -e '.decode[0] | .levels == 3 and .half == "user" and .indices.pgd == 2047'
+	run memscope decode --arch arm64 --page-size 4K --va-bits 48 0x0001000000000000 --json
+	echo "$output" | jq -e '.decode[0] | .canonical == false and (.why | test("TTBR0"))'
+}
+
+@test "i386: 32 bits, user below PAGE_OFFSET" {
+	run memscope decode --arch i386 0xbfffffff 0xc0000000 0x100000000 --json
+	assert_success
+	echo "$output" | jq -e '[.decode[].half] == ["user", "kernel", null]'
+	echo "$output" | jq -e '.decode[1].indices == {"pgd":768,"pte":0}'
+}
+
+@test "--live: the kernel text translated when its base is known; said why otherwise" {
+	run --separate-stderr memscope decode --live 0xffffffff81000000 0x0000000000400000 --json
+	assert_success
+	echo "$output" | jq -e '.decode[1].phys == null'
+	if is_root && [ "$(awk '/ _text$/ { print $1; exit }' /proc/kallsyms)" = ffffffff81000000 ]; then
+		code=$(awk -F'[- ]' '/Kernel code/ { print $3; exit }' /proc/iomem)
+		echo "$output" | jq -e '.decode[0].iomem == "Kernel code"'
+		echo "$output" | jq -e --arg c "$code" '.decode[0].phys | endswith($c)'
+	fi
+	[ -e /proc/kcore ] || [[ "$stderr" == *"CONFIG_PROC_KCORE"* ]]
+}
+
+@test "bad addresses and options" {
+	run memscope decode
+	assert_failure 2
+	run memscope decode zz
+	assert_failure 2
+	run memscope decode --arch x86_64 --levels 6 0x1000
+	assert_failure 2
+	run memscope decode 0x10000000000000000
+	assert_failure 2
+}

@@ -1,0 +1,99 @@
+#!/usr/bin/env bats
+# memscope layout: documented maps, every configuration, diagrams, --live.
+bats_require_minimum_version 1.5.0
+load helpers
+
+@test "x86_64 4-level: the documented rows, in the documentation's words" {
+	run memscope layout --arch x86_64 --levels 4 -b
+	assert_success
+	assert_line --regexp '^0xffff888000000000 +-119.5T 0xffffc87fffffffff +70368744177664 yes +direct mapping of all physical memory \(page_offset_base\)$'
+	assert_line --regexp '^0xffffffff80000000 +-2G 0xffffffff9fffffff +536870912 yes +kernel text mapping, mapped to physical address 0$'
+	assert_line --regexp 'legacy vsyscall ABI$'
+	assert_line --regexp 'cpu_entry_area mapping$'
+	assert_line --regexp 'KASAN shadow memory$'
+	assert_line --regexp 'module mapping space$'
+	assert_line --regexp 'EFI region mapping space$'
+}
+
+@test "x86_64 5-level and JSON: rows tile the space, offsets are signed bytes" {
+	run memscope layout --arch x86_64 --levels 5 --json
+	assert_success
+	echo "$output" | jq -e '.layout.levels == 5 and .layout.va_bits == 57'
+	echo "$output" | jq -e '.layout.regions[0] | .start == "0x0000000000000000" and .end == "0x00ffffffffffffff"'
+	echo "$output" | jq -e '[.layout.regions[] | select(.description | startswith("direct mapping"))][0].start == "0xff11000000000000"'
+	echo "$output" | jq -e '[.layout.regions[] | select(.kaslr)] | length == 4'
+	echo "$output" | jq -e '[.layout.regions[] | select(.start == "0xffffffff80000000")][0].offset == -2147483648'
+}
+
+@test "arm64: every page size and VA bits the kernel supports; others refused" {
+	for c in "4K 39" "4K 48" "4K 52" "16K 36" "16K 47" "16K 48" "16K 52" "64K 42" "64K 48" "64K 52"; do
+		set -- $c
+		run memscope layout --arch arm64 --page-size "$1" --va-bits "$2" --json
+		assert_success
+		echo "$output" | jq -e --argjson va "$2" '.layout.va_bits == $va and (.layout.regions | length >= 10)'
+	done
+	run --separate-stderr memscope layout --arch arm64 --page-size 4K --va-bits 42
+	assert_failure 2
+	[[ "$stderr" == *"no 42-bit configuration"* ]]
+	run memscope layout --arch arm64 --page-size 8K
+	assert_failure 2
+	run memscope layout --arch x86_64 --va-bits 48
+	assert_failure 2
+	run memscope layout --arch i386 --levels 5
+	assert_failure 2
+	run memscope layout --arch riscv
+	assert_failure 2
+}
+
+@test "arm64 48-bit 4K matches memory.rst row by row" {
+	run memscope layout --arch arm64 --page-size 4K --va-bits 48 --json
+	for row in "0xffff000000000000 0xffff7fffffffffff kernel logical memory map" \
+	    "0xffff800000000000 0xffff80007fffffff modules" \
+	    "0xffff800080000000 0xfffffbffefffffff vmalloc" \
+	    "0xfffffbfff0000000 0xfffffbfffdffffff fixed mappings (top down)" \
+	    "0xfffffbfffe800000 0xfffffbffff7fffff PCI I/O space" \
+	    "0xfffffc0000000000 0xfffffdffffffffff vmemmap"; do
+		set -- $row
+		s=$1 e=$2
+		shift 2
+		echo "$output" | jq -e --arg s "$s" --arg e "$e" --arg d "$*" '[.layout.regions[] | select(.start == $s and .end == $e and .description == $d)] | length == 1'
+	done
+}
+
+@test "--diagram: user half, hole and kernel half in proportion; i386's 3G/1G split" {
+	run memscope layout --arch x86_64 --levels 4 --diagram
+	assert_success
+	assert_line --index 0 --regexp '<- 0xffffffffffffffff$'
+	assert_line --regexp 'non-canonical hole \(16E\)'
+	assert_line --regexp 'user-space virtual memory, different per mm \(128T\)'
+	[[ "${lines[-1]}" == *"<- 0x0000000000000000" ]]
+	run memscope layout --arch i386 --diagram
+	assert_success
+	assert_output --partial "PAGE_OFFSET"
+	assert_output --partial "LOWMEM       896 MB"
+	assert_output --partial "HIGHMEM      128 MB"
+	run memscope layout --arch i386 --diagram --json
+	echo "$output" | jq -e '.layout.regions | length == 3'
+}
+
+@test "--live: this machine's paging and what it lacks, said plainly" {
+	run --separate-stderr memscope layout --live --json
+	assert_success
+	echo "$output" | jq -e '.live.levels == (if (.layout.va_bits == 57) then 5 else 4 end)'
+	echo "$output" | jq -e --argjson p "$(getconf PAGESIZE)" '.live.page_size == $p'
+	if [ ! -e /proc/kcore ]; then
+		[[ "$stderr" == *"/proc/kcore is not there: this kernel was built without CONFIG_PROC_KCORE"* ]]
+		echo "$output" | jq -e '.live.page_offset_base == null and .live.kcore == null'
+	elif ! is_root; then
+		[[ "$stderr" == *"CAP_SYS_RAWIO"* ]]
+	else
+		echo "$output" | jq -e '.live.page_offset_base != null'
+	fi
+	if is_root && grep -q ' _text$' /proc/kallsyms && [ "$(awk '/ _text$/ { print $1; exit }' /proc/kallsyms)" != 0000000000000000 ]; then
+		echo "$output" | jq -e --arg t "0x$(awk '/ _text$/ { print $1; exit }' /proc/kallsyms)" '.live.text == $t'
+		code=$(awk -F'[- ]' '/Kernel code/ { print $3; exit }' /proc/iomem)
+		echo "$output" | jq -e --arg c "$code" '.live.iomem_kernel_code | ltrimstr("0x") | ltrimstr("00000000") | endswith($c)'
+	fi
+	run memscope layout --live --arch arm64
+	[ "$(uname -m)" = aarch64 ] || assert_failure 2
+}

@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Layout tables: every row at its first and last address, one past each boundary, every arm64
+ * configuration, canonical checks; the kcore header reader. */
+#include <elf.h>
+#include <errno.h>
+#include <string.h>
+
+#include "test.h"
+#include "decode/layout.h"
+#include "proc/kcore.h"
+
+/* rows must tile the whole space: no gap, no overlap, first at 0, last at the top */
+static void check_tiling(const struct layout *l)
+{
+	assert_true(l->n > 2);
+	assert_int_equal(l->r[0].start, 0);
+	assert_true(l->r[l->n - 1].end == l->top);
+	for (unsigned i = 0; i < l->n; i++) {
+		const struct layout_region *r = &l->r[i];
+		assert_true(r->start <= r->end);
+		/* first and last address of the row are in it; one past belongs to the next */
+		assert_ptr_equal(layout_find(l, r->start), r);
+		assert_ptr_equal(layout_find(l, r->end), r);
+		if (i + 1 < l->n) {
+			assert_true(r->end + 1 == l->r[i + 1].start);
+			assert_ptr_equal(layout_find(l, r->end + 1), &l->r[i + 1]);
+		}
+		if (i > 0)
+			assert_ptr_equal(layout_find(l, r->start - 1), &l->r[i - 1]);
+	}
+}
+
+static const struct layout_region *at(const struct layout *l, uint64_t a)
+{
+	return layout_find(l, a);
+}
+
+static void test_x86_64_4level(void **state)
+{
+	struct layout l;
+	assert_int_equal(layout_build(&l, "x86_64", 4, 0, 0), 0);
+	check_tiling(&l);
+	/* the documented rows, at both ends */
+	assert_string_equal(at(&l, 0x00007fffffffffff)->name,
+			    "user-space virtual memory, different per mm");
+	assert_int_equal(at(&l, 0x0000800000000000)->kind, RK_NONCANONICAL);
+	assert_int_equal(at(&l, 0xffff7fffffffffff)->kind, RK_NONCANONICAL);
+	assert_string_equal(at(&l, 0xffff888000000000)->name,
+			    "direct mapping of all physical memory (page_offset_base)");
+	assert_string_equal(at(&l, 0xffffc87fffffffff)->name,
+			    "direct mapping of all physical memory (page_offset_base)");
+	assert_string_equal(at(&l, 0xffffc90000000000)->name, "vmalloc/ioremap space (vmalloc_base)");
+	assert_string_equal(at(&l, 0xffffe8ffffffffff)->name, "vmalloc/ioremap space (vmalloc_base)");
+	assert_string_equal(at(&l, 0xffffea0000000000)->name, "virtual memory map (vmemmap_base)");
+	assert_string_equal(at(&l, 0xffffec0000000000)->name, "KASAN shadow memory");
+	assert_string_equal(at(&l, 0xfffffe0000000000)->name, "cpu_entry_area mapping");
+	assert_string_equal(at(&l, 0xffffffff80000000)->name,
+			    "kernel text mapping, mapped to physical address 0");
+	assert_string_equal(at(&l, 0xffffffff9fffffff)->name,
+			    "kernel text mapping, mapped to physical address 0");
+	assert_string_equal(at(&l, 0xffffffffa0000000)->name, "module mapping space");
+	assert_string_equal(at(&l, 0xffffffffff600000)->name, "legacy vsyscall ABI");
+	assert_string_equal(at(&l, 0xffffffffff600fff)->name, "legacy vsyscall ABI");
+	assert_true(at(&l, 0xffffffff80000000)->kaslr);
+	assert_false(at(&l, 0xffffffffa0000000)->kaslr);
+	char why[160];
+	assert_true(layout_canonical(&l, 0x00007fffffffffff, why, sizeof(why)));
+	assert_true(layout_canonical(&l, 0xffff800000000000, why, sizeof(why)));
+	assert_false(layout_canonical(&l, 0x0000800000000000, why, sizeof(why)));
+	assert_string_equal(why, "bits 63-47 must all equal bit 47 (sign extension of a 48-bit "
+				 "address); here they are 0x1");
+	assert_false(layout_canonical(&l, 0xffff7fffffffffff, why, sizeof(why)));
+}
+
+static void test_x86_64_5level(void **state)
+{
+	struct layout l;
+	assert_int_equal(layout_build(&l, "x86_64", 5, 0, 0), 0);
+	check_tiling(&l);
+	assert_int_equal(l.va_bits, 57);
+	assert_string_equal(at(&l, 0x00ffffffffffffff)->name,
+			    "user-space virtual memory, different per mm");
+	assert_int_equal(at(&l, 0x0100000000000000)->kind, RK_NONCANONICAL);
+	assert_string_equal(at(&l, 0xff11000000000000)->name,
+			    "direct mapping of all physical memory (page_offset_base)");
+	assert_string_equal(at(&l, 0xff90ffffffffffff)->name,
+			    "direct mapping of all physical memory (page_offset_base)");
+	assert_string_equal(at(&l, 0xffa0000000000000)->name, "vmalloc/ioremap space (vmalloc_base)");
+	assert_string_equal(at(&l, 0xffd4000000000000)->name, "virtual memory map (vmemmap_base)");
+	assert_string_equal(at(&l, 0xffdf000000000000)->name, "KASAN shadow memory");
+	/* identical to 4 levels from -4 TB up */
+	assert_string_equal(at(&l, 0xffffffff80000000)->name,
+			    "kernel text mapping, mapped to physical address 0");
+	char why[160];
+	assert_true(layout_canonical(&l, 0x00ffffffffffffff, why, sizeof(why)));
+	assert_false(layout_canonical(&l, 0x0100000000000000, why, sizeof(why)));
+	assert_true(layout_canonical(&l, 0xff00000000000000, why, sizeof(why)));
+	assert_int_equal(layout_build(&l, "x86_64", 3, 0, 0), -EINVAL);
+}
+
+static void test_arm64_documented(void **state)
+{
+	struct layout l;
+	/* memory.rst, 4KB pages + 4 levels (48-bit) */
+	assert_int_equal(layout_build(&l, "arm64", 0, 4096, 48), 0);
+	check_tiling(&l);
+	assert_true(at(&l, 0x0000ffffffffffff)->kind == RK_USER);
+	assert_string_equal(at(&l, 0xffff000000000000)->name, "kernel logical memory map");
+	assert_string_equal(at(&l, 0xffff7fffffffffff)->name, "kernel logical memory map");
+	assert_string_equal(at(&l, 0xffff800000000000)->name, "modules");
+	assert_string_equal(at(&l, 0xffff80007fffffff)->name, "modules");
+	assert_string_equal(at(&l, 0xffff800080000000)->name, "vmalloc");
+	assert_string_equal(at(&l, 0xfffffbffefffffff)->name, "vmalloc");
+	assert_string_equal(at(&l, 0xfffffbfff0000000)->name, "fixed mappings (top down)");
+	assert_string_equal(at(&l, 0xfffffbfffdffffff)->name, "fixed mappings (top down)");
+	assert_string_equal(at(&l, 0xfffffbfffe800000)->name, "PCI I/O space");
+	assert_string_equal(at(&l, 0xfffffbffff7fffff)->name, "PCI I/O space");
+	assert_string_equal(at(&l, 0xfffffc0000000000)->name, "vmemmap");
+	assert_string_equal(at(&l, 0xfffffdffffffffff)->name, "vmemmap");
+	assert_string_equal(at(&l, 0xfffffe0000000000)->name, "[guard region]");
+	/* memory.rst, 64KB pages + 3 levels (52-bit) */
+	assert_int_equal(layout_build(&l, "arm64", 0, 65536, 52), 0);
+	check_tiling(&l);
+	assert_true(at(&l, 0x000fffffffffffff)->kind == RK_USER);
+	assert_string_equal(at(&l, 0xfff0000000000000)->name, "kernel logical memory map");
+	assert_string_equal(at(&l, 0xfffffc0000000000)->name, "vmemmap");
+	assert_string_equal(at(&l, 0xffffffdfffffffff)->name, "vmemmap");
+	assert_string_equal(at(&l, 0xffffffe000000000)->name, "[guard region]");
+	char why[160];
+	assert_true(layout_canonical(&l, 0x000fffffffffffff, why, sizeof(why)));
+	assert_false(layout_canonical(&l, 0x0010000000000000, why, sizeof(why)));
+	assert_true(layout_canonical(&l, 0xfff0000000000000, why, sizeof(why)));
+}
+
+static void test_arm64_every_combination(void **state)
+{
+	static const struct {
+		unsigned ps, va;
+		int ok;
+	} c[] = {
+		{4096, 39, 0},	{4096, 48, 0},	{4096, 52, 0},	{4096, 42, -EINVAL},
+		{4096, 47, -EINVAL}, {16384, 36, 0}, {16384, 47, 0}, {16384, 48, 0},
+		{16384, 52, 0}, {16384, 39, -EINVAL}, {65536, 42, 0}, {65536, 48, 0},
+		{65536, 52, 0}, {65536, 39, -EINVAL}, {8192, 48, -EINVAL},
+	};
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct layout l;
+		assert_int_equal(layout_build(&l, "arm64", 0, c[i].ps, c[i].va), c[i].ok);
+		if (c[i].ok)
+			continue;
+		check_tiling(&l);
+		/* the user half ends at 2^va - 1; the kernel's linear map starts at -2^va */
+		assert_true(l.r[0].end == (UINT64_C(1) << c[i].va) - 1);
+		assert_true(layout_find(&l, (uint64_t)0 - (UINT64_C(1) << c[i].va))->kind == RK_KERNEL);
+		assert_true(l.paging.level[l.paging.levels - 1].shift ==
+			    (unsigned)__builtin_ctz(c[i].ps));
+	}
+}
+
+static void test_i386(void **state)
+{
+	struct layout l;
+	assert_int_equal(layout_build(&l, "i386", 0, 0, 0), 0);
+	check_tiling(&l);
+	assert_true(at(&l, 0xbfffffff)->kind == RK_USER);
+	assert_true(at(&l, 0xc0000000)->kind == RK_KERNEL);
+	assert_non_null(strstr(at(&l, 0xf7ffffff)->name, "LOWMEM"));
+	assert_non_null(strstr(at(&l, 0xf8000000)->name, "HIGHMEM"));
+	char why[160];
+	assert_false(layout_canonical(&l, 0x100000000, why, sizeof(why)));
+	assert_true(layout_canonical(&l, 0xffffffff, why, sizeof(why)));
+	assert_int_equal(layout_build(&l, "riscv64", 0, 0, 0), -EINVAL);
+}
+
+static void test_kcore(void **state)
+{
+	unsigned char buf[sizeof(Elf64_Ehdr) + 3 * sizeof(Elf64_Phdr)] = {0};
+	Elf64_Ehdr eh = {0};
+	memcpy(eh.e_ident, ELFMAG, SELFMAG);
+	eh.e_ident[EI_CLASS] = ELFCLASS64;
+	eh.e_phoff = sizeof(eh);
+	eh.e_phentsize = sizeof(Elf64_Phdr);
+	eh.e_phnum = 3;
+	memcpy(buf, &eh, sizeof(eh));
+	Elf64_Phdr ph[3] = {
+		{.p_type = PT_NOTE},
+		{.p_type = PT_LOAD, .p_vaddr = 0xffffffff81000000, .p_paddr = 0x1000000,
+		 .p_memsz = 0x2000000},
+		{.p_type = PT_LOAD, .p_vaddr = 0xffffc90000000000, .p_paddr = (Elf64_Addr)-1,
+		 .p_memsz = 1},
+	};
+	memcpy(buf + sizeof(eh), ph, sizeof(ph));
+	struct kcore k;
+	struct ms_error err = {0};
+	assert_int_equal(kcore_parse(buf, sizeof(buf), "kcore", &k, &err), 0);
+	assert_int_equal(k.n, 2);
+	assert_true(k.seg[0].vaddr == 0xffffffff81000000 && k.seg[0].paddr == 0x1000000);
+	assert_true(k.seg[1].paddr == UINT64_MAX);
+	/* cut short, and not ELF */
+	assert_int_equal(kcore_parse(buf, sizeof(eh) + 10, "kcore", &k, &err), -EINVAL);
+	assert_string_equal(err.reason, "program headers past the end of what was read");
+	buf[1] = 'X';
+	assert_int_equal(kcore_parse(buf, sizeof(buf), "kcore", &k, &err), -EINVAL);
+	assert_string_equal(err.reason, "not an ELF file");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_x86_64_4level),	cmocka_unit_test(test_x86_64_5level),
+		cmocka_unit_test(test_arm64_documented), cmocka_unit_test(test_arm64_every_combination),
+		cmocka_unit_test(test_i386),		cmocka_unit_test(test_kcore),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
