@@ -97,3 +97,23 @@ load helpers
 	run memscope layout --live --arch arm64
 	[ "$(uname -m)" = aarch64 ] || assert_failure 2
 }
+
+@test "--live reads KASLR bases from kcore's program headers and cross-checks the text" {
+	[ "$(uname -m)" = x86_64 ] || skip "the generated kcore is an x86_64 one"
+	d=$(mktemp -d)
+	"$SRCDIR/tests/mkkcore.py" "$d"
+	run --separate-stderr memscope --sysroot "$d" layout --live --json
+	assert_success
+	echo "$output" | jq -e '.live.kcore == "read"'
+	echo "$output" | jq -e '.live.page_offset_base == "0xffff9b3c00000000"'
+	echo "$output" | jq -e '.live.vmalloc_base == "0xffffb7a8c0000000"'
+	echo "$output" | jq -e '.live.vmemmap_base == "0xffffe1c7c0000000"'
+	echo "$output" | jq -e '.live.text == "0xffffffff9a000000" and .live.text_phys == "0x000000001a000000"'
+	echo "$output" | jq -e '.live.text_matches_iomem == true and .live.text_kaslr_offset == 419430400'
+	# decode with the same live bases: a direct-map address and a text address
+	run --separate-stderr memscope --sysroot "$d" decode --live 0xffff9b3c00123000 0xffffffff9a000010 --json
+	rm -rf "$d"
+	assert_success
+	echo "$output" | jq -e '.decode[0] | .phys == "0x0000000000123000" and .iomem == "System RAM"'
+	echo "$output" | jq -e '.decode[1] | .phys == "0x000000001a000010" and .iomem == "Kernel code"'
+}
