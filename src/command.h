@@ -49,6 +49,18 @@ const struct command *command_find(const char *name);
 /* Global options (-J, -b, --sysroot, --color) are accepted after the command too: each command's
  * argp lists this as a child. */
 extern const struct argp global_child_argp;
+/* util-linux's table options, for commands that print one table: -o/--output, -r/--raw,
+ * -n/--noheadings. A command lists table_opt_argp as a child and passes a struct table_args. */
+struct table_args {
+	const char *columns;
+	bool raw, noheadings;
+};
+extern const struct argp table_opt_argp;
+void table_args_apply(struct ctx *ctx, const struct table_args *t);
+
+/* In a command's ARGP_KEY_ARG: take this and every following argument as a list. */
+void args_rest(struct argp_state *state, char ***argv, int *n);
+
 /* The children every command's argp lists: the global options, under their own heading. */
 extern const struct argp_child command_children[];
 void global_options_bind(struct ctx *ctx);

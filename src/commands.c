@@ -137,3 +137,43 @@ int page_size_parse(const char *arg, uint64_t *v)
 		return -EINVAL;
 	return 0;
 }
+
+static const struct argp_option table_options[] = {
+	{"output", 'o', "LIST", 0, "Columns to print (see below); +LIST adds to the default", 0},
+	{"raw", 'r', NULL, 0, "Raw output: no alignment, no tree art", 0},
+	{"noheadings", 'n', NULL, 0, "Do not print the heading line", 0},
+	{NULL, 0, NULL, 0, NULL, 0},
+};
+
+static error_t table_parse(int key, char *arg, struct argp_state *state)
+{
+	struct table_args *t = state->input;
+	switch (key) {
+	case 'o':
+		t->columns = arg;
+		return 0;
+	case 'r':
+		t->raw = true;
+		return 0;
+	case 'n':
+		t->noheadings = true;
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+const struct argp table_opt_argp = {table_options, table_parse, NULL, NULL, NULL, NULL, NULL};
+
+void table_args_apply(struct ctx *ctx, const struct table_args *t)
+{
+	ctx->out.raw = t->raw;
+	ctx->out.noheadings = t->noheadings;
+}
+
+void args_rest(struct argp_state *state, char ***argv, int *n)
+{
+	*argv = &state->argv[state->next - 1];
+	*n = state->argc - state->next + 1;
+	state->next = state->argc;
+}

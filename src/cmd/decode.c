@@ -27,9 +27,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		state->child_inputs[0] = &a->la;
 		return 0;
 	case ARGP_KEY_ARG:
-		a->addrs = &state->argv[state->next - 1];
-		a->naddrs = state->argc - state->next + 1;
-		state->next = state->argc;
+		args_rest(state, &a->addrs, &a->naddrs);
 		return 0;
 	case ARGP_KEY_END:
 		if (!a->naddrs)

@@ -70,18 +70,15 @@ static enum kind classify(const char *name)
 }
 
 struct iomem_args {
-	const char *columns;
+	struct table_args tbl;
 	const char *find;
 	long depth; /* 0: every level */
-	bool diagram, summary, raw, noheadings;
+	bool diagram, summary;
 };
 
 enum { OPT_DEPTH = 0x200, OPT_DIAGRAM };
 
 static const struct argp_option iomem_options[] = {
-	{"output", 'o', "LIST", 0, "Columns to print (see below); +LIST adds to the default", 0},
-	{"raw", 'r', NULL, 0, "Raw output: no alignment, no tree art", 0},
-	{"noheadings", 'n', NULL, 0, "Do not print the heading line", 0},
 	{"depth", OPT_DEPTH, "N", 0, "Show N levels of nesting (1: top level only)", 0},
 	{"diagram", OPT_DIAGRAM, NULL, 0,
 	 "Draw the physical address map, highest address on top (--depth 2 draws children)", 0},
@@ -96,14 +93,8 @@ static error_t iomem_parse_opt(int key, char *arg, struct argp_state *state)
 	struct iomem_args *a = state->input;
 	uint64_t v;
 	switch (key) {
-	case 'o':
-		a->columns = arg;
-		return 0;
-	case 'r':
-		a->raw = true;
-		return 0;
-	case 'n':
-		a->noheadings = true;
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &a->tbl;
 		return 0;
 	case OPT_DEPTH:
 		if (units_parse_u64(arg, &v) || v < 1 || v > 64)
@@ -144,10 +135,16 @@ static char *iomem_help(int key, const char *text, void *input)
 	return out;
 }
 
+static const struct argp_child iomem_children[] = {
+	{&table_opt_argp, 0, NULL, 0},
+	{&global_child_argp, 0, "Global options:", 1},
+	{NULL, 0, NULL, 0},
+};
+
 static const struct argp iomem_argp = {
 	iomem_options, iomem_parse_opt, NULL,
 	"Show the physical address map from /proc/iomem: a tree like lsblk by default.\v",
-	command_children, iomem_help, NULL};
+	iomem_children, iomem_help, NULL};
 
 static void fill_row(struct trow *row, const struct iomem_tree *t, const struct iomem_region *r)
 {
@@ -299,7 +296,7 @@ static int print_find(struct ctx *ctx, const struct iomem_tree *t, uint64_t addr
 	struct ms_error err = {0};
 	if (!tb)
 		return -ENOMEM;
-	if (table_select(tb, a->columns, &err)) {
+	if (table_select(tb, a->tbl.columns, &err)) {
 		table_free(tb);
 		msg_error(&err);
 		return EXIT_USAGE;
@@ -337,8 +334,7 @@ int cmd_iomem(struct ctx *ctx, int argc, char **argv)
 		msg_errorf("invalid address '%s' (hex with 0x, or decimal)", a.find);
 		return EXIT_USAGE;
 	}
-	ctx->out.raw = a.raw;
-	ctx->out.noheadings = a.noheadings;
+	table_args_apply(ctx, &a.tbl);
 
 	struct iomem_tree t;
 	struct ms_error err = {0};
@@ -373,7 +369,7 @@ int cmd_iomem(struct ctx *ctx, int argc, char **argv)
 		iomem_free(&t);
 		return EXIT_RUNTIME;
 	}
-	if (table_select(tb, a.columns, &err)) {
+	if (table_select(tb, a.tbl.columns, &err)) {
 		msg_error(&err);
 		table_free(tb);
 		iomem_free(&t);

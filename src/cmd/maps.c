@@ -14,9 +14,9 @@
 #include "sys/msg.h"
 
 struct maps_args {
+	struct table_args tbl;
 	const char *pid;
-	const char *columns;
-	bool rss, diagram, raw, noheadings;
+	bool rss, diagram;
 };
 
 enum { OPT_RSS = 0x200, OPT_DIAGRAM };
@@ -28,9 +28,6 @@ static const struct argp_option maps_options[] = {
 	 "Draw the address space: stack on top, mmap area, heap, bss, data, text, the kernel half "
 	 "above",
 	 0},
-	{"output", 'o', "LIST", 0, "Columns to print; +LIST adds to the default", 0},
-	{"raw", 'r', NULL, 0, "Raw output: no alignment", 0},
-	{"noheadings", 'n', NULL, 0, "Do not print the heading line", 0},
 	{NULL, 0, NULL, 0, NULL, 0},
 };
 
@@ -38,20 +35,14 @@ static error_t maps_parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct maps_args *a = state->input;
 	switch (key) {
+	case ARGP_KEY_INIT:
+		state->child_inputs[0] = &a->tbl;
+		return 0;
 	case OPT_RSS:
 		a->rss = true;
 		return 0;
 	case OPT_DIAGRAM:
 		a->diagram = true;
-		return 0;
-	case 'o':
-		a->columns = arg;
-		return 0;
-	case 'r':
-		a->raw = true;
-		return 0;
-	case 'n':
-		a->noheadings = true;
 		return 0;
 	case ARGP_KEY_ARG:
 		if (a->pid)
@@ -106,11 +97,17 @@ static char *maps_help(int key, const char *text, void *input)
 	return out;
 }
 
+static const struct argp_child maps_children[] = {
+	{&table_opt_argp, 0, NULL, 0},
+	{&global_child_argp, 0, "Global options:", 1},
+	{NULL, 0, NULL, 0},
+};
+
 static const struct argp maps_argp = {
 	maps_options, maps_parse_opt, "PID",
 	"Show the mappings of process PID from /proc/PID/maps: range, size, permissions, offset, "
 	"device, inode, what kind of memory it is, and its name.\v",
-	command_children, maps_help, NULL};
+	maps_children, maps_help, NULL};
 
 static int print_table(struct ctx *ctx, const struct maps *m, const struct maps_args *a)
 {
@@ -120,7 +117,7 @@ static int print_table(struct ctx *ctx, const struct maps *m, const struct maps_
 		return -ENOMEM;
 	if (a->rss)
 		table_select(tb, "+RSS,PSS,DIRTY,SWAP", NULL);
-	if (table_select(tb, a->columns, &err)) {
+	if (table_select(tb, a->tbl.columns, &err)) {
 		msg_error(&err);
 		table_free(tb);
 		return -EINVAL;
@@ -263,8 +260,7 @@ int cmd_maps(struct ctx *ctx, int argc, char **argv)
 	int rc = command_parse(&maps_argp, ctx, argc, argv, &a);
 	if (rc)
 		return rc;
-	ctx->out.raw = a.raw;
-	ctx->out.noheadings = a.noheadings;
+	table_args_apply(ctx, &a.tbl);
 	struct maps m;
 	rc = process_maps(ctx, a.pid, a.rss, &m);
 	if (rc)

@@ -41,9 +41,7 @@ static error_t phys_parse_opt(int key, char *arg, struct argp_state *state)
 			argp_error(state, "invalid --page-size '%s'", arg);
 		return 0;
 	case ARGP_KEY_ARG:
-		a->addrs = &state->argv[state->next - 1];
-		a->naddrs = state->argc - state->next + 1;
-		state->next = state->argc;
+		args_rest(state, &a->addrs, &a->naddrs);
 		return 0;
 	case ARGP_KEY_END:
 		if (!a->naddrs)

@@ -60,9 +60,7 @@ static error_t translate_parse_opt(int key, char *arg, struct argp_state *state)
 				argp_error(state, "invalid PID '%s' (a number, or self)", arg);
 			a->pid = arg;
 		} else {
-			a->addrs = &state->argv[state->next - 1];
-			a->naddrs = state->argc - state->next + 1;
-			state->next = state->argc;
+			args_rest(state, &a->addrs, &a->naddrs);
 		}
 		return 0;
 	case ARGP_KEY_END:
