@@ -2,7 +2,8 @@
 # The README's two commands. On a fresh Debian 12, as root:
 #   ./quickstart.sh        install what is missing, build, run `memscope iomem`
 #   ./quickstart.sh test   the same set-up, then the whole suite twice: a normal build and
-#                          one with AddressSanitizer + UBSan; ends with "N passed, N failed"
+#                          one with AddressSanitizer + UBSan; then every fuzz target for
+#                          FUZZ_SECONDS (default 30) each; ends with "N passed, N failed"
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -10,7 +11,7 @@ packages=(
 	gcc libc6-dev pkg-config meson ninja-build scdoc
 	libproc2-dev libcap-dev libsmartcols-dev libjson-c-dev libcmocka-dev
 	bats bats-assert bats-support bash-completion jq python3 procps util-linux bsdutils tmux
-	libcap2-bin
+	libcap2-bin clang libclang-rt-dev
 )
 
 install_missing() {
@@ -83,6 +84,14 @@ test)
 		echo "$variant: $p passed, $f failed, $s skipped"
 		total_p=$((total_p + p)) total_f=$((total_f + f)) total_s=$((total_s + s))
 	done
+	# each fuzz target counts as one test: it passes when the fuzzer finds no crash
+	echo "== fuzzing, ${FUZZ_SECONDS:-30}s per target"
+	fuzz_log=$(mktemp)
+	tests/fuzz/run.sh "${FUZZ_SECONDS:-30}" build-fuzz | tee "$fuzz_log" || rc=1
+	fp=$(grep -c ' executions in ' "$fuzz_log" || true)
+	ff=$(grep -c ': CRASH' "$fuzz_log" || true)
+	rm -f "$fuzz_log"
+	total_p=$((total_p + fp - ff)) total_f=$((total_f + ff))
 	[ "$total_f" -gt 0 ] && rc=1
 	echo "$total_p passed, $total_f failed, $total_s skipped"
 	exit $rc

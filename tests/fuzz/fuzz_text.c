@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* One fuzz target per text parser, chosen at build time with -DTARGET_<NAME>. Each parses the
+ * input, then uses what it parsed the way the commands do, so a bad model shows too. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode/frag.h"
+#include "fuzz.h"
+#include "proc/buddyinfo.h"
+#include "proc/iomem.h"
+#include "proc/meminfo.h"
+#include "proc/pagetypeinfo.h"
+#include "proc/vmstat.h"
+#include "proc/zoneinfo.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *d = (const char *)data;
+	struct ms_error err;
+#if defined(TARGET_IOMEM)
+	struct iomem_tree t;
+	if (iomem_parse(d, size, "f", &t, &err) == 0) {
+		long chain[64];
+		for (size_t i = 0; i < t.n; i++) {
+			iomem_find(&t, t.v[i].start, chain, 64);
+			iomem_find(&t, t.v[i].end, chain, 64);
+			(void)iomem_size(&t.v[i]);
+		}
+		iomem_free(&t);
+	}
+#elif defined(TARGET_MEMINFO)
+	struct meminfo mi;
+	if (meminfo_parse(d, size, "f", &mi, &err) == 0) {
+		struct meminfo_summary s;
+		meminfo_summarize(&mi, "f", &s, &err);
+		meminfo_get(&mi, "MemTotal");
+		meminfo_free(&mi);
+	}
+#elif defined(TARGET_BUDDYINFO)
+	struct buddyinfo bi;
+	if (buddyinfo_parse(d, size, "f", &bi, &err) == 0) {
+		for (size_t i = 0; i < bi.n; i++)
+			for (unsigned o = 0; o < bi.orders; o++)
+				frag_unusable_index(bi.v[i].free, bi.orders, o);
+		buddyinfo_free(&bi);
+	}
+#elif defined(TARGET_ZONEINFO)
+	struct zoneinfo zi;
+	if (zoneinfo_parse(d, size, "f", &zi, &err) == 0) {
+		for (size_t i = 0; i < zi.n; i++)
+			zoneinfo_find(&zi, zi.v[i].f[ZF_START_PFN] + zi.v[i].f[ZF_SPANNED] / 2);
+		zoneinfo_free(&zi);
+	}
+#elif defined(TARGET_PAGETYPEINFO)
+	struct pagetypeinfo pt;
+	if (pagetypeinfo_parse(d, size, "f", &pt, &err) == 0)
+		pagetypeinfo_free(&pt);
+#elif defined(TARGET_VMSTAT)
+	struct vmstat vs;
+	vmstat_parse(d, size, "f", &vs, &err);
+#else
+#error "no fuzz target chosen"
+#endif
+	return 0;
+}

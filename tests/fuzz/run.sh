@@ -1,0 +1,42 @@
+#!/bin/bash
+# Fuzz every target for SECONDS each (default 30) with libFuzzer, ASan and UBSan, seeded from
+# the saved corpus and the fixtures. New crash files land in tests/fuzz/corpus/TARGET/ to be
+# kept as regression cases (the suite replays them). Needs clang and libclang-rt-dev.
+#   tests/fuzz/run.sh [SECONDS] [BUILD_DIR]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+secs=${1:-30}
+build=${2:-build-fuzz}
+if [ ! -f "$build/build.ninja" ]; then
+	CC=clang meson setup "$build" -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false \
+		-Dman=disabled -Dcompletions=false >/dev/null
+fi
+meson compile -C "$build" >/dev/null
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+status=0
+for t in iomem meminfo buddyinfo zoneinfo pagetypeinfo vmstat maps decode; do
+	mkdir -p "$work/$t"
+	cp tests/fuzz/corpus/$t/* "$work/$t/"
+	case $t in
+	maps) names="maps smaps" ;;
+	decode) names="kpageflags.txt pagemap.txt" ;;
+	*) names=$t ;;
+	esac
+	for n in $names; do
+		find fixtures -name "$n" -type f -size -1M | while read -r f; do
+			cp "$f" "$work/$t/$(echo "$f" | tr / _)"
+		done
+	done
+	log="$work/$t.log"
+	if ! "$build/tests/fuzz-$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=1024 \
+		-artifact_prefix="tests/fuzz/corpus/$t/crash-" "$work/$t" >"$log" 2>&1; then
+		status=1
+		echo "fuzz-$t: CRASH, input saved in tests/fuzz/corpus/$t/"
+		grep -m3 -E "ERROR|runtime error|SUMMARY" "$log" | sed 's/^/  /'
+	fi
+	execs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+|#[0-9]+[[:space:]]+DONE' "$log" | grep -oE '[0-9]+' | tail -1)
+	[ -n "$execs" ] || execs=$(grep -oE '^#[0-9]+' "$log" | tail -1 | tr -d '#')
+	echo "fuzz-$t: ${execs:-0} executions in ${secs}s"
+done
+exit $status
