@@ -13,10 +13,21 @@
 
 static char root[64];
 
+static void cleanup(void)
+{
+	char p[128];
+	static const char *const files[] = {"proc/1/maps", "proc/1/smaps", "proc/1", "proc", ""};
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(p, sizeof(p), "%s/%s", root, files[i]);
+		(i < 2 ? unlink : rmdir)(p);
+	}
+}
+
 static void setup(void)
 {
 	if (root[0])
 		return;
+	atexit(cleanup);
 	snprintf(root, sizeof(root), "/tmp/memscope-fuzz-%d", (int)getpid());
 	char p[128];
 	mkdir(root, 0700);
