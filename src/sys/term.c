@@ -189,5 +189,14 @@ void term_clip(FILE *fp, char **mem, size_t *len)
 
 const char *term_frame_start(void)
 {
+	/* after Ctrl-Z the terminal was given back; whether we were stopped and continued or the
+	 * kernel discarded the stop (an orphaned process group), take it again for this frame */
+	if (interactive && !active) {
+		struct sigaction sa;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_tstp;
+		sigaction(SIGTSTP, &sa, NULL);
+		take();
+	}
 	return active ? "\033[H\033[J" : "";
 }

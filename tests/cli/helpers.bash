@@ -39,7 +39,7 @@ start_mapper() {
 }
 
 stop_mapper() {
-	[ -n "${MPID:-}" ] && kill "$MPID" 2>/dev/null && wait "$MPID" 2>/dev/null
+	[ -n "${MPID:-}" ] && kill "$MPID" 2>/dev/null && { wait "$MPID" 2>/dev/null || :; }
 	[ -n "${MOUT:-}" ] && rm -f "$MOUT"
 	MPID=
 	return 0
