@@ -11,7 +11,7 @@ packages=(
 	gcc libc6-dev pkg-config meson ninja-build scdoc
 	libproc2-dev libcap-dev libsmartcols-dev libjson-c-dev libcmocka-dev
 	bats bats-assert bats-support bash-completion jq python3 procps util-linux bsdutils tmux
-	libcap2-bin clang libclang-rt-dev locales time
+	libcap2-bin clang libclang-rt-dev locales time valgrind
 )
 
 install_missing() {
@@ -87,6 +87,23 @@ test)
 		read -r p f s < <(count "$variant")
 		echo "$variant: $p passed, $f failed, $s skipped"
 		total_p=$((total_p + p)) total_f=$((total_f + f)) total_s=$((total_s + s))
+	done
+	# the golden cases again in the C locale and a comma-decimal one (same output), and once
+	# with memscope under valgrind (no error, no leak)
+	for stage in "C" "de_DE.UTF-8" "valgrind"; do
+		echo "== golden outputs: $stage"
+		log=$(mktemp)
+		if [ "$stage" = valgrind ]; then
+			MEMSCOPE_REAL=$PWD/build/memscope tests/golden.sh check tests/valgrind-memscope.sh >"$log" || rc=1
+		else
+			GOLDEN_LOCALE=$stage tests/golden.sh check build/memscope >"$log" || rc=1
+		fi
+		gp=$(grep -c '^ok ' "$log" || true)
+		gf=$(grep -c '^not ok ' "$log" || true)
+		grep -A12 '^not ok ' "$log" | head -40 || true
+		echo "$stage: $gp passed, $gf failed"
+		rm -f "$log"
+		total_p=$((total_p + gp)) total_f=$((total_f + gf))
 	done
 	# each fuzz target counts as one test: it passes when the fuzzer finds no crash
 	echo "== fuzzing, ${FUZZ_SECONDS:-30}s per target"

@@ -7,10 +7,19 @@ set -u
 mode=${1:?check or update}
 memscope=${2:?path to memscope}
 cd "$(dirname "$0")/.." || exit 1
-export LC_ALL=C.UTF-8 NO_COLOR=1 COLUMNS=200
+# GOLDEN_LOCALE runs the same cases in another locale: the output must not change
+export LC_ALL=${GOLDEN_LOCALE:-C.UTF-8} NO_COLOR=1 COLUMNS=200
 unset MEMSCOPE_DEBUG
 list=tests/golden.list
 n=$(grep -cvE '^\s*(#|$)' "$list")
+# In an ASCII locale libsmartcols draws trees in ASCII, as lsblk does; everything else must be
+# the same byte for byte.
+expected() {
+	case "$LC_ALL" in
+	C | POSIX) sed -e 's/├─/|-/g; s/└─/`-/g; s/│ /| /g' "$1" ;;
+	*) cat "$1" ;;
+	esac
+}
 [ "$mode" = check ] && echo "1..$n"
 i=0
 fail=0
@@ -41,7 +50,7 @@ while read -r name args; do
 	want=tests/expected/$name.out
 	if [ "$mode" = update ]; then
 		mv "$tmp.all" "$want"
-	elif diff -u "$want" "$tmp.all" >"$tmp.diff" 2>&1; then
+	elif diff -u <(expected "$want") "$tmp.all" >"$tmp.diff" 2>&1; then
 		echo "ok $i - $name"
 	else
 		echo "not ok $i - $name"
