@@ -77,13 +77,30 @@ for i in range(1000000):
 	[[ "$stderr" == "memscope: write error: Bad file descriptor" ]]
 }
 
-@test "permission denied on a file: named, with the reason" {
-	is_root && skip "root reads any file: run as an ordinary user"
-	printf '00000000-00000fff : A\n' >"$D/proc/iomem"
-	chmod 000 "$D/proc/iomem"
-	run --separate-stderr memscope --sysroot "$D" iomem
-	assert_failure 1
-	[ "$stderr" = "memscope: '$D/proc/iomem': cannot open: Permission denied" ]
+@test "permission denied on each file: named, with the reason, exit 1" {
+	as_user() { "$@"; }
+	if is_root; then
+		command -v setpriv >/dev/null || skip "setpriv is not installed"
+		as_user() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
+	fi
+	chmod 755 "$D" "$D/proc" "$D/proc/1"
+	for f in iomem meminfo buddyinfo zoneinfo pagetypeinfo 1/maps 1/smaps; do
+		cp "$FIX/x86_64-vm-6.18-24g-root/proc/${f#1/}" "$D/proc/$f" 2>/dev/null ||
+			cp "$FIX/x86_64-vm-6.18-process/proc/$(ls "$FIX/x86_64-vm-6.18-process/proc" | grep -E '^[0-9]+$')/${f#1/}" "$D/proc/$f"
+		chmod 000 "$D/proc/$f"
+	done
+	for cmd in "iomem:iomem" "meminfo:meminfo" "buddy:buddyinfo" "zones:zoneinfo" \
+	    "buddy --types:pagetypeinfo" "maps 1:1/maps" "maps 1 --rss:1/smaps"; do
+		args=${cmd%%:*} file=${cmd#*:}
+		run --separate-stderr as_user "$MEMSCOPE" --sysroot "$D" $args
+		[ "$status" -eq 1 ] || { echo "$args: exit $status"; false; }
+		[ "$output" = "" ]
+		case $file in
+		pagetypeinfo) want="memscope: '$D/proc/pagetypeinfo': readable by root only (needs CAP_SYS_ADMIN); 'memscope buddy' without --types still works" ;;
+		*) want="memscope: '$D/proc/$file': cannot open: Permission denied" ;;
+		esac
+		[ "$stderr" = "$want" ] || { echo "$args: $stderr"; false; }
+	done
 }
 
 @test "a pid that exits before its maps are read" {
