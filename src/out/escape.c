@@ -83,3 +83,34 @@ char *escape_dup(const char *s)
 		escape_text(s, len, out, size);
 	return out;
 }
+
+char *utf8_valid(const char *s)
+{
+	size_t len = strlen(s), bad = 0;
+	uint32_t cp;
+	for (size_t i = 0; i < len;) {
+		size_t n = utf8_seq((const unsigned char *)s + i, len - i, &cp);
+		bad += n == 0;
+		i += n ? n : 1;
+	}
+	if (!bad)
+		return (char *)s;
+	char *out = malloc(len + bad * 2 + 1);
+	if (!out)
+		return NULL;
+	size_t o = 0;
+	for (size_t i = 0; i < len;) {
+		size_t n = utf8_seq((const unsigned char *)s + i, len - i, &cp);
+		if (n) {
+			memcpy(out + o, s + i, n);
+			o += n;
+			i += n;
+		} else {
+			memcpy(out + o, "\xef\xbf\xbd", 3); /* U+FFFD REPLACEMENT CHARACTER */
+			o += 3;
+			i++;
+		}
+	}
+	out[o] = '\0';
+	return out;
+}

@@ -13,4 +13,8 @@ size_t escape_text(const char *s, size_t len, char *out, size_t size);
 /* The same into a new string (NULL when out of memory). */
 char *escape_dup(const char *s);
 
+/* A copy of @s that is valid UTF-8 for JSON: each byte of an invalid sequence becomes U+FFFD.
+ * Returns @s itself (not a copy) when it is valid already; free the result only if it differs. */
+char *utf8_valid(const char *s);
+
 #endif

@@ -79,7 +79,10 @@ static void put(struct record *r, const char *key, json_object *v)
 
 void rec_str(struct record *r, const char *key, const char *label, const char *v)
 {
-	put(r, key, v ? json_object_new_string(v) : NULL);
+	char *u = v ? utf8_valid(v) : NULL;
+	put(r, key, u ? json_object_new_string(u) : NULL);
+	if (u != v)
+		free(u);
 	text(r, label, v ? v : "-");
 }
 
@@ -134,7 +137,10 @@ void rec_words(struct record *r, const char *key, const char *label, const char 
 	char b[1024] = "";
 	size_t o = 0;
 	for (size_t i = 0; i < n; i++) {
-		json_object_array_add(a, json_object_new_string(w[i]));
+		char *u = utf8_valid(w[i]);
+		json_object_array_add(a, json_object_new_string(u ? u : ""));
+		if (u != w[i])
+			free(u);
 		if (o < sizeof(b))
 			o += (size_t)snprintf(b + o, sizeof(b) - o, "%s%s", i ? " " : "", w[i]);
 	}

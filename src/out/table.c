@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <json-c/printbuf.h>
+#include "out/escape.h"
 #include <libsmartcols.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -310,8 +311,15 @@ static json_object *cell_json(const struct table *t, const struct cell *c)
 	if (!c->set || c->null)
 		return NULL; /* json-c prints a NULL member as null */
 	switch ((enum col_type)c->type) {
-	case COL_STR:
-		return json_object_new_string(cell_str(t, c));
+	case COL_STR: {
+		/* JSON is UTF-8: a name with invalid bytes (a hostile file name) would break it */
+		const char *raw = cell_str(t, c);
+		char *v = utf8_valid(raw);
+		json_object *j = json_object_new_string(v ? v : "");
+		if (v != raw)
+			free(v);
+		return j;
+	}
 	case COL_ADDR:
 		return out_json_addr(c->u);
 	case COL_SIZE:
@@ -599,9 +607,14 @@ static void value_json(struct printbuf *pb, const struct table *t, const struct 
 		return;
 	}
 	switch ((enum col_type)c->type) {
-	case COL_STR:
-		escape_json(pb, cell_str(t, c), flags);
+	case COL_STR: {
+		const char *raw = cell_str(t, c);
+		char *v = utf8_valid(raw);
+		escape_json(pb, v ? v : "", flags);
+		if (v != raw)
+			free(v);
 		return;
+	}
 	case COL_ADDR:
 		snprintf(b, sizeof(b), "\"0x%016" PRIx64 "\"", c->u);
 		break;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Terminal escaping of untrusted names. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "test.h"
@@ -51,6 +52,18 @@ static void test_truncation(void **state)
 	assert_string_equal(b, "abcde");
 }
 
+static void test_utf8_valid(void **state)
+{
+	const char *ok = "caf\xc3\xa9 \xe2\x94\x80";
+	assert_ptr_equal(utf8_valid(ok), ok); /* valid: no copy */
+	char *v = utf8_valid("a\xff" "b\xc3");
+	assert_string_equal(v, "a\xef\xbf\xbd" "b\xef\xbf\xbd");
+	free(v);
+	v = utf8_valid("\xed\xa0\x80"); /* a surrogate: three bytes, three replacements */
+	assert_string_equal(v, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+	free(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -58,6 +71,7 @@ int main(void)
 		cmocka_unit_test(test_controls),
 		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_truncation),
+		cmocka_unit_test(test_utf8_valid),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
