@@ -58,6 +58,10 @@ struct table_args {
 extern const struct argp table_opt_argp;
 void table_args_apply(struct ctx *ctx, const struct table_args *t);
 
+/* Parse an address argument (hex with 0x, or decimal). On a bad one, say so naming @what
+ * ("address", "frame number") and return EXIT_USAGE; else 0. */
+int addr_arg(const char *s, const char *what, uint64_t *v);
+
 /* In a command's ARGP_KEY_ARG: take this and every following argument as a list. */
 void args_rest(struct argp_state *state, char ***argv, int *n);
 

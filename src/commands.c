@@ -177,3 +177,11 @@ void args_rest(struct argp_state *state, char ***argv, int *n)
 	*n = state->argc - state->next + 1;
 	state->next = state->argc;
 }
+
+int addr_arg(const char *s, const char *what, uint64_t *v)
+{
+	if (units_parse_u64(s, v) == 0)
+		return 0;
+	msg_errorf("invalid %s '%s' (hex with 0x, or decimal)", what, s);
+	return EXIT_USAGE;
+}

@@ -185,17 +185,13 @@ int cmd_decode(struct ctx *ctx, int argc, char **argv)
 	if (!v)
 		return EXIT_RUNTIME;
 	for (int i = 0; i < a.naddrs; i++)
-		if (units_parse_u64(a.addrs[i], &v[i])) {
-			msg_errorf("invalid address '%s' (hex with 0x, or decimal)", a.addrs[i]);
+		if ((rc = addr_arg(a.addrs[i], "address", &v[i]))) {
 			free(v);
-			return EXIT_USAGE;
+			return rc;
 		}
-	struct live lv;
-	struct iomem_tree io = {0};
+	struct live lv = {0};
 	if (a.la.live) {
 		live_read(ctx, &l, &lv);
-		if (iomem_read(&ctx->root, &io, NULL) || io.hidden)
-			iomem_free(&io);
 		if (!lv.kcore)
 			msg_warnf("%s; only the kernel text can be translated%s",
 				  live_kcore_reason(lv.kcore_errno),
@@ -204,8 +200,8 @@ int cmd_decode(struct ctx *ctx, int argc, char **argv)
 	json_object *arr = json_object_new_array();
 	json_object_object_add(ctx->out.root, "decode", arr);
 	for (int i = 0; i < a.naddrs; i++)
-		one(ctx, &l, v[i], arr, a.la.live ? &lv : NULL, io.n ? &io : NULL);
-	iomem_free(&io);
+		one(ctx, &l, v[i], arr, a.la.live ? &lv : NULL, lv.io.n ? &lv.io : NULL);
+	live_free(&lv);
 	free(v);
 	return EXIT_OK;
 }

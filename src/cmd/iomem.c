@@ -330,10 +330,8 @@ int cmd_iomem(struct ctx *ctx, int argc, char **argv)
 	if (rc)
 		return rc;
 	uint64_t addr = 0;
-	if (a.find && units_parse_u64(a.find, &addr)) {
-		msg_errorf("invalid address '%s' (hex with 0x, or decimal)", a.find);
-		return EXIT_USAGE;
-	}
+	if (a.find && (rc = addr_arg(a.find, "address", &addr)))
+		return rc;
 	table_args_apply(ctx, &a.tbl);
 
 	struct iomem_tree t;

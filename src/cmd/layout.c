@@ -236,6 +236,7 @@ static int print_live(struct ctx *ctx, const struct layout *l)
 	record_end(&r);
 	if (!lv.kcore)
 		msg_warnf("%s; the randomised bases are unknown", live_kcore_reason(lv.kcore_errno));
+	live_free(&lv);
 	return 0;
 }
 

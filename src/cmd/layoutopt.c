@@ -108,6 +108,11 @@ int layout_from_args(struct ctx *ctx, struct layout_args *a, struct layout *l)
 	return EXIT_OK;
 }
 
+void live_free(struct live *lv)
+{
+	iomem_free(&lv->io);
+}
+
 const char *live_kcore_reason(int err)
 {
 	switch (err) {
@@ -126,16 +131,15 @@ const char *live_kcore_reason(int err)
 void live_read(struct ctx *ctx, const struct layout *l, struct live *lv)
 {
 	memset(lv, 0, sizeof(*lv));
-	struct iomem_tree io;
-	if (iomem_read(&ctx->root, &io, NULL) == 0 && !io.hidden) {
-		for (size_t i = 0; i < io.n; i++)
-			if (!strcmp(io.v[i].name, "Kernel code") || !strcmp(io.v[i].name, "Kernel text")) {
-				lv->iomem_code = true;
-				lv->iomem_code_start = io.v[i].start;
-				break;
-			}
-	}
-	iomem_free(&io);
+	struct iomem_tree *io = &lv->io;
+	if (iomem_read(&ctx->root, io, NULL) || io->hidden)
+		iomem_free(io); /* unreadable or hidden: no tree (n == 0) */
+	for (size_t i = 0; i < io->n; i++)
+		if (!strcmp(io->v[i].name, "Kernel code") || !strcmp(io->v[i].name, "Kernel text")) {
+			lv->iomem_code = true;
+			lv->iomem_code_start = io->v[i].start;
+			break;
+		}
 	struct kcore k;
 	struct ms_error err = {0};
 	int e = kcore_read(&ctx->root, &k, &err);

@@ -9,6 +9,7 @@
 
 #include "command.h"
 #include "decode/layout.h"
+#include "proc/iomem.h"
 
 struct layout_args {
 	const char *arch;
@@ -36,10 +37,12 @@ struct live {
 	uint64_t vmemmap_base;
 	bool iomem_code;
 	uint64_t iomem_code_start;
+	struct iomem_tree io; /* iomem when its addresses are readable (io.n == 0 otherwise) */
 };
 
 /* Read kcore (or kallsyms for the text) and iomem. Never fails: what is missing stays unknown. */
 void live_read(struct ctx *ctx, const struct layout *l, struct live *lv);
+void live_free(struct live *lv);
 /* The one-line reason kcore could not be read, naming what is missing. */
 const char *live_kcore_reason(int err);
 

@@ -70,11 +70,15 @@ int cmd_phys(struct ctx *ctx, int argc, char **argv)
 	if (!v)
 		return EXIT_RUNTIME;
 	for (int i = 0; i < a.naddrs; i++) {
-		if (units_parse_u64(a.addrs[i], &v[i]) || (a.pfn && v[i] > UINT64_MAX / ps)) {
-			msg_errorf("invalid %s '%s' (hex with 0x, or decimal)",
-				   a.pfn ? "frame number" : "address", a.addrs[i]);
+		rc = addr_arg(a.addrs[i], a.pfn ? "frame number" : "address", &v[i]);
+		if (!rc && a.pfn && v[i] > UINT64_MAX / ps) {
+			msg_errorf("frame number '%s' is past a 64-bit physical address space",
+				   a.addrs[i]);
+			rc = EXIT_USAGE;
+		}
+		if (rc) {
 			free(v);
-			return EXIT_USAGE;
+			return rc;
 		}
 	}
 	struct physctx pc;

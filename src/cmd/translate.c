@@ -113,15 +113,6 @@ static void warn_hidden(struct walk *w)
 		  "mapping, the present/swapped/exclusive bits, swap entries and page-table indices");
 }
 
-static int parse_addr(const char *s, uint64_t *v)
-{
-	if (units_parse_u64(s, v)) {
-		msg_errorf("invalid address '%s' (hex with 0x, or decimal)", s);
-		return -EINVAL;
-	}
-	return 0;
-}
-
 /* One address: the whole card. */
 static int one(struct walk *w, uint64_t vaddr, json_object *pages)
 {
@@ -506,14 +497,14 @@ int cmd_translate(struct ctx *ctx, int argc, char **argv)
 		if (dash && a.naddrs == 1 && !a.len) {
 			*dash = '\0';
 			uint64_t hi;
-			if (parse_addr(a.addrs[i], &start) || parse_addr(dash + 1, &hi) || hi <= start) {
+			if (addr_arg(a.addrs[i], "address", &start) || addr_arg(dash + 1, "address", &hi) || hi <= start) {
 				if (hi <= start)
 					msg_errorf("invalid range: the end must be above the start");
 				free(addrs);
 				return EXIT_USAGE;
 			}
 			end = hi;
-		} else if (parse_addr(a.addrs[i], &addrs[i])) {
+		} else if (addr_arg(a.addrs[i], "address", &addrs[i])) {
 			free(addrs);
 			return EXIT_USAGE;
 		}

@@ -224,10 +224,8 @@ int cmd_zones(struct ctx *ctx, int argc, char **argv)
 	if (rc)
 		return rc;
 	uint64_t addr = 0;
-	if (a.find && units_parse_u64(a.find, &addr)) {
-		msg_errorf("invalid address '%s' (hex with 0x, or decimal)", a.find);
-		return EXIT_USAGE;
-	}
+	if (a.find && (rc = addr_arg(a.find, "address", &addr)))
+		return rc;
 	uint64_t ps = ctx_page_size(ctx, a.page_size);
 	struct zoneinfo zi;
 	struct ms_error err = {0};
