@@ -39,7 +39,14 @@ build() {
 	else
 		meson setup "$dir" "$@" >/dev/null
 	fi
-	meson compile -C "$dir" >/dev/null
+	local log
+	log=$(mktemp)
+	if ! meson compile -C "$dir" >"$log" 2>&1; then
+		grep -E 'error|warning' "$log" | head -40 >&2
+		rm -f "$log"
+		return 1
+	fi
+	rm -f "$log"
 }
 
 # Counts every TAP test point of the last `meson test` in DIR: "PASSED FAILED SKIPPED".
@@ -79,8 +86,13 @@ test)
 	for variant in build build-sanitize; do
 		opts=()
 		[ "$variant" = build-sanitize ] && opts=(-Db_sanitize=address,undefined -Db_lundef=false)
-		build "$variant" "${opts[@]}"
 		echo "== $variant"
+		# the suite's builds take no warning: -Wall -Wextra clean, as the house rules say
+		if ! build "$variant" -Dwerror=true "${opts[@]}"; then
+			echo "$variant: the build failed (warnings count as errors here)"
+			total_f=$((total_f + 1)) rc=1
+			continue
+		fi
 		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 			UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 			meson test -C "$variant" --print-errorlogs --num-processes 2 || rc=1

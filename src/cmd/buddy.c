@@ -109,7 +109,7 @@ static const struct col_def buddy_cols[] = {
 	[C_PAGES] = {"PAGES", "free_pages", COL_COUNT, COLF_DEFAULT | COLF_RIGHT, "free pages", NULL},
 	[C_FREE] = {"FREE", "free_bytes", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "free bytes", NULL},
 	[C_LARGEST] = {"LARGEST", "largest_block_bytes", COL_SIZE, COLF_DEFAULT | COLF_RIGHT,
-		       "largest free block"},
+		       "largest free block", NULL},
 	[C_UNUSABLE] = {"UNUSABLE", NULL, COL_INDEX, COLF_DEFAULT | COLF_RIGHT,
 			"unusable free space index", "unusable_index"},
 	[C_DPREV] = {"CHANGE", NULL, COL_DELTA, COLF_RIGHT, "change since the last frame",
@@ -166,7 +166,8 @@ static int print_zones(struct ctx *ctx, const struct buddyinfo *bi, uint64_t ps,
 		trow_count(r, C_PAGES, pages);
 		trow_size(r, C_FREE, pages * ps);
 		trow_size(r, C_LARGEST, largest < 0 ? 0 : ps << largest);
-		for (unsigned o = 0; o < bi->orders; o++) {
+		/* the parser keeps orders within BUDDY_MAX_ORDERS; the bound says so to the compiler */
+		for (unsigned o = 0; o < bi->orders && o < BUDDY_MAX_ORDERS; o++) {
 			struct trow *c = table_add(tb, r);
 			if (!c)
 				goto nomem;
@@ -205,7 +206,7 @@ static int print_diagram(struct ctx *ctx, const struct buddyinfo *bi, uint64_t p
 		fprintf(o->fp, "%sNode %u, zone %s: %s free in %" PRIu64 " pages, largest block %s\n",
 			i ? "\n" : "", z->node, z->zone, free_s, pages, largest < 0 ? "none" : big);
 		fprintf(o->fp, "  free memory by order (bytes held in blocks of each size)\n");
-		for (unsigned k = 0; k < bi->orders; k++) {
+		for (unsigned k = 0; k < bi->orders && k < BUDDY_MAX_ORDERS; k++) {
 			char blk[32], by[32];
 			out_size_text(o, ps << k, blk, sizeof(blk));
 			out_size_text(o, (z->free[k] << k) * ps, by, sizeof(by));
@@ -246,7 +247,7 @@ static int print_types(struct ctx *ctx, uint64_t ps, json_object *section)
 	}
 	/* one text column per order; in JSON they form one "free_blocks" array */
 	struct col_def cols[3 + BUDDY_MAX_ORDERS + 1];
-	char heads[BUDDY_MAX_ORDERS][8];
+	char heads[BUDDY_MAX_ORDERS][12];
 	cols[0] = (struct col_def){"NODE", "node", COL_COUNT, COLF_DEFAULT | COLF_RIGHT, "node", NULL};
 	cols[1] = (struct col_def){"ZONE", "zone", COL_STR, COLF_DEFAULT, "zone", NULL};
 	cols[2] = (struct col_def){"TYPE", "type", COL_STR, COLF_DEFAULT, "migrate type", NULL};
@@ -285,7 +286,7 @@ static int print_watch_table(struct ctx *ctx, const struct buddyinfo *bi, uint64
 			     const struct watch_state *w)
 {
 	struct col_def cols[3 + BUDDY_MAX_ORDERS];
-	char heads[BUDDY_MAX_ORDERS][8];
+	char heads[BUDDY_MAX_ORDERS][12];
 	cols[0] = (struct col_def){"ZONE", NULL, COL_STR, COLF_DEFAULT | COLF_TREE, "zone", NULL};
 	cols[1] = (struct col_def){"FREE", NULL, COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "free", NULL};
 	cols[2] = (struct col_def){"LARGEST", NULL, COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "", NULL};
@@ -460,8 +461,11 @@ static int watch(struct ctx *ctx, struct buddy_args *a)
 			break;
 		if (!interactive && !ctx->out.json)
 			fputc('\n', ctx->out.fp);
-		if (interactive)
-			term_clip(ctx->out.fp, &ctx->out.mem, &ctx->out.memlen);
+		if (interactive) {
+			size_t len;
+			const char *text = out_text(&ctx->out, &len);
+			out_truncate(&ctx->out, term_clip(text, len));
+		}
 		if (out_frame(&ctx->out, stdout)) {
 			rc = EXIT_RUNTIME; /* stdout gone: main reports the write error */
 			break;

@@ -20,7 +20,7 @@ enum { COL_START, COL_END, COL_SIZE_, COL_NAME, COL_DEPTH };
 static const struct col_def iomem_cols[] = {
 	[COL_START] = {"START", "start", COL_ADDR, COLF_DEFAULT | COLF_RIGHT, "first address", NULL},
 	[COL_END] = {"END", "end", COL_ADDR, COLF_DEFAULT | COLF_RIGHT,
-		     "last address (inclusive, as the kernel prints it)"},
+		     "last address (inclusive, as the kernel prints it)", NULL},
 	[COL_SIZE_] = {"SIZE", "size", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "size of the range", NULL},
 	[COL_NAME] = {"NAME", "name", COL_STR, COLF_DEFAULT | COLF_TREE, "what the range is", NULL},
 	[COL_DEPTH] = {"DEPTH", "depth", COL_COUNT, COLF_RIGHT, "nesting level, 0 at the top", NULL},

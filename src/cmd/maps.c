@@ -109,56 +109,71 @@ static const struct argp maps_argp = {
 	"device, inode, what kind of memory it is, and its name.\v",
 	maps_children, maps_help, NULL};
 
-static int print_table(struct ctx *ctx, const struct maps *m, const struct maps_args *a)
+/* The table of mappings, filled one mapping at a time as they are read. */
+struct maps_table {
+	struct table *tb;
+	bool rss;
+	uint64_t tot[4], size;
+	size_t n;
+};
+
+static int maps_table_new(struct ctx *ctx, struct maps_table *mt, const struct maps_args *a)
 {
-	struct table *tb = table_new(maps_cols, M_NCOLS, "maps");
 	struct ms_error err = {0};
-	if (!tb)
+	*mt = (struct maps_table){.rss = a->rss};
+	mt->tb = table_new(maps_cols, M_NCOLS, "maps");
+	if (!mt->tb)
 		return -ENOMEM;
 	if (a->rss)
-		table_select(tb, "+RSS,PSS,DIRTY,SWAP", NULL);
-	if (table_select(tb, a->tbl.columns, &err)) {
+		table_select(mt->tb, "+RSS,PSS,DIRTY,SWAP", NULL);
+	if (table_select(mt->tb, a->tbl.columns, &err)) {
 		msg_error(&err);
-		table_free(tb);
+		table_free(mt->tb);
+		mt->tb = NULL;
 		return -EINVAL;
 	}
 	if (a->diagram)
-		table_text_hidden(tb);
-	uint64_t tot[4] = {0}, size = 0;
-	for (size_t i = 0; i < m->n; i++) {
-		const struct vma *v = &m->v[i];
-		struct trow *r = table_add(tb, NULL);
-		if (!r) {
-			table_free(tb);
-			return -ENOMEM;
-		}
-		char dev[32];
-		snprintf(dev, sizeof(dev), "%02x:%02x", v->dev_major, v->dev_minor);
-		trow_addr(r, M_START, v->start);
-		trow_addr(r, M_END, v->end);
-		trow_size(r, M_SIZE, v->end - v->start);
-		trow_str(r, M_PERM, v->perms);
-		trow_count(r, M_OFFSET, v->offset);
-		trow_str(r, M_DEVICE, dev);
-		trow_count(r, M_INODE, v->inode);
-		trow_str(r, M_KIND, vma_kind_name(v->kind));
-		trow_str(r, M_NAME, v->name);
-		size += v->end - v->start;
-		if (a->rss) {
-			uint64_t dirty = v->sm[SM_SHARED_DIRTY] + v->sm[SM_PRIVATE_DIRTY];
-			trow_size(r, M_RSS, v->sm[SM_RSS]);
-			trow_size(r, M_PSS, v->sm[SM_PSS]);
-			trow_size(r, M_DIRTY, dirty);
-			trow_size(r, M_SWAP, v->sm[SM_SWAP]);
-			tot[0] += v->sm[SM_RSS];
-			tot[1] += v->sm[SM_PSS];
-			tot[2] += dirty;
-			tot[3] += v->sm[SM_SWAP];
-		}
+		table_text_hidden(mt->tb);
+	return table_measure(mt->tb, &ctx->out);
+}
+
+static int maps_table_add(void *data, const struct vma *v)
+{
+	struct maps_table *mt = data;
+	struct trow *r = table_add(mt->tb, NULL);
+	if (!r)
+		return -ENOMEM;
+	char dev[32];
+	snprintf(dev, sizeof(dev), "%02x:%02x", v->dev_major, v->dev_minor);
+	trow_addr(r, M_START, v->start);
+	trow_addr(r, M_END, v->end);
+	trow_size(r, M_SIZE, v->end - v->start);
+	trow_str(r, M_PERM, v->perms);
+	trow_count(r, M_OFFSET, v->offset);
+	trow_str(r, M_DEVICE, dev);
+	trow_count(r, M_INODE, v->inode);
+	trow_str(r, M_KIND, vma_kind_name(v->kind));
+	trow_str(r, M_NAME, v->name);
+	mt->size += v->end - v->start;
+	mt->n++;
+	if (mt->rss) {
+		uint64_t dirty = v->sm[SM_SHARED_DIRTY] + v->sm[SM_PRIVATE_DIRTY];
+		trow_size(r, M_RSS, v->sm[SM_RSS]);
+		trow_size(r, M_PSS, v->sm[SM_PSS]);
+		trow_size(r, M_DIRTY, dirty);
+		trow_size(r, M_SWAP, v->sm[SM_SWAP]);
+		mt->tot[0] += v->sm[SM_RSS];
+		mt->tot[1] += v->sm[SM_PSS];
+		mt->tot[2] += dirty;
+		mt->tot[3] += v->sm[SM_SWAP];
 	}
-	int e = table_print(tb, &ctx->out, NULL);
-	table_free(tb);
-	if (e || !a->rss)
+	return 0;
+}
+
+static int maps_table_print(struct ctx *ctx, struct maps_table *mt, bool diagram)
+{
+	int e = table_print(mt->tb, &ctx->out, NULL);
+	if (e || !mt->rss)
 		return e;
 	/* totals, as pmap -X ends with them */
 	static const struct col_def tcols[] = {
@@ -179,13 +194,13 @@ static int print_table(struct ctx *ctx, const struct maps *m, const struct maps_
 	table_json_keyed(tt);
 	trow_key(r, "all");
 	trow_str(r, 0, "total");
-	trow_size(r, 1, size);
+	trow_size(r, 1, mt->size);
 	for (int k = 0; k < 4; k++)
-		trow_size(r, 2 + k, tot[k]);
-	trow_count(r, 6, m->n);
-	if (!ctx->out.json && !a->diagram)
+		trow_size(r, 2 + k, mt->tot[k]);
+	trow_count(r, 6, mt->n);
+	if (!ctx->out.json && !diagram)
 		fputc('\n', ctx->out.fp);
-	if (a->diagram)
+	if (diagram)
 		table_text_hidden(tt);
 	e = table_print(tt, &ctx->out, NULL);
 	table_free(tt);
@@ -239,7 +254,8 @@ static int print_diagram(struct ctx *ctx, const struct maps *m)
 	uint64_t kstart = top > UINT64_C(0xffffffff) ? UINT64_C(0xffff800000000000) : 0xc0000000;
 	if (top <= kstart) {
 		snprintf(labels[n], sizeof(labels[n]), "kernel space: not readable from user space");
-		b[n++] = (struct diagram_box){kstart, UINT64_MAX, labels[n - 1], NULL, 0};
+		b[n] = (struct diagram_box){kstart, UINT64_MAX, labels[n], NULL, 0};
+		n++;
 	}
 	const struct diagram_opts opt = {
 		.width = 48,
@@ -261,16 +277,32 @@ int cmd_maps(struct ctx *ctx, int argc, char **argv)
 	if (rc)
 		return rc;
 	table_args_apply(ctx, &a.tbl);
-	struct maps m;
-	rc = process_maps(ctx, a.pid, a.rss, &m);
-	if (rc)
-		return rc;
-	int e = print_table(ctx, &m, &a);
-	if (!e && a.diagram)
+	struct maps_table mt;
+	int e = maps_table_new(ctx, &mt, &a);
+	if (e == -ENOMEM)
+		msg_errorf("out of memory");
+	if (e) {
+		table_free(mt.tb);
+		return e == -EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
+	}
+	struct maps m = {0};
+	if (a.diagram) {
+		/* the picture needs every mapping at once */
+		rc = process_maps(ctx, a.pid, a.rss, &m);
+		for (size_t i = 0; !rc && !e && i < m.n; i++)
+			e = maps_table_add(&mt, &m.v[i]);
+	} else {
+		/* rows are made while the kernel still writes smaps, and no mapping is kept */
+		rc = process_maps_stream(ctx, a.pid, a.rss, maps_table_add, &mt);
+	}
+	if (!rc && !e)
+		e = maps_table_print(ctx, &mt, a.diagram);
+	if (!rc && !e && a.diagram)
 		e = print_diagram(ctx, &m);
 	maps_free(&m);
-	if (e == -EINVAL)
-		return EXIT_USAGE;
+	table_free(mt.tb);
+	if (rc)
+		return rc;
 	if (e) {
 		msg_errorf("cannot print: %s", strerror(-e));
 		return EXIT_RUNTIME;

@@ -61,9 +61,9 @@ static const struct col_def summary_cols[] = {
 	[S_FREE] = {"FREE", "free", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "unused", NULL},
 	[S_SHARED] = {"SHARED", "shared", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "Shmem", NULL},
 	[S_BUFF_CACHE] = {"BUFF/CACHE", "buff_cache", COL_SIZE, COLF_DEFAULT | COLF_RIGHT,
-			  "buffers and page cache"},
+			  "buffers and page cache", NULL},
 	[S_AVAILABLE] = {"AVAILABLE", "available", COL_SIZE, COLF_DEFAULT | COLF_RIGHT,
-			 "estimate of what new work can use without swapping"},
+			 "estimate of what new work can use without swapping", NULL},
 };
 
 static struct trow *summary_row(struct table *tb, const char *key, const char *label,

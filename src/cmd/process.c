@@ -26,12 +26,9 @@ int pid_check(const char *s)
 	return 0;
 }
 
-int process_maps(struct ctx *ctx, const char *pid, bool smaps, struct maps *m)
+/* Word a failure to read @pid's mappings; returns the exit code. */
+static int maps_failed(struct ctx *ctx, const char *pid, int ret, const struct ms_error *err)
 {
-	struct ms_error err = {0};
-	int ret = maps_read(&ctx->root, pid, smaps, m, &err);
-	if (ret == 0)
-		return EXIT_OK;
 	if (!ctx->root.dir && ret == -ENOENT)
 		msg_errorf("no process with pid %s", pid);
 	else if (!ctx->root.dir && ret == -ESRCH)
@@ -40,10 +37,24 @@ int process_maps(struct ctx *ctx, const char *pid, bool smaps, struct maps *m)
 		/* the kernel's ptrace access check (PTRACE_MODE_READ_FSCREDS) said no */
 		msg_errorf("'%s': %s: the kernel lets only its owner (with the same credentials) or "
 			   "CAP_SYS_PTRACE read another process's mappings",
-			   err.file, strerror(-ret));
+			   err->file, strerror(-ret));
 	else
-		msg_error(&err);
+		msg_error(err);
 	return EXIT_RUNTIME;
+}
+
+int process_maps(struct ctx *ctx, const char *pid, bool smaps, struct maps *m)
+{
+	struct ms_error err = {0};
+	int ret = maps_read(&ctx->root, pid, smaps, m, &err);
+	return ret ? maps_failed(ctx, pid, ret, &err) : EXIT_OK;
+}
+
+int process_maps_stream(struct ctx *ctx, const char *pid, bool smaps, maps_fn fn, void *data)
+{
+	struct ms_error err = {0};
+	int ret = maps_stream(&ctx->root, pid, smaps, fn, data, &err);
+	return ret ? maps_failed(ctx, pid, ret, &err) : EXIT_OK;
 }
 
 void paging_detect(const struct sysroot *sr, uint64_t page_size, struct paging *p)

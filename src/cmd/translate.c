@@ -496,9 +496,11 @@ int cmd_translate(struct ctx *ctx, int argc, char **argv)
 		char *dash = strchr(a.addrs[i], '-');
 		if (dash && a.naddrs == 1 && !a.len) {
 			*dash = '\0';
-			uint64_t hi;
-			if (addr_arg(a.addrs[i], "address", &start) || addr_arg(dash + 1, "address", &hi) || hi <= start) {
-				if (hi <= start)
+			uint64_t hi = 0;
+			bool bad = addr_arg(a.addrs[i], "address", &start) ||
+				   addr_arg(dash + 1, "address", &hi);
+			if (bad || hi <= start) {
+				if (!bad)
 					msg_errorf("invalid range: the end must be above the start");
 				free(addrs);
 				return EXIT_USAGE;

@@ -8,17 +8,57 @@
 #include "out/out.h"
 #include "out/units.h"
 
+/* The text buffer behind o->fp. Not open_memstream: glibc grows that by malloc, copy and free,
+ * so 9 MiB of maps output was copied and faulted in twice over; realloc here moves large
+ * blocks with mremap, no copy. */
+static ssize_t buf_write(void *cookie, const char *data, size_t n)
+{
+	struct out *o = cookie;
+	if (o->memlen + n + 1 > o->memcap) {
+		size_t cap = o->memcap ? o->memcap : 64 * 1024;
+		while (cap < o->memlen + n + 1)
+			cap *= 2;
+		char *m = realloc(o->mem, cap);
+		if (!m) {
+			errno = ENOMEM;
+			return -1;
+		}
+		o->mem = m;
+		o->memcap = cap;
+	}
+	memcpy(o->mem + o->memlen, data, n);
+	o->memlen += n;
+	o->mem[o->memlen] = '\0';
+	return (ssize_t)n;
+}
+
 int out_init(struct out *o, bool json, bool bytes, bool color)
 {
 	memset(o, 0, sizeof(*o));
 	o->json = json;
 	o->bytes = bytes;
 	o->color = color && !json;
-	o->fp = open_memstream(&o->mem, &o->memlen);
+	o->fp = fopencookie(o, "w", (cookie_io_functions_t){.write = buf_write});
 	if (!o->fp)
 		return -errno;
 	o->root = json_object_new_object();
 	return o->root ? 0 : -ENOMEM;
+}
+
+const char *out_text(struct out *o, size_t *len)
+{
+	fflush(o->fp);
+	*len = o->memlen;
+	return o->mem ? o->mem : "";
+}
+
+void out_truncate(struct out *o, size_t len)
+{
+	fflush(o->fp);
+	if (len < o->memlen) {
+		o->memlen = len;
+		o->mem[len] = '\0';
+	}
 }
 
 void out_json_bool(struct out *o, const char *key, bool v)
@@ -65,21 +105,15 @@ int out_frame(struct out *o, FILE *dest)
 		ret = -errno;
 	o->streamed = true;
 	/* start the next frame empty */
-	rewind(o->fp);
-	o->memlen = 0;
-	if (o->mem)
-		o->mem[0] = '\0';
+	out_truncate(o, 0);
 	json_object_put(o->root);
 	o->root = json_object_new_object();
 	return ret;
 }
 
-void out_size_text(const struct out *o, uint64_t bytes, char *buf, size_t size)
+size_t out_size_text(const struct out *o, uint64_t bytes, char *buf, size_t size)
 {
-	if (o->bytes)
-		snprintf(buf, size, "%" PRIu64, bytes);
-	else
-		units_human(bytes, buf, size);
+	return o->bytes ? units_dec(bytes, buf, size) : units_human(bytes, buf, size);
 }
 
 json_object *out_json_addr(uint64_t addr)
@@ -97,10 +131,15 @@ int out_commit(struct out *o, FILE *dest)
 	o->fp = NULL;
 	if (ret == 0 && !o->streamed) {
 		if (o->json) {
-			const char *s = json_object_to_json_string_ext(
-				o->root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-						 JSON_C_TO_STRING_NOSLASHESCAPE);
-			if (fputs(s, dest) == EOF || fputc('\n', dest) == EOF)
+			size_t len;
+			const char *s = json_object_to_json_string_length(
+				o->root,
+				JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+					JSON_C_TO_STRING_NOSLASHESCAPE,
+				&len);
+			if (!s)
+				ret = -ENOMEM;
+			else if (fwrite(s, 1, len, dest) != len || fputc('\n', dest) == EOF)
 				ret = -errno;
 		} else if (o->memlen && fwrite(o->mem, 1, o->memlen, dest) != o->memlen) {
 			ret = -errno; /* the first failing write knows why (ENOSPC, EPIPE) */

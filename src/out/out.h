@@ -21,13 +21,19 @@ struct out {
 	bool raw;	 /* --raw: tables without alignment or tree art */
 	bool noheadings; /* --noheadings */
 	FILE *fp;	 /* text goes here: a memory buffer until out_commit() */
-	char *mem;
-	size_t memlen;
+	char *mem;	 /* that buffer (fopencookie over it; read it with out_text()) */
+	size_t memlen, memcap;
 	json_object *root; /* the one top-level JSON object */
 	bool streamed;	   /* frames went out with out_frame(): out_commit() adds nothing */
 };
 
 int out_init(struct out *o, bool json, bool bytes, bool color);
+/* The struct must stay where out_init() put it: o->fp writes into it. */
+
+/* The text written so far, and its length. */
+const char *out_text(struct out *o, size_t *len);
+/* Keep only the first @len bytes of the text (--watch cuts a frame to the terminal). */
+void out_truncate(struct out *o, size_t len);
 
 /* JSON-only facts (text conveys them otherwise, e.g. as a warning on stderr). */
 void out_json_bool(struct out *o, const char *key, bool v);
@@ -42,8 +48,9 @@ void out_json_obj_u64(json_object *obj, const char *key, uint64_t v);
  * Returns 0 or -errno. */
 int out_frame(struct out *o, FILE *dest);
 
-/* Value helpers shared by tables and diagrams: a size as text (human or --bytes). */
-void out_size_text(const struct out *o, uint64_t bytes, char *buf, size_t size);
+/* Value helpers shared by tables and diagrams: a size as text (human or --bytes), its length
+ * returned. */
+size_t out_size_text(const struct out *o, uint64_t bytes, char *buf, size_t size);
 json_object *out_json_addr(uint64_t addr);
 
 /* Write what was built to @dest (text buffer, or the JSON document) and release it.

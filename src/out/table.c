@@ -41,6 +41,13 @@ struct table {
 	size_t ndefs;
 	size_t *sel;
 	size_t nsel;
+	bool *addr_col; /* a column with an address in it: only those need max_hexw() */
+	/* table_measure(): text widths kept as cells are set, so a large table is formatted once */
+	const struct out *measured;
+	size_t *twidth;	    /* per column: the widest text of a cell that is not an address */
+	uint64_t *addr_max; /* per column: the largest address */
+	bool nonascii;	    /* a string the direct writer leaves to libsmartcols */
+	bool remeasure;	    /* a cell was set twice: its old width may be too wide */
 	const char *json_key;
 	bool keyed;
 	bool child_lists;
@@ -90,7 +97,10 @@ struct table *table_new(const struct col_def *defs, size_t ndefs, const char *js
 	t->ndefs = ndefs;
 	t->json_key = json_key;
 	t->sel = calloc(ndefs, sizeof(*t->sel));
-	if (!t->sel) {
+	t->addr_col = calloc(ndefs, sizeof(*t->addr_col));
+	if (!t->sel || !t->addr_col) {
+		free(t->sel);
+		free(t->addr_col);
 		free(t);
 		return NULL;
 	}
@@ -121,7 +131,20 @@ void table_free(struct table *t)
 	}
 	free(t->strings);
 	free(t->sel);
+	free(t->addr_col);
+	free(t->twidth);
+	free(t->addr_max);
 	free(t);
+}
+
+int table_measure(struct table *t, const struct out *o)
+{
+	t->twidth = calloc(t->ndefs, sizeof(*t->twidth));
+	t->addr_max = calloc(t->ndefs, sizeof(*t->addr_max));
+	if (!t->twidth || !t->addr_max)
+		return -ENOMEM;
+	t->measured = o;
+	return 0;
 }
 
 int table_select(struct table *t, const char *spec, struct ms_error *err)
@@ -213,14 +236,27 @@ void trow_color(struct trow *r, const char *color)
 	r->color = color;
 }
 
-void trow_str(struct trow *r, size_t col, const char *s)
+static void measure(struct table *t, size_t col, const struct cell *c);
+
+/* Before a cell is set: setting it twice makes its measured width unsure. */
+static struct cell *cell_for(struct trow *r, size_t col)
 {
 	struct cell *c = &r->cells[col];
+	if (c->set)
+		r->table->remeasure = true;
+	return c;
+}
+
+void trow_str(struct trow *r, size_t col, const char *s)
+{
+	struct cell *c = cell_for(r, col);
 	struct table *t = r->table;
 	c->set = true;
 	c->null = !s;
-	if (!s)
+	if (!s) {
+		measure(t, col, c);
 		return;
+	}
 	size_t len = strlen(s) + 1;
 	if (t->strings_len + len > t->strings_cap) {
 		size_t cap = t->strings_cap ? t->strings_cap * 2 : 64 * 1024;
@@ -229,6 +265,7 @@ void trow_str(struct trow *r, size_t col, const char *s)
 		char *n = realloc(t->strings, cap);
 		if (!n) {
 			c->null = true; /* out of memory: shown as unknown, never as garbage */
+			measure(t, col, c);
 			return;
 		}
 		t->strings = n;
@@ -237,15 +274,19 @@ void trow_str(struct trow *r, size_t col, const char *s)
 	memcpy(t->strings + t->strings_len, s, len);
 	c->u = t->strings_len;
 	t->strings_len += len;
+	measure(t, col, c);
 }
 
 void trow_typed(struct trow *r, size_t col, enum col_type type, uint64_t v)
 {
-	struct cell *c = &r->cells[col];
+	struct cell *c = cell_for(r, col);
+	if (type == COL_ADDR)
+		r->table->addr_col[col] = true;
 	c->type = (uint8_t)type;
 	c->u = v;
 	c->set = true;
 	c->null = false;
+	measure(r->table, col, c);
 }
 
 void trow_addr(struct trow *r, size_t col, uint64_t v)
@@ -265,11 +306,12 @@ void trow_count(struct trow *r, size_t col, uint64_t v)
 
 void trow_percent(struct trow *r, size_t col, double v)
 {
-	struct cell *c = &r->cells[col];
+	struct cell *c = cell_for(r, col);
 	c->type = (uint8_t)COL_PERCENT;
 	c->u = (uint64_t)(v < 0 ? 0 : v * 100.0 + 0.5);
 	c->set = true;
 	c->null = false;
+	measure(r->table, col, c);
 }
 
 void trow_index(struct trow *r, size_t col, unsigned thousandths)
@@ -289,8 +331,10 @@ void trow_bool(struct trow *r, size_t col, bool v)
 
 void trow_null(struct trow *r, size_t col)
 {
-	r->cells[col].set = true;
-	r->cells[col].null = true;
+	struct cell *c = cell_for(r, col);
+	c->set = true;
+	c->null = true;
+	measure(r->table, col, c);
 }
 
 /* ---- JSON ---- */
@@ -430,8 +474,15 @@ static size_t cell_text(const struct table *t, const struct out *o, const struct
 	case COL_STR:
 		/* libsmartcols escapes control bytes, C1 codes and invalid UTF-8 as \xHH itself
 		 * (and blanks too in raw mode, as util-linux does): escaping here would double it */
-		snprintf(buf, size, "%s", cell_str(t, c));
-		break;
+	{
+		const char *v = cell_str(t, c);
+		size_t n = strlen(v);
+		if (n > size - 1)
+			n = size - 1;
+		memcpy(buf, v, n);
+		buf[n] = '\0';
+		return n;
+	}
 	case COL_ADDR: {
 		/* by hand: snprintf for every address of 60 000 mappings shows in profiles */
 		static const char hex[] = "0123456789abcdef";
@@ -447,22 +498,9 @@ static size_t cell_text(const struct table *t, const struct out *o, const struct
 		return (size_t)w + 2;
 	}
 	case COL_SIZE:
-		out_size_text(o, c->u, buf, size);
-		break;
-	case COL_COUNT: {
-		char tmp[24];
-		size_t n = 0;
-		uint64_t v = c->u;
-		do
-			tmp[n++] = (char)('0' + v % 10);
-		while ((v /= 10) && n < sizeof(tmp));
-		if (n + 1 > size)
-			n = size - 1;
-		for (size_t i = 0; i < n; i++)
-			buf[i] = tmp[n - 1 - i];
-		buf[n] = '\0';
-		return n;
-	}
+		return out_size_text(o, c->u, buf, size);
+	case COL_COUNT:
+		return units_dec(c->u, buf, size);
 	case COL_PERCENT: {
 		uint64_t h = (c->u + 5) / 10; /* tenths */
 		snprintf(buf, size, "%" PRIu64 ".%" PRIu64 "%%", h / 10, h % 10);
@@ -538,7 +576,7 @@ static bool library_only(void)
 
 static bool streamable(const struct table *t)
 {
-	if (t->keyed || t->flat || t->child_lists || library_only())
+	if (t->keyed || t->flat || t->child_lists || t->nsel > 64 || library_only())
 		return false;
 	for (size_t k = 0; k < t->nsel; k++) {
 		const struct col_def *d = &t->defs[t->sel[k]];
@@ -551,20 +589,61 @@ static bool streamable(const struct table *t)
 	return true;
 }
 
-static void indent(struct printbuf *pb, int level, int flags)
+/* A row's JSON is built here and handed to json-c's printbuf in one append: printbuf_memappend
+ * per token was most of the time of a 60 000-row document. */
+struct sbuf {
+	char *p;
+	size_t len, cap;
+	bool failed;
+};
+
+static void sb_grow(struct sbuf *b, size_t n)
 {
+	size_t cap = b->cap ? b->cap : 4096;
+	while (cap < b->len + n)
+		cap *= 2;
+	char *p = realloc(b->p, cap);
+	if (!p) {
+		b->failed = true;
+		return;
+	}
+	b->p = p;
+	b->cap = cap;
+}
+
+static inline void sb_put(struct sbuf *b, const char *s, size_t n)
+{
+	if (b->len + n > b->cap) {
+		sb_grow(b, n);
+		if (b->failed)
+			return;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+}
+
+static void indent(struct sbuf *b, int level, int flags)
+{
+	static const char blanks[] = "                                                                ";
 	if (!(flags & JSON_C_TO_STRING_PRETTY))
 		return;
-	for (int i = 0; i < level; i++)
-		printbuf_memappend(pb, (flags & JSON_C_TO_STRING_PRETTY_TAB) ? "\t" : "  ",
-				   (flags & JSON_C_TO_STRING_PRETTY_TAB) ? 1 : 2);
+	if (flags & JSON_C_TO_STRING_PRETTY_TAB) {
+		for (int i = 0; i < level; i++)
+			sb_put(b, "\t", 1);
+		return;
+	}
+	for (size_t n = (size_t)(level > 0 ? level : 0) * 2; n;) {
+		size_t k = n < sizeof(blanks) - 1 ? n : sizeof(blanks) - 1;
+		sb_put(b, blanks, k);
+		n -= k;
+	}
 }
 
 /* JSON string escaping as json-c's json_escape_str() does it */
-static void escape_json(struct printbuf *pb, const char *s, int flags)
+static void escape_json(struct sbuf *b, const char *s, int flags)
 {
 	static const char hex[] = "0123456789abcdef";
-	printbuf_memappend(pb, "\"", 1);
+	sb_put(b, "\"", 1);
 	const char *run = s;
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
@@ -590,55 +669,65 @@ static void escape_json(struct printbuf *pb, const char *s, int flags)
 		}
 		if (!esc)
 			continue;
-		printbuf_memappend(pb, run, (int)(s - run));
-		printbuf_memappend(pb, esc, (int)strlen(esc));
+		sb_put(b, run, (size_t)(s - run));
+		sb_put(b, esc, strlen(esc));
 		run = s + 1;
 	}
-	printbuf_memappend(pb, run, (int)(s - run));
-	printbuf_memappend(pb, "\"", 1);
+	sb_put(b, run, (size_t)(s - run));
+	sb_put(b, "\"", 1);
 }
 
-static void value_json(struct printbuf *pb, const struct table *t, const struct cell *c,
-		       int flags)
+static void value_json(struct sbuf *sb, const struct table *t, const struct cell *c, int flags)
 {
 	char b[40];
+	size_t n;
 	if (!c->set || c->null) {
-		printbuf_memappend(pb, "null", 4);
+		sb_put(sb, "null", 4);
 		return;
 	}
 	switch ((enum col_type)c->type) {
 	case COL_STR: {
 		const char *raw = cell_str(t, c);
 		char *v = utf8_valid(raw);
-		escape_json(pb, v ? v : "", flags);
+		escape_json(sb, v ? v : "", flags);
 		if (v != raw)
 			free(v);
 		return;
 	}
-	case COL_ADDR:
-		snprintf(b, sizeof(b), "\"0x%016" PRIx64 "\"", c->u);
+	case COL_ADDR: {
+		static const char hex[] = "0123456789abcdef";
+		uint64_t v = c->u;
+		memcpy(b, "\"0x", 3);
+		for (int i = 18; i >= 3; i--, v >>= 4)
+			b[i] = hex[v & 15];
+		b[19] = '"';
+		n = 20;
 		break;
+	}
 	case COL_SIZE:
 	case COL_COUNT:
-		snprintf(b, sizeof(b), "%" PRIu64, c->u);
+		n = units_dec(c->u, b, sizeof(b));
 		break;
 	case COL_DELTA:
-		snprintf(b, sizeof(b), "%" PRId64, (int64_t)c->u);
+		n = (size_t)snprintf(b, sizeof(b), "%" PRId64, (int64_t)c->u);
 		break;
 	case COL_BOOL:
-		snprintf(b, sizeof(b), "%s", c->u ? "true" : "false");
+		n = (size_t)snprintf(b, sizeof(b), "%s", c->u ? "true" : "false");
 		break;
 	case COL_INDEX:
-		snprintf(b, sizeof(b), "%" PRIu64 ".%03" PRIu64, c->u / 1000, c->u % 1000);
+		n = (size_t)snprintf(b, sizeof(b), "%" PRIu64 ".%03" PRIu64, c->u / 1000,
+				     c->u % 1000);
 		break;
 	case COL_PERCENT: {
 		json_object *v = percent_json((double)c->u / 100.0);
-		snprintf(b, sizeof(b), "%s", json_object_to_json_string_ext(v, flags));
+		n = (size_t)snprintf(b, sizeof(b), "%s", json_object_to_json_string_ext(v, flags));
 		json_object_put(v);
 		break;
 	}
+	default:
+		return;
 	}
-	printbuf_memappend(pb, b, (int)strlen(b));
+	sb_put(sb, b, n);
 }
 
 static int stream_rows(json_object *jso, struct printbuf *pb, int level, int flags)
@@ -646,48 +735,68 @@ static int stream_rows(json_object *jso, struct printbuf *pb, int level, int fla
 	const struct table *t = json_object_get_userdata(jso);
 	bool pretty = flags & JSON_C_TO_STRING_PRETTY;
 	bool spaced = (flags & JSON_C_TO_STRING_SPACED) && !pretty;
-	printbuf_memappend(pb, pretty ? "[\n" : "[", pretty ? 2 : 1);
+	struct sbuf b = {0}, keys = {0};
+	/* every member's "key": once, not once per row */
+	size_t koff[64 + 1] = {0};
+	for (size_t k = 0; k < t->nsel && k < 64; k++) {
+		const struct col_def *d = &t->defs[t->sel[k]];
+		if (d->key) {
+			escape_json(&keys, d->key, flags);
+			sb_put(&keys, (flags & JSON_C_TO_STRING_SPACED) ? ": " : ":",
+			       (flags & JSON_C_TO_STRING_SPACED) ? 2 : 1);
+		}
+		koff[k + 1] = keys.len;
+	}
+	sb_put(&b, pretty ? "[\n" : "[", pretty ? 2 : 1);
 	bool rows = false;
 	for (const struct trow *r = t->first; r; r = r->next) {
 		if (rows)
-			printbuf_memappend(pb, pretty ? ",\n" : ",", pretty ? 2 : 1);
+			sb_put(&b, pretty ? ",\n" : ",", pretty ? 2 : 1);
 		rows = true;
 		if (spaced)
-			printbuf_memappend(pb, " ", 1);
-		indent(pb, level + 1, flags);
-		printbuf_memappend(pb, pretty ? "{\n" : "{", pretty ? 2 : 1);
+			sb_put(&b, " ", 1);
+		indent(&b, level + 1, flags);
+		sb_put(&b, pretty ? "{\n" : "{", pretty ? 2 : 1);
 		bool members = false;
-		for (size_t k = 0; k < t->nsel; k++) {
+		for (size_t k = 0; k < t->nsel && k < 64; k++) {
 			size_t i = t->sel[k];
 			const struct col_def *d = &t->defs[i];
 			const struct cell *c = &r->cells[i];
 			if (!c->set || !d->key || (d->flags & COLF_NOJSON))
 				continue;
 			if (members)
-				printbuf_memappend(pb, pretty ? ",\n" : ",", pretty ? 2 : 1);
+				sb_put(&b, pretty ? ",\n" : ",", pretty ? 2 : 1);
 			members = true;
 			if (spaced)
-				printbuf_memappend(pb, " ", 1);
-			indent(pb, level + 2, flags);
-			escape_json(pb, d->key, flags);
-			printbuf_memappend(pb, (flags & JSON_C_TO_STRING_SPACED) ? ": " : ":",
-					   (flags & JSON_C_TO_STRING_SPACED) ? 2 : 1);
-			value_json(pb, t, c, flags);
+				sb_put(&b, " ", 1);
+			indent(&b, level + 2, flags);
+			sb_put(&b, keys.p + koff[k], koff[k + 1] - koff[k]);
+			value_json(&b, t, c, flags);
 		}
 		if (pretty) {
 			if (members)
-				printbuf_memappend(pb, "\n", 1);
-			indent(pb, level + 1, flags);
+				sb_put(&b, "\n", 1);
+			indent(&b, level + 1, flags);
 		}
-		printbuf_memappend(pb, spaced ? " }" : "}", spaced ? 2 : 1);
+		sb_put(&b, spaced ? " }" : "}", spaced ? 2 : 1);
+		/* one append per row: the row buffer stays small however long the table is */
+		if (b.failed || keys.failed || printbuf_memappend(pb, b.p, (int)b.len) < 0) {
+			free(b.p);
+			free(keys.p);
+			return -1;
+		}
+		b.len = 0;
 	}
 	if (pretty) {
 		if (rows)
-			printbuf_memappend(pb, "\n", 1);
-		indent(pb, level, flags);
+			sb_put(&b, "\n", 1);
+		indent(&b, level, flags);
 	}
-	printbuf_memappend(pb, spaced ? " ]" : "]", spaced ? 2 : 1);
-	return 0;
+	sb_put(&b, spaced ? " ]" : "]", spaced ? 2 : 1);
+	int ret = b.failed || printbuf_memappend(pb, b.p, (int)b.len) < 0 ? -1 : 0;
+	free(b.p);
+	free(keys.p);
+	return ret;
 }
 
 static void stream_release(json_object *jso, void *userdata)
@@ -703,6 +812,12 @@ static void stream_release(json_object *jso, void *userdata)
  * right-aligned, nothing after the last cell that holds data). Trees, terminals, colours, raw
  * output and any other byte go through libsmartcols. MEMSCOPE_TABLE=library turns both fast
  * paths off (libsmartcols text, json-c objects), for the test that compares the two. */
+
+/* Whether the widths kept by table_measure() hold for printing to @o. */
+static bool measured_for(const struct table *t, const struct out *o)
+{
+	return t->measured == o && !t->remeasure;
+}
 
 static bool plain_ascii(const char *s)
 {
@@ -722,7 +837,9 @@ static bool direct_text(const struct table *t, const struct out *o)
 			for (const struct trow *r = t->first; r; r = r->next)
 				if (r->first)
 					return false;
-	for (const struct trow *r = t->first; r; r = r->next)
+	if (measured_for(t, o) && t->nonascii)
+		return false;
+	for (const struct trow *r = measured_for(t, o) ? NULL : t->first; r; r = r->next)
 		for (size_t i = 0; i < t->ndefs; i++)
 			if (r->cells[i].set && !r->cells[i].null && r->cells[i].type == COL_STR &&
 			    !plain_ascii(cell_str(t, &r->cells[i])))
@@ -733,14 +850,47 @@ static bool direct_text(const struct table *t, const struct out *o)
 	return true;
 }
 
-static void pad(FILE *f, size_t n)
+/* A cell's text for the direct writer: strings in place (a path may be longer than any
+ * buffer), the rest formatted into @buf. */
+static size_t cell_view(const struct table *t, const struct out *o, const struct cell *c,
+			int hexw, char *buf, size_t size, const char **text)
 {
-	static const char blanks[] = "                                                                ";
-	while (n) {
-		size_t k = n < sizeof(blanks) - 1 ? n : sizeof(blanks) - 1;
-		fwrite(blanks, 1, k, f);
-		n -= k;
+	if (c->set && !c->null && c->type == COL_STR) {
+		*text = cell_str(t, c);
+		return strlen(*text);
 	}
+	*text = buf;
+	return cell_text(t, o, c, hexw, buf, size);
+}
+
+static size_t dec_width(uint64_t v)
+{
+	size_t n = 1;
+	while (v >= 10) {
+		v /= 10;
+		n++;
+	}
+	return n;
+}
+
+static void measure(struct table *t, size_t col, const struct cell *c)
+{
+	if (!t->measured)
+		return;
+	if (!c->null && c->type == COL_ADDR) {
+		if (c->u > t->addr_max[col])
+			t->addr_max[col] = c->u;
+		return;
+	}
+	char buf[48];
+	const char *text;
+	size_t l = !c->null && c->type == COL_COUNT
+			   ? dec_width(c->u)
+			   : cell_view(t, t->measured, c, 8, buf, sizeof(buf), &text);
+	if (!c->null && c->type == COL_STR && !plain_ascii(text))
+		t->nonascii = true;
+	if (l > t->twidth[col])
+		t->twidth[col] = l;
 }
 
 static int print_direct(const struct table *t, const struct out *o, const int *hexw)
@@ -749,50 +899,82 @@ static int print_direct(const struct table *t, const struct out *o, const int *h
 	for (size_t k = 0; k < t->nsel && n < 64; k++)
 		if (!(t->defs[t->sel[k]].flags & COLF_JSONONLY))
 			cols[n++] = k;
-	/* two passes over the cells, widths then lines: formatting a cell twice is cheaper than
-	 * keeping 60 000 rows of text (tens of MiB of page faults) */
-	size_t width[64] = {0};
-	char buf[64][512];
-	size_t len[64];
+	/* widths, then lines: the widths kept by table_measure() when it was asked for, else a
+	 * first pass over the cells (formatting a cell twice is cheaper than keeping 60 000 rows
+	 * of text, tens of MiB of page faults) */
+	size_t width[64] = {0}, len[64];
+	const char *text[64];
+	char buf[64][48]; /* any cell but a string fits */
 	for (size_t j = 0; j < n && !o->noheadings; j++)
 		width[j] = strlen(t->defs[t->sel[cols[j]]].name);
-	for (const struct trow *r = t->first; r; r = r->next)
+	if (measured_for(t, o))
 		for (size_t j = 0; j < n; j++) {
-			size_t k = cols[j];
-			size_t l = cell_text(t, o, &r->cells[t->sel[k]], hexw[k], buf[0], sizeof(buf[0]));
+			size_t i = t->sel[cols[j]];
+			size_t l = t->addr_col[i] ? (size_t)hexw[cols[j]] + 2 : 0;
+			if (t->twidth[i] > l)
+				l = t->twidth[i];
 			if (l > width[j])
 				width[j] = l;
 		}
+	for (const struct trow *r = measured_for(t, o) ? NULL : t->first; r; r = r->next)
+		for (size_t j = 0; j < n; j++) {
+			size_t k = cols[j], l;
+			const struct cell *c = &r->cells[t->sel[k]];
+			/* the widths that need no formatting */
+			if (c->set && !c->null && c->type == COL_ADDR && !o->raw)
+				l = (size_t)hexw[k] + 2;
+			else if (c->set && !c->null && c->type == COL_COUNT)
+				l = dec_width(c->u);
+			else
+				l = cell_view(t, o, c, hexw[k], buf[0], sizeof(buf[0]), &text[0]);
+			if (l > width[j])
+				width[j] = l;
+		}
+	/* each line is built whole and written with one call */
+	size_t cap = 1;
+	for (size_t j = 0; j < n; j++)
+		cap += width[j] + 1;
+	char *line = malloc(cap);
+	if (!line)
+		return -ENOMEM;
 	for (const struct trow *r = o->noheadings ? t->first : NULL, *row = NULL;;) {
-		size_t last = 0;
+		size_t last = 0, pos = 0;
 		for (size_t j = 0; j < n; j++) {
 			size_t k = cols[j];
 			if (!r) {
-				len[j] = (size_t)snprintf(buf[j], sizeof(buf[j]), "%s",
-							  t->defs[t->sel[k]].name);
+				text[j] = t->defs[t->sel[k]].name;
+				len[j] = strlen(text[j]);
 			} else {
-				len[j] = cell_text(t, o, &r->cells[t->sel[k]], hexw[k], buf[j],
-						   sizeof(buf[j]));
+				len[j] = cell_view(t, o, &r->cells[t->sel[k]], hexw[k], buf[j],
+						   sizeof(buf[j]), &text[j]);
 			}
 			if (len[j])
 				last = j + 1;
 		}
 		for (size_t j = 0; j < last; j++) {
 			bool right = t->defs[t->sel[cols[j]]].flags & COLF_RIGHT;
+			size_t fill = width[j] - len[j];
 			if (j)
-				fputc(' ', o->fp);
-			if (right)
-				pad(o->fp, width[j] - len[j]);
-			fwrite(buf[j], 1, len[j], o->fp);
-			if (!right && j + 1 < last)
-				pad(o->fp, width[j] - len[j]);
+				line[pos++] = ' ';
+			if (right) {
+				memset(line + pos, ' ', fill);
+				pos += fill;
+			}
+			memcpy(line + pos, text[j], len[j]);
+			pos += len[j];
+			if (!right && j + 1 < last) {
+				memset(line + pos, ' ', fill);
+				pos += fill;
+			}
 		}
-		fputc('\n', o->fp);
+		line[pos++] = '\n';
+		fwrite(line, 1, pos, o->fp);
 		row = r;
 		r = r ? r->next : t->first;
 		if (!r || (row == NULL && !t->first))
 			break;
 	}
+	free(line);
 	return ferror(o->fp) ? -EIO : 0;
 }
 
@@ -841,7 +1023,10 @@ int table_print(struct table *t, struct out *o, json_object *parent)
 			ret = -ENOMEM;
 			goto out;
 		}
-		hexw[k] = max_hexw(t->first, t->sel[k]);
+		size_t i = t->sel[k];
+		hexw[k] = !t->addr_col[i]	    ? 8
+			  : measured_for(t, o) ? units_hex_width(t->addr_max[i])
+					       : max_hexw(t->first, i);
 	}
 	if (direct_text(t, o)) {
 		ret = print_direct(t, o, hexw);

@@ -67,6 +67,11 @@ void table_json_hidden(struct table *t);
 /* Rows render in JSON only (the text view is a diagram drawn from the same rows). */
 void table_text_hidden(struct table *t);
 
+/* Keep each column's text width as cells are set, as they would print to @o (which must stay
+ * where it is), so a large table is formatted once when it is printed, not twice. Returns 0
+ * or -ENOMEM. */
+int table_measure(struct table *t, const struct out *o);
+
 struct trow *table_add(struct table *t, struct trow *parent);
 void trow_key(struct trow *r, const char *key);
 void trow_color(struct trow *r, const char *color);

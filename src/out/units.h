@@ -7,8 +7,11 @@
 #include <stdint.h>
 
 /* "3.9G", "640K", "512B": powers of 1024, one decimal when it is not zero, as util-linux
- * prints sizes; locale-independent. */
-void units_human(uint64_t bytes, char *buf, size_t size);
+ * prints sizes; locale-independent. Returns the length written. */
+size_t units_human(uint64_t bytes, char *buf, size_t size);
+
+/* @v in decimal, NUL-terminated and cut to @size as snprintf cuts; returns its length. */
+size_t units_dec(uint64_t v, char *buf, size_t size);
 
 /* "0x" + 16 hex digits: the JSON form of every address. */
 void units_addr_json(uint64_t addr, char *buf, size_t size);

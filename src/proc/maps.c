@@ -152,10 +152,136 @@ static int smaps_line(char *line, size_t len, struct vma *v)
 	return colon[1] == ' ' || colon[1] == '\0' ? 0 : -1;
 }
 
-int maps_read(const struct sysroot *sr, const char *pid, bool smaps, struct maps *m,
-	      struct ms_error *err)
+/* Kinds are decided in two steps: first from the mapping alone, then from its neighbours (an
+ * object's read-only mappings near its code are rodata; the anonymous mapping right after its
+ * data is its bss). The second step looks at most NEAR mappings either side, so a stream can
+ * hand a mapping on as soon as NEAR more have been read. */
+#define NEAR 4
+
+static enum vma_kind kind_alone(const struct vma *v)
 {
-	memset(m, 0, sizeof(*m));
+	const char *n = v->name;
+	bool shared = v->perms[3] == 's';
+	if (!strcmp(n, "[heap]"))
+		return VMA_HEAP;
+	if (!strncmp(n, "[stack", 6)) /* [stack] and pre-4.5 [stack:TID] */
+		return VMA_STACK;
+	if (!strcmp(n, "[vdso]"))
+		return VMA_VDSO;
+	if (!strncmp(n, "[vvar", 5)) /* [vvar], [vvar_vclock] */
+		return VMA_VVAR;
+	if (!strcmp(n, "[vsyscall]"))
+		return VMA_VSYSCALL;
+	if (!strncmp(n, "[anon:", 6) || !strncmp(n, "[anon_shmem:", 12))
+		return shared ? VMA_SHM : VMA_ANON;
+	if (n[0] == '[')
+		return VMA_SPECIAL; /* [vectors], [sigpage], [uprobes] */
+	if (!n[0])
+		return shared ? VMA_SHM : VMA_ANON;
+	if (!strncmp(n, "/dev/shm/", 9) || !strncmp(n, "/SYSV", 5) || !strncmp(n, "/memfd:", 7))
+		return shared ? VMA_SHM : VMA_FILE; /* POSIX, SysV and memfd shared memory */
+	if (shared)
+		return VMA_FILE; /* a shared mapping of an ordinary file */
+	if (v->perms[2] == 'x')
+		return VMA_TEXT;
+	if (v->perms[1] == 'w')
+		return VMA_DATA;
+	return VMA_FILE; /* rodata when the object has code: see kind_near() */
+}
+
+static bool same_object(const struct vma *a, const struct vma *b)
+{
+	return a->inode && a->inode == b->inode && a->dev_major == b->dev_major &&
+	       a->dev_minor == b->dev_minor && !strcmp(a->name, b->name);
+}
+
+/* The final kind of @near[@at], from the kinds kind_alone() gave it and the mappings around it
+ * (@near[0..@nn), in address order, at most NEAR either side). */
+static enum vma_kind kind_near(const struct vma *const *near, size_t nn, size_t at)
+{
+	const struct vma *v = near[at];
+	if (v->kind == VMA_FILE && v->perms[3] == 'p')
+		for (size_t j = 0; j < nn; j++)
+			if (j != at && near[j]->kind == VMA_TEXT && same_object(v, near[j]))
+				return VMA_RODATA;
+	if (v->kind == VMA_ANON && !v->inode && !strcmp(v->perms, "rw-p") && at > 0 &&
+	    near[at - 1]->kind == VMA_DATA && near[at - 1]->end == v->start)
+		return VMA_BSS;
+	return v->kind;
+}
+
+void maps_classify(struct maps *m)
+{
+	for (size_t i = 0; i < m->n; i++)
+		m->v[i].kind = kind_alone(&m->v[i]);
+	/* kind_near() only tests for TEXT and DATA, which it never gives: the kinds it changes
+	 * in place before a later mapping looks at them do not change that mapping's answer */
+	for (size_t i = 0; i < m->n; i++) {
+		const struct vma *near[2 * NEAR + 1];
+		size_t lo = i >= NEAR ? i - NEAR : 0, nn = 0;
+		for (size_t j = lo; j < m->n && j <= i + NEAR; j++)
+			near[nn++] = &m->v[j];
+		m->v[i].kind = kind_near(near, nn, i - lo);
+	}
+}
+
+/* The last 2*NEAR+1 mappings read, with their own copies of their names. */
+#define WIN 16 /* a power of two above 2*NEAR+1 */
+struct window {
+	struct vma v[WIN];
+	char *name[WIN];
+	size_t name_cap[WIN];
+	size_t n, done; /* mappings read; mappings handed on */
+	maps_fn fn;
+	void *data;
+};
+
+/* Hand mapping @i on, its kind final. */
+static int window_emit(struct window *w, size_t i)
+{
+	const struct vma *near[2 * NEAR + 1];
+	size_t lo = i >= NEAR ? i - NEAR : 0, nn = 0;
+	for (size_t j = lo; j < w->n && j <= i + NEAR; j++)
+		near[nn++] = &w->v[j % WIN];
+	struct vma out = w->v[i % WIN];
+	out.kind = kind_near(near, nn, i - lo);
+	return w->fn(w->data, &out);
+}
+
+static int window_push(struct window *w, const struct vma *v)
+{
+	size_t slot = w->n % WIN, len = strlen(v->name) + 1;
+	if (len > w->name_cap[slot]) {
+		size_t cap = len < 256 ? 256 : len;
+		char *n = realloc(w->name[slot], cap);
+		if (!n)
+			return -ENOMEM;
+		w->name[slot] = n;
+		w->name_cap[slot] = cap;
+	}
+	memcpy(w->name[slot], v->name, len);
+	w->v[slot] = *v;
+	w->v[slot].name = w->name[slot];
+	w->v[slot].kind = kind_alone(&w->v[slot]);
+	w->n++;
+	while (w->done + NEAR < w->n) {
+		int e = window_emit(w, w->done++);
+		if (e)
+			return e;
+	}
+	return 0;
+}
+
+/* A mapping could not be kept (the window's name copy, or @fn said -errno). */
+static int sink_failed(struct ms_error *err, const struct stream *s, int ret)
+{
+	return ms_fail(err, ret, s->name, 0, "%s",
+		       ret == -ENOMEM ? "out of memory" : strerror(-ret));
+}
+
+int maps_stream(const struct sysroot *sr, const char *pid, bool smaps, maps_fn fn, void *data,
+		struct ms_error *err)
+{
 	char path[64];
 	snprintf(path, sizeof(path), "proc/%s/%s", pid, smaps ? "smaps" : "maps");
 	struct stream s;
@@ -163,6 +289,7 @@ int maps_read(const struct sysroot *sr, const char *pid, bool smaps, struct maps
 	int ret = smaps ? stream_open_threaded(&s, sr, path, err) : stream_open(&s, sr, path, err);
 	if (ret)
 		return ret;
+	struct window w = {.fn = fn, .data = data};
 	char *line;
 	size_t len;
 	while ((line = stream_line(&s, &len, &ret, err))) {
@@ -183,32 +310,49 @@ int maps_read(const struct sysroot *sr, const char *pid, bool smaps, struct maps
 			}
 			cur.has_smaps = smaps;
 			/* copied now: the line's buffer is reused by the lines that follow */
-			if ((ret = push_vma(m, &cur)))
+			if ((ret = window_push(&w, &cur))) {
+				ret = sink_failed(err, &s, ret);
 				break;
+			}
 			continue;
 		}
 		if (!line[0])
 			continue;
-		if (!m->n) {
+		if (!w.n) {
 			ret = ms_fail(err, -EINVAL, s.name, s.no, "a field before the first mapping");
 			break;
 		}
-		if (smaps_line(line, len, &m->v[m->n - 1]) < 0) {
+		if (smaps_line(line, len, &w.v[(w.n - 1) % WIN]) < 0) {
 			ret = ms_fail(err, -EINVAL, s.name, s.no,
 				      s.cut ? "last line cut off" : "expected 'Key: N kB'");
 			break;
 		}
 	}
-	if (ret == -ENOMEM)
-		ms_fail(err, ret, s.name, 0, "out of memory");
+	while (!ret && w.done < w.n)
+		if ((ret = window_emit(&w, w.done++)))
+			ret = sink_failed(err, &s, ret);
 	stream_close(&s);
+	for (size_t i = 0; i < WIN; i++)
+		free(w.name[i]);
+	return ret;
+}
+
+static int push_sink(void *data, const struct vma *v)
+{
+	return push_vma(data, v);
+}
+
+int maps_read(const struct sysroot *sr, const char *pid, bool smaps, struct maps *m,
+	      struct ms_error *err)
+{
+	memset(m, 0, sizeof(*m));
+	int ret = maps_stream(sr, pid, smaps, push_sink, m, err);
 	if (ret) {
 		maps_free(m);
 		return ret;
 	}
 	for (size_t i = 0; i < m->n; i++)
 		m->v[i].name = m->names + (uintptr_t)m->v[i].name;
-	maps_classify(m);
 	return 0;
 }
 
@@ -217,61 +361,6 @@ void maps_free(struct maps *m)
 	free(m->v);
 	free(m->names);
 	memset(m, 0, sizeof(*m));
-}
-
-static bool same_object(const struct vma *a, const struct vma *b)
-{
-	return a->inode && a->inode == b->inode && a->dev_major == b->dev_major &&
-	       a->dev_minor == b->dev_minor && !strcmp(a->name, b->name);
-}
-
-void maps_classify(struct maps *m)
-{
-	for (size_t i = 0; i < m->n; i++) {
-		struct vma *v = &m->v[i];
-		const char *n = v->name;
-		bool shared = v->perms[3] == 's';
-		if (!strcmp(n, "[heap]"))
-			v->kind = VMA_HEAP;
-		else if (!strncmp(n, "[stack", 6)) /* [stack] and pre-4.5 [stack:TID] */
-			v->kind = VMA_STACK;
-		else if (!strcmp(n, "[vdso]"))
-			v->kind = VMA_VDSO;
-		else if (!strncmp(n, "[vvar", 5)) /* [vvar], [vvar_vclock] */
-			v->kind = VMA_VVAR;
-		else if (!strcmp(n, "[vsyscall]"))
-			v->kind = VMA_VSYSCALL;
-		else if (!strncmp(n, "[anon:", 6) || !strncmp(n, "[anon_shmem:", 12))
-			v->kind = shared ? VMA_SHM : VMA_ANON;
-		else if (n[0] == '[')
-			v->kind = VMA_SPECIAL; /* [vectors], [sigpage], [uprobes] */
-		else if (!n[0])
-			v->kind = shared ? VMA_SHM : VMA_ANON;
-		else if (!strncmp(n, "/dev/shm/", 9) || !strncmp(n, "/SYSV", 5) ||
-			 !strncmp(n, "/memfd:", 7))
-			v->kind = shared ? VMA_SHM : VMA_FILE; /* POSIX, SysV and memfd shared memory */
-		else if (shared)
-			v->kind = VMA_FILE; /* a shared mapping of an ordinary file */
-		else if (v->perms[2] == 'x')
-			v->kind = VMA_TEXT;
-		else if (v->perms[1] == 'w')
-			v->kind = VMA_DATA;
-		else
-			v->kind = VMA_FILE; /* decided below when the object has code */
-	}
-	/* an object with code: its read-only mappings are rodata; the anonymous writable mapping
-	 * right after its data is its bss */
-	for (size_t i = 0; i < m->n; i++) {
-		struct vma *v = &m->v[i];
-		if (v->kind == VMA_FILE && v->perms[3] == 'p') {
-			for (size_t j = i >= 4 ? i - 4 : 0; j < m->n && j <= i + 4; j++)
-				if (j != i && same_object(v, &m->v[j]) && m->v[j].kind == VMA_TEXT)
-					v->kind = VMA_RODATA;
-		}
-		if (v->kind == VMA_ANON && !v->inode && !strcmp(v->perms, "rw-p") && i > 0 &&
-		    m->v[i - 1].kind == VMA_DATA && m->v[i - 1].end == v->start)
-			v->kind = VMA_BSS;
-	}
 }
 
 const struct vma *maps_find(const struct maps *m, uint64_t addr)

@@ -48,6 +48,16 @@ const char *vma_kind_name(enum vma_kind k);
 /* Parse one maps line into @v (names point into @line). Returns 0 or -EINVAL with @reason. */
 int maps_parse_line(char *line, struct vma *v, const char **reason);
 
+/* Called with each mapping in address order, its kind final, as soon as the mappings around it
+ * have been read; v->name lives only until it returns. Returns 0 or -errno to stop. */
+typedef int (*maps_fn)(void *data, const struct vma *v);
+
+/* Read proc/PID/maps (@pid is "self" or a number) or, with @smaps, proc/PID/smaps, and hand
+ * every mapping to @fn: memory stays a few mappings however many there are. Returns 0 or
+ * -errno with @err filled. */
+int maps_stream(const struct sysroot *sr, const char *pid, bool smaps, maps_fn fn, void *data,
+		struct ms_error *err);
+
 /* Read proc/PID/maps (@pid is "self" or a number) or, with @smaps, proc/PID/smaps with every
  * mapping's counters; kinds are classified. Streams the file: memory is the mappings alone. */
 int maps_read(const struct sysroot *sr, const char *pid, bool smaps, struct maps *m,

@@ -26,7 +26,8 @@ int meminfo_parse(const char *data, size_t len, const char *file, struct meminfo
 	while (p < end) {
 		lineno++;
 		char *nl = memchr(p, '\n', (size_t)(end - p));
-		char *eol = nl ? nl : end;
+		size_t linelen = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char *eol = p + linelen;
 		bool cut = !nl;
 		char *q = p;
 		while (q < eol && (*q == ' ' || *q == '\t' || *q == '\r'))
@@ -35,9 +36,9 @@ int meminfo_parse(const char *data, size_t len, const char *file, struct meminfo
 			p = eol + 1;
 			continue;
 		}
-		char *colon = memchr(p, ':', (size_t)(eol - p));
+		char *colon = memchr(p, ':', linelen);
 		if (!colon || colon == p || memchr(p, ' ', (size_t)(colon - p)) ||
-		    memchr(p, '\0', (size_t)(eol - p))) {
+		    memchr(p, '\0', linelen)) {
 			ret = ms_fail(err, -EINVAL, file, lineno,
 				      cut ? "last line cut off" : "expected 'Key: value [kB]'");
 			goto fail;

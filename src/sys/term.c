@@ -170,21 +170,16 @@ int term_columns(void)
 	return n > 0 ? n : 80;
 }
 
-void term_clip(FILE *fp, char **mem, size_t *len)
+size_t term_clip(const char *text, size_t len)
 {
 	struct winsize ws;
-	if (fflush(fp) != 0 || ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) != 0 || ws.ws_row < 2)
-		return;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) != 0 || ws.ws_row < 2)
+		return len;
 	size_t lines = 0;
-	for (size_t i = 0; i < *len; i++) {
-		if ((*mem)[i] == '\n' && ++lines == (size_t)ws.ws_row - 1) {
-			/* keep this newline, drop the rest */
-			fseek(fp, (long)(i + 1), SEEK_SET);
-			fflush(fp);
-			*len = i + 1;
-			return;
-		}
-	}
+	for (size_t i = 0; i < len; i++)
+		if (text[i] == '\n' && ++lines == (size_t)ws.ws_row - 1)
+			return i + 1; /* keep this newline, drop the rest */
+	return len;
 }
 
 const char *term_frame_start(void)

@@ -20,9 +20,9 @@ void term_end(void);
 enum term_event term_wait(long ms);
 /* Columns of the terminal (80 when unknown). */
 int term_columns(void);
-/* Cut a frame in @fp (an open_memstream over *@mem) to the terminal's height, as top does, so the
- * top of a tall frame never scrolls away. */
-void term_clip(FILE *fp, char **mem, size_t *len);
+/* How much of a frame's @text fits the terminal's height: cut there, as top does, so the top
+ * of a tall frame never scrolls away. */
+size_t term_clip(const char *text, size_t len);
 /* Start a frame: cursor home and clear (interactive only). */
 const char *term_frame_start(void);
 

@@ -5,6 +5,9 @@ load helpers
 
 ARM=--sysroot="$SRCDIR/fixtures/arm64-64k-numa2-hand"
 
+# a tmux test that fails half-way must not leave its server holding bats's descriptors
+teardown() { [ -z "${SOCK:-}" ] || tmux -L "$SOCK" kill-server 2>/dev/null || :; }
+
 @test "per zone and order: blocks, bytes, largest block, unusable index" {
 	run memscope --sysroot "$FIX/notes-example" buddy --page-size 4K --bytes
 	assert_success
@@ -184,6 +187,20 @@ pane_waits_for() {
 	done
 	tmux -L "$SOCK" capture-pane -p
 	false
+}
+
+@test "--watch cuts a frame taller than the terminal, keeping its top" {
+	command -v tmux >/dev/null || skip "tmux is not installed"
+	SOCK="memscope-test-$$-$BATS_TEST_NUMBER"
+	# a frame is 16 lines: in 8 rows the title stays on the first line and nothing scrolls
+	SHELL=/bin/bash tmux -L "$SOCK" new-session -d -x 100 -y 8 \
+		"$MEMSCOPE --sysroot $FIX/notes-example buddy --watch=0.2; sleep 20"
+	pane_waits_for 'frame 3'
+	pane=$(tmux -L "$SOCK" capture-pane -p)
+	tmux_stop
+	[[ "$(head -1 <<<"$pane")" == "memscope buddy: every 0.200s, frame "* ]]
+	grep -q '^ZONE' <<<"$pane"
+	[ "$(grep -c 'memscope buddy: every' <<<"$pane")" -eq 1 ]
 }
 
 @test "--watch stays live on resize" {

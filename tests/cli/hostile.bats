@@ -4,7 +4,11 @@ bats_require_minimum_version 1.5.0
 load helpers
 
 setup() { D=$(mktemp -d); mkdir -p "$D/proc/1"; }
-teardown() { rm -rf "$D"; }
+teardown() {
+	rm -rf "$D"
+	# a tmux test that fails half-way must not leave its server holding bats's descriptors
+	[ -z "${SOCK:-}" ] || tmux -L "$SOCK" kill-server 2>/dev/null || :
+}
 
 @test "one byte, and a NUL byte: named line and reason" {
 	printf '0' >"$D/proc/iomem"

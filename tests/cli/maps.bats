@@ -102,6 +102,24 @@ teardown() { stop_mapper; }
 	echo "$output" | jq -e --argjson n "$(wc -l <"/proc/$MPID/maps")" '.maps | length == $n'
 }
 
+@test "5 000 mappings: the fast paths print what libsmartcols and json-c print" {
+	start_mapper --maps 5000
+	# a frozen copy: PSS moves whenever another process maps the same libraries
+	D=$(mktemp -d)
+	mkdir -p "$D/proc/1"
+	cat "/proc/$MPID/maps" >"$D/proc/1/maps"
+	cat "/proc/$MPID/smaps" >"$D/proc/1/smaps"
+	for args in "" "--rss" "--rss --bytes" "-o NAME,SIZE,START,KIND" "--rss -o RSS,NAME"; do
+		for json in "" --json; do
+			fast=$(memscope --sysroot "$D" maps 1 $args $json)
+			slow=$(MEMSCOPE_TABLE=library memscope --sysroot "$D" maps 1 $args $json)
+			[ "$fast" = "$slow" ] || { echo "differs: $args $json"; diff <(echo "$fast") <(echo "$slow") | head; rm -rf "$D"; false; }
+		done
+	done
+	[ "$(memscope --sysroot "$D" maps 1 | wc -l)" -eq "$(($(wc -l <"$D/proc/1/maps") + 1))" ]
+	rm -rf "$D"
+}
+
 @test "broken maps files: file, line and reason" {
 	run --separate-stderr memscope --sysroot "$FIX/process-broken" maps 100
 	assert_failure 1

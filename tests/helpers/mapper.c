@@ -5,7 +5,9 @@
  * --thp maps 2 MiB-aligned memory with MADV_HUGEPAGE; --file maps a one-page file created with
  * exactly NAME (any bytes, for hostile-name tests) and then deletes it if NAME ends in "-del";
  * --maps makes N separate small mappings (alternating protections so they do not merge). */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>

@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "test.h"
 #include "proc/maps.h"
@@ -114,6 +116,138 @@ static void test_classify(void **state)
 	free(copy);
 }
 
+/* A maps file of @n mappings drawn at random from the shapes a process has (objects with code,
+ * rodata, data and bss; the same object again further on; heaps, stacks, shared memory), in a
+ * temporary sysroot as proc/1/maps. Returns the sysroot's directory. */
+static char *random_maps(size_t n, unsigned seed, char **text)
+{
+	/* perms offset dev, then the inode and name of object N when @obj (else inode 0) */
+	static const struct {
+		const char *head, *prefix, *suffix;
+		bool obj;
+	} shapes[] = {
+		{"r--p 00000000 08:01", "/lib/o", ".so", true},
+		{"r-xp 00001000 08:01", "/lib/o", ".so", true},
+		{"rw-p 00002000 08:01", "/lib/o", ".so", true},
+		{"rw-p 00000000 00:00", "", "", false},
+		{"rw-p 00000000 00:00", "[heap]", "", false},
+		{"rw-s 00000000 00:01", "/dev/shm/s", "", true},
+		{"r--p 00000000 08:01", "/usr/share/o", ".mo", true},
+		{"rw-p 00000000 00:00", "[anon:x]", "", false},
+	};
+	size_t cap = n * 96 + 1, len = 0;
+	*text = malloc(cap);
+	uint64_t addr = 0x400000;
+	srand(seed);
+	for (size_t i = 0; i < n; i++) {
+		unsigned shape = (unsigned)rand() % 8, obj = (unsigned)rand() % 6;
+		uint64_t size = 0x1000 * (1 + (uint64_t)(rand() % 4));
+		char rest[80];
+		if (shapes[shape].obj)
+			snprintf(rest, sizeof(rest), "%s %u %s%u%s", shapes[shape].head, 40 + obj,
+				 shapes[shape].prefix, obj, shapes[shape].suffix);
+		else
+			snprintf(rest, sizeof(rest), "%s 0 %s", shapes[shape].head,
+				 shapes[shape].prefix);
+		len += (size_t)snprintf(*text + len, cap - len, "%08llx-%08llx %s\n",
+					(unsigned long long)addr, (unsigned long long)(addr + size), rest);
+		/* mostly touching, sometimes a gap: bss needs its data right before it */
+		addr += size + (rand() % 3 ? 0 : 0x10000);
+	}
+	char *dir = strdup("/tmp/memscope-maps-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	char path[256];
+	snprintf(path, sizeof(path), "%s/proc", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/proc/1", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/proc/1/maps", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fwrite(*text, 1, len, f);
+	fclose(f);
+	return dir;
+}
+
+static void remove_maps(char *dir)
+{
+	char path[256];
+	snprintf(path, sizeof(path), "%s/proc/1/maps", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/proc/1", dir);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/proc", dir);
+	rmdir(path);
+	rmdir(dir);
+	free(dir);
+}
+
+struct seen {
+	size_t n, fail_at;
+	uint64_t last;
+	bool ordered;
+};
+
+static int count_sink(void *data, const struct vma *v)
+{
+	struct seen *s = data;
+	if (s->n && v->start < s->last)
+		s->ordered = false;
+	s->last = v->start;
+	if (++s->n == s->fail_at)
+		return -ENOMEM;
+	return 0;
+}
+
+/* Mappings handed on while the file is still read get the kinds the whole-list classifier
+ * gives, whatever the neighbours: the streaming window holds enough of them. */
+static void test_stream_matches_classify(void **state)
+{
+	for (unsigned seed = 1; seed <= 20; seed++) {
+		char *text;
+		char *dir = random_maps(300, seed, &text);
+		struct sysroot sr;
+		struct ms_error err = {0};
+		assert_int_equal(sysroot_open(&sr, dir, &err), 0);
+		struct maps streamed;
+		assert_int_equal(maps_read(&sr, "1", false, &streamed, &err), 0);
+		assert_int_equal(streamed.n, 300);
+		/* the reference: every line parsed, then classified with the whole list at hand */
+		struct vma *v = calloc(300, sizeof(*v));
+		struct maps whole = {.v = v, .n = 0};
+		char *save = NULL;
+		for (char *line = strtok_r(text, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save)) {
+			const char *why;
+			assert_int_equal(maps_parse_line(line, &v[whole.n++], &why), 0);
+		}
+		maps_classify(&whole);
+		size_t rodata = 0, bss = 0;
+		for (size_t i = 0; i < 300; i++) {
+			assert_int_equal(streamed.v[i].start, v[i].start);
+			assert_string_equal(vma_kind_name(streamed.v[i].kind), vma_kind_name(v[i].kind));
+			rodata += v[i].kind == VMA_RODATA;
+			bss += v[i].kind == VMA_BSS;
+		}
+		/* the draw has both kinds that depend on neighbours */
+		assert_true(rodata > 0 && bss > 0);
+		/* every mapping once, in address order; a sink's failure stops the read */
+		struct seen seen = {.ordered = true};
+		assert_int_equal(maps_stream(&sr, "1", false, count_sink, &seen, &err), 0);
+		assert_int_equal(seen.n, 300);
+		assert_true(seen.ordered);
+		seen = (struct seen){.fail_at = 17, .ordered = true};
+		assert_int_equal(maps_stream(&sr, "1", false, count_sink, &seen, &err), -ENOMEM);
+		assert_int_equal(seen.n, 17);
+		assert_string_equal(err.reason, "out of memory");
+		maps_free(&streamed);
+		free(v);
+		free(text);
+		sysroot_close(&sr);
+		remove_maps(dir);
+	}
+}
+
 static void test_errors(void **state)
 {
 	struct sysroot sr;
@@ -137,6 +271,7 @@ int main(void)
 		cmocka_unit_test(test_line),
 		cmocka_unit_test(test_captured_process),
 		cmocka_unit_test(test_classify),
+		cmocka_unit_test(test_stream_matches_classify),
 		cmocka_unit_test(test_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

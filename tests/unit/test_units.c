@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Human sizes and strict number parsing. */
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "test.h"
@@ -26,6 +28,35 @@ static void test_human(void **state)
 	human_is(UINT64_C(4187593113), "3.9G");
 	human_is(UINT64_C(25276510208), "23.5G");
 	human_is(UINT64_MAX, "16E");
+}
+
+/* The hand-written formatters return the length and cut to the buffer as snprintf does. */
+static void test_formatters(void **state)
+{
+	char b[32], want[32];
+	assert_int_equal(units_human(UINT64_C(25276510208), b, sizeof(b)), 5);
+	assert_int_equal(units_human(UINT64_C(25276510208), b, 3), 2);
+	assert_string_equal(b, "23");
+	assert_int_equal(units_human(1, b, 1), 0);
+	assert_string_equal(b, "");
+	/* every number of digits, and values around each power of ten, against snprintf */
+	uint64_t p = 1;
+	for (int d = 0; d < 20; d++, p *= 10) {
+		const uint64_t vs[] = {p - 1, p, p + 1, p * 9 / 7};
+		for (size_t i = 0; i < sizeof(vs) / sizeof(vs[0]); i++) {
+			snprintf(want, sizeof(want), "%" PRIu64, vs[i]);
+			assert_int_equal(units_dec(vs[i], b, sizeof(b)), strlen(want));
+			assert_string_equal(b, want);
+			/* the length returned is the text's */
+			size_t n = units_human(vs[i], b, sizeof(b));
+			assert_int_equal(n, strlen(b));
+		}
+	}
+	snprintf(want, sizeof(want), "%" PRIu64, UINT64_MAX);
+	assert_int_equal(units_dec(UINT64_MAX, b, sizeof(b)), 20);
+	assert_string_equal(b, want);
+	assert_int_equal(units_dec(12345, b, 4), 3);
+	assert_string_equal(b, "123");
 }
 
 static void test_parse_u64(void **state)
@@ -116,6 +147,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_human),
+		cmocka_unit_test(test_formatters),
 		cmocka_unit_test(test_parse_u64),
 		cmocka_unit_test(test_hex_width),
 		cmocka_unit_test(test_addr_json),
