@@ -280,55 +280,66 @@ static int walk_range(struct walk *w, uint64_t start, uint64_t end, struct range
 		/* frames of the batch, then their flags and counts in windowed reads */
 		size_t np = 0;
 		for (size_t i = 0; i < n; i++) {
-			struct pagemap_entry e;
-			pagemap_entry_decode(w->pm[i], &e);
-			if (e.present && e.pfn)
-				w->pfn[np++] = e.pfn;
+			uint64_t pfn = pagemap_pfn(w->pm[i]);
+			if (pfn)
+				w->pfn[np++] = pfn;
 		}
 		bool want_flags = !w->hidden && np && (w->pc.flags_fd >= 0 || w->pc.count_fd >= 0);
 		if (want_flags && kpage_lookup(w->pc.flags_fd, w->pc.count_fd, w->pfn, np, w->flags,
 					       w->count, w->scratch, w->order))
 			want_flags = false;
 		size_t k = 0;
-		for (size_t i = 0; i < n; i++) {
-			struct pagemap_entry e;
-			pagemap_entry_decode(w->pm[i], &e);
-			enum pstate ps = PS_NONE;
-			st->pages++;
-			if (e.present && !e.pfn) {
-				ps = PS_HIDDEN;
-				w->hidden = true;
-				st->hidden++;
-				st->present++;
-			} else if (e.present) {
-				ps = PS_PRESENT;
-				st->present++;
-				w->frames = true;
-			} else if (e.swapped) {
-				ps = PS_SWAP;
-				st->swapped++;
-			} else {
-				st->not_present++;
-			}
+		for (size_t i = 0; i < n;) {
+			uint64_t raw = w->pm[i], pfn = pagemap_pfn(raw);
+			enum pstate ps = pagemap_present(raw) ? (pfn ? PS_PRESENT : PS_HIDDEN)
+				       : pagemap_swapped(raw) ? PS_SWAP
+							      : PS_NONE;
+			/* Pages that need no flags of their own go by in blocks: the entries that
+			 * follow equal this one, or step by one frame when frames are shown. A
+			 * present page whose flags were read goes alone: its THP head and map
+			 * count are its own. */
+			size_t m = 1;
 			uint64_t fl = 0, cnt = 0;
 			if (ps == PS_PRESENT && want_flags) {
 				fl = w->flags[k] == UINT64_MAX ? 0 : w->flags[k];
 				cnt = w->count[k] == UINT64_MAX ? 0 : w->count[k];
-			}
-			if (ps == PS_PRESENT)
 				k++;
+			} else {
+				/* frames step by one; never across the top of the 55-bit field */
+				uint64_t step = ps == PS_PRESENT && pfn < PAGEMAP_PFN_MASK - n;
+				while (i + m < n && w->pm[i + m] == raw + step * m)
+					m++;
+			}
+			st->pages += m;
+			switch (ps) {
+			case PS_HIDDEN:
+				w->hidden = true;
+				st->hidden += m;
+				st->present += m;
+				break;
+			case PS_PRESENT:
+				w->frames = true;
+				st->present += m;
+				break;
+			case PS_SWAP:
+				st->swapped += m;
+				break;
+			default:
+				st->not_present += m;
+			}
 			bool head = fl >> KPF_COMPOUND_HEAD & 1 && fl >> (KPF_THP) & 1;
 			st->thp += head;
 			st->shared += cnt > 1;
 			uint64_t vaddr = (page + i) * w->ps;
 			bool joins = run.pages && run.st == ps && run.vstart + run.pages * w->ps == vaddr &&
-				     (ps != PS_PRESENT || e.pfn == run.pfn + run.pages);
+				     (ps != PS_PRESENT || pfn == run.pfn + run.pages);
 			if (!joins) {
 				emit_run(w, tb, &run, st, boxes, nbox, maxbox);
-				run = (struct run){ps, vaddr, 0, e.pfn, 0};
+				run = (struct run){ps, vaddr, 0, pfn, 0};
 			}
-			run.pages++;
+			run.pages += m;
 			run.huge += head;
+			i += m;
 		}
 		page += n;
 	}
@@ -410,9 +421,9 @@ static const struct col_def all_cols[] = {
 	[A_NAME] = {"NAME", "name", COL_STR, COLF_DEFAULT, "name", NULL},
 	[A_KIND] = {"KIND", "kind", COL_STR, COLF_DEFAULT, "kind", NULL},
 	[A_PAGES] = {"PAGES", "pages", COL_COUNT, COLF_DEFAULT | COLF_RIGHT, "pages", NULL},
-	[A_PRESENT] = {"RESIDENT", "present", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "resident",
+	[A_PRESENT] = {"RESIDENT", "present_bytes", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "resident",
 		       NULL},
-	[A_SWAPPED] = {"SWAPPED", "swapped", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "in swap", NULL},
+	[A_SWAPPED] = {"SWAPPED", "swapped_bytes", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "in swap", NULL},
 	[A_THP] = {"THP", "thp_bytes", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "in huge pages", NULL},
 	[A_RUNS] = {"RUNS", "contiguous_runs", COL_COUNT, COLF_DEFAULT | COLF_RIGHT,
 		    "physically contiguous runs", NULL},

@@ -15,7 +15,7 @@ void pagemap_entry_decode(uint64_t raw, struct pagemap_entry *e)
 	e->uffd_wp = raw >> 57 & 1;
 	e->exclusive = raw >> 56 & 1;
 	e->soft_dirty = raw >> 55 & 1;
-	uint64_t low = raw & ((UINT64_C(1) << 55) - 1); /* bits 0-54 */
+	uint64_t low = raw & PAGEMAP_PFN_MASK; /* bits 0-54 */
 	if (e->present) {
 		e->pfn = low;
 	} else if (e->swapped) {

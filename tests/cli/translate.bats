@@ -85,6 +85,39 @@ teardown() { stop_mapper; [ -n "${SR:-}" ] && rm -rf "$SR"; return 0; }
 	assert_line --regexp 'head page of a transparent huge page'
 }
 
+# translate --all takes pages whose flags it reads one by one, and other pages in blocks of
+# equal (or frame-stepping) entries: all three ways must count the same pages.
+@test "--all: the same counts page by page with flags, in blocks without them, and hidden" {
+	SR=$(binary_fixture x86_64-vm-6.18-process)
+	# what needs no page flags: everything but huge pages and shared frames
+	pick='[.translate.summary, .translate.mappings[]] | map(del(.huge_pages, .thp_bytes, .shared_frames))'
+	run --separate-stderr memscope --sysroot "$SR" translate "$FPID" --all --page-size 4K --json
+	assert_success
+	echo "$output" | jq -e '.translate.summary | .present == 894 and .contiguous_runs == 381 and .huge_pages == 1'
+	flags=$(echo "$output" | jq -c "$pick")
+	rm "$SR/proc/kpageflags" "$SR/proc/kpagecount"
+	run --separate-stderr memscope --sysroot "$SR" translate "$FPID" --all --page-size 4K --json
+	assert_success
+	[[ "$stderr" == *"cannot open /proc/kpageflags"* ]]
+	assert_equal "$(echo "$output" | jq -c "$pick")" "$flags"
+	# the same pagemap as a reader without CAP_SYS_ADMIN sees it: frame numbers 0
+	python3 -c '
+import sys
+d = sys.argv[1]
+with open(d + "/pagemap.txt", "w") as o:
+    for line in open(sys.argv[2]):
+        v, e = (int(x, 16) for x in line.split())
+        o.write("%x %x\n" % (v, e & ~((1 << 55) - 1) if e >> 63 else e))
+' "$(mkdir -p "$SR/text/proc/$FPID" && echo "$SR/text/proc/$FPID")" "$FIX/x86_64-vm-6.18-process/proc/$FPID/pagemap.txt"
+	cp "$FIX/x86_64-vm-6.18-process/proc/$FPID/maps" "$SR/text/proc/$FPID/"
+	"$SRCDIR/tests/mksysroot.py" "$SR/text" "$SR/hidden"
+	run --separate-stderr memscope --sysroot "$SR/hidden" translate "$FPID" --all --page-size 4K --json
+	assert_success
+	echo "$output" | jq -e '.translate.frames_hidden and .translate.summary.contiguous_runs == 0'
+	assert_equal "$(echo "$output" | jq -c "$pick | map(del(.contiguous_runs))")" \
+		"$(echo "$flags" | jq -c 'map(del(.contiguous_runs))')"
+}
+
 @test "bad arguments: usage errors; a vanished pid: exit 1" {
 	run memscope translate
 	assert_failure 2

@@ -51,6 +51,23 @@ static void test_pagemap_swap(void **state)
 	assert_true(e.soft_dirty && !e.present);
 }
 
+/* The accessors translate's page walk uses say what the full decoder says, on every bit. */
+static void test_pagemap_accessors(void **state)
+{
+	uint64_t x = UINT64_C(0x9e3779b97f4a7c15);
+	for (int i = 0; i < 4096; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		uint64_t raw = i < 64 ? UINT64_C(1) << i : i < 128 ? ~(UINT64_C(1) << (i - 64)) : x;
+		struct pagemap_entry e;
+		pagemap_entry_decode(raw, &e);
+		assert_int_equal(pagemap_present(raw), e.present);
+		assert_int_equal(pagemap_swapped(raw), e.swapped);
+		assert_int_equal(pagemap_pfn(raw), e.pfn);
+	}
+	assert_int_equal(pagemap_pfn(UINT64_C(0x7fffffffffffffff)), 0); /* not present: no frame */
+	assert_int_equal(pagemap_pfn(UINT64_C(0x80ffffffffffffff)), UINT64_C(0x7fffffffffffff));
+}
+
 static void test_kpageflags(void **state)
 {
 	const char *names[64];
@@ -166,6 +183,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pagemap_present), cmocka_unit_test(test_pagemap_swap),
+		cmocka_unit_test(test_pagemap_accessors),
 		cmocka_unit_test(test_kpageflags),	cmocka_unit_test(test_x86_64),
 		cmocka_unit_test(test_arm64),		cmocka_unit_test(test_i386),
 	};
