@@ -296,6 +296,8 @@ int cmd_maps(struct ctx *ctx, int argc, char **argv)
 		rc = process_maps_stream(ctx, a.pid, a.rss, maps_table_add, &mt);
 	}
 	if (!rc && !e)
+		e = out_unbuffer(&ctx->out, stdout); /* all read: the rows need not wait as text too */
+	if (!rc && !e)
 		e = maps_table_print(ctx, &mt, a.diagram);
 	if (!rc && !e && a.diagram)
 		e = print_diagram(ctx, &m);

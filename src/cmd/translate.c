@@ -476,6 +476,8 @@ static int do_all(struct walk *w)
 		total.shared += st.shared;
 	}
 	if (!e)
+		e = out_unbuffer(&w->ctx->out, stdout); /* all read: the rows need not wait as text too */
+	if (!e)
 		e = table_print(tb, &w->ctx->out, w->section);
 	table_free(tb);
 	if (!e) {

@@ -14,6 +14,13 @@
 static ssize_t buf_write(void *cookie, const char *data, size_t n)
 {
 	struct out *o = cookie;
+	if (o->direct) {
+		/* the first failure is kept for out_commit() to report, as the buffered path's
+		 * write error is; the command's printing goes on unaware, writing nothing */
+		if (!o->direct_errno && fwrite(data, 1, n, o->direct) != n)
+			o->direct_errno = errno ? errno : EIO;
+		return (ssize_t)n;
+	}
 	if (o->memlen + n + 1 > o->memcap) {
 		size_t cap = o->memcap ? o->memcap : 64 * 1024;
 		while (cap < o->memlen + n + 1)
@@ -59,6 +66,21 @@ void out_truncate(struct out *o, size_t len)
 		o->memlen = len;
 		o->mem[len] = '\0';
 	}
+}
+
+int out_unbuffer(struct out *o, FILE *dest)
+{
+	if (o->json || o->direct)
+		return 0;
+	if (fflush(o->fp) != 0)
+		return -errno;
+	if (o->memlen && fwrite(o->mem, 1, o->memlen, dest) != o->memlen)
+		o->direct_errno = errno ? errno : EIO;
+	free(o->mem);
+	o->mem = NULL;
+	o->memlen = o->memcap = 0;
+	o->direct = dest;
+	return 0;
 }
 
 void out_json_bool(struct out *o, const char *key, bool v)
@@ -129,6 +151,8 @@ int out_commit(struct out *o, FILE *dest)
 	if (o->fp && fclose(o->fp) != 0)
 		ret = -errno;
 	o->fp = NULL;
+	if (ret == 0 && o->direct_errno)
+		ret = -o->direct_errno;
 	if (ret == 0 && !o->streamed) {
 		if (o->json) {
 			size_t len;

@@ -4,7 +4,8 @@
  * A command never branches on --json: it fills tables (out/table.h), which render as text
  * through libsmartcols or as JSON through json-c, draws diagrams (out/diagram.h), which are
  * text only, and sets JSON-only facts with out_json_*(). Nothing reaches stdout until
- * out_commit(), so a command that fails part-way prints nothing on stdout.
+ * out_commit(), or out_unbuffer() once all reading is done, so a command that fails part-way
+ * prints nothing on stdout.
  */
 #ifndef MEMSCOPE_OUT_H
 #define MEMSCOPE_OUT_H
@@ -25,6 +26,8 @@ struct out {
 	size_t memlen, memcap;
 	json_object *root; /* the one top-level JSON object */
 	bool streamed;	   /* frames went out with out_frame(): out_commit() adds nothing */
+	FILE *direct;	   /* set by out_unbuffer(): text goes straight there */
+	int direct_errno;  /* the first write to it that failed */
 };
 
 int out_init(struct out *o, bool json, bool bytes, bool color);
@@ -56,6 +59,11 @@ json_object *out_json_addr(uint64_t addr);
 /* Write what was built to @dest (text buffer, or the JSON document) and release it.
  * Returns 0, or -errno if writing failed. */
 int out_commit(struct out *o, FILE *dest);
+/* Everything that can fail has been read: text from here on goes straight to @dest, after
+ * what was buffered, so a large table is not held twice (its rows, then their text). Write
+ * errors are kept for out_commit() to return, so printing itself never fails on them. JSON is
+ * untouched. Returns 0 or -errno. */
+int out_unbuffer(struct out *o, FILE *dest);
 /* Drop everything built so far (after an error). */
 void out_discard(struct out *o);
 

@@ -120,6 +120,19 @@ teardown() { stop_mapper; }
 	rm -rf "$D"
 }
 
+# Once all is read, maps and translate --all write their rows straight out (out_unbuffer), so
+# a full disk is met in the middle of the table: still one line, exit 1, whatever the command.
+@test "a write error in the middle of a long table: one line, exit 1" {
+	start_mapper --maps 5000
+	for args in "maps $MPID" "maps $MPID --rss" "maps $MPID --diagram" "translate $MPID --all"; do
+		run --separate-stderr bash -c "'$MEMSCOPE' $args >/dev/full"
+		assert_failure 1
+		# as non-root, translate also warns that frames are hidden
+		assert_equal "$(grep -v '^memscope: warning: ' <<<"$stderr")" \
+			"memscope: write error: No space left on device"
+	done
+}
+
 @test "broken maps files: file, line and reason" {
 	run --separate-stderr memscope --sysroot "$FIX/process-broken" maps 100
 	assert_failure 1
