@@ -134,6 +134,7 @@ static int maps_table_new(struct ctx *ctx, struct maps_table *mt, const struct m
 	}
 	if (a->diagram)
 		table_text_hidden(mt->tb);
+	table_spool(mt->tb); /* 60 000 mappings need not stay in memory as rows */
 	return table_measure(mt->tb, &ctx->out);
 }
 

@@ -437,7 +437,9 @@ static int do_all(struct walk *w)
 	if (!tb)
 		return -ENOMEM;
 	struct range_stats total = {0};
-	int e = 0;
+	/* a row per mapping, formatted once, spooled past a few thousand */
+	int e = table_measure(tb, &w->ctx->out);
+	table_spool(tb);
 	for (size_t i = 0; i < w->m.n && !e; i++) {
 		const struct vma *v = &w->m.v[i];
 		struct range_stats st = {0};

@@ -155,6 +155,8 @@ int out_commit(struct out *o, FILE *dest)
 		ret = -o->direct_errno;
 	if (ret == 0 && !o->streamed) {
 		if (o->json) {
+			/* a streamed table writes the document out as it goes (table.c) */
+			o->direct = dest;
 			size_t len;
 			const char *s = json_object_to_json_string_length(
 				o->root,
@@ -163,6 +165,8 @@ int out_commit(struct out *o, FILE *dest)
 				&len);
 			if (!s)
 				ret = -ENOMEM;
+			else if (o->direct_errno)
+				ret = -o->direct_errno;
 			else if (fwrite(s, 1, len, dest) != len || fputc('\n', dest) == EOF)
 				ret = -errno;
 		} else if (o->memlen && fwrite(o->mem, 1, o->memlen, dest) != o->memlen) {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Typed cells to libsmartcols text or json-c JSON. */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <json-c/printbuf.h>
 #include "out/escape.h"
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "out/table.h"
 #include "out/units.h"
@@ -61,6 +63,19 @@ struct table {
 	size_t strings_len, strings_cap;
 	int refs; /* the caller's, and a streamed JSON node's */
 	int flags; /* json-c flags while streaming */
+	/* table_spool(): full segments of rows written out, read back once when printed */
+	bool spool_on;
+	FILE *spool;
+	size_t mem_rows; /* top-level rows in memory */
+	size_t spooled;	 /* rows in the spool */
+	struct out *json_out; /* a streamed node's output: rows go to o->direct when it is set */
+	int spool_err;	      /* the spool lost rows (a write failed and could not be undone) */
+};
+
+/* table_spool(): a segment is this many rows, then their strings */
+#define SPOOL_ROWS 2048
+struct spool_head {
+	size_t rows, strings;
 };
 
 static void *table_alloc(struct table *t, size_t size)
@@ -134,6 +149,8 @@ void table_free(struct table *t)
 	free(t->addr_col);
 	free(t->twidth);
 	free(t->addr_max);
+	if (t->spool)
+		fclose(t->spool);
 	free(t);
 }
 
@@ -144,6 +161,237 @@ int table_measure(struct table *t, const struct out *o)
 	if (!t->twidth || !t->addr_max)
 		return -ENOMEM;
 	t->measured = o;
+	return 0;
+}
+
+/* ---- spooling ----
+ * A table of 60 000 mappings is 17 MiB of rows, kept only to learn the column widths before
+ * the first line is printed. With table_spool() (and table_measure(), which learns the widths
+ * as cells are set), full segments of SPOOL_ROWS rows go to an unlinked file in $TMPDIR, as
+ * sort(1) spills, and are read back one segment at a time when printed: memory stays flat
+ * however long the table. A segment is a spool_head, then per row its colour pointer (static
+ * strings, this process only) and its cells, then the strings the cells point into. */
+
+void table_spool(struct table *t)
+{
+	t->spool_on = true;
+}
+
+static FILE *spool_open(void)
+{
+	const char *dir = getenv("TMPDIR");
+	if (!dir || !*dir)
+		dir = "/tmp";
+	int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd < 0) { /* a file system without O_TMPFILE */
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/memscope-XXXXXX", dir);
+		fd = mkostemp(path, O_CLOEXEC);
+		if (fd >= 0)
+			unlink(path);
+	}
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "w+");
+	if (!f && fd >= 0)
+		close(fd);
+	return f;
+}
+
+static size_t spool_row_size(const struct table *t)
+{
+	return sizeof(const char *) + t->ndefs * sizeof(struct cell);
+}
+
+/* Write the rows in memory out as one segment and start afresh. Any failure (no temporary
+ * directory, a full disk) just keeps the rows in memory from then on. */
+static void spool_flush(struct table *t)
+{
+	if (!t->measured || t->remeasure || t->keyed || t->flat || t->child_lists)
+		goto off;
+	for (const struct trow *r = t->first; r; r = r->next)
+		if (r->first || r->key)
+			goto off;
+	if (!t->spool && !(t->spool = spool_open()))
+		goto off;
+	long at = ftell(t->spool);
+	struct spool_head h = {t->mem_rows, t->strings_len};
+	fwrite(&h, sizeof(h), 1, t->spool);
+	for (const struct trow *r = t->first; r; r = r->next) {
+		fwrite(&r->color, sizeof(r->color), 1, t->spool);
+		fwrite(r->cells, sizeof(struct cell), t->ndefs, t->spool);
+	}
+	fwrite(t->strings, 1, t->strings_len, t->spool);
+	if (at < 0 || fflush(t->spool) != 0 || ferror(t->spool)) {
+		/* what was spooled before stays good; this segment is cut off */
+		clearerr(t->spool);
+		if (at < 0 || ftruncate(fileno(t->spool), at) != 0 || fseek(t->spool, at, SEEK_SET))
+			t->spool_err = -EIO; /* table_print() fails rather than print a part */
+		goto off;
+	}
+	t->spooled += t->mem_rows;
+	/* keep the newest block for the next rows, free the others */
+	struct block *keep = t->blocks;
+	while (keep && keep->next) {
+		struct block *b = keep->next;
+		keep->next = b->next;
+		free(b);
+	}
+	if (keep)
+		keep->used = 0;
+	t->first = t->last = NULL;
+	t->mem_rows = 0;
+	t->strings_len = 0;
+	return;
+off:
+	t->spool_on = false;
+}
+
+/* The rows of a table, spooled ones first, one at a time. While a spooled segment is read,
+ * t->strings points into it, so the cell functions work unchanged; rows_end() puts it back. */
+struct rows {
+	struct table *t;
+	char *arena; /* the table's own strings */
+	char *seg;
+	size_t cap, n, nstr, i;
+	bool in_mem;
+	const struct trow *mem;
+	struct trow row;
+	int err;
+};
+
+static void rows_begin(struct rows *it, const struct table *ct)
+{
+	struct table *t = (struct table *)ct; /* only t->strings changes, and is restored */
+	*it = (struct rows){.t = t, .arena = t->strings, .in_mem = !t->spooled, .mem = t->first};
+	if (t->spooled && (fflush(t->spool) != 0 || fseek(t->spool, 0, SEEK_SET) != 0)) {
+		it->err = -errno;
+		it->in_mem = true;
+		it->mem = NULL;
+	}
+	it->row.table = t;
+}
+
+/* Read the next segment; false at the end of the spool or on error (it->err). */
+static bool rows_segment(struct rows *it)
+{
+	struct table *t = it->t;
+	struct spool_head h;
+	long at = ftell(t->spool);
+	if (at < 0 || fread(&h, sizeof(h), 1, t->spool) != 1)
+		return false; /* the end: segments were written whole */
+	size_t rowbytes = h.rows * spool_row_size(t), need = rowbytes + h.strings + 1;
+	if (need > it->cap) {
+		char *p = realloc(it->seg, need);
+		if (!p) {
+			it->err = -ENOMEM;
+			return false;
+		}
+		it->seg = p;
+		it->cap = need;
+	}
+	if (fread(it->seg, 1, need - 1, t->spool) != need - 1) {
+		it->err = ferror(t->spool) ? -EIO : -ENODATA;
+		return false;
+	}
+	it->seg[need - 1] = '\0';
+	t->strings = it->seg + rowbytes;
+	it->n = h.rows;
+	it->nstr = h.strings;
+	it->i = 0;
+	return true;
+}
+
+static const struct trow *rows_next(struct rows *it)
+{
+	while (!it->in_mem) {
+		if (it->i < it->n) {
+			char *p = it->seg + it->i++ * spool_row_size(it->t);
+			memcpy(&it->row.color, p, sizeof(it->row.color));
+			it->row.cells = (struct cell *)(p + sizeof(const char *));
+			return &it->row;
+		}
+		if (!rows_segment(it)) {
+			it->in_mem = true;
+			it->t->strings = it->arena;
+			if (it->err)
+				return NULL;
+		}
+	}
+	const struct trow *r = it->mem;
+	if (r)
+		it->mem = r->next;
+	return r;
+}
+
+static int rows_end(struct rows *it)
+{
+	it->t->strings = it->arena;
+	free(it->seg);
+	return it->err;
+}
+
+/* Read every spooled row back into memory, before the rows there: for the printers that need
+ * them all at once (libsmartcols, json-c objects). */
+static int table_unspool(struct table *t)
+{
+	if (!t->spooled)
+		return 0;
+	struct rows it;
+	rows_begin(&it, t);
+	struct trow *first = NULL, *last = NULL;
+	while (!it.err && rows_segment(&it)) {
+		/* the segment's strings join the arena; its cells' offsets move by as much */
+		size_t base = t->strings_len, len = it.nstr;
+		const char *strs = t->strings;
+		t->strings = it.arena;
+		if (base + len > t->strings_cap) {
+			size_t cap = t->strings_cap ? t->strings_cap : 64 * 1024;
+			while (cap < base + len)
+				cap *= 2;
+			char *n = realloc(t->strings, cap);
+			if (!n) {
+				it.err = -ENOMEM;
+				break;
+			}
+			t->strings = it.arena = n;
+			t->strings_cap = cap;
+		}
+		memcpy(t->strings + base, strs, len);
+		t->strings_len += len;
+		for (size_t i = 0; i < it.n; i++) {
+			const char *p = it.seg + i * spool_row_size(t);
+			struct trow *r = table_alloc(t, sizeof(*r) + t->ndefs * sizeof(struct cell));
+			if (!r) {
+				it.err = -ENOMEM;
+				break;
+			}
+			r->table = t;
+			r->cells = (struct cell *)(r + 1);
+			memcpy(&r->color, p, sizeof(r->color));
+			memcpy(r->cells, p + sizeof(const char *), t->ndefs * sizeof(struct cell));
+			for (size_t k = 0; k < t->ndefs; k++)
+				if (r->cells[k].set && !r->cells[k].null && r->cells[k].type == COL_STR)
+					r->cells[k].u += base;
+			if (last)
+				last->next = r;
+			else
+				first = r;
+			last = r;
+		}
+	}
+	int e = rows_end(&it);
+	if (e)
+		return e;
+	if (last) {
+		last->next = t->first;
+		if (!t->first)
+			t->last = last;
+		t->first = first;
+	}
+	t->mem_rows += t->spooled;
+	t->spooled = 0;
+	t->spool_on = false;
+	fclose(t->spool);
+	t->spool = NULL;
 	return 0;
 }
 
@@ -205,8 +453,13 @@ void table_text_hidden(struct table *t)
 	t->text_hidden = true;
 }
 
+static void spool_flush(struct table *t);
+
 struct trow *table_add(struct table *t, struct trow *parent)
 {
+	if (!parent && t->spool_on && t->mem_rows >= SPOOL_ROWS)
+		spool_flush(t);
+	t->mem_rows += !parent;
 	struct trow *r = table_alloc(t, sizeof(*r) + t->ndefs * sizeof(struct cell));
 	if (!r)
 		return NULL;
@@ -749,7 +1002,12 @@ static int stream_rows(json_object *jso, struct printbuf *pb, int level, int fla
 	}
 	sb_put(&b, pretty ? "[\n" : "[", pretty ? 2 : 1);
 	bool rows = false;
-	for (const struct trow *r = t->first; r; r = r->next) {
+	struct rows it;
+	rows_begin(&it, t);
+	/* out_commit() has set o->direct: what the document holds so far can go out now */
+	struct out *o = t->json_out;
+	FILE *direct = o ? o->direct : NULL;
+	for (const struct trow *r; (r = rows_next(&it));) {
 		if (rows)
 			sb_put(&b, pretty ? ",\n" : ",", pretty ? 2 : 1);
 		rows = true;
@@ -783,9 +1041,23 @@ static int stream_rows(json_object *jso, struct printbuf *pb, int level, int fla
 		if (b.failed || keys.failed || printbuf_memappend(pb, b.p, (int)b.len) < 0) {
 			free(b.p);
 			free(keys.p);
+			rows_end(&it);
 			return -1;
 		}
 		b.len = 0;
+		/* json-c keeps no offsets into the printbuf while it serializes, so a full one
+		 * can be written out and emptied: a long table is never held whole as text */
+		if (direct && pb->bpos >= 256 * 1024) {
+			if (!o->direct_errno &&
+			    fwrite(pb->buf, 1, (size_t)pb->bpos, direct) != (size_t)pb->bpos)
+				o->direct_errno = errno ? errno : EIO;
+			printbuf_reset(pb);
+		}
+	}
+	if (rows_end(&it)) {
+		free(b.p);
+		free(keys.p);
+		return -1;
 	}
 	if (pretty) {
 		if (rows)
@@ -937,7 +1209,12 @@ static int print_direct(const struct table *t, const struct out *o, const int *h
 	char *line = malloc(cap);
 	if (!line)
 		return -ENOMEM;
-	for (const struct trow *r = o->noheadings ? t->first : NULL, *row = NULL;;) {
+	struct rows it;
+	rows_begin(&it, t);
+	for (bool heading = !o->noheadings;; heading = false) {
+		const struct trow *r = heading ? NULL : rows_next(&it); /* NULL: the heading */
+		if (!heading && !r)
+			break;
 		size_t last = 0, pos = 0;
 		for (size_t j = 0; j < n; j++) {
 			size_t k = cols[j];
@@ -969,23 +1246,29 @@ static int print_direct(const struct table *t, const struct out *o, const int *h
 		}
 		line[pos++] = '\n';
 		fwrite(line, 1, pos, o->fp);
-		row = r;
-		r = r ? r->next : t->first;
-		if (!r || (row == NULL && !t->first))
-			break;
 	}
 	free(line);
-	return ferror(o->fp) ? -EIO : 0;
+	int e = rows_end(&it);
+	return e ? e : ferror(o->fp) ? -EIO : 0;
 }
 
 int table_print(struct table *t, struct out *o, json_object *parent)
 {
+	if (t->spool_err)
+		return t->spool_err;
 	if (o->json && t->json_hidden)
 		return 0;
+	/* only the direct text writer and the streamed JSON read a spool as it goes */
+	int e = 0;
+	if (t->spooled && (o->json ? !streamable(t) : !(direct_text(t, o) && measured_for(t, o))))
+		e = table_unspool(t);
+	if (e)
+		return e;
 	if (o->json) {
 		json_object *node;
 		if (streamable(t)) {
 			/* the node keeps the table until the document is printed and freed */
+			t->json_out = o;
 			node = json_object_new_array();
 			json_object_set_serializer(node, stream_rows, t, stream_release);
 			t->refs++;

@@ -72,6 +72,12 @@ void table_text_hidden(struct table *t);
  * or -ENOMEM. */
 int table_measure(struct table *t, const struct out *o);
 
+/* After table_measure(): rows may go to a temporary file in full segments while the table is
+ * filled, and come back one segment at a time when it prints as plain text or JSON, so memory
+ * stays flat however many rows there are (other renderings read them all back first). Only a
+ * flat table without row keys spools; a trow is then valid only until the next table_add(). */
+void table_spool(struct table *t);
+
 struct trow *table_add(struct table *t, struct trow *parent);
 void trow_key(struct trow *r, const char *key);
 void trow_color(struct trow *r, const char *color);
