@@ -54,7 +54,21 @@ int process_maps_stream(struct ctx *ctx, const char *pid, bool smaps, maps_fn fn
 {
 	struct ms_error err = {0};
 	int ret = maps_stream(&ctx->root, pid, smaps, fn, data, &err);
+	if (ret == -ECANCELED)
+		return EXIT_RUNTIME;
 	return ret ? maps_failed(ctx, pid, ret, &err) : EXIT_OK;
+}
+
+int process_maps_access(struct ctx *ctx, const char *pid)
+{
+	char path[64];
+	struct ms_error err = {0};
+	snprintf(path, sizeof(path), "proc/%s/maps", pid);
+	int fd = sysroot_openat(&ctx->root, path, &err);
+	if (fd < 0)
+		return maps_failed(ctx, pid, fd, &err);
+	close(fd);
+	return EXIT_OK;
 }
 
 void paging_detect(const struct sysroot *sr, uint64_t page_size, struct paging *p)

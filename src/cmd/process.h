@@ -20,8 +20,12 @@ int pid_check(const char *s);
 /* Read the mappings of @pid (smaps with @smaps), wording errors as the kernel's reasons: no such
  * process, exited while read, not allowed. Returns an exit code (0 on success). */
 int process_maps(struct ctx *ctx, const char *pid, bool smaps, struct maps *m);
-/* The same, each mapping handed to @fn as it is read (maps_stream()), none kept. */
+/* The same, each mapping handed to @fn as it is read (maps_stream()), none kept. @fn returns
+ * -ECANCELED to stop when it has given its reason itself: nothing more is said. */
 int process_maps_stream(struct ctx *ctx, const char *pid, bool smaps, maps_fn fn, void *data);
+/* Whether the kernel lets the caller read @pid's mappings (it checks when proc/PID/maps is
+ * opened), worded as process_maps() words it; nothing is read. Returns an exit code. */
+int process_maps_access(struct ctx *ctx, const char *pid);
 
 /* This machine's paging (x86_64: 5 levels when the CPU has la57 and the kernel was not booted
  * with no5lvl; arm64: the page size and 48-bit VA). */

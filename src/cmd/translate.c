@@ -98,6 +98,7 @@ struct walk {
 	bool hidden; /* frame numbers read as 0: no CAP_SYS_ADMIN */
 	bool warned;
 	bool frames; /* a real frame was shown: then missing page flags are worth a word */
+	bool reported; /* the error that stopped the walk was said where it happened */
 	json_object *section;
 	/* batch buffers, allocated once: memory stays flat whatever the process's size */
 	uint64_t *pm, *pfn, *flags, *count, *scratch;
@@ -145,6 +146,7 @@ static int one(struct walk *w, uint64_t vaddr, json_object *pages)
 	long got = v ? kpage_pread(w->pagemap_fd, vaddr / w->ps, &raw, 1) : 0;
 	if (got < 0) {
 		msg_errorf("cannot read pagemap: %s", strerror((int)-got));
+		w->reported = true;
 		return -EIO;
 	}
 	struct pagemap_entry e;
@@ -431,65 +433,88 @@ static const struct col_def all_cols[] = {
 		      "frames mapped more than once", NULL},
 };
 
+struct all {
+	struct walk *w;
+	struct table *tb;
+	struct range_stats total;
+	size_t n;
+	int walk_err; /* reading pagemap failed: said by cmd_translate() */
+};
+
+/* One mapping of --all, handed on while maps is still being read: none is kept. */
+static int all_row(void *data, const struct vma *v)
+{
+	struct all *al = data;
+	struct walk *w = al->w;
+	struct range_stats st = {0};
+	/* [vsyscall] is not in the page tables of the process: pagemap reads it as holes */
+	int e = walk_range(w, v->start, v->end, &st, NULL, NULL, NULL, 0);
+	if (e) {
+		al->walk_err = e;
+		return -ECANCELED;
+	}
+	struct trow *r = table_add(al->tb, NULL);
+	if (!r)
+		return -ENOMEM;
+	trow_addr(r, A_START, v->start);
+	trow_addr(r, A_END, v->end);
+	trow_str(r, A_NAME, v->name);
+	trow_str(r, A_KIND, vma_kind_name(v->kind));
+	trow_count(r, A_PAGES, st.pages);
+	trow_size(r, A_PRESENT, st.present * w->ps);
+	trow_size(r, A_SWAPPED, st.swapped * w->ps);
+	if (w->hidden) {
+		trow_null(r, A_THP);
+		trow_null(r, A_RUNS);
+		trow_null(r, A_SHARED);
+	} else {
+		trow_size(r, A_THP, st.thp * 512 * w->ps);
+		trow_count(r, A_RUNS, st.runs);
+		if (w->pc.count_fd >= 0)
+			trow_count(r, A_SHARED, st.shared);
+		else
+			trow_null(r, A_SHARED);
+	}
+	al->n++;
+	al->total.pages += st.pages;
+	al->total.present += st.present;
+	al->total.swapped += st.swapped;
+	al->total.not_present += st.not_present;
+	al->total.runs += st.runs;
+	al->total.thp += st.thp;
+	al->total.shared += st.shared;
+	return 0;
+}
+
+/* --all: each mapping walked as maps is read, a row each (spooled past a few thousand), so
+ * memory stays flat however many mappings the process has. */
 static int do_all(struct walk *w)
 {
-	struct table *tb = table_new(all_cols, A_NCOLS, "mappings");
-	if (!tb)
+	struct all al = {.w = w, .tb = table_new(all_cols, A_NCOLS, "mappings")};
+	if (!al.tb)
 		return -ENOMEM;
-	struct range_stats total = {0};
-	/* a row per mapping, formatted once, spooled past a few thousand */
-	int e = table_measure(tb, &w->ctx->out);
-	table_spool(tb);
-	for (size_t i = 0; i < w->m.n && !e; i++) {
-		const struct vma *v = &w->m.v[i];
-		struct range_stats st = {0};
-		/* [vsyscall] is not in the page tables of the process: pagemap reads it as holes */
-		e = walk_range(w, v->start, v->end, &st, NULL, NULL, NULL, 0);
-		struct trow *r = e ? NULL : table_add(tb, NULL);
-		if (!e && !r)
-			e = -ENOMEM;
-		if (e)
-			break;
-		trow_addr(r, A_START, v->start);
-		trow_addr(r, A_END, v->end);
-		trow_str(r, A_NAME, v->name);
-		trow_str(r, A_KIND, vma_kind_name(v->kind));
-		trow_count(r, A_PAGES, st.pages);
-		trow_size(r, A_PRESENT, st.present * w->ps);
-		trow_size(r, A_SWAPPED, st.swapped * w->ps);
-		if (w->hidden) {
-			trow_null(r, A_THP);
-			trow_null(r, A_RUNS);
-			trow_null(r, A_SHARED);
-		} else {
-			trow_size(r, A_THP, st.thp * 512 * w->ps);
-			trow_count(r, A_RUNS, st.runs);
-			if (w->pc.count_fd >= 0)
-				trow_count(r, A_SHARED, st.shared);
-			else
-				trow_null(r, A_SHARED);
+	int e = table_measure(al.tb, &w->ctx->out);
+	table_spool(al.tb);
+	if (!e && process_maps_stream(w->ctx, w->a->pid, false, all_row, &al)) {
+		e = al.walk_err;
+		if (!e) { /* maps could not be read, and that was said */
+			w->reported = true;
+			e = -EIO;
 		}
-		total.pages += st.pages;
-		total.present += st.present;
-		total.swapped += st.swapped;
-		total.not_present += st.not_present;
-		total.runs += st.runs;
-		total.thp += st.thp;
-		total.shared += st.shared;
 	}
 	if (!e)
 		e = out_unbuffer(&w->ctx->out, stdout); /* all read: the rows need not wait as text too */
 	if (!e)
-		e = table_print(tb, &w->ctx->out, w->section);
-	table_free(tb);
+		e = table_print(al.tb, &w->ctx->out, w->section);
+	table_free(al.tb);
 	if (!e) {
 		json_object *sum = json_object_new_object();
-		stats_json(w, sum, &total);
-		out_json_obj_u64(sum, "mappings", w->m.n);
+		stats_json(w, sum, &al.total);
+		out_json_obj_u64(sum, "mappings", al.n);
 		json_object_object_add(w->section, "summary", sum);
 		if (!w->ctx->out.json)
-			fprintf(w->ctx->out.fp, "\n%zu mappings, ", w->m.n);
-		stats_text(w, &total);
+			fprintf(w->ctx->out.fp, "\n%zu mappings, ", al.n);
+		stats_text(w, &al.total);
 	}
 	return e;
 }
@@ -537,7 +562,8 @@ int cmd_translate(struct ctx *ctx, int argc, char **argv)
 		end = addrs[0] + len;
 	}
 	/* the kernel decides with the real user's rights whether this process may be inspected */
-	rc = process_maps(ctx, a.pid, false, &w.m);
+	rc = a.all ? process_maps_access(ctx, a.pid) /* --all reads maps as it walks */
+		   : process_maps(ctx, a.pid, false, &w.m);
 	if (rc) {
 		free(addrs);
 		return rc;
@@ -591,7 +617,7 @@ int cmd_translate(struct ctx *ctx, int argc, char **argv)
 			  "(they need root)",
 			  strerror(w.pc.flags_errno));
 	if (e) {
-		if (e != -EIO)
+		if (!w.reported)
 			msg_errorf("cannot read '%s': %s", path, strerror(-e));
 		rc = EXIT_RUNTIME;
 	}

@@ -73,6 +73,22 @@ teardown() { stop_mapper; [ -n "${SR:-}" ] && rm -rf "$SR"; return 0; }
 	echo "$output" | jq -e '.translate.summary.present >= 256'
 }
 
+@test "--all over 5 000 mappings: walked as maps is read, spooled rows all there" {
+	start_mapper --maps 5000
+	run --separate-stderr memscope translate "$MPID" --all --json
+	assert_success
+	echo "$output" | jq -e --argjson n "$(wc -l <"/proc/$MPID/maps")" \
+		'.translate.mappings | length == $n and (map(.pages) | add) > 5000'
+	echo "$output" | jq -e '.translate.summary.mappings == (.translate.mappings | length)'
+	echo "$output" | jq -e '([.translate.mappings[].pages] | add) == .translate.summary.pages'
+	# the same rows whether spooled (the default) or kept in memory (no usable TMPDIR)
+	run --separate-stderr memscope translate "$MPID" --all
+	spooled=$output
+	run --separate-stderr env TMPDIR=/nonexistent "$MEMSCOPE" translate "$MPID" --all
+	assert_equal "$output" "$spooled"
+	[ "$(echo "$output" | grep -c '^0x')" -eq "$(wc -l <"/proc/$MPID/maps")" ]
+}
+
 @test "a captured process replayed: the THP head, a file page, kinds" {
 	SR=$(binary_fixture x86_64-vm-6.18-process)
 	run --separate-stderr memscope --sysroot "$SR" translate "$FPID" 0x7fc0fd000000 0x7fc0fd001000 0x7fc0fd77a000 --page-size 4K --json
