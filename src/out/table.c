@@ -1177,7 +1177,9 @@ static int print_direct(const struct table *t, const struct out *o, const int *h
 	size_t width[64] = {0}, len[64];
 	const char *text[64];
 	char buf[64][48]; /* any cell but a string fits */
-	for (size_t j = 0; j < n && !o->noheadings; j++)
+	/* the headings set the least widths even when they are not printed, as libsmartcols
+	 * does (its columns' minimum is the heading's width either way) */
+	for (size_t j = 0; j < n; j++)
 		width[j] = strlen(t->defs[t->sel[cols[j]]].name);
 	if (measured_for(t, o))
 		for (size_t j = 0; j < n; j++) {

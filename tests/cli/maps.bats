@@ -109,7 +109,7 @@ teardown() { stop_mapper; }
 	mkdir -p "$D/proc/1"
 	cat "/proc/$MPID/maps" >"$D/proc/1/maps"
 	cat "/proc/$MPID/smaps" >"$D/proc/1/smaps"
-	for args in "" "--rss" "--rss --bytes" "-o NAME,SIZE,START,KIND" "--rss -o RSS,NAME"; do
+	for args in "" "--rss" "--rss --bytes" "-o NAME,SIZE,START,KIND" "--rss -o RSS,NAME" "-n" "--rss -n"; do
 		for json in "" --json; do
 			# rows past 2048 are spooled to $TMPDIR and read back by the fast paths,
 			# read back whole for libsmartcols, kept in memory when TMPDIR is unusable
