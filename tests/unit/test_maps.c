@@ -120,6 +120,36 @@ static void test_classify(void **state)
 /* A maps file of @n mappings drawn at random from the shapes a process has (objects with code,
  * rodata, data and bss; the same object again further on; heaps, stacks, shared memory), in a
  * temporary sysroot as proc/1/maps. Returns the sysroot's directory. */
+/* A sysroot in /tmp holding proc/1/@name, opened for writing; *@dir is the root (free it
+ * with remove_pid_file()). */
+static FILE *temp_pid_file(const char *name, char **dir)
+{
+	*dir = strdup("/tmp/memscope-maps-XXXXXX");
+	assert_non_null(mkdtemp(*dir));
+	char path[256];
+	snprintf(path, sizeof(path), "%s/proc", *dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/proc/1", *dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/proc/1/%s", *dir, name);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	return f;
+}
+
+static void remove_pid_file(char *dir, const char *name)
+{
+	char path[256];
+	snprintf(path, sizeof(path), "%s/proc/1/%s", dir, name);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/proc/1", dir);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/proc", dir);
+	rmdir(path);
+	rmdir(dir);
+	free(dir);
+}
+
 static char *random_maps(size_t n, unsigned seed, char **text)
 {
 	/* perms offset dev, then the inode and name of object N when @obj (else inode 0) */
@@ -155,16 +185,8 @@ static char *random_maps(size_t n, unsigned seed, char **text)
 		/* mostly touching, sometimes a gap: bss needs its data right before it */
 		addr += size + (rand() % 3 ? 0 : 0x10000);
 	}
-	char *dir = strdup("/tmp/memscope-maps-XXXXXX");
-	assert_non_null(mkdtemp(dir));
-	char path[256];
-	snprintf(path, sizeof(path), "%s/proc", dir);
-	assert_int_equal(mkdir(path, 0700), 0);
-	snprintf(path, sizeof(path), "%s/proc/1", dir);
-	assert_int_equal(mkdir(path, 0700), 0);
-	snprintf(path, sizeof(path), "%s/proc/1/maps", dir);
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
+	char *dir;
+	FILE *f = temp_pid_file("maps", &dir);
 	fwrite(*text, 1, len, f);
 	fclose(f);
 	return dir;
@@ -172,15 +194,7 @@ static char *random_maps(size_t n, unsigned seed, char **text)
 
 static void remove_maps(char *dir)
 {
-	char path[256];
-	snprintf(path, sizeof(path), "%s/proc/1/maps", dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/proc/1", dir);
-	rmdir(path);
-	snprintf(path, sizeof(path), "%s/proc", dir);
-	rmdir(path);
-	rmdir(dir);
-	free(dir);
+	remove_pid_file(dir, "maps");
 }
 
 struct seen {
@@ -276,16 +290,8 @@ static int sum_sink(void *data, const struct vma *v)
 static void test_smaps_60000(void **state)
 {
 	enum { N = 60000 };
-	char dir[] = "/tmp/memscope-smaps-XXXXXX";
-	assert_non_null(mkdtemp(dir));
-	char path[256];
-	snprintf(path, sizeof(path), "%s/proc", dir);
-	assert_int_equal(mkdir(path, 0700), 0);
-	snprintf(path, sizeof(path), "%s/proc/1", dir);
-	assert_int_equal(mkdir(path, 0700), 0);
-	snprintf(path, sizeof(path), "%s/proc/1/smaps", dir);
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
+	char *dir;
+	FILE *f = temp_pid_file("smaps", &dir);
 	struct sums want = {0};
 	uint64_t addr = UINT64_C(0x7f0000000000);
 	for (unsigned i = 0; i < N; i++) {
@@ -334,12 +340,7 @@ static void test_smaps_60000(void **state)
 	assert_int_equal(m.v[N - 1].sm[SM_RSS], (N - 1) % 5 * 4 * 1024);
 	maps_free(&m);
 	sysroot_close(&sr);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/proc/1", dir);
-	rmdir(path);
-	snprintf(path, sizeof(path), "%s/proc", dir);
-	rmdir(path);
-	rmdir(dir);
+	remove_pid_file(dir, "smaps");
 }
 
 static void test_errors(void **state)
