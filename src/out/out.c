@@ -11,14 +11,19 @@
 /* The text buffer behind o->fp. Not open_memstream: glibc grows that by malloc, copy and free,
  * so 9 MiB of maps output was copied and faulted in twice over; realloc here moves large
  * blocks with mremap, no copy. */
+void out_direct_write(struct out *o, const void *data, size_t n)
+{
+	/* the first failure is kept for out_commit() to report, as the buffered path's write
+	 * error is; the command's printing goes on unaware, writing nothing */
+	if (!o->direct_errno && n && fwrite(data, 1, n, o->direct) != n)
+		o->direct_errno = errno ? errno : EIO;
+}
+
 static ssize_t buf_write(void *cookie, const char *data, size_t n)
 {
 	struct out *o = cookie;
 	if (o->direct) {
-		/* the first failure is kept for out_commit() to report, as the buffered path's
-		 * write error is; the command's printing goes on unaware, writing nothing */
-		if (!o->direct_errno && fwrite(data, 1, n, o->direct) != n)
-			o->direct_errno = errno ? errno : EIO;
+		out_direct_write(o, data, n);
 		return (ssize_t)n;
 	}
 	if (o->memlen + n + 1 > o->memcap) {
@@ -74,12 +79,11 @@ int out_unbuffer(struct out *o, FILE *dest)
 		return 0;
 	if (fflush(o->fp) != 0)
 		return -errno;
-	if (o->memlen && fwrite(o->mem, 1, o->memlen, dest) != o->memlen)
-		o->direct_errno = errno ? errno : EIO;
+	o->direct = dest;
+	out_direct_write(o, o->mem, o->memlen);
 	free(o->mem);
 	o->mem = NULL;
 	o->memlen = o->memcap = 0;
-	o->direct = dest;
 	return 0;
 }
 

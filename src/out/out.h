@@ -64,6 +64,8 @@ int out_commit(struct out *o, FILE *dest);
  * errors are kept for out_commit() to return, so printing itself never fails on them. JSON is
  * untouched. Returns 0 or -errno. */
 int out_unbuffer(struct out *o, FILE *dest);
+/* Write to o->direct, keeping the first error for out_commit() (table.c's streamed JSON). */
+void out_direct_write(struct out *o, const void *data, size_t n);
 /* Drop everything built so far (after an error). */
 void out_discard(struct out *o);
 

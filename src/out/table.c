@@ -103,6 +103,36 @@ static const char *cell_str(const struct table *t, const struct cell *c)
 	return t->strings + c->u;
 }
 
+/* Copy @len bytes to the end of the string arena; their offset in *@off. 0 or -ENOMEM. */
+static int strings_append(struct table *t, const char *s, size_t len, uint64_t *off)
+{
+	if (t->strings_len + len > t->strings_cap) {
+		size_t cap = t->strings_cap ? t->strings_cap * 2 : 64 * 1024;
+		while (cap < t->strings_len + len)
+			cap *= 2;
+		char *n = realloc(t->strings, cap);
+		if (!n)
+			return -ENOMEM;
+		t->strings = n;
+		t->strings_cap = cap;
+	}
+	memcpy(t->strings + t->strings_len, s, len);
+	*off = t->strings_len;
+	t->strings_len += len;
+	return 0;
+}
+
+/* A row's memory, its cells right after it, all zero. */
+static struct trow *row_new(struct table *t)
+{
+	struct trow *r = table_alloc(t, sizeof(*r) + t->ndefs * sizeof(struct cell));
+	if (r) {
+		r->cells = (struct cell *)(r + 1);
+		r->table = t;
+	}
+	return r;
+}
+
 struct table *table_new(const struct col_def *defs, size_t ndefs, const char *json_key)
 {
 	struct table *t = calloc(1, sizeof(*t));
@@ -275,8 +305,7 @@ static bool rows_segment(struct rows *it)
 {
 	struct table *t = it->t;
 	struct spool_head h;
-	long at = ftell(t->spool);
-	if (at < 0 || fread(&h, sizeof(h), 1, t->spool) != 1)
+	if (fread(&h, sizeof(h), 1, t->spool) != 1)
 		return false; /* the end: segments were written whole */
 	size_t rowbytes = h.rows * spool_row_size(t), need = rowbytes + h.strings + 1;
 	if (need > it->cap) {
@@ -340,32 +369,18 @@ static int table_unspool(struct table *t)
 	struct trow *first = NULL, *last = NULL;
 	while (!it.err && rows_segment(&it)) {
 		/* the segment's strings join the arena; its cells' offsets move by as much */
-		size_t base = t->strings_len, len = it.nstr;
 		const char *strs = t->strings;
+		uint64_t base;
 		t->strings = it.arena;
-		if (base + len > t->strings_cap) {
-			size_t cap = t->strings_cap ? t->strings_cap : 64 * 1024;
-			while (cap < base + len)
-				cap *= 2;
-			char *n = realloc(t->strings, cap);
-			if (!n) {
-				it.err = -ENOMEM;
-				break;
-			}
-			t->strings = it.arena = n;
-			t->strings_cap = cap;
-		}
-		memcpy(t->strings + base, strs, len);
-		t->strings_len += len;
-		for (size_t i = 0; i < it.n; i++) {
+		it.err = strings_append(t, strs, it.nstr, &base);
+		it.arena = t->strings;
+		for (size_t i = 0; i < it.n && !it.err; i++) {
 			const char *p = it.seg + i * spool_row_size(t);
-			struct trow *r = table_alloc(t, sizeof(*r) + t->ndefs * sizeof(struct cell));
+			struct trow *r = row_new(t);
 			if (!r) {
 				it.err = -ENOMEM;
 				break;
 			}
-			r->table = t;
-			r->cells = (struct cell *)(r + 1);
 			memcpy(&r->color, p, sizeof(r->color));
 			memcpy(r->cells, p + sizeof(const char *), t->ndefs * sizeof(struct cell));
 			for (size_t k = 0; k < t->ndefs; k++)
@@ -459,12 +474,10 @@ struct trow *table_add(struct table *t, struct trow *parent)
 {
 	if (!parent && t->spool_on && t->mem_rows >= SPOOL_ROWS)
 		spool_flush(t);
-	t->mem_rows += !parent;
-	struct trow *r = table_alloc(t, sizeof(*r) + t->ndefs * sizeof(struct cell));
+	struct trow *r = row_new(t);
 	if (!r)
 		return NULL;
-	r->cells = (struct cell *)(r + 1);
-	r->table = t;
+	t->mem_rows += !parent;
 	for (size_t i = 0; i < t->ndefs; i++)
 		r->cells[i].type = (uint8_t)t->defs[i].type;
 	r->parent = parent;
@@ -510,23 +523,8 @@ void trow_str(struct trow *r, size_t col, const char *s)
 		measure(t, col, c);
 		return;
 	}
-	size_t len = strlen(s) + 1;
-	if (t->strings_len + len > t->strings_cap) {
-		size_t cap = t->strings_cap ? t->strings_cap * 2 : 64 * 1024;
-		while (cap < t->strings_len + len)
-			cap *= 2;
-		char *n = realloc(t->strings, cap);
-		if (!n) {
-			c->null = true; /* out of memory: shown as unknown, never as garbage */
-			measure(t, col, c);
-			return;
-		}
-		t->strings = n;
-		t->strings_cap = cap;
-	}
-	memcpy(t->strings + t->strings_len, s, len);
-	c->u = t->strings_len;
-	t->strings_len += len;
+	if (strings_append(t, s, strlen(s) + 1, &c->u))
+		c->null = true; /* out of memory: shown as unknown, never as garbage */
 	measure(t, col, c);
 }
 
@@ -1006,7 +1004,6 @@ static int stream_rows(json_object *jso, struct printbuf *pb, int level, int fla
 	rows_begin(&it, t);
 	/* out_commit() has set o->direct: what the document holds so far can go out now */
 	struct out *o = t->json_out;
-	FILE *direct = o ? o->direct : NULL;
 	for (const struct trow *r; (r = rows_next(&it));) {
 		if (rows)
 			sb_put(&b, pretty ? ",\n" : ",", pretty ? 2 : 1);
@@ -1047,10 +1044,8 @@ static int stream_rows(json_object *jso, struct printbuf *pb, int level, int fla
 		b.len = 0;
 		/* json-c keeps no offsets into the printbuf while it serializes, so a full one
 		 * can be written out and emptied: a long table is never held whole as text */
-		if (direct && pb->bpos >= 256 * 1024) {
-			if (!o->direct_errno &&
-			    fwrite(pb->buf, 1, (size_t)pb->bpos, direct) != (size_t)pb->bpos)
-				o->direct_errno = errno ? errno : EIO;
+		if (o && o->direct && pb->bpos >= 256 * 1024) {
+			out_direct_write(o, pb->buf, (size_t)pb->bpos);
 			printbuf_reset(pb);
 		}
 	}
