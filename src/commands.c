@@ -9,6 +9,7 @@
 
 #include "command.h"
 #include "out/units.h"
+#include "sys/term.h"
 #include "sys/msg.h"
 
 const struct command commands[] = {
@@ -119,6 +120,7 @@ int command_parse(const struct argp *argp, struct ctx *ctx, int argc, char **arg
 		msg_errorf("out of memory");
 		return EXIT_RUNTIME;
 	}
+	ctx->out.term_width = isatty(STDOUT_FILENO) ? term_columns() : 0;
 	return 0;
 }
 

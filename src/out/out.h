@@ -28,6 +28,8 @@ struct out {
 	bool streamed;	   /* frames went out with out_frame(): out_commit() adds nothing */
 	FILE *direct;	   /* set by out_unbuffer(): text goes straight there */
 	int direct_errno;  /* the first write to it that failed */
+	int term_width;	   /* columns of the terminal stdout is, 0 when it is not one: tables
+			    * and diagrams fit a terminal, and pipes keep their full width */
 };
 
 int out_init(struct out *o, bool json, bool bytes, bool color);
