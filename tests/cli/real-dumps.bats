@@ -18,17 +18,53 @@ teardown() {
 	[ -z "${ROOT:-}" ] || rm -rf "$ROOT"
 }
 
-# sysroot CASE: copy one case into $ROOT/CASE/proc
+# sysroot CASE: a sysroot for one case. Cases of the second collection are laid out as one
+# (CASE/proc/..., CASE/sys/...) and are read where they are; the first collection keeps its files
+# flat (CASE/iomem), so they are copied into $ROOT/CASE/proc (a process's maps, smaps and
+# smaps_rollup under proc/1000/, nodeN-meminfo under sys/devices/system/node/nodeN/).
 sysroot() {
-	mkdir -p "$ROOT/$1/proc"
-	cp "$DUMPS/$1"/* "$ROOT/$1/proc/"
-	echo "$ROOT/$1"
+	if [ -d "$DUMPS/$1/proc" ] || [ -d "$DUMPS/$1/sys" ]; then
+		echo "$DUMPS/$1"
+		return
+	fi
+	local r="$ROOT/$1" f b
+	mkdir -p "$r/proc"
+	for f in "$DUMPS/$1"/*; do
+		b=$(basename "$f")
+		case $b in
+		maps | smaps | smaps_rollup)
+			mkdir -p "$r/proc/1000"
+			cp "$f" "$r/proc/1000/$b"
+			;;
+		node*-meminfo)
+			mkdir -p "$r/sys/devices/system/node/${b%-meminfo}"
+			cp "$f" "$r/sys/devices/system/node/${b%-meminfo}/meminfo"
+			;;
+		*) cp "$f" "$r/proc/$b" ;;
+		esac
+	done
+	echo "$r"
+}
+
+# dumps FILE: every case's copy of /proc/FILE, in either layout
+dumps() {
+	local f
+	for f in "$DUMPS"/*/"$1" "$DUMPS"/*/proc/"$1"; do
+		[ -e "$f" ] && echo "$f"
+	done
+	return 0
+}
+
+# case_of PATH: the case a file of dumps() belongs to
+case_of() {
+	local rel=${1#"$DUMPS"/}
+	echo "${rel%%/*}"
 }
 
 @test "every real iomem parses; JSON is valid; the RAM total is exact" {
 	n=0
-	for f in "$DUMPS"/*/iomem; do
-		c=$(basename "$(dirname "$f")")
+	for f in $(dumps iomem); do
+		c=$(case_of "$f")
 		r=$(sysroot "$c")
 		run --separate-stderr memscope --sysroot "$r" iomem --summary --json
 		[ "$status" -eq 0 ] || { echo "$c: $stderr"; false; }
@@ -47,8 +83,8 @@ sysroot() {
 
 @test "every real meminfo parses; MemTotal is exact; counts stay counts" {
 	n=0
-	for f in "$DUMPS"/*/meminfo; do
-		c=$(basename "$(dirname "$f")")
+	for f in $(dumps meminfo); do
+		c=$(case_of "$f")
 		r=$(sysroot "$c")
 		run --separate-stderr memscope --sysroot "$r" meminfo --json
 		[ "$status" -eq 0 ] || { echo "$c: $stderr"; false; }
@@ -86,8 +122,8 @@ sysroot() {
 
 @test "every real buddyinfo parses; free pages add up as the kernel counts them" {
 	n=0
-	for f in "$DUMPS"/*/buddyinfo; do
-		c=$(basename "$(dirname "$f")")
+	for f in $(dumps buddyinfo); do
+		c=$(case_of "$f")
 		r=$(sysroot "$c")
 		run --separate-stderr memscope --sysroot "$r" buddy --page-size 4K --json
 		[ "$status" -eq 0 ] || { echo "$c: $stderr"; false; }
@@ -103,8 +139,8 @@ sysroot() {
 
 @test "every real zoneinfo parses, 2.6 to 6.x, NUMA included" {
 	n=0
-	for f in "$DUMPS"/*/zoneinfo; do
-		c=$(basename "$(dirname "$f")")
+	for f in $(dumps zoneinfo); do
+		c=$(case_of "$f")
 		r=$(sysroot "$c")
 		run --separate-stderr memscope --sysroot "$r" zones --page-size 4K --json
 		[ "$status" -eq 0 ] || { echo "$c: $stderr"; false; }
@@ -120,8 +156,8 @@ sysroot() {
 }
 
 @test "every real pagetypeinfo parses, or is reported as root-only when empty" {
-	for f in "$DUMPS"/*/pagetypeinfo; do
-		c=$(basename "$(dirname "$f")")
+	for f in $(dumps pagetypeinfo); do
+		c=$(case_of "$f")
 		r=$(sysroot "$c")
 		run --separate-stderr memscope --sysroot "$r" buddy --types --json
 		if [ -s "$f" ]; then
@@ -133,4 +169,46 @@ sysroot() {
 			[[ "$stderr" == *"readable by root only (needs CAP_SYS_ADMIN)"* ]]
 		fi
 	done
+}
+
+# every process capture: "CASE PID FILE" for each maps or smaps, in either layout
+processes() {
+	local f c
+	for f in "$DUMPS"/*/maps "$DUMPS"/*/smaps; do
+		[ -e "$f" ] && echo "$(case_of "$f") 1000 $f"
+	done
+	for f in "$DUMPS"/*/proc/[0-9]*/maps "$DUMPS"/*/proc/[0-9]*/smaps; do
+		[ -e "$f" ] || continue
+		c=$(case_of "$f")
+		echo "$c $(basename "$(dirname "$f")") $f"
+	done
+	return 0
+}
+
+@test "every real maps and smaps parses: each mapping once, in order, its counters summed" {
+	n=0
+	while read -r c pid f; do
+		r=$(sysroot "$c")
+		want=$(grep -cE '^[0-9a-f]+-[0-9a-f]+ ' "$f")
+		rss=()
+		[ "$(basename "$f")" = smaps ] && rss=(--rss)
+		run --separate-stderr memscope --sysroot "$r" maps "$pid" "${rss[@]}" --json
+		[ "$status" -eq 0 ] || { echo "$c $pid: $stderr"; false; }
+		echo "$output" | jq -e --argjson n "$want" '.maps | length == $n' ||
+			{ echo "$c $pid: mapping count differs from $want"; false; }
+		first=$(awk 'NR == 1 { split($1, a, "-"); print a[1]; exit }' "$f")
+		echo "$output" | jq -e --arg s "$first" '(.maps[0].start | ltrimstr("0x") | ltrimstr("0" * (16 - ($s | length)))) == $s' ||
+			{ echo "$c $pid: first mapping is not $first"; false; }
+		if [ ${#rss[@]} -gt 0 ]; then
+			kb=$(awk '$1 == "Rss:" { s += $2 } END { print s + 0 }' "$f")
+			sw=$(awk '$1 == "Swap:" { s += $2 } END { print s + 0 }' "$f")
+			echo "$output" | jq -e --argjson r "$((kb * 1024))" --argjson w "$((sw * 1024))" \
+				'.totals.all.rss == $r and .totals.all.swap == $w' ||
+				{ echo "$c $pid: RSS or swap total differs from smaps"; false; }
+		fi
+		run memscope --sysroot "$r" maps "$pid" "${rss[@]}" --diagram
+		[ "$status" -eq 0 ] || { echo "$c $pid: diagram failed"; false; }
+		n=$((n + 1))
+	done < <(processes)
+	[ "$n" -ge 8 ]
 }
