@@ -72,7 +72,7 @@ static const struct col_def cols[] = {
 	[L_END] = {"END", "end", COL_ADDR, COLF_DEFAULT | COLF_RIGHT, "last address", NULL},
 	[L_SIZE] = {"SIZE", "size", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "size", NULL},
 	[L_KASLR] = {"KASLR", "kaslr", COL_BOOL, COLF_DEFAULT, "base randomised at boot", NULL},
-	[L_NAME] = {"DESCRIPTION", "description", COL_STR, COLF_DEFAULT, "the documentation's words",
+	[L_NAME] = {"DESCRIPTION", "description", COL_STR, COLF_DEFAULT | COLF_WRAP, "the documentation's words",
 		    NULL},
 };
 

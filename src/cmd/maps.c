@@ -77,7 +77,7 @@ static const struct col_def maps_cols[] = {
 		    "text, rodata, data, bss, heap, stack, anon, file, shm, vdso, vvar, vsyscall, "
 		    "special",
 		    NULL},
-	[M_NAME] = {"NAME", "name", COL_STR, COLF_DEFAULT, "path or [name]", NULL},
+	[M_NAME] = {"NAME", "name", COL_STR, COLF_DEFAULT | COLF_WRAP, "path or [name]", NULL},
 	[M_RSS] = {"RSS", "rss", COL_SIZE, COLF_RIGHT, "resident (smaps Rss)", NULL},
 	[M_PSS] = {"PSS", "pss", COL_SIZE, COLF_RIGHT, "proportional share (Pss)", NULL},
 	[M_DIRTY] = {"DIRTY", "dirty", COL_SIZE, COLF_RIGHT, "Shared_Dirty + Private_Dirty", NULL},

@@ -204,7 +204,7 @@ static const struct col_def run_cols[] = {
 	[R_VSTART] = {"VSTART", "vstart", COL_ADDR, COLF_DEFAULT | COLF_RIGHT, "first virtual", NULL},
 	[R_VEND] = {"VEND", "vend", COL_ADDR, COLF_DEFAULT | COLF_RIGHT, "last virtual", NULL},
 	[R_PAGES] = {"PAGES", "pages", COL_COUNT, COLF_DEFAULT | COLF_RIGHT, "pages", NULL},
-	[R_STATE] = {"STATE", "state", COL_STR, COLF_DEFAULT, "present, swapped, ...", NULL},
+	[R_STATE] = {"STATE", "state", COL_STR, COLF_DEFAULT | COLF_WRAP, "present, swapped, ...", NULL},
 	[R_PSTART] = {"PSTART", "pstart", COL_ADDR, COLF_DEFAULT | COLF_RIGHT, "first physical", NULL},
 	[R_PEND] = {"PEND", "pend", COL_ADDR, COLF_DEFAULT | COLF_RIGHT, "last physical", NULL},
 	[R_THP] = {"HUGE", "huge_pages", COL_COUNT, COLF_DEFAULT | COLF_RIGHT, "THP/huge heads",
@@ -420,7 +420,7 @@ enum { A_START, A_END, A_NAME, A_KIND, A_PAGES, A_PRESENT, A_SWAPPED, A_THP, A_R
 static const struct col_def all_cols[] = {
 	[A_START] = {"START", "start", COL_ADDR, COLF_DEFAULT | COLF_RIGHT, "start", NULL},
 	[A_END] = {"END", "end", COL_ADDR, COLF_DEFAULT | COLF_RIGHT, "end (exclusive)", NULL},
-	[A_NAME] = {"NAME", "name", COL_STR, COLF_DEFAULT, "name", NULL},
+	[A_NAME] = {"NAME", "name", COL_STR, COLF_DEFAULT | COLF_WRAP, "name", NULL},
 	[A_KIND] = {"KIND", "kind", COL_STR, COLF_DEFAULT, "kind", NULL},
 	[A_PAGES] = {"PAGES", "pages", COL_COUNT, COLF_DEFAULT | COLF_RIGHT, "pages", NULL},
 	[A_PRESENT] = {"RESIDENT", "present_bytes", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "resident",

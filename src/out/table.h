@@ -27,11 +27,15 @@ enum {
 	COLF_DEFAULT = 1 << 0, /* shown when -o does not say otherwise */
 	COLF_TREE = 1 << 1,    /* tree art in this column */
 	COLF_RIGHT = 1 << 2,   /* right-aligned */
-	COLF_TRUNC = 1 << 3,   /* may be truncated to fit the terminal */
+	COLF_TRUNC = 1 << 3,   /* cut with a sign to fit a terminal (the text column of a tree) */
 	COLF_NOJSON = 1 << 4,  /* text only (a row label that is the JSON key already) */
 	COLF_JSONONLY = 1 << 5, /* JSON only (the text shows it in another column) */
 	COLF_LIST = 1 << 6,    /* consecutive columns with this flag and the same key form one
 				* JSON array (one text column per order, say) */
+	COLF_WRAP = 1 << 7,    /* wraps at word boundaries onto continuation lines to fit a
+				* terminal (a tree's rows are cut instead when COLF_TRUNC is set
+				* too). One column per table gives way, the last so flagged:
+				* addresses and numbers never do. Pipes get the full width. */
 };
 
 struct col_def {

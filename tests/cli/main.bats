@@ -181,3 +181,108 @@ load helpers
 		done
 	done
 }
+
+# on_term COLS ARGS...: memscope on a terminal of COLS columns (a pty from script(1), sized with
+# stty, so the terminal's own size decides, as in a real one), without the pty's carriage returns
+on_term() {
+	local cols=$1
+	shift
+	script -qec "stty cols $cols rows 50; $(printf '%q ' "$MEMSCOPE" "$@")" /dev/null | tr -d '\r'
+}
+
+# the widest line of stdin, in characters
+widest() { python3 -c 'import sys; print(max([len(l) for l in sys.stdin.read().splitlines()] + [0]))'; }
+
+@test "on a 60-column terminal a tree's NAME is cut with a sign; addresses and sizes never are" {
+	command -v script >/dev/null || skip "script(1) is not installed"
+	pipe=$(memscope --sysroot "$FIX/notes-example" iomem)
+	term=$(on_term 60 --sysroot "$FIX/notes-example" iomem)
+	[ "$(echo "$pipe" | widest)" -gt 60 ] # the test means something
+	[ "$(echo "$term" | widest)" -le 60 ]
+	[[ "$term" == *"…"* ]]
+	# the same rows; START, END and SIZE (37 columns) untouched; a name whole, or its start
+	# and the sign
+	python3 - "$pipe" "$term" <<'PY'
+import sys
+pipe, term = sys.argv[1].splitlines(), sys.argv[2].splitlines()
+assert len(pipe) == len(term), (len(pipe), len(term))
+for p, t in zip(pipe, term):
+    assert p[:37] == t[:37], (p, t)
+    assert t == p or (t.endswith("…") and p.startswith(t[:-1]) and len(t) == 60), (p, t)
+PY
+}
+
+@test "on a narrow terminal a flat table wraps its text column at word boundaries, losing nothing" {
+	command -v script >/dev/null || skip "script(1) is not installed"
+	# START and END are 16 digits here: 38 columns, leaving NAME 22
+	term=$(on_term 60 --sysroot "$FIX/x86_64-vm-6.18-process" maps 9103 -o START,END,NAME)
+	pipe=$(memscope --sysroot "$FIX/x86_64-vm-6.18-process" maps 9103 -o START,END,NAME)
+	[ "$(echo "$pipe" | widest)" -gt 60 ]
+	[ "$(echo "$term" | widest)" -le 60 ]
+	# a path breaks after a '/' or a '-', never inside a word that fits
+	echo "$term" | grep -qx '0x00007fc0fd78b000 0x00007fc0fd7b1000 /usr/lib/x86_64-linux-'
+	got=$(echo "$term" | grep -A2 -x '0x00007fc0fd78b000 0x00007fc0fd7b1000 /usr/lib/x86_64-linux-')
+	[ "$got" = "$(printf '%s\n%38s%s\n%38s%s' '0x00007fc0fd78b000 0x00007fc0fd7b1000 /usr/lib/x86_64-linux-' \
+	    '' gnu/ld-linux-x86- '' 64.so.2)" ]
+	# joined up again, the continuation lines give back every row of the pipe
+	python3 - "$pipe" "$term" <<'PY'
+import sys
+pipe, term = sys.argv[1].splitlines(), sys.argv[2].splitlines()
+rows = []
+for t in term:
+    if t[:38].strip():
+        rows.append(t)
+    else:
+        rows[-1] += t[38:]
+assert rows == pipe, [(a, b) for a, b in zip(rows, pipe) if a != b][:3]
+PY
+	# a description wraps before a blank (layout's other columns take 57 of 80)
+	run on_term 80 layout --arch x86_64 --levels 4
+	assert_success
+	assert_line '0xffff800000000000   -128T 0xffff87ffffffffff   8T no    ... guard hole, also'
+	assert_line --regexp '^ {57}reserved for hypervisor$'
+	# the table's lines fit (the heading above it is not a table)
+	[ "$(echo "$output" | sed -n '/START/,$p' | widest)" -le 80 ]
+}
+
+@test "every table prints whole on a wide terminal, and in a pipe whatever COLUMNS says" {
+	command -v script >/dev/null || skip "script(1) is not installed"
+	bin=$(binary_fixture x86_64-vm-6.18-process)
+	for args in "--sysroot $FIX/notes-example iomem" "--sysroot $FIX/notes-example iomem --depth 1" \
+	    "--sysroot $FIX/x86_64-vm-6.18-process maps 9103" \
+	    "--sysroot $FIX/x86_64-vm-6.18-process maps 9103 --rss" \
+	    "--sysroot $bin translate 9103 --all --page-size 4K" \
+	    "--sysroot $bin translate 9103 0x7fc0fd580000 --len 80K --page-size 4K" \
+	    "layout --arch x86_64 --levels 5" "layout --arch arm64 --page-size 64K --va-bits 52" \
+	    "--sysroot $FIX/x86_64-vm-6.18-24g-root zones --page-size 4K" \
+	    "--sysroot $FIX/x86_64-vm-6.18-24g-root buddy --page-size 4K" \
+	    "--sysroot $FIX/arm64-64k-numa2-hand buddy --page-size 64K --types" \
+	    "--sysroot $FIX/x86_64-vm-6.18-24g-root meminfo --all"; do
+		pipe=$(memscope $args)
+		[ "$(echo "$pipe" | widest)" -le 200 ] || { echo "wider than 200: $args"; false; }
+		wide=$(on_term 200 $args)
+		[ "$wide" = "$pipe" ] || { echo "differs at 200 columns: $args"; diff <(echo "$pipe") <(echo "$wide") | head; rm -rf "$bin"; false; }
+		narrow=$(COLUMNS=60 memscope $args | cat)
+		[ "$narrow" = "$pipe" ] || { echo "COLUMNS changed a pipe: $args"; rm -rf "$bin"; false; }
+	done
+	rm -rf "$bin"
+}
+
+@test "COLUMNS sizes a terminal that does not know its size; numbers alone never give way" {
+	command -v script >/dev/null || skip "script(1) is not installed"
+	args=(--sysroot "$FIX/notes-example" iomem)
+	# a pty of 0 columns: COLUMNS decides, and only a whole positive number
+	run script -qec "stty cols 0 rows 50; COLUMNS=60 $MEMSCOPE ${args[*]}" /dev/null
+	assert_success
+	[ "$(echo "${output//$'\r'/}" | widest)" -le 60 ]
+	run script -qec "stty cols 0 rows 50; COLUMNS=60x $MEMSCOPE ${args[*]}" /dev/null
+	[ "$(echo "${output//$'\r'/}" | widest)" -le 80 ]
+	[ "$(echo "${output//$'\r'/}" | widest)" -gt 60 ]
+	# the terminal's own size wins over COLUMNS, as in util-linux
+	run script -qec "stty cols 200 rows 50; COLUMNS=60 $MEMSCOPE ${args[*]}" /dev/null
+	[ "$(echo "${output//$'\r'/}" | widest)" -gt 60 ]
+	# zones has no text column to give way: its numbers stay whole, the lines run long
+	pipe=$(memscope --sysroot "$FIX/x86_64-vm-6.18-24g-root" zones --page-size 4K)
+	term=$(on_term 60 --sysroot "$FIX/x86_64-vm-6.18-24g-root" zones --page-size 4K)
+	[ "$term" = "$pipe" ]
+}
