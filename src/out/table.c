@@ -1539,12 +1539,19 @@ int table_print(struct table *t, struct out *o, json_object *parent)
 			goto out;
 		}
 	}
+	/* one width for every address of the table, the widest of any column, as lsmem pads
+	 * START and END alike: a range reads as two numbers of the same length */
+	int addrw = 8;
 	for (size_t k = 0; k < t->nsel && k < 64; k++) {
 		size_t i = t->sel[k];
-		hexw[k] = !t->addr_col[i]	    ? 8
-			  : measured_for(t, o) ? units_hex_width(t->addr_max[i])
-					       : max_hexw(t->first, i);
+		int w = !t->addr_col[i]	       ? 8
+			: measured_for(t, o) ? units_hex_width(t->addr_max[i])
+					     : max_hexw(t->first, i);
+		if (w > addrw)
+			addrw = w;
 	}
+	for (size_t k = 0; k < t->nsel && k < 64; k++)
+		hexw[k] = t->addr_col[t->sel[k]] ? addrw : 8;
 	if (direct_text(t, o)) {
 		ret = print_direct(t, o, hexw);
 		goto out;

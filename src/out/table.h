@@ -14,7 +14,8 @@
 
 enum col_type {
 	COL_STR,   /* text: escaped for the terminal by libsmartcols; JSON string */
-	COL_ADDR,  /* text: 0x + hex padded to the column's widest; JSON "0x" + 16 digits */
+	COL_ADDR,  /* text: 0x + hex padded to the widest address of the table (every address
+		    * column alike); JSON "0x" + 16 digits */
 	COL_SIZE,  /* text: human or --bytes; JSON integer (bytes) */
 	COL_COUNT, /* integer in both */
 	COL_PERCENT, /* text: "12.5%"; JSON number (0..100) */

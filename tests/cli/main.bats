@@ -286,3 +286,15 @@ PY
 	term=$(on_term 60 --sysroot "$FIX/x86_64-vm-6.18-24g-root" zones --page-size 4K)
 	[ "$term" = "$pipe" ]
 }
+
+@test "the addresses of one table share one width, the widest of any column (as lsmem)" {
+	d=$(mktemp -d)
+	mkdir "$d/proc"
+	# the highest START has 8 digits, the highest END 9
+	printf '%s\n' '00000000-00000fff : Reserved' 'fff00000-1000fffff : System RAM' >"$d/proc/iomem"
+	run memscope --sysroot "$d" iomem
+	rm -rf "$d"
+	assert_success
+	assert_line --index 1 '0x000000000 0x000000fff   4K Reserved'
+	assert_line --index 2 '0x0fff00000 0x1000fffff   2M System RAM'
+}
