@@ -49,17 +49,30 @@ static const struct argp_option global_options[] = {
 };
 
 static struct ctx *bound;
+static FILE *help_out;
 
 void global_options_bind(struct ctx *ctx)
 {
 	bound = ctx;
 }
 
+void global_help_to(FILE *f)
+{
+	help_out = f;
+}
+
 static error_t global_parse(int key, char *arg, struct argp_state *state)
 {
 	switch (key) {
+	case ARGP_KEY_INIT:
+		/* every argp lists these options, so this runs first in each: from here on argp's
+		 * help, usage and version text (--help, -?, --usage, --version) go to main's
+		 * checked stream; its error messages stay on stderr */
+		if (help_out)
+			state->out_stream = help_out;
+		return 0;
 	case 'h':
-		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
+		argp_state_help(state, state->out_stream, ARGP_HELP_STD_HELP);
 		return 0;
 	case 'J':
 		bound->json = true;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "command.h"
 #include "sys/caps.h"
@@ -69,6 +70,34 @@ static const struct argp main_argp = {
 	"Show how memory is laid out and used: the physical address map, free memory, and more.\v",
 	main_children, main_help, NULL};
 
+/* Help, usage and version text: argp prints it and calls exit(0) itself, so it is written to
+ * this memory stream (global_help_to()) and sent to stdout by an exit handler that checks it
+ * as main() checks a command's output: `memscope --help >/dev/full` is a write error too. */
+static FILE *help_fp;
+static char *help_text;
+static size_t help_len;
+
+static void help_flush(void)
+{
+	if (!help_fp)
+		return;
+	fclose(help_fp); /* sets help_text and help_len */
+	help_fp = NULL;
+	int e = 0;
+	if (help_len && fwrite(help_text, 1, help_len, stdout) != help_len)
+		e = errno;
+	if (help_len && !e && fflush(stdout) != 0)
+		e = errno;
+	if (help_len && !e && ferror(stdout))
+		e = EIO;
+	free(help_text);
+	help_text = NULL;
+	if (help_len && e) {
+		msg_errorf("write error: %s", strerror(e));
+		_exit(EXIT_RUNTIME); /* in an exit handler: exit() again would be undefined */
+	}
+}
+
 int main(int argc, char **argv)
 {
 	/* character classes follow the user's locale (for wide names in tables); numbers never
@@ -84,6 +113,11 @@ int main(int argc, char **argv)
 	/* messages say "memscope:", however the binary was called */
 	argv[0] = (char *)"memscope";
 	global_options_bind(&ctx);
+	help_fp = open_memstream(&help_text, &help_len);
+	if (help_fp) {
+		global_help_to(help_fp);
+		atexit(help_flush);
+	}
 	argp_parse(&main_argp, argc, argv, ARGP_IN_ORDER, NULL, &a);
 
 	const char *name = argv[a.cmd_index];

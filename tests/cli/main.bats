@@ -298,3 +298,17 @@ PY
 	assert_line --index 1 '0x000000000 0x000000fff   4K Reserved'
 	assert_line --index 2 '0x0fff00000 0x1000fffff   2M System RAM'
 }
+
+@test "--help, --usage and --version report a write error (exit 1), as every command does" {
+	for args in --help -h -? --usage --version -V "iomem --help" "maps -h" "decode -?" \
+	    "translate --usage" "buddy --version"; do
+		run --separate-stderr bash -c "'$MEMSCOPE' $args >/dev/full"
+		[ "$status" -eq 1 ] || { echo "$args: exit $status"; false; }
+		[ "$stderr" = "memscope: write error: No space left on device" ] ||
+			{ echo "$args: $stderr"; false; }
+		# and to a working stdout, the whole text, exit 0
+		run --separate-stderr memscope $args
+		assert_success
+		[ -n "$output" ] && [ -z "$stderr" ]
+	done
+}
