@@ -42,6 +42,10 @@ static error_t main_parse(int key, char *arg, struct argp_state *state)
 
 static char *main_help(int key, const char *text, void *input)
 {
+	if (key == ARGP_KEY_HELP_PRE_DOC && text) {
+		char *w = help_wrap(text);
+		return w ? w : (char *)text;
+	}
 	if (key != ARGP_KEY_HELP_POST_DOC)
 		return (char *)text;
 	char *out = NULL;
@@ -56,8 +60,13 @@ static char *main_help(int key, const char *text, void *input)
 	      "Global options may also follow the command.\n\n"
 	      "Exit status: 0 success, 1 runtime or input error, 2 usage error.\n",
 	      f);
-	fclose(f);
-	return out;
+	if (fclose(f) != 0) {
+		free(out);
+		return (char *)text;
+	}
+	char *w = help_wrap(out);
+	free(out);
+	return w ? w : (char *)text;
 }
 
 static const struct argp_child main_children[] = {
@@ -118,7 +127,7 @@ int main(int argc, char **argv)
 		global_help_to(help_fp);
 		atexit(help_flush);
 	}
-	argp_parse(&main_argp, argc, argv, ARGP_IN_ORDER, NULL, &a);
+	argp_parse(&main_argp, argc, argv, ARGP_IN_ORDER | ARGP_NO_HELP, NULL, &a);
 
 	const char *name = argv[a.cmd_index];
 	const struct command *cmd = command_find(name);

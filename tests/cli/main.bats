@@ -312,3 +312,57 @@ PY
 		[ -n "$output" ] && [ -z "$stderr" ]
 	done
 }
+
+@test "--help lists itself once, as -h, --help; -? still works" {
+	for c in "" iomem maps decode; do
+		run memscope $c --help
+		assert_success
+		[ "$(grep -cE -- '^ +(-., )?--help' <<<"$output")" -eq 1 ] || { echo "$c: --help listed twice"; false; }
+		assert_line --regexp '^  -h, --help +Give this help list$'
+		refute_output --partial -- '-?'
+		assert_line --regexp '^ +--usage +Give a short usage message$'
+		assert_line --regexp '^  -V, --version +Print program version$'
+		run memscope $c -?
+		assert_success
+		assert_line --index 0 --regexp '^Usage: memscope'
+	done
+}
+
+# the lists of a --help text (Commands:, Columns:): each entry's text, wrapped, hangs under itself
+help_lists_ok() {
+	python3 -c '
+import re, sys
+width = int(sys.argv[1])
+text = sys.stdin.read()
+assert text.endswith("\n"), "no final newline"
+inlist = False
+for line in text.split("\n"):
+    if line.endswith(":") and not line.startswith(" "):
+        inlist = line in ("Commands:", "Columns:")
+        continue
+    if not line:
+        inlist = False
+        continue
+    if inlist:
+        assert len(line) < width, "too long: " + line
+        assert re.match(r"^  \S+ +\S|^ {13}\S", line), "does not hang: " + line
+' "$1"
+}
+
+@test "--help wraps its lists at word boundaries, hanging under their text, and ends every line" {
+	run memscope --help
+	assert_line '  maps       a process'"'"'s mappings: kinds, sizes, resident memory, the layout'
+	assert_line '             drawn'
+	run memscope maps --help
+	assert_line '  KIND       text, rodata, data, bss, heap, stack, anon, file, shm, vdso,'
+	assert_line '             vvar, vsyscall, special'
+	for c in "" iomem meminfo buddy zones maps translate layout decode phys; do
+		memscope $c --help | help_lists_ok 79 || { echo "memscope $c --help"; false; }
+		# argp's own margin, when the user sets one
+		ARGP_HELP_FMT=rmargin=60 memscope $c --help | help_lists_ok 60 ||
+			{ echo "memscope $c --help at rmargin=60"; false; }
+		# no paragraph is left without its newline (decode's last line filled the margin)
+		[ "$(memscope $c --help | tail -c1 | od -An -c | tr -d ' ')" = '\n' ] ||
+			{ echo "memscope $c --help: no final newline"; false; }
+	done
+}
