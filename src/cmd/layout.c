@@ -72,8 +72,8 @@ static const struct col_def cols[] = {
 	[L_END] = {"END", "end", COL_ADDR, COLF_DEFAULT | COLF_RIGHT, "last address", NULL},
 	[L_SIZE] = {"SIZE", "size", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "size", NULL},
 	[L_KASLR] = {"KASLR", "kaslr", COL_BOOL, COLF_DEFAULT, "base randomised at boot", NULL},
-	[L_NAME] = {"DESCRIPTION", "description", COL_STR, COLF_DEFAULT | COLF_WRAP, "the documentation's words",
-		    NULL},
+	[L_NAME] = {"DESCRIPTION", "description", COL_STR, COLF_DEFAULT | COLF_WRAP,
+		    "the documentation's words", NULL},
 };
 
 static void offset_text(const struct layout *l, uint64_t start, char *buf, size_t size)

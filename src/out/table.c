@@ -840,7 +840,8 @@ static size_t text_width(const char *s, size_t max, size_t *cut)
 	return w;
 }
 
-/* Tree art before a cell of the tree column: two cells a level ("│ ", "├─"), none at the top. */
+/* Tree art before a cell of the tree column: two cells a level ("│ ", "├─"), none at the
+ * top. */
 static size_t tree_art(const struct trow *r)
 {
 	size_t n = 0;
