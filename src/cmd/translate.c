@@ -32,11 +32,12 @@ enum { OPT_LEN = 0x200, OPT_ALL, OPT_PAGE_SIZE };
 
 static const struct argp_option translate_options[] = {
 	{"len", OPT_LEN, "SIZE", 0,
-	 "Translate SIZE bytes from the address (K, M, G suffixes) and draw virtual pages against "
-	 "physical frames; VADDR-VADDR does the same",
+	 "Translate SIZE bytes from the address (4096, 0x1000, 64K, 1.5M) and draw virtual pages "
+	 "against physical frames; VADDR-VADDR does the same",
 	 0},
 	{"all", OPT_ALL, NULL, 0, "Every mapping of the process, with totals", 0},
-	{"page-size", OPT_PAGE_SIZE, "SIZE", 0, "Page size of a dump from another machine", 0},
+	{"page-size", OPT_PAGE_SIZE, "SIZE", 0,
+	 "Page size of a dump from another machine: a power of two from 1K to 1M", 0},
 	{NULL, 0, NULL, 0, NULL, 0},
 };
 
@@ -52,7 +53,7 @@ static error_t translate_parse_opt(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_PAGE_SIZE:
 		if (page_size_parse(arg, &a->page_size))
-			argp_error(state, "invalid --page-size '%s'", arg);
+			argp_error(state, "invalid --page-size '%s' (a power of two from 1K to 1M)", arg);
 		return 0;
 	case ARGP_KEY_ARG:
 		if (!a->pid) {
@@ -554,7 +555,8 @@ int cmd_translate(struct ctx *ctx, int argc, char **argv)
 	if (a.len) {
 		uint64_t len;
 		if (units_parse_size(a.len, &len) || len == 0 || addrs[0] > UINT64_MAX - len) {
-			msg_errorf("invalid --len '%s' (bytes, or with K, M, G)", a.len);
+			msg_errorf("invalid --len '%s' (a size: 4096, 0x1000, 64K, 1.5M; see memscope(1))",
+				   a.len);
 			free(addrs);
 			return EXIT_USAGE;
 		}

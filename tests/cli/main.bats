@@ -366,3 +366,37 @@ for line in text.split("\n"):
 			{ echo "memscope $c --help: no final newline"; false; }
 	done
 }
+
+@test "every size option takes one grammar: 4608, 0x1200, 4.5K, 4.5KiB; fractions of a byte refused" {
+	bin=$(binary_fixture x86_64-vm-6.18-process)
+	at="--sysroot $bin translate 9103 0x7fc0fd580000 --page-size 4K"
+	want=$(memscope $at --len 4608)
+	for len in 4608 0x1200 4.5K 4.5k 4.5KiB 4.5Kib 4.5KB 0.00439453125M 4608B; do
+		run memscope $at --len "$len"
+		[ "$status" -eq 0 ] || { echo "--len $len: $output"; rm -rf "$bin"; false; }
+		[ "$output" = "$want" ] || { echo "--len $len differs"; rm -rf "$bin"; false; }
+	done
+	for len in 1.3K 1.5 0x1.8K 0x10K 1,5K -4K " 4K" 4Q 16E; do
+		run --separate-stderr memscope $at --len "$len"
+		[ "$status" -eq 2 ] || { echo "--len '$len': exit $status"; rm -rf "$bin"; false; }
+		assert_output ""
+		[ "$stderr" = "memscope: invalid --len '$len' (a size: 4096, 0x1000, 64K, 1.5M; see memscope(1))" ]
+	done
+	rm -rf "$bin"
+	# --page-size reads the same grammar in every command that has it
+	want=$(memscope --sysroot "$FIX/arm64-64k-numa2-hand" buddy --page-size 64K)
+	for ps in 65536 0x10000 64k 64KiB 0.0625M; do
+		[ "$(memscope --sysroot "$FIX/arm64-64k-numa2-hand" buddy --page-size "$ps")" = "$want" ] ||
+			{ echo "buddy --page-size $ps"; false; }
+	done
+	run memscope --sysroot "$FIX/x86_64-vm-6.18-24g-root" zones --page-size 0x1000
+	assert_success
+	run memscope layout --arch arm64 --page-size 0x4000 --va-bits 47
+	assert_success
+	assert_output --partial "16 KiB pages"
+	for cmd in "buddy" "zones" "phys 0x1000"; do
+		run --separate-stderr memscope --sysroot "$FIX/x86_64-vm-6.18-24g-root" $cmd --page-size 4.5K
+		assert_failure 2
+		[[ "$stderr" == *"invalid --page-size '4.5K' (a power of two from 1K to 1M)"* ]]
+	done
+}
