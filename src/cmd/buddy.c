@@ -362,7 +362,7 @@ static void print_watch_extras(struct ctx *ctx, const struct buddyinfo *bi, stru
 	if (o->json) {
 		for (int c = 0; c < VM_NCOUNTERS; c++)
 			if (vm->has[c])
-				out_json_obj_u64(vmj, vmstat_name(c), vm->v[c]);
+				out_json_obj_word(vmj, vmstat_name(c), vm->v[c]); /* free-running */
 		return;
 	}
 	int cols = term_columns();

@@ -67,12 +67,13 @@ static const struct col_def maps_cols[] = {
 	[M_START] = {"START", "start", COL_ADDR, COLF_DEFAULT | COLF_RIGHT, "first address", NULL},
 	[M_END] = {"END", "end", COL_ADDR, COLF_DEFAULT | COLF_RIGHT,
 		   "end (exclusive, as the kernel prints it)", NULL},
-	[M_SIZE] = {"SIZE", "size", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "size", NULL},
+	[M_SIZE] = {"SIZE", "size", COL_SIZE, COLF_DEFAULT | COLF_RIGHT | COLF_WIDE, "size", NULL},
 	[M_PERM] = {"PERM", "perms", COL_STR, COLF_DEFAULT, "rwx and p(rivate)/s(hared)", NULL},
-	[M_OFFSET] = {"OFFSET", "offset", COL_COUNT, COLF_DEFAULT | COLF_RIGHT, "file offset",
-		      NULL},
+	[M_OFFSET] = {"OFFSET", "offset", COL_COUNT, COLF_DEFAULT | COLF_RIGHT | COLF_WIDE,
+		      "file offset", NULL},
 	[M_DEVICE] = {"DEVICE", "device", COL_STR, COLF_DEFAULT, "major:minor", NULL},
-	[M_INODE] = {"INODE", "inode", COL_COUNT, COLF_DEFAULT | COLF_RIGHT, "inode", NULL},
+	[M_INODE] = {"INODE", "inode", COL_COUNT, COLF_DEFAULT | COLF_RIGHT | COLF_WIDE, "inode",
+		     NULL},
 	[M_KIND] = {"KIND", "kind", COL_STR, COLF_DEFAULT,
 		    "text, rodata, data, bss, heap, stack, anon, file, shm, vdso, vvar, vsyscall, "
 		    "special",
@@ -179,7 +180,7 @@ static int maps_table_print(struct ctx *ctx, struct maps_table *mt, bool diagram
 	/* totals, as pmap -X ends with them */
 	static const struct col_def tcols[] = {
 		{"", NULL, COL_STR, COLF_DEFAULT, "", NULL},
-		{"SIZE", "size", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "", NULL},
+		{"SIZE", "size", COL_SIZE, COLF_DEFAULT | COLF_RIGHT | COLF_WIDE, "", NULL},
 		{"RSS", "rss", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "", NULL},
 		{"PSS", "pss", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "", NULL},
 		{"DIRTY", "dirty", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "", NULL},

@@ -155,7 +155,7 @@ static int one(struct walk *w, uint64_t vaddr, json_object *pages)
 	rec_bool(&r, "present", "present", e.present);
 	rec_bool(&r, "swapped", "swapped", e.swapped);
 	rec_group(&r, "pagemap", "pagemap");
-	rec_hex(&r, "raw", "raw", raw);
+	rec_word(&r, "raw", "raw", raw); /* all 64 bits are the entry's */
 	rec_bool(&r, "file_or_shared", "file/shared", e.file_shared);
 	rec_bool(&r, "exclusive", "exclusive", e.exclusive);
 	rec_bool(&r, "soft_dirty", "soft-dirty", e.soft_dirty);

@@ -23,6 +23,7 @@ struct cell {
 	uint64_t u; /* the value; COL_STR: offset in the string arena; COL_PERCENT: hundredths */
 	uint8_t type;
 	bool set, null;
+	bool wide; /* JSON as a "0x" string (COLF_WIDE, trow_wide()) */
 };
 
 struct trow {
@@ -481,8 +482,10 @@ struct trow *table_add(struct table *t, struct trow *parent)
 	if (!r)
 		return NULL;
 	t->mem_rows += !parent;
-	for (size_t i = 0; i < t->ndefs; i++)
+	for (size_t i = 0; i < t->ndefs; i++) {
 		r->cells[i].type = (uint8_t)t->defs[i].type;
+		r->cells[i].wide = t->defs[i].flags & COLF_WIDE;
+	}
 	r->parent = parent;
 	struct trow **first = parent ? &parent->first : &t->first;
 	struct trow **last = parent ? &parent->last : &t->last;
@@ -583,6 +586,11 @@ void trow_bool(struct trow *r, size_t col, bool v)
 	trow_typed(r, col, COL_BOOL, v);
 }
 
+void trow_wide(struct trow *r, size_t col)
+{
+	r->cells[col].wide = true;
+}
+
 void trow_null(struct trow *r, size_t col)
 {
 	struct cell *c = cell_for(r, col);
@@ -604,10 +612,30 @@ static json_object *percent_json(double d)
 	return json_object_new_double_s((double)hundredths / 100.0, b);
 }
 
+/* A wide integer's JSON text: "0x" + 16 hex digits, "-0x..." for a negative delta, quoted. */
+static size_t wide_json(const struct cell *c, char *b, size_t size)
+{
+	bool neg = c->type == COL_DELTA && (int64_t)c->u < 0;
+	b[0] = '"';
+	if (neg)
+		b[1] = '-';
+	units_addr_json(neg ? -c->u : c->u, b + 1 + neg, size - 2 - neg);
+	size_t n = strlen(b);
+	b[n++] = '"';
+	b[n] = '\0';
+	return n;
+}
+
 static json_object *cell_json(const struct table *t, const struct cell *c)
 {
 	if (!c->set || c->null)
 		return NULL; /* json-c prints a NULL member as null */
+	if (c->wide && (c->type == COL_SIZE || c->type == COL_COUNT || c->type == COL_DELTA)) {
+		char b[32];
+		size_t n = wide_json(c, b, sizeof(b));
+		b[n - 1] = '\0';
+		return json_object_new_string(b + 1);
+	}
 	switch ((enum col_type)c->type) {
 	case COL_STR: {
 		/* JSON is UTF-8: a name with invalid bytes (a hostile file name) would break it */
@@ -1164,6 +1192,11 @@ static void value_json(struct sbuf *sb, const struct table *t, const struct cell
 	size_t n;
 	if (!c->set || c->null) {
 		sb_put(sb, "null", 4);
+		return;
+	}
+	if (c->wide && (c->type == COL_SIZE || c->type == COL_COUNT || c->type == COL_DELTA)) {
+		n = wide_json(c, b, sizeof(b));
+		sb_put(sb, b, n);
 		return;
 	}
 	switch ((enum col_type)c->type) {

@@ -400,3 +400,84 @@ for line in text.split("\n"):
 		[[ "$stderr" == *"invalid --page-size '4.5K' (a power of two from 1K to 1M)"* ]]
 	done
 }
+
+# every number in a JSON document on stdin is exact in a double (jq, JavaScript): |n| <= 2^53
+no_big_numbers() { jq -e '[.. | numbers | select(. > 9007199254740992 or . < -9007199254740992)] | length == 0' >/dev/null; }
+
+@test "JSON integers whose range passes 2^53 are \"0x\" strings that round-trip through jq" {
+	bin=$(binary_fixture x86_64-vm-6.18-process)
+	# a pagemap entry with bit 63 (present) set: exactly the fixture's 64 bits, not a rounded
+	# double (jq would print 9295429630893818880 for the old integer)
+	want=$(awk '$1 == "7fc0fd001000" { print "0x" $2 }' "$FIX/x86_64-vm-6.18-process/proc/9103/pagemap.txt")
+	[ "$want" = 0x8100000000110401 ]
+	run memscope --sysroot "$bin" translate 9103 0x7fc0fd001000 --page-size 4K --json
+	assert_success
+	[ "$(jq -r '.translate.pages[0].pagemap.raw' <<<"$output")" = "$want" ]
+	no_big_numbers <<<"$output"
+	# maps: size, offset and inode are strings, and size is end - start exactly
+	run memscope --sysroot "$FIX/x86_64-vm-6.18-process" maps 9103 --rss --json
+	assert_success
+	no_big_numbers <<<"$output"
+	python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+for m in d["maps"]:
+    assert int(m["end"], 16) - int(m["start"], 16) == int(m["size"], 16), m
+    assert isinstance(m["rss"], int) and isinstance(m["offset"], str) and isinstance(m["inode"], str), m
+assert int(d["totals"]["all"]["size"], 16) == sum(int(m["size"], 16) for m in d["maps"])' <<<"$output"
+	grep -q '^5586be8d0000-5586be8d1000 r--p 00000000 fe:00 5308974 ' "$FIX/x86_64-vm-6.18-process/proc/9103/maps"
+	[ "$(jq -r '.maps[0].inode' <<<"$output")" = "$(printf '0x%016x' 5308974)" ]
+	# layout: sizes above 2^63 and negative offsets; start + size - 1 is end for every region
+	for cfg in "--arch x86_64 --levels 4" "--arch x86_64 --levels 5" "--arch arm64 --page-size 4K --va-bits 39" "--arch i386"; do
+		run memscope layout $cfg --json
+		assert_success
+		no_big_numbers <<<"$output"
+		python3 -c '
+import json, sys
+for r in json.load(sys.stdin)["layout"]["regions"]:
+    start, end, size, off = int(r["start"], 16), int(r["end"], 16), int(r["size"], 16), int(r["offset"], 16)
+    assert start + size - 1 == end, r
+    assert off == (start if start < 2**63 else start - 2**64), r' <<<"$output"
+	done
+	run memscope layout --arch x86_64 --levels 4 --json
+	[ "$(jq -r '.layout.regions[1].size' <<<"$output")" = 0xffff000000000000 ]
+	[ "$(jq -r '.layout.regions[2].offset' <<<"$output")" = -0x0000800000000000 ]
+	rm -rf "$bin"
+}
+
+@test "meminfo: virtual and commit fields are strings (5-level VmallocTotal passes 2^53), RAM stays numbers" {
+	d=$(mktemp -d)
+	mkdir "$d/proc"
+	# 5-level paging: VmallocTotal is 12800 TiB (Documentation/arch/x86/x86_64/mm.rst)
+	sed 's/^VmallocTotal:.*/VmallocTotal:   13743895347200 kB/' "$FIX/x86_64-vm-6.18-24g-root/proc/meminfo" >"$d/proc/meminfo"
+	run memscope --sysroot "$d" meminfo --json
+	assert_success
+	no_big_numbers <<<"$output"
+	[ "$(jq -r '.meminfo.VmallocTotal' <<<"$output")" = "$(printf '0x%016x' $((13743895347200 * 1024)))" ]
+	for k in VmallocUsed VmallocChunk CommitLimit Committed_AS; do
+		v=$(awk -v k="$k:" '$1 == k { print $2 }' "$d/proc/meminfo")
+		[ "$(jq -r --arg k "$k" '.meminfo[$k]' <<<"$output")" = "$(printf '0x%016x' $((v * 1024)))" ]
+	done
+	kb=$(awk '$1 == "MemTotal:" { print $2 }' "$d/proc/meminfo")
+	jq -e --argjson b $((kb * 1024)) '.meminfo.MemTotal == $b and .summary.mem.total == $b' <<<"$output"
+	rm -rf "$d"
+}
+
+@test "no command's JSON holds a number above 2^53" {
+	bin=$(binary_fixture x86_64-vm-6.18-process)
+	for args in "--sysroot $FIX/notes-example iomem" "--sysroot $FIX/notes-example iomem --summary" \
+	    "--sysroot $FIX/x86_64-vm-6.18-24g-root meminfo" \
+	    "--sysroot $FIX/x86_64-vm-6.18-24g-root zones --page-size 4K" \
+	    "--sysroot $FIX/x86_64-vm-6.18-24g-root buddy --page-size 4K" \
+	    "--sysroot $FIX/arm64-64k-numa2-hand buddy --page-size 64K --types" \
+	    "--sysroot $bin translate 9103 --all --page-size 4K" \
+	    "--sysroot $bin translate 9103 0x7fc0fd580000 --len 80K --page-size 4K" \
+	    "--sysroot $bin phys 0x119788000 --page-size 4K" \
+	    "decode --arch x86_64 --levels 5 0xff11000000000000 0x00ffffffffffffff" \
+	    "layout --arch arm64 --page-size 64K --va-bits 52"; do
+		run memscope $args --json
+		[ "$status" -eq 0 ] || { echo "$args: $output"; rm -rf "$bin"; false; }
+		no_big_numbers <<<"$output" || { echo "$args"; rm -rf "$bin"; false; }
+	done
+	rm -rf "$bin"
+}
