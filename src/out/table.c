@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <json-c/printbuf.h>
 #include <langinfo.h>
+#include <limits.h>
 #include <libsmartcols.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -846,10 +847,11 @@ static size_t text_width(const char *s, size_t max, size_t *cut)
 {
 	mbstate_t st;
 	memset(&st, 0, sizeof(st));
-	size_t w = 0, i = 0, len = strlen(s);
-	while (i < len) {
+	size_t w = 0, i = 0;
+	while (s[i]) {
+		/* no strlen(): a wrapped 1 MiB name is measured a line at a time */
 		wchar_t wc;
-		size_t n = mbrtowc(&wc, s + i, len - i, &st), cw;
+		size_t n = mbrtowc(&wc, s + i, strnlen(s + i, MB_LEN_MAX), &st), cw;
 		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
 			memset(&st, 0, sizeof(st));
 			n = 1;
