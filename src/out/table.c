@@ -1488,7 +1488,10 @@ static int print_direct(const struct table *t, const struct out *o, const int *h
 				len[j] = cell_view(t, o, &r->cells[t->sel[k]], hexw[k], buf[j],
 						   sizeof(buf[j]), &text[j]);
 			}
-			if (len[j])
+			/* libsmartcols ends a line after the last cell that holds data, but
+			 * never before its tree column (print.c is_next_columns_empty()): an
+			 * empty name still gets the blank before it */
+			if (len[j] || (t->defs[t->sel[k]].flags & COLF_TREE))
 				last = j + 1;
 		}
 		for (size_t j = 0; j < last; j++) {

@@ -481,3 +481,16 @@ for r in json.load(sys.stdin)["layout"]["regions"]:
 	done
 	rm -rf "$bin"
 }
+
+@test "the direct writer ends a line with an empty name as libsmartcols does (blank before the tree column)" {
+	d=$(mktemp -d)
+	mkdir "$d/proc"
+	# an empty name, as the kernel prints a resource without one (a real arm64 phone's iomem)
+	printf '%s\n' '00000000-00000fff : Reserved' 'e804b000-e804bfff : ' '100000000-1ffffffff : System RAM' >"$d/proc/iomem"
+	for o in "" "-o NAME,SIZE" "-o SIZE,NAME,DEPTH" "-n"; do
+		fast=$(memscope --sysroot "$d" iomem $o)
+		slow=$(MEMSCOPE_TABLE=library memscope --sysroot "$d" iomem $o)
+		[ "$fast" = "$slow" ] || { echo "differs: $o"; diff <(echo "$fast") <(echo "$slow") | cat -A; rm -rf "$d"; false; }
+	done
+	rm -rf "$d"
+}
