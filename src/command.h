@@ -14,6 +14,7 @@
 #include <argp.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "out/out.h"
 #include "proc/sysroot.h"
@@ -68,6 +69,11 @@ void args_rest(struct argp_state *state, char ***argv, int *n);
 /* The children every command's argp lists: the global options, under their own heading. */
 extern const struct argp_child command_children[];
 void global_options_bind(struct ctx *ctx);
+/* Help, usage and version text go to @f, not stdout (main checks that it was written). */
+void global_help_to(FILE *f);
+/* @text wrapped for --help at argp's right margin: words never split, list items ("  NAME
+ * text") hanging under their text. A new string (NULL when out of memory). */
+char *help_wrap(const char *text);
 
 /* Parse a command's arguments with its argp (argv[0] is the command name; usage errors exit 2),
  * then open the sysroot and the output. Returns 0, or an exit code after printing why. */

@@ -35,10 +35,15 @@ const struct command *command_find(const char *name)
 	return NULL;
 }
 
-enum { OPT_SYSROOT = 0x100, OPT_COLOR };
+enum { OPT_SYSROOT = 0x100, OPT_COLOR, OPT_USAGE };
 
+/* argp parses with ARGP_NO_HELP and these stand in for its own --help, --usage and --version,
+ * so --help is listed once, as -h; -? stays argp's habit, accepted and not listed. */
 static const struct argp_option global_options[] = {
 	{"help", 'h', NULL, 0, "Give this help list", -1},
+	{NULL, '?', NULL, OPTION_ALIAS | OPTION_HIDDEN, NULL, -1},
+	{"usage", OPT_USAGE, NULL, 0, "Give a short usage message", -1},
+	{"version", 'V', NULL, 0, "Print program version", -1},
 	{"json", 'J', NULL, 0, "Print JSON (one object) instead of text", -1},
 	{"bytes", 'b', NULL, 0, "Print sizes in bytes instead of a human-readable form", -1},
 	{"sysroot", OPT_SYSROOT, "DIR", 0, "Read every /proc file from DIR/proc (a captured dump)",
@@ -49,18 +54,38 @@ static const struct argp_option global_options[] = {
 };
 
 static struct ctx *bound;
+static FILE *help_out;
 
 void global_options_bind(struct ctx *ctx)
 {
 	bound = ctx;
 }
 
+void global_help_to(FILE *f)
+{
+	help_out = f;
+}
+
 static error_t global_parse(int key, char *arg, struct argp_state *state)
 {
 	switch (key) {
-	case 'h':
-		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
+	case ARGP_KEY_INIT:
+		/* every argp lists these options, so this runs first in each: from here on argp's
+		 * help, usage and version text (--help, -?, --usage, --version) go to main's
+		 * checked stream; its error messages stay on stderr */
+		if (help_out)
+			state->out_stream = help_out;
 		return 0;
+	case 'h':
+	case '?':
+		argp_state_help(state, state->out_stream, ARGP_HELP_STD_HELP);
+		return 0;
+	case OPT_USAGE:
+		argp_state_help(state, state->out_stream, ARGP_HELP_USAGE | ARGP_HELP_EXIT_OK);
+		return 0;
+	case 'V':
+		fprintf(state->out_stream, "%s\n", argp_program_version);
+		exit(EXIT_OK); /* main's exit handler writes it out and checks it */
 	case 'J':
 		bound->json = true;
 		return 0;
@@ -92,6 +117,93 @@ const struct argp_child command_children[] = {
 	{NULL, 0, NULL, 0},
 };
 
+/* ---- help text ----
+ * argp wraps documentation at its right margin without a hanging indent, so a list ("  maps
+ * a process's mappings ...") ran on at column 0, and a line that filled the margin exactly lost
+ * its newline (glibc's argp-fmtstream.c then thinks it is at the start of a line). Lines are
+ * wrapped here first, a little inside argp's margin, so argp passes them through as they are. */
+
+/* argp's right margin: 79, or rmargin= in ARGP_HELP_FMT, as argp-help.c reads it */
+static size_t help_rmargin(void)
+{
+	const char *fmt = getenv("ARGP_HELP_FMT");
+	const char *r = fmt ? strstr(fmt, "rmargin=") : NULL;
+	if (r && (r == fmt || r[-1] == ',' || r[-1] == ' ')) {
+		long n = strtol(r + 8, NULL, 10);
+		if (n > 20 && n < 10000)
+			return (size_t)n;
+	}
+	return 79;
+}
+
+char *help_wrap(const char *text)
+{
+	size_t width = help_rmargin() - 1; /* a line must stay short of the margin */
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	if (!f)
+		return NULL;
+	for (const char *line = text; *line;) {
+		const char *eol = strchr(line, '\n');
+		size_t n = eol ? (size_t)(eol - line) : strlen(line);
+		/* a list item ("  NAME   text") hangs its text under the text, a paragraph at 0 */
+		size_t lead = strspn(line, " "), hang = lead;
+		if (lead && lead < n) {
+			size_t name = hang + strcspn(line + hang, " ");
+			size_t gap = name < n ? strspn(line + name, " ") : 0;
+			if (name + gap < n && name + gap < width / 2)
+				hang = name + gap;
+		}
+		fprintf(f, "%.*s", (int)hang, line);
+		size_t col = hang;
+		bool first = true;
+		for (size_t i = hang; i < n;) {
+			size_t w = strcspn(line + i, " \n");
+			if (w > n - i)
+				w = n - i;
+			if (!first && col + 1 + w > width) {
+				fprintf(f, "\n%*s", (int)hang, "");
+				col = hang;
+				first = true;
+			}
+			if (!first) {
+				fputc(' ', f);
+				col++;
+			}
+			fprintf(f, "%.*s", (int)w, line + i);
+			col += w;
+			first = false;
+			i += w;
+			i += strspn(line + i, " ");
+			if (i > n)
+				i = n;
+		}
+		if (eol)
+			fputc('\n', f);
+		line += eol ? n + 1 : n;
+	}
+	if (fclose(f) != 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* The command's own help filter, then the wrapping, for its documentation */
+static char *(*command_filter)(int key, const char *text, void *input);
+
+static char *command_help(int key, const char *text, void *input)
+{
+	char *t = command_filter ? command_filter(key, text, input) : (char *)text;
+	if ((key != ARGP_KEY_HELP_PRE_DOC && key != ARGP_KEY_HELP_POST_DOC) || !t)
+		return t;
+	char *w = help_wrap(t);
+	if (t != text)
+		free(t);
+	return w ? w : (char *)text;
+}
+
 int command_parse(const struct argp *argp, struct ctx *ctx, int argc, char **argv, void *input)
 {
 	/* argp names the program in usage lines from argv[0]: make it "memscope iomem" */
@@ -100,7 +212,11 @@ int command_parse(const struct argp *argp, struct ctx *ctx, int argc, char **arg
 	char *saved = argv[0];
 	argv[0] = name;
 	global_options_bind(ctx);
-	argp_parse(argp, argc, argv, 0, NULL, input); /* usage errors exit 2 inside */
+	struct argp wrapped = *argp;
+	command_filter = argp->help_filter;
+	wrapped.help_filter = command_help;
+	/* usage errors exit 2 inside */
+	argp_parse(&wrapped, argc, argv, ARGP_NO_HELP, NULL, input);
 	argv[0] = saved;
 
 	bool color = false;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "command.h"
 #include "sys/caps.h"
@@ -41,6 +42,10 @@ static error_t main_parse(int key, char *arg, struct argp_state *state)
 
 static char *main_help(int key, const char *text, void *input)
 {
+	if (key == ARGP_KEY_HELP_PRE_DOC && text) {
+		char *w = help_wrap(text);
+		return w ? w : (char *)text;
+	}
 	if (key != ARGP_KEY_HELP_POST_DOC)
 		return (char *)text;
 	char *out = NULL;
@@ -55,8 +60,13 @@ static char *main_help(int key, const char *text, void *input)
 	      "Global options may also follow the command.\n\n"
 	      "Exit status: 0 success, 1 runtime or input error, 2 usage error.\n",
 	      f);
-	fclose(f);
-	return out;
+	if (fclose(f) != 0) {
+		free(out);
+		return (char *)text;
+	}
+	char *w = help_wrap(out);
+	free(out);
+	return w ? w : (char *)text;
 }
 
 static const struct argp_child main_children[] = {
@@ -68,6 +78,34 @@ static const struct argp main_argp = {
 	NULL, main_parse, "COMMAND [ARG...]",
 	"Show how memory is laid out and used: the physical address map, free memory, and more.\v",
 	main_children, main_help, NULL};
+
+/* Help, usage and version text: argp prints it and calls exit(0) itself, so it is written to
+ * this memory stream (global_help_to()) and sent to stdout by an exit handler that checks it
+ * as main() checks a command's output: `memscope --help >/dev/full` is a write error too. */
+static FILE *help_fp;
+static char *help_text;
+static size_t help_len;
+
+static void help_flush(void)
+{
+	if (!help_fp)
+		return;
+	fclose(help_fp); /* sets help_text and help_len */
+	help_fp = NULL;
+	int e = 0;
+	if (help_len && fwrite(help_text, 1, help_len, stdout) != help_len)
+		e = errno;
+	if (help_len && !e && fflush(stdout) != 0)
+		e = errno;
+	if (help_len && !e && ferror(stdout))
+		e = EIO;
+	free(help_text);
+	help_text = NULL;
+	if (help_len && e) {
+		msg_errorf("write error: %s", strerror(e));
+		_exit(EXIT_RUNTIME); /* in an exit handler: exit() again would be undefined */
+	}
+}
 
 int main(int argc, char **argv)
 {
@@ -84,7 +122,12 @@ int main(int argc, char **argv)
 	/* messages say "memscope:", however the binary was called */
 	argv[0] = (char *)"memscope";
 	global_options_bind(&ctx);
-	argp_parse(&main_argp, argc, argv, ARGP_IN_ORDER, NULL, &a);
+	help_fp = open_memstream(&help_text, &help_len);
+	if (help_fp) {
+		global_help_to(help_fp);
+		atexit(help_flush);
+	}
+	argp_parse(&main_argp, argc, argv, ARGP_IN_ORDER | ARGP_NO_HELP, NULL, &a);
 
 	const char *name = argv[a.cmd_index];
 	const struct command *cmd = command_find(name);

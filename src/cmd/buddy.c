@@ -32,7 +32,8 @@ enum { OPT_PAGE_SIZE = 0x200, OPT_DIAGRAM, OPT_TYPES, OPT_WATCH, OPT_COUNT };
 
 static const struct argp_option buddy_options[] = {
 	{"page-size", OPT_PAGE_SIZE, "SIZE", 0,
-	 "Page size of the machine the dump comes from (4K, 16K, 64K; default: this machine's)", 0},
+	 "Page size of the machine the dump comes from: a power of two from 1K to 1M, such as 4K "
+	 "or 64K (default: this machine's)", 0},
 	{"diagram", OPT_DIAGRAM, NULL, 0,
 	 "Per zone, a bar per order scaled to the bytes it holds, and the fragmentation index", 0},
 	{"types", OPT_TYPES, NULL, 0, "Free blocks per migrate type, from /proc/pagetypeinfo", 0},
@@ -51,7 +52,7 @@ static error_t buddy_parse_opt(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case OPT_PAGE_SIZE:
 		if (page_size_parse(arg, &v))
-			argp_error(state, "invalid --page-size '%s' (a power of two: 4K, 16K, 64K)", arg);
+			argp_error(state, "invalid --page-size '%s' (a power of two from 1K to 1M)", arg);
 		a->page_size = v;
 		return 0;
 	case OPT_DIAGRAM:
@@ -361,7 +362,7 @@ static void print_watch_extras(struct ctx *ctx, const struct buddyinfo *bi, stru
 	if (o->json) {
 		for (int c = 0; c < VM_NCOUNTERS; c++)
 			if (vm->has[c])
-				out_json_obj_u64(vmj, vmstat_name(c), vm->v[c]);
+				out_json_obj_word(vmj, vmstat_name(c), vm->v[c]); /* free-running */
 		return;
 	}
 	int cols = term_columns();

@@ -22,7 +22,8 @@ static const struct col_def iomem_cols[] = {
 	[COL_END] = {"END", "end", COL_ADDR, COLF_DEFAULT | COLF_RIGHT,
 		     "last address (inclusive, as the kernel prints it)", NULL},
 	[COL_SIZE_] = {"SIZE", "size", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "size of the range", NULL},
-	[COL_NAME] = {"NAME", "name", COL_STR, COLF_DEFAULT | COLF_TREE, "what the range is", NULL},
+	[COL_NAME] = {"NAME", "name", COL_STR, COLF_DEFAULT | COLF_TREE | COLF_TRUNC | COLF_WRAP,
+		      "what the range is", NULL},
 	[COL_DEPTH] = {"DEPTH", "depth", COL_COUNT, COLF_RIGHT, "nesting level, 0 at the top", NULL},
 };
 #define NCOLS (sizeof(iomem_cols) / sizeof(iomem_cols[0]))

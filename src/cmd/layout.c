@@ -67,13 +67,13 @@ static const struct col_def cols[] = {
 	[L_START] = {"START", "start", COL_ADDR, COLF_DEFAULT | COLF_RIGHT, "first address", NULL},
 	[L_OFFSET] = {"OFFSET", NULL, COL_STR, COLF_DEFAULT | COLF_RIGHT,
 		      "from 0, or (negative) from the top", NULL},
-	[L_OFFSET_J] = {"OFFSET_B", "offset", COL_DELTA, COLF_DEFAULT | COLF_JSONONLY, "bytes",
-			NULL},
+	[L_OFFSET_J] = {"OFFSET_B", "offset", COL_DELTA, COLF_DEFAULT | COLF_JSONONLY | COLF_WIDE,
+			"bytes", NULL},
 	[L_END] = {"END", "end", COL_ADDR, COLF_DEFAULT | COLF_RIGHT, "last address", NULL},
-	[L_SIZE] = {"SIZE", "size", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "size", NULL},
+	[L_SIZE] = {"SIZE", "size", COL_SIZE, COLF_DEFAULT | COLF_RIGHT | COLF_WIDE, "size", NULL},
 	[L_KASLR] = {"KASLR", "kaslr", COL_BOOL, COLF_DEFAULT, "base randomised at boot", NULL},
-	[L_NAME] = {"DESCRIPTION", "description", COL_STR, COLF_DEFAULT, "the documentation's words",
-		    NULL},
+	[L_NAME] = {"DESCRIPTION", "description", COL_STR, COLF_DEFAULT | COLF_WRAP,
+		    "the documentation's words", NULL},
 };
 
 static void offset_text(const struct layout *l, uint64_t start, char *buf, size_t size)
@@ -231,7 +231,7 @@ static int print_live(struct ctx *ctx, const struct layout *l)
 		/* KASLR: how far the text moved from its documented base */
 		uint64_t base = UINT64_C(0xffffffff81000000);
 		if (!strcmp(l->arch, "x86_64") && lv.text_vaddr >= base)
-			rec_hex(&r, "text_kaslr_offset", "text slide", lv.text_vaddr - base);
+			rec_word(&r, "text_kaslr_offset", "text slide", lv.text_vaddr - base);
 	}
 	record_end(&r);
 	if (!lv.kcore)

@@ -113,6 +113,22 @@ static const struct col_def all_cols[] = {
 	{"VALUE", "value", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "size, or a count for HugePages_*", NULL},
 };
 
+/* Fields that measure virtual address space or a commitment, not memory: their range passes
+ * 2^53 bytes (VmallocTotal is 12800 TiB with 5-level paging, Documentation/arch/x86/x86_64/
+ * mm.rst; CommitLimit and Committed_AS follow vm.overcommit_kbytes and the address spaces of
+ * every process, Documentation/mm/overcommit-accounting.rst), so JSON gives them as "0x"
+ * strings. Every other field counts RAM or swap, bounded by the 52 bits of a physical address
+ * (swap by MAX_SWAPFILES areas of at most 2^32 pages each). */
+static bool meminfo_wide(const char *key)
+{
+	static const char *const wide[] = {"VmallocTotal", "VmallocUsed", "VmallocChunk",
+					   "CommitLimit", "Committed_AS"};
+	for (size_t i = 0; i < sizeof(wide) / sizeof(wide[0]); i++)
+		if (!strcmp(key, wide[i]))
+			return true;
+	return false;
+}
+
 /* Every key: the "meminfo" JSON object always, the text table with --all. */
 static int print_all(struct ctx *ctx, const struct meminfo *mi, bool text)
 {
@@ -131,6 +147,8 @@ static int print_all(struct ctx *ctx, const struct meminfo *mi, bool text)
 		trow_key(r, mi->v[i].key);
 		trow_str(r, 0, mi->v[i].key);
 		trow_typed(r, 1, mi->v[i].bytes ? COL_SIZE : COL_COUNT, mi->v[i].value);
+		if (meminfo_wide(mi->v[i].key))
+			trow_wide(r, 1);
 	}
 	int e = table_print(tb, &ctx->out, NULL);
 	table_free(tb);

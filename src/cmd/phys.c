@@ -25,7 +25,8 @@ enum { OPT_PFN = 0x200, OPT_PAGE_SIZE };
 
 static const struct argp_option phys_options[] = {
 	{"pfn", OPT_PFN, NULL, 0, "The arguments are page frame numbers, not addresses", 0},
-	{"page-size", OPT_PAGE_SIZE, "SIZE", 0, "Page size of a dump from another machine", 0},
+	{"page-size", OPT_PAGE_SIZE, "SIZE", 0,
+	 "Page size of a dump from another machine: a power of two from 1K to 1M", 0},
 	{NULL, 0, NULL, 0, NULL, 0},
 };
 
@@ -38,7 +39,7 @@ static error_t phys_parse_opt(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_PAGE_SIZE:
 		if (page_size_parse(arg, &a->page_size))
-			argp_error(state, "invalid --page-size '%s'", arg);
+			argp_error(state, "invalid --page-size '%s' (a power of two from 1K to 1M)", arg);
 		return 0;
 	case ARGP_KEY_ARG:
 		args_rest(state, &a->addrs, &a->naddrs);

@@ -32,11 +32,12 @@ enum { OPT_LEN = 0x200, OPT_ALL, OPT_PAGE_SIZE };
 
 static const struct argp_option translate_options[] = {
 	{"len", OPT_LEN, "SIZE", 0,
-	 "Translate SIZE bytes from the address (K, M, G suffixes) and draw virtual pages against "
-	 "physical frames; VADDR-VADDR does the same",
+	 "Translate SIZE bytes from the address (4096, 0x1000, 64K, 1.5M) and draw virtual pages "
+	 "against physical frames; VADDR-VADDR does the same",
 	 0},
 	{"all", OPT_ALL, NULL, 0, "Every mapping of the process, with totals", 0},
-	{"page-size", OPT_PAGE_SIZE, "SIZE", 0, "Page size of a dump from another machine", 0},
+	{"page-size", OPT_PAGE_SIZE, "SIZE", 0,
+	 "Page size of a dump from another machine: a power of two from 1K to 1M", 0},
 	{NULL, 0, NULL, 0, NULL, 0},
 };
 
@@ -52,7 +53,7 @@ static error_t translate_parse_opt(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_PAGE_SIZE:
 		if (page_size_parse(arg, &a->page_size))
-			argp_error(state, "invalid --page-size '%s'", arg);
+			argp_error(state, "invalid --page-size '%s' (a power of two from 1K to 1M)", arg);
 		return 0;
 	case ARGP_KEY_ARG:
 		if (!a->pid) {
@@ -154,7 +155,7 @@ static int one(struct walk *w, uint64_t vaddr, json_object *pages)
 	rec_bool(&r, "present", "present", e.present);
 	rec_bool(&r, "swapped", "swapped", e.swapped);
 	rec_group(&r, "pagemap", "pagemap");
-	rec_hex(&r, "raw", "raw", raw);
+	rec_word(&r, "raw", "raw", raw); /* all 64 bits are the entry's */
 	rec_bool(&r, "file_or_shared", "file/shared", e.file_shared);
 	rec_bool(&r, "exclusive", "exclusive", e.exclusive);
 	rec_bool(&r, "soft_dirty", "soft-dirty", e.soft_dirty);
@@ -204,7 +205,7 @@ static const struct col_def run_cols[] = {
 	[R_VSTART] = {"VSTART", "vstart", COL_ADDR, COLF_DEFAULT | COLF_RIGHT, "first virtual", NULL},
 	[R_VEND] = {"VEND", "vend", COL_ADDR, COLF_DEFAULT | COLF_RIGHT, "last virtual", NULL},
 	[R_PAGES] = {"PAGES", "pages", COL_COUNT, COLF_DEFAULT | COLF_RIGHT, "pages", NULL},
-	[R_STATE] = {"STATE", "state", COL_STR, COLF_DEFAULT, "present, swapped, ...", NULL},
+	[R_STATE] = {"STATE", "state", COL_STR, COLF_DEFAULT | COLF_WRAP, "present, swapped, ...", NULL},
 	[R_PSTART] = {"PSTART", "pstart", COL_ADDR, COLF_DEFAULT | COLF_RIGHT, "first physical", NULL},
 	[R_PEND] = {"PEND", "pend", COL_ADDR, COLF_DEFAULT | COLF_RIGHT, "last physical", NULL},
 	[R_THP] = {"HUGE", "huge_pages", COL_COUNT, COLF_DEFAULT | COLF_RIGHT, "THP/huge heads",
@@ -420,7 +421,7 @@ enum { A_START, A_END, A_NAME, A_KIND, A_PAGES, A_PRESENT, A_SWAPPED, A_THP, A_R
 static const struct col_def all_cols[] = {
 	[A_START] = {"START", "start", COL_ADDR, COLF_DEFAULT | COLF_RIGHT, "start", NULL},
 	[A_END] = {"END", "end", COL_ADDR, COLF_DEFAULT | COLF_RIGHT, "end (exclusive)", NULL},
-	[A_NAME] = {"NAME", "name", COL_STR, COLF_DEFAULT, "name", NULL},
+	[A_NAME] = {"NAME", "name", COL_STR, COLF_DEFAULT | COLF_WRAP, "name", NULL},
 	[A_KIND] = {"KIND", "kind", COL_STR, COLF_DEFAULT, "kind", NULL},
 	[A_PAGES] = {"PAGES", "pages", COL_COUNT, COLF_DEFAULT | COLF_RIGHT, "pages", NULL},
 	[A_PRESENT] = {"RESIDENT", "present_bytes", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "resident",
@@ -554,7 +555,8 @@ int cmd_translate(struct ctx *ctx, int argc, char **argv)
 	if (a.len) {
 		uint64_t len;
 		if (units_parse_size(a.len, &len) || len == 0 || addrs[0] > UINT64_MAX - len) {
-			msg_errorf("invalid --len '%s' (bytes, or with K, M, G)", a.len);
+			msg_errorf("invalid --len '%s' (a size: 4096, 0x1000, 64K, 1.5M; see memscope(1))",
+				   a.len);
 			free(addrs);
 			return EXIT_USAGE;
 		}

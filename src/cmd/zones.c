@@ -25,7 +25,8 @@ enum { OPT_PAGE_SIZE = 0x200, OPT_DIAGRAM };
 
 static const struct argp_option zones_options[] = {
 	{"page-size", OPT_PAGE_SIZE, "SIZE", 0,
-	 "Page size of the machine the dump comes from (4K, 16K, 64K; default: this machine's)", 0},
+	 "Page size of the machine the dump comes from: a power of two from 1K to 1M, such as 4K "
+	 "or 64K (default: this machine's)", 0},
 	{"diagram", OPT_DIAGRAM, NULL, 0,
 	 "Draw physical memory from 0 to the top of RAM with the zones on it, and iomem's System "
 	 "RAM ranges inside them",
@@ -40,7 +41,7 @@ static error_t zones_parse_opt(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case OPT_PAGE_SIZE:
 		if (page_size_parse(arg, &a->page_size))
-			argp_error(state, "invalid --page-size '%s' (a power of two: 4K, 16K, 64K)", arg);
+			argp_error(state, "invalid --page-size '%s' (a power of two from 1K to 1M)", arg);
 		return 0;
 	case OPT_DIAGRAM:
 		a->diagram = true;

@@ -114,6 +114,11 @@ void out_json_obj_u64(json_object *obj, const char *key, uint64_t v)
 	json_object_object_add(obj, key, json_object_new_uint64(v));
 }
 
+void out_json_obj_word(json_object *obj, const char *key, uint64_t v)
+{
+	json_object_object_add(obj, key, out_json_addr(v));
+}
+
 int out_frame(struct out *o, FILE *dest)
 {
 	int ret = 0;

@@ -47,7 +47,11 @@ void out_json_u64(struct out *o, const char *key, uint64_t v);
 /* A JSON object under @key in the root (made on first use), for a command's own section such as
  * {"buddy": {...}}. In text mode it is built and dropped unseen. */
 json_object *out_json_section(struct out *o, const char *key);
+/* An integer whose range stays below 2^53 (a count of pages, a page size). */
 void out_json_obj_u64(json_object *obj, const char *key, uint64_t v);
+/* An integer whose range passes 2^53 (a free-running kernel counter, a 64-bit word): the
+ * string "0x" + 16 hex digits, exact in jq and JavaScript as a JSON number would not be. */
+void out_json_obj_word(json_object *obj, const char *key, uint64_t v);
 
 /* --watch: write what was built as one frame (JSON: one compact line) and start the next.
  * Returns 0 or -errno. */

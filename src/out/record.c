@@ -102,6 +102,15 @@ void rec_hex(struct record *r, const char *key, const char *label, uint64_t v)
 	text(r, label, b);
 }
 
+void rec_word(struct record *r, const char *key, const char *label, uint64_t v)
+{
+	char b[32], j[24];
+	snprintf(b, sizeof(b), "0x%" PRIx64, v);
+	units_addr_json(v, j, sizeof(j));
+	put(r, key, json_object_new_string(j));
+	text(r, label, b);
+}
+
 void rec_addr(struct record *r, const char *key, const char *label, uint64_t v)
 {
 	char b[32];

@@ -33,7 +33,12 @@ void rec_group_end(struct record *r);
  * A NULL string, or rec_null(), is null in JSON and "-" in text. */
 void rec_str(struct record *r, const char *key, const char *label, const char *v);
 void rec_u64(struct record *r, const char *key, const char *label, uint64_t v);
-void rec_hex(struct record *r, const char *key, const char *label, uint64_t v); /* JSON int */
+/* Hex in text, an integer in JSON: only for a value whose range stays below 2^53 (a frame
+ * number, an offset in a page). */
+void rec_hex(struct record *r, const char *key, const char *label, uint64_t v);
+/* A 64-bit word (a pagemap entry, a mask, a virtual offset): hex in text, and in JSON the
+ * string "0x" + 16 hex digits, since a JSON number is exact only up to 2^53. */
+void rec_word(struct record *r, const char *key, const char *label, uint64_t v);
 void rec_addr(struct record *r, const char *key, const char *label, uint64_t v);
 void rec_size(struct record *r, const char *key, const char *label, uint64_t v);
 void rec_bool(struct record *r, const char *key, const char *label, bool v);

@@ -4,7 +4,8 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <json-c/printbuf.h>
-#include "out/escape.h"
+#include <langinfo.h>
+#include <limits.h>
 #include <libsmartcols.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -12,7 +13,10 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#include <wchar.h>
+#include <wctype.h>
 
+#include "out/escape.h"
 #include "out/table.h"
 #include "out/units.h"
 
@@ -20,6 +24,7 @@ struct cell {
 	uint64_t u; /* the value; COL_STR: offset in the string arena; COL_PERCENT: hundredths */
 	uint8_t type;
 	bool set, null;
+	bool wide; /* JSON as a "0x" string (COLF_WIDE, trow_wide()) */
 };
 
 struct trow {
@@ -478,8 +483,10 @@ struct trow *table_add(struct table *t, struct trow *parent)
 	if (!r)
 		return NULL;
 	t->mem_rows += !parent;
-	for (size_t i = 0; i < t->ndefs; i++)
+	for (size_t i = 0; i < t->ndefs; i++) {
 		r->cells[i].type = (uint8_t)t->defs[i].type;
+		r->cells[i].wide = t->defs[i].flags & COLF_WIDE;
+	}
 	r->parent = parent;
 	struct trow **first = parent ? &parent->first : &t->first;
 	struct trow **last = parent ? &parent->last : &t->last;
@@ -580,6 +587,11 @@ void trow_bool(struct trow *r, size_t col, bool v)
 	trow_typed(r, col, COL_BOOL, v);
 }
 
+void trow_wide(struct trow *r, size_t col)
+{
+	r->cells[col].wide = true;
+}
+
 void trow_null(struct trow *r, size_t col)
 {
 	struct cell *c = cell_for(r, col);
@@ -601,10 +613,30 @@ static json_object *percent_json(double d)
 	return json_object_new_double_s((double)hundredths / 100.0, b);
 }
 
+/* A wide integer's JSON text: "0x" + 16 hex digits, "-0x..." for a negative delta, quoted. */
+static size_t wide_json(const struct cell *c, char *b, size_t size)
+{
+	bool neg = c->type == COL_DELTA && (int64_t)c->u < 0;
+	b[0] = '"';
+	if (neg)
+		b[1] = '-';
+	units_addr_json(neg ? -c->u : c->u, b + 1 + neg, size - 2 - neg);
+	size_t n = strlen(b);
+	b[n++] = '"';
+	b[n] = '\0';
+	return n;
+}
+
 static json_object *cell_json(const struct table *t, const struct cell *c)
 {
 	if (!c->set || c->null)
 		return NULL; /* json-c prints a NULL member as null */
+	if (c->wide && (c->type == COL_SIZE || c->type == COL_COUNT || c->type == COL_DELTA)) {
+		char b[32];
+		size_t n = wide_json(c, b, sizeof(b));
+		b[n - 1] = '\0';
+		return json_object_new_string(b + 1);
+	}
 	switch ((enum col_type)c->type) {
 	case COL_STR: {
 		/* JSON is UTF-8: a name with invalid bytes (a hostile file name) would break it */
@@ -770,6 +802,9 @@ static size_t cell_text(const struct table *t, const struct out *o, const struct
 	return strlen(buf);
 }
 
+static size_t cell_view(const struct table *t, const struct out *o, const struct cell *c,
+			int hexw, char *buf, size_t size, const char **text);
+
 static int max_hexw(const struct trow *r, size_t col)
 {
 	int w = 8;
@@ -787,25 +822,250 @@ static int max_hexw(const struct trow *r, size_t col)
 	return w;
 }
 
-static int rows_text(const struct table *t, const struct out *o, struct libscols_table *tb,
-		     const struct trow *first, struct libscols_line *parent, const int *hexw)
+/* ---- fitting the terminal ----
+ * On a terminal (o->term_width), a table wider than it gives way in one column, as lsblk's do:
+ * a COLF_WRAP column wraps at word boundaries onto continuation lines, a COLF_TRUNC column (a
+ * tree, whose art a continuation line would break) is cut with a visible sign; addresses and
+ * numbers never change. libsmartcols would cut without a sign and wrap in mid-word, so the
+ * table layer does both and hands libsmartcols a table that fits. When the other columns alone
+ * leave less than FIT_MIN columns, nothing is cut: the lines run long, as in a pipe (fewer
+ * columns with -o make it fit). Pipes and files always get the full width. */
+#define FIT_MIN 8
+
+struct fit {
+	bool on;
+	size_t k;     /* the column that gives way, an index into t->sel */
+	size_t width; /* its width on this terminal */
+	bool wrap;    /* wrap (else cut) */
+	bool utf8;    /* the sign of a cut is U+2026, else "..." */
+};
+
+/* The width libsmartcols gives @s on a terminal (lib/mbsalign.c mbs_safe_width): printable
+ * characters their wcwidth, anything else escaped as \xHH, four cells a byte. With @max, stop
+ * before the character that would pass it and say where in *@cut (bytes). */
+static size_t text_width(const char *s, size_t max, size_t *cut)
 {
-	char buf[4096];
+	mbstate_t st;
+	memset(&st, 0, sizeof(st));
+	size_t w = 0, i = 0;
+	while (s[i]) {
+		/* no strlen(): a wrapped 1 MiB name is measured a line at a time */
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, s + i, strnlen(s + i, MB_LEN_MAX), &st), cw;
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+			memset(&st, 0, sizeof(st));
+			n = 1;
+			cw = 4;
+		} else {
+			int ww = iswprint((wint_t)wc) ? wcwidth(wc) : -1;
+			cw = ww >= 0 ? (size_t)ww : 4 * n;
+		}
+		if (cut && w + cw > max)
+			break;
+		w += cw;
+		i += n;
+	}
+	if (cut)
+		*cut = i;
+	return w;
+}
+
+/* Tree art before a cell of the tree column: two cells a level ("│ ", "├─"), none at the
+ * top. */
+static size_t tree_art(const struct trow *r)
+{
+	size_t n = 0;
+	for (const struct trow *p = r->parent; p; p = p->parent)
+		n += 2;
+	return n;
+}
+
+static bool has_children(const struct trow *r)
+{
+	for (; r; r = r->next)
+		if (r->first)
+			return true;
+	return false;
+}
+
+/* The widest cell of column k under @first (tree art included in a tree column). */
+static size_t rows_width(const struct table *t, const struct out *o, const struct trow *first,
+			 size_t k, int hexw, bool tree)
+{
+	char buf[64];
+	size_t w = 0;
+	for (const struct trow *r = first; r; r = r->next) {
+		const char *text;
+		const struct cell *c = &r->cells[t->sel[k]];
+		cell_view(t, o, c, hexw, buf, sizeof(buf), &text);
+		size_t cw = text_width(text, 0, NULL) + (tree ? tree_art(r) : 0);
+		if (cw > w)
+			w = cw;
+		cw = rows_width(t, o, r->first, k, hexw, tree);
+		if (cw > w)
+			w = cw;
+	}
+	return w;
+}
+
+/* Whether and how the table must give way to fit o->term_width. */
+static void table_fit(const struct table *t, const struct out *o, const int *hexw, struct fit *f)
+{
+	memset(f, 0, sizeof(*f));
+	if (!o->term_width || o->raw)
+		return;
+	size_t flex = SIZE_MAX, shown = 0;
+	for (size_t k = 0; k < t->nsel; k++) {
+		unsigned fl = t->defs[t->sel[k]].flags;
+		if (fl & COLF_JSONONLY)
+			continue;
+		shown++;
+		if (fl & (COLF_WRAP | COLF_TRUNC))
+			flex = k;
+	}
+	if (flex == SIZE_MAX)
+		return;
+	size_t fixed = shown - 1, natural = 0, head = 0; /* one blank between columns */
+	for (size_t k = 0; k < t->nsel; k++) {
+		const struct col_def *d = &t->defs[t->sel[k]];
+		if (d->flags & COLF_JSONONLY)
+			continue;
+		/* a heading sets the least width even when it is not printed, as in libsmartcols */
+		size_t hw = text_width(d->name, 0, NULL);
+		size_t w = rows_width(t, o, t->first, k, hexw[k], d->flags & COLF_TREE);
+		if (w < hw)
+			w = hw;
+		if (k == flex) {
+			natural = w;
+			head = hw;
+		} else {
+			fixed += w;
+		}
+	}
+	size_t term = (size_t)o->term_width;
+	if (fixed + natural <= term || fixed >= term)
+		return;
+	size_t avail = term - fixed;
+	if (avail < FIT_MIN || avail < head)
+		return;
+	f->on = true;
+	f->k = flex;
+	f->width = avail;
+	/* a continuation line in a tree would draw tree art of its own */
+	f->wrap = (t->defs[t->sel[flex]].flags & COLF_WRAP) && !has_children(t->first);
+	f->utf8 = !strcmp(nl_langinfo(CODESET), "UTF-8");
+}
+
+/* Cut @s to @width cells with the sign at the end, into @buf. */
+static const char *fit_cut(const struct fit *f, const char *s, size_t width, char *buf,
+			   size_t size)
+{
+	const char *sign = f->utf8 ? "\xe2\x80\xa6" : "..."; /* U+2026 HORIZONTAL ELLIPSIS */
+	size_t sw = f->utf8 ? 1 : 3, cut;
+	if (text_width(s, 0, NULL) <= width)
+		return s;
+	if (width <= sw)
+		return f->utf8 ? sign : "";
+	text_width(s, width - sw, &cut);
+	if (cut + strlen(sign) + 1 > size)
+		cut = size - strlen(sign) - 1;
+	memcpy(buf, s, cut);
+	strcpy(buf + cut, sign);
+	return buf;
+}
+
+/* The first line of @s that fits @width cells when wrapped at word boundaries: its length in
+ * bytes, and in *@next where the next line starts. The line breaks at the last chance that
+ * fits: before a blank (dropped), or after a '/', ',' or '-' (paths, lists, long names); with
+ * none, where the width ends. */
+static size_t fit_line(const char *s, size_t width, const char **next)
+{
+	size_t cut;
+	text_width(s, width, &cut);
+	if (!s[cut]) {
+		*next = s + cut;
+		return cut;
+	}
+	for (size_t i = cut; i > 0; i--) {
+		if (s[i] == ' ') {
+			size_t n = i, j = i;
+			while (n > 0 && s[n - 1] == ' ')
+				n--;
+			while (s[j] == ' ')
+				j++;
+			if (n == 0)
+				break; /* blanks only: no word to end the line with */
+			*next = s + j;
+			return n;
+		}
+		if (strchr("/,-", s[i - 1])) {
+			*next = s + i;
+			return i;
+		}
+	}
+	if (cut == 0) /* one character wider than the column: it goes on its own line */
+		text_width(s, 4, &cut);
+	if (cut == 0)
+		cut = 1;
+	*next = s + cut;
+	return cut;
+}
+
+static int rows_text(const struct table *t, const struct out *o, struct libscols_table *tb,
+		     const struct trow *first, struct libscols_line *parent, const int *hexw,
+		     const struct fit *f)
+{
+	char buf[64], cut[4096];
 	for (const struct trow *r = first; r; r = r->next) {
 		struct libscols_line *ln = scols_table_new_line(tb, parent);
 		if (!ln)
 			return -ENOMEM;
+		const char *rest = NULL; /* what wraps onto continuation lines */
+		size_t flexcol = 0;
 		for (size_t k = 0, col = 0; k < t->nsel; k++) {
 			size_t i = t->sel[k];
 			if (t->defs[i].flags & COLF_JSONONLY)
 				continue;
-			cell_text(t, o, &r->cells[i], hexw[k], buf, sizeof(buf));
-			if (scols_line_set_data(ln, col++, buf) != 0)
+			const char *text;
+			cell_view(t, o, &r->cells[i], hexw[k], buf, sizeof(buf), &text);
+			int e;
+			if (f->on && k == f->k && f->wrap) {
+				const char *next;
+				size_t n = fit_line(text, f->width, &next);
+				char *line = strndup(text, n);
+				e = line ? scols_line_refer_data(ln, col, line) : -ENOMEM;
+				if (e && line)
+					free(line);
+				rest = *next ? next : NULL;
+				flexcol = col;
+			} else if (f->on && k == f->k) {
+				size_t art = t->defs[i].flags & COLF_TREE ? tree_art(r) : 0;
+				size_t w = f->width > art ? f->width - art : 1;
+				e = scols_line_set_data(ln, col, fit_cut(f, text, w, cut, sizeof(cut)));
+			} else {
+				e = scols_line_set_data(ln, col, text);
+			}
+			if (e != 0)
 				return -ENOMEM;
+			col++;
 		}
 		if (r->color && o->color)
 			scols_line_set_color(ln, r->color);
-		int e = rows_text(t, o, tb, r->first, ln, hexw);
+		while (rest) {
+			/* the rest of a wrapped cell, its other columns blank */
+			struct libscols_line *more = scols_table_new_line(tb, parent);
+			const char *next;
+			size_t n = fit_line(rest, f->width, &next);
+			char *line = more ? strndup(rest, n) : NULL;
+			if (!line || scols_line_refer_data(more, flexcol, line) != 0) {
+				free(line);
+				return -ENOMEM;
+			}
+			if (r->color && o->color)
+				scols_line_set_color(more, r->color);
+			rest = *next ? next : NULL;
+		}
+		int e = rows_text(t, o, tb, r->first, ln, hexw, f);
 		if (e)
 			return e;
 	}
@@ -934,6 +1194,11 @@ static void value_json(struct sbuf *sb, const struct table *t, const struct cell
 	size_t n;
 	if (!c->set || c->null) {
 		sb_put(sb, "null", 4);
+		return;
+	}
+	if (c->wide && (c->type == COL_SIZE || c->type == COL_COUNT || c->type == COL_DELTA)) {
+		n = wide_json(c, b, sizeof(b));
+		sb_put(sb, b, n);
 		return;
 	}
 	switch ((enum col_type)c->type) {
@@ -1096,7 +1361,8 @@ static bool plain_ascii(const char *s)
 
 static bool direct_text(const struct table *t, const struct out *o)
 {
-	if (o->raw || o->color || library_only())
+	/* a terminal's table may have to give way to fit it: libsmartcols' path does that */
+	if (o->raw || o->color || o->term_width || library_only())
 		return false;
 	for (size_t k = 0; k < t->nsel; k++)
 		if ((t->defs[t->sel[k]].flags & COLF_TREE) &&
@@ -1222,7 +1488,10 @@ static int print_direct(const struct table *t, const struct out *o, const int *h
 				len[j] = cell_view(t, o, &r->cells[t->sel[k]], hexw[k], buf[j],
 						   sizeof(buf[j]), &text[j]);
 			}
-			if (len[j])
+			/* libsmartcols ends a line after the last cell that holds data, but
+			 * never before its tree column (print.c is_next_columns_empty()): an
+			 * empty name still gets the blank before it */
+			if (len[j] || (t->defs[t->sel[k]].flags & COLF_TREE))
 				last = j + 1;
 		}
 		for (size_t j = 0; j < last; j++) {
@@ -1285,6 +1554,12 @@ int table_print(struct table *t, struct out *o, json_object *parent)
 	scols_table_enable_colors(tb, o->color);
 	scols_table_enable_minout(tb, 1); /* no padding after the last cell */
 	scols_table_set_stream(tb, o->fp);
+	/* the stream is our buffer, so libsmartcols cannot ask it whether it is a terminal (it
+	 * asks isatty(STDOUT_FILENO), and the terminal's size itself): say it, as command_parse()
+	 * learnt it, so the text for a terminal is always the text for this width */
+	scols_table_set_termforce(tb, o->term_width ? SCOLS_TERMFORCE_ALWAYS : SCOLS_TERMFORCE_NEVER);
+	if (o->term_width)
+		scols_table_set_termwidth(tb, (size_t)o->term_width);
 	int hexw[64];
 	int ret = 0;
 	for (size_t k = 0; k < t->nsel && k < 64; k++) {
@@ -1297,22 +1572,32 @@ int table_print(struct table *t, struct out *o, json_object *parent)
 			fl |= SCOLS_FL_TREE;
 		if (d->flags & COLF_RIGHT)
 			fl |= SCOLS_FL_RIGHT;
-		if (d->flags & COLF_TRUNC)
-			fl |= SCOLS_FL_TRUNC;
+		/* COLF_TRUNC and COLF_WRAP are done here (table_fit()), never by libsmartcols */
 		if (!scols_table_new_column(tb, d->name, 0, fl)) {
 			ret = -ENOMEM;
 			goto out;
 		}
-		size_t i = t->sel[k];
-		hexw[k] = !t->addr_col[i]	    ? 8
-			  : measured_for(t, o) ? units_hex_width(t->addr_max[i])
-					       : max_hexw(t->first, i);
 	}
+	/* one width for every address of the table, the widest of any column, as lsmem pads
+	 * START and END alike: a range reads as two numbers of the same length */
+	int addrw = 8;
+	for (size_t k = 0; k < t->nsel && k < 64; k++) {
+		size_t i = t->sel[k];
+		int w = !t->addr_col[i]	       ? 8
+			: measured_for(t, o) ? units_hex_width(t->addr_max[i])
+					     : max_hexw(t->first, i);
+		if (w > addrw)
+			addrw = w;
+	}
+	for (size_t k = 0; k < t->nsel && k < 64; k++)
+		hexw[k] = t->addr_col[t->sel[k]] ? addrw : 8;
 	if (direct_text(t, o)) {
 		ret = print_direct(t, o, hexw);
 		goto out;
 	}
-	ret = rows_text(t, o, tb, t->first, NULL, hexw);
+	struct fit fit;
+	table_fit(t, o, hexw, &fit);
+	ret = rows_text(t, o, tb, t->first, NULL, hexw, &fit);
 	if (ret == 0 && scols_print_table(tb) != 0)
 		ret = -EIO;
 out:

@@ -14,7 +14,8 @@
 
 enum col_type {
 	COL_STR,   /* text: escaped for the terminal by libsmartcols; JSON string */
-	COL_ADDR,  /* text: 0x + hex padded to the column's widest; JSON "0x" + 16 digits */
+	COL_ADDR,  /* text: 0x + hex padded to the widest address of the table (every address
+		    * column alike); JSON "0x" + 16 digits */
 	COL_SIZE,  /* text: human or --bytes; JSON integer (bytes) */
 	COL_COUNT, /* integer in both */
 	COL_PERCENT, /* text: "12.5%"; JSON number (0..100) */
@@ -27,11 +28,19 @@ enum {
 	COLF_DEFAULT = 1 << 0, /* shown when -o does not say otherwise */
 	COLF_TREE = 1 << 1,    /* tree art in this column */
 	COLF_RIGHT = 1 << 2,   /* right-aligned */
-	COLF_TRUNC = 1 << 3,   /* may be truncated to fit the terminal */
+	COLF_TRUNC = 1 << 3,   /* cut with a sign to fit a terminal (the text column of a tree) */
 	COLF_NOJSON = 1 << 4,  /* text only (a row label that is the JSON key already) */
 	COLF_JSONONLY = 1 << 5, /* JSON only (the text shows it in another column) */
 	COLF_LIST = 1 << 6,    /* consecutive columns with this flag and the same key form one
 				* JSON array (one text column per order, say) */
+	COLF_WIDE = 1 << 8,    /* the value's range passes 2^53 (a virtual size, a file offset,
+				* an inode): JSON gives it as a string "0x" + 16 hex digits
+				* ("-0x..." for a negative COL_DELTA), exact in jq and JavaScript
+				* (README "JSON conventions"); text is unchanged */
+	COLF_WRAP = 1 << 7,    /* wraps at word boundaries onto continuation lines to fit a
+				* terminal (a tree's rows are cut instead when COLF_TRUNC is set
+				* too). One column per table gives way, the last so flagged:
+				* addresses and numbers never do. Pipes get the full width. */
 };
 
 struct col_def {
@@ -91,6 +100,9 @@ void trow_percent(struct trow *r, size_t col, double v);
 void trow_index(struct trow *r, size_t col, unsigned thousandths);
 void trow_delta(struct trow *r, size_t col, int64_t v);
 void trow_bool(struct trow *r, size_t col, bool v);
+/* This cell's range passes 2^53: JSON as a "0x" string, as COLF_WIDE does for a column (a row
+ * of a table whose rows are different quantities, such as meminfo's fields). */
+void trow_wide(struct trow *r, size_t col);
 /* Unknown or hidden: "-" in text, null in JSON. */
 void trow_null(struct trow *r, size_t col);
 

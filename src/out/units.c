@@ -2,6 +2,7 @@
 /* Human sizes and strict number parsing, without locale or strtoull's leniency. */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -132,32 +133,78 @@ int units_parse_u64(const char *s, uint64_t *v)
 	return units_parse_dec(s, strlen(s), v);
 }
 
+/* The one grammar of every size option, documented under SIZES in memscope(1). The suffix
+ * letters and their case are util-linux's (lib/strutils.c ul_parse_size: K or k, then nothing,
+ * "iB"/"ib" or "B"/"b"); unlike util-linux, "KB" is 1024 too, as /proc/meminfo's kB are, a
+ * fraction must come to whole bytes rather than be rounded down, and a leading 0 is not octal.
+ * Hex takes no suffix: B and E are hex digits. */
 int units_parse_size(const char *s, uint64_t *v)
 {
-	if (!s)
+	static const char letters[] = "KMGTPE";
+	if (!s || !*s)
 		return -EINVAL;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		return units_parse_hex(s + 2, strlen(s + 2), v);
 	size_t n = strspn(s, "0123456789");
 	uint64_t num;
 	int e = units_parse_dec(s, n, &num);
 	if (e)
 		return e;
-	const char *suf = s + n;
-	static const char units[] = "KMGT";
-	int shift = 0;
-	if (*suf) {
-		const char *u = strchr(units, *suf == 'k' ? 'K' : *suf);
-		if (!u)
+	const char *p = s + n, *frac = NULL;
+	size_t nfrac = 0;
+	if (*p == '.') {
+		frac = ++p;
+		nfrac = strspn(p, "0123456789");
+		if (!nfrac)
 			return -EINVAL;
-		shift = 10 * (int)(u - units + 1);
-		suf++;
-		if (!strcmp(suf, "iB") || !strcmp(suf, "B"))
-			suf += strlen(suf);
-		if (*suf)
+		p += nfrac;
+	}
+	unsigned power = 0;
+	bool suffix = false;
+	if (*p == 'B' && !p[1]) {
+		suffix = true; /* plain bytes, as units_human() writes them */
+	} else if (*p) {
+		const char *l = strchr(letters, *p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
+		if (!l || !*l)
+			return -EINVAL;
+		power = (unsigned)(l - letters) + 1;
+		suffix = true;
+		p++;
+		if (*p && strcmp(p, "iB") && strcmp(p, "ib") && strcmp(p, "B") && strcmp(p, "b"))
 			return -EINVAL;
 	}
-	if (shift && num > (UINT64_MAX >> shift))
+	if (frac && !suffix)
+		return -EINVAL; /* "1.5": of what? */
+	uint64_t mult = UINT64_C(1) << (10 * power);
+	if (num > UINT64_MAX / mult)
 		return -ERANGE;
-	*v = num << shift;
+	num *= mult;
+	if (frac) {
+		/* the fraction times mult, exactly: multiply its decimal digits as a long number,
+		 * lowest first; what carries out of the top is the bytes, and what stays behind
+		 * must be zero. 1024^n = 2^(10n), so a fraction of more than 10n digits (trailing
+		 * zeros aside) never comes to whole bytes */
+		while (nfrac && frac[nfrac - 1] == '0')
+			nfrac--;
+		if (nfrac > 10 * power)
+			return -EINVAL;
+		unsigned char d[60];
+		for (size_t i = 0; i < nfrac; i++)
+			d[i] = (unsigned char)(frac[i] - '0');
+		uint64_t carry = 0;
+		for (size_t i = nfrac; i-- > 0;) {
+			uint64_t x = d[i] * mult + carry; /* < 10 * 2^60: no overflow */
+			d[i] = (unsigned char)(x % 10);
+			carry = x / 10;
+		}
+		for (size_t i = 0; i < nfrac; i++)
+			if (d[i])
+				return -EINVAL; /* not a whole number of bytes */
+		if (num > UINT64_MAX - carry)
+			return -ERANGE;
+		num += carry;
+	}
+	*v = num;
 	return 0;
 }
 

@@ -29,8 +29,11 @@ int units_parse_hex(const char *s, size_t len, uint64_t *v);
 /* Parse decimal digits [s, s+len). Returns 0, -EINVAL or -ERANGE. */
 int units_parse_dec(const char *s, size_t len, uint64_t *v);
 
-/* Parse a size: a number with an optional K, M, G or T suffix (powers of 1024, "KiB" too).
- * Returns 0, -EINVAL or -ERANGE. */
+/* Parse a size, the grammar of SIZES in memscope(1): decimal digits with an optional fraction
+ * and a suffix K, M, G, T, P or E (either case, powers of 1024, then nothing, "iB" or "B":
+ * "1.5M" = 1572864, "64KiB"), or hex with 0x and no suffix; "B" alone means bytes. A fraction
+ * needs a suffix and must come to a whole number of bytes. Returns 0, -EINVAL (not a size,
+ * junk, a sign, blanks, a fraction of a byte) or -ERANGE (above 2^64-1). */
 int units_parse_size(const char *s, uint64_t *v);
 
 /* Parse seconds as "1", "0.5" or "0,5" (whatever the locale) into milliseconds, more than 0

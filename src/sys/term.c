@@ -2,6 +2,7 @@
 /* Terminal control for --watch. The terminal is restored on every way out: q, SIGINT, SIGTERM,
  * SIGHUP, exit(), and around SIGTSTP/SIGCONT. */
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -162,12 +163,21 @@ enum term_event term_wait(long ms)
 
 int term_columns(void)
 {
+	/* as util-linux's get_terminal_width() (lib/ttyutils.c), which libsmartcols uses: the
+	 * terminal's own size first; COLUMNS only when it gives none (a pty nobody sized), and
+	 * only a whole positive number; then 80 */
 	struct winsize ws;
 	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
 		return ws.ws_col;
 	const char *c = getenv("COLUMNS");
-	int n = c ? atoi(c) : 0;
-	return n > 0 ? n : 80;
+	if (c && *c) {
+		char *end;
+		errno = 0;
+		long n = strtol(c, &end, 10);
+		if (!errno && !*end && n > 0 && n <= INT_MAX)
+			return (int)n;
+	}
+	return 80;
 }
 
 size_t term_clip(const char *text, size_t len)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The terminal for --watch: full-screen redraws, keys, resize, and a restore that always runs. */
+/* The terminal: its width, and for --watch full-screen redraws, keys, resize, and a restore
+ * that always runs. */
 #ifndef MEMSCOPE_TERM_H
 #define MEMSCOPE_TERM_H
 
@@ -18,7 +19,8 @@ int term_begin(bool interactive);
 void term_end(void);
 /* Wait up to @ms milliseconds for a key, a signal or the end of the interval. */
 enum term_event term_wait(long ms);
-/* Columns of the terminal (80 when unknown). */
+/* Columns of the terminal on stdout: its size (TIOCGWINSZ), else COLUMNS, else 80. Whether
+ * stdout is a terminal at all is the caller's question (struct out's term_width is 0 when not). */
 int term_columns(void);
 /* How much of a frame's @text fits the terminal's height: cut there, as top does, so the top
  * of a tall frame never scrolls away. */

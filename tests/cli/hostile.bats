@@ -213,3 +213,39 @@ tmux_watch() {
 	run memscope --sysroot "$D" iomem --json
 	echo "$output" | jq -e '.iomem[0].name == "a\ufffdb" and (.iomem[1].name | startswith("\u001b[2J"))'
 }
+
+@test "on a narrow terminal hostile names are cut and wrapped whole characters at a time, still escaped" {
+	command -v script >/dev/null || skip "script(1) is not installed"
+	# ESC sequences (an OSC 52 clipboard write, a colour), an invalid byte, wide characters
+	name=$'evil \e]52;c;SGVsbG8=\a \e[31mred\e[0m \xff 漢字漢字漢字 '$(printf 'word%.0s ' $(seq 12))
+	printf '%s\n' "00000000-00000fff : $name" "  00000000-000000ff : $name" >"$D/proc/iomem"
+	for args in "iomem" "iomem --depth 1"; do
+		run script -qec "stty cols 50 rows 50; $MEMSCOPE --sysroot $D $args" /dev/null
+		assert_success
+		out=${output//$'\r'/}
+		# nothing the name holds reaches the terminal raw
+		[[ "$out" != *$'\e'* ]] && [[ "$out" != *$'\a'* ]] && [[ "$out" != *$'\xff'* ]]
+		[[ "$out" == *'\x1b'* ]]
+		# every line fits 50 cells (a wide character is 2), and is valid UTF-8
+		python3 -c '
+import sys, unicodedata
+for l in sys.stdin.buffer.read().decode("utf-8").splitlines():
+    w = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in l)
+    assert w <= 50, (w, l)' <<<"$out"
+	done
+	# flat, the name wraps and loses nothing: its continuation lines give back the pipe's text
+	pipe=$(memscope --sysroot "$D" iomem --depth 1)
+	term=$(script -qec "stty cols 50 rows 50; $MEMSCOPE --sysroot $D iomem --depth 1" /dev/null | tr -d '\r')
+	python3 - "$pipe" "$term" <<'PY'
+import sys
+pipe, term = sys.argv[1].splitlines(), sys.argv[2].splitlines()
+at = pipe[0].index("NAME")
+assert term[0].index("NAME") == at and len(term) > 3
+name = pipe[1][at:]
+got = " ".join(t[at:] for t in term[1:])
+assert got.split() == name.split(), (got, name)
+PY
+	# a tree's name is cut with the sign, never inside a character
+	run script -qec "stty cols 50 rows 50; $MEMSCOPE --sysroot $D iomem" /dev/null
+	[[ "${output//$'\r'/}" == *"…"* ]]
+}

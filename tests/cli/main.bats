@@ -181,3 +181,316 @@ load helpers
 		done
 	done
 }
+
+# on_term COLS ARGS...: memscope on a terminal of COLS columns (a pty from script(1), sized with
+# stty, so the terminal's own size decides, as in a real one), without the pty's carriage returns
+on_term() {
+	local cols=$1
+	shift
+	script -qec "stty cols $cols rows 50; $(printf '%q ' "$MEMSCOPE" "$@")" /dev/null | tr -d '\r'
+}
+
+# the widest line of stdin, in characters
+widest() { python3 -c 'import sys; print(max([len(l) for l in sys.stdin.read().splitlines()] + [0]))'; }
+
+@test "on a 60-column terminal a tree's NAME is cut with a sign; addresses and sizes never are" {
+	command -v script >/dev/null || skip "script(1) is not installed"
+	pipe=$(memscope --sysroot "$FIX/notes-example" iomem)
+	term=$(on_term 60 --sysroot "$FIX/notes-example" iomem)
+	[ "$(echo "$pipe" | widest)" -gt 60 ] # the test means something
+	[ "$(echo "$term" | widest)" -le 60 ]
+	[[ "$term" == *"…"* ]]
+	# the same rows; START, END and SIZE (37 columns) untouched; a name whole, or its start
+	# and the sign
+	python3 - "$pipe" "$term" <<'PY'
+import sys
+pipe, term = sys.argv[1].splitlines(), sys.argv[2].splitlines()
+assert len(pipe) == len(term), (len(pipe), len(term))
+for p, t in zip(pipe, term):
+    assert p[:37] == t[:37], (p, t)
+    assert t == p or (t.endswith("…") and p.startswith(t[:-1]) and len(t) == 60), (p, t)
+PY
+}
+
+@test "on a narrow terminal a flat table wraps its text column at word boundaries, losing nothing" {
+	command -v script >/dev/null || skip "script(1) is not installed"
+	# START and END are 16 digits here: 38 columns, leaving NAME 22
+	term=$(on_term 60 --sysroot "$FIX/x86_64-vm-6.18-process" maps 9103 -o START,END,NAME)
+	pipe=$(memscope --sysroot "$FIX/x86_64-vm-6.18-process" maps 9103 -o START,END,NAME)
+	[ "$(echo "$pipe" | widest)" -gt 60 ]
+	[ "$(echo "$term" | widest)" -le 60 ]
+	# a path breaks after a '/' or a '-', never inside a word that fits
+	echo "$term" | grep -qx '0x00007fc0fd78b000 0x00007fc0fd7b1000 /usr/lib/x86_64-linux-'
+	got=$(echo "$term" | grep -A2 -x '0x00007fc0fd78b000 0x00007fc0fd7b1000 /usr/lib/x86_64-linux-')
+	[ "$got" = "$(printf '%s\n%38s%s\n%38s%s' '0x00007fc0fd78b000 0x00007fc0fd7b1000 /usr/lib/x86_64-linux-' \
+	    '' gnu/ld-linux-x86- '' 64.so.2)" ]
+	# joined up again, the continuation lines give back every row of the pipe
+	python3 - "$pipe" "$term" <<'PY'
+import sys
+pipe, term = sys.argv[1].splitlines(), sys.argv[2].splitlines()
+rows = []
+for t in term:
+    if t[:38].strip():
+        rows.append(t)
+    else:
+        rows[-1] += t[38:]
+assert rows == pipe, [(a, b) for a, b in zip(rows, pipe) if a != b][:3]
+PY
+	# a description wraps before a blank (layout's other columns take 57 of 80)
+	run on_term 80 layout --arch x86_64 --levels 4
+	assert_success
+	assert_line '0xffff800000000000   -128T 0xffff87ffffffffff   8T no    ... guard hole, also'
+	assert_line --regexp '^ {57}reserved for hypervisor$'
+	# the table's lines fit (the heading above it is not a table)
+	[ "$(echo "$output" | sed -n '/START/,$p' | widest)" -le 80 ]
+}
+
+@test "every table prints whole on a wide terminal, and in a pipe whatever COLUMNS says" {
+	command -v script >/dev/null || skip "script(1) is not installed"
+	bin=$(binary_fixture x86_64-vm-6.18-process)
+	for args in "--sysroot $FIX/notes-example iomem" "--sysroot $FIX/notes-example iomem --depth 1" \
+	    "--sysroot $FIX/x86_64-vm-6.18-process maps 9103" \
+	    "--sysroot $FIX/x86_64-vm-6.18-process maps 9103 --rss" \
+	    "--sysroot $bin translate 9103 --all --page-size 4K" \
+	    "--sysroot $bin translate 9103 0x7fc0fd580000 --len 80K --page-size 4K" \
+	    "layout --arch x86_64 --levels 5" "layout --arch arm64 --page-size 64K --va-bits 52" \
+	    "--sysroot $FIX/x86_64-vm-6.18-24g-root zones --page-size 4K" \
+	    "--sysroot $FIX/x86_64-vm-6.18-24g-root buddy --page-size 4K" \
+	    "--sysroot $FIX/arm64-64k-numa2-hand buddy --page-size 64K --types" \
+	    "--sysroot $FIX/x86_64-vm-6.18-24g-root meminfo --all"; do
+		pipe=$(memscope $args)
+		[ "$(echo "$pipe" | widest)" -le 200 ] || { echo "wider than 200: $args"; false; }
+		wide=$(on_term 200 $args)
+		[ "$wide" = "$pipe" ] || { echo "differs at 200 columns: $args"; diff <(echo "$pipe") <(echo "$wide") | head; rm -rf "$bin"; false; }
+		narrow=$(COLUMNS=60 memscope $args | cat)
+		[ "$narrow" = "$pipe" ] || { echo "COLUMNS changed a pipe: $args"; rm -rf "$bin"; false; }
+	done
+	rm -rf "$bin"
+}
+
+@test "COLUMNS sizes a terminal that does not know its size; numbers alone never give way" {
+	command -v script >/dev/null || skip "script(1) is not installed"
+	args=(--sysroot "$FIX/notes-example" iomem)
+	# a pty of 0 columns: COLUMNS decides, and only a whole positive number
+	run script -qec "stty cols 0 rows 50; COLUMNS=60 $MEMSCOPE ${args[*]}" /dev/null
+	assert_success
+	[ "$(echo "${output//$'\r'/}" | widest)" -le 60 ]
+	run script -qec "stty cols 0 rows 50; COLUMNS=60x $MEMSCOPE ${args[*]}" /dev/null
+	[ "$(echo "${output//$'\r'/}" | widest)" -le 80 ]
+	[ "$(echo "${output//$'\r'/}" | widest)" -gt 60 ]
+	# the terminal's own size wins over COLUMNS, as in util-linux
+	run script -qec "stty cols 200 rows 50; COLUMNS=60 $MEMSCOPE ${args[*]}" /dev/null
+	[ "$(echo "${output//$'\r'/}" | widest)" -gt 60 ]
+	# zones has no text column to give way: its numbers stay whole, the lines run long
+	pipe=$(memscope --sysroot "$FIX/x86_64-vm-6.18-24g-root" zones --page-size 4K)
+	term=$(on_term 60 --sysroot "$FIX/x86_64-vm-6.18-24g-root" zones --page-size 4K)
+	[ "$term" = "$pipe" ]
+}
+
+@test "the addresses of one table share one width, the widest of any column (as lsmem)" {
+	d=$(mktemp -d)
+	mkdir "$d/proc"
+	# the highest START has 8 digits, the highest END 9
+	printf '%s\n' '00000000-00000fff : Reserved' 'fff00000-1000fffff : System RAM' >"$d/proc/iomem"
+	run memscope --sysroot "$d" iomem
+	rm -rf "$d"
+	assert_success
+	assert_line --index 1 '0x000000000 0x000000fff   4K Reserved'
+	assert_line --index 2 '0x0fff00000 0x1000fffff   2M System RAM'
+}
+
+@test "--help, --usage and --version report a write error (exit 1), as every command does" {
+	for args in --help -h -? --usage --version -V "iomem --help" "maps -h" "decode -?" \
+	    "translate --usage" "buddy --version"; do
+		run --separate-stderr bash -c "'$MEMSCOPE' $args >/dev/full"
+		[ "$status" -eq 1 ] || { echo "$args: exit $status"; false; }
+		[ "$stderr" = "memscope: write error: No space left on device" ] ||
+			{ echo "$args: $stderr"; false; }
+		# and to a working stdout, the whole text, exit 0
+		run --separate-stderr memscope $args
+		assert_success
+		[ -n "$output" ] && [ -z "$stderr" ]
+	done
+}
+
+@test "--help lists itself once, as -h, --help; -? still works" {
+	for c in "" iomem maps decode; do
+		run memscope $c --help
+		assert_success
+		[ "$(grep -cE -- '^ +(-., )?--help' <<<"$output")" -eq 1 ] || { echo "$c: --help listed twice"; false; }
+		assert_line --regexp '^  -h, --help +Give this help list$'
+		refute_output --partial -- '-?'
+		assert_line --regexp '^ +--usage +Give a short usage message$'
+		assert_line --regexp '^  -V, --version +Print program version$'
+		run memscope $c -?
+		assert_success
+		assert_line --index 0 --regexp '^Usage: memscope'
+	done
+}
+
+# the lists of a --help text (Commands:, Columns:): each entry's text, wrapped, hangs under itself
+help_lists_ok() {
+	python3 -c '
+import re, sys
+width = int(sys.argv[1])
+text = sys.stdin.read()
+assert text.endswith("\n"), "no final newline"
+inlist = False
+for line in text.split("\n"):
+    if line.endswith(":") and not line.startswith(" "):
+        inlist = line in ("Commands:", "Columns:")
+        continue
+    if not line:
+        inlist = False
+        continue
+    if inlist:
+        assert len(line) < width, "too long: " + line
+        assert re.match(r"^  \S+ +\S|^ {13}\S", line), "does not hang: " + line
+' "$1"
+}
+
+@test "--help wraps its lists at word boundaries, hanging under their text, and ends every line" {
+	run memscope --help
+	assert_line '  maps       a process'"'"'s mappings: kinds, sizes, resident memory, the layout'
+	assert_line '             drawn'
+	run memscope maps --help
+	assert_line '  KIND       text, rodata, data, bss, heap, stack, anon, file, shm, vdso,'
+	assert_line '             vvar, vsyscall, special'
+	for c in "" iomem meminfo buddy zones maps translate layout decode phys; do
+		memscope $c --help | help_lists_ok 79 || { echo "memscope $c --help"; false; }
+		# argp's own margin, when the user sets one
+		ARGP_HELP_FMT=rmargin=60 memscope $c --help | help_lists_ok 60 ||
+			{ echo "memscope $c --help at rmargin=60"; false; }
+		# no paragraph is left without its newline (decode's last line filled the margin)
+		[ "$(memscope $c --help | tail -c1 | od -An -c | tr -d ' ')" = '\n' ] ||
+			{ echo "memscope $c --help: no final newline"; false; }
+	done
+}
+
+@test "every size option takes one grammar: 4608, 0x1200, 4.5K, 4.5KiB; fractions of a byte refused" {
+	bin=$(binary_fixture x86_64-vm-6.18-process)
+	at="--sysroot $bin translate 9103 0x7fc0fd580000 --page-size 4K"
+	want=$(memscope $at --len 4608)
+	for len in 4608 0x1200 4.5K 4.5k 4.5KiB 4.5Kib 4.5KB 0.00439453125M 4608B; do
+		run memscope $at --len "$len"
+		[ "$status" -eq 0 ] || { echo "--len $len: $output"; rm -rf "$bin"; false; }
+		[ "$output" = "$want" ] || { echo "--len $len differs"; rm -rf "$bin"; false; }
+	done
+	for len in 1.3K 1.5 0x1.8K 0x10K 1,5K -4K " 4K" 4Q 16E; do
+		run --separate-stderr memscope $at --len "$len"
+		[ "$status" -eq 2 ] || { echo "--len '$len': exit $status"; rm -rf "$bin"; false; }
+		assert_output ""
+		[ "$stderr" = "memscope: invalid --len '$len' (a size: 4096, 0x1000, 64K, 1.5M; see memscope(1))" ]
+	done
+	rm -rf "$bin"
+	# --page-size reads the same grammar in every command that has it
+	want=$(memscope --sysroot "$FIX/arm64-64k-numa2-hand" buddy --page-size 64K)
+	for ps in 65536 0x10000 64k 64KiB 0.0625M; do
+		[ "$(memscope --sysroot "$FIX/arm64-64k-numa2-hand" buddy --page-size "$ps")" = "$want" ] ||
+			{ echo "buddy --page-size $ps"; false; }
+	done
+	run memscope --sysroot "$FIX/x86_64-vm-6.18-24g-root" zones --page-size 0x1000
+	assert_success
+	run memscope layout --arch arm64 --page-size 0x4000 --va-bits 47
+	assert_success
+	assert_output --partial "16 KiB pages"
+	for cmd in "buddy" "zones" "phys 0x1000"; do
+		run --separate-stderr memscope --sysroot "$FIX/x86_64-vm-6.18-24g-root" $cmd --page-size 4.5K
+		assert_failure 2
+		[[ "$stderr" == *"invalid --page-size '4.5K' (a power of two from 1K to 1M)"* ]]
+	done
+}
+
+# every number in a JSON document on stdin is exact in a double (jq, JavaScript): |n| <= 2^53
+no_big_numbers() { jq -e '[.. | numbers | select(. > 9007199254740992 or . < -9007199254740992)] | length == 0' >/dev/null; }
+
+@test "JSON integers whose range passes 2^53 are \"0x\" strings that round-trip through jq" {
+	bin=$(binary_fixture x86_64-vm-6.18-process)
+	# a pagemap entry with bit 63 (present) set: exactly the fixture's 64 bits, not a rounded
+	# double (jq would print 9295429630893818880 for the old integer)
+	want=$(awk '$1 == "7fc0fd001000" { print "0x" $2 }' "$FIX/x86_64-vm-6.18-process/proc/9103/pagemap.txt")
+	[ "$want" = 0x8100000000110401 ]
+	run memscope --sysroot "$bin" translate 9103 0x7fc0fd001000 --page-size 4K --json
+	assert_success
+	[ "$(jq -r '.translate.pages[0].pagemap.raw' <<<"$output")" = "$want" ]
+	no_big_numbers <<<"$output"
+	# maps: size, offset and inode are strings, and size is end - start exactly
+	run memscope --sysroot "$FIX/x86_64-vm-6.18-process" maps 9103 --rss --json
+	assert_success
+	no_big_numbers <<<"$output"
+	python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+for m in d["maps"]:
+    assert int(m["end"], 16) - int(m["start"], 16) == int(m["size"], 16), m
+    assert isinstance(m["rss"], int) and isinstance(m["offset"], str) and isinstance(m["inode"], str), m
+assert int(d["totals"]["all"]["size"], 16) == sum(int(m["size"], 16) for m in d["maps"])' <<<"$output"
+	grep -q '^5586be8d0000-5586be8d1000 r--p 00000000 fe:00 5308974 ' "$FIX/x86_64-vm-6.18-process/proc/9103/maps"
+	[ "$(jq -r '.maps[0].inode' <<<"$output")" = "$(printf '0x%016x' 5308974)" ]
+	# layout: sizes above 2^63 and negative offsets; start + size - 1 is end for every region
+	for cfg in "--arch x86_64 --levels 4" "--arch x86_64 --levels 5" "--arch arm64 --page-size 4K --va-bits 39" "--arch i386"; do
+		run memscope layout $cfg --json
+		assert_success
+		no_big_numbers <<<"$output"
+		python3 -c '
+import json, sys
+for r in json.load(sys.stdin)["layout"]["regions"]:
+    start, end, size, off = int(r["start"], 16), int(r["end"], 16), int(r["size"], 16), int(r["offset"], 16)
+    assert start + size - 1 == end, r
+    assert off == (start if start < 2**63 else start - 2**64), r' <<<"$output"
+	done
+	run memscope layout --arch x86_64 --levels 4 --json
+	[ "$(jq -r '.layout.regions[1].size' <<<"$output")" = 0xffff000000000000 ]
+	[ "$(jq -r '.layout.regions[2].offset' <<<"$output")" = -0x0000800000000000 ]
+	rm -rf "$bin"
+}
+
+@test "meminfo: virtual and commit fields are strings (5-level VmallocTotal passes 2^53), RAM stays numbers" {
+	d=$(mktemp -d)
+	mkdir "$d/proc"
+	# 5-level paging: VmallocTotal is 12800 TiB (Documentation/arch/x86/x86_64/mm.rst)
+	sed 's/^VmallocTotal:.*/VmallocTotal:   13743895347200 kB/' "$FIX/x86_64-vm-6.18-24g-root/proc/meminfo" >"$d/proc/meminfo"
+	run memscope --sysroot "$d" meminfo --json
+	assert_success
+	no_big_numbers <<<"$output"
+	[ "$(jq -r '.meminfo.VmallocTotal' <<<"$output")" = "$(printf '0x%016x' $((13743895347200 * 1024)))" ]
+	for k in VmallocUsed VmallocChunk CommitLimit Committed_AS; do
+		v=$(awk -v k="$k:" '$1 == k { print $2 }' "$d/proc/meminfo")
+		[ "$(jq -r --arg k "$k" '.meminfo[$k]' <<<"$output")" = "$(printf '0x%016x' $((v * 1024)))" ]
+	done
+	kb=$(awk '$1 == "MemTotal:" { print $2 }' "$d/proc/meminfo")
+	jq -e --argjson b $((kb * 1024)) '.meminfo.MemTotal == $b and .summary.mem.total == $b' <<<"$output"
+	rm -rf "$d"
+}
+
+@test "no command's JSON holds a number above 2^53" {
+	bin=$(binary_fixture x86_64-vm-6.18-process)
+	for args in "--sysroot $FIX/notes-example iomem" "--sysroot $FIX/notes-example iomem --summary" \
+	    "--sysroot $FIX/x86_64-vm-6.18-24g-root meminfo" \
+	    "--sysroot $FIX/x86_64-vm-6.18-24g-root zones --page-size 4K" \
+	    "--sysroot $FIX/x86_64-vm-6.18-24g-root buddy --page-size 4K" \
+	    "--sysroot $FIX/arm64-64k-numa2-hand buddy --page-size 64K --types" \
+	    "--sysroot $bin translate 9103 --all --page-size 4K" \
+	    "--sysroot $bin translate 9103 0x7fc0fd580000 --len 80K --page-size 4K" \
+	    "--sysroot $bin phys 0x119788000 --page-size 4K" \
+	    "decode --arch x86_64 --levels 5 0xff11000000000000 0x00ffffffffffffff" \
+	    "layout --arch arm64 --page-size 64K --va-bits 52"; do
+		run memscope $args --json
+		[ "$status" -eq 0 ] || { echo "$args: $output"; rm -rf "$bin"; false; }
+		no_big_numbers <<<"$output" || { echo "$args"; rm -rf "$bin"; false; }
+	done
+	rm -rf "$bin"
+}
+
+@test "the direct writer ends a line with an empty name as libsmartcols does (blank before the tree column)" {
+	d=$(mktemp -d)
+	mkdir "$d/proc"
+	# an empty name, as the kernel prints a resource without one (a real arm64 phone's iomem)
+	printf '%s\n' '00000000-00000fff : Reserved' 'e804b000-e804bfff : ' '100000000-1ffffffff : System RAM' >"$d/proc/iomem"
+	for o in "" "-o NAME,SIZE" "-o SIZE,NAME,DEPTH" "-n"; do
+		fast=$(memscope --sysroot "$d" iomem $o)
+		slow=$(MEMSCOPE_TABLE=library memscope --sysroot "$d" iomem $o)
+		[ "$fast" = "$slow" ] || { echo "differs: $o"; diff <(echo "$fast") <(echo "$slow") | cat -A; rm -rf "$d"; false; }
+	done
+	rm -rf "$d"
+}

@@ -42,7 +42,7 @@ teardown() { stop_mapper; }
 	# within 2%
 	read -r size rss pss < <(pmap -X "$MPID" | awk '/^ +=/ { getline; print $1, $2, $3; exit }')
 	echo "$output" | jq -e --argjson r "$((rss * 1024))" '.totals.all.rss == $r'
-	echo "$output" | jq -e --argjson s "$((size * 1024))" '.totals.all.size == $s'
+	echo "$output" | jq -e --arg s "$(printf '0x%016x' $((size * 1024)))" '.totals.all.size == $s'
 	echo "$output" | jq -e --argjson p "$((pss * 1024))" '(.totals.all.pss - $p | fabs) <= $p / 50'
 	echo "$output" | jq -e '([.maps[].rss] | add) == .totals.all.rss'
 	echo "$output" | jq -e '([.maps[].swap] | add) == .totals.all.swap'

@@ -103,22 +103,96 @@ static void test_addr_json(void **state)
 	assert_string_equal(b, "0xffffffffffffffff");
 }
 
+static void size_is(const char *s, uint64_t want)
+{
+	uint64_t v = 0;
+	int e = units_parse_size(s, &v);
+	if (e || v != want)
+		fail_msg("'%s': %d, %" PRIu64 " (want %" PRIu64 ")", s, e, v, want);
+}
+
+static void size_fails(const char *s, int want)
+{
+	uint64_t v = 12345;
+	int e = units_parse_size(s, &v);
+	if (e != want)
+		fail_msg("'%s': %d (want %d)", s, e, want);
+	assert_true(v == 12345); /* nothing written on failure */
+}
+
 static void test_parse_size(void **state)
 {
-	uint64_t v;
-	assert_int_equal(units_parse_size("4096", &v), 0);
-	assert_int_equal(v, 4096);
-	assert_int_equal(units_parse_size("4K", &v), 0);
-	assert_int_equal(v, 4096);
-	assert_int_equal(units_parse_size("64k", &v), 0);
-	assert_int_equal(v, 65536);
-	assert_int_equal(units_parse_size("2MiB", &v), 0);
-	assert_int_equal(v, 2 << 20);
-	assert_int_equal(units_parse_size("1G", &v), 0);
-	assert_int_equal(v, 1 << 30);
-	assert_int_equal(units_parse_size("4X", &v), -EINVAL);
-	assert_int_equal(units_parse_size("K", &v), -EINVAL);
-	assert_int_equal(units_parse_size("99999999999T", &v), -ERANGE);
+	/* plain numbers: decimal, and hex with 0x (a leading 0 is not octal) */
+	size_is("4096", 4096);
+	size_is("0", 0);
+	size_is("010", 10);
+	size_is("0x1000", 4096);
+	size_is("0XfFfF", 0xffff);
+	size_is("0x1E", 0x1e); /* hex takes no suffix: E is a digit */
+	size_is("18446744073709551615", UINT64_MAX);
+	size_is("0xffffffffffffffff", UINT64_MAX);
+	/* suffixes: the letter in either case, then nothing, iB or B; all powers of 1024 */
+	size_is("4K", 4096);
+	size_is("64k", 65536);
+	size_is("4KiB", 4096);
+	size_is("4Kib", 4096);
+	size_is("4KB", 4096);
+	size_is("4kb", 4096);
+	size_is("2MiB", 2 << 20);
+	size_is("1G", 1 << 30);
+	size_is("3T", UINT64_C(3) << 40);
+	size_is("5p", UINT64_C(5) << 50);
+	size_is("15E", UINT64_C(15) << 60);
+	size_is("512B", 512);
+	/* fractions with a suffix, when they come to whole bytes */
+	size_is("1.5M", 1572864);
+	size_is("1.5K", 1536);
+	size_is("0.5K", 512);
+	size_is("0.25KiB", 256);
+	size_is("1.000K", 1024);
+	size_is("2.0B", 2);
+	size_is("0.0009765625M", 1024); /* 2^-10 M, ten digits */
+	size_is("0.0000000000000000008673617379884035472059622406959533691406250E", 1);
+	size_is("15.5E", UINT64_C(31) << 59);
+	size_is("15.999999999999999999132638262011596452794037759304046630859375E",
+		UINT64_MAX); /* 16E - 1 byte, exactly */
+	/* fractions of a byte, or of nothing */
+	size_fails("1.3K", -EINVAL);	/* 1331.2 bytes */
+	size_fails("0.1K", -EINVAL);
+	size_fails("1.00000000001K", -EINVAL);
+	size_fails("0.00000000000000000086736173798840354720596224069595336914062501E", -EINVAL);
+	size_fails("1.5", -EINVAL);	/* a fraction needs a unit */
+	size_fails("1.5B", -EINVAL);
+	size_fails("1.K", -EINVAL);
+	size_fails(".5K", -EINVAL);
+	size_fails("0x1.8K", -EINVAL);
+	size_fails("0x10K", -EINVAL);
+	/* overflow */
+	size_fails("16E", -ERANGE);
+	size_fails("16384P", -ERANGE);
+	size_fails("99999999999T", -ERANGE);
+	size_fails("18446744073709551616", -ERANGE);
+	size_fails("0x10000000000000000", -ERANGE);
+	size_fails("99999999999999999999K", -ERANGE);
+	size_fails("15.9999999999999999999E", -EINVAL); /* not whole; would not fit either */
+	/* junk */
+	size_fails("", -EINVAL);
+	size_fails(NULL, -EINVAL);
+	size_fails("K", -EINVAL);
+	size_fails("4X", -EINVAL);
+	size_fails("4Z", -EINVAL);	/* zetta passes 2^64 for any number */
+	size_fails("4KIB", -EINVAL);	/* the i is lower case, as in util-linux */
+	size_fails("4KiBB", -EINVAL);
+	size_fails("4iB", -EINVAL);
+	size_fails("4 K", -EINVAL);
+	size_fails(" 4K", -EINVAL);
+	size_fails("4K ", -EINVAL);
+	size_fails("-4K", -EINVAL);
+	size_fails("+4K", -EINVAL);
+	size_fails("1,5M", -EINVAL);
+	size_fails("0x", -EINVAL);
+	size_fails("4b", -EINVAL);	/* bytes are B */
+	size_fails("4KK", -EINVAL);
 }
 
 static void test_parse_interval(void **state)
