@@ -119,14 +119,15 @@ static void one(struct ctx *ctx, const struct layout *l, uint64_t addr, json_obj
 	rec_addr(&r, "address", "address", addr);
 	rec_str(&r, "arch", "arch", l->arch);
 	rec_u64(&r, "levels", "levels", l->levels);
-	char why[160] = "";
-	bool canon = layout_canonical(l, addr, why, sizeof(why));
+	struct layout_decoded d;
+	layout_decode(l, addr, &d);
+	bool canon = d.canonical;
 	rec_bool(&r, "canonical", "canonical", canon);
 	if (!canon)
-		rec_str(&r, "why", "why", why);
-	const struct layout_region *reg = canon ? layout_find(l, addr) : NULL;
-	const char *half = !canon ? NULL : reg && reg->kind == RK_USER ? "user" : "kernel";
-	rec_str(&r, "half", "half", half);
+		rec_str(&r, "why", "why", d.why);
+	const struct layout_region *reg = d.region;
+	rec_str(&r, "half", "half", d.half);
+	/* the row layout shows for it, the non-canonical hole included */
 	rec_str(&r, "region", "region", reg ? reg->name : NULL);
 	if (reg && reg->kaslr)
 		rec_note(&r, "randomised at boot (KASLR): the documented range is the default; --live "

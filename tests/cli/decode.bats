@@ -63,3 +63,17 @@ load helpers
 	run memscope decode 0x10000000000000000
 	assert_failure 2
 }
+
+@test "a non-canonical address names the hole row layout shows, in every 64-bit configuration" {
+	for c in "--arch x86_64 --levels 4 0x0000800000000000" "--arch x86_64 --levels 5 0x0100000000000000" \
+	    "--arch arm64 --page-size 4K --va-bits 39 0x0000008000000000" \
+	    "--arch arm64 --page-size 64K --va-bits 42 0xfffff00000000000"; do
+		set -- $c
+		addr=${*: -1}
+		run memscope decode "$@" --json
+		assert_success
+		want=$(memscope layout "${@:1:$#-1}" --json |
+			jq -r --arg a "$addr" '.layout.regions[] | select(.start <= ($a | ascii_downcase) and .end >= ($a | ascii_downcase)) | .description' 2>/dev/null)
+		echo "$output" | jq -e --arg w "$want" '.decode[0] | .canonical == false and .half == null and .region == $w and ($w | length > 0)'
+	done
+}
