@@ -129,7 +129,8 @@ static void one(struct ctx *ctx, const struct layout *l, uint64_t addr, json_obj
 	rec_str(&r, "half", "half", d.half);
 	/* the row layout shows for it, the non-canonical hole included */
 	rec_str(&r, "region", "region", reg ? reg->name : NULL);
-	if (reg && reg->kaslr)
+	/* with --live the real bases are known: the caveat would only mislead */
+	if (reg && reg->kaslr && !lv)
 		rec_note(&r, "randomised at boot (KASLR): the documented range is the default; --live "
 			     "gives this machine's");
 	unsigned idx[PGTABLE_MAX_LEVELS];
@@ -179,6 +180,7 @@ int cmd_decode(struct ctx *ctx, int argc, char **argv)
 	if (rc)
 		return rc;
 	struct layout l;
+	ctx->config_only = !a.la.live;
 	rc = layout_from_args(ctx, &a.la, &l);
 	if (rc)
 		return rc;
@@ -195,10 +197,11 @@ int cmd_decode(struct ctx *ctx, int argc, char **argv)
 		live_read(ctx, &l, &lv);
 		if (!lv.kcore)
 			msg_warnf("%s; only the kernel text can be translated%s",
-				  live_kcore_reason(lv.kcore_errno),
+				  live_kcore_reason(ctx, lv.kcore_errno),
 				  lv.text ? "" : ", and its base is unknown too");
 	}
 	json_object *arr = json_object_new_array();
+	layout_json(out_json_section(&ctx->out, "machine"), &l, &a.la);
 	json_object_object_add(ctx->out.root, "decode", arr);
 	for (int i = 0; i < a.naddrs; i++)
 		one(ctx, &l, v[i], arr, a.la.live ? &lv : NULL, lv.io.n ? &lv.io : NULL);

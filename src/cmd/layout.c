@@ -56,8 +56,8 @@ static const struct argp_child children[] = {
 static const struct argp layout_argp = {
 	options, parse_opt, NULL,
 	"Print the virtual memory map of an architecture configuration as the kernel documents it "
-	"(arch/x86/x86_64/mm.rst, arch/arm64/memory.rst): start, offset, end, size and "
-	"description, in the documentation's own words.\v"
+	"(arch/x86/x86_64/mm.rst, arch/arm64/memory.rst, arch/arm/memory.rst): start, offset, end, "
+	"size and description, in the documentation's own words.\v"
 	"Regions marked KASLR move at boot; the table gives their documented default. --live "
 	"reads the real bases from /proc/kcore (root, CAP_SYS_RAWIO).",
 	children, NULL, NULL};
@@ -84,13 +84,11 @@ static void offset_text(const struct layout *l, uint64_t start, char *buf, size_
 	snprintf(buf, size, "%s%s", start == 0 ? "" : below ? "-" : "+", start == 0 ? "0" : h);
 }
 
-static int print_table(struct ctx *ctx, const struct layout *l, bool text)
+static int print_table(struct ctx *ctx, const struct layout *l, const struct layout_args *a,
+		       bool text)
 {
 	json_object *sec = out_json_section(&ctx->out, "layout");
-	json_object_object_add(sec, "arch", json_object_new_string(l->arch));
-	out_json_obj_u64(sec, "levels", l->levels);
-	out_json_obj_u64(sec, "page_size", l->page_size);
-	out_json_obj_u64(sec, "va_bits", l->va_bits);
+	layout_json(sec, l, a);
 	if (!ctx->out.json && text)
 		fprintf(ctx->out.fp, "%s, %u-level page tables, %u KiB pages, %u-bit virtual addresses "
 				     "(%s)\n\n",
@@ -189,14 +187,18 @@ static int print_live(struct ctx *ctx, const struct layout *l)
 	struct record r;
 	if (!ctx->out.json)
 		fputc('\n', ctx->out.fp);
-	record_begin(&r, &ctx->out, ctx->out.root, "live", "this machine (--live):");
+	bool dump = ctx->root.dir != NULL;
+	record_begin(&r, &ctx->out, ctx->out.root, "live",
+		     dump ? "the dump's machine (--live):" : "this machine (--live):");
 	rec_u64(&r, "levels", "paging", l->levels);
 	rec_u64(&r, "page_size", "page size", l->page_size);
 	if (lv.kcore)
 		rec_str(&r, "kcore", "kcore", "read");
 	else
-		rec_null(&r, "kcore", "kcore", live_kcore_reason(lv.kcore_errno));
-	const char *unknown = lv.kcore ? "not found in kcore" : "unknown without /proc/kcore";
+		rec_null(&r, "kcore", "kcore", live_kcore_reason(ctx, lv.kcore_errno));
+	const char *unknown = lv.kcore ? "not found in kcore"
+			      : dump	 ? "unknown without proc/kcore in the dump"
+					 : "unknown without /proc/kcore";
 	if (lv.direct)
 		rec_addr(&r, "page_offset_base", "direct map", lv.page_offset_base);
 	else
@@ -213,13 +215,17 @@ static int print_live(struct ctx *ctx, const struct layout *l)
 		rec_addr(&r, "text", "kernel text", lv.text_vaddr);
 	else
 		rec_null(&r, "text", "kernel text",
-			 "unknown (kcore and /proc/kallsyms need root; kptr_restrict may hide it)");
+			 dump ? "unknown (neither kcore nor kallsyms in the dump gives it)"
+			      : "unknown (kcore and /proc/kallsyms need root; kptr_restrict may hide "
+				"it)");
 	if (lv.have_text_paddr)
 		rec_addr(&r, "text_phys", "text phys", lv.text_paddr);
 	else if (lv.iomem_code)
 		rec_addr(&r, "text_phys", "text phys", lv.iomem_code_start);
 	else
-		rec_null(&r, "text_phys", "text phys", "unknown (iomem addresses need CAP_SYS_ADMIN)");
+		rec_null(&r, "text_phys", "text phys",
+			 dump ? "unknown (iomem in the dump has no Kernel code with its address)"
+			      : "unknown (iomem addresses need CAP_SYS_ADMIN)");
 	if (lv.iomem_code)
 		rec_addr(&r, "iomem_kernel_code", "iomem code", lv.iomem_code_start);
 	else
@@ -235,7 +241,8 @@ static int print_live(struct ctx *ctx, const struct layout *l)
 	}
 	record_end(&r);
 	if (!lv.kcore)
-		msg_warnf("%s; the randomised bases are unknown", live_kcore_reason(lv.kcore_errno));
+		msg_warnf("%s; the randomised bases are unknown",
+			  live_kcore_reason(ctx, lv.kcore_errno));
 	live_free(&lv);
 	return 0;
 }
@@ -247,10 +254,11 @@ int cmd_layout(struct ctx *ctx, int argc, char **argv)
 	if (rc)
 		return rc;
 	struct layout l;
+	ctx->config_only = !a.la.live;
 	rc = layout_from_args(ctx, &a.la, &l);
 	if (rc)
 		return rc;
-	int e = print_table(ctx, &l, !a.diagram);
+	int e = print_table(ctx, &l, &a.la, !a.diagram);
 	if (!e && a.diagram)
 		e = print_diagram(ctx, &l);
 	if (!e && a.la.live)

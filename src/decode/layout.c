@@ -219,6 +219,11 @@ int layout_build(struct layout *l, const char *arch, unsigned levels, unsigned p
 	return 0;
 }
 
+unsigned layout_arm64_default_va(unsigned page_size)
+{
+	return page_size == 16384 ? 47 : 48;
+}
+
 const struct layout_region *layout_find(const struct layout *l, uint64_t addr)
 {
 	for (unsigned i = 0; i < l->n; i++)

@@ -39,6 +39,10 @@ struct layout {
 int layout_build(struct layout *l, const char *arch, unsigned levels, unsigned page_size,
 		 unsigned va_bits);
 
+/* arm64's VA width when nothing else says: the kernel's default for the page size
+ * (arch/arm64/Kconfig: 48 bits with 4K and 64K pages, 47 with 16K). */
+unsigned layout_arm64_default_va(unsigned page_size);
+
 /* The region holding @addr, or NULL. */
 const struct layout_region *layout_find(const struct layout *l, uint64_t addr);
 
