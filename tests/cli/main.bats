@@ -270,3 +270,28 @@ load helpers
 	[ "$stderr" = "memscope: warning: $d: files disagree about the machine: 'meminfo: Hugepagesize 2048 kB' does not fit the rest (a dump of several machines?); going by the rest" ]
 	rm -rf "$d"
 }
+
+@test "maps --diagram draws the kernel half of the real dumps' machines" {
+	DUMPS="${REAL_DUMPS:-$SRCDIR/../shared/real-dumps}"
+	[ -d "$DUMPS" ] || skip "no real dumps at $DUMPS (they are not part of the repository)"
+	d=$(mktemp -d)
+	n=0
+	for c in "arm64-android-qualcomm-app-maps 0xffffff8000000000 non-canonical" \
+	    "arm32-xilinx-zynq-4.4-256m 0x0bf000000 \[vectors\]" \
+	    "arm32-zte-zx279128-4.1-128m 0x0bf000000 \[vectors\]" \
+	    "x86_64-ubuntu14.04-3.13-desktop 0xffff800000000000 \[vsyscall\]"; do
+		set -- $c
+		[ -f "$DUMPS/$1/maps" ] || continue
+		mkdir -p "$d/$1/proc/1"
+		cp "$DUMPS/$1/maps" "$d/$1/proc/1/maps"
+		run --separate-stderr memscope --sysroot "$d/$1" maps 1 --diagram
+		[ "$status" -eq 0 ] || { echo "$1: $stderr"; false; }
+		# the kernel half starts where that machine's does, and holds what it shows of it
+		assert_line --regexp "^\+-+\+  <- $2\$"
+		assert_line --regexp "kernel space, not user-readable"
+		assert_line --regexp "$3"
+		n=$((n + 1))
+	done
+	rm -rf "$d"
+	[ "$n" -ge 1 ]
+}
