@@ -376,7 +376,10 @@ static void print_watch_extras(struct ctx *ctx, const struct buddyinfo *bi, stru
 	diagram_sparkline(w->free_hist + w->nhist - n, n, utf8, spark, sizeof(spark));
 	fprintf(o->fp, "\nfree pages      %s %" PRIu64 "\n", spark, pages);
 	diagram_sparkline(w->unusable_hist + w->nhist - n, n, utf8, spark, sizeof(spark));
-	fprintf(o->fp, "unusable (o%-2u)  %s %" PRIu64 ".%03" PRIu64 " (worst zone)\n", high, spark,
+	/* the label padded as a whole, so the sparklines line up whatever the order's width */
+	char label[32];
+	snprintf(label, sizeof(label), "unusable (o%u)", high);
+	fprintf(o->fp, "%-16s%s %" PRIu64 ".%03" PRIu64 " (worst zone)\n", label, spark,
 		worst / 1000, worst % 1000);
 	bool any = false;
 	for (int c = 0; c < VM_NCOUNTERS; c++) {

@@ -140,7 +140,8 @@ static void one(struct ctx *ctx, const struct layout *l, uint64_t addr, json_obj
 	for (unsigned i = 0; i < l->paging.levels; i++)
 		rec_u64(&r, l->paging.level[i].name, l->paging.level[i].name, idx[i]);
 	rec_group_end(&r);
-	rec_u64(&r, "offset", "offset", off);
+	/* in hex, as the bit-field box below draws it (JSON: the same number) */
+	rec_hex(&r, "offset", "offset", off);
 	if (lv) {
 		/* the two mappings whose physical address is arithmetic */
 		bool have = false;

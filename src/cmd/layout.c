@@ -76,11 +76,33 @@ static const struct col_def cols[] = {
 		    NULL},
 };
 
-static void offset_text(const struct layout *l, uint64_t start, char *buf, size_t size)
+/* The kernel half is written as the documentation writes it, negative from the top of the
+ * address space (2^64, or 2^32 on i386 and arm): the start as a signed number of the address
+ * width. */
+static bool from_top(const struct layout *l, uint64_t start)
 {
-	char h[24];
-	bool below = start > l->top / 2 && l->top == UINT64_MAX;
-	units_human(below ? (UINT64_MAX - start) + 1 : start, h, sizeof(h));
+	return start > l->top / 2;
+}
+
+static int64_t offset_of(const struct layout *l, uint64_t start)
+{
+	if (!from_top(l, start))
+		return (int64_t)start;
+	/* two's complement: -(top - start + 1), which for 64 bits is (int64_t)start */
+	return -(int64_t)(l->top - start) - 1;
+}
+
+static void offset_text(const struct out *o, const struct layout *l, uint64_t start, char *buf,
+			size_t size)
+{
+	bool below = from_top(l, start);
+	uint64_t dist = below ? (l->top - start) + 1 : start;
+	char h[32];
+	/* --bytes: the exact distance, as the SIZE column gives it */
+	if (o->bytes)
+		snprintf(h, sizeof(h), "%" PRIu64, dist);
+	else
+		units_human(dist, h, sizeof(h));
 	snprintf(buf, size, "%s%s", start == 0 ? "" : below ? "-" : "+", start == 0 ? "0" : h);
 }
 
@@ -106,12 +128,11 @@ static int print_table(struct ctx *ctx, const struct layout *l, const struct lay
 			return -ENOMEM;
 		}
 		char off[40];
-		offset_text(l, r->start, off, sizeof(off));
+		offset_text(&ctx->out, l, r->start, off, sizeof(off));
 		trow_addr(row, L_START, r->start);
 		trow_str(row, L_OFFSET, off);
-		/* two's complement: a kernel address is its (negative) distance from 2^64 */
-		trow_delta(row, L_OFFSET_J,
-			   (int64_t)r->start);
+		/* a kernel address is its (negative) distance from the top of the address space */
+		trow_delta(row, L_OFFSET_J, offset_of(l, r->start));
 		trow_addr(row, L_END, r->end);
 		trow_size(row, L_SIZE, r->end - r->start == UINT64_MAX ? UINT64_MAX
 								    : r->end - r->start + 1);
@@ -124,25 +145,39 @@ static int print_table(struct ctx *ctx, const struct layout *l, const struct lay
 }
 
 /* The notes' 3G/1G drawing: the process's 4 GB on the left, the physical memory it reaches on
- * the right. */
+ * the right; PAGE_OFFSET named in the margin, clear of both boxes. Sizes follow --bytes. */
 static void i386_picture(struct ctx *ctx)
 {
-	fputs("   virtual (one process)                           physical memory\n"
-	      "   0xffffffff +---------------------+\n"
-	      "              | HIGHMEM      128 MB |------> any frame above 896 MB, mapped on\n"
-	      "              | vmalloc kmap fixmap |        demand (kmap, vmalloc) and unmapped\n"
-	      "   0xf8000000 +---------------------+        after use\n"
-	      "              |                     |\n"
-	      "              | LOWMEM       896 MB |======> +---------------------+ 0x38000000\n"
-	      "              | direct map          |        | LOW MEM      896 MB |\n"
-	      "              |                     |        | ZONE_DMA, NORMAL    |\n"
-	      "   0xc0000000 +---------------------+ <- PAGE_OFFSET ---------------+ 0x00000000\n"
-	      "              |                     |\n"
-	      "              | user space     3 GB |        pages mapped on demand, per process\n"
-	      "              |  (per process)      |\n"
-	      "              |                     |\n"
-	      "   0x00000000 +---------------------+\n",
-	      ctx->out.fp);
+	struct out *o = &ctx->out;
+	char high[24], low[24], user[24];
+	if (o->bytes) {
+		snprintf(high, sizeof(high), "%u", 128u << 20);
+		snprintf(low, sizeof(low), "%u", 896u << 20);
+		snprintf(user, sizeof(user), "user %14u", 3u << 30);
+	} else {
+		snprintf(high, sizeof(high), "128 MB");
+		snprintf(low, sizeof(low), "896 MB");
+		snprintf(user, sizeof(user), "user space     3 GB");
+	}
+	fprintf(o->fp,
+		"                virtual (one process)                   physical memory\n"
+		"                0xffffffff +---------------------+\n"
+		"                           | HIGHMEM %11s |------> any frame above 896 MB, mapped\n"
+		"                           | vmalloc kmap fixmap |        on demand (kmap, vmalloc) and\n"
+		"                0xf8000000 +---------------------+        unmapped after use\n"
+		"                           |                     |\n"
+		"                           | LOWMEM  %11s |======> +---------------------+ 0x38000000\n"
+		"                           | direct map          |        | LOW MEM %11s |\n"
+		"                           |                     |        | ZONE_DMA, NORMAL    |\n"
+		"  PAGE_OFFSET = 0xc0000000 +---------------------+        +---------------------+ "
+		"0x00000000\n"
+		"                           |                     |\n"
+		"                           | %s |        pages mapped on demand, per "
+		"process\n"
+		"                           |  (per process)      |\n"
+		"                           |                     |\n"
+		"                0x00000000 +---------------------+\n",
+		high, low, low, user);
 }
 
 static int print_diagram(struct ctx *ctx, const struct layout *l)
@@ -154,28 +189,27 @@ static int print_diagram(struct ctx *ctx, const struct layout *l)
 		return 0;
 	}
 	struct diagram_box b[LAYOUT_MAX];
-	char labels[LAYOUT_MAX][96];
+	char labels[LAYOUT_MAX][128];
 	size_t n = 0;
 	for (unsigned i = 0; i < l->n; i++) {
 		const struct layout_region *r = &l->r[i];
-		/* unused holes of the kernel half are gaps in the picture, but the last one is drawn
-		 * so that the map ends at the top of the address space */
-		if (r->kind == RK_HOLE && i + 1 < l->n)
-			continue;
-		snprintf(labels[n], sizeof(labels[n]), "%s%s",
-			 r->kind == RK_NONCANONICAL ? "non-canonical hole" : r->name,
-			 r->kaslr ? " [KASLR]" : "");
+		/* every row is a box, named as the table names it (holes and the non-canonical
+		 * range too: one name for one region); the KASLR mark goes first, so that a label
+		 * cut to the box's width keeps it */
+		snprintf(labels[n], sizeof(labels[n]), "%s%s", r->kaslr ? "[KASLR] " : "", r->name);
 		b[n] = (struct diagram_box){r->start, r->end, labels[n], NULL, 0};
 		n++;
 	}
+	bool wide = l->top == UINT64_MAX;
 	const struct diagram_opts opt = {
 		.width = 56,
 		.huge_gap = UINT64_MAX, /* the holes are drawn, in proportion (log scale) */
-		.small = UINT64_C(1) << 30,
-		.max_run = 4,
-		.gap_label = "unused",
-		.log_step = 6, /* 1 MiB: 1 line, 4 GiB: 3, 16 TiB: 5, 16 EiB: 8 */
-		.max_height = 9,
+		/* a 32-bit map has no room for a gigabyte threshold: only pages are small */
+		.small = wide ? UINT64_C(1) << 30 : UINT64_C(64) << 10,
+		.max_run = 6,
+		.gap_label = "unused", /* no gap is left: the rows tile the space */
+		.log_step = wide ? 6 : 2, /* 64-bit: 1 MiB: 1 line ... 16 EiB: 8; 32-bit: 1 per 4x */
+		.max_height = wide ? 9 : 6,
 	};
 	return diagram_map(&ctx->out, b, n, &opt);
 }

@@ -148,32 +148,27 @@ static void arm(struct layout *l)
 {
 	l->doc = "Documentation/arch/arm/memory.rst, PAGE_OFFSET 0xc0000000 (VMSPLIT_3G)";
 	l->top = 0xffffffff;
-	add(l, 0, 0xfff, RK_HOLE, false,
-	    "CPU vector page / null pointer trap (CPUs without vector relocation)");
+	/* the vector page sits here on CPUs without vector relocation */
+	add(l, 0, 0xfff, RK_HOLE, false, "CPU vector page / null pointer trap");
 	add(l, 0x1000, 0xbeffffff, RK_USER, false, "user space mappings");
 	add(l, 0xbf000000, 0xbfdfffff, RK_KERNEL, false, "kernel module space");
-	add(l, 0xbfe00000, 0xbfffffff, RK_KERNEL, false,
-	    "permanent kernel mappings (PKMAP_BASE), for HIGHMEM pages");
-	add(l, 0xc0000000, 0xef7fffff, RK_KERNEL, false,
-	    "kernel direct-mapped RAM region (PAGE_OFFSET to high_memory, 760 MB at most)");
-	add(l, 0xef800000, 0xefffffff, RK_HOLE, false, "vmalloc gap (VMALLOC_OFFSET, 8 MB)");
+	add(l, 0xbfe00000, 0xbfffffff, RK_KERNEL, false, "permanent kernel mappings (HIGHMEM)");
+	/* PAGE_OFFSET to high_memory: 760 MB at most with the default vmalloc size */
+	add(l, 0xc0000000, 0xef7fffff, RK_KERNEL, false, "kernel direct-mapped RAM region");
+	add(l, 0xef800000, 0xefffffff, RK_HOLE, false, "vmalloc gap (VMALLOC_OFFSET)");
 	add(l, 0xf0000000, 0xfedfffff, RK_KERNEL, false, "vmalloc() / ioremap() space");
-	add(l, 0xfee00000, 0xfeffffff, RK_KERNEL, false,
-	    "mapping of PCI I/O space (static, inside vmalloc)");
+	add(l, 0xfee00000, 0xfeffffff, RK_KERNEL, false, "PCI I/O space (static, in vmalloc)");
 	add(l, 0xff000000, 0xff7fffff, RK_KERNEL, false, "vmalloc() / ioremap() space");
-	add(l, 0xff800000, 0xffbfffff, RK_KERNEL, false,
-	    "permanent, fixed read-only mapping of the firmware provided DT blob");
+	add(l, 0xff800000, 0xffbfffff, RK_KERNEL, false, "fixed read-only mapping of the DT blob");
 	add(l, 0xffc00000, 0xffc7ffff, RK_HOLE, false, "guard region");
 	add(l, 0xffc80000, 0xffefffff, RK_KERNEL, false, "fixmap mapping region");
-	add(l, 0xfff00000, 0xfffdffff, RK_HOLE, false, "unused");
-	add(l, 0xfffe0000, 0xfffeffff, RK_KERNEL, false,
-	    "ITCM and DTCM mapping areas (XScale: cache flush area)");
-	add(l, 0xffff0000, 0xffff0fff, RK_KERNEL, false,
-	    "CPU vector page (CPUs with vector relocation: [vectors])");
+	add(l, 0xfff00000, 0xfffdffff, RK_HOLE, false, "... unused hole");
+	add(l, 0xfffe0000, 0xfffeffff, RK_KERNEL, false, "ITCM / DTCM mapping areas");
+	/* with vector relocation (the V bit): the [vectors] of a process's maps */
+	add(l, 0xffff0000, 0xffff0fff, RK_KERNEL, false, "CPU vector page");
 	add(l, 0xffff1000, 0xffff3fff, RK_HOLE, false, "reserved: platforms must not use it");
-	add(l, 0xffff4000, 0xffff7fff, RK_KERNEL, false, "cache aliasing on ARMv6 and later CPUs");
-	add(l, 0xffff8000, 0xffffffff, RK_KERNEL, false,
-	    "copy_user_page / clear_user_page use (and cache aliasing)");
+	add(l, 0xffff4000, 0xffff7fff, RK_KERNEL, false, "cache aliasing (ARMv6 and later)");
+	add(l, 0xffff8000, 0xffffffff, RK_KERNEL, false, "copy_user_page / clear_user_page");
 }
 
 int layout_build(struct layout *l, const char *arch, unsigned levels, unsigned page_size,

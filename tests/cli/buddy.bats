@@ -125,6 +125,22 @@ teardown() { [ -z "${SOCK:-}" ] || tmux -L "$SOCK" kill-server 2>/dev/null || :;
 	assert_line --regexp '^ZONE +FREE +LARGEST +0 +1 +2 '
 	assert_line --regexp '^├─change +0 +0 '
 	assert_line --regexp '^free pages +'
+	# the order in the label, without a stray pad inside the parentheses, the sparklines aligned
+	assert_line --regexp '^unusable \(o9\)   [^ ]'
+	f=$(grep -m1 '^free pages' <<<"$output") u=$(grep -m1 '^unusable' <<<"$output")
+	[ "${f:16:1}" != " " ] && [ "${u:16:1}" != " " ] && [ "${u:15:1}" = " " ]
+}
+
+@test "a 64K arm64 dump reads as 64K without --page-size" {
+	run --separate-stderr memscope --sysroot "$FIX/arm64-64k-numa2-hand" buddy --json
+	assert_success
+	assert_equal "$stderr" ""
+	echo "$output" | jq -e '.buddy.page_size == 65536 and .buddy.page_size_source == "dump"'
+	echo "$output" | jq -e '.buddy.zones[0].free_bytes == 49798 * 65536 and .buddy.zones[0].largest_block_bytes == 65536 * 8192'
+	run memscope --sysroot "$FIX/arm64-64k-numa2-hand" buddy --types --json
+	echo "$output" | jq -e '.buddy.page_size == 65536 and .buddy.page_size_source == "dump"'
+	run memscope --sysroot "$FIX/arm64-64k-numa2-hand" buddy
+	assert_line --regexp '^├─order 0 +64K +12 +12 +768K'
 }
 
 @test "--watch accepts 0,5 and 0.5 whatever the locale" {

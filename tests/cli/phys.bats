@@ -49,3 +49,10 @@ load helpers
 	run memscope phys --pfn 0xffffffffffffffff
 	assert_failure 2
 }
+
+@test "--pfn in a 64K dump: frames of 64K without --page-size" {
+	run --separate-stderr memscope --sysroot "$FIX/arm64-64k-numa2-hand" phys --pfn 16384 --json
+	assert_success
+	echo "$output" | jq -e '.phys | .page_size == 65536 and .page_size_source == "dump"'
+	echo "$output" | jq -e '.phys.frames[0] | .paddr == "0x0000000040000000" and .zone == "DMA" and .node == 0'
+}
