@@ -278,9 +278,17 @@ uint64_t ctx_page_size(struct ctx *ctx)
 {
 	const struct machine_facts *f = ctx_machine(ctx);
 	if (f->page_size_source == MACHINE_ASSUMED && !ctx->said_page_size) {
-		char h[24];
+		char h[24], list[32];
 		units_human(f->page_size, h, sizeof(h));
-		msg_errorf("assuming %s pages: %s does not say (use --page-size)", h, ctx_where(ctx));
+		struct machine k = ctx->machine;
+		k.configs &= machine_mask_arch(f->arch);
+		machine_page_list(&k, list, sizeof(list));
+		if (strchr(list, ' ') && !ctx->machine.foreign[0] && k.configs != machine_mask_arch(f->arch))
+			msg_errorf("assuming %s pages: %s does not say whether %s (use --page-size)", h,
+				   ctx_where(ctx), list);
+		else
+			msg_errorf("assuming %s pages: %s does not say (use --page-size)", h,
+				   ctx_where(ctx));
 		ctx->said_page_size = true;
 	}
 	return f->page_size;

@@ -173,6 +173,23 @@ void machine_arch_list(const struct machine *m, char *buf, size_t size)
 	}
 }
 
+void machine_page_list(const struct machine *m, char *buf, size_t size)
+{
+	static const uint64_t sizes[] = {4096, 16384, 65536};
+	const char *names[] = {"4K", "16K", "64K"};
+	size_t o = 0, n = 0, i = 0;
+	buf[0] = '\0';
+	for (size_t k = 0; k < 3; k++)
+		n += (m->configs & machine_mask_page_size(sizes[k])) != 0;
+	for (size_t k = 0; k < 3 && o < size; k++) {
+		if (!(m->configs & machine_mask_page_size(sizes[k])))
+			continue;
+		i++;
+		o += (size_t)snprintf(buf + o, size - o, "%s%s", i == 1 ? "" : i == n ? " or " : ", ",
+				      names[k]);
+	}
+}
+
 int machine_narrow(struct machine *m, uint32_t mask, const char *what)
 {
 	mask &= MACHINE_ANY;
@@ -755,6 +772,34 @@ void machine_from_cpuinfo(struct machine *m, const char *cpuinfo, size_t len, co
 	}
 }
 
+void machine_from_memory_blocks(struct machine *m, uint64_t block_size,
+				const struct machine_block *b, size_t n)
+{
+	/* a block is at least a sparsemem section: 512M on arm64 with 64K pages since 5.12
+	 * (arch/arm64/include/asm/sparsemem.h), so smaller blocks are not that */
+	if (block_size && block_size < UINT64_C(512) << 20)
+		narrowf(m, MACHINE_ANY & ~ARM64_PS(K64), "memory blocks of %" PRIu64 "M",
+			block_size >> 20);
+	for (size_t i = 0; i < n; i++) {
+		const char *z = b[i].zones;
+		if (strstr(z, "DMA32")) {
+			narrowf(m, BITS64, "memory block at 0x%" PRIx64 ": DMA32", b[i].start);
+			break;
+		}
+		if (strstr(z, "HighMem")) {
+			narrowf(m, BITS32, "memory block at 0x%" PRIx64 ": HighMem", b[i].start);
+			break;
+		}
+		/* ZONE_DMA above 4G: neither x86's 16M nor a 32-bit kernel's, but arm64's, whose
+		 * DMA zone covers what its devices reach from the start of RAM */
+		if (b[i].start > 0xffffffff && !strncmp(z, "DMA", 3) && (z[3] == '\0' || z[3] == ' ' ||
+									z[3] == '\n')) {
+			narrowf(m, ARM64, "memory block at 0x%" PRIx64 ": DMA", b[i].start);
+			break;
+		}
+	}
+}
+
 void machine_from_maps(struct machine *m, const struct vma *v, size_t n, const char *what)
 {
 	uint64_t top = 0, stack_end = 0;
@@ -856,6 +901,60 @@ static bool read_all(const struct sysroot *sr, const char *path, struct buf *b)
 	return sysroot_read(sr, path, b, NULL) == 0;
 }
 
+/* sys/devices/system/memory: the block size and each block's valid_zones */
+static void read_memory_blocks(const struct sysroot *sr, struct machine *m)
+{
+	struct buf b;
+	if (!read_all(sr, "sys/devices/system/memory/block_size_bytes", &b))
+		return;
+	char *end;
+	uint64_t size = strtoull(b.data, &end, 16);
+	buf_free(&b);
+	int dfd = sysroot_openat(sr, "sys/devices/system/memory", NULL);
+	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	if (!d) {
+		if (dfd >= 0)
+			close(dfd);
+		machine_from_memory_blocks(m, size, NULL, 0);
+		return;
+	}
+	struct machine_block *v = NULL;
+	char **texts = NULL;
+	size_t n = 0, cap = 0;
+	for (struct dirent *e; (e = readdir(d));) {
+		unsigned long id;
+		if (strncmp(e->d_name, "memory", 6) || !e->d_name[6])
+			continue;
+		id = strtoul(e->d_name + 6, &end, 10);
+		char path[320];
+		snprintf(path, sizeof(path), "sys/devices/system/memory/%s/valid_zones", e->d_name);
+		if (*end || !read_all(sr, path, &b))
+			continue;
+		if (n == cap) {
+			size_t c = cap ? cap * 2 : 64;
+			struct machine_block *nv = realloc(v, c * sizeof(*v));
+			char **nt = nv ? realloc(texts, c * sizeof(*texts)) : NULL;
+			if (nv)
+				v = nv;
+			if (!nt) {
+				buf_free(&b);
+				break;
+			}
+			texts = nt;
+			cap = c;
+		}
+		texts[n] = b.data;
+		v[n] = (struct machine_block){(uint64_t)id * size, b.data};
+		n++;
+	}
+	closedir(d);
+	machine_from_memory_blocks(m, size, v, n);
+	for (size_t i = 0; i < n; i++)
+		free(texts[i]);
+	free(texts);
+	free(v);
+}
+
 void machine_read_dump(const struct sysroot *sr, struct machine *m)
 {
 	struct buf b;
@@ -916,6 +1015,7 @@ void machine_read_dump(const struct sysroot *sr, struct machine *m)
 			buf_free(&cl);
 		buf_free(&b);
 	}
+	read_memory_blocks(sr, m);
 	bool smaps = false;
 	if (dump_pid(sr, "maps", pid, sizeof(pid)) ||
 	    (smaps = dump_pid(sr, "smaps", pid, sizeof(pid)))) {

@@ -67,6 +67,8 @@ unsigned machine_levels(const struct machine *m);
 /* The architectures still possible, preferred first (x86_64, arm64, i386, arm), as "x86_64 or
  * arm64"; "" when none. */
 void machine_arch_list(const struct machine *m, char *buf, size_t size);
+/* The page sizes still possible, smallest first, as "4K or 16K"; "" when none. */
+void machine_page_list(const struct machine *m, char *buf, size_t size);
 
 /* Evidence from one file's text (@data[len] must be writable, as in struct buf), each narrowing
  * @m. Pure: the readers below and the unit tests hand them bytes. */
@@ -84,13 +86,22 @@ void machine_from_ratios(struct machine *m, const char *meminfo, size_t meminfo_
 			 const char *zoneinfo, size_t zoneinfo_len, const char *iomem,
 			 size_t iomem_len, const char *vmstat, size_t vmstat_len);
 void machine_from_cpuinfo(struct machine *m, const char *cpuinfo, size_t len, const char *cmdline);
+/* Memory blocks of sys/devices/system/memory: their size (block_size_bytes) and, for each, its
+ * first physical address and its valid_zones ("DMA", "Normal Movable"). */
+struct machine_block {
+	uint64_t start;
+	const char *zones;
+};
+void machine_from_memory_blocks(struct machine *m, uint64_t block_size,
+				const struct machine_block *b, size_t n);
 /* A process's mappings: [vsyscall] (x86_64), [vectors] and [sigpage] (32-bit ARM), the highest
  * address and where the stack ends (the VA width). */
 void machine_from_maps(struct machine *m, const struct vma *v, size_t n, const char *what);
 
 /* Everything a dump says about its machine, strongest evidence first: proc/sys/kernel/arch, a
  * sosreport's uname -a, proc/version, a process's smaps KernelPageSize, pagetypeinfo, buddyinfo,
- * meminfo, zoneinfo, iomem, the ratios between them, cpuinfo, a process's maps. */
+ * meminfo, zoneinfo, iomem, the ratios between them, cpuinfo, the memory blocks of
+ * sys/devices/system/memory, a process's maps. */
 void machine_read_dump(const struct sysroot *sr, struct machine *m);
 /* This system, from its /proc: proc/sys/kernel/arch, proc/self/smaps's KernelPageSize, and
  * meminfo (VmallocTotal: the paging levels of x86_64, the VA width of arm64), cpuinfo. The

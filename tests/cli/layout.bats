@@ -185,3 +185,15 @@ load helpers
 		echo "$output" | jq -e '.layout | .arch == "arm" and .arch_source == "dump"'
 	fi
 }
+
+@test "a dump of sysfs memory blocks alone: arm64 from its DMA zone at 1 TiB, the page size left open" {
+	DUMPS="${REAL_DUMPS:-$SRCDIR/../shared/real-dumps}"
+	[ -d "$DUMPS/aarch64-16Kpage-16G-utillinux-lsmem" ] || skip "no real dumps at $DUMPS"
+	run --separate-stderr memscope --sysroot "$DUMPS/aarch64-16Kpage-16G-utillinux-lsmem" layout --json
+	assert_success
+	echo "$output" | jq -e '.layout | .arch == "arm64" and .arch_source == "dump" and .page_size_source == "assumed"'
+	# 128M blocks rule out 64K pages; 4K and 16K both fit, and the message says so
+	[ "${stderr_lines[0]}" = "memscope: assuming 4K pages: the dump does not say whether 4K or 16K (use --page-size)" ]
+	run --separate-stderr memscope --sysroot "$DUMPS/aarch64-16Kpage-16G-utillinux-lsmem" --page-size 16K layout --json
+	echo "$output" | jq -e '.layout | .page_size == 16384 and .va_bits == 47'
+}

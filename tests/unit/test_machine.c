@@ -248,6 +248,26 @@ static void test_ratios(void **state)
 	assert_int_equal(machine_page_size(&m), 4096);
 }
 
+static void test_memory_blocks(void **state)
+{
+	/* an Apple-silicon-like arm64: RAM (all DMA) at 1 TiB in 128M blocks: arm64, not 64K */
+	struct machine_block b[] = {{UINT64_C(8192) << 27, "DMA\n"}, {UINT64_C(8193) << 27, "DMA"}};
+	struct machine m = fresh();
+	machine_from_memory_blocks(&m, UINT64_C(128) << 20, b, 2);
+	assert_string_equal(machine_arch(&m), "arm64");
+	assert_int_equal(machine_page_size(&m), 0);
+	assert_false(m.configs & machine_mask_page_size(65536));
+	char list[32];
+	machine_page_list(&m, list, sizeof(list));
+	assert_string_equal(list, "4K or 16K");
+	/* x86's blocks: DMA below 16M, DMA32, Normal */
+	struct machine_block x[] = {{0, "DMA"}, {UINT64_C(1) << 27, "DMA32"}};
+	m = fresh();
+	machine_from_memory_blocks(&m, UINT64_C(128) << 20, x, 2);
+	assert_int_equal(m.configs, machine_mask_arch("x86_64") |
+					    (machine_mask_arch("arm64") & ~machine_mask_page_size(65536)));
+}
+
 /* Whole dumps: each fixture read as its machine. */
 static void test_fixtures(void **state)
 {
@@ -282,7 +302,7 @@ int main(void)
 		cmocka_unit_test(test_masks_and_names), cmocka_unit_test(test_records),
 		cmocka_unit_test(test_smaps_and_meminfo), cmocka_unit_test(test_orders_and_zones),
 		cmocka_unit_test(test_iomem_and_maps),	cmocka_unit_test(test_ratios),
-		cmocka_unit_test(test_fixtures),
+		cmocka_unit_test(test_memory_blocks),	cmocka_unit_test(test_fixtures),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
