@@ -23,7 +23,7 @@ enum { OPT_DIAGRAM = 0x200 };
 
 static const struct argp_option options[] = {
 	{"diagram", OPT_DIAGRAM, NULL, 0,
-	 "Draw the map: user half, non-canonical hole and kernel half on a log scale; for i386 the "
+	 "Draw the map: every row a box on a log scale, named as the table names it; for i386 the "
 	 "3G/1G split with LOWMEM and HIGHMEM",
 	 0},
 	{NULL, 0, NULL, 0, NULL, 0},
