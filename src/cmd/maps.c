@@ -243,12 +243,13 @@ static struct kernel_half kernel_half(struct ctx *ctx, const struct maps *m)
 	const struct machine_facts *f = ctx_machine(ctx);
 	struct machine own = ctx->machine;
 	machine_from_maps(&own, m->v, m->n, "maps");
-	const char *arch = f->arch_source == MACHINE_OPTION || f->arch_source != MACHINE_ASSUMED ||
-					   !machine_arch(&own)
+	/* what nothing else said, the mappings may: then no assumption is needed */
+	const char *arch = f->arch_source != MACHINE_ASSUMED || !machine_arch(&own)
 				   ? ctx_arch(ctx)
 				   : machine_arch(&own);
-	unsigned va = machine_va_bits(&own) ? machine_va_bits(&own) : f->va_bits;
-	unsigned levels = machine_levels(&own) ? machine_levels(&own) : f->levels;
+	bool same = machine_arch(&own) && !strcmp(machine_arch(&own), arch);
+	unsigned va = same && machine_va_bits(&own) ? machine_va_bits(&own) : f->va_bits;
+	unsigned levels = same && machine_levels(&own) ? machine_levels(&own) : f->levels;
 	struct kernel_half k;
 	if (!strcmp(arch, "arm64")) {
 		/* TTBR0 holds user space below 2^VA_BITS, TTBR1 the kernel from -2^VA_BITS
