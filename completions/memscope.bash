@@ -4,7 +4,7 @@ _memscope()
 	local cur prev words cword
 	_init_completion -s || return
 
-	local global_opts="-J --json -b --bytes --sysroot --color -h --help -V --version"
+	local global_opts="-J --json -b --bytes --sysroot --color --arch --page-size -h --help -V --version"
 	local commands="iomem meminfo buddy zones maps translate phys layout decode"
 
 	# the command is the first word that is neither an option nor an option's value
@@ -32,11 +32,11 @@ _memscope()
 		return
 		;;
 	--arch)
-		COMPREPLY=($(compgen -W "x86_64 arm64 i386" -- "$cur"))
+		COMPREPLY=($(compgen -W "x86_64 arm64 i386 arm" -- "$cur"))
 		return
 		;;
 	--levels)
-		COMPREPLY=($(compgen -W "4 5" -- "$cur"))
+		COMPREPLY=($(compgen -W "2 3 4 5" -- "$cur"))
 		return
 		;;
 	--va-bits)
@@ -80,13 +80,13 @@ _memscope()
 	case $cmd in
 	iomem) opts="-o --output -r --raw -n --noheadings --depth --diagram -s --summary -f --find" ;;
 	meminfo) opts="-a --all --diagram" ;;
-	buddy) opts="--page-size --diagram --types --watch --count" ;;
-	zones) opts="--page-size --diagram -f --find" ;;
+	buddy) opts="--diagram --types --watch --count" ;;
+	zones) opts="--diagram -f --find" ;;
 	maps) opts="--rss --diagram -o --output -r --raw -n --noheadings" ;;
-	translate) opts="--len --all --page-size" ;;
-	phys) opts="--pfn --page-size" ;;
-	layout) opts="--arch --levels --page-size --va-bits --diagram --live" ;;
-	decode) opts="--arch --levels --page-size --va-bits --live" ;;
+	translate) opts="--len --all" ;;
+	phys) opts="--pfn" ;;
+	layout) opts="--levels --va-bits --diagram --live" ;;
+	decode) opts="--levels --va-bits --live" ;;
 	esac
 	# maps and translate take a PID first: offer the running ones
 	if [[ ($cmd == maps || $cmd == translate) && $cur != -* ]]; then

@@ -7,6 +7,8 @@ complete -c memscope -s J -l json -d 'Print JSON instead of text'
 complete -c memscope -s b -l bytes -d 'Print sizes in bytes'
 complete -c memscope -l sysroot -r -F -a '(__fish_complete_directories)' -d 'Read /proc files from DIR/proc'
 complete -c memscope -l color -x -a 'auto always never' -d 'Colorize output'
+complete -c memscope -l arch -x -a 'x86_64 arm64 i386 arm' -d 'Architecture of the machine described'
+complete -c memscope -l page-size -x -a '4K 16K 64K' -d 'Page size of the machine described'
 complete -c memscope -s h -l help -d 'Show help'
 complete -c memscope -s V -l version -d 'Show the version'
 
@@ -34,7 +36,6 @@ complete -c memscope -n '__fish_seen_subcommand_from meminfo' -s a -l all -d 'Ev
 complete -c memscope -n '__fish_seen_subcommand_from meminfo' -l diagram -d 'Bar of MemTotal split by its users'
 
 # buddy
-complete -c memscope -n '__fish_seen_subcommand_from buddy zones translate phys layout decode' -l page-size -x -a '4K 16K 64K' -d 'Page size of the dump'
 complete -c memscope -n '__fish_seen_subcommand_from buddy' -l diagram -d 'Bars per order and the fragmentation index'
 complete -c memscope -n '__fish_seen_subcommand_from buddy' -l types -d 'Free blocks per migrate type'
 complete -c memscope -n '__fish_seen_subcommand_from buddy' -l watch -x -a '0.5 1 2 5' -d 'Redraw every SECONDS'
@@ -60,8 +61,7 @@ complete -c memscope -n '__fish_seen_subcommand_from translate' -l all -d 'Every
 complete -c memscope -n '__fish_seen_subcommand_from phys' -l pfn -d 'Arguments are page frame numbers'
 
 # layout, decode
-complete -c memscope -n '__fish_seen_subcommand_from layout decode' -l arch -x -a 'x86_64 arm64 i386' -d 'Architecture'
-complete -c memscope -n '__fish_seen_subcommand_from layout decode' -l levels -x -a '4 5' -d 'x86_64 paging levels'
+complete -c memscope -n '__fish_seen_subcommand_from layout decode' -l levels -x -a '2 3 4 5' -d 'Paging levels (x86_64 4 5, i386 2 3)'
 complete -c memscope -n '__fish_seen_subcommand_from layout decode' -l va-bits -x -a '36 39 42 47 48 52' -d 'arm64 virtual address bits'
 complete -c memscope -n '__fish_seen_subcommand_from layout decode' -l live -d 'This machine'"'"'s real layout'
 complete -c memscope -n '__fish_seen_subcommand_from layout' -l diagram -d 'Draw the map'

@@ -17,6 +17,7 @@
 #include <stdio.h>
 
 #include "out/out.h"
+#include "proc/machine.h"
 #include "proc/sysroot.h"
 
 /* Exit codes (README and memscope(1) document them). */
@@ -28,14 +29,34 @@ enum {
 
 enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 
+/* The machine a command describes, each fact with where it came from (ctx_machine()). */
+struct machine_facts {
+	const char *arch; /* "x86_64", "arm64", "i386", "arm" */
+	enum machine_source arch_source;
+	uint64_t page_size;
+	enum machine_source page_size_source;
+	unsigned levels;  /* page-table levels (x86_64: 4 or 5; i386: 3 with PAE), 0: not known */
+	unsigned va_bits; /* virtual address bits, 0: not known */
+	enum machine_source levels_source, va_bits_source; /* of what is known */
+};
+
 /* State shared by main and every command: global options and the opened sources. */
 struct ctx {
 	const char *sysroot_dir; /* --sysroot, or NULL for the live system */
 	bool json;
 	bool bytes;
 	enum color_mode color;
-	struct sysroot root; /* opened by the dispatcher before the command runs */
-	struct out out;	     /* set up by the dispatcher; commands write only through it */
+	const char *arch_opt;	/* --arch, in memscope's spelling */
+	uint64_t page_size_opt; /* --page-size, 0 when not given */
+	struct sysroot root;	/* opened by the dispatcher before the command runs */
+	struct out out;		/* set up by the dispatcher; commands write only through it */
+	/* layout and decode describe a configuration: an option that differs from the machine
+	 * is a choice, not a contradiction to warn about */
+	bool config_only;
+	/* read on first use by ctx_machine() */
+	bool have_machine, said_arch, said_page_size;
+	struct machine machine; /* what the dump (or this system) says, options aside */
+	struct machine_facts facts;
 };
 
 struct command {
@@ -47,8 +68,8 @@ struct command {
 extern const struct command commands[];
 const struct command *command_find(const char *name);
 
-/* Global options (-J, -b, --sysroot, --color) are accepted after the command too: each command's
- * argp lists this as a child. */
+/* Global options (-J, -b, --sysroot, --color, --arch, --page-size) are accepted after the
+ * command too: each command's argp lists this as a child. */
 extern const struct argp global_child_argp;
 /* util-linux's table options, for commands that print one table: -o/--output, -r/--raw,
  * -n/--noheadings. A command lists table_opt_argp as a child and passes a struct table_args. */
@@ -79,9 +100,28 @@ char *help_wrap(const char *text);
  * then open the sysroot and the output. Returns 0, or an exit code after printing why. */
 int command_parse(const struct argp *argp, struct ctx *ctx, int argc, char **argv, void *input);
 
-/* The page size for a command: @override (--page-size), else the live machine's. A dump from
- * another machine needs --page-size; nothing in a dump says it for buddyinfo or zoneinfo. */
-uint64_t ctx_page_size(const struct ctx *ctx, uint64_t override);
+/* The machine the command describes: --arch and --page-size, else what the dump says
+ * (proc/machine.c), else, live, this system's /proc (uname and sysconf where /proc is silent),
+ * else an assumption. Read once. */
+const struct machine_facts *ctx_machine(struct ctx *ctx);
+/* The page size and the architecture a command works with; an assumption is said on stderr the
+ * first time it is used ("memscope: assuming 4K pages: the dump does not say (use
+ * --page-size)"). */
+uint64_t ctx_page_size(struct ctx *ctx);
+const char *ctx_arch(struct ctx *ctx);
+/* Add "page_size" and "page_size_source" (@page_size), "arch" and "arch_source" (@arch) to @obj:
+ * "option", "dump", "live" or "assumed". */
+void ctx_machine_json(struct ctx *ctx, json_object *obj, bool arch, bool page_size);
+/* Where a fact came from, for a message: "the dump" or "this system's /proc". */
+const char *ctx_where(const struct ctx *ctx);
+/* Why @path ("proc/kpageflags") could not be opened (errno @err), worded for where it was
+ * looked for: in a dump it is missing from the dump (or unreadable there); on this system the
+ * kernel's reason and the privilege that lifts it (@privilege: "root"). Written into @buf. */
+const char *ctx_unreadable(const struct ctx *ctx, const char *path, int err, const char *privilege,
+			   char *buf, size_t size);
+/* How iomem's zeroed addresses are explained: "hidden (reading them needs CAP_SYS_ADMIN)" on
+ * this system, "hidden in the dump (it was made without CAP_SYS_ADMIN)" in a dump. */
+const char *ctx_hidden_reason(const struct ctx *ctx);
 /* Parse a --page-size value: a power of two from 1K to 1M ("4K", "16K", "65536"). */
 int page_size_parse(const char *arg, uint64_t *v);
 

@@ -2,12 +2,15 @@
 /* The one table of commands, and the shared parsing of global options. */
 #include <argp.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 
 #include "command.h"
+#include "out/escape.h"
 #include "out/units.h"
 #include "sys/term.h"
 #include "sys/msg.h"
@@ -19,7 +22,7 @@ const struct command commands[] = {
 	{"zones", cmd_zones, "memory zones per node: page ranges, watermarks, free pages"},
 	{"maps", cmd_maps, "a process's mappings: kinds, sizes, resident memory, the layout drawn"},
 	{"translate", cmd_translate, "virtual address of a process to physical frame, page by page"},
-	{"layout", cmd_layout, "virtual memory map of x86_64, arm64 or i386 as the kernel documents it"},
+	{"layout", cmd_layout, "virtual memory map of x86_64, arm64, i386 or arm as the kernel documents it"},
 	{"decode", cmd_decode, "a virtual address: canonical, half, region, page-table indices"},
 	{"phys", cmd_phys, "what lives at a physical address: region, zone, node, page flags"},
 	{NULL, NULL, NULL},
@@ -35,7 +38,7 @@ const struct command *command_find(const char *name)
 	return NULL;
 }
 
-enum { OPT_SYSROOT = 0x100, OPT_COLOR, OPT_USAGE };
+enum { OPT_SYSROOT = 0x100, OPT_COLOR, OPT_USAGE, OPT_ARCH, OPT_PAGE_SIZE };
 
 /* argp parses with ARGP_NO_HELP and these stand in for its own --help, --usage and --version,
  * so --help is listed once, as -h; -? stays argp's habit, accepted and not listed. */
@@ -50,6 +53,14 @@ static const struct argp_option global_options[] = {
 	 -1},
 	{"color", OPT_COLOR, "WHEN", OPTION_ARG_OPTIONAL,
 	 "Colorize output: auto (default), always or never; NO_COLOR turns auto off", -1},
+	{"arch", OPT_ARCH, "ARCH", 0,
+	 "Architecture of the machine described: x86_64, arm64, i386 or arm (default: what the "
+	 "dump says, or this system's)",
+	 -1},
+	{"page-size", OPT_PAGE_SIZE, "SIZE", 0,
+	 "Page size of the machine described, such as 4K, 16K or 64K (a power of two from 1K to "
+	 "1M; default: what the dump says, or this system's)",
+	 -1},
 	{NULL, 0, NULL, 0, NULL, 0},
 };
 
@@ -94,6 +105,19 @@ static error_t global_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_SYSROOT:
 		bound->sysroot_dir = arg;
+		return 0;
+	case OPT_ARCH:
+		/* memscope's names, and the kernel's own (aarch64, i686, armv7l, amd64) */
+		bound->arch_opt = machine_arch_name(arg, strlen(arg));
+		if (!bound->arch_opt)
+			argp_error(state, "invalid --arch '%s' (x86_64, arm64, i386 or arm)", arg);
+		return 0;
+	case OPT_PAGE_SIZE:
+		if (page_size_parse(arg, &bound->page_size_opt))
+			argp_error(state,
+				   "invalid --page-size '%s' (a power of two from 1K to 1M, such as 4K, "
+				   "16K or 64K)",
+				   arg);
 		return 0;
 	case OPT_COLOR:
 		if (!arg || strcmp(arg, "always") == 0)
@@ -218,6 +242,14 @@ int command_parse(const struct argp *argp, struct ctx *ctx, int argc, char **arg
 	/* usage errors exit 2 inside */
 	argp_parse(&wrapped, argc, argv, ARGP_NO_HELP, NULL, input);
 	argv[0] = saved;
+	if (ctx->arch_opt && ctx->page_size_opt &&
+	    !(machine_mask_arch(ctx->arch_opt) & machine_mask_page_size(ctx->page_size_opt))) {
+		char h[24];
+		units_human(ctx->page_size_opt, h, sizeof(h));
+		msg_errorf("--page-size %s does not go with --arch %s: its pages are %s", h,
+			   ctx->arch_opt, !strcmp(ctx->arch_opt, "arm64") ? "4K, 16K or 64K" : "4K");
+		return EXIT_USAGE;
+	}
 
 	bool color = false;
 	if (ctx->color == COLOR_ALWAYS) {
@@ -240,13 +272,204 @@ int command_parse(const struct argp *argp, struct ctx *ctx, int argc, char **arg
 	return 0;
 }
 
-uint64_t ctx_page_size(const struct ctx *ctx, uint64_t override)
+const char *ctx_where(const struct ctx *ctx)
 {
-	(void)ctx;
-	if (override)
-		return override;
-	long ps = sysconf(_SC_PAGESIZE);
-	return ps > 0 ? (uint64_t)ps : 4096;
+	return ctx->root.dir ? "the dump" : "this system's /proc";
+}
+
+/* the first architecture in the order of preference that @configs allows, x86_64 if none */
+static const char *preferred_arch(uint32_t configs)
+{
+	static const char *const order[] = {"x86_64", "arm64", "i386", "arm"};
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		if (configs & machine_mask_arch(order[i]))
+			return order[i];
+	return "x86_64";
+}
+
+static void machine_resolve(struct ctx *ctx)
+{
+	struct machine *m = &ctx->machine;
+	struct machine_facts *f = &ctx->facts;
+	bool dump = ctx->root.dir != NULL;
+	enum machine_source src = dump ? MACHINE_DUMP : MACHINE_LIVE;
+	machine_init(m);
+	if (dump) {
+		machine_read_dump(&ctx->root, m);
+	} else {
+		machine_read_live(&ctx->root, m);
+		/* /proc/sys/kernel/arch is 6.1's: before it, the same string from uname(); and
+		 * smaps unreadable (a locked-down /proc), the page size from sysconf(). Only the
+		 * live machine is asked: never for a dump. */
+		struct utsname u;
+		const char *a = uname(&u) == 0 ? machine_arch_name(u.machine, strlen(u.machine))
+					       : NULL;
+		if (!machine_arch(m) && a)
+			machine_narrow(m, machine_mask_arch(a), "uname -m");
+		long ps = sysconf(_SC_PAGESIZE);
+		if (!machine_page_size(m) && ps > 0)
+			machine_narrow(m, machine_mask_page_size((uint64_t)ps), "sysconf(_SC_PAGESIZE)");
+	}
+	/* the options, narrowing what the dump leaves open (or overriding it) */
+	uint32_t opt = machine_mask_arch(ctx->arch_opt) & machine_mask_page_size(ctx->page_size_opt);
+	uint32_t with = m->configs & opt ? m->configs & opt : opt ? opt : m->configs;
+	struct machine n = *m;
+	n.configs = with;
+	const char *said = machine_arch(m);
+	uint64_t said_ps = machine_page_size(m);
+	/* the page size the dump gives is for its own architecture: with --arch naming another,
+	 * it says nothing about that one */
+	uint64_t own_ps = m->configs & opt ? machine_page_size(&n) : 0;
+	if (ctx->arch_opt) {
+		f->arch = ctx->arch_opt;
+		f->arch_source = MACHINE_OPTION;
+	} else if (said) {
+		f->arch = said;
+		f->arch_source = src;
+	} else if (machine_arch(&n)) {
+		f->arch = machine_arch(&n); /* --page-size 64K: arm64 */
+		f->arch_source = MACHINE_OPTION;
+	} else {
+		f->arch = preferred_arch(n.configs);
+		f->arch_source = MACHINE_ASSUMED;
+	}
+	if (ctx->page_size_opt) {
+		f->page_size = ctx->page_size_opt;
+		f->page_size_source = MACHINE_OPTION;
+	} else if (own_ps) {
+		f->page_size = own_ps;
+		f->page_size_source = src;
+	} else {
+		/* what the architecture allows: --arch x86_64 means 4K; else the smallest left */
+		struct machine k = n;
+		k.configs &= machine_mask_arch(f->arch);
+		f->page_size = machine_page_size(&k);
+		f->page_size_source = f->arch_source; /* the architecture's only page size */
+		if (!f->page_size) {
+			f->page_size = 4096;
+			f->page_size_source = MACHINE_ASSUMED;
+		}
+	}
+	/* levels and VA width, where the configurations left for this arch and page size agree */
+	struct machine k = n;
+	k.configs &= machine_mask_arch(f->arch) & machine_mask_page_size(f->page_size);
+	f->levels = machine_levels(&k);
+	f->va_bits = machine_va_bits(&k);
+	f->levels_source = f->va_bits_source = src;
+	if (ctx->arch_opt && !(m->configs & machine_mask_arch(f->arch)))
+		f->levels_source = f->va_bits_source = MACHINE_OPTION;
+	/* an option that contradicts the dump wins, but not in silence */
+	char why[sizeof(m->arch_why) * 4];
+	if (ctx->arch_opt && said && strcmp(said, ctx->arch_opt) && !ctx->config_only) {
+		escape_text(m->arch_why, strlen(m->arch_why), why, sizeof(why));
+		msg_warnf("--arch %s, but %s says %s (%s)", ctx->arch_opt, ctx_where(ctx),
+			   said, why);
+	}
+	if (ctx->page_size_opt && said_ps && said_ps != ctx->page_size_opt && !ctx->config_only) {
+		char a[24], b[24];
+		units_human(ctx->page_size_opt, a, sizeof(a));
+		units_human(said_ps, b, sizeof(b));
+		escape_text(m->page_why, strlen(m->page_why), why, sizeof(why));
+		msg_warnf("--page-size %s, but %s says %s pages (%s)", a, ctx_where(ctx), b,
+			   why);
+	}
+	if (m->conflict[0]) {
+		escape_text(m->conflict, strlen(m->conflict), why, sizeof(why));
+		msg_warnf("%s: files disagree about the machine: '%s' does not fit the "
+			   "rest (a dump of several machines?); going by the rest",
+			   dump ? ctx->root.dir : "/proc", why);
+	}
+}
+
+const struct machine_facts *ctx_machine(struct ctx *ctx)
+{
+	if (!ctx->have_machine) {
+		machine_resolve(ctx);
+		ctx->have_machine = true;
+	}
+	return &ctx->facts;
+}
+
+uint64_t ctx_page_size(struct ctx *ctx)
+{
+	const struct machine_facts *f = ctx_machine(ctx);
+	if (f->page_size_source == MACHINE_ASSUMED && !ctx->said_page_size) {
+		char h[24], list[32];
+		units_human(f->page_size, h, sizeof(h));
+		struct machine k = ctx->machine;
+		k.configs &= machine_mask_arch(f->arch);
+		machine_page_list(&k, list, sizeof(list));
+		if (strchr(list, ' ') && !ctx->machine.foreign[0] && k.configs != machine_mask_arch(f->arch))
+			msg_errorf("assuming %s pages: %s does not say whether %s (use --page-size)", h,
+				   ctx_where(ctx), list);
+		else
+			msg_errorf("assuming %s pages: %s does not say (use --page-size)", h,
+				   ctx_where(ctx));
+		ctx->said_page_size = true;
+	}
+	return f->page_size;
+}
+
+const char *ctx_arch(struct ctx *ctx)
+{
+	const struct machine_facts *f = ctx_machine(ctx);
+	if (f->arch_source == MACHINE_ASSUMED && !ctx->said_arch) {
+		const struct machine *m = &ctx->machine;
+		char list[64], why[sizeof(m->foreign) * 4];
+		machine_arch_list(m, list, sizeof(list));
+		if (m->foreign[0]) {
+			escape_text(m->foreign, strlen(m->foreign), why, sizeof(why));
+			msg_errorf("assuming %s: %s shows another architecture than x86_64, arm64, "
+				   "i386 or arm (%s) (use --arch)",
+				   f->arch, ctx_where(ctx), why);
+		} else if (m->configs != MACHINE_ANY && strchr(list, ' ')) {
+			msg_errorf("assuming %s: %s does not say whether %s (use --arch)", f->arch,
+				   ctx_where(ctx), list);
+		} else {
+			msg_errorf("assuming %s: %s does not say (use --arch)", f->arch, ctx_where(ctx));
+		}
+		ctx->said_arch = true;
+	}
+	return f->arch;
+}
+
+void ctx_machine_json(struct ctx *ctx, json_object *obj, bool arch, bool page_size)
+{
+	const struct machine_facts *f = ctx_machine(ctx);
+	if (arch) {
+		json_object_object_add(obj, "arch", json_object_new_string(ctx_arch(ctx)));
+		json_object_object_add(obj, "arch_source",
+				       json_object_new_string(machine_source_name(f->arch_source)));
+	}
+	if (page_size) {
+		out_json_obj_u64(obj, "page_size", ctx_page_size(ctx));
+		json_object_object_add(
+			obj, "page_size_source",
+			json_object_new_string(machine_source_name(f->page_size_source)));
+	}
+}
+
+const char *ctx_unreadable(const struct ctx *ctx, const char *path, int err, const char *privilege,
+			   char *buf, size_t size)
+{
+	char name[512], esc[2048];
+	sysroot_name(&ctx->root, path, name, sizeof(name));
+	escape_text(name, strlen(name), esc, sizeof(esc));
+	if (ctx->root.dir && err == ENOENT)
+		snprintf(buf, size, "'%s': missing from the dump", esc);
+	else if (ctx->root.dir)
+		snprintf(buf, size, "'%s': %s", esc, strerror(err));
+	else if (err == EACCES || err == EPERM)
+		snprintf(buf, size, "cannot open %s: %s (it needs %s)", esc, strerror(err), privilege);
+	else
+		snprintf(buf, size, "cannot open %s: %s", esc, strerror(err));
+	return buf;
+}
+
+const char *ctx_hidden_reason(const struct ctx *ctx)
+{
+	return ctx->root.dir ? "hidden in the dump (it was made without CAP_SYS_ADMIN)"
+			     : "hidden (reading them needs CAP_SYS_ADMIN)";
 }
 
 int page_size_parse(const char *arg, uint64_t *v)

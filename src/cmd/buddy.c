@@ -22,18 +22,14 @@
 #include "sys/term.h"
 
 struct buddy_args {
-	uint64_t page_size; /* 0: this machine's */
 	bool diagram, types, watch;
 	long interval_ms;
 	long count; /* frames, 0: until stopped */
 };
 
-enum { OPT_PAGE_SIZE = 0x200, OPT_DIAGRAM, OPT_TYPES, OPT_WATCH, OPT_COUNT };
+enum { OPT_DIAGRAM = 0x200, OPT_TYPES, OPT_WATCH, OPT_COUNT };
 
 static const struct argp_option buddy_options[] = {
-	{"page-size", OPT_PAGE_SIZE, "SIZE", 0,
-	 "Page size of the machine the dump comes from: a power of two from 1K to 1M, such as 4K "
-	 "or 64K (default: this machine's)", 0},
 	{"diagram", OPT_DIAGRAM, NULL, 0,
 	 "Per zone, a bar per order scaled to the bytes it holds, and the fragmentation index", 0},
 	{"types", OPT_TYPES, NULL, 0, "Free blocks per migrate type, from /proc/pagetypeinfo", 0},
@@ -50,11 +46,6 @@ static error_t buddy_parse_opt(int key, char *arg, struct argp_state *state)
 	struct buddy_args *a = state->input;
 	uint64_t v;
 	switch (key) {
-	case OPT_PAGE_SIZE:
-		if (page_size_parse(arg, &v))
-			argp_error(state, "invalid --page-size '%s' (a power of two from 1K to 1M)", arg);
-		a->page_size = v;
-		return 0;
 	case OPT_DIAGRAM:
 		a->diagram = true;
 		return 0;
@@ -230,13 +221,22 @@ static int print_diagram(struct ctx *ctx, const struct buddyinfo *bi, uint64_t p
 	return 0;
 }
 
-static int print_types(struct ctx *ctx, uint64_t ps, json_object *section)
+static int print_types(struct ctx *ctx, json_object *section)
 {
 	struct pagetypeinfo pt;
 	struct ms_error err = {0};
 	int ret = pagetypeinfo_read(&ctx->root, &pt, &err);
-	if (ret == -EACCES) {
-		/* root-only since 5.9 (mode 0400), and a dump made without root holds it empty */
+	bool empty = ret == -EACCES && !strncmp(err.reason, "empty file", 10);
+	if (empty && ctx->root.dir) {
+		/* a dump made without root holds it empty: nothing anyone can do about that now
+		 * (a file of the dump we may not open is said as any other file) */
+		msg_errorf("'%s': empty in the dump (the kernel shows pagetypeinfo to root only, and "
+			   "the dump was made without); 'memscope buddy' without --types still works",
+			   err.file);
+		return -EACCES;
+	}
+	if (ret == -EACCES && !ctx->root.dir) {
+		/* root-only since 5.9 (mode 0400) */
 		msg_errorf("'%s': readable by root only (needs CAP_SYS_ADMIN); 'memscope buddy' "
 			   "without --types still works",
 			   err.file);
@@ -246,6 +246,8 @@ static int print_types(struct ctx *ctx, uint64_t ps, json_object *section)
 		msg_error(&err);
 		return -EACCES;
 	}
+	uint64_t ps = ctx_page_size(ctx);
+	ctx_machine_json(ctx, section, false, true);
 	/* one text column per order; in JSON they form one "free_blocks" array */
 	struct col_def cols[3 + BUDDY_MAX_ORDERS + 1];
 	char heads[BUDDY_MAX_ORDERS][12];
@@ -374,7 +376,10 @@ static void print_watch_extras(struct ctx *ctx, const struct buddyinfo *bi, stru
 	diagram_sparkline(w->free_hist + w->nhist - n, n, utf8, spark, sizeof(spark));
 	fprintf(o->fp, "\nfree pages      %s %" PRIu64 "\n", spark, pages);
 	diagram_sparkline(w->unusable_hist + w->nhist - n, n, utf8, spark, sizeof(spark));
-	fprintf(o->fp, "unusable (o%-2u)  %s %" PRIu64 ".%03" PRIu64 " (worst zone)\n", high, spark,
+	/* the label padded as a whole, so the sparklines line up whatever the order's width */
+	char label[32];
+	snprintf(label, sizeof(label), "unusable (o%u)", high);
+	fprintf(o->fp, "%-16s%s %" PRIu64 ".%03" PRIu64 " (worst zone)\n", label, spark,
 		worst / 1000, worst % 1000);
 	bool any = false;
 	for (int c = 0; c < VM_NCOUNTERS; c++) {
@@ -398,17 +403,20 @@ static int frame(struct ctx *ctx, const struct buddy_args *a, struct watch_state
 	struct buddyinfo bi;
 	struct vmstat vm = {0};
 	struct ms_error err = {0};
-	uint64_t ps = ctx_page_size(ctx, a->page_size);
 	memset(&bi, 0, sizeof(bi));
 	/* --types needs pagetypeinfo only */
 	if (!a->types && buddyinfo_read(&ctx->root, &bi, &err)) {
 		msg_error(&err);
 		return EXIT_RUNTIME;
 	}
+	/* after the read: a dump without buddyinfo needs no word on its page size (--types
+	 * asks once pagetypeinfo is read) */
+	uint64_t ps = a->types ? 0 : ctx_page_size(ctx);
 	if (w)
 		vmstat_read(&ctx->root, &vm, NULL); /* optional: absent in some dumps */
 	json_object *section = out_json_section(&ctx->out, "buddy");
-	out_json_obj_u64(section, "page_size", ps);
+	if (!a->types)
+		ctx_machine_json(ctx, section, false, true);
 	int e = 0;
 	if (w && !ctx->out.json) {
 		char when[32];
@@ -419,7 +427,7 @@ static int frame(struct ctx *ctx, const struct buddy_args *a, struct watch_state
 			when, isatty(STDOUT_FILENO) ? " (q quits)" : "");
 	}
 	if (a->types)
-		e = print_types(ctx, ps, section);
+		e = print_types(ctx, section);
 	else if (a->diagram)
 		e = print_diagram(ctx, &bi, ps);
 	if (!e && (!a->types && (!a->diagram || ctx->out.json)))

@@ -119,16 +119,18 @@ static void one(struct ctx *ctx, const struct layout *l, uint64_t addr, json_obj
 	rec_addr(&r, "address", "address", addr);
 	rec_str(&r, "arch", "arch", l->arch);
 	rec_u64(&r, "levels", "levels", l->levels);
-	char why[160] = "";
-	bool canon = layout_canonical(l, addr, why, sizeof(why));
+	struct layout_decoded d;
+	layout_decode(l, addr, &d);
+	bool canon = d.canonical;
 	rec_bool(&r, "canonical", "canonical", canon);
 	if (!canon)
-		rec_str(&r, "why", "why", why);
-	const struct layout_region *reg = canon ? layout_find(l, addr) : NULL;
-	const char *half = !canon ? NULL : reg && reg->kind == RK_USER ? "user" : "kernel";
-	rec_str(&r, "half", "half", half);
+		rec_str(&r, "why", "why", d.why);
+	const struct layout_region *reg = d.region;
+	rec_str(&r, "half", "half", d.half);
+	/* the row layout shows for it, the non-canonical hole included */
 	rec_str(&r, "region", "region", reg ? reg->name : NULL);
-	if (reg && reg->kaslr)
+	/* with --live the real bases are known: the caveat would only mislead */
+	if (reg && reg->kaslr && !lv)
 		rec_note(&r, "randomised at boot (KASLR): the documented range is the default; --live "
 			     "gives this machine's");
 	unsigned idx[PGTABLE_MAX_LEVELS];
@@ -138,7 +140,8 @@ static void one(struct ctx *ctx, const struct layout *l, uint64_t addr, json_obj
 	for (unsigned i = 0; i < l->paging.levels; i++)
 		rec_u64(&r, l->paging.level[i].name, l->paging.level[i].name, idx[i]);
 	rec_group_end(&r);
-	rec_u64(&r, "offset", "offset", off);
+	/* in hex, as the bit-field box below draws it (JSON: the same number) */
+	rec_hex(&r, "offset", "offset", off);
 	if (lv) {
 		/* the two mappings whose physical address is arithmetic */
 		bool have = false;
@@ -178,6 +181,7 @@ int cmd_decode(struct ctx *ctx, int argc, char **argv)
 	if (rc)
 		return rc;
 	struct layout l;
+	ctx->config_only = !a.la.live;
 	rc = layout_from_args(ctx, &a.la, &l);
 	if (rc)
 		return rc;
@@ -194,10 +198,11 @@ int cmd_decode(struct ctx *ctx, int argc, char **argv)
 		live_read(ctx, &l, &lv);
 		if (!lv.kcore)
 			msg_warnf("%s; only the kernel text can be translated%s",
-				  live_kcore_reason(lv.kcore_errno),
+				  live_kcore_reason(ctx, lv.kcore_errno),
 				  lv.text ? "" : ", and its base is unknown too");
 	}
 	json_object *arr = json_object_new_array();
+	layout_json(out_json_section(&ctx->out, "machine"), &l, &a.la);
 	json_object_object_add(ctx->out.root, "decode", arr);
 	for (int i = 0; i < a.naddrs; i++)
 		one(ctx, &l, v[i], arr, a.la.live ? &lv : NULL, lv.io.n ? &lv.io : NULL);

@@ -345,15 +345,12 @@ int cmd_iomem(struct ctx *ctx, int argc, char **argv)
 	sysroot_name(&ctx->root, "proc/iomem", name, sizeof(name));
 	if (t.hidden) {
 		if (a.find) {
-			msg_errorf("'%s': addresses are hidden (reading them needs CAP_SYS_ADMIN), so "
-				   "no address can be found",
-				   name);
+			msg_errorf("'%s': addresses are %s, so no address can be found", name,
+				   ctx_hidden_reason(ctx));
 			iomem_free(&t);
 			return EXIT_RUNTIME;
 		}
-		msg_warnf("'%s': addresses are hidden (reading them needs CAP_SYS_ADMIN); showing "
-			  "names only",
-			  name);
+		msg_warnf("'%s': addresses are %s; showing names only", name, ctx_hidden_reason(ctx));
 	}
 	out_json_bool(&ctx->out, "addresses_hidden", t.hidden);
 

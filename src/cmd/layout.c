@@ -23,7 +23,7 @@ enum { OPT_DIAGRAM = 0x200 };
 
 static const struct argp_option options[] = {
 	{"diagram", OPT_DIAGRAM, NULL, 0,
-	 "Draw the map: user half, non-canonical hole and kernel half on a log scale; for i386 the "
+	 "Draw the map: every row a box on a log scale, named as the table names it; for i386 the "
 	 "3G/1G split with LOWMEM and HIGHMEM",
 	 0},
 	{NULL, 0, NULL, 0, NULL, 0},
@@ -56,8 +56,8 @@ static const struct argp_child children[] = {
 static const struct argp layout_argp = {
 	options, parse_opt, NULL,
 	"Print the virtual memory map of an architecture configuration as the kernel documents it "
-	"(arch/x86/x86_64/mm.rst, arch/arm64/memory.rst): start, offset, end, size and "
-	"description, in the documentation's own words.\v"
+	"(arch/x86/x86_64/mm.rst, arch/arm64/memory.rst, arch/arm/memory.rst): start, offset, end, "
+	"size and description, in the documentation's own words.\v"
 	"Regions marked KASLR move at boot; the table gives their documented default. --live "
 	"reads the real bases from /proc/kcore (root, CAP_SYS_RAWIO).",
 	children, NULL, NULL};
@@ -76,21 +76,41 @@ static const struct col_def cols[] = {
 		    "the documentation's words", NULL},
 };
 
-static void offset_text(const struct layout *l, uint64_t start, char *buf, size_t size)
+/* The kernel half is written as the documentation writes it, negative from the top of the
+ * address space (2^64, or 2^32 on i386 and arm): the start as a signed number of the address
+ * width. */
+static bool from_top(const struct layout *l, uint64_t start)
 {
-	char h[24];
-	bool below = start > l->top / 2 && l->top == UINT64_MAX;
-	units_human(below ? (UINT64_MAX - start) + 1 : start, h, sizeof(h));
+	return start > l->top / 2;
+}
+
+static int64_t offset_of(const struct layout *l, uint64_t start)
+{
+	if (!from_top(l, start))
+		return (int64_t)start;
+	/* two's complement: -(top - start + 1), which for 64 bits is (int64_t)start */
+	return -(int64_t)(l->top - start) - 1;
+}
+
+static void offset_text(const struct out *o, const struct layout *l, uint64_t start, char *buf,
+			size_t size)
+{
+	bool below = from_top(l, start);
+	uint64_t dist = below ? (l->top - start) + 1 : start;
+	char h[32];
+	/* --bytes: the exact distance, as the SIZE column gives it */
+	if (o->bytes)
+		snprintf(h, sizeof(h), "%" PRIu64, dist);
+	else
+		units_human(dist, h, sizeof(h));
 	snprintf(buf, size, "%s%s", start == 0 ? "" : below ? "-" : "+", start == 0 ? "0" : h);
 }
 
-static int print_table(struct ctx *ctx, const struct layout *l, bool text)
+static int print_table(struct ctx *ctx, const struct layout *l, const struct layout_args *a,
+		       bool text)
 {
 	json_object *sec = out_json_section(&ctx->out, "layout");
-	json_object_object_add(sec, "arch", json_object_new_string(l->arch));
-	out_json_obj_u64(sec, "levels", l->levels);
-	out_json_obj_u64(sec, "page_size", l->page_size);
-	out_json_obj_u64(sec, "va_bits", l->va_bits);
+	layout_json(sec, l, a);
 	if (!ctx->out.json && text)
 		fprintf(ctx->out.fp, "%s, %u-level page tables, %u KiB pages, %u-bit virtual addresses "
 				     "(%s)\n\n",
@@ -108,12 +128,11 @@ static int print_table(struct ctx *ctx, const struct layout *l, bool text)
 			return -ENOMEM;
 		}
 		char off[40];
-		offset_text(l, r->start, off, sizeof(off));
+		offset_text(&ctx->out, l, r->start, off, sizeof(off));
 		trow_addr(row, L_START, r->start);
 		trow_str(row, L_OFFSET, off);
-		/* two's complement: a kernel address is its (negative) distance from 2^64 */
-		trow_delta(row, L_OFFSET_J,
-			   (int64_t)r->start);
+		/* a kernel address is its (negative) distance from the top of the address space */
+		trow_delta(row, L_OFFSET_J, offset_of(l, r->start));
 		trow_addr(row, L_END, r->end);
 		trow_size(row, L_SIZE, r->end - r->start == UINT64_MAX ? UINT64_MAX
 								    : r->end - r->start + 1);
@@ -126,25 +145,39 @@ static int print_table(struct ctx *ctx, const struct layout *l, bool text)
 }
 
 /* The notes' 3G/1G drawing: the process's 4 GB on the left, the physical memory it reaches on
- * the right. */
+ * the right; PAGE_OFFSET named in the margin, clear of both boxes. Sizes follow --bytes. */
 static void i386_picture(struct ctx *ctx)
 {
-	fputs("   virtual (one process)                           physical memory\n"
-	      "   0xffffffff +---------------------+\n"
-	      "              | HIGHMEM      128 MB |------> any frame above 896 MB, mapped on\n"
-	      "              | vmalloc kmap fixmap |        demand (kmap, vmalloc) and unmapped\n"
-	      "   0xf8000000 +---------------------+        after use\n"
-	      "              |                     |\n"
-	      "              | LOWMEM       896 MB |======> +---------------------+ 0x38000000\n"
-	      "              | direct map          |        | LOW MEM      896 MB |\n"
-	      "              |                     |        | ZONE_DMA, NORMAL    |\n"
-	      "   0xc0000000 +---------------------+ <- PAGE_OFFSET ---------------+ 0x00000000\n"
-	      "              |                     |\n"
-	      "              | user space     3 GB |        pages mapped on demand, per process\n"
-	      "              |  (per process)      |\n"
-	      "              |                     |\n"
-	      "   0x00000000 +---------------------+\n",
-	      ctx->out.fp);
+	struct out *o = &ctx->out;
+	char high[24], low[24], user[24];
+	if (o->bytes) {
+		snprintf(high, sizeof(high), "%u", 128u << 20);
+		snprintf(low, sizeof(low), "%u", 896u << 20);
+		snprintf(user, sizeof(user), "user %14u", 3u << 30);
+	} else {
+		snprintf(high, sizeof(high), "128 MB");
+		snprintf(low, sizeof(low), "896 MB");
+		snprintf(user, sizeof(user), "user space     3 GB");
+	}
+	fprintf(o->fp,
+		"                virtual (one process)                   physical memory\n"
+		"                0xffffffff +---------------------+\n"
+		"                           | HIGHMEM %11s |------> any frame above 896 MB, mapped\n"
+		"                           | vmalloc kmap fixmap |        on demand (kmap, vmalloc) and\n"
+		"                0xf8000000 +---------------------+        unmapped after use\n"
+		"                           |                     |\n"
+		"                           | LOWMEM  %11s |======> +---------------------+ 0x38000000\n"
+		"                           | direct map          |        | LOW MEM %11s |\n"
+		"                           |                     |        | ZONE_DMA, NORMAL    |\n"
+		"  PAGE_OFFSET = 0xc0000000 +---------------------+        +---------------------+ "
+		"0x00000000\n"
+		"                           |                     |\n"
+		"                           | %s |        pages mapped on demand, per "
+		"process\n"
+		"                           |  (per process)      |\n"
+		"                           |                     |\n"
+		"                0x00000000 +---------------------+\n",
+		high, low, low, user);
 }
 
 static int print_diagram(struct ctx *ctx, const struct layout *l)
@@ -156,28 +189,27 @@ static int print_diagram(struct ctx *ctx, const struct layout *l)
 		return 0;
 	}
 	struct diagram_box b[LAYOUT_MAX];
-	char labels[LAYOUT_MAX][96];
+	char labels[LAYOUT_MAX][128];
 	size_t n = 0;
 	for (unsigned i = 0; i < l->n; i++) {
 		const struct layout_region *r = &l->r[i];
-		/* unused holes of the kernel half are gaps in the picture, but the last one is drawn
-		 * so that the map ends at the top of the address space */
-		if (r->kind == RK_HOLE && i + 1 < l->n)
-			continue;
-		snprintf(labels[n], sizeof(labels[n]), "%s%s",
-			 r->kind == RK_NONCANONICAL ? "non-canonical hole" : r->name,
-			 r->kaslr ? " [KASLR]" : "");
+		/* every row is a box, named as the table names it (holes and the non-canonical
+		 * range too: one name for one region); the KASLR mark goes first, so that a label
+		 * cut to the box's width keeps it */
+		snprintf(labels[n], sizeof(labels[n]), "%s%s", r->kaslr ? "[KASLR] " : "", r->name);
 		b[n] = (struct diagram_box){r->start, r->end, labels[n], NULL, 0};
 		n++;
 	}
+	bool wide = l->top == UINT64_MAX;
 	const struct diagram_opts opt = {
 		.width = 56,
 		.huge_gap = UINT64_MAX, /* the holes are drawn, in proportion (log scale) */
-		.small = UINT64_C(1) << 30,
-		.max_run = 4,
-		.gap_label = "unused",
-		.log_step = 6, /* 1 MiB: 1 line, 4 GiB: 3, 16 TiB: 5, 16 EiB: 8 */
-		.max_height = 9,
+		/* a 32-bit map has no room for a gigabyte threshold: only pages are small */
+		.small = wide ? UINT64_C(1) << 30 : UINT64_C(64) << 10,
+		.max_run = 6,
+		.gap_label = "unused", /* no gap is left: the rows tile the space */
+		.log_step = wide ? 6 : 2, /* 64-bit: 1 MiB: 1 line ... 16 EiB: 8; 32-bit: 1 per 4x */
+		.max_height = wide ? 9 : 6,
 	};
 	return diagram_map(&ctx->out, b, n, &opt);
 }
@@ -189,14 +221,18 @@ static int print_live(struct ctx *ctx, const struct layout *l)
 	struct record r;
 	if (!ctx->out.json)
 		fputc('\n', ctx->out.fp);
-	record_begin(&r, &ctx->out, ctx->out.root, "live", "this machine (--live):");
+	bool dump = ctx->root.dir != NULL;
+	record_begin(&r, &ctx->out, ctx->out.root, "live",
+		     dump ? "the dump's machine (--live):" : "this machine (--live):");
 	rec_u64(&r, "levels", "paging", l->levels);
 	rec_u64(&r, "page_size", "page size", l->page_size);
 	if (lv.kcore)
 		rec_str(&r, "kcore", "kcore", "read");
 	else
-		rec_null(&r, "kcore", "kcore", live_kcore_reason(lv.kcore_errno));
-	const char *unknown = lv.kcore ? "not found in kcore" : "unknown without /proc/kcore";
+		rec_null(&r, "kcore", "kcore", live_kcore_reason(ctx, lv.kcore_errno));
+	const char *unknown = lv.kcore ? "not found in kcore"
+			      : dump	 ? "unknown without proc/kcore in the dump"
+					 : "unknown without /proc/kcore";
 	if (lv.direct)
 		rec_addr(&r, "page_offset_base", "direct map", lv.page_offset_base);
 	else
@@ -213,13 +249,17 @@ static int print_live(struct ctx *ctx, const struct layout *l)
 		rec_addr(&r, "text", "kernel text", lv.text_vaddr);
 	else
 		rec_null(&r, "text", "kernel text",
-			 "unknown (kcore and /proc/kallsyms need root; kptr_restrict may hide it)");
+			 dump ? "unknown (neither kcore nor kallsyms in the dump gives it)"
+			      : "unknown (kcore and /proc/kallsyms need root; kptr_restrict may hide "
+				"it)");
 	if (lv.have_text_paddr)
 		rec_addr(&r, "text_phys", "text phys", lv.text_paddr);
 	else if (lv.iomem_code)
 		rec_addr(&r, "text_phys", "text phys", lv.iomem_code_start);
 	else
-		rec_null(&r, "text_phys", "text phys", "unknown (iomem addresses need CAP_SYS_ADMIN)");
+		rec_null(&r, "text_phys", "text phys",
+			 dump ? "unknown (iomem in the dump has no Kernel code with its address)"
+			      : "unknown (iomem addresses need CAP_SYS_ADMIN)");
 	if (lv.iomem_code)
 		rec_addr(&r, "iomem_kernel_code", "iomem code", lv.iomem_code_start);
 	else
@@ -235,7 +275,8 @@ static int print_live(struct ctx *ctx, const struct layout *l)
 	}
 	record_end(&r);
 	if (!lv.kcore)
-		msg_warnf("%s; the randomised bases are unknown", live_kcore_reason(lv.kcore_errno));
+		msg_warnf("%s; the randomised bases are unknown",
+			  live_kcore_reason(ctx, lv.kcore_errno));
 	live_free(&lv);
 	return 0;
 }
@@ -247,10 +288,11 @@ int cmd_layout(struct ctx *ctx, int argc, char **argv)
 	if (rc)
 		return rc;
 	struct layout l;
+	ctx->config_only = !a.la.live;
 	rc = layout_from_args(ctx, &a.la, &l);
 	if (rc)
 		return rc;
-	int e = print_table(ctx, &l, !a.diagram);
+	int e = print_table(ctx, &l, &a.la, !a.diagram);
 	if (!e && a.diagram)
 		e = print_diagram(ctx, &l);
 	if (!e && a.la.live)

@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "cmd/layoutopt.h"
@@ -13,13 +12,15 @@
 #include "proc/kcore.h"
 #include "sys/msg.h"
 
-enum { OPT_ARCH = 0x300, OPT_LEVELS, OPT_PAGE_SIZE, OPT_VA_BITS, OPT_LIVE };
+enum { OPT_LEVELS = 0x300, OPT_VA_BITS, OPT_LIVE };
 
 static const struct argp_option options[] = {
-	{"arch", OPT_ARCH, "ARCH", 0, "x86_64, arm64 or i386 (default: this machine)", 0},
-	{"levels", OPT_LEVELS, "N", 0, "x86_64 paging levels: 4 (48-bit) or 5 (57-bit)", 0},
-	{"page-size", OPT_PAGE_SIZE, "SIZE", 0, "arm64 page size: 4K, 16K or 64K", 0},
-	{"va-bits", OPT_VA_BITS, "N", 0, "arm64 virtual address bits: 39, 42, 47, 48 or 52", 0},
+	{"levels", OPT_LEVELS, "N", 0,
+	 "Paging levels: x86_64 4 (48-bit) or 5 (57-bit); i386 2, or 3 with PAE (default: what the "
+	 "dump says, or this machine's)",
+	 0},
+	{"va-bits", OPT_VA_BITS, "N", 0,
+	 "arm64 virtual address bits: 36, 39, 42, 47, 48 or 52, as the page size allows", 0},
 	{"live", OPT_LIVE, NULL, 0,
 	 "This machine's real layout: paging, page size, and the KASLR bases from /proc/kcore "
 	 "(root)",
@@ -34,25 +35,15 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case ARGP_KEY_INIT:
 		return 0;
-	case OPT_ARCH:
-		if (strcmp(arg, "x86_64") && strcmp(arg, "arm64") && strcmp(arg, "i386"))
-			argp_error(state, "invalid --arch '%s' (x86_64, arm64 or i386)", arg);
-		a->arch = arg;
-		return 0;
 	case OPT_LEVELS:
-		if (units_parse_u64(arg, &v) || (v != 4 && v != 5))
-			argp_error(state, "invalid --levels '%s' (4 or 5)", arg);
+		if (units_parse_u64(arg, &v) || v < 2 || v > 5)
+			argp_error(state, "invalid --levels '%s' (x86_64: 4 or 5; i386: 2 or 3)", arg);
 		a->levels = (unsigned)v;
-		return 0;
-	case OPT_PAGE_SIZE:
-		if (units_parse_size(arg, &v) || (v != 4096 && v != 16384 && v != 65536))
-			argp_error(state, "invalid --page-size '%s' (4K, 16K or 64K)", arg);
-		a->page_size = (unsigned)v;
 		return 0;
 	case OPT_VA_BITS:
 		if (units_parse_u64(arg, &v) || (v != 39 && v != 42 && v != 47 && v != 48 && v != 52 &&
 						  v != 36))
-			argp_error(state, "invalid --va-bits '%s' (39, 42, 47, 48 or 52)", arg);
+			argp_error(state, "invalid --va-bits '%s' (36, 39, 42, 47, 48 or 52)", arg);
 		a->va_bits = (unsigned)v;
 		return 0;
 	case OPT_LIVE:
@@ -67,45 +58,110 @@ const struct argp layout_opt_argp = {options, parse, NULL, NULL, NULL, NULL, NUL
 
 int layout_from_args(struct ctx *ctx, struct layout_args *a, struct layout *l)
 {
-	struct utsname u;
-	const char *host = uname(&u) == 0 && !strcmp(u.machine, "aarch64") ? "arm64"
-			   : uname(&u) == 0 && u.machine[0] == 'i'     ? "i386"
-									 : "x86_64";
-	if (a->live && a->arch && strcmp(a->arch, host)) {
-		msg_errorf("--live shows this machine (%s): it goes without --arch %s", host, a->arch);
+	const struct machine_facts *f = ctx_machine(ctx);
+	/* what the dump or this system is, options aside */
+	const char *here = machine_arch(&ctx->machine);
+	if (a->live && ctx->arch_opt && here && strcmp(ctx->arch_opt, here)) {
+		msg_errorf("--live shows %s (%s): it goes without --arch %s",
+			   ctx->root.dir ? "the dump's machine" : "this machine", here, ctx->arch_opt);
 		return EXIT_USAGE;
 	}
-	const char *arch = a->arch ? a->arch : host;
-	if (strcmp(arch, "x86_64") && a->levels) {
-		msg_errorf("--levels is for x86_64");
+	const char *arch = ctx_arch(ctx);
+	bool x86 = !strcmp(arch, "x86_64"), i386 = !strcmp(arch, "i386");
+	bool arm64 = !strcmp(arch, "arm64");
+	a->arch_source = f->arch_source;
+	if (a->levels && !(x86 && a->levels >= 4) && !(i386 && a->levels <= 3)) {
+		msg_errorf("--levels %u does not go with %s (x86_64: 4 or 5; i386: 2, or 3 with PAE)",
+			   a->levels, arch);
 		return EXIT_USAGE;
 	}
-	if (strcmp(arch, "arm64") && (a->va_bits || a->page_size)) {
-		msg_errorf("--page-size and --va-bits are for arm64");
+	if (a->va_bits && !arm64) {
+		msg_errorf("--va-bits is for arm64 (%s has %s-bit addresses)", arch,
+			   x86 ? "48- or 57" : "32");
 		return EXIT_USAGE;
 	}
-	unsigned levels = a->levels, ps = a->page_size, va = a->va_bits;
-	if (!strcmp(arch, "x86_64") && !levels) {
-		/* this machine's when it is one, else the common 4 levels */
-		struct paging p;
-		paging_detect(&ctx->root, 4096, &p);
-		levels = !a->arch || !strcmp(host, "x86_64") ? p.levels : 4;
+	unsigned ps = 4096, levels = a->levels, va = a->va_bits;
+	/* --arch for another machine than this one picks a configuration: what it leaves open
+	 * is the documented default, not a guess about a machine worth a word */
+	bool say = ctx->root.dir || f->arch_source != MACHINE_OPTION ||
+		   (here && !strcmp(here, arch));
+	a->levels_source = a->va_bits_source = MACHINE_OPTION;
+	if (arm64) {
+		/* an assumed page size is said only of a real machine */
+		ps = (unsigned)(say ? ctx_page_size(ctx) : f->page_size);
+		a->page_size_source = f->page_size_source;
+	} else {
+		if (f->page_size_source == MACHINE_OPTION && f->page_size != 4096) {
+			char h[24];
+			units_human(f->page_size, h, sizeof(h));
+			msg_errorf("--page-size %s does not go with %s: its pages are 4K", h, arch);
+			return EXIT_USAGE;
+		}
+		/* 4K pages follow from the architecture, unless an option said so */
+		a->page_size_source = f->page_size_source == MACHINE_OPTION ? MACHINE_OPTION
+									     : f->arch_source;
 	}
-	if (!strcmp(arch, "arm64")) {
-		if (!ps)
-			ps = !strcmp(host, "arm64") ? (unsigned)sysconf(_SC_PAGESIZE) : 4096;
-		if (!va)
-			va = ps == 16384 ? 47 : ps == 65536 ? 42 : 48;
-		if (ps == 65536 && !a->va_bits)
-			va = 48;
+	if ((x86 || i386) && !levels) {
+		levels = f->levels;
+		a->levels_source = f->levels_source;
+		if (!levels) {
+			levels = x86 ? 4 : 2;
+			a->levels_source = MACHINE_ASSUMED;
+			if (say)
+				msg_errorf("assuming %u-level paging%s: %s does not say (use "
+					   "--levels)",
+					   levels, i386 ? " (no PAE)" : "", ctx_where(ctx));
+		}
+	}
+	if (arm64 && !va) {
+		va = f->va_bits;
+		a->va_bits_source = f->va_bits_source;
+		if (!va) {
+			va = layout_arm64_default_va(ps);
+			a->va_bits_source = MACHINE_ASSUMED;
+			if (say)
+				msg_errorf("assuming %u-bit virtual addresses: %s does not say (use "
+					   "--va-bits)",
+					   va, ctx_where(ctx));
+		}
 	}
 	if (layout_build(l, arch, levels, ps, va)) {
-		msg_errorf("arm64 with %u KiB pages has no %u-bit configuration (4K: 39, 48, 52; 16K: "
-			   "36, 47, 48, 52; 64K: 42, 48, 52)",
-			   ps / 1024, va);
+		if (arm64 && ps != 4096 && ps != 16384 && ps != 65536)
+			msg_errorf("arm64 has no %u KiB pages (4K, 16K or 64K)", ps / 1024);
+		else
+			msg_errorf("arm64 with %u KiB pages has no %u-bit configuration (4K: 39, 48, "
+				   "52; 16K: 36, 47, 48, 52; 64K: 42, 48, 52)",
+				   ps / 1024, va);
 		return EXIT_USAGE;
 	}
+	/* what follows from the rest: arm64's levels from page size and VA width, x86_64's VA
+	 * width from its levels, 32 bits and arm's 2 levels from the architecture */
+	if (arm64)
+		a->levels_source = a->page_size_source == MACHINE_ASSUMED ? MACHINE_ASSUMED
+										 : a->va_bits_source;
+	else if (!x86 && !i386)
+		a->levels_source = a->arch_source;
+	if (x86)
+		a->va_bits_source = a->levels_source;
+	else if (!arm64)
+		a->va_bits_source = a->arch_source;
 	return EXIT_OK;
+}
+
+void layout_json(json_object *obj, const struct layout *l, const struct layout_args *a)
+{
+	json_object_object_add(obj, "arch", json_object_new_string(l->arch));
+	json_object_object_add(obj, "arch_source",
+			       json_object_new_string(machine_source_name(a->arch_source)));
+	out_json_obj_u64(obj, "levels", l->levels);
+	json_object_object_add(obj, "levels_source",
+			       json_object_new_string(machine_source_name(a->levels_source)));
+	out_json_obj_u64(obj, "page_size", l->page_size);
+	json_object_object_add(obj, "page_size_source",
+			       json_object_new_string(machine_source_name(a->page_size_source)));
+	out_json_obj_u64(obj, "va_bits", l->va_bits);
+	json_object_object_add(obj, "va_bits_source",
+			       json_object_new_string(machine_source_name(a->va_bits_source)));
 }
 
 void live_free(struct live *lv)
@@ -113,8 +169,13 @@ void live_free(struct live *lv)
 	iomem_free(&lv->io);
 }
 
-const char *live_kcore_reason(int err)
+const char *live_kcore_reason(const struct ctx *ctx, int err)
 {
+	/* in a dump, kcore is a file like any other: what is wrong is the dump's, never the
+	 * kernel's or the user's privileges */
+	if (ctx->root.dir)
+		return err == ENOENT ? "proc/kcore is missing from the dump"
+				     : "proc/kcore in the dump could not be read";
 	switch (err) {
 	case ENOENT:
 		return "/proc/kcore is not there: this kernel was built without CONFIG_PROC_KCORE";

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The options layout and decode share: which architecture configuration, and --live. */
+/* The options layout and decode share: the paging levels and VA width of the configuration (the
+ * architecture and page size are global options), and --live. */
 #ifndef MEMSCOPE_CMD_LAYOUTOPT_H
 #define MEMSCOPE_CMD_LAYOUTOPT_H
 
@@ -12,15 +13,22 @@
 #include "proc/iomem.h"
 
 struct layout_args {
-	const char *arch;
-	unsigned levels, page_size, va_bits;
+	unsigned levels, va_bits; /* --levels, --va-bits: 0 when not given */
 	bool live;
+	/* set by layout_from_args(): where each fact of the layout came from */
+	enum machine_source arch_source, levels_source, page_size_source, va_bits_source;
 };
 
 extern const struct argp layout_opt_argp;
 
-/* The layout the options describe (default: this machine). Returns an exit code. */
+/* The layout the options describe: --arch, --page-size, --levels, --va-bits, else the machine
+ * the dump (or this system) is (ctx_machine()), else the documented defaults, each assumption
+ * said once. Returns an exit code. */
 int layout_from_args(struct ctx *ctx, struct layout_args *a, struct layout *l);
+
+/* The configuration into @obj: arch, levels, page_size, va_bits, each with its "..._source"
+ * ("option", "dump", "live", "assumed"). */
+void layout_json(json_object *obj, const struct layout *l, const struct layout_args *a);
 
 /* What --live finds on this machine. */
 struct live {
@@ -43,7 +51,8 @@ struct live {
 /* Read kcore (or kallsyms for the text) and iomem. Never fails: what is missing stays unknown. */
 void live_read(struct ctx *ctx, const struct layout *l, struct live *lv);
 void live_free(struct live *lv);
-/* The one-line reason kcore could not be read, naming what is missing. */
-const char *live_kcore_reason(int err);
+/* The one-line reason kcore could not be read, naming what is missing: on this system what the
+ * kernel or the user lacks, in a dump that the dump lacks it. */
+const char *live_kcore_reason(const struct ctx *ctx, int err);
 
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cmd/process.h"
+#include "decode/layout.h"
 #include "out/diagram.h"
 #include "out/table.h"
 #include "out/units.h"
@@ -209,23 +210,98 @@ static int maps_table_print(struct ctx *ctx, struct maps_table *mt, bool diagram
 	return e;
 }
 
+/* The kernel half of the machine the maps come from, drawn above user space. */
+struct kernel_half {
+	uint64_t user_end;    /* first address past user space (TASK_SIZE) */
+	uint64_t kernel;      /* first address of the kernel half */
+	const char *hole;     /* what lies between them, when they differ by more than a gap */
+};
+
+/* The split of a 32-bit machine: PAGE_OFFSET is 0xc0000000 by default (VMSPLIT_3G), and the
+ * stack sits just below TASK_SIZE (PAGE_OFFSET on i386, PAGE_OFFSET - 16M on ARM, whose modules
+ * live below PAGE_OFFSET: arch/arm/include/asm/memory.h), so its end tells another split. */
+static uint64_t split_32(const struct maps *m, uint64_t below)
+{
+	static const uint64_t page_offset[] = {0xc0000000, 0xb0000000, 0x80000000, 0x78000000,
+					       0x40000000};
+	for (size_t i = 0; i < m->n; i++) {
+		if (strcmp(m->v[i].name, "[stack]"))
+			continue;
+		for (size_t k = 0; k < sizeof(page_offset) / sizeof(page_offset[0]); k++) {
+			uint64_t task = page_offset[k] - below;
+			if (m->v[i].end <= task && task - m->v[i].end < (UINT64_C(256) << 20))
+				return page_offset[k];
+		}
+	}
+	return 0xc0000000;
+}
+
+/* Where user space ends and the kernel half begins, for the machine described (the options,
+ * the dump or this system, and what this process's own mappings show: [vsyscall], [vectors],
+ * where the stack ends). */
+static struct kernel_half kernel_half(struct ctx *ctx, const struct maps *m)
+{
+	const struct machine_facts *f = ctx_machine(ctx);
+	struct machine own = ctx->machine;
+	machine_from_maps(&own, m->v, m->n, "maps");
+	/* what nothing else said, the mappings may: then no assumption is needed */
+	const char *arch = f->arch_source != MACHINE_ASSUMED || !machine_arch(&own)
+				   ? ctx_arch(ctx)
+				   : machine_arch(&own);
+	bool same = machine_arch(&own) && !strcmp(machine_arch(&own), arch);
+	unsigned va = same && machine_va_bits(&own) ? machine_va_bits(&own) : f->va_bits;
+	unsigned levels = same && machine_levels(&own) ? machine_levels(&own) : f->levels;
+	struct kernel_half k;
+	if (!strcmp(arch, "arm64")) {
+		/* TTBR0 holds user space below 2^VA_BITS, TTBR1 the kernel from -2^VA_BITS
+		 * (Documentation/arch/arm64/memory.rst) */
+		if (!va || va == 32)
+			va = layout_arm64_default_va((unsigned)f->page_size);
+		k.user_end = UINT64_C(1) << va;
+		k.kernel = (uint64_t)0 - (UINT64_C(1) << va);
+		k.hole = "non-canonical: neither TTBR0 nor TTBR1";
+	} else if (!strcmp(arch, "i386") || !strcmp(arch, "arm")) {
+		bool is_arm = !strcmp(arch, "arm");
+		uint64_t po = split_32(m, is_arm ? UINT64_C(16) << 20 : 0);
+		/* ARM's kernel half starts with the modules, 16M below PAGE_OFFSET */
+		k.kernel = k.user_end = is_arm ? po - (UINT64_C(16) << 20) : po;
+		k.hole = NULL;
+	} else {
+		/* the canonical halves of 48 or 57 bits (Documentation/arch/x86/x86_64/mm.rst) */
+		unsigned bits = levels == 5 ? 56 : 47;
+		k.user_end = UINT64_C(1) << bits;
+		k.kernel = (uint64_t)0 - (UINT64_C(1) << bits);
+		k.hole = "non-canonical: no address here is valid";
+	}
+	return k;
+}
+
 /* The notes' picture of user space: one box per kind of region, top to bottom by address, the
- * kernel half above. Mappings of one kind that follow each other become one box. */
+ * kernel half above, of the machine the maps come from. Mappings of one kind that follow each
+ * other become one box. */
 static int print_diagram(struct ctx *ctx, const struct maps *m)
 {
-	struct diagram_box *b = calloc(m->n + 1, sizeof(*b));
-	char(*labels)[96] = calloc(m->n + 1, sizeof(*labels));
-	if (!b || !labels) {
+	/* no mappings (a kernel thread, a zombie): no user space to draw a half above */
+	if (ctx->out.json || !m->n)
+		return 0;
+	struct kernel_half kh = kernel_half(ctx, m);
+	struct diagram_box *b = calloc(m->n + 2, sizeof(*b));
+	struct diagram_box *kernel_children = calloc(m->n + 1, sizeof(*kernel_children));
+	char(*labels)[96] = calloc(m->n + 2, sizeof(*labels));
+	if (!b || !labels || !kernel_children) {
 		free(b);
 		free(labels);
+		free(kernel_children);
 		return -ENOMEM;
 	}
-	size_t n = 0;
-	uint64_t top = 0;
+	size_t n = 0, nk = 0;
 	for (size_t i = 0; i < m->n; i++) {
 		const struct vma *v = &m->v[i];
-		if (v->kind == VMA_VSYSCALL) {
-			/* above user space on x86_64: drawn with the kernel half */
+		if (v->start >= kh.kernel) {
+			/* [vsyscall] on x86_64, [vectors] on ARM: pages of the kernel half that user
+			 * space may see, drawn inside it */
+			kernel_children[nk++] = (struct diagram_box){v->start, v->end - 1, v->name,
+								     NULL, 0};
 			continue;
 		}
 		const char *base = strrchr(v->name, '/');
@@ -250,14 +326,18 @@ static int print_diagram(struct ctx *ctx, const struct maps *m)
 		snprintf(labels[n], sizeof(labels[n]), "%s", label);
 		b[n] = (struct diagram_box){v->start, v->end - 1, labels[n], NULL, 0};
 		n++;
-		top = v->end;
 	}
-	/* the kernel half: x86_64 canonical upper half, never readable from user space */
-	uint64_t kstart = top > UINT64_C(0xffffffff) ? UINT64_C(0xffff800000000000) : 0xc0000000;
-	if (top <= kstart) {
-		snprintf(labels[n], sizeof(labels[n]), "kernel space: not readable from user space");
-		b[n] = (struct diagram_box){kstart, UINT64_MAX, labels[n], NULL, 0};
-		n++;
+	/* between the halves, on 64-bit machines: the addresses no page table maps */
+	if (kh.hole && kh.kernel > kh.user_end && (!n || b[n - 1].end < kh.user_end))
+		b[n++] = (struct diagram_box){kh.user_end, kh.kernel - 1, kh.hole, NULL, 0};
+	/* the kernel half itself, unless a mapping of this process reaches into it (a 32-bit
+	 * machine with another split than we know): better no half than a wrong one */
+	if (!n || b[n - 1].end < kh.kernel) {
+		uint64_t top = kh.user_end > UINT64_C(0xffffffff) || kh.kernel > UINT64_C(0xffffffff)
+				       ? UINT64_MAX
+				       : UINT64_C(0xffffffff);
+		b[n++] = (struct diagram_box){kh.kernel, top, "kernel space, not user-readable",
+					      nk ? kernel_children : NULL, nk};
 	}
 	const struct diagram_opts opt = {
 		.width = 48,
@@ -269,6 +349,7 @@ static int print_diagram(struct ctx *ctx, const struct maps *m)
 	int e = diagram_map(&ctx->out, b, n, &opt);
 	free(b);
 	free(labels);
+	free(kernel_children);
 	return e;
 }
 

@@ -18,15 +18,12 @@ struct phys_args {
 	char **addrs;
 	int naddrs;
 	bool pfn;
-	uint64_t page_size;
 };
 
-enum { OPT_PFN = 0x200, OPT_PAGE_SIZE };
+enum { OPT_PFN = 0x200 };
 
 static const struct argp_option phys_options[] = {
 	{"pfn", OPT_PFN, NULL, 0, "The arguments are page frame numbers, not addresses", 0},
-	{"page-size", OPT_PAGE_SIZE, "SIZE", 0,
-	 "Page size of a dump from another machine: a power of two from 1K to 1M", 0},
 	{NULL, 0, NULL, 0, NULL, 0},
 };
 
@@ -36,10 +33,6 @@ static error_t phys_parse_opt(int key, char *arg, struct argp_state *state)
 	switch (key) {
 	case OPT_PFN:
 		a->pfn = true;
-		return 0;
-	case OPT_PAGE_SIZE:
-		if (page_size_parse(arg, &a->page_size))
-			argp_error(state, "invalid --page-size '%s' (a power of two from 1K to 1M)", arg);
 		return 0;
 	case ARGP_KEY_ARG:
 		args_rest(state, &a->addrs, &a->naddrs);
@@ -66,13 +59,18 @@ int cmd_phys(struct ctx *ctx, int argc, char **argv)
 	int rc = command_parse(&phys_argp, ctx, argc, argv, &a);
 	if (rc)
 		return rc;
-	uint64_t ps = ctx_page_size(ctx, a.page_size);
 	uint64_t *v = calloc((size_t)a.naddrs, sizeof(*v));
 	if (!v)
 		return EXIT_RUNTIME;
+	/* a typo is a usage error, said alone: the page size (perhaps an assumption) comes after */
+	for (int i = 0; i < a.naddrs; i++)
+		if ((rc = addr_arg(a.addrs[i], a.pfn ? "frame number" : "address", &v[i]))) {
+			free(v);
+			return rc;
+		}
+	uint64_t ps = ctx_page_size(ctx);
 	for (int i = 0; i < a.naddrs; i++) {
-		rc = addr_arg(a.addrs[i], a.pfn ? "frame number" : "address", &v[i]);
-		if (!rc && a.pfn && v[i] > UINT64_MAX / ps) {
+		if (a.pfn && v[i] > UINT64_MAX / ps) {
 			msg_errorf("frame number '%s' is past a 64-bit physical address space",
 				   a.addrs[i]);
 			rc = EXIT_USAGE;
@@ -87,14 +85,16 @@ int cmd_phys(struct ctx *ctx, int argc, char **argv)
 	physctx_open(ctx, &pc, ps);
 	caps_drop_all();
 	if (!pc.have_io && pc.io.hidden)
-		msg_warnf("iomem addresses are hidden (reading them needs CAP_SYS_ADMIN); regions not "
-			  "shown");
+		msg_warnf("iomem addresses are %s; regions not shown", ctx_hidden_reason(ctx));
+	char why[2200];
 	if (pc.flags_fd < 0)
-		msg_warnf("cannot open /proc/kpageflags: %s; page flags and map counts are not shown "
-			  "(they need root)",
-			  strerror(pc.flags_errno ? pc.flags_errno : ENOENT));
+		msg_warnf("%s; page flags and map counts are not shown",
+			  ctx_unreadable(ctx, "proc/kpageflags", pc.flags_errno ? pc.flags_errno : ENOENT,
+					 "root", why, sizeof(why)));
 	json_object *arr = json_object_new_array();
-	json_object_object_add(out_json_section(&ctx->out, "phys"), "frames", arr);
+	json_object *sec = out_json_section(&ctx->out, "phys");
+	ctx_machine_json(ctx, sec, false, true);
+	json_object_object_add(sec, "frames", arr);
 	uint64_t scratch[2 * KPAGE_BATCH];
 	size_t order[1];
 	for (int i = 0; i < a.naddrs; i++) {

@@ -4,11 +4,11 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "cmd/process.h"
 #include "decode/kpageflags.h"
+#include "decode/layout.h"
 #include "out/units.h"
 #include "proc/kpage.h"
 #include "proc/text.h"
@@ -71,26 +71,24 @@ int process_maps_access(struct ctx *ctx, const char *pid)
 	return EXIT_OK;
 }
 
-void paging_detect(const struct sysroot *sr, uint64_t page_size, struct paging *p)
+void paging_detect(struct ctx *ctx, struct paging *p)
 {
-	struct utsname u;
-	if (uname(&u) == 0 && !strcmp(u.machine, "aarch64")) {
-		if (paging_arm64(p, (unsigned)page_size, 48))
+	/* the machine's facts come from one place (proc/machine.c): 5 levels on x86_64 from
+	 * VmallocTotal or la57, arm64's VA width from VmallocTotal or the stack */
+	const struct machine_facts *f = ctx_machine(ctx);
+	const char *arch = ctx_arch(ctx);
+	unsigned ps = (unsigned)ctx_page_size(ctx);
+	if (!strcmp(arch, "arm64")) {
+		unsigned va = f->va_bits ? f->va_bits : layout_arm64_default_va(ps);
+		if (paging_arm64(p, ps, va) && paging_arm64(p, ps, layout_arm64_default_va(ps)))
 			paging_arm64(p, 4096, 48);
-		return;
+	} else if (!strcmp(arch, "i386")) {
+		paging_i386(p, f->levels == 3);
+	} else if (!strcmp(arch, "arm")) {
+		paging_arm(p);
+	} else {
+		paging_x86_64(p, f->levels == 5 ? 5 : 4);
 	}
-	/* la57 in the CPU flags, and a kernel not booted with no5lvl */
-	bool la57 = false;
-	struct buf b;
-	if (sysroot_read(sr, "proc/cpuinfo", &b, NULL) == 0) {
-		la57 = strstr(b.data, " la57") != NULL;
-		buf_free(&b);
-	}
-	if (la57 && sysroot_read(sr, "proc/cmdline", &b, NULL) == 0) {
-		la57 = !strstr(b.data, "no5lvl");
-		buf_free(&b);
-	}
-	paging_x86_64(p, la57 ? 5 : 4);
 }
 
 static int open_kpage(struct ctx *ctx, const char *path, int *why)

@@ -27,9 +27,10 @@ int process_maps_stream(struct ctx *ctx, const char *pid, bool smaps, maps_fn fn
  * opened), worded as process_maps() words it; nothing is read. Returns an exit code. */
 int process_maps_access(struct ctx *ctx, const char *pid);
 
-/* This machine's paging (x86_64: 5 levels when the CPU has la57 and the kernel was not booted
- * with no5lvl; arm64: the page size and 48-bit VA). */
-void paging_detect(const struct sysroot *sr, uint64_t page_size, struct paging *p);
+/* The paging of the machine described (ctx_machine(): the options, the dump, this system): its
+ * architecture, page size, levels and VA width, with the documented defaults for what is not
+ * known. */
+void paging_detect(struct ctx *ctx, struct paging *p);
 
 /* Physical context for frames: iomem and zoneinfo when readable, kpageflags/kpagecount fds. */
 struct physctx {

@@ -25,10 +25,9 @@ struct translate_args {
 	int naddrs;
 	const char *len;
 	bool all;
-	uint64_t page_size;
 };
 
-enum { OPT_LEN = 0x200, OPT_ALL, OPT_PAGE_SIZE };
+enum { OPT_LEN = 0x200, OPT_ALL };
 
 static const struct argp_option translate_options[] = {
 	{"len", OPT_LEN, "SIZE", 0,
@@ -36,8 +35,6 @@ static const struct argp_option translate_options[] = {
 	 "against physical frames; VADDR-VADDR does the same",
 	 0},
 	{"all", OPT_ALL, NULL, 0, "Every mapping of the process, with totals", 0},
-	{"page-size", OPT_PAGE_SIZE, "SIZE", 0,
-	 "Page size of a dump from another machine: a power of two from 1K to 1M", 0},
 	{NULL, 0, NULL, 0, NULL, 0},
 };
 
@@ -50,10 +47,6 @@ static error_t translate_parse_opt(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_ALL:
 		a->all = true;
-		return 0;
-	case OPT_PAGE_SIZE:
-		if (page_size_parse(arg, &a->page_size))
-			argp_error(state, "invalid --page-size '%s' (a power of two from 1K to 1M)", arg);
 		return 0;
 	case ARGP_KEY_ARG:
 		if (!a->pid) {
@@ -111,8 +104,10 @@ static void warn_hidden(struct walk *w)
 	if (w->warned)
 		return;
 	w->warned = true;
-	msg_warnf("frame numbers are hidden: reading them needs CAP_SYS_ADMIN; shown still: the "
-		  "mapping, the present/swapped/exclusive bits, swap entries and page-table indices");
+	msg_warnf("frame numbers are hidden%s; shown still: the mapping, the "
+		  "present/swapped/exclusive bits, swap entries and page-table indices",
+		  w->ctx->root.dir ? " in the dump (it was made without CAP_SYS_ADMIN)"
+				   : ": reading them needs CAP_SYS_ADMIN");
 }
 
 /* One address: the whole card. */
@@ -180,7 +175,9 @@ static int one(struct walk *w, uint64_t vaddr, json_object *pages)
 			     w->order);
 		physctx_record(&w->pc, &r, e.pfn, off, flags, count);
 	} else {
-		const char *why = !v ? "not mapped" : e.present ? "hidden (needs CAP_SYS_ADMIN)"
+		const char *hidden = w->ctx->root.dir ? "hidden in the dump"
+						      : "hidden (needs CAP_SYS_ADMIN)";
+		const char *why = !v ? "not mapped" : e.present ? hidden
 					  : e.swapped ? "in swap" : "not present (never touched, or "
 								   "reclaimed)";
 		rec_null(&r, "pfn", "frame", why);
@@ -527,7 +524,7 @@ int cmd_translate(struct ctx *ctx, int argc, char **argv)
 	if (rc)
 		return rc;
 	struct walk w = {.ctx = ctx, .a = &a, .pagemap_fd = -1};
-	w.ps = ctx_page_size(ctx, a.page_size);
+	w.ps = ctx_page_size(ctx);
 	/* addresses first: a typo is a usage error before anything is read */
 	uint64_t start = 0, end = 0;
 	uint64_t *addrs = calloc((size_t)a.naddrs + 1, sizeof(*addrs));
@@ -583,7 +580,7 @@ int cmd_translate(struct ctx *ctx, int argc, char **argv)
 		rc = EXIT_RUNTIME;
 		goto out;
 	}
-	paging_detect(&ctx->root, w.ps, &w.paging);
+	paging_detect(ctx, &w.paging);
 	w.pm = malloc(KPAGE_BATCH * sizeof(uint64_t));
 	w.pfn = malloc(KPAGE_BATCH * sizeof(uint64_t));
 	w.flags = malloc(KPAGE_BATCH * sizeof(uint64_t));
@@ -598,7 +595,7 @@ int cmd_translate(struct ctx *ctx, int argc, char **argv)
 	json_object_object_add(w.section, "pid",
 			       strcmp(a.pid, "self") ? json_object_new_int64(atoll(a.pid))
 						     : json_object_new_int64(getpid()));
-	out_json_obj_u64(w.section, "page_size", w.ps);
+	ctx_machine_json(ctx, w.section, false, true);
 	int e = 0;
 	if (a.all) {
 		e = do_all(&w);
@@ -614,10 +611,11 @@ int cmd_translate(struct ctx *ctx, int argc, char **argv)
 		warn_hidden(&w);
 		json_object_object_add(w.section, "frames_hidden", json_object_new_boolean(true));
 	}
+	char why[2200];
 	if (w.frames && !w.hidden && w.pc.flags_fd < 0 && w.pc.flags_errno)
-		msg_warnf("cannot open /proc/kpageflags: %s; page flags and map counts are not shown "
-			  "(they need root)",
-			  strerror(w.pc.flags_errno));
+		msg_warnf("%s; page flags and map counts are not shown",
+			  ctx_unreadable(ctx, "proc/kpageflags", w.pc.flags_errno, "root", why,
+					 sizeof(why)));
 	if (e) {
 		if (!w.reported)
 			msg_errorf("cannot read '%s': %s", path, strerror(-e));

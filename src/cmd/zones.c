@@ -16,17 +16,13 @@
 #include "sys/msg.h"
 
 struct zones_args {
-	uint64_t page_size;
 	bool diagram;
 	const char *find;
 };
 
-enum { OPT_PAGE_SIZE = 0x200, OPT_DIAGRAM };
+enum { OPT_DIAGRAM = 0x200 };
 
 static const struct argp_option zones_options[] = {
-	{"page-size", OPT_PAGE_SIZE, "SIZE", 0,
-	 "Page size of the machine the dump comes from: a power of two from 1K to 1M, such as 4K "
-	 "or 64K (default: this machine's)", 0},
 	{"diagram", OPT_DIAGRAM, NULL, 0,
 	 "Draw physical memory from 0 to the top of RAM with the zones on it, and iomem's System "
 	 "RAM ranges inside them",
@@ -39,10 +35,6 @@ static error_t zones_parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct zones_args *a = state->input;
 	switch (key) {
-	case OPT_PAGE_SIZE:
-		if (page_size_parse(arg, &a->page_size))
-			argp_error(state, "invalid --page-size '%s' (a power of two from 1K to 1M)", arg);
-		return 0;
 	case OPT_DIAGRAM:
 		a->diagram = true;
 		return 0;
@@ -164,8 +156,8 @@ static int print_diagram(struct ctx *ctx, const struct zoneinfo *zi, uint64_t ps
 	if (!have_ram && err.reason[0])
 		msg_warnf("'%s': %s; zones drawn without System RAM ranges", err.file, err.reason);
 	else if (!have_ram)
-		msg_warnf("iomem addresses are hidden (reading them needs CAP_SYS_ADMIN); zones drawn "
-			  "without System RAM ranges");
+		msg_warnf("iomem addresses are %s; zones drawn without System RAM ranges",
+			  ctx_hidden_reason(ctx));
 	struct diagram_box *boxes = calloc(zi->n ? zi->n : 1, sizeof(*boxes));
 	char(*labels)[64] = calloc(zi->n ? zi->n : 1, sizeof(*labels));
 	size_t nb = 0;
@@ -227,13 +219,14 @@ int cmd_zones(struct ctx *ctx, int argc, char **argv)
 	uint64_t addr = 0;
 	if (a.find && (rc = addr_arg(a.find, "address", &addr)))
 		return rc;
-	uint64_t ps = ctx_page_size(ctx, a.page_size);
 	struct zoneinfo zi;
 	struct ms_error err = {0};
 	if (zoneinfo_read(&ctx->root, &zi, &err)) {
 		msg_error(&err);
 		return EXIT_RUNTIME;
 	}
+	uint64_t ps = ctx_page_size(ctx); /* after the read: an error is said alone */
+	ctx_machine_json(ctx, ctx->out.root, false, true);
 	const struct zone **v = calloc(zi.n, sizeof(*v));
 	int e = v ? 0 : -ENOMEM;
 	size_t n = 0;

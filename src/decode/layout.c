@@ -139,6 +139,38 @@ static void i386(struct layout *l)
 	    "HIGHMEM window (128 MB): vmalloc, kmap (pkmap) and fixmap, mapped on demand");
 }
 
+/* 32-bit ARM: Documentation/arch/arm/memory.rst, with the default CONFIG_PAGE_OFFSET
+ * 0xC0000000 (VMSPLIT_3G) and arch/arm/include/asm/memory.h (TASK_SIZE = PAGE_OFFSET - 16M,
+ * MODULES_VADDR = PAGE_OFFSET - 16M, PKMAP_BASE = PAGE_OFFSET - 2M); lowmem ends where the
+ * default 240 MB of vmalloc below VMALLOC_END (0xff800000), less its 8 MB gap, begins. Where
+ * memory.rst lists overlapping uses, the more specific one is the row. */
+static void arm(struct layout *l)
+{
+	l->doc = "Documentation/arch/arm/memory.rst, PAGE_OFFSET 0xc0000000 (VMSPLIT_3G)";
+	l->top = 0xffffffff;
+	/* the vector page sits here on CPUs without vector relocation */
+	add(l, 0, 0xfff, RK_HOLE, false, "CPU vector page / null pointer trap");
+	add(l, 0x1000, 0xbeffffff, RK_USER, false, "user space mappings");
+	add(l, 0xbf000000, 0xbfdfffff, RK_KERNEL, false, "kernel module space");
+	add(l, 0xbfe00000, 0xbfffffff, RK_KERNEL, false, "permanent kernel mappings (HIGHMEM)");
+	/* PAGE_OFFSET to high_memory: 760 MB at most with the default vmalloc size */
+	add(l, 0xc0000000, 0xef7fffff, RK_KERNEL, false, "kernel direct-mapped RAM region");
+	add(l, 0xef800000, 0xefffffff, RK_HOLE, false, "vmalloc gap (VMALLOC_OFFSET)");
+	add(l, 0xf0000000, 0xfedfffff, RK_KERNEL, false, "vmalloc() / ioremap() space");
+	add(l, 0xfee00000, 0xfeffffff, RK_KERNEL, false, "PCI I/O space (static, in vmalloc)");
+	add(l, 0xff000000, 0xff7fffff, RK_KERNEL, false, "vmalloc() / ioremap() space");
+	add(l, 0xff800000, 0xffbfffff, RK_KERNEL, false, "fixed read-only mapping of the DT blob");
+	add(l, 0xffc00000, 0xffc7ffff, RK_HOLE, false, "guard region");
+	add(l, 0xffc80000, 0xffefffff, RK_KERNEL, false, "fixmap mapping region");
+	add(l, 0xfff00000, 0xfffdffff, RK_HOLE, false, "... unused hole");
+	add(l, 0xfffe0000, 0xfffeffff, RK_KERNEL, false, "ITCM / DTCM mapping areas");
+	/* with vector relocation (the V bit): the [vectors] of a process's maps */
+	add(l, 0xffff0000, 0xffff0fff, RK_KERNEL, false, "CPU vector page");
+	add(l, 0xffff1000, 0xffff3fff, RK_HOLE, false, "reserved: platforms must not use it");
+	add(l, 0xffff4000, 0xffff7fff, RK_KERNEL, false, "cache aliasing (ARMv6 and later)");
+	add(l, 0xffff8000, 0xffffffff, RK_KERNEL, false, "copy_user_page / clear_user_page");
+}
+
 int layout_build(struct layout *l, const char *arch, unsigned levels, unsigned page_size,
 		 unsigned va_bits)
 {
@@ -160,15 +192,31 @@ int layout_build(struct layout *l, const char *arch, unsigned levels, unsigned p
 		l->va_bits = va_bits;
 		arm64(l);
 	} else if (!strcmp(arch, "i386")) {
-		paging_i386(&l->paging, false);
-		l->levels = 2;
+		/* 2 levels, or 3 with PAE: the same split either way */
+		if (levels && levels != 2 && levels != 3)
+			return -EINVAL;
+		paging_i386(&l->paging, levels == 3);
+		l->levels = l->paging.levels;
 		l->page_size = 4096;
 		l->va_bits = 32;
 		i386(l);
+	} else if (!strcmp(arch, "arm")) {
+		if (levels && levels != 2)
+			return -EINVAL;
+		paging_arm(&l->paging);
+		l->levels = 2;
+		l->page_size = 4096;
+		l->va_bits = 32;
+		arm(l);
 	} else {
 		return -EINVAL;
 	}
 	return 0;
+}
+
+unsigned layout_arm64_default_va(unsigned page_size)
+{
+	return page_size == 16384 ? 47 : 48;
 }
 
 const struct layout_region *layout_find(const struct layout *l, uint64_t addr)
@@ -211,4 +259,21 @@ bool layout_canonical(const struct layout *l, uint64_t addr, char *why, unsigned
 		 "are 0x%llx",
 		 b, b, l->va_bits, (unsigned long long)high);
 	return false;
+}
+
+void layout_decode(const struct layout *l, uint64_t addr, struct layout_decoded *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->canonical = layout_canonical(l, addr, d->why, sizeof(d->why));
+	/* the hole between the halves is a row of the table: decode names it as layout shows it */
+	d->region = layout_find(l, addr);
+	if (!d->canonical)
+		return;
+	/* the half is where the address lies, not what its row is: a hole or trap page below
+	 * the last user row (arm's page 0) is still in the user half */
+	uint64_t user_end = 0;
+	for (unsigned i = 0; i < l->n; i++)
+		if (l->r[i].kind == RK_USER && l->r[i].end > user_end)
+			user_end = l->r[i].end;
+	d->half = addr <= user_end ? "user" : "kernel";
 }

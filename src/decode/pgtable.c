@@ -79,6 +79,18 @@ int paging_i386(struct paging *p, bool pae)
 	return 0;
 }
 
+int paging_arm(struct paging *p)
+{
+	/* PGDIR_SHIFT 21 and PTRS_PER_PGD 2048: each Linux pgd entry is a pair of the hardware's
+	 * 1 MB first-level entries, and a pte table holds 512 entries (PTRS_PER_PTE) */
+	build(p, "arm", 21, 12, 9);
+	p->va_bits = 32;
+	p->levels = 2;
+	p->level[0] = (struct pgtable_level){"pgd", 21, 11};
+	p->level[1] = (struct pgtable_level){"pte", 12, 9};
+	return 0;
+}
+
 void paging_indices(const struct paging *p, uint64_t vaddr, unsigned *idx, uint64_t *offset)
 {
 	for (unsigned i = 0; i < p->levels; i++)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Page-table geometry: which bits of a virtual address index each level, per architecture and
- * configuration (x86_64 4/5-level; arm64 by granule and VA bits; i386 2-level and PAE). */
+ * configuration (x86_64 4/5-level; arm64 by granule and VA bits; i386 2-level and PAE; 32-bit
+ * ARM). */
 #ifndef MEMSCOPE_DECODE_PGTABLE_H
 #define MEMSCOPE_DECODE_PGTABLE_H
 
@@ -16,7 +17,7 @@ struct pgtable_level {
 };
 
 struct paging {
-	const char *arch;   /* "x86_64", "arm64", "i386" */
+	const char *arch;   /* "x86_64", "arm64", "i386", "arm" */
 	unsigned va_bits;   /* implemented virtual address bits */
 	unsigned page_shift;
 	unsigned levels;
@@ -30,6 +31,9 @@ int paging_x86_64(struct paging *p, unsigned levels);
 int paging_arm64(struct paging *p, unsigned page_size, unsigned va_bits);
 /* i386: 2 levels (pgd/pte, 10+10 bits) or PAE (3 levels, 2+9+9). */
 int paging_i386(struct paging *p, bool pae);
+/* 32-bit ARM without LPAE: 2 levels, pgd 11 bits and pte 9 (arch/arm/include/asm/
+ * pgtable-2level.h). */
+int paging_arm(struct paging *p);
 
 /* The index at each level of @vaddr, top level first, and the offset in the page. */
 void paging_indices(const struct paging *p, uint64_t vaddr, unsigned *idx, uint64_t *offset);

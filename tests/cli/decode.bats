@@ -10,6 +10,8 @@ load helpers
 	run memscope decode --arch x86_64 --levels 4 0xffffffff81234567
 	assert_line --regexp '^ +63-48 +47-39 +38-30 +29-21 +20-12 +11-0 *$'
 	assert_line --regexp '^  \| 0xffff \|  511  \|  510  \|   9   \|  52   \| 0x567  \|$'
+	# the offset in the record as in the box: hex
+	assert_line --regexp '^  offset +0x567$'
 	assert_line --regexp 'randomised at boot \(KASLR\)'
 }
 
@@ -62,4 +64,41 @@ load helpers
 	assert_failure 2
 	run memscope decode 0x10000000000000000
 	assert_failure 2
+}
+
+@test "a non-canonical address names the hole row layout shows, in every 64-bit configuration" {
+	for c in "--arch x86_64 --levels 4 0x0000800000000000" "--arch x86_64 --levels 5 0x0100000000000000" \
+	    "--arch arm64 --page-size 4K --va-bits 39 0x0000008000000000" \
+	    "--arch arm64 --page-size 64K --va-bits 42 0xfffff00000000000"; do
+		set -- $c
+		addr=${*: -1}
+		run memscope decode "$@" --json
+		assert_success
+		want=$(memscope layout "${@:1:$#-1}" --json |
+			jq -r --arg a "$addr" '.layout.regions[] | select(.start <= ($a | ascii_downcase) and .end >= ($a | ascii_downcase)) | .description' 2>/dev/null)
+		echo "$output" | jq -e --arg w "$want" '.decode[0] | .canonical == false and .half == null and .region == $w and ($w | length > 0)'
+	done
+}
+
+@test "--live gives the real bases: no KASLR caveat then" {
+	[ "$(uname -m)" = x86_64 ] || skip "the generated kcore is an x86_64 one"
+	d=$(mktemp -d)
+	"$SRCDIR/tests/mkkcore.py" "$d"
+	run --separate-stderr memscope --sysroot "$d" decode 0xffffffff9a000010
+	assert_success
+	assert_output --partial "randomised at boot (KASLR)"
+	run --separate-stderr memscope --sysroot "$d" decode --live 0xffffffff9a000010
+	rm -rf "$d"
+	assert_success
+	assert_line --regexp '^  physical +0x000000001a000010$'
+	refute_output --partial "randomised at boot"
+}
+
+@test "a dump's machine decides the decoding: arm64 from a 64K dump, ARM from its maps" {
+	run --separate-stderr memscope --sysroot "$FIX/arm64-64k-numa2-hand" decode 0xffff000000010000 --json
+	assert_success
+	echo "$output" | jq -e '.machine | .arch == "arm64" and .page_size == 65536 and .arch_source == "dump"'
+	echo "$output" | jq -e '.decode[0] | .offset == 0 and .indices.pte == 1'
+	run --separate-stderr memscope --sysroot "$FIX/arm32-maps-hand" decode 0xffff0004 --json
+	echo "$output" | jq -e '.decode[0] | .arch == "arm" and .region == "CPU vector page" and .half == "kernel"'
 }

@@ -71,7 +71,7 @@ commands() {
 	assert_line --index 2 "START"
 	assert_line --index 3 "START,SIZE"
 	assert_line --index 4 "auto always never"
-	assert_line --index 5 "--all"
+	assert_line --index 5 "--all --arch"
 }
 
 @test "the zsh and fish completions parse" {

@@ -165,14 +165,14 @@ load helpers
 	run --separate-stderr memscope --sysroot "$FIX/x86_64-vm-6.18-24g-nonroot" iomem
 	assert_success
 	[ "${#stderr_lines[@]}" -eq 1 ]
-	[[ "$stderr" == *"addresses are hidden (reading them needs CAP_SYS_ADMIN); showing names only" ]]
+	[[ "$stderr" == *"addresses are hidden in the dump (it was made without CAP_SYS_ADMIN); showing names only" ]]
 	assert_line --regexp '^ +- +- +- System RAM$'
 	refute_output --partial "0x"
 	run --separate-stderr memscope --sysroot "$FIX/x86_64-vm-6.18-24g-nonroot" iomem --summary --json
 	echo "$output" | jq -e '.addresses_hidden and .summary.system_ram.size == null and .summary.system_ram.ranges == 3'
 	run --separate-stderr memscope --sysroot "$FIX/x86_64-vm-6.18-24g-nonroot" iomem --find 0x1000
 	assert_failure 1
-	[[ "$stderr" == *"addresses are hidden (reading them needs CAP_SYS_ADMIN), so no address can be found" ]]
+	[[ "$stderr" == *"addresses are hidden in the dump (it was made without CAP_SYS_ADMIN), so no address can be found" ]]
 }
 
 @test "the live iomem as an ordinary user hides addresses" {

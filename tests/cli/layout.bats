@@ -4,10 +4,14 @@ bats_require_minimum_version 1.5.0
 load helpers
 
 @test "x86_64 4-level: the documented rows, in the documentation's words" {
+	run memscope layout --arch x86_64 --levels 4
+	assert_success
+	assert_line --regexp '^0xffff888000000000 +-119.5T 0xffffc87fffffffff +64T yes +direct mapping of all physical memory \(page_offset_base\)$'
 	run memscope layout --arch x86_64 --levels 4 -b
 	assert_success
-	assert_line --regexp '^0xffff888000000000 +-119.5T 0xffffc87fffffffff +70368744177664 yes +direct mapping of all physical memory \(page_offset_base\)$'
-	assert_line --regexp '^0xffffffff80000000 +-2G 0xffffffff9fffffff +536870912 yes +kernel text mapping, mapped to physical address 0$'
+	# --bytes: OFFSET exact too, as SIZE is
+	assert_line --regexp '^0xffff888000000000 +-131391639519232 0xffffc87fffffffff +70368744177664 yes +direct mapping of all physical memory \(page_offset_base\)$'
+	assert_line --regexp '^0xffffffff80000000 +-2147483648 0xffffffff9fffffff +536870912 yes +kernel text mapping, mapped to physical address 0$'
 	assert_line --regexp 'legacy vsyscall ABI$'
 	assert_line --regexp 'cpu_entry_area mapping$'
 	assert_line --regexp 'KASAN shadow memory$'
@@ -64,7 +68,9 @@ load helpers
 	run memscope layout --arch x86_64 --levels 4 --diagram
 	assert_success
 	assert_line --index 0 --regexp '<- 0xffffffffffffffff$'
-	assert_line --regexp 'non-canonical hole \(16E\)'
+	# the hole as the table names it, its size below the name
+	assert_line --regexp '\| \.\.\. huge, almost 64 bits wide hole'
+	assert_line --regexp '^\| +\(16E\) +\|'
 	assert_line --regexp 'user-space virtual memory, different per mm \(128T\)'
 	[[ "${lines[-1]}" == *"<- 0x0000000000000000" ]]
 	run memscope layout --arch i386 --diagram
@@ -116,4 +122,78 @@ load helpers
 	assert_success
 	echo "$output" | jq -e '.decode[0] | .phys == "0x0000000000123000" and .iomem == "System RAM"'
 	echo "$output" | jq -e '.decode[1] | .phys == "0x000000001a000010" and .iomem == "Kernel code"'
+}
+
+@test "32-bit kernel halves are offsets from 4G, in text and JSON" {
+	run memscope layout --arch i386
+	assert_success
+	assert_line --regexp '^0xc0000000 +-1G 0xf7ffffff +896M no +LOWMEM'
+	assert_line --regexp '^0xf8000000 +-128M 0xffffffff'
+	run memscope layout --arch i386 --json
+	echo "$output" | jq -e '[.layout.regions[].offset] == ["0x0000000000000000", "-0x0000000040000000", "-0x0000000008000000"]'
+	run memscope layout --arch arm --json
+	echo "$output" | jq -e '.layout.regions[] | select(.description == "CPU vector page") | .start == "0x00000000ffff0000" and .offset == "-0x0000000000010000"'
+}
+
+@test "--diagram names every region as the table does, the KASLR mark kept" {
+	for c in "--arch x86_64 --levels 4" "--arch x86_64 --levels 5" "--arch arm64 --page-size 16K --va-bits 47" "--arch arm"; do
+		run memscope layout $c --diagram
+		assert_success
+		# one name for one region: no "unused" gaps beside the table's "... unused hole"
+		refute_line --regexp '\| +unused \('
+		pic=$output
+		run memscope layout $c --json
+		for d in $(echo "$output" | jq -r '.layout.regions[] | select(.size >= 1073741824 or (.end | startswith("0x00000000"))) | .description | .[0:20] | @base64'); do
+			d=$(echo "$d" | base64 -d)
+			grep -qF -- "$d" <<<"$pic" || { echo "$c: '$d' not in the picture"; false; }
+		done
+		# every randomised region says so, even where its name is cut to the box
+		want=$(echo "$output" | jq '[.layout.regions[] | select(.kaslr)] | length')
+		[ "$(grep -c '\[KASLR\]' <<<"$pic")" -eq "$want" ]
+	done
+}
+
+@test "the i386 picture: PAGE_OFFSET named in the margin, clear of both boxes; --bytes sizes" {
+	run memscope layout --arch i386 --diagram
+	assert_success
+	assert_line '  PAGE_OFFSET = 0xc0000000 +---------------------+        +---------------------+ 0x00000000'
+	# every box line has its two borders where the others have them
+	for l in "${lines[@]:1}"; do
+		[[ "$l" =~ ^.{27}[+|].{21}[+|] ]] || { echo "misaligned: '$l'"; false; }
+	done
+	run memscope layout --arch i386 --diagram --bytes
+	assert_line --regexp '\| HIGHMEM +134217728 \|'
+	assert_line --regexp '\| user +3221225472 \|'
+	for l in "${lines[@]:1}"; do
+		[[ "$l" =~ ^.{27}[+|].{21}[+|] ]] || { echo "misaligned: '$l'"; false; }
+	done
+}
+
+@test "a dump's own machine: arm64 64K, i386, 32-bit ARM, said as the dump's" {
+	run --separate-stderr memscope --sysroot "$FIX/arm64-64k-numa2-hand" layout --json
+	assert_success
+	echo "$output" | jq -e '.layout | .arch == "arm64" and .page_size == 65536 and .arch_source == "dump" and .page_size_source == "dump" and .va_bits_source == "assumed"'
+	[ "$stderr" = "memscope: assuming 48-bit virtual addresses: the dump does not say (use --va-bits)" ]
+	run --separate-stderr memscope --sysroot "$FIX/arm64-39bit-maps-hand" layout --json
+	echo "$output" | jq -e '.layout | .arch == "arm64" and .va_bits == 39 and .va_bits_source == "dump" and .levels == 3'
+	assert_equal "$stderr" ""
+	run --separate-stderr memscope --sysroot "$FIX/arm32-maps-hand" layout --json
+	echo "$output" | jq -e '.layout | .arch == "arm" and .arch_source == "dump"'
+	DUMPS="${REAL_DUMPS:-$SRCDIR/../shared/real-dumps}"
+	if [ -d "$DUMPS/arm32-xilinx-zynq-4.4.0-252M" ]; then
+		run --separate-stderr memscope --sysroot "$DUMPS/arm32-xilinx-zynq-4.4.0-252M" layout --json
+		echo "$output" | jq -e '.layout | .arch == "arm" and .arch_source == "dump"'
+	fi
+}
+
+@test "a dump of sysfs memory blocks alone: arm64 from its DMA zone at 1 TiB, the page size left open" {
+	DUMPS="${REAL_DUMPS:-$SRCDIR/../shared/real-dumps}"
+	[ -d "$DUMPS/aarch64-16Kpage-16G-utillinux-lsmem" ] || skip "no real dumps at $DUMPS"
+	run --separate-stderr memscope --sysroot "$DUMPS/aarch64-16Kpage-16G-utillinux-lsmem" layout --json
+	assert_success
+	echo "$output" | jq -e '.layout | .arch == "arm64" and .arch_source == "dump" and .page_size_source == "assumed"'
+	# 128M blocks rule out 64K pages; 4K and 16K both fit, and the message says so
+	[ "${stderr_lines[0]}" = "memscope: assuming 4K pages: the dump does not say whether 4K or 16K (use --page-size)" ]
+	run --separate-stderr memscope --sysroot "$DUMPS/aarch64-16Kpage-16G-utillinux-lsmem" --page-size 16K layout --json
+	echo "$output" | jq -e '.layout | .page_size == 16384 and .va_bits == 47'
 }

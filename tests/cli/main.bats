@@ -397,7 +397,7 @@ for line in text.split("\n"):
 	for cmd in "buddy" "zones" "phys 0x1000"; do
 		run --separate-stderr memscope --sysroot "$FIX/x86_64-vm-6.18-24g-root" $cmd --page-size 4.5K
 		assert_failure 2
-		[[ "$stderr" == *"invalid --page-size '4.5K' (a power of two from 1K to 1M)"* ]]
+		[[ "$stderr" == *"invalid --page-size '4.5K' (a power of two from 1K to 1M"* ]]
 	done
 }
 
@@ -428,16 +428,19 @@ assert int(d["totals"]["all"]["size"], 16) == sum(int(m["size"], 16) for m in d[
 	grep -q '^5586be8d0000-5586be8d1000 r--p 00000000 fe:00 5308974 ' "$FIX/x86_64-vm-6.18-process/proc/9103/maps"
 	[ "$(jq -r '.maps[0].inode' <<<"$output")" = "$(printf '0x%016x' 5308974)" ]
 	# layout: sizes above 2^63 and negative offsets; start + size - 1 is end for every region
-	for cfg in "--arch x86_64 --levels 4" "--arch x86_64 --levels 5" "--arch arm64 --page-size 4K --va-bits 39" "--arch i386"; do
+	for cfg in "--arch x86_64 --levels 4" "--arch x86_64 --levels 5" "--arch arm64 --page-size 4K --va-bits 39" "--arch i386" "--arch arm"; do
 		run memscope layout $cfg --json
 		assert_success
 		no_big_numbers <<<"$output"
+		# offsets are signed in the width of the address space: 32 bits for i386 and arm
 		python3 -c '
 import json, sys
-for r in json.load(sys.stdin)["layout"]["regions"]:
+d = json.load(sys.stdin)["layout"]
+top = 2**32 if d["arch"] in ("i386", "arm") else 2**64
+for r in d["regions"]:
     start, end, size, off = int(r["start"], 16), int(r["end"], 16), int(r["size"], 16), int(r["offset"], 16)
     assert start + size - 1 == end, r
-    assert off == (start if start < 2**63 else start - 2**64), r' <<<"$output"
+    assert off == (start if start < top // 2 else start - top), r' <<<"$output"
 	done
 	run memscope layout --arch x86_64 --levels 4 --json
 	[ "$(jq -r '.layout.regions[1].size' <<<"$output")" = 0xffff000000000000 ]
@@ -493,4 +496,118 @@ for r in json.load(sys.stdin)["layout"]["regions"]:
 		[ "$fast" = "$slow" ] || { echo "differs: $o"; diff <(echo "$fast") <(echo "$slow") | cat -A; rm -rf "$d"; false; }
 	done
 	rm -rf "$d"
+}
+
+@test "--arch and --page-size are global: before or after the command, checked, exit 2" {
+	ARM="$FIX/arm64-64k-numa2-hand"
+	for args in "--page-size 16K buddy" "buddy --page-size 16K" "buddy --page-size=16384"; do
+		run --separate-stderr memscope --sysroot "$ARM" $args --json
+		assert_success
+		echo "$output" | jq -e '.buddy.page_size == 16384 and .buddy.page_size_source == "option"'
+	done
+	run memscope --arch arm64 layout --json
+	echo "$output" | jq -e '.layout.arch == "arm64" and .layout.arch_source == "option"'
+	run memscope layout --arch aarch64 --json
+	echo "$output" | jq -e '.layout.arch == "arm64"'
+	for bad in "--arch riscv64" "--arch ''" "--page-size 3000" "--page-size 2M" "--page-size zz"; do
+		run --separate-stderr memscope $bad buddy
+		assert_failure 2
+	done
+	run --separate-stderr memscope --arch x86_64 --page-size 64K buddy
+	assert_failure 2
+	[ "$stderr" = "memscope: --page-size 64K does not go with --arch x86_64: its pages are 4K" ]
+	assert_output ""
+}
+
+@test "a dump that says nothing of its page size: assumed, said once, and in JSON" {
+	d=$(mktemp -d)
+	mkdir "$d/proc"
+	# 13 orders: no configuration memscope knows has them, so they say nothing
+	echo "Node 0, zone   Normal      1      1      1      1      1      1      1      1      1      1      1      1      1" >"$d/proc/buddyinfo"
+	run --separate-stderr memscope --sysroot "$d" buddy --json
+	assert_success
+	echo "$output" | jq -e '.buddy.page_size == 4096 and .buddy.page_size_source == "assumed"'
+	[ "$stderr" = "memscope: assuming 4K pages: the dump does not say (use --page-size)" ]
+	# --watch asks every frame: it is still said once
+	run --separate-stderr memscope --sysroot "$d" buddy --watch=0.01 --count 3
+	assert_success
+	[ "$stderr" = "memscope: assuming 4K pages: the dump does not say (use --page-size)" ]
+	# and the architecture, with what the dump leaves open
+	echo "Hugepagesize:       2048 kB" >"$d/proc/meminfo"
+	run --separate-stderr memscope --sysroot "$d" layout --json
+	rm -rf "$d"
+	assert_success
+	echo "$output" | jq -e '.layout.arch == "x86_64" and .layout.arch_source == "assumed" and .layout.page_size_source == "assumed"'
+	[ "${stderr_lines[0]}" = "memscope: assuming x86_64: the dump does not say whether x86_64, arm64, i386 or arm (use --arch)" ]
+	[ "${stderr_lines[1]}" = "memscope: assuming 4-level paging: the dump does not say (use --levels)" ]
+}
+
+@test "under --sysroot the machine is the dump's, never this one's" {
+	# a 64K arm64 dump on whatever this machine is: its page size and architecture
+	run --separate-stderr memscope --sysroot "$FIX/arm64-64k-numa2-hand" buddy --json
+	assert_success
+	assert_equal "$stderr" ""
+	echo "$output" | jq -e '.buddy.page_size == 65536 and .buddy.page_size_source == "dump"'
+	run --separate-stderr memscope --sysroot "$FIX/i386-highmem-hand" layout --json
+	assert_success
+	echo "$output" | jq -e '.layout.arch == "i386" and .layout.arch_source == "dump" and .layout.levels == 2'
+	# this system: its own /proc, said as live
+	run memscope buddy --json
+	echo "$output" | jq -e --argjson p "$(getconf PAGESIZE)" '.buddy.page_size == $p and .buddy.page_size_source == "live"'
+	run memscope layout --json
+	arch=$(uname -m)
+	case $arch in aarch64) arch=arm64 ;; i?86) arch=i386 ;; arm*) arch=arm ;; esac
+	echo "$output" | jq -e --arg a "$arch" '.layout.arch == $a and .layout.arch_source == "live"'
+}
+
+@test "an option against the dump wins, with a warning naming the evidence" {
+	run --separate-stderr memscope --sysroot "$FIX/x86_64-vm-6.18-24g-root" --arch arm64 zones --json
+	assert_success
+	[ "${stderr_lines[0]}" = "memscope: warning: --arch arm64, but the dump says x86_64 (meminfo: VmallocTotal 34359738367 kB)" ]
+	# what the dump said of its pages was said of an x86_64: for an arm64 they are a guess
+	[ "${stderr_lines[1]}" = "memscope: assuming 4K pages: the dump does not say (use --page-size)" ]
+	echo "$output" | jq -e '.page_size_source == "assumed"'
+	run --separate-stderr memscope --sysroot "$FIX/x86_64-vm-6.18-24g-root" --page-size 64K zones --json
+	[ "$stderr" = "memscope: warning: --page-size 64K, but the dump says 4K pages (pagetypeinfo: page block order 9)" ]
+	# layout and decode describe a configuration: choosing one is no contradiction
+	run --separate-stderr memscope layout --arch arm64 --page-size 16K --json
+	assert_success
+	assert_equal "$stderr" ""
+}
+
+@test "files that disagree about the machine: the odd one set aside, with a warning" {
+	d=$(mktemp -d)
+	mkdir "$d/proc"
+	cp "$FIX/arm64-64k-numa2-hand/proc/"{buddyinfo,pagetypeinfo,zoneinfo} "$d/proc/"
+	printf 'Hugepagesize:       2048 kB\n' >"$d/proc/meminfo"
+	run --separate-stderr memscope --sysroot "$d" buddy --json
+	assert_success
+	echo "$output" | jq -e '.buddy.page_size == 65536 and .buddy.page_size_source == "dump"'
+	[ "$stderr" = "memscope: warning: $d: files disagree about the machine: 'meminfo: Hugepagesize 2048 kB' does not fit the rest (a dump of several machines?); going by the rest" ]
+	rm -rf "$d"
+}
+
+@test "maps --diagram draws the kernel half of the real dumps' machines" {
+	DUMPS="${REAL_DUMPS:-$SRCDIR/../shared/real-dumps}"
+	[ -d "$DUMPS" ] || skip "no real dumps at $DUMPS (they are not part of the repository)"
+	d=$(mktemp -d)
+	n=0
+	for c in "arm64-android-qualcomm-app-maps 0xffffff8000000000 non-canonical" \
+	    "arm32-xilinx-zynq-4.4-256m 0x0bf000000 \[vectors\]" \
+	    "arm32-zte-zx279128-4.1-128m 0x0bf000000 \[vectors\]" \
+	    "x86_64-ubuntu14.04-3.13-desktop 0xffff800000000000 \[vsyscall\]"; do
+		set -- $c
+		[ -f "$DUMPS/$1/maps" ] || continue
+		mkdir -p "$d/$1/proc/1"
+		cp "$DUMPS/$1/maps" "$d/$1/proc/1/maps"
+		run --separate-stderr memscope --sysroot "$d/$1" maps 1 --diagram
+		[ "$status" -eq 0 ] || { echo "$1: $stderr"; false; }
+		# the kernel half starts where that machine's does, and holds what it shows of it
+		assert_line --regexp "^\+-+\+  <- $2\$"
+		assert_line --regexp "kernel space, not user-readable"
+		assert_line --regexp "$3"
+		n=$((n + 1))
+	done
+	rm -rf "$d"
+	[ "$n" -ge 1 ]
 }

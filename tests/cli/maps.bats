@@ -66,7 +66,7 @@ teardown() { stop_mapper; }
 	run memscope --sysroot "$FIX/x86_64-vm-6.18-process" maps "$FPID" --diagram
 	assert_success
 	assert_line --index 0 --regexp '^\+-+\+  <- 0xffffffffffffffff$'
-	assert_line --regexp 'kernel space: not readable from user space'
+	assert_line --regexp 'kernel space, not user-readable \(128T\)'
 	assert_line --regexp 'stack \(132K\)'
 	assert_line --regexp 'heap \(132K\)'
 	assert_line --regexp 'text mapper'

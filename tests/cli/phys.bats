@@ -21,12 +21,24 @@ load helpers
 	echo "$output" | jq -e '.phys.frames[0].zone == null'
 }
 
-@test "without privilege: what is missing is said, exit 0" {
+@test "a dump without privilege: what it lacks is said as missing from the dump, exit 0" {
 	run --separate-stderr memscope --sysroot "$FIX/x86_64-vm-6.18-24g-nonroot" phys 0x1000
 	assert_success
-	[[ "$stderr" == *"iomem addresses are hidden (reading them needs CAP_SYS_ADMIN)"* ]]
-	[[ "$stderr" == *"kpageflags"* ]]
 	assert_line --regexp '^  zone +DMA$'
+	[ "${stderr_lines[0]}" = "memscope: warning: iomem addresses are hidden in the dump (it was made without CAP_SYS_ADMIN); regions not shown" ]
+	[ "${stderr_lines[1]}" = "memscope: warning: '$FIX/x86_64-vm-6.18-24g-nonroot/proc/kpageflags': missing from the dump; page flags and map counts are not shown" ]
+	# never a privilege the reader of a dump could add
+	[[ "$stderr" != *"needs"* && "$stderr" != *"need root"* ]]
+}
+
+@test "this system without privilege: the kernel's reason and the capability" {
+	command -v setpriv >/dev/null || skip "setpriv is not installed"
+	as=()
+	is_root && as=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+	run --separate-stderr "${as[@]}" "$MEMSCOPE" phys 0x1000
+	assert_success
+	[[ "$stderr" == *"iomem addresses are hidden (reading them needs CAP_SYS_ADMIN)"* ]]
+	[[ "$stderr" == *"cannot open /proc/kpageflags: Permission denied (it needs root)"* ]]
 }
 
 @test "bad addresses are usage errors" {
@@ -36,4 +48,11 @@ load helpers
 	assert_failure 2
 	run memscope phys --pfn 0xffffffffffffffff
 	assert_failure 2
+}
+
+@test "--pfn in a 64K dump: frames of 64K without --page-size" {
+	run --separate-stderr memscope --sysroot "$FIX/arm64-64k-numa2-hand" phys --pfn 16384 --json
+	assert_success
+	echo "$output" | jq -e '.phys | .page_size == 65536 and .page_size_source == "dump"'
+	echo "$output" | jq -e '.phys.frames[0] | .paddr == "0x0000000040000000" and .zone == "DMA" and .node == 0'
 }

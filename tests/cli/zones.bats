@@ -73,3 +73,24 @@ ARM=--sysroot="$SRCDIR/fixtures/arm64-64k-numa2-hand"
 	run memscope zones --diagram --find 0
 	assert_failure 2
 }
+
+@test "a dump's page size without --page-size: arm64 64K, and the real Jetson Orin's 4K" {
+	run --separate-stderr memscope --sysroot "$FIX/arm64-64k-numa2-hand" zones --json
+	assert_success
+	assert_equal "$stderr" ""
+	echo "$output" | jq -e '.page_size == 65536 and .page_size_source == "dump"'
+	# DMA from frame 16384: 1 GiB with 64K pages, where arm64 RAM starts
+	echo "$output" | jq -e '.zones[0] | .zone == "DMA" and .start == "0x0000000040000000"'
+	DUMPS="${REAL_DUMPS:-$SRCDIR/../shared/real-dumps}"
+	[ -d "$DUMPS/arm64-nvidia-jetson-agx-orin-64g" ] || skip "no real dumps at $DUMPS"
+	d=$(mktemp -d)
+	mkdir "$d/proc"
+	cp "$DUMPS/arm64-nvidia-jetson-agx-orin-64g/"{iomem,zoneinfo} "$d/proc/"
+	run --separate-stderr memscope --sysroot "$d" zones --json
+	rm -rf "$d"
+	assert_success
+	assert_equal "$stderr" ""
+	# the zones lie on its System RAM with 4K pages only: DMA at 2G, Normal at 4G
+	echo "$output" | jq -e '.page_size == 4096 and .page_size_source == "dump"'
+	echo "$output" | jq -e '[.zones[] | select(.zone == "DMA" or .zone == "Normal") | .start] == ["0x0000000080000000", "0x0000000100000000"]'
+}

@@ -172,6 +172,94 @@ static void test_i386(void **state)
 	assert_int_equal(layout_build(&l, "riscv64", 0, 0, 0), -EINVAL);
 }
 
+/* Every configuration layout and decode know, as decode's --arch/--levels/--page-size/--va-bits
+ * name them. */
+static const struct {
+	const char *arch;
+	unsigned levels, ps, va;
+} configs[] = {
+	{"x86_64", 4, 0, 0},	{"x86_64", 5, 0, 0},	 {"arm64", 0, 4096, 39},
+	{"arm64", 0, 4096, 48}, {"arm64", 0, 4096, 52},	 {"arm64", 0, 16384, 36},
+	{"arm64", 0, 16384, 47}, {"arm64", 0, 16384, 48}, {"arm64", 0, 16384, 52},
+	{"arm64", 0, 65536, 42}, {"arm64", 0, 65536, 48}, {"arm64", 0, 65536, 52},
+	{"i386", 2, 0, 0},	{"i386", 3, 0, 0},	 {"arm", 0, 0, 0},
+};
+
+/* The row the layout table prints for @addr, found the way a reader of the table would: the
+ * one whose START..END holds it. */
+static const struct layout_region *table_row(const struct layout *l, uint64_t addr)
+{
+	for (unsigned i = 0; i < l->n; i++)
+		if (l->r[i].start <= addr && addr <= l->r[i].end)
+			return &l->r[i];
+	return NULL;
+}
+
+static void check_decode(const struct layout *l, uint64_t addr)
+{
+	struct layout_decoded d;
+	layout_decode(l, addr, &d);
+	const struct layout_region *row = table_row(l, addr);
+	if (d.region != row)
+		fail_msg("%s %u-level %u/%u: decode of 0x%016llx names '%s', layout's row is '%s'",
+			 l->arch, l->levels, l->page_size, l->va_bits, (unsigned long long)addr,
+			 d.region ? d.region->name : "(none)", row ? row->name : "(none)");
+	/* a row of the user half is user, one of the kernel half kernel; none is both */
+	if (row && row->kind == RK_USER)
+		assert_string_equal(d.half, "user");
+	if (row && row->kind == RK_KERNEL)
+		assert_string_equal(d.half, "kernel");
+	if (row && row->kind == RK_NONCANONICAL)
+		assert_null(d.half);
+	assert_true(d.canonical == (row && row->kind != RK_NONCANONICAL));
+	if (!d.canonical)
+		assert_true(d.why[0] != '\0');
+}
+
+/* decode names the row layout shows for an address: at, just inside and just outside every
+ * boundary of every configuration, the non-canonical hole and the space past 32 bits included */
+static void test_decode_names_layout_row(void **state)
+{
+	for (size_t c = 0; c < sizeof(configs) / sizeof(configs[0]); c++) {
+		struct layout l;
+		assert_int_equal(layout_build(&l, configs[c].arch, configs[c].levels, configs[c].ps,
+					      configs[c].va),
+				 0);
+		check_tiling(&l);
+		for (unsigned i = 0; i < l.n; i++) {
+			const uint64_t s = l.r[i].start, e = l.r[i].end;
+			const uint64_t probe[] = {s - 1, s, s + 1, s + (e - s) / 2, e - 1, e, e + 1};
+			for (size_t k = 0; k < sizeof(probe) / sizeof(probe[0]); k++)
+				check_decode(&l, probe[k]);
+		}
+		/* past a 32-bit space: no row, and decode names none */
+		check_decode(&l, UINT64_C(0x100000000));
+		check_decode(&l, UINT64_MAX);
+	}
+}
+
+static void test_arm(void **state)
+{
+	struct layout l;
+	assert_int_equal(layout_build(&l, "arm", 0, 0, 0), 0);
+	check_tiling(&l);
+	/* TASK_SIZE = PAGE_OFFSET - 16M; the vector page at 0xffff0000 is the kernel's */
+	assert_true(at(&l, 0xbeffffff)->kind == RK_USER);
+	assert_string_equal(at(&l, 0xbf000000)->name, "kernel module space");
+	assert_true(at(&l, 0xc0000000)->kind == RK_KERNEL);
+	assert_non_null(strstr(at(&l, 0xffff0000)->name, "CPU vector page"));
+	assert_int_equal(l.paging.levels, 2);
+	assert_int_equal(l.paging.level[0].bits, 11);
+	assert_int_equal(l.paging.level[1].bits, 9);
+	/* the 0 page is a trap in the user half, not kernel */
+	struct layout_decoded d;
+	layout_decode(&l, 0x10, &d);
+	assert_string_equal(d.half, "user");
+	assert_int_equal(layout_build(&l, "arm", 3, 0, 0), -EINVAL);
+	assert_int_equal(layout_build(&l, "i386", 3, 0, 0), 0);
+	assert_int_equal(l.paging.levels, 3);
+}
+
 static void test_kcore(void **state)
 {
 	unsigned char buf[sizeof(Elf64_Ehdr) + 3 * sizeof(Elf64_Phdr)] = {0};
@@ -210,6 +298,8 @@ int main(void)
 		cmocka_unit_test(test_x86_64_4level),	cmocka_unit_test(test_x86_64_5level),
 		cmocka_unit_test(test_arm64_documented), cmocka_unit_test(test_arm64_every_combination),
 		cmocka_unit_test(test_i386),		cmocka_unit_test(test_kcore),
+		cmocka_unit_test(test_arm),
+		cmocka_unit_test(test_decode_names_layout_row),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
