@@ -213,9 +213,9 @@ static int one(struct walk *w, uint64_t vaddr, json_object *pages)
 		rec_group_end(&r);
 	}
 	if (e.present && e.pfn == 0) {
-		/* a PFN of 0 is the kernel hiding it, never a real frame */
+		/* a PFN of 0 is the kernel hiding it, never a real frame (said once at the end,
+		 * and not when the command fails: its error is then the one line) */
 		w->hidden = true;
-		warn_hidden(w);
 	}
 	if (e.present && !w->hidden) {
 		w->frames = true;
