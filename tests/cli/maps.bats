@@ -296,3 +296,23 @@ first_kthread() {
 	fi
 	[ "$n" -ge 1 ] || skip "none of the smaps-only cases is present"
 }
+
+# exit_mm() lets the mm go before exit_notify() makes the task a zombie: its maps is empty
+@test "a zombie: said to have exited, exit 1, for maps and translate" {
+	f="$BATS_TEST_TMPDIR/zombie"
+	# the child exits and its parent (exec'd into sleep) never reaps it
+	bash -c 'sleep 0.1 & echo $! >"$1"; exec sleep 5' _ "$f" &
+	parent=$!
+	for _ in $(seq 100); do
+		z=$(cat "$f" 2>/dev/null) && [ -n "$z" ] && [ "$(awk '{ print $3 }' "/proc/$z/stat" 2>/dev/null)" = Z ] && break
+		sleep 0.05
+	done
+	[ "$(awk '{ print $3 }' "/proc/$z/stat")" = Z ]
+	for args in "maps $z" "maps $z --rss" "translate $z --all" "translate $z 0x1000"; do
+		run --separate-stderr memscope $args
+		assert_failure 1
+		assert_output ""
+		[ "$stderr" = "memscope: process $z is a zombie: it has exited and its address space is gone" ]
+	done
+	kill "$parent"
+}
