@@ -88,11 +88,11 @@ _memscope()
 	layout) opts="--levels --va-bits --diagram --live" ;;
 	decode) opts="--levels --va-bits --live" ;;
 	esac
-	# maps and translate take a PID first: offer the running ones
+	# maps takes PIDs, translate a PID first: offer the running ones
 	if [[ ($cmd == maps || $cmd == translate) && $cur != -* ]]; then
 		local w n=0
 		for ((w = i + 1; w < cword; w++)); do [[ ${words[w]} != -* ]] && ((n++)); done
-		if ((n == 0)); then
+		if ((n == 0)) || [[ $cmd == maps ]]; then
 			COMPREPLY=($(compgen -W "self $(command ls /proc 2>/dev/null | grep -E '^[0-9]+$')" -- "$cur"))
 			return
 		fi

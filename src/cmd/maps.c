@@ -6,9 +6,12 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <unistd.h>
 
 #include "cmd/process.h"
 #include "decode/layout.h"
+#include "out/escape.h"
 #include "out/diagram.h"
 #include "out/table.h"
 #include "out/units.h"
@@ -16,7 +19,8 @@
 
 struct maps_args {
 	struct table_args tbl;
-	const char *pid;
+	char **pids;
+	int npids;
 	bool rss, diagram;
 };
 
@@ -46,14 +50,13 @@ static error_t maps_parse_opt(int key, char *arg, struct argp_state *state)
 		a->diagram = true;
 		return 0;
 	case ARGP_KEY_ARG:
-		if (a->pid)
-			argp_error(state, "unexpected argument '%s'", arg);
-		if (pid_check(arg))
-			argp_error(state, "invalid PID '%s' (a number, or self)", arg);
-		a->pid = arg;
+		args_rest(state, &a->pids, &a->npids);
+		for (int i = 0; i < a->npids; i++)
+			if (pid_check(a->pids[i]))
+				argp_error(state, "invalid PID '%s' (a number, or self)", a->pids[i]);
 		return 0;
 	case ARGP_KEY_END:
-		if (!a->pid)
+		if (!a->npids)
 			argp_error(state, "no PID given");
 		return 0;
 	default:
@@ -70,8 +73,10 @@ static const struct col_def maps_cols[] = {
 		   "end (exclusive, as the kernel prints it)", NULL},
 	[M_SIZE] = {"SIZE", "size", COL_SIZE, COLF_DEFAULT | COLF_RIGHT | COLF_WIDE, "size", NULL},
 	[M_PERM] = {"PERM", "perms", COL_STR, COLF_DEFAULT, "rwx and p(rivate)/s(hared)", NULL},
-	[M_OFFSET] = {"OFFSET", "offset", COL_COUNT, COLF_DEFAULT | COLF_RIGHT | COLF_WIDE,
-		      "file offset", NULL},
+	/* hex, as the kernel and pmap print it; in JSON a "0x" string, as every value that may
+	 * pass 2^53 (a file offset may reach 2^63) */
+	[M_OFFSET] = {"OFFSET", "offset", COL_HEX, COLF_DEFAULT | COLF_RIGHT | COLF_WIDE,
+		      "file offset (hex)", NULL},
 	[M_DEVICE] = {"DEVICE", "device", COL_STR, COLF_DEFAULT, "major:minor", NULL},
 	[M_INODE] = {"INODE", "inode", COL_COUNT, COLF_DEFAULT | COLF_RIGHT | COLF_WIDE, "inode",
 		     NULL},
@@ -92,8 +97,10 @@ static char *maps_help(int key, const char *text, void *input)
 		return (char *)text;
 	char cols[4096], *out = NULL;
 	table_columns_help(maps_cols, M_NCOLS, cols, sizeof(cols));
-	if (asprintf(&out, "Columns:\n%s\nPID is a number or self. Names are escaped before they "
-			   "reach a terminal.",
+	if (asprintf(&out, "Columns:\n%s\nPID is a number or self; with several, each process's "
+			   "table follows a line naming it, as pmap prints. RSS, PSS, DIRTY and SWAP "
+			   "read smaps, as --rss does. Names are escaped before they reach a "
+			   "terminal.",
 		     cols) < 0)
 		return (char *)text;
 	return out;
@@ -106,7 +113,7 @@ static const struct argp_child maps_children[] = {
 };
 
 static const struct argp maps_argp = {
-	maps_options, maps_parse_opt, "PID",
+	maps_options, maps_parse_opt, "PID...",
 	"Show the mappings of process PID from /proc/PID/maps: range, size, permissions, offset, "
 	"device, inode, what kind of memory it is, and its name.\v",
 	maps_children, maps_help, NULL};
@@ -152,7 +159,7 @@ static int maps_table_add(void *data, const struct vma *v)
 	trow_addr(r, M_END, v->end);
 	trow_size(r, M_SIZE, v->end - v->start);
 	trow_str(r, M_PERM, v->perms);
-	trow_count(r, M_OFFSET, v->offset);
+	trow_typed(r, M_OFFSET, COL_HEX, v->offset);
 	trow_str(r, M_DEVICE, dev);
 	trow_count(r, M_INODE, v->inode);
 	trow_str(r, M_KIND, vma_kind_name(v->kind));
@@ -173,9 +180,11 @@ static int maps_table_add(void *data, const struct vma *v)
 	return 0;
 }
 
-static int maps_table_print(struct ctx *ctx, struct maps_table *mt, bool diagram)
+/* Print the table, and with --rss its totals, under @parent in JSON (NULL: the root). */
+static int maps_table_print(struct ctx *ctx, struct maps_table *mt, bool diagram,
+			    json_object *parent)
 {
-	int e = table_print(mt->tb, &ctx->out, NULL);
+	int e = table_print(mt->tb, &ctx->out, parent);
 	if (e || !mt->rss)
 		return e;
 	/* totals, as pmap -X ends with them */
@@ -205,7 +214,7 @@ static int maps_table_print(struct ctx *ctx, struct maps_table *mt, bool diagram
 		fputc('\n', ctx->out.fp);
 	if (diagram)
 		table_text_hidden(tt);
-	e = table_print(tt, &ctx->out, NULL);
+	e = table_print(tt, &ctx->out, parent);
 	table_free(tt);
 	return e;
 }
@@ -353,6 +362,95 @@ static int print_diagram(struct ctx *ctx, const struct maps *m)
 	return e;
 }
 
+/* Whether the -o list @spec names a column only smaps has (RSS, PSS, DIRTY, SWAP): then smaps
+ * is read, as with --rss, rather than the column left empty. */
+static bool wants_smaps(const char *spec)
+{
+	if (!spec)
+		return false;
+	const char *p = spec[0] == '+' ? spec + 1 : spec;
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		for (size_t c = M_RSS; c <= M_SWAP; c++)
+			if (strlen(maps_cols[c].name) == len && !strncasecmp(maps_cols[c].name, p, len))
+				return true;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return false;
+}
+
+/* The line pmap prints before a process's table: "PID:   COMMAND LINE" (the command line
+ * escaped for the terminal; in JSON as it is); the command line's NULs become spaces, and a
+ * process without one (a dump that lacks it) gets the pid alone. */
+static void process_header(struct ctx *ctx, const struct process *p, json_object *obj)
+{
+	char cmd[4096] = "";
+	size_t len = 0;
+	struct ms_error err;
+	int fd = task_openat(&p->task, "cmdline", &err);
+	if (fd >= 0) {
+		ssize_t r;
+		while (len < sizeof(cmd) - 1 &&
+		       (r = read(fd, cmd + len, sizeof(cmd) - 1 - len)) > 0)
+			len += (size_t)r;
+		close(fd);
+	}
+	while (len && cmd[len - 1] == '\0')
+		len--;
+	for (size_t i = 0; i < len; i++)
+		if (!cmd[i])
+			cmd[i] = ' ';
+	cmd[len] = '\0';
+	char *esc = escape_dup(cmd);
+	if (!ctx->out.json)
+		fprintf(ctx->out.fp, "%s:%s%s\n", p->pid, len ? "   " : "", esc ? esc : "");
+	free(esc);
+	json_object_object_add(obj, "pid",
+			       strcmp(p->pid, "self") ? json_object_new_int64(atoll(p->pid)) : NULL);
+	char *u = utf8_valid(cmd);
+	json_object_object_add(obj, "command", len ? json_object_new_string(u ? u : "") : NULL);
+	if (u != cmd)
+		free(u);
+}
+
+/* One process: its mappings read into a table (and a list, for the picture). */
+struct one_maps {
+	struct process proc;
+	struct maps_table mt;
+	struct maps m;
+	bool open;
+};
+
+static int read_one(struct ctx *ctx, const struct maps_args *a, const char *pid,
+		    struct one_maps *om)
+{
+	int rc = process_open(ctx, pid, &om->proc);
+	if (rc)
+		return rc;
+	om->open = true;
+	int e = maps_table_new(ctx, &om->mt, a);
+	if (e == -ENOMEM)
+		msg_errorf("out of memory");
+	if (e)
+		return e == -EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
+	if (a->diagram) {
+		/* the picture needs every mapping at once */
+		rc = process_maps(ctx, &om->proc, a->rss, &om->m);
+		for (size_t i = 0; !rc && !e && i < om->m.n; i++)
+			e = maps_table_add(&om->mt, &om->m.v[i]);
+	} else {
+		/* rows are made while the kernel still writes smaps, and no mapping is kept */
+		rc = process_maps_stream(ctx, &om->proc, a->rss, maps_table_add, &om->mt);
+	}
+	if (!rc && e) {
+		msg_errorf("cannot read the mappings: %s", strerror(-e));
+		rc = EXIT_RUNTIME;
+	}
+	return rc;
+}
+
 int cmd_maps(struct ctx *ctx, int argc, char **argv)
 {
 	struct maps_args a = {0};
@@ -360,32 +458,46 @@ int cmd_maps(struct ctx *ctx, int argc, char **argv)
 	if (rc)
 		return rc;
 	table_args_apply(ctx, &a.tbl);
-	struct maps_table mt;
-	int e = maps_table_new(ctx, &mt, &a);
-	if (e == -ENOMEM)
+	a.rss |= wants_smaps(a.tbl.columns);
+	struct one_maps *all = calloc((size_t)a.npids, sizeof(*all));
+	if (!all) {
 		msg_errorf("out of memory");
-	if (e) {
-		table_free(mt.tb);
-		return e == -EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
+		return EXIT_RUNTIME;
 	}
-	struct maps m = {0};
-	if (a.diagram) {
-		/* the picture needs every mapping at once */
-		rc = process_maps(ctx, a.pid, a.rss, &m);
-		for (size_t i = 0; !rc && !e && i < m.n; i++)
-			e = maps_table_add(&mt, &m.v[i]);
-	} else {
-		/* rows are made while the kernel still writes smaps, and no mapping is kept */
-		rc = process_maps_stream(ctx, a.pid, a.rss, maps_table_add, &mt);
-	}
-	if (!rc && !e)
+	/* every process is read before anything is printed: one that cannot be read fails the
+	 * command, and nothing of the others reaches stdout (their rows wait spooled) */
+	for (int i = 0; i < a.npids && !rc; i++)
+		rc = read_one(ctx, &a, a.pids[i], &all[i]);
+	int e = 0;
+	if (!rc)
 		e = out_unbuffer(&ctx->out, stdout); /* all read: the rows need not wait as text too */
-	if (!rc && !e)
-		e = maps_table_print(ctx, &mt, a.diagram);
-	if (!rc && !e && a.diagram)
-		e = print_diagram(ctx, &m);
-	maps_free(&m);
-	table_free(mt.tb);
+	json_object *list = NULL;
+	if (!rc && a.npids > 1) {
+		list = json_object_new_array();
+		json_object_object_add(ctx->out.root, "processes", list);
+	}
+	for (int i = 0; !rc && !e && i < a.npids; i++) {
+		struct one_maps *om = &all[i];
+		json_object *obj = NULL;
+		if (list) {
+			/* several: a line naming each, as pmap prints, and a JSON object each */
+			obj = json_object_new_object();
+			json_object_array_add(list, obj);
+			if (i && !ctx->out.json)
+				fputc('\n', ctx->out.fp);
+			process_header(ctx, &om->proc, obj);
+		}
+		e = maps_table_print(ctx, &om->mt, a.diagram, obj);
+		if (!e && a.diagram)
+			e = print_diagram(ctx, &om->m);
+	}
+	for (int i = 0; i < a.npids; i++) {
+		maps_free(&all[i].m);
+		table_free(all[i].mt.tb);
+		if (all[i].open)
+			process_close(&all[i].proc);
+	}
+	free(all);
 	if (rc)
 		return rc;
 	if (e) {

@@ -26,14 +26,64 @@ int pid_check(const char *s)
 	return 0;
 }
 
-/* Word a failure to read @pid's mappings; returns the exit code. */
-static int maps_failed(struct ctx *ctx, const char *pid, int ret, const struct ms_error *err)
+int process_open(struct ctx *ctx, const char *pid, struct process *p)
 {
-	if (!ctx->root.dir && ret == -ENOENT)
+	struct ms_error err = {0};
+	snprintf(p->pid, sizeof(p->pid), "%s", pid);
+	int ret = task_open(&p->task, &ctx->root, pid, &err);
+	if (ret == -ENOENT) {
 		msg_errorf("no process with pid %s", pid);
-	else if (!ctx->root.dir && ret == -ESRCH)
-		msg_errorf("process %s exited while its mappings were read", pid);
-	else if (!ctx->root.dir && (ret == -EACCES || ret == -EPERM))
+		return EXIT_RUNTIME;
+	}
+	if (ret) {
+		msg_error(&err);
+		return EXIT_RUNTIME;
+	}
+	struct task_stat st;
+	ret = task_stat_read(&p->task, &st, &err);
+	if (ret == -ENOENT && !task_live(&p->task))
+		return EXIT_OK; /* a dump without stat: nothing to tell a kernel thread by */
+	if (ret == -ENOENT || ret == -ESRCH) {
+		msg_errorf("no process with pid %s", pid); /* reaped just now */
+		process_close(p);
+		return EXIT_RUNTIME;
+	}
+	if (ret) {
+		msg_error(&err);
+		process_close(p);
+		return EXIT_RUNTIME;
+	}
+	if (task_live(&p->task))
+		snprintf(p->pid, sizeof(p->pid), "%d", st.pid); /* "self" as its number */
+	const char *why = NULL;
+	/* a kernel thread has no mm: the kernel gives it empty maps and no pagemap */
+	if (st.flags & TASK_PF_KTHREAD)
+		why = "is a kernel thread: it has no user address space";
+	/* exit_mm() has let its mm go before exit_notify() makes it a zombie */
+	else if (st.state == 'Z' || st.state == 'X')
+		why = "is a zombie: it has exited and its address space is gone";
+	if (why) {
+		msg_errorf("process %s %s", p->pid, why);
+		process_close(p);
+		return EXIT_RUNTIME;
+	}
+	return EXIT_OK;
+}
+
+void process_close(struct process *p)
+{
+	task_close(&p->task);
+}
+
+/* Word a failure to read @p's mappings; returns the exit code. */
+static int maps_failed(const struct process *p, int ret, const struct ms_error *err)
+{
+	bool live = task_live(&p->task);
+	if (live && ret == -ESRCH)
+		msg_errorf("process %s %s", p->pid, err->reason); /* vanished mid-read */
+	else if (live && ret == -ENOENT)
+		msg_errorf("process %s exited before its mappings could be read", p->pid);
+	else if (live && (ret == -EACCES || ret == -EPERM))
 		/* the kernel's ptrace access check (PTRACE_MODE_READ_FSCREDS) said no */
 		msg_errorf("'%s': %s: the kernel lets only its owner (with the same credentials) or "
 			   "CAP_SYS_PTRACE read another process's mappings",
@@ -43,32 +93,41 @@ static int maps_failed(struct ctx *ctx, const char *pid, int ret, const struct m
 	return EXIT_RUNTIME;
 }
 
-int process_maps(struct ctx *ctx, const char *pid, bool smaps, struct maps *m)
+int process_maps(struct ctx *ctx, const struct process *p, bool smaps, struct maps *m)
 {
+	(void)ctx;
 	struct ms_error err = {0};
-	int ret = maps_read(&ctx->root, pid, smaps, m, &err);
-	return ret ? maps_failed(ctx, pid, ret, &err) : EXIT_OK;
+	int ret = maps_read_task(&p->task, smaps, m, &err);
+	return ret ? maps_failed(p, ret, &err) : EXIT_OK;
 }
 
-int process_maps_stream(struct ctx *ctx, const char *pid, bool smaps, maps_fn fn, void *data)
+int process_maps_stream(struct ctx *ctx, const struct process *p, bool smaps, maps_fn fn,
+			void *data)
 {
+	(void)ctx;
 	struct ms_error err = {0};
-	int ret = maps_stream(&ctx->root, pid, smaps, fn, data, &err);
+	int ret = maps_stream_task(&p->task, smaps, fn, data, &err);
 	if (ret == -ECANCELED)
 		return EXIT_RUNTIME;
-	return ret ? maps_failed(ctx, pid, ret, &err) : EXIT_OK;
+	return ret ? maps_failed(p, ret, &err) : EXIT_OK;
 }
 
-int process_maps_access(struct ctx *ctx, const char *pid)
+int process_maps_access(struct ctx *ctx, const struct process *p)
 {
-	char path[64];
+	(void)ctx;
 	struct ms_error err = {0};
-	snprintf(path, sizeof(path), "proc/%s/maps", pid);
-	int fd = sysroot_openat(&ctx->root, path, &err);
+	int fd = task_openat(&p->task, "maps", &err);
 	if (fd < 0)
-		return maps_failed(ctx, pid, fd, &err);
+		return maps_failed(p, fd, &err);
 	close(fd);
 	return EXIT_OK;
+}
+
+int process_vanished(const struct process *p, const char *what)
+{
+	msg_errorf("process %s %s while %s", p->pid,
+		   task_why_gone(&p->task) == TASK_EXECED ? "ran execve()" : "exited", what);
+	return EXIT_RUNTIME;
 }
 
 void paging_detect(struct ctx *ctx, struct paging *p)

@@ -12,20 +12,40 @@
 #include "out/record.h"
 #include "proc/iomem.h"
 #include "proc/maps.h"
+#include "proc/task.h"
 #include "proc/zoneinfo.h"
 
 /* "self" or a positive decimal pid; 0 or -EINVAL. */
 int pid_check(const char *s);
 
-/* Read the mappings of @pid (smaps with @smaps), wording errors as the kernel's reasons: no such
- * process, exited while read, not allowed. Returns an exit code (0 on success). */
-int process_maps(struct ctx *ctx, const char *pid, bool smaps, struct maps *m);
+/* A process whose address space is read: its proc/PID directory, held open on the live system
+ * so that everything read is this one process's (proc/task.h). */
+struct process {
+	struct task task;
+	char pid[24]; /* for messages and JSON: the number ("self" resolved on the live system) */
+};
+
+/* Open the process @pid ("self" or a number). Says why and returns an exit code when there is
+ * no such process, when it is a kernel thread (no user address space: its maps are empty) or a
+ * zombie (its address space is already gone), as proc/PID/stat tells: always on the live
+ * system, in a dump when it holds stat. Returns 0 when the process may be read. */
+int process_open(struct ctx *ctx, const char *pid, struct process *p);
+void process_close(struct process *p);
+
+/* Read the mappings of @p (smaps with @smaps), wording errors as the kernel's reasons: no such
+ * process, exited while read (with how many were read), not allowed. Returns an exit code (0 on
+ * success). */
+int process_maps(struct ctx *ctx, const struct process *p, bool smaps, struct maps *m);
 /* The same, each mapping handed to @fn as it is read (maps_stream()), none kept. @fn returns
  * -ECANCELED to stop when it has given its reason itself: nothing more is said. */
-int process_maps_stream(struct ctx *ctx, const char *pid, bool smaps, maps_fn fn, void *data);
-/* Whether the kernel lets the caller read @pid's mappings (it checks when proc/PID/maps is
+int process_maps_stream(struct ctx *ctx, const struct process *p, bool smaps, maps_fn fn,
+			void *data);
+/* Whether the kernel lets the caller read @p's mappings (it checks when proc/PID/maps is
  * opened), worded as process_maps() words it; nothing is read. Returns an exit code. */
-int process_maps_access(struct ctx *ctx, const char *pid);
+int process_maps_access(struct ctx *ctx, const struct process *p);
+/* Say that @p's address space went away while @what was read ("its pages were read (3 of 9
+ * mappings walked)"): it exited, or ran execve(). Returns EXIT_RUNTIME. */
+int process_vanished(const struct process *p, const char *what);
 
 /* The paging of the machine described (ctx_machine(): the options, the dump, this system): its
  * architecture, page size, levels and VA width, with the documented defaults for what is not

@@ -5,6 +5,7 @@
 #include <argp.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -81,23 +82,50 @@ static const struct argp translate_argp = {
 	"hides frame numbers: the present and swapped bits are still shown.",
 	command_children, NULL, NULL};
 
+/* THP folios of every order up to this are counted by order (a 1 GiB PUD folio of 4K pages is
+ * order 18; kpage_folio_pages() looks no further) */
+#define FOLIO_ORDERS 19
+
+/* The pages of one stretch of virtual memory, counted as they are walked. */
+struct range_stats {
+	uint64_t pages, present, swapped, not_present, unmapped, hidden, runs, shared;
+	/* present pages in transparent huge pages, and per folio order the folios met and how
+	 * many of their pages were mapped here (a folio can be mapped in part) */
+	uint64_t thp_pages, folios[FOLIO_ORDERS], folio_pages[FOLIO_ORDERS];
+};
+
+/* The THP folio being walked: frames that follow each other, the first a head or not. */
+struct folio {
+	bool open, from_head;
+	uint64_t first, pages;
+};
+
 struct walk {
 	struct ctx *ctx;
 	const struct translate_args *a;
+	struct process proc;
 	struct maps m;
 	int pagemap_fd;
 	struct physctx pc;
 	struct paging paging;
 	uint64_t ps;
+	bool live;   /* a live process: a short pagemap read may mean it exited */
 	bool hidden; /* frame numbers read as 0: no CAP_SYS_ADMIN */
 	bool warned;
 	bool frames; /* a real frame was shown: then missing page flags are worth a word */
 	bool reported; /* the error that stopped the walk was said where it happened */
+	bool vanished; /* the walk stopped because the process's address space went away */
 	json_object *section;
+	struct folio folio;
 	/* batch buffers, allocated once: memory stays flat whatever the process's size */
 	uint64_t *pm, *pfn, *flags, *count, *scratch;
 	size_t *order;
 };
+
+static const char *plural(uint64_t n)
+{
+	return n == 1 ? "" : "s";
+}
 
 static void warn_hidden(struct walk *w)
 {
@@ -110,15 +138,39 @@ static void warn_hidden(struct walk *w)
 				   : ": reading them needs CAP_SYS_ADMIN");
 }
 
+/* A pagemap read of the live process came back short: past TASK_SIZE ([vsyscall]), or because
+ * the process exited (or ran execve()) and took its address space with it. -ESRCH for the
+ * second, so the walk stops there and says so; 0 for the first. */
+static int pagemap_short(struct walk *w)
+{
+	if (!w->live)
+		return 0; /* a dump is a file: past its end, the pages are holes */
+	int gone = kpage_pagemap_gone(w->pagemap_fd);
+	if (gone > 0) {
+		w->vanished = true;
+		return -ESRCH;
+	}
+	return gone;
+}
+
 /* One address: the whole card. */
 static int one(struct walk *w, uint64_t vaddr, json_object *pages)
 {
 	struct record r;
 	char title[128];
 	snprintf(title, sizeof(title), "0x%016" PRIx64, vaddr);
+	const struct vma *v = maps_find(&w->m, vaddr);
+	uint64_t raw = 0;
+	long got = v ? kpage_pread(w->pagemap_fd, vaddr / w->ps, &raw, 1) : 0;
+	if (got < 0) {
+		msg_errorf("cannot read pagemap: %s", strerror((int)-got));
+		w->reported = true;
+		return -EIO;
+	}
+	if (v && got == 0 && (got = pagemap_short(w)) < 0)
+		return (int)got;
 	record_begin(&r, &w->ctx->out, pages, NULL, title);
 	rec_addr(&r, "vaddr", "address", vaddr);
-	const struct vma *v = maps_find(&w->m, vaddr);
 	rec_group(&r, "mapping", "mapping");
 	if (v) {
 		rec_addr(&r, "start", "", v->start);
@@ -138,13 +190,6 @@ static int one(struct walk *w, uint64_t vaddr, json_object *pages)
 		rec_u64(&r, w->paging.level[i].name, w->paging.level[i].name, idx[i]);
 	rec_hex(&r, "offset", "offset", off);
 	rec_group_end(&r);
-	uint64_t raw = 0;
-	long got = v ? kpage_pread(w->pagemap_fd, vaddr / w->ps, &raw, 1) : 0;
-	if (got < 0) {
-		msg_errorf("cannot read pagemap: %s", strerror((int)-got));
-		w->reported = true;
-		return -EIO;
-	}
 	struct pagemap_entry e;
 	pagemap_entry_decode(raw, &e);
 	rec_bool(&r, "present", "present", e.present);
@@ -164,9 +209,9 @@ static int one(struct walk *w, uint64_t vaddr, json_object *pages)
 		rec_group_end(&r);
 	}
 	if (e.present && e.pfn == 0) {
-		/* a PFN of 0 is the kernel hiding it, never a real frame */
+		/* a PFN of 0 is the kernel hiding it, never a real frame (said once at the end,
+		 * and not when the command fails: its error is then the one line) */
 		w->hidden = true;
-		warn_hidden(w);
 	}
 	if (e.present && !w->hidden) {
 		w->frames = true;
@@ -191,41 +236,71 @@ static int one(struct walk *w, uint64_t vaddr, json_object *pages)
 	return 0;
 }
 
-/* Pages of one stretch of virtual memory, read in batches; runs of pages in the same state with
- * consecutive frames are joined. */
-struct range_stats {
-	uint64_t pages, present, swapped, not_present, hidden, runs, thp, shared;
-};
-
 enum { R_VSTART, R_VEND, R_PAGES, R_STATE, R_PSTART, R_PEND, R_THP, R_NCOLS };
 static const struct col_def run_cols[] = {
 	[R_VSTART] = {"VSTART", "vstart", COL_ADDR, COLF_DEFAULT | COLF_RIGHT, "first virtual", NULL},
 	[R_VEND] = {"VEND", "vend", COL_ADDR, COLF_DEFAULT | COLF_RIGHT, "last virtual", NULL},
 	[R_PAGES] = {"PAGES", "pages", COL_COUNT, COLF_DEFAULT | COLF_RIGHT, "pages", NULL},
-	[R_STATE] = {"STATE", "state", COL_STR, COLF_DEFAULT | COLF_WRAP, "present, swapped, ...", NULL},
+	[R_STATE] = {"STATE", "state", COL_STR, COLF_DEFAULT | COLF_WRAP,
+		     "present, swapped, not present, unmapped", NULL},
 	[R_PSTART] = {"PSTART", "pstart", COL_ADDR, COLF_DEFAULT | COLF_RIGHT, "first physical", NULL},
 	[R_PEND] = {"PEND", "pend", COL_ADDR, COLF_DEFAULT | COLF_RIGHT, "last physical", NULL},
-	[R_THP] = {"HUGE", "huge_pages", COL_COUNT, COLF_DEFAULT | COLF_RIGHT, "THP/huge heads",
-		   NULL},
+	[R_THP] = {"THP", "thp_bytes", COL_SIZE, COLF_DEFAULT | COLF_RIGHT,
+		   "in transparent huge pages", NULL},
 };
 
-enum pstate { PS_NONE, PS_PRESENT, PS_HIDDEN, PS_SWAP };
+/* PS_UNMAPPED: no mapping holds the page; PS_NONE: a mapping does, and no page is there */
+enum pstate { PS_NONE, PS_PRESENT, PS_HIDDEN, PS_SWAP, PS_UNMAPPED };
 static const char *const state_name[] = {"not present", "present", "present (frame hidden)",
-					 "swapped"};
+					 "swapped", "unmapped"};
 
 struct run {
 	enum pstate st;
-	uint64_t vstart, pages, pfn, huge;
+	uint64_t vstart, pages, pfn, thp_pages;
+	unsigned lo_order, hi_order; /* the THP folio orders met in the run (lo > hi: none) */
 };
 
-static void emit_run(struct walk *w, struct table *tb, const struct run *run,
-		     struct range_stats *st, struct diagram_pair *boxes, size_t *nbox, size_t maxbox)
+/* Where the runs of a range go: its table, and the boxes of its picture (the first max - 1
+ * runs and always the latest, in the last box). */
+struct runs_out {
+	struct table *tb;
+	struct diagram_pair *boxes;
+	size_t nbox, maxbox, total;
+};
+
+/* "2M THP (PMD)", "64K mTHP": the name of a folio order with this page size */
+static void folio_name(const struct walk *w, unsigned order, char *buf, size_t size)
+{
+	char sz[32];
+	units_human(order < 48 ? w->ps << order : 0, sz, sizeof(sz));
+	unsigned pmd = kpageflags_pmd_order(w->ps);
+	snprintf(buf, size, "%s %s", sz, order == pmd ? "THP (PMD)" : order > pmd ? "THP" : "mTHP");
+}
+
+/* "64K mTHP", or for several orders "16K-2M THP" / "16K-256K mTHP" */
+static void orders_name(const struct walk *w, unsigned lo, unsigned hi, char *buf, size_t size)
+{
+	if (lo == hi) {
+		folio_name(w, lo, buf, size);
+		return;
+	}
+	char a[32], b[32];
+	units_human(w->ps << lo, a, sizeof(a));
+	units_human(w->ps << hi, b, sizeof(b));
+	snprintf(buf, size, "%s-%s %s", a, b, hi >= kpageflags_pmd_order(w->ps) ? "THP" : "mTHP");
+}
+
+static void emit_run(struct walk *w, struct runs_out *ro, const struct run *run,
+		     struct range_stats *st)
 {
 	if (!run->pages)
 		return;
 	st->runs += run->st == PS_PRESENT;
-	if (tb) {
-		struct trow *r = table_add(tb, NULL);
+	if (!ro)
+		return;
+	ro->total++;
+	if (ro->tb) {
+		struct trow *r = table_add(ro->tb, NULL);
 		if (!r)
 			return;
 		trow_addr(r, R_VSTART, run->vstart);
@@ -235,39 +310,82 @@ static void emit_run(struct walk *w, struct table *tb, const struct run *run,
 		if (run->st == PS_PRESENT) {
 			trow_addr(r, R_PSTART, run->pfn * w->ps);
 			trow_addr(r, R_PEND, (run->pfn + run->pages) * w->ps - 1);
-			trow_count(r, R_THP, run->huge);
+			if (w->pc.flags_fd >= 0)
+				trow_size(r, R_THP, run->thp_pages * w->ps);
+			else
+				trow_null(r, R_THP);
 		} else {
 			trow_null(r, R_PSTART);
 			trow_null(r, R_PEND);
 			trow_null(r, R_THP);
 		}
 	}
-	if (boxes && *nbox < maxbox) {
-		struct diagram_pair *p = &boxes[(*nbox)++];
-		*p = (struct diagram_pair){.vstart = run->vstart,
-					   .vend = run->vstart + run->pages * w->ps - 1,
-					   .mapped = run->st == PS_PRESENT,
-					   .pstart = run->pfn * w->ps,
-					   .pend = (run->pfn + run->pages) * w->ps - 1};
-		snprintf(p->lbuf, sizeof(p->lbuf), "%" PRIu64 " page%s%s%s", run->pages,
-			 run->pages == 1 ? "" : "s", run->st == PS_PRESENT ? "" : ", ",
-			 run->st == PS_PRESENT ? "" : state_name[run->st]);
-		p->left = p->lbuf;
-		if (run->st == PS_PRESENT) {
-			char sz[32];
-			out_size_text(&w->ctx->out, run->pages * w->ps, sz, sizeof(sz));
-			snprintf(p->rbuf, sizeof(p->rbuf), "%s%s", sz,
-				 run->huge ? " huge" : run->pages > 1 ? " contiguous" : "");
-			p->right = p->rbuf;
-		}
+	if (!ro->boxes)
+		return;
+	/* the first runs stay; the last box always holds the latest, so the picture ends where
+	 * the range does */
+	struct diagram_pair *p = &ro->boxes[ro->nbox < ro->maxbox ? ro->nbox++ : ro->maxbox - 1];
+	*p = (struct diagram_pair){.vstart = run->vstart,
+				   .vend = run->vstart + run->pages * w->ps - 1,
+				   .frames = run->st == PS_PRESENT,
+				   .unmapped = run->st == PS_UNMAPPED,
+				   .joined = run->st == PS_PRESENT && run->pages > 1,
+				   .pstart = run->pfn * w->ps,
+				   .pend = (run->pfn + run->pages) * w->ps - 1};
+	snprintf(p->lbuf, sizeof(p->lbuf), "%" PRIu64 " page%s%s%s", run->pages, plural(run->pages),
+		 run->st == PS_PRESENT ? "" : ", ", run->st == PS_PRESENT ? "" : state_name[run->st]);
+	p->left = p->lbuf;
+	if (run->st == PS_PRESENT) {
+		char sz[32], kind[80] = "";
+		out_size_text(&w->ctx->out, run->pages * w->ps, sz, sizeof(sz));
+		if (run->hi_order != UINT_MAX)
+			orders_name(w, run->lo_order, run->hi_order, kind, sizeof(kind));
+		snprintf(p->rbuf, sizeof(p->rbuf), "%s%s%s%s", sz, run->pages > 1 ? " contiguous" : "",
+			 kind[0] ? ", in " : "", kind);
+		p->right = p->rbuf;
 	}
 }
 
-/* Walk [start, end) of the process; fills @st, and @tb/@boxes with runs when given. */
-static int walk_range(struct walk *w, uint64_t start, uint64_t end, struct range_stats *st,
-		      struct table *tb, struct diagram_pair *boxes, size_t *nbox, size_t maxbox)
+/* The open THP folio ends here: count it under its real order, found from the frames around it
+ * when what was walked cannot tell (kpage_folio_pages()). @next_known: the frame right after
+ * it was walked next and is not its tail. */
+static void folio_close(struct walk *w, struct range_stats *st, struct run *run, bool next_known)
 {
-	struct run run = {0};
+	struct folio *fo = &w->folio;
+	if (!fo->open)
+		return;
+	fo->open = false;
+	uint64_t pages = fo->pages;
+	/* a failed read leaves the folio at the pages seen: its bytes are right either way */
+	if (!(next_known && fo->from_head) &&
+	    kpage_folio_pages(w->pc.flags_fd, fo->first, fo->pages, fo->from_head, &pages,
+			      w->scratch))
+		pages = fo->pages;
+	unsigned order = kpageflags_order(pages);
+	if (order >= FOLIO_ORDERS)
+		order = FOLIO_ORDERS - 1;
+	st->folios[order]++;
+	st->folio_pages[order] += fo->pages;
+	if (order < run->lo_order)
+		run->lo_order = order;
+	if (run->hi_order == UINT_MAX || order > run->hi_order)
+		run->hi_order = order;
+}
+
+static void run_start(struct run *run, enum pstate ps, uint64_t vaddr, uint64_t pfn)
+{
+	*run = (struct run){.st = ps, .vstart = vaddr, .pfn = pfn, .lo_order = UINT_MAX,
+			    .hi_order = UINT_MAX};
+}
+
+/* Walk [start, end) of one mapping of the process; fills @st, and @ro with runs when given. */
+static int walk_range(struct walk *w, uint64_t start, uint64_t end, struct range_stats *st,
+		      struct runs_out *ro)
+{
+	struct run run;
+	run_start(&run, PS_NONE, 0, 0);
+	w->folio.open = false;
+	int e = 0;
 	for (uint64_t page = start / w->ps; page < (end + w->ps - 1) / w->ps;) {
 		size_t n = (size_t)((end + w->ps - 1) / w->ps - page);
 		if (n > KPAGE_BATCH)
@@ -275,6 +393,9 @@ static int walk_range(struct walk *w, uint64_t start, uint64_t end, struct range
 		long got = kpage_pread(w->pagemap_fd, page, w->pm, n);
 		if (got < 0)
 			return (int)got;
+		if (got < (long)n && (e = pagemap_short(w)))
+			return e;
+		/* past the end of the page tables ([vsyscall], above TASK_SIZE): holes */
 		for (long i = got; i < (long)n; i++)
 			w->pm[i] = 0;
 		/* frames of the batch, then their flags and counts in windowed reads */
@@ -296,11 +417,12 @@ static int walk_range(struct walk *w, uint64_t start, uint64_t end, struct range
 							      : PS_NONE;
 			/* Pages that need no flags of their own go by in blocks: the entries that
 			 * follow equal this one, or step by one frame when frames are shown. A
-			 * present page whose flags were read goes alone: its THP head and map
+			 * present page whose flags were read goes alone: its THP folio and map
 			 * count are its own. */
 			size_t m = 1;
 			uint64_t fl = 0, cnt = 0;
-			if (ps == PS_PRESENT && want_flags) {
+			bool flagged = ps == PS_PRESENT && want_flags;
+			if (flagged) {
 				fl = w->flags[k] == UINT64_MAX ? 0 : w->flags[k];
 				cnt = w->count[k] == UINT64_MAX ? 0 : w->count[k];
 				k++;
@@ -327,24 +449,62 @@ static int walk_range(struct walk *w, uint64_t start, uint64_t end, struct range
 			default:
 				st->not_present += m;
 			}
-			bool head = fl >> KPF_COMPOUND_HEAD & 1 && fl >> (KPF_THP) & 1;
-			st->thp += head;
 			st->shared += cnt > 1;
 			uint64_t vaddr = (page + i) * w->ps;
 			bool joins = run.pages && run.st == ps && run.vstart + run.pages * w->ps == vaddr &&
 				     (ps != PS_PRESENT || pfn == run.pfn + run.pages);
+			/* a THP folio: its head, then its tails at the frames that follow (a folio's
+			 * frames are consecutive; KPF_THP marks every one, fs/proc/page.c) */
+			bool thp = flagged && w->pc.flags_fd >= 0 && kpageflags_thp(fl);
+			bool tail = fl >> KPF_COMPOUND_TAIL & 1;
+			struct folio *fo = &w->folio;
+			if (fo->open && !(thp && tail && pfn == fo->first + fo->pages)) {
+				/* walked right after it, and not its tail: it ends here */
+				bool known = flagged && pfn == fo->first + fo->pages;
+				folio_close(w, st, &run, known);
+			}
 			if (!joins) {
-				emit_run(w, tb, &run, st, boxes, nbox, maxbox);
-				run = (struct run){ps, vaddr, 0, pfn, 0};
+				emit_run(w, ro, &run, st);
+				run_start(&run, ps, vaddr, pfn);
+			}
+			if (thp) {
+				if (!fo->open)
+					*fo = (struct folio){true, !tail, pfn, 0};
+				fo->pages++;
+				st->thp_pages++;
+				run.thp_pages++;
 			}
 			run.pages += m;
-			run.huge += head;
 			i += m;
 		}
 		page += n;
 	}
-	emit_run(w, tb, &run, st, boxes, nbox, maxbox);
+	folio_close(w, st, &run, false);
+	emit_run(w, ro, &run, st);
 	return 0;
+}
+
+static void stats_add(struct range_stats *to, const struct range_stats *st)
+{
+	to->pages += st->pages;
+	to->present += st->present;
+	to->swapped += st->swapped;
+	to->not_present += st->not_present;
+	to->unmapped += st->unmapped;
+	to->hidden += st->hidden;
+	to->runs += st->runs;
+	to->shared += st->shared;
+	to->thp_pages += st->thp_pages;
+	for (unsigned k = 0; k < FOLIO_ORDERS; k++) {
+		to->folios[k] += st->folios[k];
+		to->folio_pages[k] += st->folio_pages[k];
+	}
+}
+
+/* THP counts need frames and page flags */
+static bool thp_known(const struct walk *w)
+{
+	return !w->hidden && w->pc.flags_fd >= 0;
 }
 
 static void stats_json(struct walk *w, json_object *obj, const struct range_stats *st)
@@ -353,8 +513,32 @@ static void stats_json(struct walk *w, json_object *obj, const struct range_stat
 	out_json_obj_u64(obj, "present", st->present);
 	out_json_obj_u64(obj, "swapped", st->swapped);
 	out_json_obj_u64(obj, "not_present", st->not_present);
+	out_json_obj_u64(obj, "unmapped", st->unmapped);
 	out_json_obj_u64(obj, "contiguous_runs", st->runs);
-	json_object_object_add(obj, "huge_pages", w->hidden ? NULL : json_object_new_uint64(st->thp));
+	if (!thp_known(w)) {
+		json_object_object_add(obj, "thp_bytes", NULL);
+		json_object_object_add(obj, "thp", NULL);
+	} else {
+		json_object_object_add(obj, "thp_bytes",
+				       json_object_new_uint64(st->thp_pages * w->ps));
+		/* per folio order, largest first: how many folios, and their bytes mapped here */
+		json_object *arr = json_object_new_array();
+		unsigned pmd = kpageflags_pmd_order(w->ps);
+		for (unsigned k = FOLIO_ORDERS; k-- > 0;) {
+			if (!st->folios[k])
+				continue;
+			json_object *o = json_object_new_object();
+			out_json_obj_u64(o, "order", k);
+			out_json_obj_u64(o, "folio_size", w->ps << k);
+			json_object_object_add(o, "kind", json_object_new_string(k >= pmd ? "thp"
+											  : "mthp"));
+			json_object_object_add(o, "pmd", json_object_new_boolean(k == pmd));
+			out_json_obj_u64(o, "folios", st->folios[k]);
+			out_json_obj_u64(o, "bytes", st->folio_pages[k] * w->ps);
+			json_object_array_add(arr, o);
+		}
+		json_object_object_add(obj, "thp", arr);
+	}
 	json_object_object_add(obj, "shared_frames",
 			       w->hidden || w->pc.count_fd < 0 ? NULL
 							       : json_object_new_uint64(st->shared));
@@ -364,37 +548,101 @@ static void stats_text(struct walk *w, const struct range_stats *st)
 {
 	if (w->ctx->out.json)
 		return;
+	FILE *f = w->ctx->out.fp;
 	char a[32], b[32], c[32];
 	out_size_text(&w->ctx->out, st->present * w->ps, a, sizeof(a));
 	out_size_text(&w->ctx->out, st->swapped * w->ps, b, sizeof(b));
 	out_size_text(&w->ctx->out, st->pages * w->ps, c, sizeof(c));
-	fprintf(w->ctx->out.fp,
-		"%" PRIu64 " pages (%s): %" PRIu64 " present (%s), %" PRIu64 " swapped (%s), %" PRIu64
+	fprintf(f,
+		"%" PRIu64 " page%s (%s): %" PRIu64 " present (%s), %" PRIu64 " swapped (%s), %" PRIu64
 		" not present",
-		st->pages, c, st->present, a, st->swapped, b, st->not_present);
+		st->pages, plural(st->pages), c, st->present, a, st->swapped, b, st->not_present);
+	if (st->unmapped)
+		fprintf(f, ", %" PRIu64 " unmapped", st->unmapped);
 	if (!w->hidden)
-		fprintf(w->ctx->out.fp, "; %" PRIu64 " physically contiguous runs, %" PRIu64
-					" huge-page heads",
-			st->runs, st->thp);
-	fputc('\n', w->ctx->out.fp);
+		fprintf(f, "; %" PRIu64 " physically contiguous run%s", st->runs, plural(st->runs));
+	if (thp_known(w)) {
+		out_size_text(&w->ctx->out, st->thp_pages * w->ps, a, sizeof(a));
+		fprintf(f, "; %s in transparent huge pages", a);
+		const char *sep = ": ";
+		for (unsigned k = FOLIO_ORDERS; k-- > 0;) {
+			if (!st->folios[k])
+				continue;
+			char name[48];
+			folio_name(w, k, name, sizeof(name));
+			out_size_text(&w->ctx->out, st->folio_pages[k] * w->ps, a, sizeof(a));
+			fprintf(f, "%s%s in %" PRIu64 " %s folio%s", sep, a, st->folios[k], name,
+				plural(st->folios[k]));
+			sep = ", ";
+		}
+	}
+	fputc('\n', f);
+}
+
+/* The first mapping that ends above @addr, or NULL. */
+static const struct vma *vma_from(const struct maps *m, uint64_t addr)
+{
+	size_t lo = 0, hi = m->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (m->v[mid].end <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < m->n ? &m->v[lo] : NULL;
+}
+
+/* [start, end) with no mapping: one unmapped run, nothing read */
+static void gap(struct walk *w, uint64_t start, uint64_t end, struct range_stats *st,
+		struct runs_out *ro)
+{
+	uint64_t pages = (end - start) / w->ps;
+	st->pages += pages;
+	st->unmapped += pages;
+	struct run run;
+	run_start(&run, PS_UNMAPPED, start, 0);
+	run.pages = pages;
+	emit_run(w, ro, &run, st);
 }
 
 static int do_range(struct walk *w, uint64_t start, uint64_t end)
 {
 	struct range_stats st = {0};
-	struct table *tb = table_new(run_cols, R_NCOLS, "runs");
-	size_t maxbox = 64, nbox = 0;
-	struct diagram_pair *boxes = calloc(maxbox, sizeof(*boxes));
-	if (!tb || !boxes) {
-		table_free(tb);
-		free(boxes);
+	struct runs_out ro = {.tb = table_new(run_cols, R_NCOLS, "runs"), .maxbox = 24};
+	ro.boxes = calloc(ro.maxbox, sizeof(*ro.boxes));
+	if (!ro.tb || !ro.boxes) {
+		table_free(ro.tb);
+		free(ro.boxes);
 		return -ENOMEM;
 	}
-	int e = walk_range(w, start, end, &st, tb, boxes, &nbox, maxbox);
+	/* page by page through the mappings; the addresses between them are unmapped */
+	int e = 0;
+	uint64_t top = end + (end % w->ps ? w->ps - end % w->ps : 0);
+	for (uint64_t a = start; a < top && !e;) {
+		const struct vma *v = vma_from(&w->m, a);
+		uint64_t vs = v && v->start > a ? v->start : a;
+		if (!v || vs >= top) {
+			gap(w, a, top, &st, &ro);
+			break;
+		}
+		if (vs > a)
+			gap(w, a, vs, &st, &ro);
+		uint64_t ve = v->end < top ? v->end : top;
+		e = walk_range(w, vs, ve, &st, &ro);
+		a = ve;
+	}
+	if (e == -ESRCH) {
+		char what[96];
+		snprintf(what, sizeof(what), "its pages were read (%" PRIu64 " of %" PRIu64 " pages read)",
+			 st.pages, (top - start) / w->ps);
+		process_vanished(&w->proc, what);
+		w->reported = true;
+	}
 	if (!e) {
 		json_object_object_add(w->section, "start", out_json_addr(start));
 		json_object_object_add(w->section, "end", out_json_addr(end - 1));
-		e = table_print(tb, &w->ctx->out, w->section);
+		e = table_print(ro.tb, &w->ctx->out, w->section);
 	}
 	if (!e) {
 		json_object *sum = json_object_new_object();
@@ -403,18 +651,18 @@ static int do_range(struct walk *w, uint64_t start, uint64_t end)
 		if (!w->ctx->out.json)
 			fputc('\n', w->ctx->out.fp);
 		/* the notes' kmalloc picture: virtual runs on the left, frames on the right */
-		e = diagram_pairs(&w->ctx->out, boxes, nbox, 24);
+		e = diagram_pairs(&w->ctx->out, ro.boxes, ro.nbox, ro.total);
 		if (!w->ctx->out.json)
 			fputc('\n', w->ctx->out.fp);
 		stats_text(w, &st);
 	}
-	table_free(tb);
-	free(boxes);
+	table_free(ro.tb);
+	free(ro.boxes);
 	return e;
 }
 
-enum { A_START, A_END, A_NAME, A_KIND, A_PAGES, A_PRESENT, A_SWAPPED, A_THP, A_RUNS, A_SHARED,
-       A_NCOLS };
+enum { A_START, A_END, A_NAME, A_KIND, A_PAGES, A_PRESENT, A_SWAPPED, A_THP, A_FOLIOS, A_RUNS,
+       A_SHARED, A_NCOLS };
 static const struct col_def all_cols[] = {
 	[A_START] = {"START", "start", COL_ADDR, COLF_DEFAULT | COLF_RIGHT, "start", NULL},
 	[A_END] = {"END", "end", COL_ADDR, COLF_DEFAULT | COLF_RIGHT, "end (exclusive)", NULL},
@@ -424,7 +672,11 @@ static const struct col_def all_cols[] = {
 	[A_PRESENT] = {"RESIDENT", "present_bytes", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "resident",
 		       NULL},
 	[A_SWAPPED] = {"SWAPPED", "swapped_bytes", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "in swap", NULL},
-	[A_THP] = {"THP", "thp_bytes", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "in huge pages", NULL},
+	[A_THP] = {"THP", "thp_bytes", COL_SIZE, COLF_DEFAULT | COLF_RIGHT,
+		   "in transparent huge pages, of any size", NULL},
+	/* text only: JSON has the same per order, in numbers, in the summary */
+	[A_FOLIOS] = {"FOLIOS", NULL, COL_STR, COLF_DEFAULT,
+		      "THP folio sizes: 2M THP (PMD), 64K mTHP, 16K-256K mTHP", NULL},
 	[A_RUNS] = {"RUNS", "contiguous_runs", COL_COUNT, COLF_DEFAULT | COLF_RIGHT,
 		    "physically contiguous runs", NULL},
 	[A_SHARED] = {"SHARED", "shared_frames", COL_COUNT, COLF_DEFAULT | COLF_RIGHT,
@@ -445,8 +697,7 @@ static int all_row(void *data, const struct vma *v)
 	struct all *al = data;
 	struct walk *w = al->w;
 	struct range_stats st = {0};
-	/* [vsyscall] is not in the page tables of the process: pagemap reads it as holes */
-	int e = walk_range(w, v->start, v->end, &st, NULL, NULL, NULL, 0);
+	int e = walk_range(w, v->start, v->end, &st, NULL);
 	if (e) {
 		al->walk_err = e;
 		return -ECANCELED;
@@ -461,12 +712,26 @@ static int all_row(void *data, const struct vma *v)
 	trow_count(r, A_PAGES, st.pages);
 	trow_size(r, A_PRESENT, st.present * w->ps);
 	trow_size(r, A_SWAPPED, st.swapped * w->ps);
-	if (w->hidden) {
+	if (thp_known(w)) {
+		trow_size(r, A_THP, st.thp_pages * w->ps);
+		unsigned lo = FOLIO_ORDERS, hi = 0;
+		for (unsigned k = 0; k < FOLIO_ORDERS; k++)
+			if (st.folios[k]) {
+				lo = k < lo ? k : lo;
+				hi = k;
+			}
+		char kinds[80];
+		if (lo <= hi)
+			orders_name(w, lo, hi, kinds, sizeof(kinds));
+		trow_str(r, A_FOLIOS, lo <= hi ? kinds : NULL);
+	} else {
 		trow_null(r, A_THP);
+		trow_null(r, A_FOLIOS);
+	}
+	if (w->hidden) {
 		trow_null(r, A_RUNS);
 		trow_null(r, A_SHARED);
 	} else {
-		trow_size(r, A_THP, st.thp * 512 * w->ps);
 		trow_count(r, A_RUNS, st.runs);
 		if (w->pc.count_fd >= 0)
 			trow_count(r, A_SHARED, st.shared);
@@ -474,13 +739,7 @@ static int all_row(void *data, const struct vma *v)
 			trow_null(r, A_SHARED);
 	}
 	al->n++;
-	al->total.pages += st.pages;
-	al->total.present += st.present;
-	al->total.swapped += st.swapped;
-	al->total.not_present += st.not_present;
-	al->total.runs += st.runs;
-	al->total.thp += st.thp;
-	al->total.shared += st.shared;
+	stats_add(&al->total, &st);
 	return 0;
 }
 
@@ -493,8 +752,15 @@ static int do_all(struct walk *w)
 		return -ENOMEM;
 	int e = table_measure(al.tb, &w->ctx->out);
 	table_spool(al.tb);
-	if (!e && process_maps_stream(w->ctx, w->a->pid, false, all_row, &al)) {
+	if (!e && process_maps_stream(w->ctx, &w->proc, false, all_row, &al)) {
 		e = al.walk_err;
+		if (e == -ESRCH) {
+			char what[96];
+			snprintf(what, sizeof(what), "its pages were read (%zu mapping%s walked)", al.n,
+				 plural(al.n));
+			process_vanished(&w->proc, what);
+			w->reported = true;
+		}
 		if (!e) { /* maps could not be read, and that was said */
 			w->reported = true;
 			e = -EIO;
@@ -511,7 +777,7 @@ static int do_all(struct walk *w)
 		out_json_obj_u64(sum, "mappings", al.n);
 		json_object_object_add(w->section, "summary", sum);
 		if (!w->ctx->out.json)
-			fprintf(w->ctx->out.fp, "\n%zu mappings, ", al.n);
+			fprintf(w->ctx->out.fp, "\n%zu mapping%s, ", al.n, plural(al.n));
 		stats_text(w, &al.total);
 	}
 	return e;
@@ -523,7 +789,8 @@ int cmd_translate(struct ctx *ctx, int argc, char **argv)
 	int rc = command_parse(&translate_argp, ctx, argc, argv, &a);
 	if (rc)
 		return rc;
-	struct walk w = {.ctx = ctx, .a = &a, .pagemap_fd = -1};
+	struct walk w = {.ctx = ctx, .a = &a, .pagemap_fd = -1,
+			 .pc = {.flags_fd = -1, .count_fd = -1}};
 	w.ps = ctx_page_size(ctx);
 	/* addresses first: a typo is a usage error before anything is read */
 	uint64_t start = 0, end = 0;
@@ -560,21 +827,29 @@ int cmd_translate(struct ctx *ctx, int argc, char **argv)
 		start = addrs[0];
 		end = addrs[0] + len;
 	}
-	/* the kernel decides with the real user's rights whether this process may be inspected */
-	rc = a.all ? process_maps_access(ctx, a.pid) /* --all reads maps as it walks */
-		   : process_maps(ctx, a.pid, false, &w.m);
-	if (rc) {
+	if ((rc = process_open(ctx, a.pid, &w.proc))) {
 		free(addrs);
 		return rc;
 	}
+	w.live = task_live(&w.proc.task);
+	/* the kernel decides with the real user's rights whether this process may be inspected */
+	rc = a.all ? process_maps_access(ctx, &w.proc) /* --all reads maps as it walks */
+		   : process_maps(ctx, &w.proc, false, &w.m);
+	if (rc)
+		goto out;
 	char path[64];
 	struct ms_error err = {0};
-	snprintf(path, sizeof(path), "proc/%s/pagemap", a.pid);
+	task_name(&w.proc.task, "pagemap", path, sizeof(path));
 	/* only now, and only for these opens, the capabilities a file-capability install has */
 	caps_raise();
-	w.pagemap_fd = sysroot_openat(&ctx->root, path, &err);
+	w.pagemap_fd = task_openat(&w.proc.task, "pagemap", &err);
 	physctx_open(ctx, &w.pc, w.ps);
 	caps_drop_all();
+	if (w.pagemap_fd == -ENOENT && w.live) {
+		msg_errorf("process %s exited before its pages could be read", w.proc.pid);
+		rc = EXIT_RUNTIME;
+		goto out;
+	}
 	if (w.pagemap_fd < 0) {
 		msg_error(&err);
 		rc = EXIT_RUNTIME;
@@ -592,9 +867,10 @@ int cmd_translate(struct ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	w.section = out_json_section(&ctx->out, "translate");
+	/* "self" in a dump has no number to give */
 	json_object_object_add(w.section, "pid",
-			       strcmp(a.pid, "self") ? json_object_new_int64(atoll(a.pid))
-						     : json_object_new_int64(getpid()));
+			       strcmp(w.proc.pid, "self") ? json_object_new_int64(atoll(w.proc.pid))
+							  : NULL);
 	ctx_machine_json(ctx, w.section, false, true);
 	int e = 0;
 	if (a.all) {
@@ -604,15 +880,23 @@ int cmd_translate(struct ctx *ctx, int argc, char **argv)
 	} else {
 		json_object *pages = json_object_new_array();
 		json_object_object_add(w.section, "pages", pages);
-		for (int i = 0; i < a.naddrs && !e; i++)
+		int i;
+		for (i = 0; i < a.naddrs && !e; i++)
 			e = one(&w, addrs[i], pages);
+		if (e == -ESRCH) {
+			char what[96];
+			snprintf(what, sizeof(what), "its pages were read (%d of %d address%s read)",
+				 i - 1, a.naddrs, a.naddrs == 1 ? "" : "es");
+			process_vanished(&w.proc, what);
+			w.reported = true;
+		}
 	}
-	if (w.hidden) {
+	if (w.hidden && !e) {
 		warn_hidden(&w);
 		json_object_object_add(w.section, "frames_hidden", json_object_new_boolean(true));
 	}
 	char why[2200];
-	if (w.frames && !w.hidden && w.pc.flags_fd < 0 && w.pc.flags_errno)
+	if (!e && w.frames && !w.hidden && w.pc.flags_fd < 0 && w.pc.flags_errno)
 		msg_warnf("%s; page flags and map counts are not shown",
 			  ctx_unreadable(ctx, "proc/kpageflags", w.pc.flags_errno, "root", why,
 					 sizeof(why)));
@@ -633,5 +917,6 @@ out:
 		close(w.pagemap_fd);
 	physctx_close(&w.pc);
 	maps_free(&w.m);
+	process_close(&w.proc);
 	return rc;
 }

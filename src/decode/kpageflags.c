@@ -100,3 +100,17 @@ const char *kpageflags_explain(uint64_t f)
 		return "hardware poisoned: the kernel stopped using it";
 	return NULL;
 }
+
+unsigned kpageflags_order(uint64_t pages)
+{
+	unsigned k = 0;
+	while (k < 63 && (UINT64_C(1) << k) < pages)
+		k++;
+	return k;
+}
+
+unsigned kpageflags_pmd_order(uint64_t page_size)
+{
+	/* a page table is one page of 8-byte entries (x86_64, arm64 with any granule) */
+	return kpageflags_order(page_size / 8);
+}

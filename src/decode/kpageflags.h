@@ -31,4 +31,20 @@ size_t kpageflags_names(uint64_t flags, const char **names, size_t max, char (*s
  * head)", "the shared zero page", ...), or NULL when nothing special. */
 const char *kpageflags_explain(uint64_t flags);
 
+/* A frame of a transparent huge page, of any size: fs/proc/page.c sets KPF_THP on every page
+ * of a large rmappable folio ("we indicate any THPs here, not just PMD-sized ones"), anonymous
+ * or page cache, and on the huge zero page; hugetlbfs pages are KPF_HUGE instead. */
+static inline int kpageflags_thp(uint64_t f)
+{
+	return f >> KPF_THP & 1;
+}
+
+/* The order of a folio of @pages frames: the smallest k with 2^k >= @pages. */
+unsigned kpageflags_order(uint64_t pages);
+
+/* The order of a folio that one PMD entry maps with pages of @page_size bytes (a page table is
+ * one page of 8-byte entries): 9 with 4K pages (2M), 11 with 16K, 13 with 64K. Smaller THP
+ * folios are multi-size THP, mTHP (admin-guide/mm/transhuge.rst). */
+unsigned kpageflags_pmd_order(uint64_t page_size);
+
 #endif

@@ -453,38 +453,97 @@ void diagram_sparkline(const uint64_t *v, size_t n, bool utf8, char *buf, size_t
 	}
 }
 
-int diagram_pairs(struct out *o, const struct diagram_pair *p, size_t n, size_t max)
+/* Split @text (escaped) into at most two lines of @width columns at spaces; what does not fit
+ * is cut with ".." at the end of the second line, never silently. Returns the lines made. */
+static int pair_wrap(const char *text, int width, char out[2][64])
+{
+	char esc[256];
+	escape_text(text, strlen(text), esc, sizeof(esc));
+	out[0][0] = out[1][0] = '\0';
+	const char *p = esc;
+	int nl = 0;
+	while (*p && nl < 2) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		int len = (int)strlen(p);
+		int take = len;
+		if (len > width) {
+			/* the last ", " that leaves the line within the width (a label's parts
+			 * stay whole), else the last space */
+			int comma = 0;
+			take = 0;
+			for (int k = 0; k <= width && k < len; k++) {
+				if (p[k] == ' ')
+					take = k;
+				if (p[k] == ' ' && k && p[k - 1] == ',')
+					comma = k;
+			}
+			if (comma)
+				take = comma;
+			if (take == 0 || nl == 1)
+				take = width;
+		}
+		bool cut = nl == 1 && len > take;
+		if (cut) {
+			take = width - 2;
+			while (take > 0 && p[take - 1] == ' ')
+				take--;
+		}
+		snprintf(out[nl], 64, "%.*s%s", take, p, cut ? ".." : "");
+		nl++;
+		p += take;
+	}
+	return nl;
+}
+
+/* "|" + @text centred in @inner columns + "|" */
+static void pair_cell(FILE *f, const char *text, int inner, char side)
+{
+	int w = text_width(text);
+	int left = (inner - w) / 2;
+	fprintf(f, "%c%*s%s%*s%c", side, left, "", text, inner - w - left, "", side);
+}
+
+int diagram_pairs(struct out *o, const struct diagram_pair *p, size_t n, size_t total)
 {
 	if (o->json || n == 0)
 		return 0;
 	FILE *f = o->fp;
-	const char *edge = "+------------------+";
+	enum { INNER = 18 };
+	const char *edge = "+------------------+", *dotted = "+..................+";
 	fprintf(f, "%18s %-20s     %s\n", "virtual memory", "", "physical memory");
-	for (size_t i = 0; i < n && i < max; i++) {
+	for (size_t i = 0; i < n; i++) {
 		const struct diagram_pair *r = &p[i];
-		if (r->mapped)
-			fprintf(f, "0x%016" PRIx64 " %s     %s 0x%016" PRIx64 "\n", r->vstart, edge,
-				edge, r->pstart);
-		else
-			fprintf(f, "0x%016" PRIx64 " %s\n", r->vstart, edge);
-		char l[64], rr[64];
-		escape_text(r->left, strlen(r->left), l, sizeof(l));
-		escape_text(r->right ? r->right : "", r->right ? strlen(r->right) : 0, rr, sizeof(rr));
-		bool many = r->mapped && r->pend - r->pstart >= 4096;
-		int lw = (int)strlen(l) > 18 ? 18 : (int)strlen(l);
-		int rw = (int)strlen(rr) > 18 ? 18 : (int)strlen(rr);
-		fprintf(f, "%18s |%*s%.*s%*s|", "", (18 - lw) / 2, "", lw, l, 18 - lw - (18 - lw) / 2,
-			"");
-		if (r->mapped)
-			fprintf(f, "%s|%*s%.*s%*s|\n", many ? "=====" : "-----", (18 - rw) / 2, "", rw,
-				rr, 18 - rw - (18 - rw) / 2, "");
-		else
+		if (i == n - 1 && total > n) {
+			size_t more = total - n;
+			fprintf(f, "%18s /\\/\\/ %zu more run%s, as listed above\n", "", more,
+				more == 1 ? "" : "s");
+		}
+		fprintf(f, "0x%016" PRIx64 " %s", r->vstart, r->unmapped ? dotted : edge);
+		if (r->frames)
+			fprintf(f, "     %s 0x%016" PRIx64, edge, r->pstart);
+		fputc('\n', f);
+		char l[2][64], rr[2][64];
+		int nl = pair_wrap(r->left ? r->left : "", INNER, l);
+		int nr = r->frames ? pair_wrap(r->right ? r->right : "", INNER, rr) : 0;
+		int rows = nl > nr ? nl : nr;
+		if (rows == 0)
+			rows = 1;
+		for (int k = 0; k < rows; k++) {
+			fprintf(f, "%18s ", "");
+			pair_cell(f, k < nl ? l[k] : "", INNER, r->unmapped ? ':' : '|');
+			if (r->frames) {
+				/* the link on the first line; the box goes on below it */
+				fputs(k ? "     " : r->joined ? "=====" : "-----", f);
+				pair_cell(f, k < nr ? rr[k] : "", INNER, '|');
+			}
 			fputc('\n', f);
-		if (r->mapped)
+		}
+		if (r->frames)
 			fprintf(f, "%18s %s     %s 0x%016" PRIx64 "\n", "", edge, edge, r->pend);
 	}
-	if (n > max)
-		fprintf(f, "%18s /\\/\\/ %zu more runs, as listed above\n", "", n - max);
-	fprintf(f, "0x%016" PRIx64 " %s\n", p[n < max ? n - 1 : max - 1].vend, edge);
+	fprintf(f, "0x%016" PRIx64 " %s\n", p[n - 1].vend, p[n - 1].unmapped ? dotted : edge);
 	return 0;
 }

@@ -49,19 +49,24 @@ struct diagram_seg {
 int diagram_bar(struct out *o, const char *title, uint64_t total, const struct diagram_seg *segs,
 		size_t n, int width);
 
-/* One run of virtual pages and, when mapped, the frames behind it. */
+/* One run of virtual pages and, when they have frames, the frames behind it. */
 struct diagram_pair {
 	uint64_t vstart, vend; /* inclusive */
-	bool mapped;
+	bool frames;	       /* present with frames shown: drawn on the right too */
+	bool unmapped;	       /* no mapping holds these addresses (not the same as not present) */
+	bool joined;	       /* several frames in a row: joined by ===== */
 	uint64_t pstart, pend;
-	const char *left, *right; /* what to write inside each box */
-	char lbuf[48], rbuf[48];  /* room for the caller's texts */
+	const char *left, *right; /* what to write inside each box (wrapped to two lines, a cut
+				   * shown by ".." ) */
+	char lbuf[64], rbuf[64];  /* room for the caller's texts */
 };
 
 /* The notes' kmalloc picture: virtual memory on the left, top to bottom, and for each run the
- * physical frames on the right, joined by === for a contiguous run of several pages. At most
- * @max runs are drawn; the rest are summed up in a line. */
-int diagram_pairs(struct out *o, const struct diagram_pair *p, size_t n, size_t max);
+ * physical frames on the right, joined by === for a contiguous run of several pages; an
+ * unmapped stretch is drawn with dotted edges. @p holds @n of the @total runs: all of them, or,
+ * when @total > @n, the first @n - 1 and the last, the ones between summed up in a line. The
+ * last label is the end of the last run, the end of the range. */
+int diagram_pairs(struct out *o, const struct diagram_pair *p, size_t n, size_t total);
 
 struct diagram_hbar {
 	char left[64];	/* label before the bar */

@@ -631,7 +631,8 @@ static json_object *cell_json(const struct table *t, const struct cell *c)
 {
 	if (!c->set || c->null)
 		return NULL; /* json-c prints a NULL member as null */
-	if (c->wide && (c->type == COL_SIZE || c->type == COL_COUNT || c->type == COL_DELTA)) {
+	if (c->wide && (c->type == COL_SIZE || c->type == COL_COUNT || c->type == COL_HEX ||
+			 c->type == COL_DELTA)) {
 		char b[32];
 		size_t n = wide_json(c, b, sizeof(b));
 		b[n - 1] = '\0';
@@ -651,6 +652,7 @@ static json_object *cell_json(const struct table *t, const struct cell *c)
 		return out_json_addr(c->u);
 	case COL_SIZE:
 	case COL_COUNT:
+	case COL_HEX:
 		return json_object_new_uint64(c->u);
 	case COL_PERCENT:
 		return percent_json((double)c->u / 100.0);
@@ -784,6 +786,9 @@ static size_t cell_text(const struct table *t, const struct out *o, const struct
 		return out_size_text(o, c->u, buf, size);
 	case COL_COUNT:
 		return units_dec(c->u, buf, size);
+	case COL_HEX:
+		snprintf(buf, size, "0x%" PRIx64, c->u);
+		break;
 	case COL_PERCENT: {
 		uint64_t h = (c->u + 5) / 10; /* tenths */
 		snprintf(buf, size, "%" PRIu64 ".%" PRIu64 "%%", h / 10, h % 10);
@@ -1196,7 +1201,8 @@ static void value_json(struct sbuf *sb, const struct table *t, const struct cell
 		sb_put(sb, "null", 4);
 		return;
 	}
-	if (c->wide && (c->type == COL_SIZE || c->type == COL_COUNT || c->type == COL_DELTA)) {
+	if (c->wide && (c->type == COL_SIZE || c->type == COL_COUNT || c->type == COL_HEX ||
+			 c->type == COL_DELTA)) {
 		n = wide_json(c, b, sizeof(b));
 		sb_put(sb, b, n);
 		return;
@@ -1222,6 +1228,7 @@ static void value_json(struct sbuf *sb, const struct table *t, const struct cell
 	}
 	case COL_SIZE:
 	case COL_COUNT:
+	case COL_HEX:
 		n = units_dec(c->u, b, sizeof(b));
 		break;
 	case COL_DELTA:

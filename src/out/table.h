@@ -22,6 +22,8 @@ enum col_type {
 	COL_INDEX,   /* thousandths: text "0.125"; JSON number 0.125 */
 	COL_DELTA,   /* a signed change: text "+5", "-3", "0"; JSON integer */
 	COL_BOOL,    /* text "yes"/"no"; JSON true/false */
+	COL_HEX,     /* a number written in hex in text ("0x1a000", as the kernel prints file
+		      * offsets); JSON integer */
 };
 
 enum {

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "decode/kpageflags.h"
 #include "proc/kpage.h"
 
 long kpage_pread(int fd, uint64_t first, uint64_t *out, size_t n)
@@ -63,5 +64,76 @@ int kpage_lookup(int flags_fd, int count_fd, const uint64_t *pfn, size_t n, uint
 		}
 		i = j;
 	}
+	return 0;
+}
+
+int kpage_pagemap_gone(int fd)
+{
+	uint64_t e;
+	long got = kpage_pread(fd, 0, &e, 1);
+	return got < 0 ? (int)got : got == 0;
+}
+
+/* frames of a folio at most: 2^18, a 1 GiB folio of 4 KiB pages (a PUD) */
+#define FOLIO_MAX_PAGES (UINT64_C(1) << 18)
+
+static unsigned ctz64(uint64_t v)
+{
+	return v ? (unsigned)__builtin_ctzll(v) : 64;
+}
+
+int kpage_folio_pages(int flags_fd, uint64_t first, uint64_t n, bool first_head, uint64_t *pages,
+		      uint64_t *scratch)
+{
+	uint64_t head = first;
+	if (!first_head) {
+		/* back to the head, reading more each time: most folios are small */
+		uint64_t want = 1, pos = first;
+		bool stop = false;
+		while (!stop && pos > 0 && first - pos < FOLIO_MAX_PAGES) {
+			if (want > pos)
+				want = pos;
+			if (want > KPAGE_BATCH)
+				want = KPAGE_BATCH;
+			long got = kpage_pread(flags_fd, pos - want, scratch, (size_t)want);
+			if (got < 0)
+				return (int)got;
+			if ((uint64_t)got < want)
+				break;
+			for (uint64_t k = want; k-- > 0 && !stop;) {
+				uint64_t f = scratch[k];
+				if (f >> KPF_COMPOUND_HEAD & 1)
+					head = pos - want + k;
+				/* the head, or a frame of no compound page (the folio changed
+				 * under us): no further back either way */
+				stop = (f >> KPF_COMPOUND_HEAD & 1) || !(f >> KPF_COMPOUND_TAIL & 1);
+			}
+			pos -= want;
+			want *= 2;
+		}
+	}
+	uint64_t end = first + n; /* frames known to be the folio's end here */
+	/* a folio of 2^k frames starts at a multiple of 2^k: from a head at alignment 2^a it
+	 * holds at most 2^a frames, and exactly those when they were all seen */
+	uint64_t limit = ctz64(head) >= 18 ? FOLIO_MAX_PAGES : UINT64_C(1) << ctz64(head);
+	uint64_t want = 1;
+	while (end - head < limit) {
+		if (want > head + limit - end)
+			want = head + limit - end;
+		if (want > KPAGE_BATCH)
+			want = KPAGE_BATCH;
+		long got = kpage_pread(flags_fd, end, scratch, (size_t)want);
+		if (got < 0)
+			return (int)got;
+		long k = 0;
+		while (k < got && (scratch[k] >> KPF_COMPOUND_TAIL & 1) &&
+		       !(scratch[k] >> KPF_COMPOUND_HEAD & 1))
+			k++;
+		end += (uint64_t)k;
+		if (k < (long)want)
+			break; /* the first frame that is not a tail: the folio ends before it */
+		want *= 2;
+	}
+	*pages = end - head;
 	return 0;
 }

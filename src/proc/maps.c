@@ -9,6 +9,7 @@
 #include "out/units.h"
 #include "proc/maps.h"
 #include "proc/stream.h"
+#include "proc/task.h"
 #include "proc/text.h"
 
 static const char *const kind_names[VMA_NKINDS] = {
@@ -279,14 +280,43 @@ static int sink_failed(struct ms_error *err, const struct stream *s, int ret)
 		       ret == -ENOMEM ? "out of memory" : strerror(-ret));
 }
 
-int maps_stream(const struct sysroot *sr, const char *pid, bool smaps, maps_fn fn, void *data,
-		struct ms_error *err)
+/* The mappings were read to the end of the file: on the live system, was that the end of the
+ * address space, or of the process? Said with how many were read. */
+static int vanished(const struct task *t, const struct stream *s, size_t n, int gone,
+		    struct ms_error *err)
 {
-	char path[64];
-	snprintf(path, sizeof(path), "proc/%s/%s", pid, smaps ? "smaps" : "maps");
+	if (gone < 0)
+		return ms_fail(err, gone, s->name, 0, "read error: %s", strerror(-gone));
+	return ms_fail(err, -ESRCH, s->name, 0, "%s while its mappings were read (%zu mapping%s read)",
+		       task_why_gone(t) == TASK_EXECED ? "ran execve()" : "exited", n,
+		       n == 1 ? "" : "s");
+}
+
+int maps_stream_task(const struct task *t, bool smaps, maps_fn fn, void *data,
+		     struct ms_error *err)
+{
+	char name[512];
 	struct stream s;
+	const char *file = smaps ? "smaps" : "maps";
+	task_name(t, file, name, sizeof(name));
+	int fd = task_openat(t, file, err);
+	if (fd == -ENOENT && !smaps && !task_live(t)) {
+		/* a dump of smaps alone (pmap -X and procfs tests keep those): each mapping's
+		 * header line in smaps is its maps line (fs/proc/task_mmu.c show_smap()) */
+		struct ms_error smaps_err;
+		task_name(t, "smaps", name, sizeof(name));
+		int sfd = task_openat(t, "smaps", &smaps_err);
+		if (sfd >= 0) {
+			fd = sfd;
+			smaps = true;
+		}
+	}
+	if (fd < 0)
+		return fd;
+	int ret = stream_adopt(&s, fd, name, err);
 	/* smaps is expensive for the kernel to produce: read it on a second thread */
-	int ret = smaps ? stream_open_threaded(&s, sr, path, err) : stream_open(&s, sr, path, err);
+	if (!ret && smaps)
+		ret = stream_start_reader(&s);
 	if (ret)
 		return ret;
 	struct window w = {.fn = fn, .data = data};
@@ -328,6 +358,14 @@ int maps_stream(const struct sysroot *sr, const char *pid, bool smaps, maps_fn f
 			break;
 		}
 	}
+	if (task_live(t) && ret == -ESRCH)
+		ret = vanished(t, &s, w.n, 1, err); /* reaped while it was read */
+	else if (task_live(t) && !ret) {
+		/* before the last mappings are handed on: a list cut short is never shown */
+		int gone = task_maps_gone(s.fd);
+		if (gone)
+			ret = vanished(t, &s, w.n, gone, err);
+	}
 	while (!ret && w.done < w.n)
 		if ((ret = window_emit(&w, w.done++)))
 			ret = sink_failed(err, &s, ret);
@@ -337,16 +375,26 @@ int maps_stream(const struct sysroot *sr, const char *pid, bool smaps, maps_fn f
 	return ret;
 }
 
+int maps_stream(const struct sysroot *sr, const char *pid, bool smaps, maps_fn fn, void *data,
+		struct ms_error *err)
+{
+	struct task t;
+	int ret = task_open(&t, sr, pid, err);
+	if (!ret)
+		ret = maps_stream_task(&t, smaps, fn, data, err);
+	task_close(&t);
+	return ret;
+}
+
 static int push_sink(void *data, const struct vma *v)
 {
 	return push_vma(data, v);
 }
 
-int maps_read(const struct sysroot *sr, const char *pid, bool smaps, struct maps *m,
-	      struct ms_error *err)
+int maps_read_task(const struct task *t, bool smaps, struct maps *m, struct ms_error *err)
 {
 	memset(m, 0, sizeof(*m));
-	int ret = maps_stream(sr, pid, smaps, push_sink, m, err);
+	int ret = maps_stream_task(t, smaps, push_sink, m, err);
 	if (ret) {
 		maps_free(m);
 		return ret;
@@ -354,6 +402,18 @@ int maps_read(const struct sysroot *sr, const char *pid, bool smaps, struct maps
 	for (size_t i = 0; i < m->n; i++)
 		m->v[i].name = m->names + (uintptr_t)m->v[i].name;
 	return 0;
+}
+
+int maps_read(const struct sysroot *sr, const char *pid, bool smaps, struct maps *m,
+	      struct ms_error *err)
+{
+	struct task t;
+	memset(m, 0, sizeof(*m));
+	int ret = task_open(&t, sr, pid, err);
+	if (!ret)
+		ret = maps_read_task(&t, smaps, m, err);
+	task_close(&t);
+	return ret;
 }
 
 void maps_free(struct maps *m)

@@ -9,6 +9,7 @@
 
 #include "error.h"
 #include "proc/sysroot.h"
+#include "proc/task.h"
 
 enum vma_kind {
 	VMA_TEXT, VMA_RODATA, VMA_DATA, VMA_BSS, VMA_HEAP, VMA_STACK, VMA_ANON, VMA_FILE, VMA_SHM,
@@ -57,6 +58,15 @@ typedef int (*maps_fn)(void *data, const struct vma *v);
  * -errno with @err filled. */
 int maps_stream(const struct sysroot *sr, const char *pid, bool smaps, maps_fn fn, void *data,
 		struct ms_error *err);
+
+/* The same for the process @t, its files opened beneath its directory. Without @smaps, a dump
+ * that holds smaps alone is read from smaps (its header lines are the maps lines). On the live
+ * system a file that ends because the process's address space went away (it exited, or ran
+ * execve()) is -ESRCH with @err saying how many mappings were read, and the mappings read
+ * last are not handed on: a list cut short never passes for the whole. */
+int maps_stream_task(const struct task *t, bool smaps, maps_fn fn, void *data,
+		     struct ms_error *err);
+int maps_read_task(const struct task *t, bool smaps, struct maps *m, struct ms_error *err);
 
 /* Read proc/PID/maps (@pid is "self" or a number) or, with @smaps, proc/PID/smaps with every
  * mapping's counters; kinds are classified. Streams the file: memory is the mappings alone. */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Buffered line reading with large reads; the buffer only grows for a line longer than it. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -69,12 +70,8 @@ static void *reader_main(void *arg)
 	}
 }
 
-int stream_open_threaded(struct stream *s, const struct sysroot *sr, const char *path,
-			 struct ms_error *err)
+int stream_start_reader(struct stream *s)
 {
-	int ret = stream_open(s, sr, path, err);
-	if (ret)
-		return ret;
 	struct stream_reader *r = calloc(1, sizeof(*r));
 	if (!r)
 		return 0; /* reads stay on this thread */
@@ -87,6 +84,13 @@ int stream_open_threaded(struct stream *s, const struct sysroot *sr, const char 
 	}
 	s->reader = r;
 	return 0;
+}
+
+int stream_open_threaded(struct stream *s, const struct sysroot *sr, const char *path,
+			 struct ms_error *err)
+{
+	int ret = stream_open(s, sr, path, err);
+	return ret ? ret : stream_start_reader(s);
 }
 
 /* Take the next chunk from the reader thread onto the end of the buffer. */
@@ -130,14 +134,11 @@ static int take_chunk(struct stream *s, struct ms_error *err)
 	return 0;
 }
 
-int stream_open(struct stream *s, const struct sysroot *sr, const char *path,
-		struct ms_error *err)
+int stream_adopt(struct stream *s, int fd, const char *name, struct ms_error *err)
 {
 	memset(s, 0, sizeof(*s));
-	sysroot_name(sr, path, s->name, sizeof(s->name));
-	s->fd = sysroot_openat(sr, path, err);
-	if (s->fd < 0)
-		return s->fd;
+	snprintf(s->name, sizeof(s->name), "%s", name);
+	s->fd = fd;
 	s->cap = STREAM_CHUNK;
 	s->buf = malloc(s->cap + 1);
 	if (!s->buf) {
@@ -146,6 +147,17 @@ int stream_open(struct stream *s, const struct sysroot *sr, const char *path,
 		return ms_fail(err, -ENOMEM, s->name, 0, "out of memory");
 	}
 	return 0;
+}
+
+int stream_open(struct stream *s, const struct sysroot *sr, const char *path,
+		struct ms_error *err)
+{
+	char name[sizeof(s->name)];
+	memset(s, 0, sizeof(*s));
+	s->fd = -1;
+	sysroot_name(sr, path, name, sizeof(name));
+	int fd = sysroot_openat(sr, path, err);
+	return fd < 0 ? fd : stream_adopt(s, fd, name, err);
 }
 
 static int fill(struct stream *s, struct ms_error *err)

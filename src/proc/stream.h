@@ -30,6 +30,11 @@ int stream_open(struct stream *s, const struct sysroot *sr, const char *path,
  * (smaps of 60 000 mappings) works while this thread parses; at most 4 chunks are queued. */
 int stream_open_threaded(struct stream *s, const struct sysroot *sr, const char *path,
 			 struct ms_error *err);
+/* A stream over @fd, already open (the stream closes it), named @name in errors. Returns 0 or
+ * -errno with @err filled (@fd is closed then too). */
+int stream_adopt(struct stream *s, int fd, const char *name, struct ms_error *err);
+/* Move the reads of an open stream to a second thread, as stream_open_threaded() does. */
+int stream_start_reader(struct stream *s);
 /* The next line, NUL-terminated in place (no '\n'), or NULL at the end (*ret 0) or on an error
  * (*ret -errno, @err filled). A line longer than 16 MiB is an error. */
 char *stream_line(struct stream *s, size_t *len, int *ret, struct ms_error *err);

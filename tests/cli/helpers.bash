@@ -58,3 +58,13 @@ binary_fixture() {
 	"$SRCDIR/tests/mksysroot.py" "$FIX/$1" "$d"
 	echo "$d"
 }
+
+# vanish_run FILE ARGS...: run memscope ARGS with tests/helpers/vanish.c preloaded, so the mapper
+# ($MPID) exits right after memscope's first read of its proc/PID/FILE (maps, smaps, pagemap);
+# with VANISH_EXEC=1 in the environment it runs execve() instead. Sets status, output, stderr.
+vanish_run() {
+	local file=$1
+	shift
+	run --separate-stderr env LD_PRELOAD="$VANISH" VANISH_PID="$MPID" VANISH_FILE="$file" \
+		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" "$MEMSCOPE" "$@"
+}

@@ -148,3 +148,171 @@ teardown() { stop_mapper; }
 	run --separate-stderr memscope --sysroot "$FIX/process-broken" maps 101 --rss
 	[ "$stderr" = "memscope: $FIX/process-broken/proc/101/smaps:3: expected 'Key: N kB'" ]
 }
+
+# A process that exits while its mappings are read: the kernel just ends maps and smaps early
+# (fs/proc/task_mmu.c m_start() finds no mm), so without a check the table looks whole.
+@test "a process that exits mid-read: one line naming it and what was read, exit 1, no table" {
+	for args in "maps" "smaps --rss" "maps --diagram"; do
+		set -- $args
+		file=$1
+		shift
+		# a fresh mapper for each: the last one is dead
+		start_mapper --maps 20000
+		total=$(wc -l <"/proc/$MPID/maps")
+		vanish_run "$file" maps "$MPID" "$@"
+		assert_failure 1
+		assert_output ""
+		[[ "$stderr" =~ ^memscope:\ process\ $MPID\ exited\ while\ its\ mappings\ were\ read\ \(([0-9]+)\ mappings\ read\)$ ]] ||
+			{ echo "$args: $stderr"; false; }
+		[ "${BASH_REMATCH[1]}" -lt "$total" ]
+		stop_mapper
+	done
+}
+
+@test "a process that runs execve() mid-read: said as such, exit 1, no table" {
+	start_mapper --maps 20000
+	VANISH_EXEC=1 vanish_run maps maps "$MPID" --json
+	assert_failure 1
+	assert_output ""
+	[[ "$stderr" =~ ^memscope:\ process\ $MPID\ ran\ execve\(\)\ while\ its\ mappings\ were\ read\ \([0-9]+\ mappings\ read\)$ ]]
+}
+
+# kernel threads have no mm: the kernel gives them an empty maps (m_start() with no mm)
+first_kthread() {
+	for s in /proc/[0-9]*/stat; do
+		# field 9, the PF_* flags, after the last ')' of the command name
+		f=$(sed 's/.*) //' "$s" 2>/dev/null | awk '{ print $7 }')
+		[ -n "$f" ] && (((f & 0x200000) != 0)) && { basename "$(dirname "$s")"; return 0; }
+	done
+	return 1
+}
+
+@test "a kernel thread: said to have no user address space, exit 1, for every mode" {
+	k=$(first_kthread) || skip "no kernel thread is visible here (a pid namespace)"
+	for args in "" "--rss" "--diagram" "--json" "-o RSS"; do
+		run --separate-stderr memscope maps "$k" $args
+		assert_failure 1
+		assert_output ""
+		[ "$stderr" = "memscope: process $k is a kernel thread: it has no user address space" ]
+	done
+	# in a dump, from its stat (PF_KTHREAD in field 9) beside an empty maps
+	D=$(mktemp -d)
+	mkdir -p "$D/proc/2"
+	: >"$D/proc/2/maps"
+	echo '2 (kthreadd) S 0 0 0 0 -1 2129984 0 0 0 0 0 0 0 0 20 0 1 0 26 0 0 18446744073709551615 0 0 0 0 0 0 0 2147483647 0 1 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0' >"$D/proc/2/stat"
+	run --separate-stderr memscope --sysroot "$D" maps 2
+	rm -rf "$D"
+	assert_failure 1
+	[ "$stderr" = "memscope: process 2 is a kernel thread: it has no user address space" ]
+}
+
+@test "-o RSS, PSS, DIRTY or SWAP without --rss: smaps is read, the columns are filled" {
+	start_mapper --anon 1M
+	run --separate-stderr memscope maps "$MPID" -o START,RSS,PSS,DIRTY,SWAP --json
+	assert_success
+	rss=$(awk '$1 == "Rss:" { t += $2 } END { print t * 1024 }' "/proc/$MPID/smaps")
+	echo "$output" | jq -e '(.maps | length) as $n | [.maps[] | .rss, .pss, .dirty, .swap | numbers] | length == 4 * $n'
+	echo "$output" | jq -e --argjson r "$rss" '([.maps[].rss] | add) == $r and .totals.all.rss == $r'
+	run memscope maps "$MPID" -o RSS,NAME -n -r
+	assert_success
+	# no empty cells: every row has a size first, then the totals as with --rss
+	[ "$(grep -cvE '^[0-9.]+[BKMG] |^$|^total ' <<<"$output")" -eq 0 ]
+	assert_line --regexp '^total '
+	[ "$(grep -c '^[0-9.]*[BKMG] ' <<<"$output")" -eq "$(wc -l <"/proc/$MPID/maps")" ]
+}
+
+@test "OFFSET in hex as /proc/PID/maps prints it; the JSON offset a \"0x\" string of the same value" {
+	start_mapper --anon 64K
+	run memscope maps "$MPID" -o OFFSET -n -r
+	assert_success
+	offsets=$(while read -r _ _ off _; do echo "$((16#$off))"; done <"/proc/$MPID/maps")
+	diff <(while read -r o; do printf '0x%x\n' "$o"; done <<<"$offsets") <(echo "$output")
+	run memscope maps "$MPID" -o OFFSET --json
+	diff <(while read -r o; do printf '0x%016x\n' "$o"; done <<<"$offsets") <(echo "$output" | jq -r '.maps[].offset')
+}
+
+@test "several pids: a table each after a line naming it, as pmap; JSON a list of processes" {
+	start_mapper --anon 64K
+	run --separate-stderr memscope maps "$MPID" self
+	assert_success
+	assert_line --index 0 --regexp "^$MPID:   .*/mapper --anon 64K$"
+	assert_line --regexp '^[0-9]+:   .*memscope maps [0-9]+ self$'
+	[ "$(grep -c '^ *START ' <<<"$output")" -eq 2 ]
+	# rows of the mapper's table: exactly its maps
+	n=$(awk -v p="$MPID:" '$1 == p { on = 1; next } /^[0-9]+:   / { on = 0 } on && /^0x/' <<<"$output" | wc -l)
+	[ "$n" -eq "$(wc -l <"/proc/$MPID/maps")" ]
+	run --separate-stderr memscope maps "$MPID" "$MPID" --rss --json
+	assert_success
+	echo "$output" | jq -e --argjson p "$MPID" '.processes | length == 2 and all(.pid == $p and (.command | test("mapper")))'
+	echo "$output" | jq -e --argjson n "$(wc -l <"/proc/$MPID/maps")" '.processes | all((.maps | length) == $n and .totals.all.mappings == $n)'
+	# one that cannot be read fails the whole command: nothing of the others on stdout
+	run --separate-stderr memscope maps "$MPID" 4000000
+	assert_failure 1
+	assert_output ""
+	[ "$stderr" = "memscope: no process with pid 4000000" ]
+}
+
+# smaps holds each mapping's maps line as its header (fs/proc/task_mmu.c show_smap())
+@test "a dump holding only smaps: maps reads it, with and without --rss" {
+	start_mapper --anon 64K
+	D=$(mktemp -d)
+	mkdir -p "$D/proc/7"
+	cat "/proc/$MPID/smaps" >"$D/proc/7/smaps"
+	run --separate-stderr memscope --sysroot "$D" maps 7 --json
+	assert_success
+	echo "$output" | jq -e --argjson n "$(wc -l <"/proc/$MPID/maps")" '.maps | length == $n'
+	run --separate-stderr memscope --sysroot "$D" maps 7 --rss --json
+	assert_success
+	echo "$output" | jq -e --argjson r "$(awk '$1 == "Rss:" { t += $2 } END { print t * 1024 }' "$D/proc/7/smaps")" '.totals.all.rss == $r'
+	rm -rf "$D"
+}
+
+@test "the real dumps of smaps alone read as maps" {
+	DUMPS="${REAL_DUMPS:-$SRCDIR/../shared/real-dumps}"
+	[ -d "$DUMPS" ] || skip "no real dumps at $DUMPS (they are not part of the repository)"
+	n=0
+	for c in x86_64-fedora-5.5.7-gnome-terminal-smaps x86_64-prometheus-procfs-alertmanager-smaps; do
+		[ -f "$DUMPS/$c/smaps" ] || continue
+		D=$(mktemp -d)
+		mkdir -p "$D/proc/1"
+		cp "$DUMPS/$c/smaps" "$D/proc/1/smaps"
+		want=$(grep -cE '^[0-9a-f]+-[0-9a-f]+ ' "$D/proc/1/smaps")
+		run --separate-stderr memscope --sysroot "$D" maps 1 --json
+		rm -rf "$D"
+		[ "$status" -eq 0 ] || { echo "$c: $stderr"; false; }
+		echo "$output" | jq -e --argjson n "$want" '.maps | length == $n'
+		n=$((n + 1))
+	done
+	c=x86_64-linux-5.5.7-pcp-procpid007
+	if [ -d "$DUMPS/$c/proc" ]; then
+		for d in "$DUMPS/$c"/proc/[0-9]*; do
+			p=$(basename "$d")
+			run --separate-stderr memscope --sysroot "$DUMPS/$c" maps "$p" --rss --json
+			[ "$status" -eq 0 ] || { echo "$c $p: $stderr"; false; }
+			want=$(awk '$1 == "Rss:" { t += $2 } END { print t * 1024 }' "$d/smaps")
+			echo "$output" | jq -e --argjson r "$want" '.totals.all.rss == $r'
+			n=$((n + 1))
+		done
+	fi
+	[ "$n" -ge 1 ] || skip "none of the smaps-only cases is present"
+}
+
+# exit_mm() lets the mm go before exit_notify() makes the task a zombie: its maps is empty
+@test "a zombie: said to have exited, exit 1, for maps and translate" {
+	f="$BATS_TEST_TMPDIR/zombie"
+	# the child exits and its parent (exec'd into sleep) never reaps it
+	bash -c 'sleep 0.1 & echo $! >"$1"; exec sleep 5' _ "$f" &
+	parent=$!
+	for _ in $(seq 100); do
+		z=$(cat "$f" 2>/dev/null) && [ -n "$z" ] && [ "$(awk '{ print $3 }' "/proc/$z/stat" 2>/dev/null)" = Z ] && break
+		sleep 0.05
+	done
+	[ "$(awk '{ print $3 }' "/proc/$z/stat")" = Z ]
+	for args in "maps $z" "maps $z --rss" "translate $z --all" "translate $z 0x1000"; do
+		run --separate-stderr memscope $args
+		assert_failure 1
+		assert_output ""
+		[ "$stderr" = "memscope: process $z is a zombie: it has exited and its address space is gone" ]
+	done
+	kill "$parent"
+}

@@ -43,7 +43,12 @@ teardown() { stop_mapper; [ -n "${SR:-}" ] && rm -rf "$SR"; return 0; }
 	assert_success
 	echo "$output" | jq -e '.translate.summary.present == 1024'
 	if have_pfns; then
-		echo "$output" | jq -e '.translate.summary.huge_pages >= 1'
+		# the folios as they are: the mapper's 4M of THP are two PMD folios when THP is had
+		want=$(python3 "$SRCDIR/tests/helpers/folios.py" "$MPID" "$(mapped thp)" "$(printf '0x%x' $(($(mapped thp) + 4194304)))")
+		echo "$output" | jq -e --argjson w "$want" '.translate.summary.thp_bytes == $w.thp_pages * 4096'
+		if echo "$want" | jq -e '.orders["9"][0] >= 1' >/dev/null; then
+			echo "$output" | jq -e '.translate.summary.thp | any(.order == 9 and .pmd and .kind == "thp" and .folio_size == 2097152)'
+		fi
 		echo "$output" | jq -e '[.translate.runs[] | select(.state == "present") | .pages] | max >= 512'
 		# every run in System RAM
 		for p in $(echo "$output" | jq -r '.translate.runs[].pstart'); do
@@ -106,10 +111,10 @@ teardown() { stop_mapper; [ -n "${SR:-}" ] && rm -rf "$SR"; return 0; }
 @test "--all: the same counts page by page with flags, in blocks without them, and hidden" {
 	SR=$(binary_fixture x86_64-vm-6.18-process)
 	# what needs no page flags: everything but huge pages and shared frames
-	pick='[.translate.summary, .translate.mappings[]] | map(del(.huge_pages, .thp_bytes, .shared_frames))'
+	pick='[.translate.summary, .translate.mappings[]] | map(del(.thp, .thp_bytes, .shared_frames))'
 	run --separate-stderr memscope --sysroot "$SR" translate "$FPID" --all --page-size 4K --json
 	assert_success
-	echo "$output" | jq -e '.translate.summary | .present == 894 and .contiguous_runs == 381 and .huge_pages == 1'
+	echo "$output" | jq -e '.translate.summary | .present == 894 and .contiguous_runs == 381 and .thp_bytes == 2097152'
 	flags=$(echo "$output" | jq -c "$pick")
 	rm "$SR/proc/kpageflags" "$SR/proc/kpagecount"
 	run --separate-stderr memscope --sysroot "$SR" translate "$FPID" --all --page-size 4K --json
@@ -186,4 +191,184 @@ with open(d + "/pagemap.txt", "w") as o:
 	echo "$out_own" | jq -e '.translate.pages[0].pfn > 0 and (.translate.pages[0].flags | length > 0)'
 	[ "$status_other" -eq 1 ]
 	[[ "$err_other" == *"Permission denied"* ]]
+}
+
+# --- THP folios of every size (item 2 of issue 11) ---
+
+# The hand-made case: page-cache folios of order 1-4, part of an anonymous order-4 folio, a PMD
+# THP, an order-2 folio cut by the mapping's end (fixtures/README.md). Counting 2M per head gave
+# 8M of THP in its 648K file mapping.
+@test "a captured process with folios of every size: each counted at its size, within the mapping" {
+	SR=$(binary_fixture process-folios)
+	run --separate-stderr memscope --sysroot "$SR" translate 100 --all --page-size 4K --json
+	assert_success
+	echo "$output" | jq -e '[.translate.mappings[].thp_bytes] == [122880, 8192, 2097152, 12288, 0]'
+	echo "$output" | jq -e 'all(.translate.mappings[]; .thp_bytes <= .present_bytes)'
+	echo "$output" | jq -e '.translate.summary.thp_bytes == 2240512 and .translate.summary.thp ==
+		[{"order":9,"folio_size":2097152,"kind":"thp","pmd":true,"folios":1,"bytes":2097152},
+		 {"order":4,"folio_size":65536,"kind":"mthp","pmd":false,"folios":2,"bytes":73728},
+		 {"order":3,"folio_size":32768,"kind":"mthp","pmd":false,"folios":1,"bytes":32768},
+		 {"order":2,"folio_size":16384,"kind":"mthp","pmd":false,"folios":2,"bytes":28672},
+		 {"order":1,"folio_size":8192,"kind":"mthp","pmd":false,"folios":1,"bytes":8192}]'
+	run --separate-stderr memscope --sysroot "$SR" translate 100 --all --page-size 4K
+	assert_line --regexp '^0x7f0000000000 0x7f00000a2000 /data/folios +file +162 +644K +0B +120K 8K-64K mTHP +3 +0$'
+	assert_line --regexp ' 2M 2M THP \(PMD\) +1 +0$'
+	assert_line --regexp '2M in 1 2M THP \(PMD\) folio, 72K in 2 64K mTHP folios, 32K in 1 32K mTHP folio, 28K in 2 16K mTHP folios, 8K in 1 8K mTHP folio$'
+	# a range: per run, and the picture names the kind
+	run --separate-stderr memscope --sysroot "$SR" translate 100 0x7f00000a4000 --len 8K --page-size 4K --json
+	echo "$output" | jq -e '.translate.runs[0].thp_bytes == 8192 and .translate.summary.thp[0].order == 4'
+	run --separate-stderr memscope --sysroot "$SR" translate 100 0x7f00000a4000 --len 8K --page-size 4K
+	assert_line --regexp '^ +\| +2 pages +\|=====\| +8K contiguous, +\|$'
+	assert_line --regexp '^ +\| +\| +\| +in 64K mTHP +\|$'
+}
+
+# Live: a file read with read(2) gets large folios from readahead where the file system has them
+# (ext4, xfs, tmpfs...), mapped read-only and touched; folios.py counts them independently.
+@test "THP bytes of a live process agree with an independent pagemap + kpageflags reader" {
+	f="$BATS_TEST_TMPDIR/data"
+	head -c 8M /dev/urandom >"$f"
+	start_mapper --read "$f" --thp 4M
+	run --separate-stderr memscope translate "$MPID" --all --json
+	assert_success
+	echo "$output" | jq -e 'all(.translate.mappings[]; .thp_bytes == null or .thp_bytes <= .present_bytes)'
+	if ! have_pfns; then
+		echo "$output" | jq -e '.translate.summary.thp_bytes == null'
+		return 0
+	fi
+	ps=$(getconf PAGESIZE)
+	for m in "read" "thp"; do
+		a=$(mapped "$m")
+		len=$(awk -v k="$m" '$1 == k { print $3; exit }' "$MOUT")
+		e=$(printf '0x%x' $((a + len)))
+		want=$(python3 "$SRCDIR/tests/helpers/folios.py" "$MPID" "$a" "$e")
+		run --separate-stderr memscope translate "$MPID" "$a-$e" --json
+		assert_success
+		got=$(echo "$output" | jq -c --argjson ps "$ps" '.translate.summary | {present, thp_pages: (.thp_bytes / $ps),
+			orders: (.thp | map({key: (.order | tostring), value: [.folios, (.bytes / $ps)]}) | from_entries)}')
+		[ "$(echo "$got" | jq -S -c .)" = "$(echo "$want" | jq -S -c .)" ] || { echo "$m: memscope $got, folios.py $want"; false; }
+		# the words: a PMD folio is "THP (PMD)", a smaller one "mTHP"
+		run memscope translate "$MPID" "$a-$e"
+		if echo "$want" | jq -e '.orders["9"]' >/dev/null; then
+			assert_line --regexp 'in [0-9]+ 2M THP \(PMD\) folios?'
+		fi
+		if echo "$want" | jq -e '.orders | keys | any(tonumber < 9)' >/dev/null; then
+			assert_line --regexp 'in [0-9]+ [0-9]+K mTHP folios?'
+		fi
+	done
+}
+
+# --- the --len picture (item 4) ---
+
+@test "--len picture: the runs left out counted, the range's end labelled, unmapped said apart" {
+	SR=$(binary_fixture process-folios)
+	# the stack: 100 pages, every other one present: 100 runs, 24 drawn
+	run --separate-stderr memscope --sysroot "$SR" translate 100 0x7ffd00000000 --len 400K --page-size 4K --json
+	assert_success
+	echo "$output" | jq -e '.translate.runs | length == 100'
+	run --separate-stderr memscope --sysroot "$SR" translate 100 0x7ffd00000000 --len 400K --page-size 4K
+	assert_line --regexp '^ +/\\/\\/ 76 more runs, as listed above$'
+	assert_line --regexp '^0x00007ffd00063fff \+-+\+$'
+	[ "$(grep -cE '^0x[0-9a-f]{16} \+' <<<"$output")" -eq 25 ] # 24 boxes and the end
+	# across the end of a mapping, a gap, two pages of another, and a gap
+	run --separate-stderr memscope --sysroot "$SR" translate 100 0x7f0000090000 --len 96K --page-size 4K --json
+	assert_success
+	echo "$output" | jq -e '[.translate.runs[].state] == ["present", "unmapped", "present", "unmapped"]'
+	echo "$output" | jq -e '.translate.summary | .pages == 24 and .present == 20 and .not_present == 0 and .unmapped == 4'
+	run --separate-stderr memscope --sysroot "$SR" translate 100 0x7f0000090000 --len 96K --page-size 4K
+	assert_line --regexp '^0x7f00000a2000 0x7f00000a3fff +2 unmapped +- +- +-$'
+	assert_line --regexp '^0x00007f00000a2000 \+\.+\+$'
+	assert_line --regexp '^ +: *2 pages, unmapped *:$'
+	assert_line --regexp '^0x00007f00000a7fff \+\.+\+$'
+	assert_line --regexp '^24 pages \(96K\): 20 present \(80K\), 0 swapped \(0B\), 0 not present, 4 unmapped; 2 physically contiguous runs'
+}
+
+@test "--len picture: labels wrap, never cut; one page, one run" {
+	SR=$(binary_fixture process-folios)
+	# a page not present: "1 page, not present" is wider than the box
+	run --separate-stderr memscope --sysroot "$SR" translate 100 0x7f0000064000 --len 4K --page-size 4K
+	assert_success
+	assert_line --regexp '^ +\| +1 page, +\|$'
+	assert_line --regexp '^ +\| +not present +\|$'
+	refute_output --partial 'presen|'
+	assert_line --regexp '^1 page \(4K\): 0 present \(0B\), 0 swapped \(0B\), 1 not present; 0 physically contiguous runs'
+	run --separate-stderr memscope --sysroot "$SR" translate 100 0x7f0000400000 --len 4K --page-size 4K
+	assert_line --regexp '^1 page \(4K\): 1 present \(4K\), .*; 1 physically contiguous run; 4K in transparent huge pages: 4K in 1 16K mTHP folio$'
+	run --separate-stderr memscope --sysroot "$SR" translate 100 --all --page-size 4K
+	assert_line --regexp '^5 mappings, 779 pages'
+	run --separate-stderr memscope --sysroot "$SR" translate 100 0x7f0000000000 --len 4K --page-size 4K
+	assert_line --regexp '^1 page \(4K\): 1 present'
+	! grep -qE '\b1 (pages|runs|mappings)\b' <<<"$output"
+}
+
+# --- kernel threads (item 7) ---
+
+first_kthread() {
+	for s in /proc/[0-9]*/stat; do
+		f=$(sed 's/.*) //' "$s" 2>/dev/null | awk '{ print $7 }')
+		[ -n "$f" ] && (((f & 0x200000) != 0)) && { basename "$(dirname "$s")"; return 0; }
+	done
+	return 1
+}
+
+@test "a kernel thread: no user address space, exit 1, in every mode, live and in a dump" {
+	k=$(first_kthread) || skip "no kernel thread is visible here (a pid namespace)"
+	for args in "0x1000" "0x1000 0x2000" "0x1000 --len 8K" "0x1000-0x3000" "--all" "--all --json"; do
+		run --separate-stderr memscope translate "$k" $args
+		assert_failure 1
+		assert_output ""
+		[ "$stderr" = "memscope: process $k is a kernel thread: it has no user address space" ]
+	done
+	run --separate-stderr memscope --sysroot "$FIX/process-folios" translate 2 --all --page-size 4K
+	assert_failure 1
+	[ "$stderr" = "memscope: process 2 is a kernel thread: it has no user address space" ]
+}
+
+# --- a process that exits while it is read (item 1) ---
+
+@test "--all on a process that exits mid-walk: one line naming it and what was read, exit 1" {
+	start_mapper --maps 20000
+	vanish_run pagemap translate "$MPID" --all
+	assert_failure 1
+	assert_output ""
+	[[ "$stderr" =~ ^memscope:\ process\ $MPID\ exited\ while\ its\ pages\ were\ read\ \(([0-9]+)\ mappings?\ walked\)$ ]] || { echo "$stderr"; false; }
+	stop_mapper
+	# gone while maps is still being read: the stream ends early, the walk finds no pages
+	start_mapper --maps 20000
+	vanish_run maps translate "$MPID" --all --json
+	assert_failure 1
+	assert_output ""
+	[[ "$stderr" =~ ^memscope:\ process\ $MPID\ exited\ while\ its\ (pages|mappings)\ were\ read\ \([0-9]+\ mappings?\ (walked|read)\)$ ]] || { echo "$stderr"; false; }
+}
+
+@test "--len and addresses on a process that exits mid-walk: exit 1, nothing on stdout" {
+	start_mapper --anon 64M
+	a=$(mapped anon)
+	vanish_run pagemap translate "$MPID" "$a" --len 64M
+	assert_failure 1
+	assert_output ""
+	[ "$stderr" = "memscope: process $MPID exited while its pages were read (8192 of 16384 pages read)" ]
+	stop_mapper
+	start_mapper --anon 64M
+	a=$(mapped anon)
+	vanish_run pagemap translate "$MPID" "$a" "$a" 0x1000 --json
+	assert_failure 1
+	assert_output ""
+	[ "$stderr" = "memscope: process $MPID exited while its pages were read (1 of 3 addresses read)" ]
+	stop_mapper
+	start_mapper --anon 64M
+	VANISH_EXEC=1 vanish_run pagemap translate "$MPID" "$(mapped anon)" --len 64M
+	assert_failure 1
+	assert_output ""
+	[ "$stderr" = "memscope: process $MPID ran execve() while its pages were read (8192 of 16384 pages read)" ]
+}
+
+@test "[vsyscall] reads as holes in pagemap: not taken for a process that exited" {
+	grep -q '\[vsyscall\]' /proc/self/maps || skip "no [vsyscall] mapping on this machine"
+	start_mapper --anon 64K
+	run --separate-stderr memscope translate "$MPID" --all --json
+	assert_success
+	echo "$output" | jq -e '[.translate.mappings[] | select(.name == "[vsyscall]")] | length == 1'
+	run --separate-stderr memscope translate "$MPID" 0xffffffffff600000 --len 4K --json
+	assert_success
+	echo "$output" | jq -e '.translate.summary | .pages == 1 and .not_present == 1'
 }

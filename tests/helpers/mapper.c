@@ -2,9 +2,14 @@
 /* A process for the tests and benchmarks to inspect: it maps and touches memory as asked, prints
  * what it made on stdout ("anon 0x... 4194304"), then waits until it is killed.
  *   mapper [--anon SIZE] [--thp SIZE] [--untouched SIZE] [--file NAME] [--maps N]
+ *          [--read FILE] [--hole SIZE]
  * --thp maps 2 MiB-aligned memory with MADV_HUGEPAGE; --file maps a one-page file created with
  * exactly NAME (any bytes, for hostile-name tests) and then deletes it if NAME ends in "-del";
- * --maps makes N separate small mappings (alternating protections so they do not merge). */
+ * --maps makes N separate small mappings (alternating protections so they do not merge);
+ * --read drops FILE from the page cache, reads it through with read(2) (readahead then fills
+ * the cache with large folios where the file system has them) and maps it read-only, touched;
+ * --hole maps SIZE, touches it and unmaps its middle third, leaving a gap inside one range.
+ * SIGUSR1 makes it run execve("/bin/sleep") (for tests of a process that execs mid-read). */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
@@ -15,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static size_t size_arg(const char *s)
@@ -37,8 +43,16 @@ static void touch(char *p, size_t len)
 		p[i] = (char)(i / (size_t)ps + 1);
 }
 
+static void exec_sleep(int sig)
+{
+	(void)sig;
+	char *const args[] = {"sleep", "1000", NULL};
+	execv("/bin/sleep", args);
+}
+
 int main(int argc, char **argv)
 {
+	signal(SIGUSR1, exec_sleep);
 	for (int i = 1; i + 1 < argc; i += 2) {
 		const char *opt = argv[i], *arg = argv[i + 1];
 		if (!strcmp(opt, "--anon") || !strcmp(opt, "--untouched")) {
@@ -86,6 +100,39 @@ int main(int argc, char **argv)
 					mprotect(p + k * ps, (size_t)ps, PROT_READ);
 			}
 			printf("maps 0x%lx %ld\n", (unsigned long)p, n);
+		} else if (!strcmp(opt, "--read")) {
+			int fd = open(arg, O_RDONLY);
+			struct stat st;
+			if (fd < 0 || fstat(fd, &st) < 0 || st.st_size == 0)
+				return perror(arg), 1;
+			/* out of the cache, so the read below fills it afresh */
+			fdatasync(fd);
+			posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+			static char chunk[1 << 16];
+			while (read(fd, chunk, sizeof(chunk)) > 0)
+				;
+			size_t len = (size_t)st.st_size;
+			char *p = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+			if (p == MAP_FAILED)
+				return perror("mmap"), 1;
+			long ps = sysconf(_SC_PAGESIZE);
+			volatile char sum = 0;
+			for (size_t k = 0; k < len; k += (size_t)ps)
+				sum += p[k];
+			close(fd);
+			printf("read 0x%lx %zu\n", (unsigned long)p, len);
+		} else if (!strcmp(opt, "--hole")) {
+			size_t len = size_arg(arg);
+			long ps = sysconf(_SC_PAGESIZE);
+			char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+				       -1, 0);
+			if (p == MAP_FAILED)
+				return perror("mmap"), 1;
+			touch(p, len);
+			size_t third = len / 3 / (size_t)ps * (size_t)ps;
+			munmap(p + third, third);
+			printf("hole 0x%lx %zu 0x%lx %zu\n", (unsigned long)p, len,
+			       (unsigned long)(p + third), third);
 		} else {
 			fprintf(stderr, "mapper: unknown option %s\n", opt);
 			return 2;

@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* One process's proc/PID directory, held open on the live system, and its stat line. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "proc/task.h"
+#include "proc/text.h"
+
+int task_open(struct task *t, const struct sysroot *sr, const char *pid, struct ms_error *err)
+{
+	t->sr = sr;
+	t->dir = -1;
+	snprintf(t->pid, sizeof(t->pid), "%s", pid);
+	if (sr->dir)
+		return 0; /* a dump is static: its files are read by path */
+	char path[48], name[64];
+	snprintf(path, sizeof(path), "proc/%s", pid);
+	/* Held for the whole command: procfs ties the directory to the process (its struct pid),
+	 * so files opened beneath it later are this process's or fail, never a newer process's
+	 * that got the same pid (fs/proc/base.c proc_pident_lookup()). The live root is "/":
+	 * there is no dump to stay inside. */
+	t->dir = openat(sr->fd, path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (t->dir >= 0)
+		return 0;
+	int e = errno;
+	sysroot_name(sr, path, name, sizeof(name));
+	return ms_fail(err, -e, name, 0, "cannot open: %s", strerror(e));
+}
+
+void task_close(struct task *t)
+{
+	if (t->dir >= 0)
+		close(t->dir);
+	t->dir = -1;
+}
+
+void task_name(const struct task *t, const char *file, char *name, size_t size)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "proc/%s/%s", t->pid, file);
+	sysroot_name(t->sr, path, name, size);
+}
+
+int task_openat(const struct task *t, const char *file, struct ms_error *err)
+{
+	if (!task_live(t)) {
+		char path[64];
+		snprintf(path, sizeof(path), "proc/%s/%s", t->pid, file);
+		return sysroot_openat(t->sr, path, err);
+	}
+	int fd = openat(t->dir, file, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0)
+		return fd;
+	/* a reaped process: its files are gone (ENOENT), or it went between the lookup and the
+	 * open (ESRCH, fs/proc/base.c proc_mem_open()): the same to the caller */
+	int e = errno == ESRCH ? ENOENT : errno;
+	char name[64];
+	task_name(t, file, name, sizeof(name));
+	return ms_fail(err, -e, name, 0, "cannot open: %s", strerror(e));
+}
+
+int task_stat_parse(const char *data, size_t len, struct task_stat *st)
+{
+	memset(st, 0, sizeof(*st));
+	char *text = text_dup(data, len);
+	if (!text)
+		return -ENOMEM;
+	int ret = -EINVAL;
+	char *close = strrchr(text, ')'), *p = text;
+	uint64_t pid;
+	if (!close || text_u64(&p, &pid) || pid > 0x7fffffff || *p != ' ')
+		goto out;
+	st->pid = (int)pid;
+	p = close + 1;
+	/* fields 3 (state) to 23 (vsize), after "PID (COMM)" */
+	for (int field = 3; field <= 23; field++) {
+		if (*p != ' ')
+			goto out;
+		p++;
+		if (field == 3) {
+			if (!*p || *p == ' ')
+				goto out;
+			st->state = *p++;
+			continue;
+		}
+		/* some fields are signed (priority, nice): only 9 and 23 are kept, both unsigned */
+		if (*p == '-')
+			p++;
+		uint64_t v;
+		if (text_u64(&p, &v))
+			goto out;
+		if (field == 9)
+			st->flags = v;
+		else if (field == 23)
+			st->vsize = v;
+	}
+	ret = 0;
+out:
+	free(text);
+	return ret;
+}
+
+int task_stat_read(const struct task *t, struct task_stat *st, struct ms_error *err)
+{
+	int fd = task_openat(t, "stat", err);
+	if (fd < 0)
+		return fd;
+	/* one line, a few hundred bytes: one read is the whole of it (fs/proc/array.c) */
+	char buf[1024];
+	size_t len = 0;
+	for (;;) {
+		ssize_t r = read(fd, buf + len, sizeof(buf) - 1 - len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = errno;
+			close(fd);
+			char name[64];
+			task_name(t, "stat", name, sizeof(name));
+			return ms_fail(err, -e, name, 0, "read error: %s", strerror(e));
+		}
+		if (r == 0 || (len += (size_t)r) == sizeof(buf) - 1)
+			break;
+	}
+	close(fd);
+	if (task_stat_parse(buf, len, st)) {
+		char name[64];
+		task_name(t, "stat", name, sizeof(name));
+		return ms_fail(err, -EINVAL, name, 1, "expected 'PID (COMM) STATE PPID ...'");
+	}
+	return 0;
+}
+
+int task_maps_gone(int fd)
+{
+	/* seq_lseek() to 0 restarts the walk; one byte makes m_start() look at the mm again */
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return -errno;
+	char c;
+	for (;;) {
+		ssize_t r = read(fd, &c, 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return errno == ESRCH ? 1 : -errno; /* ESRCH: the task was reaped */
+		return r == 0;
+	}
+}
+
+enum task_end task_why_gone(const struct task *t)
+{
+	struct task_stat st;
+	struct ms_error err;
+	/* a reaped task's files cannot be opened any more; a zombie's state is Z (X while it
+	 * is being reaped); between exit_mm() and becoming a zombie it still runs, but as
+	 * PF_EXITING and with no mm (vsize 0): anything else runs on, on a new mm */
+	if (task_stat_read(t, &st, &err) || st.state == 'Z' || st.state == 'X' ||
+	    (st.flags & TASK_PF_EXITING) || st.vsize == 0)
+		return TASK_EXITED;
+	return TASK_EXECED;
+}

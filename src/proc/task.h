@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* A process as its proc/PID directory: on the live system the directory is opened once, so
+ * every file read after it (maps, smaps, pagemap, stat) is that same process's, even if the pid
+ * is reused meanwhile; what proc/PID/stat says of it; and whether an address space that was
+ * being read is gone. */
+#ifndef MEMSCOPE_PROC_TASK_H
+#define MEMSCOPE_PROC_TASK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "proc/sysroot.h"
+
+struct task {
+	const struct sysroot *sr;
+	char pid[24]; /* as given ("self" or a number), as in the paths proc/PID/... */
+	int dir;      /* live: an O_PATH fd of proc/PID; -1 in a dump, read by path */
+};
+
+/* What memscope needs of proc/PID/stat (fs/proc/array.c do_task_stat()). */
+struct task_stat {
+	int pid;
+	char state;	     /* R, S, D, T, t, Z, X, I, ... */
+	uint64_t flags;	     /* the task's PF_* flags (field 9) */
+	uint64_t vsize;	     /* bytes of address space (field 23); 0 without an mm */
+};
+
+/* include/linux/sched.h: PF_EXITING is set as do_exit() begins, before the mm is let go;
+ * PF_KTHREAD on every kernel thread, never on a user process */
+#define TASK_PF_EXITING 0x00000004u
+#define TASK_PF_KTHREAD 0x00200000u
+
+/* Open the process @pid ("self" or a number) under @sr. Live, its directory is opened now (a
+ * missing one is -ENOENT with @err naming it); in a dump nothing is opened. Returns 0 or -errno. */
+int task_open(struct task *t, const struct sysroot *sr, const char *pid, struct ms_error *err);
+void task_close(struct task *t);
+
+/* Whether the process is a live one, whose files can end early because it exited. */
+static inline bool task_live(const struct task *t)
+{
+	return t->dir >= 0;
+}
+
+/* Open @file ("maps", "pagemap") of the process for reading. Returns an fd or -errno with @err
+ * naming proc/PID/@file; -ENOENT when a live process was reaped. */
+int task_openat(const struct task *t, const char *file, struct ms_error *err);
+/* proc/PID/@file as named to the user ("/proc/1234/maps", "DIR/proc/1234/maps"). */
+void task_name(const struct task *t, const char *file, char *name, size_t size);
+
+/* Parse the text of proc/PID/stat: "PID (COMM) STATE PPID ..."; COMM may hold spaces and
+ * parentheses, so the fields start after its last ')'. Returns 0 or -EINVAL. */
+int task_stat_parse(const char *data, size_t len, struct task_stat *st);
+/* Read and parse proc/PID/stat. Returns 0 or -errno with @err filled. */
+int task_stat_read(const struct task *t, struct task_stat *st, struct ms_error *err);
+
+/* After a read of proc/PID/maps or smaps on @fd ended (EOF): whether the address space the file
+ * was opened on is gone. The kernel ends those files early, without an error, once the mm has
+ * no users left (fs/proc/task_mmu.c m_start(): !mmget_not_zero(mm) gives NULL, the end of the
+ * file), and fails them with ESRCH once the task is reaped; reading the same file again from
+ * its start tells which it was: a live mm always shows at least one mapping. Returns 1 (gone),
+ * 0 (still there) or -errno. */
+int task_maps_gone(int fd);
+
+/* Why an address space that was being read is gone: the process exited (it is a zombie or was
+ * reaped), or it is alive and ran execve(), which replaces the mm. */
+enum task_end { TASK_EXITED, TASK_EXECED };
+enum task_end task_why_gone(const struct task *t);
+
+#endif
