@@ -74,8 +74,8 @@ static const struct col_def maps_cols[] = {
 	[M_DEVICE] = {"DEVICE", "device", COL_STR, COLF_DEFAULT, "major:minor", NULL},
 	[M_INODE] = {"INODE", "inode", COL_COUNT, COLF_DEFAULT | COLF_RIGHT, "inode", NULL},
 	[M_KIND] = {"KIND", "kind", COL_STR, COLF_DEFAULT,
-		    "text, rodata, data, bss, heap, stack, anon, file, shm, vdso, vvar, vsyscall, "
-		    "special",
+		    "text, rodata, data, bss, heap, stack, anon, file, shm, guard, vdso, vvar, "
+		    "vsyscall, special",
 		    NULL},
 	[M_NAME] = {"NAME", "name", COL_STR, COLF_DEFAULT, "path or [name]", NULL},
 	[M_RSS] = {"RSS", "rss", COL_SIZE, COLF_RIGHT, "resident (smaps Rss)", NULL},
