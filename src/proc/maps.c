@@ -158,12 +158,10 @@ static int smaps_line(char *line, size_t len, struct vma *v)
  * can hand a mapping on as soon as NEAR more have been read. */
 #define NEAR 4
 
-static enum vma_kind kind_alone(const struct vma *v)
+/* The names the kernel itself gives (fs/proc/task_mmu.c show_map_vma(), get_vma_name() since
+ * 6.11), or VMA_NKINDS. */
+static enum vma_kind kernel_name(const char *n)
 {
-	const char *n = v->name;
-	bool shared = v->perms[3] == 's';
-	/* the names the kernel itself gives (fs/proc/task_mmu.c show_map_vma(), get_vma_name()
-	 * since 6.11) come first: a no-access page inside [heap] is still the heap */
 	if (!strcmp(n, "[heap]"))
 		return VMA_HEAP;
 	if (!strncmp(n, "[stack", 6)) /* [stack] and pre-4.5 [stack:TID] */
@@ -178,30 +176,43 @@ static enum vma_kind kind_alone(const struct vma *v)
 	 * prctl PR_SET_VMA_ANON_NAME ".bss"): the loader says it is bss */
 	if (!strcmp(n, "[anon:.bss]"))
 		return VMA_BSS;
+	return VMA_NKINDS;
+}
+
+static enum vma_kind kind_alone(const struct vma *v)
+{
+	const char *n = v->name;
+	bool shared = v->perms[3] == 's';
+	/* those names come first: a no-access page inside [heap] is still the heap */
+	enum vma_kind k = n[0] == '[' ? kernel_name(n) : VMA_NKINDS;
+	if (k != VMA_NKINDS)
+		return k;
 	/* PROT_NONE, private: nothing can be read, written or run there. These are the holes
 	 * ld.so leaves between an object's segments (glibc elf/dl-map-segments.h: the excess of
 	 * the first mapping is mprotect()ed PROT_NONE, and keeps the file's name; bionic reserves
 	 * the whole object anonymously first), thread-stack guard pages (glibc allocatestack.c),
 	 * and address space reserved for later (malloc's 64 MiB heaps, JIT and runtime
 	 * reservations, [anon:... reservation]) */
-	if (!strcmp(v->perms, "---p"))
+	if (!memcmp(v->perms, "---p", 4))
 		return VMA_GUARD;
-	if (!strncmp(n, "[anon:", 6) || !strncmp(n, "[anon_shmem:", 12))
-		return shared ? VMA_SHM : VMA_ANON;
-	if (n[0] == '[')
+	if (n[0] == '[') {
+		if (!strncmp(n, "[anon:", 6) || !strncmp(n, "[anon_shmem:", 12))
+			return shared ? VMA_SHM : VMA_ANON;
 		return VMA_SPECIAL; /* [vectors], [sigpage], [uprobes] */
+	}
 	if (!n[0])
 		return shared ? VMA_SHM : VMA_ANON;
 	/* A MAP_SHARED|MAP_ANONYMOUS mapping, or a shared mapping of /dev/zero, is backed by an
 	 * unlinked shmem file the kernel calls "dev/zero" (mm/shmem.c shmem_zero_setup()), which
 	 * maps prints as "/dev/zero (deleted)". A private mapping of /dev/zero is plain
 	 * anonymous memory (drivers/char/mem.c mmap_zero(): vma_set_anonymous()). */
-	if (!strcmp(n, "/dev/zero") || !strcmp(n, "/dev/zero (deleted)"))
+	bool dev = !strncmp(n, "/dev/", 5);
+	if (dev && (!strcmp(n + 5, "zero") || !strcmp(n + 5, "zero (deleted)")))
 		return shared ? VMA_SHM : VMA_ANON;
 	/* POSIX, SysV and memfd shared memory, and Android's ashmem: a shmem file its driver names
 	 * "dev/ashmem/NAME" (drivers/staging/android/ashmem.c ashmem_mmap()) */
-	if (!strncmp(n, "/dev/shm/", 9) || !strncmp(n, "/SYSV", 5) || !strncmp(n, "/memfd:", 7) ||
-	    !strncmp(n, "/dev/ashmem/", 12))
+	if ((dev && (!strncmp(n + 5, "shm/", 4) || !strncmp(n + 5, "ashmem/", 7))) ||
+	    !strncmp(n, "/SYSV", 5) || !strncmp(n, "/memfd:", 7))
 		return shared ? VMA_SHM : VMA_FILE;
 	if (shared)
 		return VMA_FILE; /* a shared mapping of an ordinary file */
@@ -351,22 +362,17 @@ static int sink_failed(struct ms_error *err, const struct stream *s, int ret)
 		       ret == -ENOMEM ? "out of memory" : strerror(-ret));
 }
 
-int maps_stream(const struct sysroot *sr, const char *pid, bool smaps, maps_fn fn, void *data,
-		struct ms_error *err)
+/* Every mapping of the open stream @s to @fn; the stream is closed here. */
+static int stream_maps(struct stream *s, bool smaps, maps_fn fn, void *data,
+		       struct ms_error *err)
 {
-	char path[64];
-	snprintf(path, sizeof(path), "proc/%s/%s", pid, smaps ? "smaps" : "maps");
-	struct stream s;
-	/* smaps is expensive for the kernel to produce: read it on a second thread */
-	int ret = smaps ? stream_open_threaded(&s, sr, path, err) : stream_open(&s, sr, path, err);
-	if (ret)
-		return ret;
 	struct window w = {.fn = fn, .data = data};
 	char *line;
 	size_t len;
-	while ((line = stream_line(&s, &len, &ret, err))) {
+	int ret;
+	while ((line = stream_line(s, &len, &ret, err))) {
 		if (memchr(line, '\0', len)) {
-			ret = ms_fail(err, -EINVAL, s.name, s.no, "NUL byte in line");
+			ret = ms_fail(err, -EINVAL, s->name, s->no, "NUL byte in line");
 			break;
 		}
 		const char *reason;
@@ -376,14 +382,14 @@ int maps_stream(const struct sysroot *sr, const char *pid, bool smaps, maps_fn f
 		if (header && line[0]) {
 			struct vma cur;
 			if (maps_parse_line(line, &cur, &reason)) {
-				ret = ms_fail(err, -EINVAL, s.name, s.no, "%s",
-					      s.cut ? "last line cut off" : reason);
+				ret = ms_fail(err, -EINVAL, s->name, s->no, "%s",
+					      s->cut ? "last line cut off" : reason);
 				break;
 			}
 			cur.has_smaps = smaps;
 			/* copied now: the line's buffer is reused by the lines that follow */
 			if ((ret = window_push(&w, &cur))) {
-				ret = sink_failed(err, &s, ret);
+				ret = sink_failed(err, s, ret);
 				break;
 			}
 			continue;
@@ -391,22 +397,41 @@ int maps_stream(const struct sysroot *sr, const char *pid, bool smaps, maps_fn f
 		if (!line[0])
 			continue;
 		if (!w.n) {
-			ret = ms_fail(err, -EINVAL, s.name, s.no, "a field before the first mapping");
+			ret = ms_fail(err, -EINVAL, s->name, s->no, "a field before the first mapping");
 			break;
 		}
 		if (smaps_line(line, len, &w.v[(w.n - 1) % WIN]) < 0) {
-			ret = ms_fail(err, -EINVAL, s.name, s.no,
-				      s.cut ? "last line cut off" : "expected 'Key: N kB'");
+			ret = ms_fail(err, -EINVAL, s->name, s->no,
+				      s->cut ? "last line cut off" : "expected 'Key: N kB'");
 			break;
 		}
 	}
 	while (!ret && w.done < w.n)
 		if ((ret = window_emit(&w, w.done++)))
-			ret = sink_failed(err, &s, ret);
-	stream_close(&s);
+			ret = sink_failed(err, s, ret);
+	stream_close(s);
 	for (size_t i = 0; i < WIN; i++)
 		free(w.name[i]);
 	return ret;
+}
+
+int maps_stream(const struct sysroot *sr, const char *pid, bool smaps, maps_fn fn, void *data,
+		struct ms_error *err)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "proc/%s/%s", pid, smaps ? "smaps" : "maps");
+	struct stream s;
+	/* smaps is expensive for the kernel to produce: read it on a second thread */
+	int ret = smaps ? stream_open_threaded(&s, sr, path, err) : stream_open(&s, sr, path, err);
+	return ret ? ret : stream_maps(&s, smaps, fn, data, err);
+}
+
+int maps_stream_bytes(const char *bytes, size_t len, const char *file, bool smaps, maps_fn fn,
+		      void *data, struct ms_error *err)
+{
+	struct stream s;
+	int ret = stream_open_bytes(&s, bytes, len, file, err);
+	return ret ? ret : stream_maps(&s, smaps, fn, data, err);
 }
 
 static int push_sink(void *data, const struct vma *v)
@@ -414,11 +439,9 @@ static int push_sink(void *data, const struct vma *v)
 	return push_vma(data, v);
 }
 
-int maps_read(const struct sysroot *sr, const char *pid, bool smaps, struct maps *m,
-	      struct ms_error *err)
+/* The list @m after @ret from streaming into it. */
+static int list_done(struct maps *m, int ret)
 {
-	memset(m, 0, sizeof(*m));
-	int ret = maps_stream(sr, pid, smaps, push_sink, m, err);
 	if (ret) {
 		maps_free(m);
 		return ret;
@@ -426,6 +449,20 @@ int maps_read(const struct sysroot *sr, const char *pid, bool smaps, struct maps
 	for (size_t i = 0; i < m->n; i++)
 		m->v[i].name = m->names + (uintptr_t)m->v[i].name;
 	return 0;
+}
+
+int maps_read(const struct sysroot *sr, const char *pid, bool smaps, struct maps *m,
+	      struct ms_error *err)
+{
+	memset(m, 0, sizeof(*m));
+	return list_done(m, maps_stream(sr, pid, smaps, push_sink, m, err));
+}
+
+int maps_parse(const char *data, size_t len, const char *file, bool smaps, struct maps *m,
+	       struct ms_error *err)
+{
+	memset(m, 0, sizeof(*m));
+	return list_done(m, maps_stream_bytes(data, len, file, smaps, push_sink, m, err));
 }
 
 void maps_free(struct maps *m)

@@ -233,6 +233,16 @@ static void test_stream_matches_classify(void **state)
 		struct maps streamed;
 		assert_int_equal(maps_read(&sr, "1", false, &streamed, &err), 0);
 		assert_int_equal(streamed.n, 300);
+		/* the same bytes from memory: the same mappings and kinds */
+		struct maps mem;
+		assert_int_equal(maps_parse(text, strlen(text), "maps", false, &mem, &err), 0);
+		assert_int_equal(mem.n, 300);
+		for (size_t i = 0; i < 300; i++) {
+			assert_int_equal(mem.v[i].start, streamed.v[i].start);
+			assert_int_equal(mem.v[i].kind, streamed.v[i].kind);
+			assert_string_equal(mem.v[i].name, streamed.v[i].name);
+		}
+		maps_free(&mem);
 		/* the reference: every line parsed, then classified with the whole list at hand */
 		struct vma *v = calloc(300, sizeof(*v));
 		struct maps whole = {.v = v, .n = 0};
@@ -520,6 +530,78 @@ static void test_smaps_60000(void **state)
 	remove_pid_file(dir, "smaps");
 }
 
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	char *buf = malloc(1 << 20);
+	assert_non_null(buf);
+	*len = fread(buf, 1, 1 << 20, f);
+	fclose(f);
+	return buf;
+}
+
+/* maps_parse() reads bytes as maps_read() reads the file: the same mappings with the same
+ * counters, the same errors on the same lines, and the same limit on a line's length. */
+static void test_bytes(void **state)
+{
+	static const char *const cases[][3] = {
+		{"x86_64-vm-6.18-process", "9103", "smaps"}, {"x86_64-vm-6.18-process", "9103", "maps"},
+		{"process-broken", "100", "maps"},	       {"process-broken", "101", "smaps"},
+		{"process-broken", "102", "maps"},
+	};
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		char path[512];
+		snprintf(path, sizeof(path), "%s/%s/proc/%s/%s", FIXTURES, cases[c][0], cases[c][1],
+			 cases[c][2]);
+		size_t len;
+		char *bytes = slurp(path, &len);
+		bool smaps = !strcmp(cases[c][2], "smaps");
+		struct sysroot sr;
+		fixture_open(&sr, cases[c][0]);
+		struct maps f, b;
+		struct ms_error ferr = {0}, berr = {0};
+		int fret = maps_read(&sr, cases[c][1], smaps, &f, &ferr);
+		int bret = maps_parse(bytes, len, "x", smaps, &b, &berr);
+		assert_int_equal(bret, fret);
+		if (fret) {
+			assert_int_equal(berr.line, ferr.line);
+			assert_string_equal(berr.reason, ferr.reason);
+			assert_string_equal(berr.file, "x");
+		} else {
+			assert_int_equal(b.n, f.n);
+			for (size_t i = 0; i < f.n; i++) {
+				assert_int_equal(b.v[i].start, f.v[i].start);
+				assert_int_equal(b.v[i].kind, f.v[i].kind);
+				assert_string_equal(b.v[i].name, f.v[i].name);
+				assert_memory_equal(b.v[i].sm, f.v[i].sm, sizeof(f.v[i].sm));
+			}
+			maps_free(&f);
+			maps_free(&b);
+		}
+		sysroot_close(&sr);
+		free(bytes);
+	}
+	/* nothing at all is no mapping, and no error */
+	struct maps m;
+	struct ms_error err = {0};
+	assert_int_equal(maps_parse("", 0, "x", false, &m, &err), 0);
+	assert_int_equal(m.n, 0);
+	maps_free(&m);
+	/* a NUL, and a line longer than 16 MiB, as from a file */
+	static const char nul[] = "00400000-00401000 r-xp 00000000 08:01 42 /bin/p\0rog\n";
+	assert_int_equal(maps_parse(nul, sizeof(nul) - 1, "x", false, &m, &err), -EINVAL);
+	assert_string_equal(err.reason, "NUL byte in line");
+	size_t big = (16u << 20) + 10;
+	char *huge = malloc(big);
+	assert_non_null(huge);
+	memset(huge, 'a', big);
+	assert_int_equal(maps_parse(huge, big, "x", false, &m, &err), -EFBIG);
+	assert_string_equal(err.reason, "line longer than 16 MiB");
+	assert_int_equal(err.line, 1);
+	free(huge);
+}
+
 static void test_errors(void **state)
 {
 	struct sysroot sr;
@@ -548,6 +630,7 @@ int main(void)
 		cmocka_unit_test(test_kind_dev_zero),
 		cmocka_unit_test(test_kind_bss),
 		cmocka_unit_test(test_smaps_60000),
+		cmocka_unit_test(test_bytes),
 		cmocka_unit_test(test_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
