@@ -73,6 +73,77 @@ free_b() { LC_ALL=C free -b | awk -v row="$1" -v col="$2" '$1 == row { print $co
 	[ "$sum" -eq $((2014928 * 1024)) ]
 }
 
+# mk_meminfo DIR VMALLOC_USED VMALLOC_CHUNK: an arm32 HighMem kernel's meminfo (values in kB)
+mk_meminfo() {
+	mkdir -p "$1/proc"
+	cat >"$1/proc/meminfo" <<-EOF
+	MemTotal:         990000 kB
+	MemFree:          220000 kB
+	Buffers:           24000 kB
+	Cached:           337000 kB
+	SwapCached:            0 kB
+	HighTotal:        520000 kB
+	HighFree:          69000 kB
+	LowTotal:         470000 kB
+	LowFree:          151000 kB
+	SwapTotal:             0 kB
+	SwapFree:              0 kB
+	AnonPages:        250000 kB
+	Shmem:               100 kB
+	Slab:              30000 kB
+	SReclaimable:      14000 kB
+	SUnreclaim:        16000 kB
+	KernelStack:        6800 kB
+	PageTables:         9100 kB
+	VmallocTotal:     540000 kB
+	VmallocUsed:      $2 kB
+	VmallocChunk:     $3 kB
+	EOF
+}
+
+@test "--diagram: the bar is MemTotal exactly; old kernels' VmallocUsed is shown apart" {
+	d=$(mktemp -d)
+	# before 4.4 VmallocUsed is address space (VmallocChunk is not 0): with it the parts
+	# came to 1024900 kB, and that was drawn and labelled as MemTotal
+	mk_meminfo "$d" 148000 141000
+	run memscope --sysroot "$d" meminfo --diagram --bytes
+	assert_success
+	assert_line --index 0 "MemTotal $((990000 * 1024))"
+	assert_line --regexp "^ a anonymous \(AnonPages\) +$((250000 * 1024)) +25\.3%$"
+	assert_line --regexp "^ o other \(not itemised\) +$(((990000 - 876900) * 1024)) +11\.4%$"
+	refute_line --regexp '^ v vmalloc'
+	assert_line " Not in the bar: VmallocUsed $((148000 * 1024)), vmalloc address space in use"
+	assert_line " (VmallocChunk is not 0)."
+	sum=$(printf '%s\n' "${lines[@]}" | awk '/^ [a-z.] / { s += $(NF-1) } /^LowTotal/ { exit } END { print s }')
+	[ "$sum" -eq $((990000 * 1024)) ]
+	# 5.3 and later: VmallocUsed is pages (VmallocChunk is 0), a user of RAM in the bar
+	mk_meminfo "$d" 14000 0
+	run memscope --sysroot "$d" meminfo --diagram --bytes
+	assert_line --index 0 "MemTotal $((990000 * 1024))"
+	assert_line --regexp "^ v vmalloc +$((14000 * 1024)) +1\.4%$"
+	refute_output --partial "Not in the bar"
+	# parts that pass MemTotal all the same: the header stays MemTotal, and it is said
+	mk_meminfo "$d" 200000 0
+	run memscope --sysroot "$d" meminfo --diagram --bytes
+	assert_line --index 0 "MemTotal $((990000 * 1024))"
+	assert_line " The parts add up to $(((876900 + 200000 - 990000) * 1024)) more than MemTotal: the kernel counts"
+	[ "$(echo "${lines[1]}" | wc -c)" -eq 67 ]
+	rm -rf "$d"
+}
+
+@test "--diagram on the real arm32-mediatek-3.4 dump: MemTotal 967.5M, vmalloc apart" {
+	f="${REAL_DUMPS:-$SRCDIR/../shared/real-dumps}/arm32-mediatek-3.4-highmem-1g/meminfo"
+	[ -f "$f" ] || skip "no real dump at $f (it is not part of the repository)"
+	d=$(mktemp -d)
+	mkdir -p "$d/proc"
+	cp "$f" "$d/proc/meminfo"
+	run memscope --sysroot "$d" meminfo --diagram
+	rm -rf "$d"
+	assert_success
+	assert_line --index 0 "MemTotal 967.5M"
+	assert_line --partial "Not in the bar: VmallocUsed 144.3M"
+}
+
 @test "--diagram adds the Low/High bar on HighMem kernels" {
 	run memscope --sysroot "$FIX/i386-highmem-hand" meminfo --diagram
 	assert_success
