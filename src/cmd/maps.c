@@ -54,6 +54,9 @@ static error_t maps_parse_opt(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_END:
 		if (!a->pid)
 			argp_error(state, "no PID given");
+		/* the picture shows no smaps counters */
+		if (a->diagram && a->rss)
+			argp_error(state, "--diagram and --rss exclude each other");
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;

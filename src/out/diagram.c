@@ -20,7 +20,17 @@ struct dlines {
 	struct dline *v;
 	size_t n, cap;
 	int err;
+	bool bytes; /* --bytes: sizes in exact bytes */
 };
+
+/* A size as the boxes give it: human, or exact bytes with --bytes. */
+static void size_text(const struct dlines *L, uint64_t v, char *buf, size_t n)
+{
+	if (L->bytes)
+		snprintf(buf, n, "%" PRIu64, v);
+	else
+		units_human(v, buf, n);
+}
 
 static void push(struct dlines *L, char *s, bool has_addr, uint64_t addr)
 {
@@ -88,6 +98,18 @@ static char *boxed(const char *text, int inner, char side)
 	return s;
 }
 
+/* A line of a parent's own space between or around its children: no border, the size in the
+ * middle, after opt->inner_gap_label if there is one ("no System RAM (1G)", or "(1G)"). */
+static char *boxed_gap(const struct dlines *L, uint64_t size, int inner, char side,
+		       const struct diagram_opts *opt)
+{
+	char sz[32], label[96];
+	size_text(L, size, sz, sizeof(sz));
+	snprintf(label, sizeof(label), "%s%s(%s)", opt->inner_gap_label ? opt->inner_gap_label : "",
+		 opt->inner_gap_label ? " " : "", sz);
+	return boxed(label, inner, side);
+}
+
 static char *repeat_line(char l, char fill, char r, int width)
 {
 	char *s = malloc((size_t)width + 1);
@@ -151,7 +173,7 @@ static void render_box(struct dlines *L, const struct item *it, int width,
 {
 	int inner = width - 2;
 	char size[32];
-	units_human(span(it->start, it->end), size, sizeof(size));
+	size_text(L, span(it->start, it->end), size, sizeof(size));
 	if (!it->box) {
 		/* an elided run of small boxes: say how many and name the first few */
 		char label[64], names[256] = "";
@@ -177,7 +199,11 @@ static void render_box(struct dlines *L, const struct item *it, int width,
 		snprintf(label, sizeof(label), "%s (%s)", b->label, size);
 	if (b->nchildren && width >= 16) {
 		push(L, boxed(label, inner, '|'), false, 0);
-		struct dlines C = {0};
+		/* the parent's own space above its highest child, labelled with its size */
+		const struct diagram_box *top = &b->children[b->nchildren - 1];
+		if (!opt->no_addresses && b->end > top->end)
+			push(L, boxed_gap(L, b->end - top->end, inner, '|', opt), false, 0);
+		struct dlines C = {.bytes = L->bytes};
 		render(&C, b->children, b->nchildren, width - 6, opt, false);
 		for (size_t i = 0; i < C.n && !C.err; i++) {
 			char *s = NULL;
@@ -188,9 +214,10 @@ static void render_box(struct dlines *L, const struct item *it, int width,
 		if (C.err)
 			L->err = C.err;
 		lines_free(&C);
-		/* space below the last child only when it does not reach the parent's start */
-		if (b->children[0].start > b->start)
-			push(L, boxed("", inner, '|'), false, 0);
+		/* and below its lowest, when that does not reach the parent's start */
+		if (!opt->no_addresses && b->children[0].start > b->start)
+			push(L, boxed_gap(L, b->children[0].start - b->start, inner, '|', opt),
+			     false, 0);
 		return;
 	}
 	int h = opt->no_addresses ? 1 : scaled_height(span(b->start, b->end), opt);
@@ -256,7 +283,7 @@ static void render(struct dlines *L, const struct diagram_box *boxes, size_t n, 
 		} else if (have && below > top) {
 			uint64_t gap = below - top;
 			char label[64], sz[32];
-			units_human(gap, sz, sizeof(sz));
+			size_text(L, gap, sz, sizeof(sz));
 			if (gap >= opt->huge_gap) {
 				snprintf(label, sizeof(label), "%s %s", sz,
 					 top_level ? opt->gap_label : "");
@@ -273,7 +300,7 @@ static void render(struct dlines *L, const struct diagram_box *boxes, size_t n, 
 				push(L, repeat_line('+', '-', '+', width), true, top);
 			} else {
 				/* inside a parent, space between children is the parent's own */
-				push(L, repeat_line(' ', ' ', ' ', width), false, 0);
+				push(L, boxed_gap(L, gap, width - 2, ' ', opt), false, 0);
 				push(L, repeat_line('+', '-', '+', width), true, top);
 			}
 		} else if (!have && i != k - 1) {
@@ -315,7 +342,7 @@ int diagram_map(struct out *o, const struct diagram_box *boxes, size_t n,
 {
 	if (o->json || n == 0)
 		return 0;
-	struct dlines L = {0};
+	struct dlines L = {.bytes = o->bytes};
 	render(&L, boxes, n, opt->width, opt, true);
 	int hexw = 8;
 	for (size_t i = 0; i < L.n; i++)

@@ -23,6 +23,8 @@ struct diagram_opts {
 	uint64_t small;	      /* boxes below this size are "small" */
 	size_t max_run;	      /* a run of more small boxes than this is elided */
 	const char *gap_label; /* what an unmapped gap is called ("unused") */
+	const char *inner_gap_label; /* what a parent's space around its children is called,
+				      * before its size ("no System RAM"); NULL: the size alone */
 	bool no_addresses;    /* addresses unknown: equal heights, no edge labels */
 	unsigned log_step;    /* if set: one more line of height per 2^log_step of size, from 1 MiB,
 			       * up to max_height (the whole 64-bit space fits on a screen) */

@@ -117,6 +117,47 @@ load helpers
 	refute_output --partial "Kernel code"
 }
 
+@test "--diagram --depth 2: a parent's own space above, between and below its children, sized" {
+	run memscope --sysroot "$FIX/notes-example" iomem --diagram --depth 2 --bytes
+	assert_success
+	# System RAM 0x100000000-0x76e2fffff holds the kernel image 0x463800000-0x4673fffff:
+	# its own space above the image right under its label, and below it
+	i=$(printf '%s\n' "${lines[@]}" | grep -n "System RAM ($((0x76e2fffff - 0x100000000 + 1)))" | cut -d: -f1)
+	[ -n "$i" ]
+	[[ "${lines[$i]}" =~ ^\|\ +\($((0x76e2fffff - 0x4673fffff))\)\ +\|$ ]]
+	assert_line --regexp "^\| +\($((0x463800000 - 0x100000000))\) +\|$"
+	# between Kernel data (ends 0x465e0f67f) and Kernel bss (starts 0x4662e0000)
+	assert_line --regexp "^\| +\($((0x4662e0000 - 0x465e0f680))\) +\|$"
+	# every line still has the outer width
+	[ "$(printf '%s\n' "${lines[@]}" | grep '^[|+]' | cut -c1-44 | awk '{print length}' | sort -u)" = 44 ]
+}
+
+@test "--diagram honours --bytes: box and gap sizes in bytes" {
+	run memscope --sysroot "$FIX/notes-example" iomem --diagram
+	assert_line --regexp '^\| +Reserved \(3G\) +\|$'
+	run memscope --sysroot "$FIX/notes-example" iomem --diagram --bytes
+	assert_success
+	assert_line --regexp "^\| +Reserved \($((0x82fffffff - 0x76e300000 + 1))\) +\|$"
+	assert_line --regexp "^ +$((0x3fff40000000 - 0x830000000)) unused$"
+	refute_line --regexp '^\|.*\([0-9.]+[KMGTPE]\)'
+}
+
+@test "--diagram refuses -o, -r and -n, --summary refuses -o: usage errors naming the clash" {
+	for opt in -r -n "-o NAME"; do
+		run --separate-stderr memscope --sysroot "$FIX/notes-example" iomem --diagram $opt
+		assert_failure 2
+		assert_output ""
+		[[ "$stderr" == *"--diagram draws no table: -o, -r and -n do not apply"* ]]
+	done
+	run --separate-stderr memscope --sysroot "$FIX/notes-example" iomem --summary -o NAME
+	assert_failure 2
+	[[ "$stderr" == *"--summary has its own columns: -o does not apply"* ]]
+	# -r and -n shape the summary's own table
+	run memscope --sysroot "$FIX/notes-example" iomem --summary -r -n
+	assert_success
+	assert_line --index 0 'System\x20RAM 12 28.9G'
+}
+
 @test "--diagram with --json prints the tree, never a picture" {
 	run memscope --sysroot "$FIX/notes-example" iomem --diagram --json
 	assert_success

@@ -58,6 +58,17 @@ ARM=--sysroot="$SRCDIR/fixtures/arm64-64k-numa2-hand"
 	assert_line --regexp 'node 1 Normal \(8G\)'
 }
 
+@test "--diagram: a zone's holes without System RAM are drawn with their size" {
+	run memscope --sysroot "$FIX/x86_64-vm-6.18-24g-root" zones --page-size 4K --diagram --bytes
+	assert_success
+	# DMA32 spans 16M-4G, its RAM ends at 3G: the 1G above is a hole, right under the label
+	i=$(printf '%s\n' "${lines[@]}" | grep -n 'node 0 DMA32' | cut -d: -f1)
+	[[ "${lines[$i]}" =~ ^\|\ +no\ System\ RAM\ \($((0x100000000 - 0xc0000000))\)\ +\|$ ]]
+	# DMA: RAM at 4K-639K and 1M-16M, the 385K between
+	assert_line --regexp "^\| +no System RAM \($((0x100000 - 0x9fc00))\) +\|$"
+	assert_line --regexp "node 0 DMA32 \($((0x100000000 - 0x1000000))\)"
+}
+
 @test "zones without a Movable zone and with one" {
 	run memscope --sysroot "$FIX/movable-hand" zones --json
 	echo "$output" | jq -e '[.zones[] | select(.zone == "Movable")][0] | .start == "0x0000000200000000" and .spanned == 1048576'
