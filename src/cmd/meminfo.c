@@ -180,22 +180,24 @@ static int print_diagram(struct ctx *ctx, const struct meminfo *mi,
 					   s->total > sum ? s->total - sum : 0, 'o'};
 	/* the bar is MemTotal, exactly, whatever the parts add up to */
 	int e = diagram_bar(&ctx->out, "MemTotal", s->total, segs, n, 64);
-	if (e == 0 && !ctx->out.json) {
-		char sz[32];
+	if (e == 0) {
+		char sz[32], note[256];
 		if (sum > s->total) {
 			out_size_text(&ctx->out, sum - s->total, sz, sizeof(sz));
-			fprintf(ctx->out.fp,
-				" The parts add up to %s more than MemTotal: the kernel counts\n"
-				" some pages in two of them.\n",
-				sz);
+			snprintf(note, sizeof(note),
+				 "The parts add up to %s more than MemTotal: the kernel counts some "
+				 "pages in two of them.",
+				 sz);
+			diagram_note(&ctx->out, note, 1, 66);
 		}
 		if (vmalloc_space) {
 			out_size_text(&ctx->out, val(mi, "VmallocUsed"), sz, sizeof(sz));
-			fprintf(ctx->out.fp,
-				" Not in the bar: VmallocUsed %s, vmalloc address space in use\n"
-				" (ioremap included), not RAM: kernels before 4.4 count it so\n"
-				" (VmallocChunk is not 0).\n",
-				sz);
+			snprintf(note, sizeof(note),
+				 "Not in the bar: VmallocUsed %s, vmalloc address space in use "
+				 "(ioremap included), not RAM: kernels before 4.4 count it so "
+				 "(VmallocChunk is not 0).",
+				 sz);
+			diagram_note(&ctx->out, note, 1, 66);
 		}
 	}
 	if (e == 0 && s->has_high) {

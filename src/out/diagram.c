@@ -72,6 +72,23 @@ static int text_width(const char *s)
 	return w;
 }
 
+/* Cut @s to @w columns, ending in ".." when something was cut; its width is returned. */
+static int clip(char *s, int w)
+{
+	if (text_width(s) <= w)
+		return text_width(s);
+	int keep = w - 2, cols = 0;
+	size_t i = 0;
+	while (s[i] && cols < keep) {
+		i++;
+		while (((unsigned char)s[i] & 0xc0) == 0x80)
+			i++;
+		cols++;
+	}
+	memcpy(s + i, "..", 3);
+	return text_width(s);
+}
+
 /* "|" + @text centred in @inner columns + "|", @text cut to fit */
 static char *boxed(const char *text, int inner, char side)
 {
@@ -227,11 +244,21 @@ static void render_box(struct dlines *L, const struct item *it, int width,
 	bool split = !opt->no_addresses && h >= 2 && text_width(esc) > inner - 2;
 	char sized[40];
 	snprintf(sized, sizeof(sized), "(%s)", size);
+	/* on one line, a name too long is cut (with "..") before its size, which stays */
+	char cut[600];
+	snprintf(cut, sizeof(cut), "%s", label);
+	int room = inner - 2 - 1 - text_width(sized);
+	if (!split && !opt->no_addresses && text_width(esc) > inner - 2 && room >= 4) {
+		char name[560];
+		snprintf(name, sizeof(name), "%s", b->label);
+		clip(name, room);
+		snprintf(cut, sizeof(cut), "%s %s", name, sized);
+	}
 	int at = split ? (h - 2) / 2 : (h - 1) / 2;
 	for (int i = 0; i < h; i++) {
 		const char *text = "";
 		if (i == at)
-			text = split ? b->label : label;
+			text = split ? b->label : cut;
 		else if (split && i == at + 1)
 			text = sized;
 		push(L, boxed(text, inner, '|'), false, 0);
@@ -337,6 +364,14 @@ void diagram_sort(struct diagram_box *boxes, size_t n)
 	qsort(boxes, n, sizeof(*boxes), cmp_box);
 }
 
+int diagram_fit(const struct out *o, int natural, int fixed, int minimum)
+{
+	if (o->term_width <= 0 || natural + fixed <= o->term_width)
+		return natural;
+	int w = o->term_width - fixed;
+	return w < minimum ? minimum : w;
+}
+
 int diagram_map(struct out *o, const struct diagram_box *boxes, size_t n,
 		const struct diagram_opts *opt)
 {
@@ -344,10 +379,25 @@ int diagram_map(struct out *o, const struct diagram_box *boxes, size_t n,
 		return 0;
 	struct dlines L = {.bytes = o->bytes};
 	render(&L, boxes, n, opt->width, opt, true);
-	int hexw = 8;
+	int hexw = 8, suffix = 0;
 	for (size_t i = 0; i < L.n; i++)
 		if (L.v[i].has_addr && units_hex_width(L.v[i].addr) > hexw)
 			hexw = units_hex_width(L.v[i].addr);
+	for (size_t i = 0; i < L.n; i++)
+		if (L.v[i].has_addr) {
+			char h[40] = "";
+			exact_unit(L.v[i].addr, h, sizeof(h));
+			int w = 7 + hexw + (int)strlen(h); /* "  <- 0x" + digits + " (4G)" */
+			suffix = w > suffix ? w : suffix;
+		}
+	/* in a narrower terminal, boxes narrow so that they and their addresses fit; the
+	 * addresses are the same whatever the width, so one more drawing does it */
+	int width = diagram_fit(o, opt->width, suffix, DIAGRAM_MIN_WIDTH);
+	if (width != opt->width && !L.err) {
+		lines_free(&L);
+		L = (struct dlines){.bytes = o->bytes};
+		render(&L, boxes, n, width, opt, true);
+	}
 	for (size_t i = 0; i < L.n && !L.err; i++) {
 		/* a box edge that closes one box and opens the next is drawn once */
 		if (i + 1 < L.n && L.v[i].s[0] == '+' && L.v[i + 1].s[0] == '+' &&
@@ -371,11 +421,44 @@ int diagram_map(struct out *o, const struct diagram_box *boxes, size_t n,
 	return err;
 }
 
+void diagram_note(struct out *o, const char *text, int indent, int width)
+{
+	if (o->json)
+		return;
+	width = diagram_fit(o, width, 0, 40);
+	/* words as they come, a line broken before the word that would pass @width */
+	const char *p = text;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		int col = indent;
+		fprintf(o->fp, "%*s", indent, "");
+		bool first = true;
+		while (*p) {
+			size_t wl = strcspn(p, " ");
+			if (!first && col + 1 + (int)wl > width)
+				break;
+			if (!first) {
+				fputc(' ', o->fp);
+				col++;
+			}
+			fwrite(p, 1, wl, o->fp);
+			col += (int)wl;
+			p += wl;
+			first = false;
+			while (*p == ' ')
+				p++;
+		}
+		fputc('\n', o->fp);
+	}
+}
+
 int diagram_bar(struct out *o, const char *title, uint64_t total, const struct diagram_seg *segs,
 		size_t n, int width)
 {
 	if (o->json)
 		return 0;
+	width = diagram_fit(o, width, 2, 20); /* the bar between its brackets */
 	int *cells = calloc(n ? n : 1, sizeof(*cells));
 	double *frac = calloc(n ? n : 1, sizeof(*frac));
 	if (!cells || !frac) {
@@ -445,6 +528,13 @@ int diagram_hbars(struct out *o, const struct diagram_hbar *rows, size_t n, uint
 		for (size_t i = 0; i < n; i++)
 			if (rows[i].value > max)
 				max = rows[i].value;
+	/* the bars narrow to fit a terminal, the texts beside them do not */
+	int fixed = 0;
+	for (size_t i = 0; i < n; i++) {
+		int w = text_width(rows[i].left) + 4 + text_width(rows[i].right); /* " |", "| " */
+		fixed = w > fixed ? w : fixed;
+	}
+	width = diagram_fit(o, width, fixed, 10);
 	for (size_t i = 0; i < n; i++) {
 		/* round up so a value that is not zero always shows */
 		int cells = max ? (int)((rows[i].value * (uint64_t)width + max - 1) / max) : 0;
@@ -485,33 +575,57 @@ int diagram_pairs(struct out *o, const struct diagram_pair *p, size_t n, size_t 
 	if (o->json || n == 0)
 		return 0;
 	FILE *f = o->fp;
-	const char *edge = "+------------------+";
-	fprintf(f, "%18s %-20s     %s\n", "virtual memory", "", "physical memory");
+	/* 16 hex digits each side and boxes of 18 columns inside: 83 columns. A narrower
+	 * terminal gets the digits the addresses need and boxes that fit, 10 at the least */
+	int vw = 16, pw = 16, bi = 18;
+	bool narrow = o->term_width > 0 && o->term_width < 83;
+	if (narrow) {
+		vw = pw = 8;
+		for (size_t i = 0; i < n && i < max; i++) {
+			int v = units_hex_width(p[i].vend), ph = units_hex_width(p[i].pend);
+			vw = v > vw ? v : vw;
+			pw = p[i].mapped && ph > pw ? ph : pw;
+		}
+		bi = (o->term_width - (vw + 2 + 1 + 5 + 1 + pw + 2) - 4) / 2;
+		bi = bi < 10 ? 10 : bi > 18 ? 18 : bi;
+	}
+	char edge[24];
+	memset(edge, '-', (size_t)bi + 2);
+	edge[0] = edge[bi + 1] = '+';
+	edge[bi + 2] = '\0';
+	fprintf(f, "%*s %-*s     %s\n", vw + 2, "virtual memory", bi + 2, "", "physical memory");
 	for (size_t i = 0; i < n && i < max; i++) {
 		const struct diagram_pair *r = &p[i];
 		if (r->mapped)
-			fprintf(f, "0x%016" PRIx64 " %s     %s 0x%016" PRIx64 "\n", r->vstart, edge,
-				edge, r->pstart);
+			fprintf(f, "0x%0*" PRIx64 " %s     %s 0x%0*" PRIx64 "\n", vw, r->vstart, edge,
+				edge, pw, r->pstart);
 		else
-			fprintf(f, "0x%016" PRIx64 " %s\n", r->vstart, edge);
+			fprintf(f, "0x%0*" PRIx64 " %s\n", vw, r->vstart, edge);
 		char l[64], rr[64];
 		escape_text(r->left, strlen(r->left), l, sizeof(l));
 		escape_text(r->right ? r->right : "", r->right ? strlen(r->right) : 0, rr, sizeof(rr));
 		bool many = r->mapped && r->pend - r->pstart >= 4096;
-		int lw = (int)strlen(l) > 18 ? 18 : (int)strlen(l);
-		int rw = (int)strlen(rr) > 18 ? 18 : (int)strlen(rr);
-		fprintf(f, "%18s |%*s%.*s%*s|", "", (18 - lw) / 2, "", lw, l, 18 - lw - (18 - lw) / 2,
-			"");
+		/* what narrowing cuts ends in ".."; at full width the texts are the caller's */
+		int lw = (int)strlen(l) > bi ? bi : (int)strlen(l);
+		int rw = (int)strlen(rr) > bi ? bi : (int)strlen(rr);
+		int lb = lw, rb = rw; /* bytes printed */
+		if (narrow) {
+			lw = clip(l, bi), rw = clip(rr, bi);
+			lb = (int)strlen(l), rb = (int)strlen(rr);
+		}
+		fprintf(f, "%*s |%*s%.*s%*s|", vw + 2, "", (bi - lw) / 2, "", lb, l,
+			bi - lw - (bi - lw) / 2, "");
 		if (r->mapped)
-			fprintf(f, "%s|%*s%.*s%*s|\n", many ? "=====" : "-----", (18 - rw) / 2, "", rw,
-				rr, 18 - rw - (18 - rw) / 2, "");
+			fprintf(f, "%s|%*s%.*s%*s|\n", many ? "=====" : "-----", (bi - rw) / 2, "", rb,
+				rr, bi - rw - (bi - rw) / 2, "");
 		else
 			fputc('\n', f);
 		if (r->mapped)
-			fprintf(f, "%18s %s     %s 0x%016" PRIx64 "\n", "", edge, edge, r->pend);
+			fprintf(f, "%*s %s     %s 0x%0*" PRIx64 "\n", vw + 2, "", edge, edge, pw,
+				r->pend);
 	}
 	if (n > max)
-		fprintf(f, "%18s /\\/\\/ %zu more runs, as listed above\n", "", n - max);
-	fprintf(f, "0x%016" PRIx64 " %s\n", p[n < max ? n - 1 : max - 1].vend, edge);
+		fprintf(f, "%*s /\\/\\/ %zu more runs, as listed above\n", vw + 2, "", n - max);
+	fprintf(f, "0x%0*" PRIx64 " %s\n", vw, p[n < max ? n - 1 : max - 1].vend, edge);
 	return 0;
 }

@@ -31,6 +31,14 @@ struct diagram_opts {
 	unsigned max_height;
 };
 
+/* The narrowest a box of diagram_map() becomes to fit a terminal. */
+#define DIAGRAM_MIN_WIDTH 28
+
+/* The width to draw at: @natural when stdout is no terminal (pipes keep their width) or when
+ * @natural plus @fixed columns (what is drawn beside) fit o->term_width; else what fits, but
+ * never less than @minimum. */
+int diagram_fit(const struct out *o, int natural, int fixed, int minimum);
+
 /* Sort boxes by start address, as diagram_map() wants them. */
 void diagram_sort(struct diagram_box *boxes, size_t n);
 
@@ -50,6 +58,10 @@ struct diagram_seg {
  * legend line per segment with its size and share. */
 int diagram_bar(struct out *o, const char *title, uint64_t total, const struct diagram_seg *segs,
 		size_t n, int width);
+
+/* A note beside a diagram: @text wrapped between words at @width columns (or the terminal's,
+ * when narrower), each line indented by @indent spaces. Text only. */
+void diagram_note(struct out *o, const char *text, int indent, int width);
 
 /* One run of virtual pages and, when mapped, the frames behind it. */
 struct diagram_pair {

@@ -3,6 +3,18 @@
 bats_require_minimum_version 1.5.0
 load helpers
 
+# in_terminal COLS ARGS...: memscope ARGS with stdout a terminal (script(1)'s pty, which has no
+# size of its own) and COLUMNS=COLS, its output without the pty's carriage returns
+in_terminal() {
+	command -v script >/dev/null || skip "script(1) is not installed"
+	local cols=$1
+	shift
+	script -qec "COLUMNS=$cols $(printf '%q ' "$MEMSCOPE" "$@")" /dev/null </dev/null | tr -d '\r'
+}
+
+# widest: the columns of the widest line on stdin
+widest() { awk '{ if (length > m) m = length } END { print m + 0 }'; }
+
 free_b() { LC_ALL=C free -b | awk -v row="$1" -v col="$2" '$1 == row { print $col }'; }
 
 @test "the live summary agrees with free -b on total and swap totals" {
@@ -112,8 +124,10 @@ mk_meminfo() {
 	assert_line --regexp "^ a anonymous \(AnonPages\) +$((250000 * 1024)) +25\.3%$"
 	assert_line --regexp "^ o other \(not itemised\) +$(((990000 - 876900) * 1024)) +11\.4%$"
 	refute_line --regexp '^ v vmalloc'
-	assert_line " Not in the bar: VmallocUsed $((148000 * 1024)), vmalloc address space in use"
-	assert_line " (VmallocChunk is not 0)."
+	# the note, wrapped between words at the bar's width
+	note="Not in the bar: VmallocUsed $((148000 * 1024)), vmalloc address space in use (ioremap included), not RAM: kernels before 4.4 count it so (VmallocChunk is not 0)."
+	[[ "$(echo "$output" | sed -n '/Not in the bar/,$p' | sed 's/^ //' | tr '\n' ' ')" == "$note"* ]]
+	[ "$(echo "$output" | awk 'length > 66' | wc -l)" -eq 0 ]
 	sum=$(printf '%s\n' "${lines[@]}" | awk '/^ [a-z.] / { s += $(NF-1) } /^LowTotal/ { exit } END { print s }')
 	[ "$sum" -eq $((990000 * 1024)) ]
 	# 5.3 and later: VmallocUsed is pages (VmallocChunk is 0), a user of RAM in the bar
@@ -126,7 +140,7 @@ mk_meminfo() {
 	mk_meminfo "$d" 200000 0
 	run memscope --sysroot "$d" meminfo --diagram --bytes
 	assert_line --index 0 "MemTotal $((990000 * 1024))"
-	assert_line " The parts add up to $(((876900 + 200000 - 990000) * 1024)) more than MemTotal: the kernel counts"
+	echo "$output" | sed 's/^ //' | tr '\n' ' ' | grep -qF "The parts add up to $(((876900 + 200000 - 990000) * 1024)) more than MemTotal: the kernel counts some pages in two of them."
 	[ "$(echo "${lines[1]}" | wc -c)" -eq 67 ]
 	rm -rf "$d"
 }
@@ -142,6 +156,21 @@ mk_meminfo() {
 	assert_success
 	assert_line --index 0 "MemTotal 967.5M"
 	assert_line --partial "Not in the bar: VmallocUsed 144.3M"
+}
+
+@test "--diagram in a 60-column terminal: the bar in 58 cells, the notes wrapped to 60" {
+	d=$(mktemp -d)
+	mk_meminfo "$d" 148000 141000
+	run memscope --sysroot "$d" meminfo --diagram
+	[ "$(echo "${lines[1]}" | wc -c)" -eq 67 ]
+	out=$(in_terminal 60 --sysroot "$d" meminfo --diagram)
+	[ "$(echo "$out" | widest)" -le 60 ]
+	[ "$(echo "$out" | sed -n 2p | wc -c)" -eq 61 ] # [ + 58 + ] + newline
+	# the note is all there, between words
+	[ "$(echo "$out" | sed -n '/Not in the bar/,/^$/p' | sed 's/^ //' | tr '\n' ' ')" = \
+		"$(echo "$output" | sed -n '/Not in the bar/,/^$/p' | sed 's/^ //' | tr '\n' ' ')" ]
+	[ "$(in_terminal 200 --sysroot "$d" meminfo --diagram)" = "$output" ]
+	rm -rf "$d"
 }
 
 @test "--diagram adds the Low/High bar on HighMem kernels" {
