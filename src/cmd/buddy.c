@@ -197,7 +197,7 @@ static int print_diagram(struct ctx *ctx, const struct buddyinfo *bi, uint64_t p
 		out_size_text(o, largest < 0 ? 0 : ps << largest, big, sizeof(big));
 		fprintf(o->fp, "%sNode %u, zone %s: %s free in %" PRIu64 " pages, largest block %s\n",
 			i ? "\n" : "", z->node, z->zone, free_s, pages, largest < 0 ? "none" : big);
-		fprintf(o->fp, "  free memory by order (bytes held in blocks of each size)\n");
+		diagram_note(o, "free memory by order (bytes held in blocks of each size)", 2, 100);
 		for (unsigned k = 0; k < bi->orders && k < BUDDY_MAX_ORDERS; k++) {
 			char blk[32], by[32];
 			out_size_text(o, ps << k, blk, sizeof(blk));
@@ -208,8 +208,8 @@ static int print_diagram(struct ctx *ctx, const struct buddyinfo *bi, uint64_t p
 				 by);
 		}
 		diagram_hbars(o, rows, bi->orders, 0, 40);
-		fprintf(o->fp, "  unusable free space index (share of free memory too fragmented "
-			       "for an allocation of each order)\n");
+		diagram_note(o, "unusable free space index (share of free memory too fragmented "
+				"for an allocation of each order)", 2, 100);
 		for (unsigned k = 0; k < bi->orders; k++) {
 			unsigned idx = frag_unusable_index(z->free, bi->orders, k);
 			snprintf(rows[k].left, sizeof(rows[k].left), "  %2u %6s", k, "");

@@ -117,6 +117,12 @@ static error_t iomem_parse_opt(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_END:
 		if ((a->find != NULL) + a->diagram + a->summary > 1)
 			argp_error(state, "--find, --diagram and --summary exclude each other");
+		/* the picture replaces the table that -o, -r and -n shape; --summary has its own
+		 * columns (-r and -n apply to it, -o names the tree's) */
+		if (a->diagram && (a->tbl.columns || a->tbl.raw || a->tbl.noheadings))
+			argp_error(state, "--diagram draws no table: -o, -r and -n do not apply");
+		if (a->summary && a->tbl.columns)
+			argp_error(state, "--summary has its own columns: -o does not apply");
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;

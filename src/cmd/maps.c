@@ -58,6 +58,9 @@ static error_t maps_parse_opt(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_END:
 		if (!a->npids)
 			argp_error(state, "no PID given");
+		/* the picture shows no smaps counters */
+		if (a->diagram && a->rss)
+			argp_error(state, "--diagram and --rss exclude each other");
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -81,8 +84,8 @@ static const struct col_def maps_cols[] = {
 	[M_INODE] = {"INODE", "inode", COL_COUNT, COLF_DEFAULT | COLF_RIGHT | COLF_WIDE, "inode",
 		     NULL},
 	[M_KIND] = {"KIND", "kind", COL_STR, COLF_DEFAULT,
-		    "text, rodata, data, bss, heap, stack, anon, file, shm, vdso, vvar, vsyscall, "
-		    "special",
+		    "text, rodata, data, bss, heap, stack, anon, file, shm, guard, vdso, vvar, "
+		    "vsyscall, special",
 		    NULL},
 	[M_NAME] = {"NAME", "name", COL_STR, COLF_DEFAULT | COLF_WRAP, "path or [name]", NULL},
 	[M_RSS] = {"RSS", "rss", COL_SIZE, COLF_RIGHT, "resident (smaps Rss)", NULL},

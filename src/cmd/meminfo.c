@@ -165,30 +165,59 @@ static int print_diagram(struct ctx *ctx, const struct meminfo *mi,
 			 const struct meminfo_summary *s)
 {
 	uint64_t cached = val(mi, "Cached"), shmem = val(mi, "Shmem");
-	uint64_t vmalloc = val(mi, "VmallocUsed");
-	/* before 4.x VmallocUsed counted vmalloc address space, not memory: ignore it there */
-	if (vmalloc > s->total / 2)
-		vmalloc = 0;
-	struct diagram_seg segs[] = {
-		{"anonymous (AnonPages)", val(mi, "AnonPages"), 'a'},
-		{"page cache (Cached-Shmem)", cached > shmem ? cached - shmem : 0, 'c'},
-		{"buffers", val(mi, "Buffers"), 'b'},
-		{"shmem", shmem, 's'},
-		{"slab reclaimable", val(mi, "SReclaimable"), 'r'},
-		{"slab unreclaimable", val(mi, "SUnreclaim"), 'u'},
-		{"kernel stacks", val(mi, "KernelStack"), 'k'},
-		{"page tables", val(mi, "PageTables"), 'p'},
-		{"vmalloc", vmalloc, 'v'},
-		{"other (not itemised)", 0, 'o'},
-		{"free", s->free, '.'},
-	};
-	size_t n = sizeof(segs) / sizeof(segs[0]);
+	/* VmallocUsed meant three things. Before 4.4 it was the vmalloc address space in use,
+	 * ioremap()ed device memory included (mm/vmalloc.c get_vmalloc_info()), not pages: it can
+	 * pass MemTotal (190M on a 92M arm32 router). 4.4 dropped that walk and printed 0 for it
+	 * and for VmallocChunk; 5.3 gave VmallocUsed the pages vmalloc holds
+	 * (vmalloc_nr_pages()), and VmallocChunk stayed 0. So a VmallocChunk other than 0 says
+	 * VmallocUsed is address space, and it is shown apart from the users of RAM. */
+	const struct meminfo_entry *chunk = meminfo_get(mi, "VmallocChunk");
+	bool vmalloc_space = chunk && chunk->value;
+	uint64_t vmalloc = vmalloc_space ? 0 : val(mi, "VmallocUsed");
+	struct diagram_seg segs[12];
+	size_t n = 0;
+	segs[n++] = (struct diagram_seg){"anonymous (AnonPages)", val(mi, "AnonPages"), 'a'};
+	segs[n++] = (struct diagram_seg){"page cache (Cached-Shmem)",
+					 cached > shmem ? cached - shmem : 0, 'c'};
+	segs[n++] = (struct diagram_seg){"buffers", val(mi, "Buffers"), 'b'};
+	segs[n++] = (struct diagram_seg){"shmem", shmem, 's'};
+	segs[n++] = (struct diagram_seg){"slab reclaimable", val(mi, "SReclaimable"), 'r'};
+	segs[n++] = (struct diagram_seg){"slab unreclaimable", val(mi, "SUnreclaim"), 'u'};
+	segs[n++] = (struct diagram_seg){"kernel stacks", val(mi, "KernelStack"), 'k'};
+	segs[n++] = (struct diagram_seg){"page tables", val(mi, "PageTables"), 'p'};
+	if (!vmalloc_space)
+		segs[n++] = (struct diagram_seg){"vmalloc", vmalloc, 'v'};
+	size_t other = n++;
+	segs[n++] = (struct diagram_seg){"free", s->free, '.'};
 	uint64_t sum = 0;
 	for (size_t i = 0; i < n; i++)
-		sum += segs[i].value;
+		if (i != other)
+			sum += segs[i].value;
 	/* what the kernel does not itemise (drivers, hugetlb pool, ...) */
-	segs[n - 2].value = s->total > sum ? s->total - sum : 0;
-	int e = diagram_bar(&ctx->out, "MemTotal", s->total > sum ? s->total : sum, segs, n, 64);
+	segs[other] = (struct diagram_seg){"other (not itemised)",
+					   s->total > sum ? s->total - sum : 0, 'o'};
+	/* the bar is MemTotal, exactly, whatever the parts add up to */
+	int e = diagram_bar(&ctx->out, "MemTotal", s->total, segs, n, 64);
+	if (e == 0) {
+		char sz[32], note[256];
+		if (sum > s->total) {
+			out_size_text(&ctx->out, sum - s->total, sz, sizeof(sz));
+			snprintf(note, sizeof(note),
+				 "The parts add up to %s more than MemTotal: the kernel counts some "
+				 "pages in two of them.",
+				 sz);
+			diagram_note(&ctx->out, note, 1, 66);
+		}
+		if (vmalloc_space) {
+			out_size_text(&ctx->out, val(mi, "VmallocUsed"), sz, sizeof(sz));
+			snprintf(note, sizeof(note),
+				 "Not in the bar: VmallocUsed %s, vmalloc address space in use "
+				 "(ioremap included), not RAM: kernels before 4.4 count it so "
+				 "(VmallocChunk is not 0).",
+				 sz);
+			diagram_note(&ctx->out, note, 1, 66);
+		}
+	}
 	if (e == 0 && s->has_high) {
 		struct diagram_seg hl[] = {
 			{"LowTotal used", s->low_used, 'L'},

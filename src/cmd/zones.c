@@ -199,6 +199,8 @@ static int print_diagram(struct ctx *ctx, const struct zoneinfo *zi, uint64_t ps
 			.small = 0,
 			.max_run = 0,
 			.gap_label = "no zone",
+			/* holes in a zone's span: reserved, ACPI, or nothing at all */
+			.inner_gap_label = have_ram ? "no System RAM" : NULL,
 		};
 		e = diagram_map(&ctx->out, boxes, nb, &opt);
 	}

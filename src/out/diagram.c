@@ -20,7 +20,17 @@ struct dlines {
 	struct dline *v;
 	size_t n, cap;
 	int err;
+	bool bytes; /* --bytes: sizes in exact bytes */
 };
+
+/* A size as the boxes give it: human, or exact bytes with --bytes. */
+static void size_text(const struct dlines *L, uint64_t v, char *buf, size_t n)
+{
+	if (L->bytes)
+		snprintf(buf, n, "%" PRIu64, v);
+	else
+		units_human(v, buf, n);
+}
 
 static void push(struct dlines *L, char *s, bool has_addr, uint64_t addr)
 {
@@ -62,6 +72,23 @@ static int text_width(const char *s)
 	return w;
 }
 
+/* Cut @s to @w columns, ending in ".." when something was cut; its width is returned. */
+static int clip(char *s, int w)
+{
+	if (text_width(s) <= w)
+		return text_width(s);
+	int keep = w - 2, cols = 0;
+	size_t i = 0;
+	while (s[i] && cols < keep) {
+		i++;
+		while (((unsigned char)s[i] & 0xc0) == 0x80)
+			i++;
+		cols++;
+	}
+	memcpy(s + i, "..", 3);
+	return text_width(s);
+}
+
 /* "|" + @text centred in @inner columns + "|", @text cut to fit */
 static char *boxed(const char *text, int inner, char side)
 {
@@ -86,6 +113,18 @@ static char *boxed(const char *text, int inner, char side)
 	if (asprintf(&s, "%c%*s%s%*s%c", side, left, "", esc, right, "", side) < 0)
 		return NULL;
 	return s;
+}
+
+/* A line of a parent's own space between or around its children: no border, the size in the
+ * middle, after opt->inner_gap_label if there is one ("no System RAM (1G)", or "(1G)"). */
+static char *boxed_gap(const struct dlines *L, uint64_t size, int inner, char side,
+		       const struct diagram_opts *opt)
+{
+	char sz[32], label[96];
+	size_text(L, size, sz, sizeof(sz));
+	snprintf(label, sizeof(label), "%s%s(%s)", opt->inner_gap_label ? opt->inner_gap_label : "",
+		 opt->inner_gap_label ? " " : "", sz);
+	return boxed(label, inner, side);
 }
 
 static char *repeat_line(char l, char fill, char r, int width)
@@ -151,7 +190,7 @@ static void render_box(struct dlines *L, const struct item *it, int width,
 {
 	int inner = width - 2;
 	char size[32];
-	units_human(span(it->start, it->end), size, sizeof(size));
+	size_text(L, span(it->start, it->end), size, sizeof(size));
 	if (!it->box) {
 		/* an elided run of small boxes: say how many and name the first few */
 		char label[64], names[256] = "";
@@ -177,7 +216,11 @@ static void render_box(struct dlines *L, const struct item *it, int width,
 		snprintf(label, sizeof(label), "%s (%s)", b->label, size);
 	if (b->nchildren && width >= 16) {
 		push(L, boxed(label, inner, '|'), false, 0);
-		struct dlines C = {0};
+		/* the parent's own space above its highest child, labelled with its size */
+		const struct diagram_box *top = &b->children[b->nchildren - 1];
+		if (!opt->no_addresses && b->end > top->end)
+			push(L, boxed_gap(L, b->end - top->end, inner, '|', opt), false, 0);
+		struct dlines C = {.bytes = L->bytes};
 		render(&C, b->children, b->nchildren, width - 6, opt, false);
 		for (size_t i = 0; i < C.n && !C.err; i++) {
 			char *s = NULL;
@@ -188,9 +231,10 @@ static void render_box(struct dlines *L, const struct item *it, int width,
 		if (C.err)
 			L->err = C.err;
 		lines_free(&C);
-		/* space below the last child only when it does not reach the parent's start */
-		if (b->children[0].start > b->start)
-			push(L, boxed("", inner, '|'), false, 0);
+		/* and below its lowest, when that does not reach the parent's start */
+		if (!opt->no_addresses && b->children[0].start > b->start)
+			push(L, boxed_gap(L, b->children[0].start - b->start, inner, '|', opt),
+			     false, 0);
 		return;
 	}
 	int h = opt->no_addresses ? 1 : scaled_height(span(b->start, b->end), opt);
@@ -200,11 +244,21 @@ static void render_box(struct dlines *L, const struct item *it, int width,
 	bool split = !opt->no_addresses && h >= 2 && text_width(esc) > inner - 2;
 	char sized[40];
 	snprintf(sized, sizeof(sized), "(%s)", size);
+	/* on one line, a name too long is cut (with "..") before its size, which stays */
+	char cut[600];
+	snprintf(cut, sizeof(cut), "%s", label);
+	int room = inner - 2 - 1 - text_width(sized);
+	if (!split && !opt->no_addresses && text_width(esc) > inner - 2 && room >= 4) {
+		char name[560];
+		snprintf(name, sizeof(name), "%s", b->label);
+		clip(name, room);
+		snprintf(cut, sizeof(cut), "%s %s", name, sized);
+	}
 	int at = split ? (h - 2) / 2 : (h - 1) / 2;
 	for (int i = 0; i < h; i++) {
 		const char *text = "";
 		if (i == at)
-			text = split ? b->label : label;
+			text = split ? b->label : cut;
 		else if (split && i == at + 1)
 			text = sized;
 		push(L, boxed(text, inner, '|'), false, 0);
@@ -256,7 +310,7 @@ static void render(struct dlines *L, const struct diagram_box *boxes, size_t n, 
 		} else if (have && below > top) {
 			uint64_t gap = below - top;
 			char label[64], sz[32];
-			units_human(gap, sz, sizeof(sz));
+			size_text(L, gap, sz, sizeof(sz));
 			if (gap >= opt->huge_gap) {
 				snprintf(label, sizeof(label), "%s %s", sz,
 					 top_level ? opt->gap_label : "");
@@ -273,7 +327,7 @@ static void render(struct dlines *L, const struct diagram_box *boxes, size_t n, 
 				push(L, repeat_line('+', '-', '+', width), true, top);
 			} else {
 				/* inside a parent, space between children is the parent's own */
-				push(L, repeat_line(' ', ' ', ' ', width), false, 0);
+				push(L, boxed_gap(L, gap, width - 2, ' ', opt), false, 0);
 				push(L, repeat_line('+', '-', '+', width), true, top);
 			}
 		} else if (!have && i != k - 1) {
@@ -310,17 +364,40 @@ void diagram_sort(struct diagram_box *boxes, size_t n)
 	qsort(boxes, n, sizeof(*boxes), cmp_box);
 }
 
+int diagram_fit(const struct out *o, int natural, int fixed, int minimum)
+{
+	if (o->term_width <= 0 || natural + fixed <= o->term_width)
+		return natural;
+	int w = o->term_width - fixed;
+	return w < minimum ? minimum : w;
+}
+
 int diagram_map(struct out *o, const struct diagram_box *boxes, size_t n,
 		const struct diagram_opts *opt)
 {
 	if (o->json || n == 0)
 		return 0;
-	struct dlines L = {0};
+	struct dlines L = {.bytes = o->bytes};
 	render(&L, boxes, n, opt->width, opt, true);
-	int hexw = 8;
+	int hexw = 8, suffix = 0;
 	for (size_t i = 0; i < L.n; i++)
 		if (L.v[i].has_addr && units_hex_width(L.v[i].addr) > hexw)
 			hexw = units_hex_width(L.v[i].addr);
+	for (size_t i = 0; i < L.n; i++)
+		if (L.v[i].has_addr) {
+			char h[40] = "";
+			exact_unit(L.v[i].addr, h, sizeof(h));
+			int w = 7 + hexw + (int)strlen(h); /* "  <- 0x" + digits + " (4G)" */
+			suffix = w > suffix ? w : suffix;
+		}
+	/* in a narrower terminal, boxes narrow so that they and their addresses fit; the
+	 * addresses are the same whatever the width, so one more drawing does it */
+	int width = diagram_fit(o, opt->width, suffix, DIAGRAM_MIN_WIDTH);
+	if (width != opt->width && !L.err) {
+		lines_free(&L);
+		L = (struct dlines){.bytes = o->bytes};
+		render(&L, boxes, n, width, opt, true);
+	}
 	for (size_t i = 0; i < L.n && !L.err; i++) {
 		/* a box edge that closes one box and opens the next is drawn once */
 		if (i + 1 < L.n && L.v[i].s[0] == '+' && L.v[i + 1].s[0] == '+' &&
@@ -344,11 +421,44 @@ int diagram_map(struct out *o, const struct diagram_box *boxes, size_t n,
 	return err;
 }
 
+void diagram_note(struct out *o, const char *text, int indent, int width)
+{
+	if (o->json)
+		return;
+	width = diagram_fit(o, width, 0, 40);
+	/* words as they come, a line broken before the word that would pass @width */
+	const char *p = text;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		int col = indent;
+		fprintf(o->fp, "%*s", indent, "");
+		bool first = true;
+		while (*p) {
+			size_t wl = strcspn(p, " ");
+			if (!first && col + 1 + (int)wl > width)
+				break;
+			if (!first) {
+				fputc(' ', o->fp);
+				col++;
+			}
+			fwrite(p, 1, wl, o->fp);
+			col += (int)wl;
+			p += wl;
+			first = false;
+			while (*p == ' ')
+				p++;
+		}
+		fputc('\n', o->fp);
+	}
+}
+
 int diagram_bar(struct out *o, const char *title, uint64_t total, const struct diagram_seg *segs,
 		size_t n, int width)
 {
 	if (o->json)
 		return 0;
+	width = diagram_fit(o, width, 2, 20); /* the bar between its brackets */
 	int *cells = calloc(n ? n : 1, sizeof(*cells));
 	double *frac = calloc(n ? n : 1, sizeof(*frac));
 	if (!cells || !frac) {
@@ -418,6 +528,13 @@ int diagram_hbars(struct out *o, const struct diagram_hbar *rows, size_t n, uint
 		for (size_t i = 0; i < n; i++)
 			if (rows[i].value > max)
 				max = rows[i].value;
+	/* the bars narrow to fit a terminal, the texts beside them do not */
+	int fixed = 0;
+	for (size_t i = 0; i < n; i++) {
+		int w = text_width(rows[i].left) + 4 + text_width(rows[i].right); /* " |", "| " */
+		fixed = w > fixed ? w : fixed;
+	}
+	width = diagram_fit(o, width, fixed, 10);
 	for (size_t i = 0; i < n; i++) {
 		/* round up so a value that is not zero always shows */
 		int cells = max ? (int)((rows[i].value * (uint64_t)width + max - 1) / max) : 0;
@@ -511,39 +628,55 @@ int diagram_pairs(struct out *o, const struct diagram_pair *p, size_t n, size_t 
 	if (o->json || n == 0)
 		return 0;
 	FILE *f = o->fp;
-	enum { INNER = 18 };
-	const char *edge = "+------------------+", *dotted = "+..................+";
-	fprintf(f, "%18s %-20s     %s\n", "virtual memory", "", "physical memory");
+	/* 16 hex digits each side and boxes of 18 columns inside: 83 columns. A narrower
+	 * terminal gets the digits the addresses need and boxes that fit, 10 at the least */
+	int vw = 16, pw = 16, bi = 18;
+	if (o->term_width > 0 && o->term_width < 83) {
+		vw = pw = 8;
+		for (size_t i = 0; i < n; i++) {
+			int v = units_hex_width(p[i].vend), ph = units_hex_width(p[i].pend);
+			vw = v > vw ? v : vw;
+			pw = p[i].frames && ph > pw ? ph : pw;
+		}
+		bi = (o->term_width - (vw + 2 + 1 + 5 + 1 + pw + 2) - 4) / 2;
+		bi = bi < 10 ? 10 : bi > 18 ? 18 : bi;
+	}
+	char edge[24], dotted[24];
+	memset(edge, '-', (size_t)bi + 2);
+	memset(dotted, '.', (size_t)bi + 2);
+	edge[0] = edge[bi + 1] = dotted[0] = dotted[bi + 1] = '+';
+	edge[bi + 2] = dotted[bi + 2] = '\0';
+	fprintf(f, "%*s %-*s     %s\n", vw + 2, "virtual memory", bi + 2, "", "physical memory");
 	for (size_t i = 0; i < n; i++) {
 		const struct diagram_pair *r = &p[i];
 		if (i == n - 1 && total > n) {
 			size_t more = total - n;
-			fprintf(f, "%18s /\\/\\/ %zu more run%s, as listed above\n", "", more,
+			fprintf(f, "%*s /\\/\\/ %zu more run%s, as listed above\n", vw + 2, "", more,
 				more == 1 ? "" : "s");
 		}
-		fprintf(f, "0x%016" PRIx64 " %s", r->vstart, r->unmapped ? dotted : edge);
+		fprintf(f, "0x%0*" PRIx64 " %s", vw, r->vstart, r->unmapped ? dotted : edge);
 		if (r->frames)
-			fprintf(f, "     %s 0x%016" PRIx64, edge, r->pstart);
+			fprintf(f, "     %s 0x%0*" PRIx64, edge, pw, r->pstart);
 		fputc('\n', f);
 		char l[2][64], rr[2][64];
-		int nl = pair_wrap(r->left ? r->left : "", INNER, l);
-		int nr = r->frames ? pair_wrap(r->right ? r->right : "", INNER, rr) : 0;
+		int nl = pair_wrap(r->left ? r->left : "", bi, l);
+		int nr = r->frames ? pair_wrap(r->right ? r->right : "", bi, rr) : 0;
 		int rows = nl > nr ? nl : nr;
 		if (rows == 0)
 			rows = 1;
 		for (int k = 0; k < rows; k++) {
-			fprintf(f, "%18s ", "");
-			pair_cell(f, k < nl ? l[k] : "", INNER, r->unmapped ? ':' : '|');
+			fprintf(f, "%*s ", vw + 2, "");
+			pair_cell(f, k < nl ? l[k] : "", bi, r->unmapped ? ':' : '|');
 			if (r->frames) {
 				/* the link on the first line; the box goes on below it */
 				fputs(k ? "     " : r->joined ? "=====" : "-----", f);
-				pair_cell(f, k < nr ? rr[k] : "", INNER, '|');
+				pair_cell(f, k < nr ? rr[k] : "", bi, '|');
 			}
 			fputc('\n', f);
 		}
 		if (r->frames)
-			fprintf(f, "%18s %s     %s 0x%016" PRIx64 "\n", "", edge, edge, r->pend);
+			fprintf(f, "%*s %s     %s 0x%0*" PRIx64 "\n", vw + 2, "", edge, edge, pw, r->pend);
 	}
-	fprintf(f, "0x%016" PRIx64 " %s\n", p[n - 1].vend, p[n - 1].unmapped ? dotted : edge);
+	fprintf(f, "0x%0*" PRIx64 " %s\n", vw, p[n - 1].vend, p[n - 1].unmapped ? dotted : edge);
 	return 0;
 }

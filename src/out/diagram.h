@@ -23,11 +23,21 @@ struct diagram_opts {
 	uint64_t small;	      /* boxes below this size are "small" */
 	size_t max_run;	      /* a run of more small boxes than this is elided */
 	const char *gap_label; /* what an unmapped gap is called ("unused") */
+	const char *inner_gap_label; /* what a parent's space around its children is called,
+				      * before its size ("no System RAM"); NULL: the size alone */
 	bool no_addresses;    /* addresses unknown: equal heights, no edge labels */
 	unsigned log_step;    /* if set: one more line of height per 2^log_step of size, from 1 MiB,
 			       * up to max_height (the whole 64-bit space fits on a screen) */
 	unsigned max_height;
 };
+
+/* The narrowest a box of diagram_map() becomes to fit a terminal. */
+#define DIAGRAM_MIN_WIDTH 28
+
+/* The width to draw at: @natural when stdout is no terminal (pipes keep their width) or when
+ * @natural plus @fixed columns (what is drawn beside) fit o->term_width; else what fits, but
+ * never less than @minimum. */
+int diagram_fit(const struct out *o, int natural, int fixed, int minimum);
 
 /* Sort boxes by start address, as diagram_map() wants them. */
 void diagram_sort(struct diagram_box *boxes, size_t n);
@@ -48,6 +58,10 @@ struct diagram_seg {
  * legend line per segment with its size and share. */
 int diagram_bar(struct out *o, const char *title, uint64_t total, const struct diagram_seg *segs,
 		size_t n, int width);
+
+/* A note beside a diagram: @text wrapped between words at @width columns (or the terminal's,
+ * when narrower), each line indented by @indent spaces. Text only. */
+void diagram_note(struct out *o, const char *text, int indent, int width);
 
 /* One run of virtual pages and, when they have frames, the frames behind it. */
 struct diagram_pair {

@@ -13,7 +13,7 @@
 
 enum vma_kind {
 	VMA_TEXT, VMA_RODATA, VMA_DATA, VMA_BSS, VMA_HEAP, VMA_STACK, VMA_ANON, VMA_FILE, VMA_SHM,
-	VMA_VDSO, VMA_VVAR, VMA_VSYSCALL, VMA_SPECIAL, VMA_NKINDS
+	VMA_GUARD, VMA_VDSO, VMA_VVAR, VMA_VSYSCALL, VMA_SPECIAL, VMA_NKINDS
 };
 
 /* smaps counters, in bytes (the kernel's kB x 1024). */
@@ -67,11 +67,18 @@ int maps_stream(const struct sysroot *sr, const char *pid, bool smaps, maps_fn f
 int maps_stream_task(const struct task *t, bool smaps, maps_fn fn, void *data,
 		     struct ms_error *err);
 int maps_read_task(const struct task *t, bool smaps, struct maps *m, struct ms_error *err);
+/* The same for the @len bytes at @bytes, named @file in errors: the reader and parser
+ * maps_stream() runs, with the bytes in place of read(2) (unit tests, fuzzing). */
+int maps_stream_bytes(const char *bytes, size_t len, const char *file, bool smaps, maps_fn fn,
+		      void *data, struct ms_error *err);
 
 /* Read proc/PID/maps (@pid is "self" or a number) or, with @smaps, proc/PID/smaps with every
  * mapping's counters; kinds are classified. Streams the file: memory is the mappings alone. */
 int maps_read(const struct sysroot *sr, const char *pid, bool smaps, struct maps *m,
 	      struct ms_error *err);
+/* maps_read() of the @len bytes at @data, named @file in errors. */
+int maps_parse(const char *data, size_t len, const char *file, bool smaps, struct maps *m,
+	       struct ms_error *err);
 void maps_free(struct maps *m);
 
 /* Classify every mapping (text/rodata/data/bss from the mappings of one object). */

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Buffered line reading with large reads; the buffer only grows for a line longer than it. */
+/* Buffered line reading with large reads; the buffer only grows for a line longer than it.
+ * Bytes in memory go through the same buffer and the same code, only the read differs. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,19 +135,54 @@ static int take_chunk(struct stream *s, struct ms_error *err)
 	return 0;
 }
 
+static int alloc_buffer(struct stream *s, size_t cap, struct ms_error *err)
+{
+	s->cap = cap;
+	s->buf = malloc(s->cap + 1);
+	if (!s->buf) {
+		if (s->fd >= 0)
+			close(s->fd);
+		s->fd = -1;
+		return ms_fail(err, -ENOMEM, s->name, 0, "out of memory");
+	}
+	return 0;
+}
+
 int stream_adopt(struct stream *s, int fd, const char *name, struct ms_error *err)
 {
 	memset(s, 0, sizeof(*s));
 	snprintf(s->name, sizeof(s->name), "%s", name);
 	s->fd = fd;
-	s->cap = STREAM_CHUNK;
-	s->buf = malloc(s->cap + 1);
-	if (!s->buf) {
-		close(s->fd);
-		s->fd = -1;
-		return ms_fail(err, -ENOMEM, s->name, 0, "out of memory");
+	return alloc_buffer(s, STREAM_CHUNK, err);
+}
+
+int stream_open_bytes(struct stream *s, const char *data, size_t len, const char *name,
+		      struct ms_error *err)
+{
+	memset(s, 0, sizeof(*s));
+	snprintf(s->name, sizeof(s->name), "%s", name);
+	s->fd = -1;
+	s->mem = data;
+	s->mem_len = len;
+	/* fewer bytes than a chunk fit a smaller buffer exactly as they would fit the chunk (one
+	 * fill takes them all, the next finds the end), and a fuzzer then spends its time
+	 * parsing rather than mapping and unmapping 256 KiB twice an input */
+	return alloc_buffer(s, len < STREAM_CHUNK ? len + 1 : STREAM_CHUNK, err);
+}
+
+/* read(2) from the file, or the same from the bytes: as much as fits, 0 at the end */
+static ssize_t source_read(struct stream *s, char *dst, size_t n)
+{
+	if (s->fd >= 0)
+		return read(s->fd, dst, n);
+	size_t left = s->mem_len - s->mem_pos;
+	if (n > left)
+		n = left;
+	if (n) {
+		memcpy(dst, s->mem + s->mem_pos, n);
+		s->mem_pos += n;
 	}
-	return 0;
+	return (ssize_t)n;
 }
 
 int stream_open(struct stream *s, const struct sysroot *sr, const char *path,
@@ -180,7 +216,7 @@ static int fill(struct stream *s, struct ms_error *err)
 		s->cap *= 2;
 	}
 	for (;;) {
-		ssize_t r = read(s->fd, s->buf + s->len, s->cap - s->len);
+		ssize_t r = source_read(s, s->buf + s->len, s->cap - s->len);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {

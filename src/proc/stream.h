@@ -12,7 +12,9 @@
 #include "proc/sysroot.h"
 
 struct stream {
-	int fd;
+	int fd;	       /* -1 for bytes in memory */
+	const char *mem; /* with stream_open_bytes(): the bytes, read as a file would be */
+	size_t mem_len, mem_pos;
 	char *buf;
 	size_t cap, pos, len;
 	bool eof;
@@ -35,6 +37,11 @@ int stream_open_threaded(struct stream *s, const struct sysroot *sr, const char 
 int stream_adopt(struct stream *s, int fd, const char *name, struct ms_error *err);
 /* Move the reads of an open stream to a second thread, as stream_open_threaded() does. */
 int stream_start_reader(struct stream *s);
+/* Read @len bytes at @data as the file @name would be read (the same buffer, lines and
+ * errors), for unit tests and fuzzing; @data must outlive the stream. Returns 0 or -ENOMEM with
+ * @err filled. */
+int stream_open_bytes(struct stream *s, const char *data, size_t len, const char *name,
+		      struct ms_error *err);
 /* The next line, NUL-terminated in place (no '\n'), or NULL at the end (*ret 0) or on an error
  * (*ret -errno, @err filled). A line longer than 16 MiB is an error. */
 char *stream_line(struct stream *s, size_t *len, int *ret, struct ms_error *err);

@@ -3,6 +3,18 @@
 bats_require_minimum_version 1.5.0
 load helpers
 
+# in_terminal COLS ARGS...: memscope ARGS with stdout a terminal (script(1)'s pty, which has no
+# size of its own) and COLUMNS=COLS, its output without the pty's carriage returns
+in_terminal() {
+	command -v script >/dev/null || skip "script(1) is not installed"
+	local cols=$1
+	shift
+	script -qec "COLUMNS=$cols $(printf '%q ' "$MEMSCOPE" "$@")" /dev/null </dev/null | tr -d '\r'
+}
+
+# widest: the columns of the widest line on stdin
+widest() { awk '{ if (length > m) m = length } END { print m + 0 }'; }
+
 @test "the live tree: addresses as root, hidden otherwise" {
 	run --separate-stderr memscope iomem
 	assert_success
@@ -117,10 +129,70 @@ load helpers
 	refute_output --partial "Kernel code"
 }
 
+@test "--diagram --depth 2: a parent's own space above, between and below its children, sized" {
+	run memscope --sysroot "$FIX/notes-example" iomem --diagram --depth 2 --bytes
+	assert_success
+	# System RAM 0x100000000-0x76e2fffff holds the kernel image 0x463800000-0x4673fffff:
+	# its own space above the image right under its label, and below it
+	i=$(printf '%s\n' "${lines[@]}" | grep -n "System RAM ($((0x76e2fffff - 0x100000000 + 1)))" | cut -d: -f1)
+	[ -n "$i" ]
+	[[ "${lines[$i]}" =~ ^\|\ +\($((0x76e2fffff - 0x4673fffff))\)\ +\|$ ]]
+	assert_line --regexp "^\| +\($((0x463800000 - 0x100000000))\) +\|$"
+	# between Kernel data (ends 0x465e0f67f) and Kernel bss (starts 0x4662e0000)
+	assert_line --regexp "^\| +\($((0x4662e0000 - 0x465e0f680))\) +\|$"
+	# every line still has the outer width
+	[ "$(printf '%s\n' "${lines[@]}" | grep '^[|+]' | cut -c1-44 | awk '{print length}' | sort -u)" = 44 ]
+}
+
+@test "--diagram honours --bytes: box and gap sizes in bytes" {
+	run memscope --sysroot "$FIX/notes-example" iomem --diagram
+	assert_line --regexp '^\| +Reserved \(3G\) +\|$'
+	run memscope --sysroot "$FIX/notes-example" iomem --diagram --bytes
+	assert_success
+	assert_line --regexp "^\| +Reserved \($((0x82fffffff - 0x76e300000 + 1))\) +\|$"
+	assert_line --regexp "^ +$((0x3fff40000000 - 0x830000000)) unused$"
+	refute_line --regexp '^\|.*\([0-9.]+[KMGTPE]\)'
+}
+
+@test "--diagram refuses -o, -r and -n, --summary refuses -o: usage errors naming the clash" {
+	for opt in -r -n "-o NAME"; do
+		run --separate-stderr memscope --sysroot "$FIX/notes-example" iomem --diagram $opt
+		assert_failure 2
+		assert_output ""
+		[[ "$stderr" == *"--diagram draws no table: -o, -r and -n do not apply"* ]]
+	done
+	run --separate-stderr memscope --sysroot "$FIX/notes-example" iomem --summary -o NAME
+	assert_failure 2
+	[[ "$stderr" == *"--summary has its own columns: -o does not apply"* ]]
+	# -r and -n shape the summary's own table
+	run memscope --sysroot "$FIX/notes-example" iomem --summary -r -n
+	assert_success
+	assert_line --index 0 'System\x20RAM 12 28.9G'
+}
+
 @test "--diagram with --json prints the tree, never a picture" {
 	run memscope --sysroot "$FIX/notes-example" iomem --diagram --json
 	assert_success
 	echo "$output" | jq -e '.iomem | length == 37'
+}
+
+@test "--diagram in a 60-column terminal: 60 columns, cut names marked; pipes and 200 keep 44" {
+	run memscope --sysroot "$FIX/notes-example" iomem --diagram --depth 2
+	pipe=$output
+	[ "$(echo "$pipe" | widest)" -eq 70 ]
+	# COLUMNS alone does not narrow a pipe
+	[ "$(COLUMNS=60 memscope --sysroot "$FIX/notes-example" iomem --diagram --depth 2)" = "$pipe" ]
+	out=$(in_terminal 60 --sysroot "$FIX/notes-example" iomem --diagram --depth 2)
+	[ "$(echo "$out" | widest)" -eq 60 ]
+	# the same boxes and edges, narrower: boxes of 34 columns beside 26 of addresses
+	[ "$(echo "$out" | grep -c '<- 0x')" -eq "$(echo "$pipe" | grep -c '<- 0x')" ]
+	echo "$out" | grep -q '^+-\{32\}+  <- 0x400000000000 (64T)$'
+	# a name too long is cut with a sign before its size, which stays
+	echo "$out" | grep -q '^| ACPI Non-volatile Stor\.\. (60K) |$'
+	! echo "$out" | grep -q 'ACPI Non-volatile Storage ([0-9.]*[KMG])'
+	[ "$(in_terminal 200 --sysroot "$FIX/notes-example" iomem --diagram --depth 2)" = "$pipe" ]
+	# far narrower than the minimum: 28-column boxes
+	in_terminal 20 --sysroot "$FIX/notes-example" iomem --diagram | grep -q '^+-\{26\}+  <- '
 }
 
 @test "--find: the chain outermost first, hex or decimal, exit 1 when nothing holds it" {

@@ -354,8 +354,8 @@ for line in text.split("\n"):
 	assert_line '  maps       a process'"'"'s mappings: kinds, sizes, resident memory, the layout'
 	assert_line '             drawn'
 	run memscope maps --help
-	assert_line '  KIND       text, rodata, data, bss, heap, stack, anon, file, shm, vdso,'
-	assert_line '             vvar, vsyscall, special'
+	assert_line '  KIND       text, rodata, data, bss, heap, stack, anon, file, shm, guard,'
+	assert_line '             vdso, vvar, vsyscall, special'
 	for c in "" iomem meminfo buddy zones maps translate layout decode phys; do
 		memscope $c --help | help_lists_ok 79 || { echo "memscope $c --help"; false; }
 		# argp's own margin, when the user sets one

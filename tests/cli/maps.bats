@@ -76,6 +76,13 @@ teardown() { stop_mapper; }
 	[ "$s" -lt "$h" ]
 }
 
+@test "--diagram and --rss exclude each other (the picture has no counters)" {
+	run --separate-stderr memscope maps self --diagram --rss
+	assert_failure 2
+	assert_output ""
+	[[ "$stderr" == *"--diagram and --rss exclude each other"* ]]
+}
+
 @test "a pid that does not exist, and one that exits: one line, exit 1" {
 	run --separate-stderr memscope maps 4000000
 	assert_failure 1

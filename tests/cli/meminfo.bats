@@ -3,6 +3,18 @@
 bats_require_minimum_version 1.5.0
 load helpers
 
+# in_terminal COLS ARGS...: memscope ARGS with stdout a terminal (script(1)'s pty, which has no
+# size of its own) and COLUMNS=COLS, its output without the pty's carriage returns
+in_terminal() {
+	command -v script >/dev/null || skip "script(1) is not installed"
+	local cols=$1
+	shift
+	script -qec "COLUMNS=$cols $(printf '%q ' "$MEMSCOPE" "$@")" /dev/null </dev/null | tr -d '\r'
+}
+
+# widest: the columns of the widest line on stdin
+widest() { awk '{ if (length > m) m = length } END { print m + 0 }'; }
+
 free_b() { LC_ALL=C free -b | awk -v row="$1" -v col="$2" '$1 == row { print $col }'; }
 
 @test "the live summary agrees with free -b on total and swap totals" {
@@ -71,6 +83,94 @@ free_b() { LC_ALL=C free -b | awk -v row="$1" -v col="$2" '$1 == row { print $co
 	assert_line --regexp "^ \. free +$((1543212 * 1024)) "
 	sum=$(printf '%s\n' "${lines[@]:2}" | awk '{ s += $(NF-1) } END { print s }')
 	[ "$sum" -eq $((2014928 * 1024)) ]
+}
+
+# mk_meminfo DIR VMALLOC_USED VMALLOC_CHUNK: an arm32 HighMem kernel's meminfo (values in kB)
+mk_meminfo() {
+	mkdir -p "$1/proc"
+	cat >"$1/proc/meminfo" <<-EOF
+	MemTotal:         990000 kB
+	MemFree:          220000 kB
+	Buffers:           24000 kB
+	Cached:           337000 kB
+	SwapCached:            0 kB
+	HighTotal:        520000 kB
+	HighFree:          69000 kB
+	LowTotal:         470000 kB
+	LowFree:          151000 kB
+	SwapTotal:             0 kB
+	SwapFree:              0 kB
+	AnonPages:        250000 kB
+	Shmem:               100 kB
+	Slab:              30000 kB
+	SReclaimable:      14000 kB
+	SUnreclaim:        16000 kB
+	KernelStack:        6800 kB
+	PageTables:         9100 kB
+	VmallocTotal:     540000 kB
+	VmallocUsed:      $2 kB
+	VmallocChunk:     $3 kB
+	EOF
+}
+
+@test "--diagram: the bar is MemTotal exactly; old kernels' VmallocUsed is shown apart" {
+	d=$(mktemp -d)
+	# before 4.4 VmallocUsed is address space (VmallocChunk is not 0): with it the parts
+	# came to 1024900 kB, and that was drawn and labelled as MemTotal
+	mk_meminfo "$d" 148000 141000
+	run memscope --sysroot "$d" meminfo --diagram --bytes
+	assert_success
+	assert_line --index 0 "MemTotal $((990000 * 1024))"
+	assert_line --regexp "^ a anonymous \(AnonPages\) +$((250000 * 1024)) +25\.3%$"
+	assert_line --regexp "^ o other \(not itemised\) +$(((990000 - 876900) * 1024)) +11\.4%$"
+	refute_line --regexp '^ v vmalloc'
+	# the note, wrapped between words at the bar's width
+	note="Not in the bar: VmallocUsed $((148000 * 1024)), vmalloc address space in use (ioremap included), not RAM: kernels before 4.4 count it so (VmallocChunk is not 0)."
+	[[ "$(echo "$output" | sed -n '/Not in the bar/,$p' | sed 's/^ //' | tr '\n' ' ')" == "$note"* ]]
+	[ "$(echo "$output" | awk 'length > 66' | wc -l)" -eq 0 ]
+	sum=$(printf '%s\n' "${lines[@]}" | awk '/^ [a-z.] / { s += $(NF-1) } /^LowTotal/ { exit } END { print s }')
+	[ "$sum" -eq $((990000 * 1024)) ]
+	# 5.3 and later: VmallocUsed is pages (VmallocChunk is 0), a user of RAM in the bar
+	mk_meminfo "$d" 14000 0
+	run memscope --sysroot "$d" meminfo --diagram --bytes
+	assert_line --index 0 "MemTotal $((990000 * 1024))"
+	assert_line --regexp "^ v vmalloc +$((14000 * 1024)) +1\.4%$"
+	refute_output --partial "Not in the bar"
+	# parts that pass MemTotal all the same: the header stays MemTotal, and it is said
+	mk_meminfo "$d" 200000 0
+	run memscope --sysroot "$d" meminfo --diagram --bytes
+	assert_line --index 0 "MemTotal $((990000 * 1024))"
+	echo "$output" | sed 's/^ //' | tr '\n' ' ' | grep -qF "The parts add up to $(((876900 + 200000 - 990000) * 1024)) more than MemTotal: the kernel counts some pages in two of them."
+	[ "$(echo "${lines[1]}" | wc -c)" -eq 67 ]
+	rm -rf "$d"
+}
+
+@test "--diagram on the real arm32-mediatek-3.4 dump: MemTotal 967.5M, vmalloc apart" {
+	f="${REAL_DUMPS:-$SRCDIR/../shared/real-dumps}/arm32-mediatek-3.4-highmem-1g/meminfo"
+	[ -f "$f" ] || skip "no real dump at $f (it is not part of the repository)"
+	d=$(mktemp -d)
+	mkdir -p "$d/proc"
+	cp "$f" "$d/proc/meminfo"
+	run memscope --sysroot "$d" meminfo --diagram
+	rm -rf "$d"
+	assert_success
+	assert_line --index 0 "MemTotal 967.5M"
+	assert_line --partial "Not in the bar: VmallocUsed 144.3M"
+}
+
+@test "--diagram in a 60-column terminal: the bar in 58 cells, the notes wrapped to 60" {
+	d=$(mktemp -d)
+	mk_meminfo "$d" 148000 141000
+	run memscope --sysroot "$d" meminfo --diagram
+	[ "$(echo "${lines[1]}" | wc -c)" -eq 67 ]
+	out=$(in_terminal 60 --sysroot "$d" meminfo --diagram)
+	[ "$(echo "$out" | widest)" -le 60 ]
+	[ "$(echo "$out" | sed -n 2p | wc -c)" -eq 61 ] # [ + 58 + ] + newline
+	# the note is all there, between words
+	[ "$(echo "$out" | sed -n '/Not in the bar/,/^$/p' | sed 's/^ //' | tr '\n' ' ')" = \
+		"$(echo "$output" | sed -n '/Not in the bar/,/^$/p' | sed 's/^ //' | tr '\n' ' ')" ]
+	[ "$(in_terminal 200 --sysroot "$d" meminfo --diagram)" = "$output" ]
+	rm -rf "$d"
 }
 
 @test "--diagram adds the Low/High bar on HighMem kernels" {

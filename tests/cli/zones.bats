@@ -3,6 +3,18 @@
 bats_require_minimum_version 1.5.0
 load helpers
 
+# in_terminal COLS ARGS...: memscope ARGS with stdout a terminal (script(1)'s pty, which has no
+# size of its own) and COLUMNS=COLS, its output without the pty's carriage returns
+in_terminal() {
+	command -v script >/dev/null || skip "script(1) is not installed"
+	local cols=$1
+	shift
+	script -qec "COLUMNS=$cols $(printf '%q ' "$MEMSCOPE" "$@")" /dev/null </dev/null | tr -d '\r'
+}
+
+# widest: the columns of the widest line on stdin
+widest() { awk '{ if (length > m) m = length } END { print m + 0 }'; }
+
 ARM=--sysroot="$SRCDIR/fixtures/arm64-64k-numa2-hand"
 
 @test "per node and zone: range, spanned/present/managed, free, watermarks" {
@@ -56,6 +68,26 @@ ARM=--sysroot="$SRCDIR/fixtures/arm64-64k-numa2-hand"
 	assert_success
 	[[ "$stderr" == *"proc/iomem': missing from the dump; zones drawn without System RAM ranges" ]]
 	assert_line --regexp 'node 1 Normal \(8G\)'
+}
+
+@test "--diagram: a zone's holes without System RAM are drawn with their size" {
+	run memscope --sysroot "$FIX/x86_64-vm-6.18-24g-root" zones --page-size 4K --diagram --bytes
+	assert_success
+	# DMA32 spans 16M-4G, its RAM ends at 3G: the 1G above is a hole, right under the label
+	i=$(printf '%s\n' "${lines[@]}" | grep -n 'node 0 DMA32' | cut -d: -f1)
+	[[ "${lines[$i]}" =~ ^\|\ +no\ System\ RAM\ \($((0x100000000 - 0xc0000000))\)\ +\|$ ]]
+	# DMA: RAM at 4K-639K and 1M-16M, the 385K between
+	assert_line --regexp "^\| +no System RAM \($((0x100000 - 0x9fc00))\) +\|$"
+	assert_line --regexp "node 0 DMA32 \($((0x100000000 - 0x1000000))\)"
+}
+
+@test "--diagram in a 60-column terminal: 60 columns; 200 columns as a pipe" {
+	run memscope --sysroot "$FIX/x86_64-vm-6.18-24g-root" zones --page-size 4K --diagram
+	[ "$(echo "$output" | widest)" -eq 67 ]
+	out=$(in_terminal 60 --sysroot "$FIX/x86_64-vm-6.18-24g-root" zones --page-size 4K --diagram)
+	[ "$(echo "$out" | widest)" -eq 60 ]
+	echo "$out" | grep -q 'no System RAM (1G)'
+	[ "$(in_terminal 200 --sysroot "$FIX/x86_64-vm-6.18-24g-root" zones --page-size 4K --diagram)" = "$output" ]
 }
 
 @test "zones without a Movable zone and with one" {

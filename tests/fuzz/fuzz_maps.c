@@ -1,15 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* maps and smaps through the real streaming reader: the input becomes proc/1/maps and
- * proc/1/smaps of a private sysroot on tmpfs, read by maps_read() with and without smaps. */
-#include <fcntl.h>
+/* maps and smaps through the real streaming reader, the input taken as the bytes of
+ * proc/1/maps and of proc/1/smaps (maps_parse(): the stream's own buffer and line code, with a
+ * copy from memory where production reads the file); as smaps only when that reads otherwise
+ * than maps. Replaying the suite's corpus (FUZZ_REPLAY), each input is read both ways and also
+ * becomes those files in a private sysroot, read by maps_read() as production reads them
+ * (smaps on the reader thread), and the readings must agree mapping for mapping, or error for
+ * error. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "fuzz.h"
 #include "proc/maps.h"
+
+#ifdef FUZZ_REPLAY
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static char root[64];
 
@@ -43,31 +51,88 @@ static void put(const char *name, const uint8_t *data, size_t size)
 	snprintf(p, sizeof(p), "%s/proc/1/%s", root, name);
 	int fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	if (fd < 0)
-		return;
-	if (write(fd, data, size) < 0) {
-	}
+		abort();
+	if (size && write(fd, data, size) != (ssize_t)size)
+		abort();
 	close(fd);
 }
 
+/* The file read as production reads it gives what the bytes gave. */
+static void same_as_file(bool smaps, int ret, const struct maps *m, const struct ms_error *err)
+{
+	struct sysroot sr;
+	struct ms_error ferr = {0};
+	if (sysroot_open(&sr, root, &ferr))
+		abort();
+	struct maps f;
+	int fret = maps_read(&sr, "1", smaps, &f, &ferr);
+	sysroot_close(&sr);
+	if (fret != ret)
+		abort();
+	if (ret) {
+		/* the same reason on the same line; the file's name carries the sysroot */
+		if (ferr.line != err->line || strcmp(ferr.reason, err->reason))
+			abort();
+		return;
+	}
+	if (f.n != m->n)
+		abort();
+	for (size_t i = 0; i < m->n; i++) {
+		const struct vma *a = &m->v[i], *b = &f.v[i];
+		if (a->start != b->start || a->end != b->end || a->kind != b->kind ||
+		    a->offset != b->offset || a->inode != b->inode || strcmp(a->name, b->name) ||
+		    memcmp(a->sm, b->sm, sizeof(a->sm)))
+			abort();
+	}
+	maps_free(&f);
+}
+#endif
+
+#ifndef FUZZ_REPLAY
+/* Whether some line starts with something other than a hex digit: read as smaps, only such a
+ * line (a field) is read otherwise than as maps, where every line is a mapping's header. */
+static bool has_fields(const uint8_t *data, size_t size)
+{
+	for (size_t i = 0; i < size;) {
+		if (data[i] != '\n' && (!data[i] || !strchr("0123456789abcdef", data[i])))
+			return true;
+		const uint8_t *nl = memchr(data + i, '\n', size - i);
+		if (!nl)
+			break;
+		i = (size_t)(nl - data) + 1;
+	}
+	return false;
+}
+#endif
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+#ifdef FUZZ_REPLAY
 	setup();
 	put("maps", data, size);
 	put("smaps", data, size);
-	struct sysroot sr;
-	struct ms_error err;
-	if (sysroot_open(&sr, root, &err))
-		return 0;
-	for (int smaps = 0; smaps < 2; smaps++) {
+#endif
+	/* with no field line, smaps reads as maps does: one reading is enough */
+#ifdef FUZZ_REPLAY
+	int modes = 2;
+#else
+	int modes = has_fields(data, size) ? 2 : 1;
+#endif
+	for (int smaps = 0; smaps < modes; smaps++) {
 		struct maps m;
-		if (maps_read(&sr, "1", smaps, &m, &err) == 0) {
+		struct ms_error err = {0};
+		int ret = maps_parse((const char *)data, size, smaps ? "proc/1/smaps" : "proc/1/maps",
+				     smaps, &m, &err);
+		if (ret == 0)
 			for (size_t i = 0; i < m.n; i++) {
 				maps_find(&m, m.v[i].start);
 				(void)vma_kind_name(m.v[i].kind);
 			}
+#ifdef FUZZ_REPLAY
+		same_as_file(smaps, ret, &m, &err);
+#endif
+		if (ret == 0)
 			maps_free(&m);
-		}
 	}
-	sysroot_close(&sr);
 	return 0;
 }

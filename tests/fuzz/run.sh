@@ -20,18 +20,31 @@ status=0
 for t in iomem meminfo buddyinfo zoneinfo pagetypeinfo vmstat maps decode; do
 	mkdir -p "$work/$t"
 	cp tests/fuzz/corpus/$t/* "$work/$t/"
+	limit=
 	case $t in
-	maps) names="maps smaps" ;;
-	decode) names="kpageflags.txt pagemap.txt" ;;
+	maps)
+		names="maps smaps"
+		# 4 KiB hold some 50 maps lines, three times the reading window; beyond that an
+		# input only runs the same code over more lines, and libFuzzer's default (the 22
+		# KiB smaps seed) would halve the executions
+		limit=-max_len=4096
+		;;
+	decode)
+		names="kpageflags.txt pagemap.txt"
+		# 8-byte entries, each decoded in three layouts: 4 KiB as before the text dumps
+		# seeded it (libFuzzer's default with small seeds), not the 26 KiB pagemap.txt
+		limit=-max_len=4096
+		;;
 	*) names=$t ;;
 	esac
 	for n in $names; do
-		find fixtures -name "$n" -type f -size -1M | while read -r f; do
+		# -size rounds up to whole units: -1M would be files of 0 bytes only
+		find fixtures -name "$n" -type f -size -1024k | while read -r f; do
 			cp "$f" "$work/$t/$(echo "$f" | tr / _)"
 		done
 	done
 	log="$work/$t.log"
-	if ! "$build/tests/fuzz-$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=1024 \
+	if ! "$build/tests/fuzz-$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=1024 $limit \
 		-artifact_prefix="tests/fuzz/corpus/$t/crash-" "$work/$t" >"$log" 2>&1; then
 		status=1
 		echo "fuzz-$t: CRASH, input saved in tests/fuzz/corpus/$t/"

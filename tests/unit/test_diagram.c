@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Diagrams at the terminal's width: every line fits a narrow terminal (down to the minimum),
+ * pipes (term_width 0) and wide terminals keep the natural width, and what is cut says so. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "test.h"
+#include "out/diagram.h"
+
+/* Columns of the widest line of @text (one per UTF-8 code point). */
+static int widest(const char *text, size_t len)
+{
+	int w = 0, max = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (text[i] == '\n') {
+			max = w > max ? w : max;
+			w = 0;
+		} else if (((unsigned char)text[i] & 0xc0) != 0x80) {
+			w++;
+		}
+	}
+	return w > max ? w : max;
+}
+
+/* Draw with @draw at @cols columns (0: a pipe); the widest line. The text stays in @o. */
+static int draw_at(struct out *o, int cols, void (*draw)(struct out *))
+{
+	assert_int_equal(out_init(o, false, false, false), 0);
+	o->term_width = cols;
+	draw(o);
+	size_t len;
+	const char *t = out_text(o, &len);
+	return widest(t, len);
+}
+
+static const struct diagram_box ram_children[] = {
+	{0x1000000, 0x1ffffff, "Kernel code", NULL, 0},
+	{0x2000000, 0x27fffff, "Kernel data", NULL, 0},
+};
+static const struct diagram_box boxes[] = {
+	{0x0, 0xfff, "Reserved", NULL, 0},
+	{0x1000, 0x9fbff, "System RAM", NULL, 0},
+	{0x100000, 0xbfffffff, "System RAM", ram_children, 2},
+	{0xfed00000, 0xfed003ff, "HPET 0 with a name long enough to need cutting somewhere", NULL,
+	 0},
+};
+
+static void draw_map(struct out *o)
+{
+	const struct diagram_opts opt = {.width = 44, .huge_gap = 1u << 30, .small = 1 << 20,
+					 .max_run = 4, .gap_label = "unused"};
+	assert_int_equal(diagram_map(o, boxes, 4, &opt), 0);
+}
+
+static void test_map(void **state)
+{
+	struct out o;
+	int pipe = draw_at(&o, 0, draw_map);
+	size_t len;
+	/* a pipe: the boxes' 44 columns and the addresses beside them */
+	assert_int_equal(pipe, 44 + 7 + 8 + 7); /* "  <- 0x", 8 digits, " (639K)" */
+	out_discard(&o);
+	assert_int_equal(draw_at(&o, 200, draw_map), pipe);
+	out_discard(&o);
+	assert_int_equal(draw_at(&o, 60, draw_map), 60);
+	const char *t = out_text(&o, &len);
+	/* the long name is cut with a sign and keeps its size */
+	assert_non_null(strstr(t, ".. (1K) |"));
+	assert_non_null(strstr(t, "Kernel code (16M)"));
+	out_discard(&o);
+	/* narrower than the minimum: the minimum, and the addresses beside it */
+	assert_int_equal(draw_at(&o, 30, draw_map), pipe - 44 + DIAGRAM_MIN_WIDTH);
+	out_discard(&o);
+}
+
+static void draw_bar(struct out *o)
+{
+	const struct diagram_seg segs[] = {{"used", 300, 'u'}, {"free", 700, '.'}};
+	assert_int_equal(diagram_bar(o, "MemTotal", 1000, segs, 2, 64), 0);
+	diagram_note(o, "A note long enough to be wrapped between its words whatever the width "
+			"of the terminal, and never cut.",
+		     1, 66);
+}
+
+static void test_bar(void **state)
+{
+	struct out o;
+	assert_int_equal(draw_at(&o, 0, draw_bar), 66);
+	size_t len;
+	const char *t = out_text(&o, &len);
+	assert_non_null(strstr(t, "\n[uuuuuuuuuuuuuuuuuuu")); /* 19.2 of 64 cells: 19 */
+	out_discard(&o);
+	assert_int_equal(draw_at(&o, 200, draw_bar), 66);
+	out_discard(&o);
+	assert_int_equal(draw_at(&o, 50, draw_bar), 50);
+	t = out_text(&o, &len);
+	/* 48 cells in the brackets, 30% of them used; every word of the note is there */
+	assert_non_null(strstr(t, "\n[" "uuuuuuuuuuuuuu" "........"));
+	assert_non_null(strstr(t, " words whatever"));
+	assert_non_null(strstr(t, "never cut.\n"));
+	out_discard(&o);
+}
+
+static void draw_hbars(struct out *o)
+{
+	struct diagram_hbar rows[2] = {{"   0     4K", 1, "       1 x = 4K"},
+				       {"  10     4M", 3072, "       3 x = 12M"}};
+	assert_int_equal(diagram_hbars(o, rows, 2, 0, 40), 0);
+}
+
+static void test_hbars(void **state)
+{
+	struct out o;
+	int pipe = draw_at(&o, 0, draw_hbars);
+	assert_int_equal(pipe, 11 + 2 + 40 + 2 + 16);
+	out_discard(&o);
+	assert_int_equal(draw_at(&o, 200, draw_hbars), pipe);
+	out_discard(&o);
+	assert_int_equal(draw_at(&o, 60, draw_hbars), 60);
+	size_t len;
+	const char *t = out_text(&o, &len);
+	/* the longest bar fills the narrower width */
+	assert_non_null(strstr(t, "|#############################| "));
+	out_discard(&o);
+}
+
+static void draw_pairs(struct out *o)
+{
+	struct diagram_pair p[2] = {
+		{.vstart = 0x7fc0fd580000, .vend = 0x7fc0fd580fff, .frames = true,
+		 .pstart = 0x120a7f000, .pend = 0x120a7ffff, .left = "1 page", .right = "4K"},
+		{.vstart = 0x7fc0fd581000, .vend = 0x7fc0fd591fff,
+		 .left = "17 pages, not present, never touched"},
+	};
+	assert_int_equal(diagram_pairs(o, p, 2, 2), 0);
+}
+
+static void test_pairs(void **state)
+{
+	struct out o;
+	assert_int_equal(draw_at(&o, 0, draw_pairs), 83);
+	size_t len;
+	const char *t = out_text(&o, &len);
+	assert_non_null(strstr(t, "0x00007fc0fd580000 +------------------+"));
+	out_discard(&o);
+	assert_int_equal(draw_at(&o, 200, draw_pairs), 83);
+	out_discard(&o);
+	assert_true(draw_at(&o, 60, draw_pairs) <= 60);
+	t = out_text(&o, &len);
+	/* the digits the addresses need, a label wrapped at a ", " and the rest cut with a sign */
+	assert_non_null(strstr(t, "0x7fc0fd580000 +"));
+	assert_non_null(strstr(t, "0x120a7ffff\n"));
+	assert_non_null(strstr(t, "17 pages,"));
+	assert_non_null(strstr(t, ".."));
+	assert_null(strstr(t, "not present|"));
+	out_discard(&o);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_map),
+		cmocka_unit_test(test_bar),
+		cmocka_unit_test(test_hbars),
+		cmocka_unit_test(test_pairs),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
