@@ -593,11 +593,10 @@ static const struct vma *vma_from(const struct maps *m, uint64_t addr)
 	return lo < m->n ? &m->v[lo] : NULL;
 }
 
-/* [start, end) with no mapping: one unmapped run, nothing read */
-static void gap(struct walk *w, uint64_t start, uint64_t end, struct range_stats *st,
+/* @pages from @start with no mapping: one unmapped run, nothing read */
+static void gap(struct walk *w, uint64_t start, uint64_t pages, struct range_stats *st,
 		struct runs_out *ro)
 {
-	uint64_t pages = (end - start) / w->ps;
 	st->pages += pages;
 	st->unmapped += pages;
 	struct run run;
@@ -618,24 +617,30 @@ static int do_range(struct walk *w, uint64_t start, uint64_t end)
 	}
 	/* page by page through the mappings; the addresses between them are unmapped */
 	int e = 0;
-	uint64_t top = end + (end % w->ps ? w->ps - end % w->ps : 0);
-	for (uint64_t a = start; a < top && !e;) {
+	/* the last byte of the range's last page: a bound that is itself in the range, since the
+	 * end rounded up to a page is 2^64 for a range that reaches the top of the address space */
+	uint64_t last = (end - 1) | (w->ps - 1);
+	for (uint64_t a = start; !e;) {
 		const struct vma *v = vma_from(&w->m, a);
-		uint64_t vs = v && v->start > a ? v->start : a;
-		if (!v || vs >= top) {
-			gap(w, a, top, &st, &ro);
+		if (!v || v->start > last) {
+			gap(w, a, (last - a) / w->ps + 1, &st, &ro);
 			break;
 		}
-		if (vs > a)
-			gap(w, a, vs, &st, &ro);
-		uint64_t ve = v->end < top ? v->end : top;
-		e = walk_range(w, vs, ve, &st, &ro);
-		a = ve;
+		if (v->start > a) {
+			gap(w, a, (v->start - a) / w->ps, &st, &ro);
+			a = v->start;
+		}
+		/* a mapping ends at most at UINT64_MAX, so last + 1 is taken only below 2^64 */
+		bool to_last = v->end - 1 >= last;
+		e = walk_range(w, a, to_last ? last + 1 : v->end, &st, &ro);
+		if (to_last)
+			break;
+		a = v->end;
 	}
 	if (e == -ESRCH) {
 		char what[96];
 		snprintf(what, sizeof(what), "its pages were read (%" PRIu64 " of %" PRIu64 " pages read)",
-			 st.pages, (top - start) / w->ps);
+			 st.pages, (last - start) / w->ps + 1);
 		process_vanished(&w->proc, what);
 		w->reported = true;
 	}

@@ -300,6 +300,24 @@ with open(d + "/pagemap.txt", "w") as o:
 	! grep -qE '\b1 (pages|runs|mappings)\b' <<<"$output"
 }
 
+@test "a range to the top of the address space: its last page counted, not lost to an overflow" {
+	SR=$(binary_fixture process-folios)
+	# the end rounded up to a page is 2^64: the range is still its pages, all unmapped
+	run --separate-stderr memscope --sysroot "$SR" translate 100 0xfffffffffffff000-0xffffffffffffffff --page-size 4K --json
+	assert_success
+	echo "$output" | jq -e '.translate.summary | .pages == 1 and .unmapped == 1'
+	echo "$output" | jq -e '[.translate.runs[].state] == ["unmapped"] and .translate.end == "0xfffffffffffffffe"'
+	run --separate-stderr memscope --sysroot "$SR" translate 100 0xffffffffffffe000 --len 0x1fff --page-size 4K
+	assert_success
+	assert_line --regexp '^0xffffffffffffe000 0xffffffffffffffff +2 unmapped '
+	assert_line --regexp '^2 pages \(8K\): 0 present \(0B\), 0 swapped \(0B\), 0 not present, 2 unmapped'
+	# a mapping below the end is walked, and the rest is unmapped
+	run --separate-stderr memscope --sysroot "$SR" translate 100 0x7ffd00063000-0xffffffffffffffff --page-size 4K --json
+	assert_success
+	echo "$output" | jq -e '[.translate.runs[].state] | .[0] != "unmapped" and .[-1] == "unmapped"'
+	echo "$output" | jq -e --argjson n $(((1 << 52) - 0x7ffd00063)) '.translate.summary.pages == $n'
+}
+
 # --- kernel threads (item 7) ---
 
 first_kthread() {
