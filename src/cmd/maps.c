@@ -22,6 +22,7 @@ struct maps_args {
 	char **pids;
 	int npids;
 	bool rss, diagram;
+	bool smaps; /* read smaps: --rss, or a column of it in -o */
 };
 
 enum { OPT_RSS = 0x200, OPT_DIAGRAM };
@@ -132,7 +133,7 @@ struct maps_table {
 static int maps_table_new(struct ctx *ctx, struct maps_table *mt, const struct maps_args *a)
 {
 	struct ms_error err = {0};
-	*mt = (struct maps_table){.rss = a->rss};
+	*mt = (struct maps_table){.rss = a->smaps};
 	mt->tb = table_new(maps_cols, M_NCOLS, "maps");
 	if (!mt->tb)
 		return -ENOMEM;
@@ -440,12 +441,12 @@ static int read_one(struct ctx *ctx, const struct maps_args *a, const char *pid,
 		return e == -EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
 	if (a->diagram) {
 		/* the picture needs every mapping at once */
-		rc = process_maps(ctx, &om->proc, a->rss, &om->m);
+		rc = process_maps(ctx, &om->proc, a->smaps, &om->m);
 		for (size_t i = 0; !rc && !e && i < om->m.n; i++)
 			e = maps_table_add(&om->mt, &om->m.v[i]);
 	} else {
 		/* rows are made while the kernel still writes smaps, and no mapping is kept */
-		rc = process_maps_stream(ctx, &om->proc, a->rss, maps_table_add, &om->mt);
+		rc = process_maps_stream(ctx, &om->proc, a->smaps, maps_table_add, &om->mt);
 	}
 	if (!rc && e) {
 		msg_errorf("cannot read the mappings: %s", strerror(-e));
@@ -461,7 +462,8 @@ int cmd_maps(struct ctx *ctx, int argc, char **argv)
 	if (rc)
 		return rc;
 	table_args_apply(ctx, &a.tbl);
-	a.rss |= wants_smaps(a.tbl.columns);
+	/* -o RSS reads smaps, but adds no other column: -o +RSS is the default and RSS */
+	a.smaps = a.rss || wants_smaps(a.tbl.columns);
 	struct one_maps *all = calloc((size_t)a.npids, sizeof(*all));
 	if (!all) {
 		msg_errorf("out of memory");

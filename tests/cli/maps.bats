@@ -228,6 +228,18 @@ first_kthread() {
 	[ "$(grep -c '^[0-9.]*[BKMG] ' <<<"$output")" -eq "$(wc -l <"/proc/$MPID/maps")" ]
 }
 
+@test "-o +RSS: the default columns and RSS alone, smaps read, totals as with --rss" {
+	start_mapper --anon 1M
+	run --separate-stderr memscope maps "$MPID" -o +RSS --json
+	assert_success
+	echo "$output" | jq -e '.maps[0] | keys_unsorted == ["start", "end", "size", "perms", "offset", "device", "inode", "kind", "name", "rss"]'
+	rss=$(awk '$1 == "Rss:" { t += $2 } END { print t * 1024 }' "/proc/$MPID/smaps")
+	echo "$output" | jq -e --argjson r "$rss" '([.maps[].rss] | add) == $r and .totals.all.rss == $r'
+	run --separate-stderr memscope maps "$MPID" -o +SWAP,PSS --json
+	assert_success
+	echo "$output" | jq -e '.maps[0] | keys_unsorted | .[-3:] == ["name", "swap", "pss"]'
+}
+
 @test "OFFSET in hex as /proc/PID/maps prints it; the JSON offset a \"0x\" string of the same value" {
 	start_mapper --anon 64K
 	run memscope maps "$MPID" -o OFFSET -n -r
