@@ -116,7 +116,7 @@ static int take_chunk(struct stream *s, struct ms_error *err)
 			size_t cap = s->cap;
 			while (cap < s->len + c.len)
 				cap *= 2;
-			char *n = cap > STREAM_MAX_LINE * 2 ? NULL : realloc(s->buf, cap + 1);
+			char *n = realloc(s->buf, cap + 1);
 			if (!n) {
 				free(c.data);
 				return ms_fail(err, -ENOMEM, s->name, 0, "out of memory");
@@ -204,11 +204,13 @@ static int fill(struct stream *s, struct ms_error *err)
 		s->len -= s->pos;
 		s->pos = 0;
 	}
+	/* what is left is part of one line (fill() is called when it holds no newline): the
+	 * same limit whoever reads, this thread or the reader */
+	if (s->len >= STREAM_MAX_LINE)
+		return ms_fail(err, -EFBIG, s->name, s->no + 1, "line longer than 16 MiB");
 	if (s->reader)
 		return take_chunk(s, err);
 	if (s->len == s->cap) {
-		if (s->cap >= STREAM_MAX_LINE)
-			return ms_fail(err, -EFBIG, s->name, s->no + 1, "line longer than 16 MiB");
 		char *n = realloc(s->buf, s->cap * 2 + 1);
 		if (!n)
 			return ms_fail(err, -ENOMEM, s->name, 0, "out of memory");

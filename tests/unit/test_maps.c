@@ -602,6 +602,34 @@ static void test_bytes(void **state)
 	free(huge);
 }
 
+/* A line longer than 16 MiB is refused the same way in maps and in smaps, whose file is read
+ * on a second thread: the limit is the stream's, not the reader's. */
+static void test_long_line_threaded(void **state)
+{
+	static const char *const files[] = {"maps", "smaps"};
+	size_t big = (16u << 20) + 10;
+	char *name = malloc(big + 1);
+	assert_non_null(name);
+	memset(name, 'a', big);
+	name[big] = '\0';
+	for (size_t i = 0; i < 2; i++) {
+		char *dir;
+		FILE *f = temp_pid_file(files[i], &dir);
+		fprintf(f, "00400000-00401000 r-xp 00000000 08:01 42 /%s\n", name);
+		assert_int_equal(fclose(f), 0);
+		struct sysroot sr;
+		struct ms_error err = {0};
+		assert_int_equal(sysroot_open(&sr, dir, &err), 0);
+		struct maps m;
+		assert_int_equal(maps_read(&sr, "1", i == 1, &m, &err), -EFBIG);
+		assert_string_equal(err.reason, "line longer than 16 MiB");
+		assert_int_equal(err.line, 1);
+		sysroot_close(&sr);
+		remove_pid_file(dir, files[i]);
+	}
+	free(name);
+}
+
 static void test_errors(void **state)
 {
 	struct sysroot sr;
@@ -632,6 +660,7 @@ int main(void)
 		cmocka_unit_test(test_smaps_60000),
 		cmocka_unit_test(test_bytes),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_long_line_threaded),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
