@@ -22,15 +22,18 @@ int ms_fail(struct ms_error *err, int ret, const char *file, unsigned long line,
 
 void msg_error(const struct ms_error *err)
 {
-	/* a file name comes from the command line or a dump: escape it for the terminal */
-	char file[sizeof(err->file) * 4];
+	/* a file name comes from the command line or a dump, and a reason may quote the file
+	 * (meminfo's "unknown unit 'X' for KEY"): both escaped for the terminal, so the message
+	 * stays one line with no control byte in it */
+	char file[sizeof(err->file) * 4], reason[sizeof(err->reason) * 4];
 	escape_text(err->file, strlen(err->file), file, sizeof(file));
+	escape_text(err->reason, strlen(err->reason), reason, sizeof(reason));
 	if (err->line)
-		fprintf(stderr, "memscope: %s:%lu: %s\n", file, err->line, err->reason);
+		fprintf(stderr, "memscope: %s:%lu: %s\n", file, err->line, reason);
 	else if (*file)
-		fprintf(stderr, "memscope: '%s': %s\n", file, err->reason);
+		fprintf(stderr, "memscope: '%s': %s\n", file, reason);
 	else
-		fprintf(stderr, "memscope: %s\n", err->reason);
+		fprintf(stderr, "memscope: %s\n", reason);
 }
 
 void msg_errorf(const char *fmt, ...)

@@ -55,6 +55,17 @@ for i in range(1000000):
 	echo "$output" | jq -e '.meminfo.MemTotal == 1048576'
 }
 
+@test "a hostile key or unit quoted in an error is escaped like a name: one line, no control byte" {
+	printf 'MemTotal: 1 kB\nMem\x1b]52;c;aGk=\x07Free: 1 \x1b[2J\n' >"$D/proc/meminfo"
+	run --separate-stderr memscope --sysroot "$D" meminfo
+	assert_failure 1
+	[ "$stderr" = "memscope: $D/proc/meminfo:2: unknown unit '\x1b[2J' for Mem\x1b]52;c;aGk=\x07Free" ]
+	printf 'MemTotal: 1 kB\nK\rEY: x kB\n' >"$D/proc/meminfo"
+	run --separate-stderr memscope --sysroot "$D" meminfo
+	assert_failure 1
+	[ "$stderr" = "memscope: $D/proc/meminfo:2: value of K\x0dEY is not a whole number" ]
+}
+
 @test "overlapping iomem siblings: shown as the kernel gave them, never a crash" {
 	printf '00000000-00ffffff : A\n00800000-01ffffff : B\n' >"$D/proc/iomem"
 	run memscope --sysroot "$D" iomem --diagram
