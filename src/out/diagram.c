@@ -89,30 +89,37 @@ static int clip(char *s, int w)
 	return text_width(s);
 }
 
-/* "|" + @text centred in @inner columns + "|", @text cut to fit */
-static char *boxed(const char *text, int inner, char side)
+/* "|" + @esc (escaped already) centred in @inner columns + "|", @esc cut to fit */
+static char *boxed_escaped(char *esc, int inner, char side)
 {
-	char esc[512];
-	escape_text(text, strlen(text), esc, sizeof(esc));
-	int w = text_width(esc);
-	if (w > inner - 2) {
-		/* cut at a code point boundary, leaving room for ".." */
-		int keep = inner - 4, cols = 0;
-		size_t i = 0;
-		while (esc[i] && cols < keep) {
-			i++;
-			while (((unsigned char)esc[i] & 0xc0) == 0x80)
-				i++;
-			cols++;
-		}
-		memcpy(esc + i, "..", 3);
-		w = text_width(esc);
-	}
+	int w = clip(esc, inner - 2);
 	int left = (inner - w) / 2, right = inner - w - left;
 	char *s = NULL;
 	if (asprintf(&s, "%c%*s%s%*s%c", side, left, "", esc, right, "", side) < 0)
 		return NULL;
 	return s;
+}
+
+/* "|" + @text centred in @inner columns + "|", @text escaped and cut to fit */
+static char *boxed(const char *text, int inner, char side)
+{
+	char esc[512];
+	escape_text(text, strlen(text), esc, sizeof(esc));
+	return boxed_escaped(esc, inner, side);
+}
+
+/* "@name (@size)" boxed in @inner columns on one line: a name too long is cut (with "..")
+ * before its size, which stays; cut once escaped, so the escapes of a hostile name never
+ * push the size out. With no room for a name beside the size, the whole is cut. */
+static char *boxed_sized(const char *name, const char *size, int inner, char side)
+{
+	char esc[560], label[608];
+	escape_text(name, strlen(name), esc, sizeof(esc));
+	int room = inner - 2 - 1 - text_width(size);
+	if (text_width(esc) + 1 + text_width(size) > inner - 2 && room >= 4)
+		clip(esc, room);
+	snprintf(label, sizeof(label), "%s %s", esc, size);
+	return boxed_escaped(label, inner, side);
 }
 
 /* A line of a parent's own space between or around its children: no border, the size in the
@@ -209,13 +216,12 @@ static void render_box(struct dlines *L, const struct item *it, int width,
 		return;
 	}
 	const struct diagram_box *b = it->box;
-	char label[600];
-	if (opt->no_addresses)
-		snprintf(label, sizeof(label), "%s", b->label);
-	else
-		snprintf(label, sizeof(label), "%s (%s)", b->label, size);
+	char sized[40];
+	snprintf(sized, sizeof(sized), "(%s)", size);
 	if (b->nchildren && width >= 16) {
-		push(L, boxed(label, inner, '|'), false, 0);
+		push(L, opt->no_addresses ? boxed(b->label, inner, '|')
+					  : boxed_sized(b->label, sized, inner, '|'),
+		     false, 0);
 		/* the parent's own space above its highest child, labelled with its size */
 		const struct diagram_box *top = &b->children[b->nchildren - 1];
 		if (!opt->no_addresses && b->end > top->end)
@@ -240,28 +246,19 @@ static void render_box(struct dlines *L, const struct item *it, int width,
 	int h = opt->no_addresses ? 1 : scaled_height(span(b->start, b->end), opt);
 	/* a label too long for one line with its size gets the size on the next line */
 	char esc[600];
-	escape_text(label, strlen(label), esc, sizeof(esc));
-	bool split = !opt->no_addresses && h >= 2 && text_width(esc) > inner - 2;
-	char sized[40];
-	snprintf(sized, sizeof(sized), "(%s)", size);
-	/* on one line, a name too long is cut (with "..") before its size, which stays */
-	char cut[600];
-	snprintf(cut, sizeof(cut), "%s", label);
-	int room = inner - 2 - 1 - text_width(sized);
-	if (!split && !opt->no_addresses && text_width(esc) > inner - 2 && room >= 4) {
-		char name[560];
-		snprintf(name, sizeof(name), "%s", b->label);
-		clip(name, room);
-		snprintf(cut, sizeof(cut), "%s %s", name, sized);
-	}
+	escape_text(b->label, strlen(b->label), esc, sizeof(esc));
+	bool split = !opt->no_addresses && h >= 2 &&
+		     text_width(esc) + 1 + text_width(sized) > inner - 2;
 	int at = split ? (h - 2) / 2 : (h - 1) / 2;
 	for (int i = 0; i < h; i++) {
-		const char *text = "";
-		if (i == at)
-			text = split ? b->label : cut;
-		else if (split && i == at + 1)
-			text = sized;
-		push(L, boxed(text, inner, '|'), false, 0);
+		char *line;
+		if (i == at && opt->no_addresses)
+			line = boxed(b->label, inner, '|');
+		else if (i == at && !split)
+			line = boxed_sized(b->label, sized, inner, '|');
+		else
+			line = boxed(i == at ? b->label : split && i == at + 1 ? sized : "", inner, '|');
+		push(L, line, false, 0);
 	}
 }
 

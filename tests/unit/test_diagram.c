@@ -73,6 +73,35 @@ static void test_map(void **state)
 	out_discard(&o);
 }
 
+static const struct diagram_box kernel_children[] = {
+	{0xffffffffff600000, 0xffffffffff600fff, "[vsyscall]", NULL, 0},
+};
+static const struct diagram_box halves[] = {
+	{0x400000, 0x400fff, "text \x1b[31mred\x1b[0m /usr/bin/a-program-with-a-long-name", NULL, 0},
+	{0xffff800000000000, UINT64_MAX, "kernel space, not user-readable", kernel_children, 1},
+};
+
+static void draw_halves(struct out *o)
+{
+	const struct diagram_opts opt = {.width = 48, .huge_gap = 1u << 30, .small = 1 << 20,
+					 .max_run = 6, .gap_label = "unmapped"};
+	assert_int_equal(diagram_map(o, halves, 2, &opt), 0);
+}
+
+/* A name cut to fit keeps its size, in a box with children too, and is cut after it was
+ * escaped: the escapes a hostile name grows by never push its size out of the box. */
+static void test_cut_keeps_size(void **state)
+{
+	struct out o;
+	size_t len;
+	assert_int_equal(draw_at(&o, 60, draw_halves), 60);
+	const char *t = out_text(&o, &len);
+	assert_non_null(strstr(t, ".. (128T) |"));
+	assert_non_null(strstr(t, ".. (4K) |"));
+	assert_null(strchr(t, '\x1b'));
+	out_discard(&o);
+}
+
 static void draw_bar(struct out *o)
 {
 	const struct diagram_seg segs[] = {{"used", 300, 'u'}, {"free", 700, '.'}};
@@ -160,6 +189,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_map),
+		cmocka_unit_test(test_cut_keeps_size),
 		cmocka_unit_test(test_bar),
 		cmocka_unit_test(test_hbars),
 		cmocka_unit_test(test_pairs),
