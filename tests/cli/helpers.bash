@@ -68,3 +68,20 @@ vanish_run() {
 	run --separate-stderr env LD_PRELOAD="$VANISH" VANISH_PID="$MPID" VANISH_FILE="$file" \
 		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" "$MEMSCOPE" "$@"
 }
+
+# on_term COLS ARGS...: memscope ARGS on a terminal of COLS columns (a pty from script(1), sized
+# with stty, so the terminal's own size decides, as in a real one), without the pty's carriage
+# returns. A test that uses it first skips without script(1): a skip here, in the subshell of
+# $(...) or run, would not skip the test.
+on_term() {
+	local cols=$1
+	shift
+	script -qec "stty cols $cols rows 50; $(printf '%q ' "$MEMSCOPE" "$@")" /dev/null </dev/null |
+		tr -d '\r'
+}
+
+# need_script: skip the test without script(1), which on_term runs
+need_script() { command -v script >/dev/null || skip "script(1) is not installed"; }
+
+# widest: the widest line of stdin, in characters (not bytes: a cut's sign is one, U+2026)
+widest() { python3 -c 'import sys; print(max([len(l) for l in sys.stdin.read().splitlines()] + [0]))'; }

@@ -3,18 +3,6 @@
 bats_require_minimum_version 1.5.0
 load helpers
 
-# in_terminal COLS ARGS...: memscope ARGS with stdout a terminal (script(1)'s pty, which has no
-# size of its own) and COLUMNS=COLS, its output without the pty's carriage returns
-in_terminal() {
-	command -v script >/dev/null || skip "script(1) is not installed"
-	local cols=$1
-	shift
-	script -qec "COLUMNS=$cols $(printf '%q ' "$MEMSCOPE" "$@")" /dev/null </dev/null | tr -d '\r'
-}
-
-# widest: the columns of the widest line on stdin
-widest() { awk '{ if (length > m) m = length } END { print m + 0 }'; }
-
 @test "the live tree: addresses as root, hidden otherwise" {
 	run --separate-stderr memscope iomem
 	assert_success
@@ -177,12 +165,13 @@ widest() { awk '{ if (length > m) m = length } END { print m + 0 }'; }
 }
 
 @test "--diagram in a 60-column terminal: 60 columns, cut names marked; pipes and 200 keep 44" {
+	need_script
 	run memscope --sysroot "$FIX/notes-example" iomem --diagram --depth 2
 	pipe=$output
 	[ "$(echo "$pipe" | widest)" -eq 70 ]
 	# COLUMNS alone does not narrow a pipe
 	[ "$(COLUMNS=60 memscope --sysroot "$FIX/notes-example" iomem --diagram --depth 2)" = "$pipe" ]
-	out=$(in_terminal 60 --sysroot "$FIX/notes-example" iomem --diagram --depth 2)
+	out=$(on_term 60 --sysroot "$FIX/notes-example" iomem --diagram --depth 2)
 	[ "$(echo "$out" | widest)" -eq 60 ]
 	# the same boxes and edges, narrower: boxes of 34 columns beside 26 of addresses
 	[ "$(echo "$out" | grep -c '<- 0x')" -eq "$(echo "$pipe" | grep -c '<- 0x')" ]
@@ -190,9 +179,9 @@ widest() { awk '{ if (length > m) m = length } END { print m + 0 }'; }
 	# a name too long is cut with a sign before its size, which stays
 	echo "$out" | grep -q '^| ACPI Non-volatile Stor\.\. (60K) |$'
 	! echo "$out" | grep -q 'ACPI Non-volatile Storage ([0-9.]*[KMG])'
-	[ "$(in_terminal 200 --sysroot "$FIX/notes-example" iomem --diagram --depth 2)" = "$pipe" ]
+	[ "$(on_term 200 --sysroot "$FIX/notes-example" iomem --diagram --depth 2)" = "$pipe" ]
 	# far narrower than the minimum: 28-column boxes
-	in_terminal 20 --sysroot "$FIX/notes-example" iomem --diagram | grep -q '^+-\{26\}+  <- '
+	on_term 20 --sysroot "$FIX/notes-example" iomem --diagram | grep -q '^+-\{26\}+  <- '
 }
 
 @test "--find: the chain outermost first, hex or decimal, exit 1 when nothing holds it" {

@@ -129,7 +129,7 @@ load helpers
 }
 
 @test "--color=auto colours a terminal unless NO_COLOR is set" {
-	command -v script >/dev/null || skip "script(1) is not installed"
+	need_script
 	run env -u NO_COLOR TERM=xterm script -qec "$MEMSCOPE --sysroot $FIX/notes-example iomem --depth 1" /dev/null
 	assert_success
 	[[ "$output" == *$'\e['* ]]
@@ -182,19 +182,8 @@ load helpers
 	done
 }
 
-# on_term COLS ARGS...: memscope on a terminal of COLS columns (a pty from script(1), sized with
-# stty, so the terminal's own size decides, as in a real one), without the pty's carriage returns
-on_term() {
-	local cols=$1
-	shift
-	script -qec "stty cols $cols rows 50; $(printf '%q ' "$MEMSCOPE" "$@")" /dev/null | tr -d '\r'
-}
-
-# the widest line of stdin, in characters
-widest() { python3 -c 'import sys; print(max([len(l) for l in sys.stdin.read().splitlines()] + [0]))'; }
-
 @test "on a 60-column terminal a tree's NAME is cut with a sign; addresses and sizes never are" {
-	command -v script >/dev/null || skip "script(1) is not installed"
+	need_script
 	pipe=$(memscope --sysroot "$FIX/notes-example" iomem)
 	term=$(on_term 60 --sysroot "$FIX/notes-example" iomem)
 	[ "$(echo "$pipe" | widest)" -gt 60 ] # the test means something
@@ -213,7 +202,7 @@ PY
 }
 
 @test "on a narrow terminal a flat table wraps its text column at word boundaries, losing nothing" {
-	command -v script >/dev/null || skip "script(1) is not installed"
+	need_script
 	# START and END are 16 digits here: 38 columns, leaving NAME 22
 	term=$(on_term 60 --sysroot "$FIX/x86_64-vm-6.18-process" maps 9103 -o START,END,NAME)
 	pipe=$(memscope --sysroot "$FIX/x86_64-vm-6.18-process" maps 9103 -o START,END,NAME)
@@ -246,7 +235,7 @@ PY
 }
 
 @test "every table prints whole on a wide terminal, and in a pipe whatever COLUMNS says" {
-	command -v script >/dev/null || skip "script(1) is not installed"
+	need_script
 	bin=$(binary_fixture x86_64-vm-6.18-process)
 	for args in "--sysroot $FIX/notes-example iomem" "--sysroot $FIX/notes-example iomem --depth 1" \
 	    "--sysroot $FIX/x86_64-vm-6.18-process maps 9103" \
@@ -269,7 +258,7 @@ PY
 }
 
 @test "COLUMNS sizes a terminal that does not know its size; numbers alone never give way" {
-	command -v script >/dev/null || skip "script(1) is not installed"
+	need_script
 	args=(--sysroot "$FIX/notes-example" iomem)
 	# a pty of 0 columns: COLUMNS decides, and only a whole positive number
 	run script -qec "stty cols 0 rows 50; COLUMNS=60 $MEMSCOPE ${args[*]}" /dev/null

@@ -3,18 +3,6 @@
 bats_require_minimum_version 1.5.0
 load helpers
 
-# in_terminal COLS ARGS...: memscope ARGS with stdout a terminal (script(1)'s pty, which has no
-# size of its own) and COLUMNS=COLS, its output without the pty's carriage returns
-in_terminal() {
-	command -v script >/dev/null || skip "script(1) is not installed"
-	local cols=$1
-	shift
-	script -qec "COLUMNS=$cols $(printf '%q ' "$MEMSCOPE" "$@")" /dev/null </dev/null | tr -d '\r'
-}
-
-# widest: the columns of the widest line on stdin
-widest() { awk '{ if (length > m) m = length } END { print m + 0 }'; }
-
 free_b() { LC_ALL=C free -b | awk -v row="$1" -v col="$2" '$1 == row { print $col }'; }
 
 @test "the live summary agrees with free -b on total and swap totals" {
@@ -159,17 +147,18 @@ mk_meminfo() {
 }
 
 @test "--diagram in a 60-column terminal: the bar in 58 cells, the notes wrapped to 60" {
+	need_script
 	d=$(mktemp -d)
 	mk_meminfo "$d" 148000 141000
 	run memscope --sysroot "$d" meminfo --diagram
 	[ "$(echo "${lines[1]}" | wc -c)" -eq 67 ]
-	out=$(in_terminal 60 --sysroot "$d" meminfo --diagram)
+	out=$(on_term 60 --sysroot "$d" meminfo --diagram)
 	[ "$(echo "$out" | widest)" -le 60 ]
 	[ "$(echo "$out" | sed -n 2p | wc -c)" -eq 61 ] # [ + 58 + ] + newline
 	# the note is all there, between words
 	[ "$(echo "$out" | sed -n '/Not in the bar/,/^$/p' | sed 's/^ //' | tr '\n' ' ')" = \
 		"$(echo "$output" | sed -n '/Not in the bar/,/^$/p' | sed 's/^ //' | tr '\n' ' ')" ]
-	[ "$(in_terminal 200 --sysroot "$d" meminfo --diagram)" = "$output" ]
+	[ "$(on_term 200 --sysroot "$d" meminfo --diagram)" = "$output" ]
 	rm -rf "$d"
 }
 

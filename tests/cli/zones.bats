@@ -3,18 +3,6 @@
 bats_require_minimum_version 1.5.0
 load helpers
 
-# in_terminal COLS ARGS...: memscope ARGS with stdout a terminal (script(1)'s pty, which has no
-# size of its own) and COLUMNS=COLS, its output without the pty's carriage returns
-in_terminal() {
-	command -v script >/dev/null || skip "script(1) is not installed"
-	local cols=$1
-	shift
-	script -qec "COLUMNS=$cols $(printf '%q ' "$MEMSCOPE" "$@")" /dev/null </dev/null | tr -d '\r'
-}
-
-# widest: the columns of the widest line on stdin
-widest() { awk '{ if (length > m) m = length } END { print m + 0 }'; }
-
 ARM=--sysroot="$SRCDIR/fixtures/arm64-64k-numa2-hand"
 
 @test "per node and zone: range, spanned/present/managed, free, watermarks" {
@@ -82,12 +70,13 @@ ARM=--sysroot="$SRCDIR/fixtures/arm64-64k-numa2-hand"
 }
 
 @test "--diagram in a 60-column terminal: 60 columns; 200 columns as a pipe" {
+	need_script
 	run memscope --sysroot "$FIX/x86_64-vm-6.18-24g-root" zones --page-size 4K --diagram
 	[ "$(echo "$output" | widest)" -eq 67 ]
-	out=$(in_terminal 60 --sysroot "$FIX/x86_64-vm-6.18-24g-root" zones --page-size 4K --diagram)
+	out=$(on_term 60 --sysroot "$FIX/x86_64-vm-6.18-24g-root" zones --page-size 4K --diagram)
 	[ "$(echo "$out" | widest)" -eq 60 ]
 	echo "$out" | grep -q 'no System RAM (1G)'
-	[ "$(in_terminal 200 --sysroot "$FIX/x86_64-vm-6.18-24g-root" zones --page-size 4K --diagram)" = "$output" ]
+	[ "$(on_term 200 --sysroot "$FIX/x86_64-vm-6.18-24g-root" zones --page-size 4K --diagram)" = "$output" ]
 }
 
 @test "zones without a Movable zone and with one" {
