@@ -85,3 +85,13 @@ need_script() { command -v script >/dev/null || skip "script(1) is not installed
 
 # widest: the widest line of stdin, in characters (not bytes: a cut's sign is one, U+2026)
 widest() { python3 -c 'import sys; print(max([len(l) for l in sys.stdin.read().splitlines()] + [0]))'; }
+
+# first_kthread: the pid of a kernel thread of this machine (PF_KTHREAD, 0x200000, in field 9
+# of its stat, after the last ')' of the command name); fails when none is visible
+first_kthread() {
+	for s in /proc/[0-9]*/stat; do
+		f=$(sed 's/.*) //' "$s" 2>/dev/null | awk '{ print $7 }')
+		[ -n "$f" ] && (((f & 0x200000) != 0)) && { basename "$(dirname "$s")"; return 0; }
+	done
+	return 1
+}

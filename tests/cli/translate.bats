@@ -320,14 +320,6 @@ with open(d + "/pagemap.txt", "w") as o:
 
 # --- kernel threads (item 7) ---
 
-first_kthread() {
-	for s in /proc/[0-9]*/stat; do
-		f=$(sed 's/.*) //' "$s" 2>/dev/null | awk '{ print $7 }')
-		[ -n "$f" ] && (((f & 0x200000) != 0)) && { basename "$(dirname "$s")"; return 0; }
-	done
-	return 1
-}
-
 @test "a kernel thread: no user address space, exit 1, in every mode, live and in a dump" {
 	k=$(first_kthread) || skip "no kernel thread is visible here (a pid namespace)"
 	for args in "0x1000" "0x1000 0x2000" "0x1000 --len 8K" "0x1000-0x3000" "--all" "--all --json"; do
