@@ -441,12 +441,12 @@ static int read_one(struct ctx *ctx, const struct maps_args *a, const char *pid,
 		return e == -EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
 	if (a->diagram) {
 		/* the picture needs every mapping at once */
-		rc = process_maps(ctx, &om->proc, a->smaps, &om->m);
+		rc = process_maps(&om->proc, a->smaps, &om->m);
 		for (size_t i = 0; !rc && !e && i < om->m.n; i++)
 			e = maps_table_add(&om->mt, &om->m.v[i]);
 	} else {
 		/* rows are made while the kernel still writes smaps, and no mapping is kept */
-		rc = process_maps_stream(ctx, &om->proc, a->smaps, maps_table_add, &om->mt);
+		rc = process_maps_stream(&om->proc, a->smaps, maps_table_add, &om->mt);
 	}
 	if (!rc && e) {
 		msg_errorf("cannot read the mappings: %s", strerror(-e));

@@ -93,18 +93,15 @@ static int maps_failed(const struct process *p, int ret, const struct ms_error *
 	return EXIT_RUNTIME;
 }
 
-int process_maps(struct ctx *ctx, const struct process *p, bool smaps, struct maps *m)
+int process_maps(const struct process *p, bool smaps, struct maps *m)
 {
-	(void)ctx;
 	struct ms_error err = {0};
 	int ret = maps_read_task(&p->task, smaps, m, &err);
 	return ret ? maps_failed(p, ret, &err) : EXIT_OK;
 }
 
-int process_maps_stream(struct ctx *ctx, const struct process *p, bool smaps, maps_fn fn,
-			void *data)
+int process_maps_stream(const struct process *p, bool smaps, maps_fn fn, void *data)
 {
-	(void)ctx;
 	struct ms_error err = {0};
 	int ret = maps_stream_task(&p->task, smaps, fn, data, &err);
 	if (ret == -ECANCELED)
@@ -112,9 +109,8 @@ int process_maps_stream(struct ctx *ctx, const struct process *p, bool smaps, ma
 	return ret ? maps_failed(p, ret, &err) : EXIT_OK;
 }
 
-int process_maps_access(struct ctx *ctx, const struct process *p)
+int process_maps_access(const struct process *p)
 {
-	(void)ctx;
 	struct ms_error err = {0};
 	int fd = task_openat(&p->task, "maps", &err);
 	if (fd < 0)
@@ -152,9 +148,9 @@ void paging_detect(struct ctx *ctx, struct paging *p)
 
 static int open_kpage(struct ctx *ctx, const char *path, int *why)
 {
-	struct ms_error err = {0};
-	int fd = sysroot_openat(&ctx->root, path, &err);
-	*why = fd < 0 ? -fd : 0;
+	int fd = sysroot_openat(&ctx->root, path, NULL);
+	if (why)
+		*why = fd < 0 ? -fd : 0;
 	return fd;
 }
 
@@ -164,9 +160,8 @@ void physctx_open(struct ctx *ctx, struct physctx *pc, uint64_t page_size)
 	pc->page_size = page_size;
 	pc->have_io = iomem_read(&ctx->root, &pc->io, NULL) == 0 && !pc->io.hidden;
 	pc->have_zi = zoneinfo_read(&ctx->root, &pc->zi, NULL) == 0;
-	int why_count;
 	pc->flags_fd = open_kpage(ctx, "proc/kpageflags", &pc->flags_errno);
-	pc->count_fd = open_kpage(ctx, "proc/kpagecount", &why_count);
+	pc->count_fd = open_kpage(ctx, "proc/kpagecount", NULL);
 }
 
 void physctx_close(struct physctx *pc)

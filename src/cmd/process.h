@@ -35,14 +35,13 @@ void process_close(struct process *p);
 /* Read the mappings of @p (smaps with @smaps), wording errors as the kernel's reasons: no such
  * process, exited while read (with how many were read), not allowed. Returns an exit code (0 on
  * success). */
-int process_maps(struct ctx *ctx, const struct process *p, bool smaps, struct maps *m);
+int process_maps(const struct process *p, bool smaps, struct maps *m);
 /* The same, each mapping handed to @fn as it is read (maps_stream()), none kept. @fn returns
  * -ECANCELED to stop when it has given its reason itself: nothing more is said. */
-int process_maps_stream(struct ctx *ctx, const struct process *p, bool smaps, maps_fn fn,
-			void *data);
+int process_maps_stream(const struct process *p, bool smaps, maps_fn fn, void *data);
 /* Whether the kernel lets the caller read @p's mappings (it checks when proc/PID/maps is
  * opened), worded as process_maps() words it; nothing is read. Returns an exit code. */
-int process_maps_access(struct ctx *ctx, const struct process *p);
+int process_maps_access(const struct process *p);
 /* Say that @p's address space went away while @what was read ("its pages were read (3 of 9
  * mappings walked)"): it exited, or ran execve(). Returns EXIT_RUNTIME. */
 int process_vanished(const struct process *p, const char *what);

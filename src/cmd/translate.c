@@ -757,7 +757,7 @@ static int do_all(struct walk *w)
 		return -ENOMEM;
 	int e = table_measure(al.tb, &w->ctx->out);
 	table_spool(al.tb);
-	if (!e && process_maps_stream(w->ctx, &w->proc, false, all_row, &al)) {
+	if (!e && process_maps_stream(&w->proc, false, all_row, &al)) {
 		e = al.walk_err;
 		if (e == -ESRCH) {
 			char what[96];
@@ -838,8 +838,8 @@ int cmd_translate(struct ctx *ctx, int argc, char **argv)
 	}
 	w.live = task_live(&w.proc.task);
 	/* the kernel decides with the real user's rights whether this process may be inspected */
-	rc = a.all ? process_maps_access(ctx, &w.proc) /* --all reads maps as it walks */
-		   : process_maps(ctx, &w.proc, false, &w.m);
+	rc = a.all ? process_maps_access(&w.proc) /* --all reads maps as it walks */
+		   : process_maps(&w.proc, false, &w.m);
 	if (rc)
 		goto out;
 	char path[64];

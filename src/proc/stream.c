@@ -87,13 +87,6 @@ int stream_start_reader(struct stream *s)
 	return 0;
 }
 
-int stream_open_threaded(struct stream *s, const struct sysroot *sr, const char *path,
-			 struct ms_error *err)
-{
-	int ret = stream_open(s, sr, path, err);
-	return ret ? ret : stream_start_reader(s);
-}
-
 /* Take the next chunk from the reader thread onto the end of the buffer. */
 static int take_chunk(struct stream *s, struct ms_error *err)
 {
@@ -183,17 +176,6 @@ static ssize_t source_read(struct stream *s, char *dst, size_t n)
 		s->mem_pos += n;
 	}
 	return (ssize_t)n;
-}
-
-int stream_open(struct stream *s, const struct sysroot *sr, const char *path,
-		struct ms_error *err)
-{
-	char name[sizeof(s->name)];
-	memset(s, 0, sizeof(*s));
-	s->fd = -1;
-	sysroot_name(sr, path, name, sizeof(name));
-	int fd = sysroot_openat(sr, path, err);
-	return fd < 0 ? fd : stream_adopt(s, fd, name, err);
 }
 
 static int fill(struct stream *s, struct ms_error *err)

@@ -9,7 +9,6 @@
 #include <stddef.h>
 
 #include "error.h"
-#include "proc/sysroot.h"
 
 struct stream {
 	int fd;	       /* -1 for bytes in memory */
@@ -21,21 +20,16 @@ struct stream {
 	unsigned long no; /* line number of the last line returned */
 	bool cut;	  /* that line had no final newline */
 	char name[512];	  /* the file as named to the user */
-	/* with stream_open_threaded(): a reader thread and a small queue of chunks */
+	/* with stream_start_reader(): a reader thread and a small queue of chunks */
 	struct stream_reader *reader;
 };
 
-/* Open @path under @sr. Returns 0 or -errno with @err filled. */
-int stream_open(struct stream *s, const struct sysroot *sr, const char *path,
-		struct ms_error *err);
-/* The same, with the reads done on a second thread, so that the kernel producing a large file
- * (smaps of 60 000 mappings) works while this thread parses; at most 4 chunks are queued. */
-int stream_open_threaded(struct stream *s, const struct sysroot *sr, const char *path,
-			 struct ms_error *err);
 /* A stream over @fd, already open (the stream closes it), named @name in errors. Returns 0 or
  * -errno with @err filled (@fd is closed then too). */
 int stream_adopt(struct stream *s, int fd, const char *name, struct ms_error *err);
-/* Move the reads of an open stream to a second thread, as stream_open_threaded() does. */
+/* Move the reads of an open stream to a second thread, so that the kernel producing a large
+ * file (smaps of 60 000 mappings) works while this thread parses; at most 4 chunks are queued.
+ * Without a thread to be had, the reads simply stay on this one. */
 int stream_start_reader(struct stream *s);
 /* Read @len bytes at @data as the file @name would be read (the same buffer, lines and
  * errors), for unit tests and fuzzing; @data must outlive the stream. Returns 0 or -ENOMEM with
