@@ -277,16 +277,6 @@ const char *ctx_where(const struct ctx *ctx)
 	return ctx->root.dir ? "the dump" : "this system's /proc";
 }
 
-/* the first architecture in the order of preference that @configs allows, x86_64 if none */
-static const char *preferred_arch(uint32_t configs)
-{
-	static const char *const order[] = {"x86_64", "arm64", "i386", "arm"};
-	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
-		if (configs & machine_mask_arch(order[i]))
-			return order[i];
-	return "x86_64";
-}
-
 static void machine_resolve(struct ctx *ctx)
 {
 	struct machine *m = &ctx->machine;
@@ -330,7 +320,7 @@ static void machine_resolve(struct ctx *ctx)
 		f->arch = machine_arch(&n); /* --page-size 64K: arm64 */
 		f->arch_source = MACHINE_OPTION;
 	} else {
-		f->arch = preferred_arch(n.configs);
+		f->arch = machine_arch_preferred(n.configs);
 		f->arch_source = MACHINE_ASSUMED;
 	}
 	if (ctx->page_size_opt) {

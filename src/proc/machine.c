@@ -33,6 +33,9 @@ const struct machine_config machine_configs[MACHINE_NCONFIGS] = {
 
 /* the order in which an assumption picks among what is left */
 static const char *const arch_order[] = {"x86_64", "arm64", "i386", "arm"};
+/* Linux's page sizes, smallest first, and their names */
+static const uint64_t page_sizes[] = {K4, K16, K64};
+static const char *const page_names[] = {"4K", "16K", "64K"};
 
 const char *machine_source_name(enum machine_source s)
 {
@@ -156,38 +159,45 @@ unsigned machine_levels(const struct machine *m)
 	return shared(m, offsetof(struct machine_config, levels));
 }
 
-void machine_arch_list(const struct machine *m, char *buf, size_t size)
+const char *machine_arch_preferred(uint32_t configs)
 {
-	size_t o = 0, n = 0;
-	buf[0] = '\0';
 	for (size_t k = 0; k < sizeof(arch_order) / sizeof(arch_order[0]); k++)
-		if (m->configs & machine_mask_arch(arch_order[k]))
-			n++;
-	size_t i = 0;
-	for (size_t k = 0; k < sizeof(arch_order) / sizeof(arch_order[0]) && o < size; k++) {
-		if (!(m->configs & machine_mask_arch(arch_order[k])))
+		if (configs & machine_mask_arch(arch_order[k]))
+			return arch_order[k];
+	return "x86_64";
+}
+
+/* The @n @names whose @masks meet @configs, as "a", "a or b", "a, b or c", into @buf. */
+static void or_list(uint32_t configs, const char *const *names, const uint32_t *masks, size_t n,
+		    char *buf, size_t size)
+{
+	size_t o = 0, left = 0;
+	buf[0] = '\0';
+	for (size_t k = 0; k < n; k++)
+		left += (configs & masks[k]) != 0;
+	for (size_t k = 0, i = 0; k < n && o < size; k++) {
+		if (!(configs & masks[k]))
 			continue;
 		i++;
-		o += (size_t)snprintf(buf + o, size - o, "%s%s", i == 1 ? "" : i == n ? " or " : ", ",
-				      arch_order[k]);
+		o += (size_t)snprintf(buf + o, size - o, "%s%s",
+				      i == 1 ? "" : i == left ? " or " : ", ", names[k]);
 	}
+}
+
+void machine_arch_list(const struct machine *m, char *buf, size_t size)
+{
+	uint32_t masks[4];
+	for (size_t k = 0; k < 4; k++)
+		masks[k] = machine_mask_arch(arch_order[k]);
+	or_list(m->configs, arch_order, masks, 4, buf, size);
 }
 
 void machine_page_list(const struct machine *m, char *buf, size_t size)
 {
-	static const uint64_t sizes[] = {4096, 16384, 65536};
-	const char *names[] = {"4K", "16K", "64K"};
-	size_t o = 0, n = 0, i = 0;
-	buf[0] = '\0';
+	uint32_t masks[3];
 	for (size_t k = 0; k < 3; k++)
-		n += (m->configs & machine_mask_page_size(sizes[k])) != 0;
-	for (size_t k = 0; k < 3 && o < size; k++) {
-		if (!(m->configs & machine_mask_page_size(sizes[k])))
-			continue;
-		i++;
-		o += (size_t)snprintf(buf + o, size - o, "%s%s", i == 1 ? "" : i == n ? " or " : ", ",
-				      names[k]);
-	}
+		masks[k] = machine_mask_page_size(page_sizes[k]);
+	or_list(m->configs, page_names, masks, 3, buf, size);
 }
 
 int machine_narrow(struct machine *m, uint32_t mask, const char *what)
@@ -585,8 +595,6 @@ void machine_from_iomem(struct machine *m, const char *data, size_t len)
 			       "iomem: addresses above 4G");
 	iomem_free(&t);
 }
-
-static const uint64_t page_sizes[] = {K4, K16, K64};
 
 /* the one page size of page_sizes[] for which ok() holds, or 0 */
 static uint64_t only_fit(bool (*ok)(uint64_t ps, const void *arg), const void *arg)

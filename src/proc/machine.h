@@ -64,6 +64,9 @@ const char *machine_arch(const struct machine *m);
 uint64_t machine_page_size(const struct machine *m);
 unsigned machine_va_bits(const struct machine *m);
 unsigned machine_levels(const struct machine *m);
+/* The first architecture of @configs in the order an assumption prefers them (x86_64, arm64,
+ * i386, arm), x86_64 when none. */
+const char *machine_arch_preferred(uint32_t configs);
 /* The architectures still possible, preferred first (x86_64, arm64, i386, arm), as "x86_64 or
  * arm64"; "" when none. */
 void machine_arch_list(const struct machine *m, char *buf, size_t size);
