@@ -101,8 +101,9 @@ char *help_wrap(const char *text);
 int command_parse(const struct argp *argp, struct ctx *ctx, int argc, char **argv, void *input);
 
 /* The machine the command describes: --arch and --page-size, else what the dump says
- * (proc/machine.c), else, live, this system's /proc (uname and sysconf where /proc is silent),
- * else an assumption. Read once. */
+ * (proc/machine.c), else, live, this system (its page size from sysconf(), its architecture
+ * from /proc/sys/kernel/arch or uname(), levels and VA width from meminfo), else an
+ * assumption. Read once. */
 const struct machine_facts *ctx_machine(struct ctx *ctx);
 /* The page size and the architecture a command works with; an assumption is said on stderr the
  * first time it is used ("memscope: assuming 4K pages: the dump does not say (use
@@ -112,7 +113,7 @@ const char *ctx_arch(struct ctx *ctx);
 /* Add "page_size" and "page_size_source" (@page_size), "arch" and "arch_source" (@arch) to @obj:
  * "option", "dump", "live" or "assumed". */
 void ctx_machine_json(struct ctx *ctx, json_object *obj, bool arch, bool page_size);
-/* Where a fact came from, for a message: "the dump" or "this system's /proc". */
+/* Where a fact came from, for a message: "the dump" or "this system". */
 const char *ctx_where(const struct ctx *ctx);
 /* Why @path ("proc/kpageflags") could not be opened (errno @err), worded for where it was
  * looked for: in a dump it is missing from the dump (or unreadable there); on this system the

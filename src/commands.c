@@ -274,7 +274,7 @@ int command_parse(const struct argp *argp, struct ctx *ctx, int argc, char **arg
 
 const char *ctx_where(const struct ctx *ctx)
 {
-	return ctx->root.dir ? "the dump" : "this system's /proc";
+	return ctx->root.dir ? "the dump" : "this system";
 }
 
 static void machine_resolve(struct ctx *ctx)
@@ -287,18 +287,18 @@ static void machine_resolve(struct ctx *ctx)
 	if (dump) {
 		machine_read_dump(&ctx->root, m);
 	} else {
+		/* Only the live machine is asked, never for a dump. Its page size is the kernel's
+		 * own, handed to every process (AT_PAGESZ): no file need be read for it */
+		long ps = sysconf(_SC_PAGESIZE);
+		if (ps > 0)
+			machine_narrow(m, machine_mask_page_size((uint64_t)ps), "sysconf(_SC_PAGESIZE)");
 		machine_read_live(&ctx->root, m);
-		/* /proc/sys/kernel/arch is 6.1's: before it, the same string from uname(); and
-		 * smaps unreadable (a locked-down /proc), the page size from sysconf(). Only the
-		 * live machine is asked: never for a dump. */
+		/* /proc/sys/kernel/arch is 6.1's: before it, the same string from uname() */
 		struct utsname u;
 		const char *a = uname(&u) == 0 ? machine_arch_name(u.machine, strlen(u.machine))
 					       : NULL;
 		if (!machine_arch(m) && a)
 			machine_narrow(m, machine_mask_arch(a), "uname -m");
-		long ps = sysconf(_SC_PAGESIZE);
-		if (!machine_page_size(m) && ps > 0)
-			machine_narrow(m, machine_mask_page_size((uint64_t)ps), "sysconf(_SC_PAGESIZE)");
 	}
 	/* the options, narrowing what the dump leaves open (or overriding it) */
 	uint32_t opt = machine_mask_arch(ctx->arch_opt) & machine_mask_page_size(ctx->page_size_opt);

@@ -1038,25 +1038,15 @@ void machine_read_dump(const struct sysroot *sr, struct machine *m)
 
 void machine_read_live(const struct sysroot *sr, struct machine *m)
 {
+	/* what the kernel says of itself outright; a dump's weaker evidence (cpuinfo's la57,
+	 * the command line's no5lvl) would only repeat what VmallocTotal says exactly */
 	struct buf b;
 	if (read_all(sr, "proc/sys/kernel/arch", &b)) {
 		machine_from_arch_record(m, b.data, b.len, "/proc/sys/kernel/arch");
 		buf_free(&b);
 	}
-	if (read_prefix(sr, "proc/self/smaps", &b, 64 * 1024) == 0) {
-		machine_from_smaps(m, b.data, b.len, "/proc/self/smaps");
-		buf_free(&b);
-	}
 	if (read_all(sr, "proc/meminfo", &b)) {
 		machine_from_meminfo(m, b.data, b.len);
-		buf_free(&b);
-	}
-	if (read_all(sr, "proc/cpuinfo", &b)) {
-		struct buf cl;
-		bool have_cl = read_all(sr, "proc/cmdline", &cl);
-		machine_from_cpuinfo(m, b.data, b.len, have_cl ? cl.data : NULL);
-		if (have_cl)
-			buf_free(&cl);
 		buf_free(&b);
 	}
 }

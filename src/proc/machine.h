@@ -7,8 +7,8 @@
  * something narrows the set; a fact is known when every configuration left agrees on it.
  * Evidence that contradicts what is already known (a mixed dump) is set aside and kept as the
  * conflict; evidence that fits no configuration at all (ia64, s390) marks the machine foreign.
- * Nothing here asks the live machine (no uname, no sysconf): live, the same struct is filled
- * from this system's /proc. */
+ * Nothing here asks the live machine (no uname, no sysconf): live, commands.c gives the page
+ * size and machine_read_live() what this system's /proc says. */
 #ifndef MEMSCOPE_PROC_MACHINE_H
 #define MEMSCOPE_PROC_MACHINE_H
 
@@ -106,9 +106,9 @@ void machine_from_maps(struct machine *m, const struct vma *v, size_t n, const c
  * meminfo, zoneinfo, iomem, the ratios between them, cpuinfo, the memory blocks of
  * sys/devices/system/memory, a process's maps. */
 void machine_read_dump(const struct sysroot *sr, struct machine *m);
-/* This system, from its /proc: proc/sys/kernel/arch, proc/self/smaps's KernelPageSize, and
- * meminfo (VmallocTotal: the paging levels of x86_64, the VA width of arm64), cpuinfo. The
- * caller supplies what /proc lacks (an old kernel without proc/sys/kernel/arch). */
+/* This system, from its /proc: proc/sys/kernel/arch and meminfo (VmallocTotal: the paging
+ * levels of x86_64, the VA width of arm64). The caller supplies the page size (sysconf()) and
+ * what /proc lacks (uname() for a kernel without proc/sys/kernel/arch). */
 void machine_read_live(const struct sysroot *sr, struct machine *m);
 
 #endif

@@ -549,6 +549,25 @@ for r in d["regions"]:
 	echo "$output" | jq -e --arg a "$arch" '.layout.arch == $a and .layout.arch_source == "live"'
 }
 
+@test "this system's machine costs no file it need not read, and no file is read twice" {
+	command -v strace >/dev/null || skip "strace is not installed"
+	strace -qq -o /dev/null true 2>/dev/null || skip "strace cannot trace here"
+	# memscope reads /proc beneath the root it opened, by relative paths (a sanitizer's
+	# runtime opens /proc/self/maps by its absolute one); LeakSanitizer cannot run traced
+	for args in "buddy" "zones --diagram" "layout" "decode 0x1000" "phys 0x1000" "maps self --diagram"; do
+		ASAN_OPTIONS=detect_leaks=0 strace -f -qq -e trace=openat -o "$BATS_TEST_TMPDIR/trace" \
+			"$MEMSCOPE" $args >/dev/null
+		opened=$(sed -n 's/.*openat([^,]*, "\(proc\/[^"]*\)".*/\1/p' "$BATS_TEST_TMPDIR/trace")
+		echo "$args: $opened"
+		# the page size is sysconf()'s, the kernel's own: no smaps of memscope itself for it,
+		# and the levels come from meminfo, not cpuinfo and the command line
+		run ! grep -E '^proc/(self/smaps|cpuinfo|cmdline)$' <<<"$opened"
+		[ -z "$(sort <<<"$opened" | uniq -d)" ]
+	done
+	run memscope buddy --json
+	echo "$output" | jq -e --argjson p "$(getconf PAGESIZE)" '.buddy.page_size == $p and .buddy.page_size_source == "live"'
+}
+
 @test "an option against the dump wins, with a warning naming the evidence" {
 	run --separate-stderr memscope --sysroot "$FIX/x86_64-vm-6.18-24g-root" --arch arm64 zones --json
 	assert_success
