@@ -178,7 +178,7 @@ load helpers
 	echo "$out" | grep -q '^+-\{32\}+  <- 0x400000000000 (64T)$'
 	# a name too long is cut with a sign before its size, which stays
 	echo "$out" | grep -q '^| ACPI Non-volatile Stor\.\. (60K) |$'
-	! echo "$out" | grep -q 'ACPI Non-volatile Storage ([0-9.]*[KMG])'
+	run ! grep 'ACPI Non-volatile Storage ([0-9.]*[KMG])' <<<"$out"
 	[ "$(on_term 200 --sysroot "$FIX/notes-example" iomem --diagram --depth 2)" = "$pipe" ]
 	# far narrower than the minimum: 28-column boxes
 	on_term 20 --sysroot "$FIX/notes-example" iomem --diagram | grep -q '^+-\{26\}+  <- '
