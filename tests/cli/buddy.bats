@@ -128,7 +128,9 @@ teardown() { [ -z "${SOCK:-}" ] || tmux -L "$SOCK" kill-server 2>/dev/null || :;
 	# the order in the label, without a stray pad inside the parentheses, the sparklines aligned
 	assert_line --regexp '^unusable \(o9\)   [^ ]'
 	f=$(grep -m1 '^free pages' <<<"$output") u=$(grep -m1 '^unusable' <<<"$output")
-	[ "${f:16:1}" != " " ] && [ "${u:16:1}" != " " ] && [ "${u:15:1}" = " " ]
+	[ "${f:16:1}" != " " ]
+	[ "${u:16:1}" != " " ]
+	[ "${u:15:1}" = " " ]
 }
 
 @test "a 64K arm64 dump reads as 64K without --page-size" {

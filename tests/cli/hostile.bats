@@ -233,7 +233,9 @@ tmux_watch() {
 		assert_success
 		out=${output//$'\r'/}
 		# nothing the name holds reaches the terminal raw
-		[[ "$out" != *$'\e'* ]] && [[ "$out" != *$'\a'* ]] && [[ "$out" != *$'\xff'* ]]
+		[[ "$out" != *$'\e'* ]]
+		[[ "$out" != *$'\a'* ]]
+		[[ "$out" != *$'\xff'* ]]
 		[[ "$out" == *'\x1b'* ]]
 		# every line fits 50 cells (a wide character is 2), and is valid UTF-8
 		python3 -c '

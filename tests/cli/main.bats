@@ -298,7 +298,8 @@ PY
 		# and to a working stdout, the whole text, exit 0
 		run --separate-stderr memscope $args
 		assert_success
-		[ -n "$output" ] && [ -z "$stderr" ]
+		[ -n "$output" ]
+		[ -z "$stderr" ]
 	done
 }
 
