@@ -62,6 +62,9 @@ static error_t maps_parse_opt(int key, char *arg, struct argp_state *state)
 		/* the picture shows no smaps counters */
 		if (a->diagram && a->rss)
 			argp_error(state, "--diagram and --rss exclude each other");
+		/* nor the table that -o, -r and -n shape (iomem --diagram refuses them alike) */
+		if (a->diagram && (a->tbl.columns || a->tbl.raw || a->tbl.noheadings))
+			argp_error(state, "--diagram draws no table: -o, -r and -n do not apply");
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;

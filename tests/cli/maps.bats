@@ -83,6 +83,15 @@ teardown() { stop_mapper; }
 	[[ "$stderr" == *"--diagram and --rss exclude each other"* ]]
 }
 
+@test "--diagram draws no table: -o, -r and -n are refused with it, as iomem refuses them" {
+	for opt in "-o START" "-o RSS" "-r" "-n"; do
+		run --separate-stderr memscope maps self --diagram $opt
+		assert_failure 2
+		assert_output ""
+		[[ "$stderr" == *"--diagram draws no table: -o, -r and -n do not apply"* ]]
+	done
+}
+
 @test "a pid that does not exist, and one that exits: one line, exit 1" {
 	run --separate-stderr memscope maps 4000000
 	assert_failure 1
