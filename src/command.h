@@ -51,7 +51,7 @@ struct ctx {
 	struct sysroot root;	/* opened by the dispatcher before the command runs */
 	struct out out;		/* set up by the dispatcher; commands write only through it */
 	/* layout and decode describe a configuration: an option that differs from the machine
-	 * is a choice, not a contradiction to warn about */
+	 * is a choice, not a contradiction to warn about (with --live, a usage error) */
 	bool config_only;
 	/* read on first use by ctx_machine() */
 	bool have_machine, said_arch, said_page_size;

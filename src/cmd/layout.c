@@ -288,7 +288,8 @@ int cmd_layout(struct ctx *ctx, int argc, char **argv)
 	if (rc)
 		return rc;
 	struct layout l;
-	ctx->config_only = !a.la.live;
+	/* an option is a configuration to show, or with --live a usage error: never a warning */
+	ctx->config_only = true;
 	rc = layout_from_args(ctx, &a.la, &l);
 	if (rc)
 		return rc;

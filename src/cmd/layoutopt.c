@@ -61,9 +61,30 @@ int layout_from_args(struct ctx *ctx, struct layout_args *a, struct layout *l)
 	const struct machine_facts *f = ctx_machine(ctx);
 	/* what the dump or this system is, options aside */
 	const char *here = machine_arch(&ctx->machine);
+	const char *which = ctx->root.dir ? "the dump's machine" : "this machine";
 	if (a->live && ctx->arch_opt && here && strcmp(ctx->arch_opt, here)) {
-		msg_errorf("--live shows %s (%s): it goes without --arch %s",
-			   ctx->root.dir ? "the dump's machine" : "this machine", here, ctx->arch_opt);
+		msg_errorf("--live shows %s (%s): it goes without --arch %s", which, here,
+			   ctx->arch_opt);
+		return EXIT_USAGE;
+	}
+	/* nor with a paging it does not have: --live reports the machine as it is */
+	unsigned here_levels = machine_levels(&ctx->machine), here_va = machine_va_bits(&ctx->machine);
+	uint64_t here_ps = machine_page_size(&ctx->machine);
+	if (a->live && a->levels && here_levels && a->levels != here_levels) {
+		msg_errorf("--live shows %s (%u-level paging): it goes without --levels %u", which,
+			   here_levels, a->levels);
+		return EXIT_USAGE;
+	}
+	if (a->live && a->va_bits && here_va && a->va_bits != here_va) {
+		msg_errorf("--live shows %s (%u-bit addresses): it goes without --va-bits %u", which,
+			   here_va, a->va_bits);
+		return EXIT_USAGE;
+	}
+	if (a->live && ctx->page_size_opt && here_ps && ctx->page_size_opt != here_ps) {
+		char h[24], o[24];
+		units_human(here_ps, h, sizeof(h));
+		units_human(ctx->page_size_opt, o, sizeof(o));
+		msg_errorf("--live shows %s (%s pages): it goes without --page-size %s", which, h, o);
 		return EXIT_USAGE;
 	}
 	const char *arch = ctx_arch(ctx);

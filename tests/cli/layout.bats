@@ -104,6 +104,26 @@ load helpers
 	[ "$(uname -m)" = aarch64 ] || assert_failure 2
 }
 
+@test "--live shows the machine as it is: --levels, --va-bits or --page-size against it are refused" {
+	vm="$FIX/x86_64-vm-6.18-24g-root"
+	for cmd in "layout --live" "decode --live 0x1000"; do
+		run --separate-stderr memscope --sysroot "$vm" $cmd --levels 5
+		assert_failure 2
+		assert_output ""
+		[ "$stderr" = "memscope: --live shows the dump's machine (4-level paging): it goes without --levels 5" ]
+		# what agrees with it is no contradiction
+		run --separate-stderr memscope --sysroot "$vm" $cmd --levels 4 --json
+		assert_success
+	done
+	run --separate-stderr memscope --sysroot "$FIX/arm64-64k-numa2-hand" layout --live --page-size 4K
+	assert_failure 2
+	[ "$stderr" = "memscope: --live shows the dump's machine (64K pages): it goes without --page-size 4K" ]
+	# the refusal is the one line: no warning about the same option before it
+	run --separate-stderr memscope --sysroot "$vm" layout --live --arch arm64
+	assert_failure 2
+	[ "$stderr" = "memscope: --live shows the dump's machine (x86_64): it goes without --arch arm64" ]
+}
+
 @test "--live reads KASLR bases from kcore's program headers and cross-checks the text" {
 	[ "$(uname -m)" = x86_64 ] || skip "the generated kcore is an x86_64 one"
 	d=$(mktemp -d)
