@@ -292,6 +292,13 @@ static struct kernel_half kernel_half(struct ctx *ctx, const struct maps *m)
 	return k;
 }
 
+/* The last component of a path ("libc.so.6"), or the whole name ("[vdso]", "") */
+static const char *base_name(const char *name)
+{
+	const char *slash = strrchr(name, '/');
+	return slash ? slash + 1 : name;
+}
+
 /* The notes' picture of user space: one box per kind of region, top to bottom by address, the
  * kernel half above, of the machine the maps come from. Mappings of one kind that follow each
  * other become one box. */
@@ -320,21 +327,16 @@ static int print_diagram(struct ctx *ctx, const struct maps *m)
 								     NULL, 0};
 			continue;
 		}
-		const char *base = strrchr(v->name, '/');
-		base = base ? base + 1 : v->name;
+		/* "text libc.so.6": the kind and whose it is; a bss is the object's whose data it
+		 * follows, and the heap and the stack need no name */
+		const char *who = base_name(v->name);
+		if (v->kind == VMA_BSS)
+			who = i ? base_name(m->v[i - 1].name) : "";
+		else if (v->kind == VMA_HEAP || v->kind == VMA_STACK)
+			who = "";
 		char label[96];
-		if (v->kind == VMA_TEXT || v->kind == VMA_DATA || v->kind == VMA_RODATA ||
-		    v->kind == VMA_BSS || v->kind == VMA_FILE)
-			snprintf(label, sizeof(label), "%s %s", vma_kind_name(v->kind),
-				 v->kind == VMA_BSS ? (i ? strrchr(m->v[i - 1].name, '/')
-							       ? strrchr(m->v[i - 1].name, '/') + 1
-							       : m->v[i - 1].name
-							 : "")
-						    : base);
-		else
-			snprintf(label, sizeof(label), "%s%s%s", vma_kind_name(v->kind),
-				 base[0] && v->kind != VMA_HEAP && v->kind != VMA_STACK ? " " : "",
-				 v->kind != VMA_HEAP && v->kind != VMA_STACK ? base : "");
+		snprintf(label, sizeof(label), "%s%s%s", vma_kind_name(v->kind), who[0] ? " " : "",
+			 who);
 		if (n && b[n - 1].end + 1 == v->start && !strcmp(labels[n - 1], label)) {
 			b[n - 1].end = v->end - 1;
 			continue;
