@@ -552,7 +552,9 @@ static void stats_text(struct walk *w, const struct range_stats *st)
 	char a[32], b[32], c[32];
 	out_size_text(&w->ctx->out, st->present * w->ps, a, sizeof(a));
 	out_size_text(&w->ctx->out, st->swapped * w->ps, b, sizeof(b));
-	out_size_text(&w->ctx->out, st->pages * w->ps, c, sizeof(c));
+	/* a range of the whole 64-bit space is 2^64 bytes, one more than a u64 holds */
+	out_size_text(&w->ctx->out, st->pages > UINT64_MAX / w->ps ? UINT64_MAX : st->pages * w->ps, c,
+		      sizeof(c));
 	fprintf(f,
 		"%" PRIu64 " page%s (%s): %" PRIu64 " present (%s), %" PRIu64 " swapped (%s), %" PRIu64
 		" not present",

@@ -316,6 +316,11 @@ with open(d + "/pagemap.txt", "w") as o:
 	assert_success
 	echo "$output" | jq -e '[.translate.runs[].state] | .[0] != "unmapped" and .[-1] == "unmapped"'
 	echo "$output" | jq -e --argjson n $(((1 << 52) - 0x7ffd00063)) '.translate.summary.pages == $n'
+	# the whole space: 2^52 pages, whose 2^64 bytes are no 0B
+	run --separate-stderr memscope --sysroot "$SR" translate 100 0x0-0xffffffffffffffff --page-size 4K
+	assert_success
+	# (779 mapped pages, as --all counts them: 728 present and 51 not, the rest unmapped)
+	assert_line --regexp '^4503599627370496 pages \(16E\): 728 present \(2\.8M\), 0 swapped \(0B\), 51 not present, 4503599627369717 unmapped;'
 }
 
 # --- kernel threads (item 7) ---
