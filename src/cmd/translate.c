@@ -386,8 +386,11 @@ static int walk_range(struct walk *w, uint64_t start, uint64_t end, struct range
 	run_start(&run, PS_NONE, 0, 0);
 	w->folio.open = false;
 	int e = 0;
-	for (uint64_t page = start / w->ps; page < (end + w->ps - 1) / w->ps;) {
-		size_t n = (size_t)((end + w->ps - 1) / w->ps - page);
+	/* the page after the last: end rounded up, without end + ps - 1, which wraps for an end
+	 * in the last page of the address space */
+	uint64_t stop = end ? (end - 1) / w->ps + 1 : 0;
+	for (uint64_t page = start / w->ps; page < stop;) {
+		size_t n = (size_t)(stop - page);
 		if (n > KPAGE_BATCH)
 			n = KPAGE_BATCH;
 		long got = kpage_pread(w->pagemap_fd, page, w->pm, n);

@@ -66,6 +66,15 @@ for i in range(1000000):
 	[ "$stderr" = "memscope: $D/proc/meminfo:2: value of K\x0dEY is not a whole number" ]
 }
 
+@test "a mapping that ends at the last byte of the address space: its page walked, not lost" {
+	# the kernel prints page-aligned ends; a dump may not: rounding the end up must not wrap
+	printf 'fffffffffffff000-ffffffffffffffff rw-p 00000000 00:00 0 [stack]\n' >"$D/proc/1/maps"
+	: >"$D/proc/1/pagemap"
+	run --separate-stderr memscope --sysroot "$D" translate 1 --all --arch x86_64 --page-size 4K --json
+	assert_success
+	echo "$output" | jq -e '.translate.mappings[0].pages == 1 and .translate.summary.not_present == 1'
+}
+
 @test "overlapping iomem siblings: shown as the kernel gave them, never a crash" {
 	printf '00000000-00ffffff : A\n00800000-01ffffff : B\n' >"$D/proc/iomem"
 	run memscope --sysroot "$D" iomem --diagram
