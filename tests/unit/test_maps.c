@@ -117,9 +117,6 @@ static void test_classify(void **state)
 	free(copy);
 }
 
-/* A maps file of @n mappings drawn at random from the shapes a process has (objects with code,
- * rodata, data, bss and the loader's holes; the same object again further on; heaps, guards,
- * shared memory), in a temporary sysroot as proc/1/maps. Returns the sysroot's directory. */
 /* A sysroot in /tmp holding proc/1/@name, opened for writing; *@dir is the root (free it
  * with remove_pid_file()). */
 static FILE *temp_pid_file(const char *name, char **dir)
@@ -150,6 +147,9 @@ static void remove_pid_file(char *dir, const char *name)
 	free(dir);
 }
 
+/* A maps file of @n mappings drawn at random from the shapes a process has (objects with code,
+ * rodata, data, bss and the loader's holes; the same object again further on; heaps, guards,
+ * shared memory), in a temporary sysroot as proc/1/maps. Returns the sysroot's directory. */
 static char *random_maps(size_t n, unsigned seed, char **text)
 {
 	/* perms offset dev, then the inode and name of object N when @obj (else inode 0) */
