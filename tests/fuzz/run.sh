@@ -7,13 +7,30 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 secs=${1:-30}
 build=${2:-build-fuzz}
+# A build that fails says why and ends the run, loudly: under set -e a compile sent to
+# /dev/null would end it with status 1 and not a word, and a caller counting the targets'
+# lines (quickstart.sh) would count nothing
+log=$(mktemp)
+build_failed() {
+	echo "fuzz: $1 failed:" >&2
+	# the compiler's errors, or else the end of what the step said
+	if grep -qE 'error:|warning:' "$log"; then
+		grep -E 'error:|warning:' "$log" | head -40
+	else
+		tail -20 "$log"
+	fi | sed 's/^/  /' >&2
+	echo "fuzz: the build failed: no target was run"
+	rm -f "$log"
+	exit 1
+}
 if [ ! -f "$build/build.ninja" ]; then
 	CC=clang meson setup "$build" -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false \
-		-Dman=disabled -Dcompletions=false >/dev/null
+		-Dman=disabled -Dcompletions=false >"$log" 2>&1 || build_failed "meson setup $build"
 fi
 # clang warns where gcc does not (unsequenced updates, maybe-uninitialised paths): none pass
-meson configure "$build" -Dwerror=true >/dev/null
-meson compile -C "$build" >/dev/null
+meson configure "$build" -Dwerror=true >"$log" 2>&1 || build_failed "meson configure $build"
+meson compile -C "$build" >"$log" 2>&1 || build_failed "meson compile -C $build"
+rm -f "$log"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 status=0
