@@ -79,31 +79,41 @@ int units_hex_width(uint64_t v)
 	return w < 8 ? 8 : w;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+/* Each hex digit's value plus one, 0 for every other byte: one load per character where a
+ * chain of range tests would be six comparisons (each a callback under the fuzzer's
+ * -fsanitize=fuzzer comparison tracing, which made them a fifth of the maps target's time) */
+static const unsigned char hex_digit[256] = {
+	['0'] = 1,  ['1'] = 2,	['2'] = 3,  ['3'] = 4,	['4'] = 5,  ['5'] = 6,	['6'] = 7,  ['7'] = 8,
+	['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
 
 int units_parse_hex(const char *s, size_t len, uint64_t *v)
 {
-	uint64_t r = 0;
+	const char *p = s;
+	uint64_t r;
 	if (len == 0)
 		return -EINVAL;
-	for (size_t i = 0; i < len; i++) {
-		int d = hexval(s[i]);
-		if (d < 0)
-			return -EINVAL;
+	int e = units_scan_hex(&p, s + len, &r);
+	if (e || p != s + len)
+		return e ? e : -EINVAL; /* nothing written */
+	*v = r;
+	return 0;
+}
+
+int units_scan_hex(const char **p, const char *end, uint64_t *v)
+{
+	uint64_t r = 0;
+	const char *s = *p, *q = s;
+	for (; (!end || q < end) && hex_digit[(unsigned char)*q]; q++) {
 		if (r >> 60)
 			return -ERANGE;
-		r = r << 4 | (uint64_t)d;
+		r = r << 4 | (hex_digit[(unsigned char)*q] - 1u);
 	}
+	if (q == s)
+		return -EINVAL;
 	*v = r;
+	*p = q;
 	return 0;
 }
 

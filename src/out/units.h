@@ -25,6 +25,10 @@ int units_parse_u64(const char *s, uint64_t *v);
 
 /* Parse hex digits [s, s+len) without prefix. Returns 0, -EINVAL or -ERANGE. */
 int units_parse_hex(const char *s, size_t len, uint64_t *v);
+/* Parse the hex digits at *@p, before @end (NULL: up to the first other byte, a string's NUL
+ * at the latest), and move *@p past them. Returns 0, -EINVAL (no digit) or -ERANGE (above
+ * 2^64-1), *@p and *@v unmoved then. */
+int units_scan_hex(const char **p, const char *end, uint64_t *v);
 
 /* Parse decimal digits [s, s+len). Returns 0, -EINVAL or -ERANGE. */
 int units_parse_dec(const char *s, size_t len, uint64_t *v);

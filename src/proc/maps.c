@@ -25,14 +25,13 @@ const char *vma_kind_name(enum vma_kind k)
 	return k < VMA_NKINDS ? kind_names[k] : "?";
 }
 
+/* Hex digits, then @stop: one pass over the line (the stops, '-', ' ' and ':', are no digits) */
 static int hex_field(char **p, char stop, uint64_t *v)
 {
-	char *s = *p, *e = s;
-	while (*e && *e != stop)
-		e++;
-	if (*e != stop || units_parse_hex(s, (size_t)(e - s), v))
+	const char *e = *p;
+	if (units_scan_hex(&e, NULL, v) || *e != stop)
 		return -EINVAL;
-	*p = e + 1;
+	*p = (char *)e + 1;
 	return 0;
 }
 

@@ -86,6 +86,49 @@ static void test_parse_u64(void **state)
 	assert_int_equal(units_parse_u64(NULL, &v), -EINVAL);
 }
 
+/* The hex scanner the maps parser runs on every line, and the bounded parse built on it */
+static void test_parse_hex(void **state)
+{
+	(void)state;
+	uint64_t v = 7;
+	const char *line = "7f3aBC00-7f3b0000 r-xp", *p = line;
+	assert_int_equal(units_scan_hex(&p, NULL, &v), 0);
+	assert_true(v == 0x7f3abc00);
+	assert_ptr_equal(p, line + 8); /* stopped at the '-' */
+	p++;
+	assert_int_equal(units_scan_hex(&p, line + 13, &v), 0); /* bounded: four digits */
+	assert_true(v == 0x7f3b);
+	assert_ptr_equal(p, line + 13);
+	/* no digit, or above 2^64-1: an error, and nothing moved */
+	p = line + 8;
+	v = 7;
+	assert_int_equal(units_scan_hex(&p, NULL, &v), -EINVAL);
+	assert_ptr_equal(p, line + 8);
+	assert_true(v == 7);
+	const char *big = "10000000000000000", *q = big;
+	assert_int_equal(units_scan_hex(&q, NULL, &v), -ERANGE);
+	assert_ptr_equal(q, big);
+	q = big + 1; /* sixteen digits: the largest */
+	assert_int_equal(units_scan_hex(&q, NULL, &v), 0);
+	assert_true(v == 0);
+	q = "ffffffffffffffff";
+	assert_int_equal(units_scan_hex(&q, NULL, &v), 0);
+	assert_true(v == UINT64_MAX);
+	/* units_parse_hex: every byte of the span a digit, no prefix */
+	assert_int_equal(units_parse_hex("00ff", 4, &v), 0);
+	assert_true(v == 0xff);
+	assert_int_equal(units_parse_hex("0x10", 4, &v), -EINVAL);
+	assert_int_equal(units_parse_hex("12g", 3, &v), -EINVAL);
+	assert_int_equal(units_parse_hex("12g", 2, &v), 0);
+	assert_true(v == 0x12);
+	assert_int_equal(units_parse_hex("", 0, &v), -EINVAL);
+	assert_int_equal(units_parse_hex(big, 17, &v), -ERANGE);
+	/* a NUL ends the digits of an unbounded scan; ':' and ' ' are no digits */
+	q = "ab:cd";
+	assert_int_equal(units_scan_hex(&q, NULL, &v), 0);
+	assert_true(v == 0xab && *q == ':');
+}
+
 static void test_hex_width(void **state)
 {
 	assert_int_equal(units_hex_width(0), 8);
@@ -223,6 +266,7 @@ int main(void)
 		cmocka_unit_test(test_human),
 		cmocka_unit_test(test_formatters),
 		cmocka_unit_test(test_parse_u64),
+		cmocka_unit_test(test_parse_hex),
 		cmocka_unit_test(test_hex_width),
 		cmocka_unit_test(test_addr_json),
 		cmocka_unit_test(test_parse_size),
