@@ -151,12 +151,15 @@ for i in range(1000000):
 	echo "$output" | jq -e '.buddy.frame == 2999'
 }
 
+# A tmux server of its own per call ($1 names it): a server just killed may still hold its
+# socket while the next one starts under the same name ("server exited unexpectedly")
 tmux_watch() {
 	command -v tmux >/dev/null || skip "tmux is not installed"
-	SOCK="memscope-hostile-$$-$BATS_TEST_NUMBER"
+	SOCK="memscope-hostile-$$-$BATS_TEST_NUMBER-$1"
 	SHELL=/bin/bash tmux -L "$SOCK" new-session -d -x 100 -y 30 \
 		"$MEMSCOPE --sysroot $FIX/notes-example buddy --watch=0.2 & echo \$! > $D/pid; wait; echo EXITED rc=\$?; stty -a; sleep 20"
-	for _ in $(seq 50); do
+	# up to 10 s for the first frame: the suite runs beside two other builds in CI
+	for _ in $(seq 100); do
 		tmux -L "$SOCK" capture-pane -p | grep -q 'memscope buddy: every' && return 0
 		sleep 0.1
 	done
@@ -165,7 +168,7 @@ tmux_watch() {
 
 @test "SIGTERM and SIGHUP during --watch restore the terminal" {
 	for sig in TERM HUP; do
-		tmux_watch
+		tmux_watch "$sig"
 		kill -"$sig" "$(cat "$D/pid")"
 		for _ in $(seq 50); do tmux -L "$SOCK" capture-pane -p -J | grep -q EXITED && break; sleep 0.1; done
 		out=$(tmux -L "$SOCK" capture-pane -p -J)
