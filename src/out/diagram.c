@@ -450,6 +450,63 @@ void diagram_note(struct out *o, const char *text, int indent, int width)
 	}
 }
 
+void diagram_bar_cells(const uint64_t *values, size_t n, uint64_t total, int width, int *cells)
+{
+	/* largest remainder (Hamilton's method): each part its whole cells first, then the cells
+	 * left over one each to the parts with the largest fractions, so that every part's cells
+	 * are as close to its share as whole cells can be. The bar is the larger of @total and
+	 * the parts' sum (parts that pass MemTotal still fit it); with parts short of @total the
+	 * rest of it stays blank. A part too small for a cell gets none: the legend says so. */
+	memset(cells, 0, n * sizeof(*cells));
+	width = width > 256 ? 256 : width;
+	if (width <= 0)
+		return;
+	/* exact in 64 bits: everything scaled below 2^54 first (a malformed file's sizes can sum
+	 * past 2^64), so that a value times 256 cells, doubled to round, still fits; what the
+	 * shift drops is far below a cell */
+	unsigned shift = 0;
+	uint64_t sum, whole;
+	for (;;) {
+		bool over = false;
+		sum = 0;
+		for (size_t i = 0; i < n && !over; i++) {
+			uint64_t v = values[i] >> shift;
+			over = sum + v < sum;
+			sum += v;
+		}
+		whole = sum > total >> shift ? sum : total >> shift;
+		if (!over && whole < UINT64_C(1) << 54)
+			break;
+		shift += 8;
+	}
+	if (!whole)
+		return;
+	uint64_t *rem = calloc(n ? n : 1, sizeof(*rem));
+	if (!rem)
+		return;
+	int used = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t x = (values[i] >> shift) * (uint64_t)width;
+		cells[i] = (int)(x / whole);
+		rem[i] = x % whole;
+		used += cells[i];
+	}
+	/* the cells the parts fill: all of them, or their sum's share of @total, rounded */
+	int target = sum >= whole ? width : (int)((sum * (uint64_t)width * 2 + whole) / (2 * whole));
+	while (used < target) {
+		size_t best = n;
+		for (size_t i = 0; i < n; i++)
+			if (rem[i] && (best == n || rem[i] > rem[best]))
+				best = i;
+		if (best == n)
+			break;
+		cells[best]++;
+		rem[best] = 0;
+		used++;
+	}
+	free(rem);
+}
+
 int diagram_bar(struct out *o, const char *title, uint64_t total, const struct diagram_seg *segs,
 		size_t n, int width)
 {
@@ -457,49 +514,21 @@ int diagram_bar(struct out *o, const char *title, uint64_t total, const struct d
 		return 0;
 	width = diagram_fit(o, width, 2, 20); /* the bar between its brackets */
 	int *cells = calloc(n ? n : 1, sizeof(*cells));
-	double *frac = calloc(n ? n : 1, sizeof(*frac));
-	if (!cells || !frac) {
+	uint64_t *values = calloc(n ? n : 1, sizeof(*values));
+	if (!cells || !values) {
 		free(cells);
-		free(frac);
+		free(values);
 		return -ENOMEM;
 	}
-	/* largest remainder: whole cells first, then the leftovers by the largest fraction;
-	 * any segment that is not zero gets at least one cell so it can be seen */
+	for (size_t i = 0; i < n; i++)
+		values[i] = segs[i].value;
+	diagram_bar_cells(values, n, total, width, cells);
 	int used = 0;
-	for (size_t i = 0; i < n; i++) {
-		double exact = total ? (double)segs[i].value * width / (double)total : 0;
-		cells[i] = (int)exact;
-		frac[i] = exact - cells[i];
-		if (cells[i] == 0 && segs[i].value) {
-			cells[i] = 1;
-			frac[i] = -1;
-		}
-		used += cells[i];
-	}
-	while (used < width && total) {
-		size_t best = 0;
-		for (size_t i = 1; i < n; i++)
-			if (frac[i] > frac[best])
-				best = i;
-		if (frac[best] < 0)
-			break;
-		cells[best]++;
-		frac[best] = -1;
-		used++;
-	}
-	while (used > width) {
-		size_t big = 0;
-		for (size_t i = 1; i < n; i++)
-			if (cells[i] > cells[big])
-				big = i;
-		cells[big]--;
-		used--;
-	}
 	char tot[32];
 	out_size_text(o, total, tot, sizeof(tot));
 	fprintf(o->fp, "%s %s\n[", title, tot);
 	for (size_t i = 0; i < n; i++)
-		for (int c = 0; c < cells[i]; c++)
+		for (int c = 0; c < cells[i]; c++, used++)
 			fputc(segs[i].mark, o->fp);
 	for (int c = used; c < width; c++)
 		fputc(' ', o->fp);
@@ -508,11 +537,12 @@ int diagram_bar(struct out *o, const char *title, uint64_t total, const struct d
 		char sz[32];
 		out_size_text(o, segs[i].value, sz, sizeof(sz));
 		long long tenths = total ? (long long)((double)segs[i].value * 1000.0 / (double)total + 0.5) : 0;
-		fprintf(o->fp, " %c %-26s %10s %5lld.%lld%%\n", segs[i].mark, segs[i].label, sz,
-			tenths / 10, tenths % 10);
+		fprintf(o->fp, " %c %-26s %10s %5lld.%lld%%%s\n", segs[i].mark, segs[i].label, sz,
+			tenths / 10, tenths % 10,
+			segs[i].value && !cells[i] ? "  <1 cell" : "");
 	}
 	free(cells);
-	free(frac);
+	free(values);
 	return 0;
 }
 

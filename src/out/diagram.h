@@ -54,8 +54,14 @@ struct diagram_seg {
 	char mark; /* the character that fills this segment */
 };
 
-/* A bar of @width characters split among @segs in proportion to their share of @total, then a
- * legend line per segment with its size and share. */
+/* The cells of a bar of @width for parts of @values out of @total (the parts' sum when larger),
+ * into @cells: by largest remainder, so that each part's cells are as close to its share as
+ * whole cells allow (@width: 256 at most); a part too small for a cell may get none. */
+void diagram_bar_cells(const uint64_t *values, size_t n, uint64_t total, int width, int *cells);
+
+/* A bar of @width characters split among @segs in proportion to their share of @total
+ * (diagram_bar_cells()), then a legend line per segment with its size and share, and for a part
+ * too small for a cell of its own, "<1 cell" after its share (it is in the legend only). */
 int diagram_bar(struct out *o, const char *title, uint64_t total, const struct diagram_seg *segs,
 		size_t n, int width);
 

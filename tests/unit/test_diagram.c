@@ -130,6 +130,70 @@ static void test_bar(void **state)
 	out_discard(&o);
 }
 
+/* Ten small parts and one of 93.2% (the shape of a real meminfo) in a bar of 58 cells: by
+ * largest remainder, worked by hand. The exact cells are 1.16, 0.87, 0.696, 0.464, 0.29,
+ * 0.174, 0.116, 0.058 x3 and 54.056; the whole cells (1 and 54) leave 3, which go to the
+ * largest fractions (.87, .696, .464). The six parts left without a cell say so. */
+static const struct diagram_seg small_parts[] = {
+	{"a", 20, 'a'}, {"b", 15, 'b'}, {"c", 12, 'c'}, {"d", 8, 'd'},	 {"e", 5, 'e'}, {"f", 3, 'f'},
+	{"g", 2, 'g'},	{"h", 1, 'h'},	{"i", 1, 'i'},	{"j", 1, 'j'}, {"free", 932, '.'},
+};
+
+static void draw_small_parts(struct out *o)
+{
+	assert_int_equal(diagram_bar(o, "MemTotal", 1000, small_parts, 11, 58), 0);
+}
+
+static void test_bar_rounding(void **state)
+{
+	struct out o;
+	size_t len;
+	assert_int_equal(draw_at(&o, 0, draw_small_parts), 60);
+	const char *t = out_text(&o, &len);
+	assert_non_null(strstr(t, "\n[abcd......................................................]\n"));
+	assert_non_null(strstr(t, "\n d d "));
+	/* a part without a cell says so; a part with one does not */
+	for (char m = 'e'; m <= 'j'; m++) {
+		char head[8];
+		snprintf(head, sizeof(head), "\n %c %c ", m, m);
+		const char *l = strstr(t, head);
+		assert_non_null(l);
+		const char *end = strchr(l + 1, '\n');
+		assert_non_null(end);
+		assert_true(end - l > 9 && !strncmp(end - 9, "  <1 cell", 9));
+	}
+	const char *d = strchr(strstr(t, "\n d d ") + 1, '\n');
+	assert_memory_equal(d - 4, "0.8%", 4);
+	out_discard(&o);
+	/* whatever the values: the cells fill the bar, each within one of its exact share */
+	uint64_t v[7];
+	int cells[7];
+	unsigned seed = 11;
+	for (int round = 0; round < 2000; round++) {
+		uint64_t total = 0;
+		for (int i = 0; i < 7; i++) {
+			seed = seed * 1103515245 + 12345;
+			v[i] = (seed >> 8) % (round % 2 ? 1000 : UINT64_C(1) << 40);
+			total += v[i];
+		}
+		int width = 20 + round % 60;
+		diagram_bar_cells(v, 7, total, width, cells);
+		int sum = 0;
+		for (int i = 0; i < 7; i++) {
+			double exact = total ? (double)v[i] * width / (double)total : 0;
+			assert_true(cells[i] >= 0 && (double)cells[i] > exact - 1 &&
+				    (double)cells[i] < exact + 1);
+			sum += cells[i];
+		}
+		assert_int_equal(sum, total ? width : 0);
+	}
+	/* sizes whose sum passes 2^64 (a malformed file) still give a bar that fills */
+	uint64_t huge[2] = {UINT64_MAX - 1, UINT64_MAX / 3};
+	diagram_bar_cells(huge, 2, UINT64_MAX, 64, cells);
+	assert_int_equal(cells[0] + cells[1], 64);
+	assert_int_equal(cells[0], 48);
+}
+
 static void draw_hbars(struct out *o)
 {
 	struct diagram_hbar rows[2] = {{"   0     4K", 1, "       1 x = 4K"},
@@ -191,6 +255,7 @@ int main(void)
 		cmocka_unit_test(test_map),
 		cmocka_unit_test(test_cut_keeps_size),
 		cmocka_unit_test(test_bar),
+		cmocka_unit_test(test_bar_rounding),
 		cmocka_unit_test(test_hbars),
 		cmocka_unit_test(test_pairs),
 	};
