@@ -236,7 +236,7 @@ static int print_diagram(struct ctx *ctx, const struct meminfo *mi,
 				 "The parts add up to %s more than MemTotal: the kernel counts some "
 				 "pages in two of them.",
 				 sz);
-			diagram_note(&ctx->out, note, 1, 66);
+			diagram_note(&ctx->out, note, 1, 1, 66);
 		}
 		if (vmalloc_space) {
 			out_size_text(&ctx->out, val(mi, "VmallocUsed"), sz, sizeof(sz));
@@ -245,7 +245,7 @@ static int print_diagram(struct ctx *ctx, const struct meminfo *mi,
 				 "(ioremap included), not RAM: kernels before 4.4 count it so "
 				 "(VmallocChunk is not 0).",
 				 sz);
-			diagram_note(&ctx->out, note, 1, 66);
+			diagram_note(&ctx->out, note, 1, 1, 66);
 		}
 	}
 	if (e == 0 && s->has_high) {

@@ -2,6 +2,7 @@
 /* ASCII address maps and bars, in the style of the notes' drawings. */
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -418,36 +419,96 @@ int diagram_map(struct out *o, const struct diagram_box *boxes, size_t n,
 	return err;
 }
 
-void diagram_note(struct out *o, const char *text, int indent, int width)
+void diagram_note(struct out *o, const char *text, int indent, int hang, int width)
 {
 	if (o->json)
 		return;
-	width = diagram_fit(o, width, 0, 40);
-	/* words as they come, a line broken before the word that would pass @width */
+	/* @width, or the terminal's when it is narrower (40 at the least); 0: the terminal's
+	 * alone, so that a pipe gets the text on one line */
+	if (o->term_width > 0 && (width <= 0 || o->term_width < width))
+		width = o->term_width < 40 ? 40 : o->term_width;
+	else if (width <= 0)
+		width = INT_MAX;
+	/* words as they come, with the blanks between them as they are (a record's "pgd 273  pud
+	 * 0" keeps its two); a line is broken before the word that would pass @width, unless it
+	 * would not fit on the next line either, and the blanks at the break are dropped */
+	FILE *f = o->fp;
 	const char *p = text;
+	int col = indent;
+	fprintf(f, "%*s", indent, "");
+	bool first = true; /* no word on this line yet */
 	while (*p) {
-		while (*p == ' ')
-			p++;
-		int col = indent;
-		fprintf(o->fp, "%*s", indent, "");
-		bool first = true;
-		while (*p) {
-			size_t wl = strcspn(p, " ");
-			if (!first && col + 1 + (int)wl > width)
-				break;
-			if (!first) {
-				fputc(' ', o->fp);
-				col++;
-			}
-			fwrite(p, 1, wl, o->fp);
-			col += (int)wl;
-			p += wl;
-			first = false;
-			while (*p == ' ')
-				p++;
+		size_t sp = strspn(p, " ");
+		const char *word = p + sp;
+		size_t wl = strcspn(word, " ");
+		if (!wl) {
+			fwrite(p, 1, sp, f); /* trailing blanks, as they were */
+			break;
 		}
-		fputc('\n', o->fp);
+		int ww = 0;
+		for (size_t i = 0; i < wl; i++)
+			if (((unsigned char)word[i] & 0xc0) != 0x80)
+				ww++;
+		if (!first && col + (int)sp + ww > width && hang + ww <= width) {
+			fprintf(f, "\n%*s", hang, "");
+			col = hang;
+		} else {
+			fwrite(p, 1, sp, f);
+			col += (int)sp;
+		}
+		fwrite(word, 1, wl, f);
+		col += ww;
+		first = false;
+		p = word + wl;
 	}
+	fputc('\n', f);
+}
+
+int diagram_wrap(const char *text, int width, char *lines, size_t size, int max)
+{
+	int nl = 0;
+	const char *p = text;
+	if (width < 3)
+		width = 3;
+	if ((size_t)width >= size)
+		width = (int)size - 1;
+	while (nl < max) {
+		p += strspn(p, " ");
+		if (!*p)
+			break;
+		char *l = lines + (size_t)nl * size;
+		int len = 0;
+		/* whole words while they fit; a word longer than a line is cut, with a sign */
+		for (;;) {
+			size_t sp = len ? strspn(p, " ") : 0;
+			const char *w = p + sp;
+			int wl = (int)strcspn(w, " ");
+			if (!wl)
+				break;
+			if (len + (int)sp + wl > width) {
+				if (len)
+					break;
+				memcpy(l, w, (size_t)width - 2);
+				memcpy(l + width - 2, "..", 2);
+				len = width;
+				p = w + wl;
+				break;
+			}
+			memset(l + len, ' ', sp);
+			memcpy(l + len + sp, w, (size_t)wl);
+			len += (int)sp + wl;
+			p = w + wl;
+		}
+		l[len] = '\0';
+		nl++;
+		if (nl == max && p[strspn(p, " ")]) {
+			/* more than @max lines: the last one says it was cut */
+			while (len > width - 2 || (len && l[len - 1] == ' '))
+				len--;
+			memcpy(l + len, "..", 3);
+		}
+	}
+	return nl;
 }
 
 void diagram_bar_cells(const uint64_t *values, size_t n, uint64_t total, int width, int *cells)
@@ -546,6 +607,17 @@ int diagram_bar(struct out *o, const char *title, uint64_t total, const struct d
 	return 0;
 }
 
+int diagram_hbars_width(const struct out *o, const struct diagram_hbar *rows, size_t n, int width)
+{
+	/* the bars narrow to fit a terminal, the texts beside them do not */
+	int fixed = 0;
+	for (size_t i = 0; i < n; i++) {
+		int w = text_width(rows[i].left) + 4 + text_width(rows[i].right); /* " |", "| " */
+		fixed = w > fixed ? w : fixed;
+	}
+	return diagram_fit(o, width, fixed, 10);
+}
+
 int diagram_hbars(struct out *o, const struct diagram_hbar *rows, size_t n, uint64_t max,
 		  int width)
 {
@@ -555,13 +627,7 @@ int diagram_hbars(struct out *o, const struct diagram_hbar *rows, size_t n, uint
 		for (size_t i = 0; i < n; i++)
 			if (rows[i].value > max)
 				max = rows[i].value;
-	/* the bars narrow to fit a terminal, the texts beside them do not */
-	int fixed = 0;
-	for (size_t i = 0; i < n; i++) {
-		int w = text_width(rows[i].left) + 4 + text_width(rows[i].right); /* " |", "| " */
-		fixed = w > fixed ? w : fixed;
-	}
-	width = diagram_fit(o, width, fixed, 10);
+	width = diagram_hbars_width(o, rows, n, width);
 	for (size_t i = 0; i < n; i++) {
 		/* round up so a value that is not zero always shows */
 		int cells = max ? (int)((rows[i].value * (uint64_t)width + max - 1) / max) : 0;

@@ -387,3 +387,31 @@ with open(d + "/pagemap.txt", "w") as o:
 	assert_success
 	echo "$output" | jq -e '.translate.summary | .pages == 1 and .not_present == 1'
 }
+
+# --- fitting a terminal ---
+
+@test "the --len and --all summaries wrap between words in a 60-column terminal, whole in a pipe" {
+	need_script
+	SR=$(binary_fixture process-folios)
+	words() { tr -s ' \n' '\n\n'; }
+	for args in "100 0x7f0000090000 --len 96K" "100 --all"; do
+		pipe=$(memscope --sysroot "$SR" translate $args --page-size 4K --arch x86_64)
+		# the summary: the last paragraph, one line in a pipe, wider than 60
+		sum=$(awk 'BEGIN { RS = "" } { p = $0 } END { print p }' <<<"$pipe")
+		[ "$(wc -l <<<"$sum")" -eq 1 ]
+		[ "${#sum}" -gt 60 ]
+		for cols in 60 200; do
+			out=$(on_term $cols --sysroot "$SR" translate $args --page-size 4K --arch x86_64)
+			wrapped=$(awk 'BEGIN { RS = "" } { p = $0 } END { print p }' <<<"$out")
+			# what fits stays as in a pipe (--len's 134 columns at 200); the rest wraps
+			if [ "${#sum}" -le "$cols" ]; then
+				[ "$out" = "$pipe" ]
+				continue
+			fi
+			[ "$(wc -l <<<"$wrapped")" -gt 1 ]
+			[ "$(widest <<<"$wrapped")" -le "$cols" ]
+			[ "$(words <<<"$wrapped")" = "$(words <<<"$sum")" ]
+		done
+	done
+	rm -rf "$SR"
+}

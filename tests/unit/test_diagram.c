@@ -108,7 +108,7 @@ static void draw_bar(struct out *o)
 	assert_int_equal(diagram_bar(o, "MemTotal", 1000, segs, 2, 64), 0);
 	diagram_note(o, "A note long enough to be wrapped between its words whatever the width "
 			"of the terminal, and never cut.",
-		     1, 66);
+		     1, 1, 66);
 }
 
 static void test_bar(void **state)
@@ -249,6 +249,47 @@ static void test_pairs(void **state)
 	out_discard(&o);
 }
 
+/* Prose wraps between words at the terminal's width, under its hanging indent, and keeps its
+ * own blanks; a pipe gets it on one line, as it is. */
+static const char prose[] = "  indices      pgd 273  pud 0  pmd 0  pte 0 and some words that go "
+			    "on and on past sixty columns, /a/path/much/too/long/to/fit/anywhere/"
+			    "on/a/line/of/its/own/at/all";
+
+static void draw_prose(struct out *o)
+{
+	diagram_note(o, prose, 0, 15, 0);
+}
+
+static void test_note(void **state)
+{
+	struct out o;
+	size_t len;
+	draw_at(&o, 0, draw_prose);
+	const char *t = out_text(&o, &len);
+	assert_int_equal(len, strlen(prose) + 1);
+	assert_memory_equal(t, prose, strlen(prose));
+	out_discard(&o);
+	draw_at(&o, 200, draw_prose);
+	t = out_text(&o, &len);
+	assert_memory_equal(t, prose, strlen(prose));
+	out_discard(&o);
+	draw_at(&o, 60, draw_prose);
+	t = out_text(&o, &len);
+	/* the first line as it was, blanks and all, up to the word that would pass 60; then
+	 * the rest under the value column; a word too long for any line is never split, nor
+	 * sent to a line of its own (it would not fit there either: a record's label keeps its
+	 * value beside it so) */
+	assert_string_equal(t, "  indices      pgd 273  pud 0  pmd 0  pte 0 and some words\n"
+			       "               that go on and on past sixty columns, /a/path/much/"
+			       "too/long/to/fit/anywhere/on/a/line/of/its/own/at/all\n");
+	out_discard(&o);
+	/* a terminal narrower than 40 columns: 40 still */
+	draw_at(&o, 30, draw_prose);
+	t = out_text(&o, &len);
+	assert_non_null(strstr(t, "  indices      pgd 273  pud 0  pmd 0\n               pte 0 and"));
+	out_discard(&o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -258,6 +299,7 @@ int main(void)
 		cmocka_unit_test(test_bar_rounding),
 		cmocka_unit_test(test_hbars),
 		cmocka_unit_test(test_pairs),
+		cmocka_unit_test(test_note),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
