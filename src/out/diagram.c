@@ -22,6 +22,7 @@ struct dlines {
 	size_t n, cap;
 	int err;
 	bool bytes; /* --bytes: sizes in exact bytes */
+	int short_by; /* the most columns a box lacked to hold a size whole (boxed_sized()) */
 };
 
 /* A size as the boxes give it: human, or exact bytes with --bytes. */
@@ -109,30 +110,57 @@ static char *boxed(const char *text, int inner, char side)
 	return boxed_escaped(esc, inner, side);
 }
 
-/* "@name (@size)" boxed in @inner columns on one line: a name too long is cut (with "..")
- * before its size, which stays; cut once escaped, so the escapes of a hostile name never
- * push the size out. With no room for a name beside the size, the whole is cut. */
-static char *boxed_sized(const char *name, const char *size, int inner, char side)
+/* "@name @size" (or "@size @name" when @size_first) boxed in @inner columns on one line. A size
+ * is never cut: a name too long is cut (with "..") beside it, down to the sign alone; cut once
+ * escaped, so the escapes of a hostile name never push the size out. A size that does not fit
+ * even so is drawn whole, and L->short_by says how many more columns the box needs (the map is
+ * drawn again that much wider). An empty @name leaves the size alone (before a blank, as it
+ * always was, when @size_first). */
+static char *boxed_sized(struct dlines *L, const char *name, const char *size, int inner, char side,
+			 bool size_first)
 {
 	char esc[560], label[608];
 	escape_text(name, strlen(name), esc, sizeof(esc));
-	int room = inner - 2 - 1 - text_width(size);
-	if (text_width(esc) + 1 + text_width(size) > inner - 2 && room >= 4)
-		clip(esc, room);
-	snprintf(label, sizeof(label), "%s %s", esc, size);
+	int sw = text_width(size);
+	/* the columns the size needs, with the blank each side, and a cut name's sign beside it */
+	int need = 2 + sw + (esc[0] ? 3 : 0);
+	if (need > inner && need - inner > L->short_by)
+		L->short_by = need - inner;
+	if (esc[0] && text_width(esc) + 1 + sw > inner - 2) {
+		int room = inner - 2 - 1 - sw;
+		clip(esc, room < 2 ? 2 : room);
+	}
+	if (!esc[0] && !size_first)
+		snprintf(label, sizeof(label), "%s", size);
+	else if (size_first)
+		snprintf(label, sizeof(label), "%s %s", size, esc);
+	else
+		snprintf(label, sizeof(label), "%s %s", esc, size);
+	if (text_width(label) > inner - 2) {
+		/* no room even for the sign: the size alone, whole; the next drawing is wider */
+		snprintf(label, sizeof(label), "%s", size);
+		int w = text_width(label), left = (inner - w) / 2;
+		char *s = NULL;
+		if (left < 0)
+			left = 0;
+		if (asprintf(&s, "%c%*s%s%*s%c", side, left, "", label,
+			     inner - w - left > 0 ? inner - w - left : 0, "", side) < 0)
+			return NULL;
+		return s;
+	}
 	return boxed_escaped(label, inner, side);
 }
 
 /* A line of a parent's own space between or around its children: no border, the size in the
  * middle, after opt->inner_gap_label if there is one ("no System RAM (1G)", or "(1G)"). */
-static char *boxed_gap(const struct dlines *L, uint64_t size, int inner, char side,
+static char *boxed_gap(struct dlines *L, uint64_t size, int inner, char side,
 		       const struct diagram_opts *opt)
 {
-	char sz[32], label[96];
+	char sz[32], paren[40];
 	size_text(L, size, sz, sizeof(sz));
-	snprintf(label, sizeof(label), "%s%s(%s)", opt->inner_gap_label ? opt->inner_gap_label : "",
-		 opt->inner_gap_label ? " " : "", sz);
-	return boxed(label, inner, side);
+	snprintf(paren, sizeof(paren), "(%s)", sz);
+	return boxed_sized(L, opt->inner_gap_label ? opt->inner_gap_label : "", paren, inner, side,
+			   false);
 }
 
 static char *repeat_line(char l, char fill, char r, int width)
@@ -202,7 +230,7 @@ static void render_box(struct dlines *L, const struct item *it, int width,
 	if (!it->box) {
 		/* an elided run of small boxes: say how many and name the first few */
 		char label[64], names[256] = "";
-		snprintf(label, sizeof(label), "%zu small regions, %s", it->run, size);
+		snprintf(label, sizeof(label), "%zu small regions,", it->run);
 		size_t o = 0;
 		for (size_t i = 0; i < it->run && o < sizeof(names) - 1; i++) {
 			const char *nm = it->first[it->run - 1 - i].label;
@@ -211,7 +239,7 @@ static void render_box(struct dlines *L, const struct item *it, int width,
 			o += (size_t)snprintf(names + o, sizeof(names) - o, "%s%s", o ? ", " : "", nm);
 		}
 		push(L, break_line(width), false, 0);
-		push(L, boxed(label, inner, '|'), false, 0);
+		push(L, boxed_sized(L, label, size, inner, '|', false), false, 0);
 		push(L, boxed(names, inner, '|'), false, 0);
 		push(L, break_line(width), false, 0);
 		return;
@@ -221,7 +249,7 @@ static void render_box(struct dlines *L, const struct item *it, int width,
 	snprintf(sized, sizeof(sized), "(%s)", size);
 	if (b->nchildren && width >= 16) {
 		push(L, opt->no_addresses ? boxed(b->label, inner, '|')
-					  : boxed_sized(b->label, sized, inner, '|'),
+					  : boxed_sized(L, b->label, sized, inner, '|', false),
 		     false, 0);
 		/* the parent's own space above its highest child, labelled with its size */
 		const struct diagram_box *top = &b->children[b->nchildren - 1];
@@ -237,6 +265,9 @@ static void render_box(struct dlines *L, const struct item *it, int width,
 		}
 		if (C.err)
 			L->err = C.err;
+		/* a child's lack is the whole map's: every width inside grows with the outer one */
+		if (C.short_by > L->short_by)
+			L->short_by = C.short_by;
 		lines_free(&C);
 		/* and below its lowest, when that does not reach the parent's start */
 		if (!opt->no_addresses && b->children[0].start > b->start)
@@ -256,9 +287,11 @@ static void render_box(struct dlines *L, const struct item *it, int width,
 		if (i == at && opt->no_addresses)
 			line = boxed(b->label, inner, '|');
 		else if (i == at && !split)
-			line = boxed_sized(b->label, sized, inner, '|');
+			line = boxed_sized(L, b->label, sized, inner, '|', false);
+		else if (split && i == at + 1)
+			line = boxed_sized(L, "", sized, inner, '|', false);
 		else
-			line = boxed(i == at ? b->label : split && i == at + 1 ? sized : "", inner, '|');
+			line = boxed(i == at ? b->label : "", inner, '|');
 		push(L, line, false, 0);
 	}
 }
@@ -307,20 +340,23 @@ static void render(struct dlines *L, const struct diagram_box *boxes, size_t n, 
 			push(L, repeat_line('+', '-', '+', width), have, top);
 		} else if (have && below > top) {
 			uint64_t gap = below - top;
-			char label[64], sz[32];
+			char sz[32], paren[40];
 			size_text(L, gap, sz, sizeof(sz));
 			if (gap >= opt->huge_gap) {
-				snprintf(label, sizeof(label), "%s %s", sz,
-					 top_level ? opt->gap_label : "");
 				push(L, break_line(width), false, 0);
-				push(L, boxed(label, width - 2, ' '), false, 0);
+				push(L, boxed_sized(L, top_level ? opt->gap_label : "", sz, width - 2, ' ',
+						    true),
+				     false, 0);
 				push(L, break_line(width), false, 0);
 				push(L, repeat_line('+', '-', '+', width), true, top);
 			} else if (top_level) {
-				snprintf(label, sizeof(label), "%s (%s)", opt->gap_label, sz);
+				snprintf(paren, sizeof(paren), "(%s)", sz);
 				int h = scaled_height(gap, opt);
 				for (int j = 0; j < h; j++)
-					push(L, boxed(j == (h - 1) / 2 ? label : "", width - 2, '|'),
+					push(L, j == (h - 1) / 2
+							? boxed_sized(L, opt->gap_label, paren, width - 2,
+								      '|', false)
+							: boxed("", width - 2, '|'),
 					     false, 0);
 				push(L, repeat_line('+', '-', '+', width), true, top);
 			} else {
@@ -392,6 +428,15 @@ int diagram_map(struct out *o, const struct diagram_box *boxes, size_t n,
 	 * addresses are the same whatever the width, so one more drawing does it */
 	int width = diagram_fit(o, opt->width, suffix, DIAGRAM_MIN_WIDTH);
 	if (width != opt->width && !L.err) {
+		lines_free(&L);
+		L = (struct dlines){.bytes = o->bytes};
+		render(&L, boxes, n, width, opt, true);
+	}
+	/* a box too narrow to hold a size whole (a deep child, exact bytes): wider by what it
+	 * lacked, so that no size is ever cut; the sizes do not change with the width, so one
+	 * more drawing is enough */
+	if (L.short_by > 0 && !L.err) {
+		width += L.short_by;
 		lines_free(&L);
 		L = (struct dlines){.bytes = o->bytes};
 		render(&L, boxes, n, width, opt, true);
@@ -751,9 +796,10 @@ int diagram_pairs(struct out *o, const struct diagram_pair *p, size_t n, size_t 
 		if (r->frames)
 			fprintf(f, "     %s 0x%0*" PRIx64, edge, pw, r->pstart);
 		fputc('\n', f);
+		/* a blank at least each side inside the box, dotted or not */
 		char l[2][64], rr[2][64];
-		int nl = pair_wrap(r->left ? r->left : "", bi, l);
-		int nr = r->frames ? pair_wrap(r->right ? r->right : "", bi, rr) : 0;
+		int nl = pair_wrap(r->left ? r->left : "", bi - 2, l);
+		int nr = r->frames ? pair_wrap(r->right ? r->right : "", bi - 2, rr) : 0;
 		int rows = nl > nr ? nl : nr;
 		if (rows == 0)
 			rows = 1;

@@ -277,7 +277,9 @@ with open(d + "/pagemap.txt", "w") as o:
 	run --separate-stderr memscope --sysroot "$SR" translate 100 0x7f0000090000 --len 96K --page-size 4K
 	assert_line --regexp '^0x7f00000a2000 0x7f00000a3fff +2 unmapped +- +- +-$'
 	assert_line --regexp '^0x00007f00000a2000 \+\.+\+$'
-	assert_line --regexp '^ +: *2 pages, unmapped *:$'
+	# the label on two lines: a blank at least each side inside the dotted box
+	assert_line --regexp '^ +: +2 pages, +:$'
+	assert_line --regexp '^ +: +unmapped +:$'
 	assert_line --regexp '^0x00007f00000a7fff \+\.+\+$'
 	assert_line --regexp '^24 pages \(96K\): 20 present \(80K\), 0 swapped \(0B\), 0 not present, 4 unmapped; 2 physically contiguous runs'
 }
@@ -389,6 +391,23 @@ with open(d + "/pagemap.txt", "w") as o:
 }
 
 # --- fitting a terminal ---
+
+@test "every box of the --len picture keeps a blank each side of its text, dotted ones too" {
+	SR=$(binary_fixture process-folios)
+	for cols in 0 60; do
+		if [ "$cols" = 0 ]; then
+			out=$(memscope --sysroot "$SR" translate 100 0x7f0000090000 --len 96K --page-size 4K --arch x86_64)
+		else
+			need_script
+			out=$(on_term 60 --sysroot "$SR" translate 100 0x7f0000090000 --len 96K --page-size 4K --arch x86_64)
+		fi
+		# box lines: text inside its borders, never against them
+		pic=$(sed -n '/virtual memory/,/^$/p' <<<"$out")
+		[ -n "$pic" ]
+		run ! grep -E '[|:][^ |:=-]|[^ |:=-][|:]' <<<"$pic"
+	done
+	rm -rf "$SR"
+}
 
 @test "the --len and --all summaries wrap between words in a 60-column terminal, whole in a pipe" {
 	need_script
