@@ -13,6 +13,7 @@
 #include "command.h"
 #include "decode/frag.h"
 #include "out/diagram.h"
+#include "out/escape.h"
 #include "out/table.h"
 #include "out/units.h"
 #include "proc/buddyinfo.h"
@@ -184,39 +185,68 @@ nomem:
 	return -ENOMEM;
 }
 
+/* A zone's bars: the bytes held at each order (@unusable false), or the unusable free space
+ * index of each order, in @rows (one per order). */
+static void diagram_rows(const struct out *o, const struct buddy_zone *z, unsigned orders,
+			 uint64_t ps, bool unusable, struct diagram_hbar *rows)
+{
+	for (unsigned k = 0; k < orders && k < BUDDY_MAX_ORDERS; k++) {
+		if (unusable) {
+			unsigned idx = frag_unusable_index(z->free, orders, k);
+			snprintf(rows[k].left, sizeof(rows[k].left), "  %2u %6s", k, "");
+			rows[k].value = idx;
+			snprintf(rows[k].right, sizeof(rows[k].right), "%u.%03u", idx / 1000,
+				 idx % 1000);
+			continue;
+		}
+		char blk[32], by[32];
+		out_size_text(o, ps << k, blk, sizeof(blk));
+		out_size_text(o, (z->free[k] << k) * ps, by, sizeof(by));
+		snprintf(rows[k].left, sizeof(rows[k].left), "  %2u %6s", k, blk);
+		rows[k].value = z->free[k] << k;
+		snprintf(rows[k].right, sizeof(rows[k].right), "%8" PRIu64 " x = %s", z->free[k], by);
+	}
+}
+
 static int print_diagram(struct ctx *ctx, const struct buddyinfo *bi, uint64_t ps)
 {
 	struct out *o = &ctx->out;
-	for (size_t i = 0; i < bi->n && !o->json; i++) {
+	if (o->json)
+		return 0;
+	unsigned orders = bi->orders < BUDDY_MAX_ORDERS ? bi->orders : BUDDY_MAX_ORDERS;
+	struct diagram_hbar rows[BUDDY_MAX_ORDERS];
+	/* one width for every bar of the picture, free memory and fragmentation alike, so that
+	 * in a narrow terminal they narrow together and stay comparable */
+	int width = 40;
+	for (size_t i = 0; i < bi->n; i++)
+		for (int u = 0; u < 2; u++) {
+			diagram_rows(o, &bi->v[i], orders, ps, u, rows);
+			int w = diagram_hbars_width(o, rows, orders, 40);
+			width = w < width ? w : width;
+		}
+	for (size_t i = 0; i < bi->n; i++) {
 		const struct buddy_zone *z = &bi->v[i];
-		struct diagram_hbar rows[BUDDY_MAX_ORDERS];
 		uint64_t pages = frag_free_pages(z->free, bi->orders);
 		int largest = frag_largest_order(z->free, bi->orders);
-		char free_s[32], big[32];
+		char free_s[32], big[32], zone[sizeof(z->zone) * 4], head[256];
+		/* the zone's name as the file gives it: escaped before a terminal */
+		escape_text(z->zone, strlen(z->zone), zone, sizeof(zone));
 		out_size_text(o, pages * ps, free_s, sizeof(free_s));
 		out_size_text(o, largest < 0 ? 0 : ps << largest, big, sizeof(big));
-		fprintf(o->fp, "%sNode %u, zone %s: %s free in %" PRIu64 " pages, largest block %s\n",
-			i ? "\n" : "", z->node, z->zone, free_s, pages, largest < 0 ? "none" : big);
-		diagram_note(o, "free memory by order (bytes held in blocks of each size)", 2, 100);
-		for (unsigned k = 0; k < bi->orders && k < BUDDY_MAX_ORDERS; k++) {
-			char blk[32], by[32];
-			out_size_text(o, ps << k, blk, sizeof(blk));
-			out_size_text(o, (z->free[k] << k) * ps, by, sizeof(by));
-			snprintf(rows[k].left, sizeof(rows[k].left), "  %2u %6s", k, blk);
-			rows[k].value = z->free[k] << k;
-			snprintf(rows[k].right, sizeof(rows[k].right), "%8" PRIu64 " x = %s", z->free[k],
-				 by);
-		}
-		diagram_hbars(o, rows, bi->orders, 0, 40);
+		if (i)
+			fputc('\n', o->fp);
+		/* a heading: wrapped between words in a narrow terminal, whole in a pipe */
+		snprintf(head, sizeof(head), "Node %u, zone %s: %s free in %" PRIu64
+			 " pages, largest block %s", z->node, zone, free_s, pages,
+			 largest < 0 ? "none" : big);
+		diagram_note(o, head, 0, 0, 0);
+		diagram_note(o, "free memory by order (bytes held in blocks of each size)", 2, 2, 100);
+		diagram_rows(o, z, orders, ps, false, rows);
+		diagram_hbars(o, rows, orders, 0, width);
 		diagram_note(o, "unusable free space index (share of free memory too fragmented "
-				"for an allocation of each order)", 2, 100);
-		for (unsigned k = 0; k < bi->orders; k++) {
-			unsigned idx = frag_unusable_index(z->free, bi->orders, k);
-			snprintf(rows[k].left, sizeof(rows[k].left), "  %2u %6s", k, "");
-			rows[k].value = idx;
-			snprintf(rows[k].right, sizeof(rows[k].right), "%u.%03u", idx / 1000, idx % 1000);
-		}
-		diagram_hbars(o, rows, bi->orders, 1000, 40);
+				"for an allocation of each order)", 2, 2, 100);
+		diagram_rows(o, z, orders, ps, true, rows);
+		diagram_hbars(o, rows, orders, 1000, width);
 	}
 	return 0;
 }

@@ -111,10 +111,15 @@ static int print_table(struct ctx *ctx, const struct layout *l, const struct lay
 {
 	json_object *sec = out_json_section(&ctx->out, "layout");
 	layout_json(sec, l, a);
-	if (!ctx->out.json && text)
-		fprintf(ctx->out.fp, "%s, %u-level page tables, %u KiB pages, %u-bit virtual addresses "
-				     "(%s)\n\n",
-			l->arch, l->levels, l->page_size / 1024, l->va_bits, l->doc);
+	if (!ctx->out.json && text) {
+		/* a heading: wrapped between words in a narrow terminal, whole in a pipe */
+		char head[256];
+		snprintf(head, sizeof(head),
+			 "%s, %u-level page tables, %u KiB pages, %u-bit virtual addresses (%s)",
+			 l->arch, l->levels, l->page_size / 1024, l->va_bits, l->doc);
+		diagram_note(&ctx->out, head, 0, 0, 0);
+		fputc('\n', ctx->out.fp);
+	}
 	struct table *tb = table_new(cols, L_NCOLS, "regions");
 	if (!tb)
 		return -ENOMEM;
@@ -144,40 +149,177 @@ static int print_table(struct ctx *ctx, const struct layout *l, const struct lay
 	return e;
 }
 
+/* The i386 picture at one width: the columns of its parts. */
+struct i386_pic {
+	FILE *f;
+	int margin; /* the addresses left of the virtual box, right-aligned */
+	int bw, pw; /* inside widths of the virtual and the physical box */
+	int link;   /* an arrow from the virtual box to the right, its blank after included */
+	int width;  /* the whole picture's */
+};
+
+/* "+-----+" */
+static void pic_edge(char *buf, size_t size, int inner)
+{
+	snprintf(buf, size, "+%.*s+", inner,
+		 "-----------------------------------------------------------------------");
+}
+
+/* @text in @room columns (2 at the least), or cut to fit with a sign: "vmalloc k.." */
+static void pic_cut(char *t, size_t size, const char *text, int room)
+{
+	int n = (int)strlen(text);
+	if (n <= room) {
+		snprintf(t, size, "%s", text);
+		return;
+	}
+	n = room - 2;
+	while (n > 0 && text[n - 1] == ' ')
+		n--; /* "user.." rather than "user .." */
+	snprintf(t, size, "%.*s..", n, text);
+}
+
+/* "| text   |": one blank each side, @text cut with a sign to fit */
+static void pic_cell(char *buf, size_t size, int inner, const char *text)
+{
+	char t[64];
+	int room = inner - 2;
+	room = room < 2 ? 2 : room > 60 ? 60 : room; /* the boxes are 21 columns at most */
+	pic_cut(t, sizeof(t), text, room);
+	snprintf(buf, size, "| %-*s |", room, t);
+}
+
+/* "| name   size |": the size right-aligned and never cut; the name cut beside it, with a sign */
+static void pic_sized(char *buf, size_t size, int inner, const char *name, const char *sz)
+{
+	char t[64];
+	int room = inner - 2 - 1 - (int)strlen(sz);
+	room = room < 2 ? 2 : room > 60 ? 60 : room; /* the boxes are 21 columns at most */
+	pic_cut(t, sizeof(t), name, room);
+	snprintf(buf, size, "| %-*s %*s |", room, t, (int)strlen(sz), sz);
+}
+
+/* One line: @addr right-aligned in the margin, the virtual box's @left, the @arrow (or blanks)
+ * and what is on the right; the blanks at its end are not printed. */
+static void pic_line(const struct i386_pic *p, const char *addr, const char *left,
+		     const char *arrow, const char *right)
+{
+	char line[256], link[32];
+	if (arrow)
+		snprintf(link, sizeof(link), "%.*s> ", p->link - 2,
+			 arrow[0] == '=' ? "==============" : "--------------");
+	else
+		snprintf(link, sizeof(link), "%*s", p->link, "");
+	int n = snprintf(line, sizeof(line), "%*s %s%s%s", p->margin, addr, left, right[0] ? link : "",
+			 right);
+	while (n > 0 && line[n - 1] == ' ')
+		n--;
+	fprintf(p->f, "%.*s\n", n, line);
+}
+
 /* The notes' 3G/1G drawing: the process's 4 GB on the left, the physical memory it reaches on
- * the right; PAGE_OFFSET named in the margin, clear of both boxes. Sizes follow --bytes. */
+ * the right; PAGE_OFFSET named in the margin, clear of both boxes. Sizes follow --bytes. In a
+ * terminal narrower than its 93 columns the arrows shorten, PAGE_OFFSET goes on a line of its
+ * own above its address, the notes wrap, and the boxes narrow down to what their sizes need,
+ * the names beside those cut with a sign. */
 static void i386_picture(struct ctx *ctx)
 {
 	struct out *o = &ctx->out;
 	char high[24], low[24], user[24];
-	if (o->bytes) {
-		snprintf(high, sizeof(high), "%u", 128u << 20);
-		snprintf(low, sizeof(low), "%u", 896u << 20);
-		snprintf(user, sizeof(user), "user %14u", 3u << 30);
-	} else {
-		snprintf(high, sizeof(high), "128 MB");
-		snprintf(low, sizeof(low), "896 MB");
-		snprintf(user, sizeof(user), "user space     3 GB");
+	snprintf(high, sizeof(high), o->bytes ? "%u" : "128 MB", 128u << 20);
+	snprintf(low, sizeof(low), o->bytes ? "%u" : "896 MB", 896u << 20);
+	snprintf(user, sizeof(user), o->bytes ? "%u" : "3 GB", 3u << 30);
+	/* exact bytes leave "user space" no room beside them in the natural width */
+	const char *user_name = o->bytes ? "user" : "user space";
+	const char *phys_addr = " 0x38000000"; /* the physical box's labels, as wide as each other */
+	int fixed_right = (int)strlen(phys_addr);
+	struct i386_pic p = {.f = o->fp, .margin = 26, .bw = 21, .pw = 21, .link = 8};
+	int natural = p.margin + 1 + p.bw + 2 + p.link + p.pw + 2 + fixed_right; /* 92 */
+	int w = o->term_width;
+	p.width = w > 0 ? w : natural + 1;
+	if (w > 0 && w < natural) {
+		/* first the arrows, then the margin, then the boxes give way */
+		p.link = natural - w > 4 ? 4 : 8 - (natural - w);
+		if (p.link == 4 && natural - 4 > w) {
+			p.margin = 11; /* "PAGE_OFFSET" over "0xc0000000" */
+			int compact = natural - 15;
+			p.link = compact <= w ? 8 : compact - w > 4 ? 4 : 8 - (compact - w);
+			int avail = w - (p.margin + 1 + 2 + p.link + 2 + fixed_right);
+			if (avail < p.bw + p.pw) {
+				p.bw = (avail + 1) / 2;
+				p.pw = avail / 2;
+			}
+			if (p.bw < 21 && !o->bytes) {
+				/* narrower boxes: the sizes as memscope writes them elsewhere */
+				snprintf(high, sizeof(high), "128M");
+				snprintf(low, sizeof(low), "896M");
+				snprintf(user, sizeof(user), "3G");
+			}
+			/* no narrower than 12 columns inside, nor than a size with a cut name's
+			 * sign ("..") beside it */
+			int bmin = 12, pmin = 12;
+			const char *sizes[] = {high, low, user};
+			for (size_t i = 0; i < 3; i++)
+				if (2 + 3 + (int)strlen(sizes[i]) > bmin)
+					bmin = 2 + 3 + (int)strlen(sizes[i]);
+			if (2 + 3 + (int)strlen(low) > pmin)
+				pmin = 2 + 3 + (int)strlen(low);
+			p.bw = p.bw < bmin ? bmin : p.bw;
+			p.pw = p.pw < pmin ? pmin : p.pw;
+		}
 	}
-	fprintf(o->fp,
-		"                virtual (one process)                   physical memory\n"
-		"                0xffffffff +---------------------+\n"
-		"                           | HIGHMEM %11s |------> any frame above 896 MB, mapped\n"
-		"                           | vmalloc kmap fixmap |        on demand (kmap, vmalloc) and\n"
-		"                0xf8000000 +---------------------+        unmapped after use\n"
-		"                           |                     |\n"
-		"                           | LOWMEM  %11s |======> +---------------------+ 0x38000000\n"
-		"                           | direct map          |        | LOW MEM %11s |\n"
-		"                           |                     |        | ZONE_DMA, NORMAL    |\n"
-		"  PAGE_OFFSET = 0xc0000000 +---------------------+        +---------------------+ "
-		"0x00000000\n"
-		"                           |                     |\n"
-		"                           | %s |        pages mapped on demand, per "
-		"process\n"
-		"                           |  (per process)      |\n"
-		"                           |                     |\n"
-		"                0x00000000 +---------------------+\n",
-		high, low, low, user);
+	bool compact = p.margin < 26;
+	int bx = p.margin + 1, px = bx + p.bw + 2 + p.link;
+	/* the notes on the right: what is left of the width (30 columns at most for the first,
+	 * as drawn), and at least what fits under the physical box */
+	int room = p.width - px;
+	if (room < p.pw + 2 + fixed_right)
+		room = p.pw + 2 + fixed_right;
+	char note1[4][64], note2[4][64];
+	memset(note1, 0, sizeof(note1));
+	memset(note2, 0, sizeof(note2));
+	diagram_wrap("any frame above 896 MB, mapped on demand (kmap, vmalloc) and unmapped after "
+		     "use",
+		     room < 30 ? room : 30, note1[0], sizeof(note1[0]), 4);
+	diagram_wrap("pages mapped on demand, per process", room, note2[0], sizeof(note2[0]), 4);
+
+	/* the headings over the two boxes */
+	int vstart = bx - 11 < 0 ? 0 : bx - 11, pstart = px - 2;
+	if (pstart < vstart + 22)
+		pstart = vstart + 22;
+	fprintf(p.f, "%*s%s%*s%s\n", vstart, "", "virtual (one process)", pstart - vstart - 21, "",
+		"physical memory");
+	char edge[80], pedge[80], l[128], r[128];
+	pic_edge(edge, sizeof(edge), p.bw);
+	pic_edge(pedge, sizeof(pedge), p.pw);
+	pic_line(&p, "0xffffffff", edge, NULL, "");
+	pic_sized(l, sizeof(l), p.bw, "HIGHMEM", high);
+	pic_line(&p, "", l, "-", note1[0]);
+	pic_cell(l, sizeof(l), p.bw, "vmalloc kmap fixmap");
+	pic_line(&p, "", l, NULL, note1[1]);
+	pic_line(&p, "0xf8000000", edge, NULL, note1[2]);
+	pic_cell(l, sizeof(l), p.bw, "");
+	pic_line(&p, "", l, NULL, note1[3]);
+	pic_sized(l, sizeof(l), p.bw, "LOWMEM", low);
+	snprintf(r, sizeof(r), "%s 0x38000000", pedge);
+	pic_line(&p, "", l, "=", r);
+	pic_cell(l, sizeof(l), p.bw, "direct map");
+	pic_sized(r, sizeof(r), p.pw, "LOW MEM", low);
+	pic_line(&p, "", l, NULL, r);
+	pic_cell(l, sizeof(l), p.bw, "");
+	pic_cell(r, sizeof(r), p.pw, "ZONE_DMA, NORMAL");
+	pic_line(&p, compact ? "PAGE_OFFSET" : "", l, NULL, r);
+	snprintf(r, sizeof(r), "%s 0x00000000", pedge);
+	pic_line(&p, compact ? "0xc0000000" : "  PAGE_OFFSET = 0xc0000000", edge, NULL, r);
+	pic_cell(l, sizeof(l), p.bw, "");
+	pic_line(&p, "", l, NULL, "");
+	pic_sized(l, sizeof(l), p.bw, user_name, user);
+	pic_line(&p, "", l, NULL, note2[0]);
+	pic_cell(l, sizeof(l), p.bw, " (per process)");
+	pic_line(&p, "", l, NULL, note2[1]);
+	pic_cell(l, sizeof(l), p.bw, "");
+	pic_line(&p, "", l, NULL, note2[2]);
+	pic_line(&p, "0x00000000", edge, NULL, note2[3]);
 }
 
 static int print_diagram(struct ctx *ctx, const struct layout *l)

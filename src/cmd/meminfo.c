@@ -161,6 +161,14 @@ static uint64_t val(const struct meminfo *mi, const char *key)
 	return e && e->bytes ? e->value : 0;
 }
 
+/* Whether the kernel printed @key (in kB): a part it did not print is left out of the bar and
+ * its legend, never drawn as 0. */
+static bool have(const struct meminfo *mi, const char *key)
+{
+	const struct meminfo_entry *e = meminfo_get(mi, key);
+	return e && e->bytes;
+}
+
 static int print_diagram(struct ctx *ctx, const struct meminfo *mi,
 			 const struct meminfo_summary *s)
 {
@@ -173,22 +181,44 @@ static int print_diagram(struct ctx *ctx, const struct meminfo *mi,
 	 * VmallocUsed is address space, and it is shown apart from the users of RAM. */
 	const struct meminfo_entry *chunk = meminfo_get(mi, "VmallocChunk");
 	bool vmalloc_space = chunk && chunk->value;
-	uint64_t vmalloc = vmalloc_space ? 0 : val(mi, "VmallocUsed");
 	struct diagram_seg segs[12];
 	size_t n = 0;
-	segs[n++] = (struct diagram_seg){"anonymous (AnonPages)", val(mi, "AnonPages"), 'a'};
-	segs[n++] = (struct diagram_seg){"page cache (Cached-Shmem)",
-					 cached > shmem ? cached - shmem : 0, 'c'};
-	segs[n++] = (struct diagram_seg){"buffers", val(mi, "Buffers"), 'b'};
-	segs[n++] = (struct diagram_seg){"shmem", shmem, 's'};
-	segs[n++] = (struct diagram_seg){"slab reclaimable", val(mi, "SReclaimable"), 'r'};
-	segs[n++] = (struct diagram_seg){"slab unreclaimable", val(mi, "SUnreclaim"), 'u'};
-	segs[n++] = (struct diagram_seg){"kernel stacks", val(mi, "KernelStack"), 'k'};
-	segs[n++] = (struct diagram_seg){"page tables", val(mi, "PageTables"), 'p'};
-	if (!vmalloc_space)
-		segs[n++] = (struct diagram_seg){"vmalloc", vmalloc, 'v'};
+	/* the parts the kernel printed, each drawn as it printed it; old kernels print fewer
+	 * (proc(5): AnonPages since 2.6.18, SReclaimable and SUnreclaim beside Slab since 2.6.19,
+	 * Shmem and KernelStack since 2.6.32), and what they leave out falls in "other" */
+	if (have(mi, "AnonPages"))
+		segs[n++] = (struct diagram_seg){"anonymous (AnonPages)", val(mi, "AnonPages"), 'a'};
+	if (have(mi, "Cached") && have(mi, "Shmem"))
+		segs[n++] = (struct diagram_seg){"page cache (Cached-Shmem)",
+						 cached > shmem ? cached - shmem : 0, 'c'};
+	else if (have(mi, "Cached"))
+		/* before Shmem was printed, its pages were counted in Cached, unseparated */
+		segs[n++] = (struct diagram_seg){"page cache (Cached)", cached, 'c'};
+	if (have(mi, "Buffers"))
+		segs[n++] = (struct diagram_seg){"buffers", val(mi, "Buffers"), 'b'};
+	if (have(mi, "Shmem"))
+		segs[n++] = (struct diagram_seg){"shmem", shmem, 's'};
+	bool halves = have(mi, "SReclaimable") && have(mi, "SUnreclaim");
+	if (!halves && have(mi, "Slab")) {
+		/* Slab without its halves (before 2.6.19): one part, the whole of it */
+		segs[n++] = (struct diagram_seg){"slab (Slab)", val(mi, "Slab"), 'S'};
+	} else {
+		if (have(mi, "SReclaimable"))
+			segs[n++] = (struct diagram_seg){"slab reclaimable", val(mi, "SReclaimable"),
+							 'r'};
+		if (have(mi, "SUnreclaim"))
+			segs[n++] = (struct diagram_seg){"slab unreclaimable", val(mi, "SUnreclaim"),
+							 'u'};
+	}
+	if (have(mi, "KernelStack"))
+		segs[n++] = (struct diagram_seg){"kernel stacks", val(mi, "KernelStack"), 'k'};
+	if (have(mi, "PageTables"))
+		segs[n++] = (struct diagram_seg){"page tables", val(mi, "PageTables"), 'p'};
+	if (!vmalloc_space && have(mi, "VmallocUsed"))
+		segs[n++] = (struct diagram_seg){"vmalloc", val(mi, "VmallocUsed"), 'v'};
 	size_t other = n++;
-	segs[n++] = (struct diagram_seg){"free", s->free, '.'};
+	if (have(mi, "MemFree"))
+		segs[n++] = (struct diagram_seg){"free", s->free, '.'};
 	uint64_t sum = 0;
 	for (size_t i = 0; i < n; i++)
 		if (i != other)
@@ -206,7 +236,7 @@ static int print_diagram(struct ctx *ctx, const struct meminfo *mi,
 				 "The parts add up to %s more than MemTotal: the kernel counts some "
 				 "pages in two of them.",
 				 sz);
-			diagram_note(&ctx->out, note, 1, 66);
+			diagram_note(&ctx->out, note, 1, 1, 66);
 		}
 		if (vmalloc_space) {
 			out_size_text(&ctx->out, val(mi, "VmallocUsed"), sz, sizeof(sz));
@@ -215,7 +245,7 @@ static int print_diagram(struct ctx *ctx, const struct meminfo *mi,
 				 "(ioremap included), not RAM: kernels before 4.4 count it so "
 				 "(VmallocChunk is not 0).",
 				 sz);
-			diagram_note(&ctx->out, note, 1, 66);
+			diagram_note(&ctx->out, note, 1, 1, 66);
 		}
 	}
 	if (e == 0 && s->has_high) {

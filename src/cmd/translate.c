@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -547,28 +548,48 @@ static void stats_json(struct walk *w, json_object *obj, const struct range_stat
 							       : json_object_new_uint64(st->shared));
 }
 
-static void stats_text(struct walk *w, const struct range_stats *st)
+/* The summary's text, built a phrase at a time. */
+struct summary {
+	char s[4096]; /* 19 folio sizes in exact bytes fit */
+	size_t n;
+};
+
+static void say(struct summary *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(struct summary *t, const char *fmt, ...)
+{
+	if (t->n >= sizeof(t->s))
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	int k = vsnprintf(t->s + t->n, sizeof(t->s) - t->n, fmt, ap);
+	va_end(ap);
+	t->n = k < 0 ? sizeof(t->s) : t->n + (size_t)k;
+}
+
+/* The summary under a walk, after @prefix ("44 mappings, "): one paragraph, wrapped between
+ * words in a narrow terminal, whole in a pipe. */
+static void stats_text(struct walk *w, const struct range_stats *st, const char *prefix)
 {
 	if (w->ctx->out.json)
 		return;
-	FILE *f = w->ctx->out.fp;
+	struct summary t = {.n = 0};
 	char a[32], b[32], c[32];
 	out_size_text(&w->ctx->out, st->present * w->ps, a, sizeof(a));
 	out_size_text(&w->ctx->out, st->swapped * w->ps, b, sizeof(b));
 	/* a range of the whole 64-bit space is 2^64 bytes, one more than a u64 holds */
 	out_size_text(&w->ctx->out, st->pages > UINT64_MAX / w->ps ? UINT64_MAX : st->pages * w->ps, c,
 		      sizeof(c));
-	fprintf(f,
-		"%" PRIu64 " page%s (%s): %" PRIu64 " present (%s), %" PRIu64 " swapped (%s), %" PRIu64
-		" not present",
-		st->pages, plural(st->pages), c, st->present, a, st->swapped, b, st->not_present);
+	say(&t,
+	    "%s%" PRIu64 " page%s (%s): %" PRIu64 " present (%s), %" PRIu64 " swapped (%s), %" PRIu64
+	    " not present",
+	    prefix, st->pages, plural(st->pages), c, st->present, a, st->swapped, b, st->not_present);
 	if (st->unmapped)
-		fprintf(f, ", %" PRIu64 " unmapped", st->unmapped);
+		say(&t, ", %" PRIu64 " unmapped", st->unmapped);
 	if (!w->hidden)
-		fprintf(f, "; %" PRIu64 " physically contiguous run%s", st->runs, plural(st->runs));
+		say(&t, "; %" PRIu64 " physically contiguous run%s", st->runs, plural(st->runs));
 	if (thp_known(w)) {
 		out_size_text(&w->ctx->out, st->thp_pages * w->ps, a, sizeof(a));
-		fprintf(f, "; %s in transparent huge pages", a);
+		say(&t, "; %s in transparent huge pages", a);
 		const char *sep = ": ";
 		for (unsigned k = FOLIO_ORDERS; k-- > 0;) {
 			if (!st->folios[k])
@@ -576,12 +597,12 @@ static void stats_text(struct walk *w, const struct range_stats *st)
 			char name[48];
 			folio_name(w, k, name, sizeof(name));
 			out_size_text(&w->ctx->out, st->folio_pages[k] * w->ps, a, sizeof(a));
-			fprintf(f, "%s%s in %" PRIu64 " %s folio%s", sep, a, st->folios[k], name,
-				plural(st->folios[k]));
+			say(&t, "%s%s in %" PRIu64 " %s folio%s", sep, a, st->folios[k], name,
+			    plural(st->folios[k]));
 			sep = ", ";
 		}
 	}
-	fputc('\n', f);
+	diagram_note(&w->ctx->out, t.s, 0, 0, 0);
 }
 
 /* The first mapping that ends above @addr, or NULL. */
@@ -664,7 +685,7 @@ static int do_range(struct walk *w, uint64_t start, uint64_t end)
 		e = diagram_pairs(&w->ctx->out, ro.boxes, ro.nbox, ro.total);
 		if (!w->ctx->out.json)
 			fputc('\n', w->ctx->out.fp);
-		stats_text(w, &st);
+		stats_text(w, &st, "");
 	}
 	table_free(ro.tb);
 	free(ro.boxes);
@@ -786,9 +807,11 @@ static int do_all(struct walk *w)
 		stats_json(w, sum, &al.total);
 		out_json_obj_u64(sum, "mappings", al.n);
 		json_object_object_add(w->section, "summary", sum);
+		char prefix[48];
+		snprintf(prefix, sizeof(prefix), "%zu mapping%s, ", al.n, plural(al.n));
 		if (!w->ctx->out.json)
-			fprintf(w->ctx->out.fp, "\n%zu mapping%s, ", al.n, plural(al.n));
-		stats_text(w, &al.total);
+			fputc('\n', w->ctx->out.fp);
+		stats_text(w, &al.total, prefix);
 	}
 	return e;
 }

@@ -2,6 +2,7 @@
 /* ASCII address maps and bars, in the style of the notes' drawings. */
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@ struct dlines {
 	size_t n, cap;
 	int err;
 	bool bytes; /* --bytes: sizes in exact bytes */
+	int short_by; /* the most columns a box lacked to hold a size whole (boxed_sized()) */
 };
 
 /* A size as the boxes give it: human, or exact bytes with --bytes. */
@@ -108,30 +110,57 @@ static char *boxed(const char *text, int inner, char side)
 	return boxed_escaped(esc, inner, side);
 }
 
-/* "@name (@size)" boxed in @inner columns on one line: a name too long is cut (with "..")
- * before its size, which stays; cut once escaped, so the escapes of a hostile name never
- * push the size out. With no room for a name beside the size, the whole is cut. */
-static char *boxed_sized(const char *name, const char *size, int inner, char side)
+/* "@name @size" (or "@size @name" when @size_first) boxed in @inner columns on one line. A size
+ * is never cut: a name too long is cut (with "..") beside it, down to the sign alone; cut once
+ * escaped, so the escapes of a hostile name never push the size out. A size that does not fit
+ * even so is drawn whole, and L->short_by says how many more columns the box needs (the map is
+ * drawn again that much wider). An empty @name leaves the size alone (before a blank, as it
+ * always was, when @size_first). */
+static char *boxed_sized(struct dlines *L, const char *name, const char *size, int inner, char side,
+			 bool size_first)
 {
 	char esc[560], label[608];
 	escape_text(name, strlen(name), esc, sizeof(esc));
-	int room = inner - 2 - 1 - text_width(size);
-	if (text_width(esc) + 1 + text_width(size) > inner - 2 && room >= 4)
-		clip(esc, room);
-	snprintf(label, sizeof(label), "%s %s", esc, size);
+	int sw = text_width(size);
+	/* the columns the size needs, with the blank each side, and a cut name's sign beside it */
+	int need = 2 + sw + (esc[0] ? 3 : 0);
+	if (need > inner && need - inner > L->short_by)
+		L->short_by = need - inner;
+	if (esc[0] && text_width(esc) + 1 + sw > inner - 2) {
+		int room = inner - 2 - 1 - sw;
+		clip(esc, room < 2 ? 2 : room);
+	}
+	if (!esc[0] && !size_first)
+		snprintf(label, sizeof(label), "%s", size);
+	else if (size_first)
+		snprintf(label, sizeof(label), "%s %s", size, esc);
+	else
+		snprintf(label, sizeof(label), "%s %s", esc, size);
+	if (text_width(label) > inner - 2) {
+		/* no room even for the sign: the size alone, whole; the next drawing is wider */
+		snprintf(label, sizeof(label), "%s", size);
+		int w = text_width(label), left = (inner - w) / 2;
+		char *s = NULL;
+		if (left < 0)
+			left = 0;
+		if (asprintf(&s, "%c%*s%s%*s%c", side, left, "", label,
+			     inner - w - left > 0 ? inner - w - left : 0, "", side) < 0)
+			return NULL;
+		return s;
+	}
 	return boxed_escaped(label, inner, side);
 }
 
 /* A line of a parent's own space between or around its children: no border, the size in the
  * middle, after opt->inner_gap_label if there is one ("no System RAM (1G)", or "(1G)"). */
-static char *boxed_gap(const struct dlines *L, uint64_t size, int inner, char side,
+static char *boxed_gap(struct dlines *L, uint64_t size, int inner, char side,
 		       const struct diagram_opts *opt)
 {
-	char sz[32], label[96];
+	char sz[32], paren[40];
 	size_text(L, size, sz, sizeof(sz));
-	snprintf(label, sizeof(label), "%s%s(%s)", opt->inner_gap_label ? opt->inner_gap_label : "",
-		 opt->inner_gap_label ? " " : "", sz);
-	return boxed(label, inner, side);
+	snprintf(paren, sizeof(paren), "(%s)", sz);
+	return boxed_sized(L, opt->inner_gap_label ? opt->inner_gap_label : "", paren, inner, side,
+			   false);
 }
 
 static char *repeat_line(char l, char fill, char r, int width)
@@ -201,7 +230,7 @@ static void render_box(struct dlines *L, const struct item *it, int width,
 	if (!it->box) {
 		/* an elided run of small boxes: say how many and name the first few */
 		char label[64], names[256] = "";
-		snprintf(label, sizeof(label), "%zu small regions, %s", it->run, size);
+		snprintf(label, sizeof(label), "%zu small regions,", it->run);
 		size_t o = 0;
 		for (size_t i = 0; i < it->run && o < sizeof(names) - 1; i++) {
 			const char *nm = it->first[it->run - 1 - i].label;
@@ -210,7 +239,7 @@ static void render_box(struct dlines *L, const struct item *it, int width,
 			o += (size_t)snprintf(names + o, sizeof(names) - o, "%s%s", o ? ", " : "", nm);
 		}
 		push(L, break_line(width), false, 0);
-		push(L, boxed(label, inner, '|'), false, 0);
+		push(L, boxed_sized(L, label, size, inner, '|', false), false, 0);
 		push(L, boxed(names, inner, '|'), false, 0);
 		push(L, break_line(width), false, 0);
 		return;
@@ -220,7 +249,7 @@ static void render_box(struct dlines *L, const struct item *it, int width,
 	snprintf(sized, sizeof(sized), "(%s)", size);
 	if (b->nchildren && width >= 16) {
 		push(L, opt->no_addresses ? boxed(b->label, inner, '|')
-					  : boxed_sized(b->label, sized, inner, '|'),
+					  : boxed_sized(L, b->label, sized, inner, '|', false),
 		     false, 0);
 		/* the parent's own space above its highest child, labelled with its size */
 		const struct diagram_box *top = &b->children[b->nchildren - 1];
@@ -236,6 +265,9 @@ static void render_box(struct dlines *L, const struct item *it, int width,
 		}
 		if (C.err)
 			L->err = C.err;
+		/* a child's lack is the whole map's: every width inside grows with the outer one */
+		if (C.short_by > L->short_by)
+			L->short_by = C.short_by;
 		lines_free(&C);
 		/* and below its lowest, when that does not reach the parent's start */
 		if (!opt->no_addresses && b->children[0].start > b->start)
@@ -255,9 +287,11 @@ static void render_box(struct dlines *L, const struct item *it, int width,
 		if (i == at && opt->no_addresses)
 			line = boxed(b->label, inner, '|');
 		else if (i == at && !split)
-			line = boxed_sized(b->label, sized, inner, '|');
+			line = boxed_sized(L, b->label, sized, inner, '|', false);
+		else if (split && i == at + 1)
+			line = boxed_sized(L, "", sized, inner, '|', false);
 		else
-			line = boxed(i == at ? b->label : split && i == at + 1 ? sized : "", inner, '|');
+			line = boxed(i == at ? b->label : "", inner, '|');
 		push(L, line, false, 0);
 	}
 }
@@ -306,20 +340,23 @@ static void render(struct dlines *L, const struct diagram_box *boxes, size_t n, 
 			push(L, repeat_line('+', '-', '+', width), have, top);
 		} else if (have && below > top) {
 			uint64_t gap = below - top;
-			char label[64], sz[32];
+			char sz[32], paren[40];
 			size_text(L, gap, sz, sizeof(sz));
 			if (gap >= opt->huge_gap) {
-				snprintf(label, sizeof(label), "%s %s", sz,
-					 top_level ? opt->gap_label : "");
 				push(L, break_line(width), false, 0);
-				push(L, boxed(label, width - 2, ' '), false, 0);
+				push(L, boxed_sized(L, top_level ? opt->gap_label : "", sz, width - 2, ' ',
+						    true),
+				     false, 0);
 				push(L, break_line(width), false, 0);
 				push(L, repeat_line('+', '-', '+', width), true, top);
 			} else if (top_level) {
-				snprintf(label, sizeof(label), "%s (%s)", opt->gap_label, sz);
+				snprintf(paren, sizeof(paren), "(%s)", sz);
 				int h = scaled_height(gap, opt);
 				for (int j = 0; j < h; j++)
-					push(L, boxed(j == (h - 1) / 2 ? label : "", width - 2, '|'),
+					push(L, j == (h - 1) / 2
+							? boxed_sized(L, opt->gap_label, paren, width - 2,
+								      '|', false)
+							: boxed("", width - 2, '|'),
 					     false, 0);
 				push(L, repeat_line('+', '-', '+', width), true, top);
 			} else {
@@ -395,6 +432,15 @@ int diagram_map(struct out *o, const struct diagram_box *boxes, size_t n,
 		L = (struct dlines){.bytes = o->bytes};
 		render(&L, boxes, n, width, opt, true);
 	}
+	/* a box too narrow to hold a size whole (a deep child, exact bytes): wider by what it
+	 * lacked, so that no size is ever cut; the sizes do not change with the width, so one
+	 * more drawing is enough */
+	if (L.short_by > 0 && !L.err) {
+		width += L.short_by;
+		lines_free(&L);
+		L = (struct dlines){.bytes = o->bytes};
+		render(&L, boxes, n, width, opt, true);
+	}
 	for (size_t i = 0; i < L.n && !L.err; i++) {
 		/* a box edge that closes one box and opens the next is drawn once */
 		if (i + 1 < L.n && L.v[i].s[0] == '+' && L.v[i + 1].s[0] == '+' &&
@@ -418,36 +464,153 @@ int diagram_map(struct out *o, const struct diagram_box *boxes, size_t n,
 	return err;
 }
 
-void diagram_note(struct out *o, const char *text, int indent, int width)
+void diagram_note(struct out *o, const char *text, int indent, int hang, int width)
 {
 	if (o->json)
 		return;
-	width = diagram_fit(o, width, 0, 40);
-	/* words as they come, a line broken before the word that would pass @width */
+	/* @width, or the terminal's when it is narrower (40 at the least); 0: the terminal's
+	 * alone, so that a pipe gets the text on one line */
+	if (o->term_width > 0 && (width <= 0 || o->term_width < width))
+		width = o->term_width < 40 ? 40 : o->term_width;
+	else if (width <= 0)
+		width = INT_MAX;
+	/* words as they come, with the blanks between them as they are (a record's "pgd 273  pud
+	 * 0" keeps its two); a line is broken before the word that would pass @width, unless it
+	 * would not fit on the next line either, and the blanks at the break are dropped */
+	FILE *f = o->fp;
 	const char *p = text;
+	int col = indent;
+	fprintf(f, "%*s", indent, "");
+	bool first = true; /* no word on this line yet */
 	while (*p) {
-		while (*p == ' ')
-			p++;
-		int col = indent;
-		fprintf(o->fp, "%*s", indent, "");
-		bool first = true;
-		while (*p) {
-			size_t wl = strcspn(p, " ");
-			if (!first && col + 1 + (int)wl > width)
-				break;
-			if (!first) {
-				fputc(' ', o->fp);
-				col++;
-			}
-			fwrite(p, 1, wl, o->fp);
-			col += (int)wl;
-			p += wl;
-			first = false;
-			while (*p == ' ')
-				p++;
+		size_t sp = strspn(p, " ");
+		const char *word = p + sp;
+		size_t wl = strcspn(word, " ");
+		if (!wl) {
+			fwrite(p, 1, sp, f); /* trailing blanks, as they were */
+			break;
 		}
-		fputc('\n', o->fp);
+		int ww = 0;
+		for (size_t i = 0; i < wl; i++)
+			if (((unsigned char)word[i] & 0xc0) != 0x80)
+				ww++;
+		if (!first && col + (int)sp + ww > width && hang + ww <= width) {
+			fprintf(f, "\n%*s", hang, "");
+			col = hang;
+		} else {
+			fwrite(p, 1, sp, f);
+			col += (int)sp;
+		}
+		fwrite(word, 1, wl, f);
+		col += ww;
+		first = false;
+		p = word + wl;
 	}
+	fputc('\n', f);
+}
+
+int diagram_wrap(const char *text, int width, char *lines, size_t size, int max)
+{
+	int nl = 0;
+	const char *p = text;
+	if (width < 3)
+		width = 3;
+	if ((size_t)width >= size)
+		width = (int)size - 1;
+	while (nl < max) {
+		p += strspn(p, " ");
+		if (!*p)
+			break;
+		char *l = lines + (size_t)nl * size;
+		int len = 0;
+		/* whole words while they fit; a word longer than a line is cut, with a sign */
+		for (;;) {
+			size_t sp = len ? strspn(p, " ") : 0;
+			const char *w = p + sp;
+			int wl = (int)strcspn(w, " ");
+			if (!wl)
+				break;
+			if (len + (int)sp + wl > width) {
+				if (len)
+					break;
+				memcpy(l, w, (size_t)width - 2);
+				memcpy(l + width - 2, "..", 2);
+				len = width;
+				p = w + wl;
+				break;
+			}
+			memset(l + len, ' ', sp);
+			memcpy(l + len + sp, w, (size_t)wl);
+			len += (int)sp + wl;
+			p = w + wl;
+		}
+		l[len] = '\0';
+		nl++;
+		if (nl == max && p[strspn(p, " ")]) {
+			/* more than @max lines: the last one says it was cut */
+			while (len > width - 2 || (len && l[len - 1] == ' '))
+				len--;
+			memcpy(l + len, "..", 3);
+		}
+	}
+	return nl;
+}
+
+void diagram_bar_cells(const uint64_t *values, size_t n, uint64_t total, int width, int *cells)
+{
+	/* largest remainder (Hamilton's method): each part its whole cells first, then the cells
+	 * left over one each to the parts with the largest fractions, so that every part's cells
+	 * are as close to its share as whole cells can be. The bar is the larger of @total and
+	 * the parts' sum (parts that pass MemTotal still fit it); with parts short of @total the
+	 * rest of it stays blank. A part too small for a cell gets none: the legend says so. */
+	memset(cells, 0, n * sizeof(*cells));
+	width = width > 256 ? 256 : width;
+	if (width <= 0)
+		return;
+	/* exact in 64 bits: everything scaled below 2^54 first (a malformed file's sizes can sum
+	 * past 2^64), so that a value times 256 cells, doubled to round, still fits; what the
+	 * shift drops is far below a cell */
+	unsigned shift = 0;
+	uint64_t sum, whole;
+	for (;;) {
+		bool over = false;
+		sum = 0;
+		for (size_t i = 0; i < n && !over; i++) {
+			uint64_t v = values[i] >> shift;
+			over = sum + v < sum;
+			sum += v;
+		}
+		whole = sum > total >> shift ? sum : total >> shift;
+		if (!over && whole < UINT64_C(1) << 54)
+			break;
+		shift += 8;
+	}
+	if (!whole)
+		return;
+	uint64_t *rem = calloc(n ? n : 1, sizeof(*rem));
+	if (!rem)
+		return;
+	int used = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t x = (values[i] >> shift) * (uint64_t)width;
+		cells[i] = (int)(x / whole);
+		rem[i] = x % whole;
+		used += cells[i];
+	}
+	/* the cells the parts fill: all of them, or their sum's share of @total, rounded */
+	int target = sum >= whole ? width : (int)((sum * (uint64_t)width * 2 + whole) / (2 * whole));
+	while (used < target) {
+		size_t best = n;
+		for (size_t i = 0; i < n; i++)
+			if (rem[i] && (best == n || rem[i] > rem[best]))
+				best = i;
+		if (best == n)
+			break;
+		cells[best]++;
+		rem[best] = 0;
+		used++;
+	}
+	free(rem);
 }
 
 int diagram_bar(struct out *o, const char *title, uint64_t total, const struct diagram_seg *segs,
@@ -457,49 +620,21 @@ int diagram_bar(struct out *o, const char *title, uint64_t total, const struct d
 		return 0;
 	width = diagram_fit(o, width, 2, 20); /* the bar between its brackets */
 	int *cells = calloc(n ? n : 1, sizeof(*cells));
-	double *frac = calloc(n ? n : 1, sizeof(*frac));
-	if (!cells || !frac) {
+	uint64_t *values = calloc(n ? n : 1, sizeof(*values));
+	if (!cells || !values) {
 		free(cells);
-		free(frac);
+		free(values);
 		return -ENOMEM;
 	}
-	/* largest remainder: whole cells first, then the leftovers by the largest fraction;
-	 * any segment that is not zero gets at least one cell so it can be seen */
+	for (size_t i = 0; i < n; i++)
+		values[i] = segs[i].value;
+	diagram_bar_cells(values, n, total, width, cells);
 	int used = 0;
-	for (size_t i = 0; i < n; i++) {
-		double exact = total ? (double)segs[i].value * width / (double)total : 0;
-		cells[i] = (int)exact;
-		frac[i] = exact - cells[i];
-		if (cells[i] == 0 && segs[i].value) {
-			cells[i] = 1;
-			frac[i] = -1;
-		}
-		used += cells[i];
-	}
-	while (used < width && total) {
-		size_t best = 0;
-		for (size_t i = 1; i < n; i++)
-			if (frac[i] > frac[best])
-				best = i;
-		if (frac[best] < 0)
-			break;
-		cells[best]++;
-		frac[best] = -1;
-		used++;
-	}
-	while (used > width) {
-		size_t big = 0;
-		for (size_t i = 1; i < n; i++)
-			if (cells[i] > cells[big])
-				big = i;
-		cells[big]--;
-		used--;
-	}
 	char tot[32];
 	out_size_text(o, total, tot, sizeof(tot));
 	fprintf(o->fp, "%s %s\n[", title, tot);
 	for (size_t i = 0; i < n; i++)
-		for (int c = 0; c < cells[i]; c++)
+		for (int c = 0; c < cells[i]; c++, used++)
 			fputc(segs[i].mark, o->fp);
 	for (int c = used; c < width; c++)
 		fputc(' ', o->fp);
@@ -508,12 +643,24 @@ int diagram_bar(struct out *o, const char *title, uint64_t total, const struct d
 		char sz[32];
 		out_size_text(o, segs[i].value, sz, sizeof(sz));
 		long long tenths = total ? (long long)((double)segs[i].value * 1000.0 / (double)total + 0.5) : 0;
-		fprintf(o->fp, " %c %-26s %10s %5lld.%lld%%\n", segs[i].mark, segs[i].label, sz,
-			tenths / 10, tenths % 10);
+		fprintf(o->fp, " %c %-26s %10s %5lld.%lld%%%s\n", segs[i].mark, segs[i].label, sz,
+			tenths / 10, tenths % 10,
+			segs[i].value && !cells[i] ? "  <1 cell" : "");
 	}
 	free(cells);
-	free(frac);
+	free(values);
 	return 0;
+}
+
+int diagram_hbars_width(const struct out *o, const struct diagram_hbar *rows, size_t n, int width)
+{
+	/* the bars narrow to fit a terminal, the texts beside them do not */
+	int fixed = 0;
+	for (size_t i = 0; i < n; i++) {
+		int w = text_width(rows[i].left) + 4 + text_width(rows[i].right); /* " |", "| " */
+		fixed = w > fixed ? w : fixed;
+	}
+	return diagram_fit(o, width, fixed, 10);
 }
 
 int diagram_hbars(struct out *o, const struct diagram_hbar *rows, size_t n, uint64_t max,
@@ -525,13 +672,7 @@ int diagram_hbars(struct out *o, const struct diagram_hbar *rows, size_t n, uint
 		for (size_t i = 0; i < n; i++)
 			if (rows[i].value > max)
 				max = rows[i].value;
-	/* the bars narrow to fit a terminal, the texts beside them do not */
-	int fixed = 0;
-	for (size_t i = 0; i < n; i++) {
-		int w = text_width(rows[i].left) + 4 + text_width(rows[i].right); /* " |", "| " */
-		fixed = w > fixed ? w : fixed;
-	}
-	width = diagram_fit(o, width, fixed, 10);
+	width = diagram_hbars_width(o, rows, n, width);
 	for (size_t i = 0; i < n; i++) {
 		/* round up so a value that is not zero always shows */
 		int cells = max ? (int)((rows[i].value * (uint64_t)width + max - 1) / max) : 0;
@@ -655,9 +796,10 @@ int diagram_pairs(struct out *o, const struct diagram_pair *p, size_t n, size_t 
 		if (r->frames)
 			fprintf(f, "     %s 0x%0*" PRIx64, edge, pw, r->pstart);
 		fputc('\n', f);
+		/* a blank at least each side inside the box, dotted or not */
 		char l[2][64], rr[2][64];
-		int nl = pair_wrap(r->left ? r->left : "", bi, l);
-		int nr = r->frames ? pair_wrap(r->right ? r->right : "", bi, rr) : 0;
+		int nl = pair_wrap(r->left ? r->left : "", bi - 2, l);
+		int nr = r->frames ? pair_wrap(r->right ? r->right : "", bi - 2, rr) : 0;
 		int rows = nl > nr ? nl : nr;
 		if (rows == 0)
 			rows = 1;

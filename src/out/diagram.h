@@ -54,14 +54,30 @@ struct diagram_seg {
 	char mark; /* the character that fills this segment */
 };
 
-/* A bar of @width characters split among @segs in proportion to their share of @total, then a
- * legend line per segment with its size and share. */
+/* The cells of a bar of @width for parts of @values out of @total (the parts' sum when larger),
+ * into @cells: by largest remainder, so that each part's cells are as close to its share as
+ * whole cells allow (@width: 256 at most); a part too small for a cell may get none. */
+void diagram_bar_cells(const uint64_t *values, size_t n, uint64_t total, int width, int *cells);
+
+/* A bar of @width characters split among @segs in proportion to their share of @total
+ * (diagram_bar_cells()), then a legend line per segment with its size and share, and for a part
+ * too small for a cell of its own, "<1 cell" after its share (it is in the legend only). */
 int diagram_bar(struct out *o, const char *title, uint64_t total, const struct diagram_seg *segs,
 		size_t n, int width);
 
-/* A note beside a diagram: @text wrapped between words at @width columns (or the terminal's,
- * when narrower), each line indented by @indent spaces. Text only. */
-void diagram_note(struct out *o, const char *text, int indent, int width);
+/* Prose: a note beside a diagram, a heading, a summary, a record's line. @text wrapped between
+ * words at @width columns, or at the terminal's when that is narrower (40 at the least); a
+ * @width of 0 is the terminal's alone, so that a pipe gets @text on one line, as it is. The
+ * first line is indented by @indent spaces, the next ones by @hang; the blanks between words
+ * stay as they are but for those at a break. A word is never split, and one too long for a
+ * line of its own stays where it is. The one wrapper of prose for the whole output. Text only. */
+void diagram_note(struct out *o, const char *text, int indent, int hang, int width);
+
+/* @text (memscope's own words: ASCII) split between words into at most @max lines of @width
+ * columns, line i at @lines + i * @size (@width is kept below @size); a word longer than a line,
+ * and the last line when the text goes on, are cut with "..". Returns the lines made. For text
+ * laid out inside a picture, beside its boxes. */
+int diagram_wrap(const char *text, int width, char *lines, size_t size, int max);
 
 /* One run of virtual pages and, when they have frames, the frames behind it. */
 struct diagram_pair {
@@ -88,7 +104,13 @@ struct diagram_hbar {
 	char right[48]; /* text after the bar */
 };
 
-/* One horizontal bar per row, all scaled to @max (0: the largest value), @width cells each. */
+/* The cells diagram_hbars() gives each bar of @rows for @width: @width, or fewer in a terminal
+ * too narrow for them and the texts beside (10 at the least). Bars drawn together (one zone's
+ * free memory and its fragmentation) take the smallest of their widths, so they narrow alike. */
+int diagram_hbars_width(const struct out *o, const struct diagram_hbar *rows, size_t n, int width);
+
+/* One horizontal bar per row, all scaled to @max (0: the largest value), @width cells each
+ * (fewer when the terminal is too narrow: diagram_hbars_width()). */
 int diagram_hbars(struct out *o, const struct diagram_hbar *rows, size_t n, uint64_t max,
 		  int width);
 

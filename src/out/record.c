@@ -4,11 +4,21 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "out/diagram.h"
 #include "out/escape.h"
 #include "out/record.h"
 #include "out/units.h"
 
 #define LABEL_WIDTH 12
+/* the column values start at: "  ", the label, " " */
+#define VALUE_COLUMN (2 + LABEL_WIDTH + 1)
+
+/* One text line of a record: in a narrow terminal its value wraps between words under the
+ * value column, the label staying where it is; a pipe gets the line whole. */
+static void line_out(struct record *r, const char *line)
+{
+	diagram_note(r->o, line, 0, VALUE_COLUMN, 0);
+}
 
 void record_begin(struct record *r, struct out *o, json_object *parent, const char *key,
 		  const char *title)
@@ -24,7 +34,7 @@ void record_begin(struct record *r, struct out *o, json_object *parent, const ch
 	if (!o->json && title) {
 		char esc[1024];
 		escape_text(title, strlen(title), esc, sizeof(esc));
-		fprintf(o->fp, "%s\n", esc);
+		diagram_note(o, esc, 0, 0, 0);
 	}
 }
 
@@ -48,8 +58,10 @@ void rec_group_end(struct record *r)
 	if (r->depth == 0)
 		return;
 	r->depth--;
-	if (!r->o->json)
-		fprintf(r->o->fp, "%.*s\n", (int)r->len, r->line);
+	if (!r->o->json) {
+		r->line[r->len < sizeof(r->line) ? r->len : sizeof(r->line) - 1] = '\0';
+		line_out(r, r->line);
+	}
 	r->len = 0;
 }
 
@@ -68,7 +80,9 @@ static void text(struct record *r, const char *label, const char *value)
 		if (r->len >= sizeof(r->line))
 			r->len = sizeof(r->line) - 1;
 	} else {
-		fprintf(r->o->fp, "  %-*s %s\n", LABEL_WIDTH, label, esc);
+		char line[1100];
+		snprintf(line, sizeof(line), "  %-*s %s", LABEL_WIDTH, label, esc);
+		line_out(r, line);
 	}
 }
 
@@ -159,6 +173,9 @@ void rec_words(struct record *r, const char *key, const char *label, const char 
 
 void rec_note(struct record *r, const char *t)
 {
-	if (!r->o->json)
-		fprintf(r->o->fp, "  %-*s %s\n", LABEL_WIDTH, "", t);
+	if (!r->o->json) {
+		char line[1100];
+		snprintf(line, sizeof(line), "  %-*s %s", LABEL_WIDTH, "", t);
+		line_out(r, line);
+	}
 }

@@ -261,3 +261,23 @@ pane_waits_for() {
 	tmux_stop
 	[[ "$out" == *" icanon "* ]]
 }
+
+@test "--diagram in a 60-column terminal: headings wrapped between words, every bar narrowed alike" {
+	need_script
+	for args in "--sysroot $FIX/notes-example buddy --diagram" "-b $ARM buddy --page-size 64K --diagram"; do
+		pipe=$(memscope $args)
+		[ "$(on_term 200 $args)" = "$pipe" ]
+		# a pipe: every bar 40 cells, free memory and fragmentation alike
+		[ "$(grep -o '|[# ]*|' <<<"$pipe" | awk '{ print length }' | sort -u)" = 42 ]
+		out=$(on_term 60 $args)
+		[ "$(widest <<<"$out")" -le 60 ]
+		# the bars narrower, all by as much
+		w=$(grep -o '|[# ]*|' <<<"$out" | awk '{ print length }' | sort -u)
+		[ "$(wc -l <<<"$w")" -eq 1 ] && [ "$w" -lt 42 ]
+		# the words of every heading, between words and in order
+		[ "$(tr -s ' \n' '\n\n' <<<"$out" | grep -v '^[|#]')" = "$(tr -s ' \n' '\n\n' <<<"$pipe" | grep -v '^[|#]')" ]
+	done
+	out=$(on_term 60 --sysroot "$FIX/notes-example" buddy --diagram)
+	grep -qx 'Node 0, zone Normal: 840.6M free in 215199 pages, largest' <<<"$out"
+	grep -qx 'block 4M' <<<"$out"
+}

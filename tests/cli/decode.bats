@@ -102,3 +102,20 @@ load helpers
 	run --separate-stderr memscope --sysroot "$FIX/arm32-maps-hand" decode 0xffff0004 --json
 	echo "$output" | jq -e '.decode[0] | .arch == "arm" and .region == "CPU vector page" and .half == "kernel"'
 }
+
+@test "in a 60-column terminal a record's values wrap between words under their column, labels stay" {
+	need_script
+	args=(decode --arch x86_64 --levels 4 0xffff888000000000 0x800000000000)
+	pipe=$(memscope "${args[@]}")
+	[ "$(widest <<<"$pipe")" -gt 60 ]
+	[ "$(on_term 200 "${args[@]}")" = "$pipe" ]
+	out=$(on_term 60 "${args[@]}")
+	[ "$(widest <<<"$out")" -le 60 ]
+	# the label where it was, the rest of the value under the value column
+	grep -qx '  region       direct mapping of all physical memory' <<<"$out"
+	grep -qx '               (page_offset_base)' <<<"$out"
+	grep -qx '  why          bits 63-47 must all equal bit 47 (sign' <<<"$out"
+	# every word there, in the same order; the lines with a label are the same ones
+	[ "$(tr -s ' \n' '\n\n' <<<"$out")" = "$(tr -s ' \n' '\n\n' <<<"$pipe")" ]
+	[ "$(grep -cE '^  [a-z]' <<<"$out")" -eq "$(grep -cE '^  [a-z]' <<<"$pipe")" ]
+}

@@ -217,3 +217,51 @@ load helpers
 	run --separate-stderr memscope --sysroot "$DUMPS/aarch64-16Kpage-16G-utillinux-lsmem" --page-size 16K layout --json
 	echo "$output" | jq -e '.layout | .page_size == 16384 and .va_bits == 47'
 }
+
+@test "the i386 picture in a 60-column terminal: fits, sizes whole, cut names marked; pipes keep it" {
+	need_script
+	for b in "" -b; do
+		pipe=$(memscope $b layout --arch i386 --diagram)
+		[ "$(widest <<<"$pipe")" -eq 93 ]
+		[ "$(on_term 200 $b layout --arch i386 --diagram)" = "$pipe" ]
+		out=$(on_term 60 $b layout --arch i386 --diagram)
+		[ "$(widest <<<"$out")" -le 60 ]
+		# PAGE_OFFSET in the margin, over its address, clear of the box
+		grep -qE '^PAGE_OFFSET \|' <<<"$out"
+		grep -qE '^ 0xc0000000 \+-+\+ +\+-+\+ 0x00000000$' <<<"$out"
+		# every line of the virtual box has its borders where its edges have them
+		edge=$(grep -m1 -E '^ 0xffffffff \+' <<<"$out")
+		w=$((${#edge} - 12))
+		while IFS= read -r l; do
+			[[ "$l" =~ ^.{12}[+|].{$((w - 2))}[+|] ]] || { echo "misaligned: '$l'"; false; }
+		done < <(tail -n +2 <<<"$out")
+		# a name too long is cut with a sign; the arrows still point
+		grep -qE '\| vmalloc k[a-z]*\.\. +\|' <<<"$out"
+		grep -qE '\|--?-?> ' <<<"$out"
+		grep -qE '\|==?=?> \+' <<<"$out"
+	done
+	# sizes whole: as memscope writes them elsewhere in narrow boxes, or exact with -b
+	out=$(on_term 60 layout --arch i386 --diagram)
+	grep -qE '\| HIGHMEM +128M \|' <<<"$out"
+	grep -qE '\| LOWMEM +896M \|' <<<"$out"
+	grep -qE '\| user space +3G \|' <<<"$out"
+	out=$(on_term 60 -b layout --arch i386 --diagram)
+	for n in 134217728 939524096 3221225472; do
+		grep -qE " $n \\|" <<<"$out" || { echo "$n cut"; false; }
+	done
+	# the notes beside, every word there
+	want="any frame above 896 MB, mapped on demand (kmap, vmalloc) and unmapped after use"
+	[ "$(cut -c34- <<<"$out" | sed -n '3,6p' | sed 's/^ *//' | tr '\n' ' ' | sed 's/ *$//')" = "$want" ]
+	# narrower than its minimum: the minimum
+	[ "$(on_term 40 layout --arch i386 --diagram | widest)" -eq 55 ]
+}
+
+@test "the heading wraps between words in a 60-column terminal, whole in a pipe" {
+	need_script
+	head=$(memscope layout --arch x86_64 --levels 4 | head -1)
+	[ "${#head}" -gt 60 ]
+	out=$(on_term 60 layout --arch x86_64 --levels 4 | sed '/^$/q')
+	[ "$(widest <<<"$out")" -le 60 ]
+	[ "$(wc -l <<<"$out")" -gt 2 ]
+	[ "$(tr -s ' \n' '  ' <<<"$out" | sed 's/ *$//')" = "$head" ]
+}

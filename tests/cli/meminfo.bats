@@ -69,7 +69,7 @@ free_b() { LC_ALL=C free -b | awk -v row="$1" -v col="$2" '$1 == row { print $co
 	[ "$(echo "${lines[1]}" | wc -c)" -eq 67 ] # [ + 64 + ] + newline
 	assert_line --regexp "^ a anonymous \(AnonPages\) +$((76796 * 1024)) "
 	assert_line --regexp "^ \. free +$((1543212 * 1024)) "
-	sum=$(printf '%s\n' "${lines[@]:2}" | awk '{ s += $(NF-1) } END { print s }')
+	sum=$(printf '%s\n' "${lines[@]:2}" | awk '{ s += substr($0, 31, 10) } END { printf "%.0f\n", s }')
 	[ "$sum" -eq $((2014928 * 1024)) ]
 }
 
@@ -116,7 +116,7 @@ mk_meminfo() {
 	note="Not in the bar: VmallocUsed $((148000 * 1024)), vmalloc address space in use (ioremap included), not RAM: kernels before 4.4 count it so (VmallocChunk is not 0)."
 	[[ "$(echo "$output" | sed -n '/Not in the bar/,$p' | sed 's/^ //' | tr '\n' ' ')" == "$note"* ]]
 	[ "$(echo "$output" | awk 'length > 66' | wc -l)" -eq 0 ]
-	sum=$(printf '%s\n' "${lines[@]}" | awk '/^ [a-z.] / { s += $(NF-1) } /^LowTotal/ { exit } END { print s }')
+	sum=$(printf '%s\n' "${lines[@]}" | awk '/^ [a-z.] / { s += substr($0, 31, 10) } /^LowTotal/ { exit } END { printf "%.0f\n", s }')
 	[ "$sum" -eq $((990000 * 1024)) ]
 	# 5.3 and later: VmallocUsed is pages (VmallocChunk is 0), a user of RAM in the bar
 	mk_meminfo "$d" 14000 0
@@ -176,6 +176,123 @@ mk_meminfo() {
 	assert_success
 	echo "$output" | jq -e ".summary.mem.available == $((2251088 * 1024)) and .summary.mem.shared == 0"
 	echo "$output" | jq -e '.meminfo | has("MemAvailable") | not'
+}
+
+@test "--diagram on an old kernel: only the parts it printed, Slab whole without its halves" {
+	run memscope --sysroot "$FIX/old-2.6-hand" meminfo --diagram --bytes
+	assert_success
+	# 2.6.18: AnonPages and Slab, no Shmem, no SReclaimable/SUnreclaim, no KernelStack
+	assert_line --regexp "^ S slab \(Slab\) +$((412204 * 1024)) +5\.0%$"
+	assert_line --regexp "^ c page cache \(Cached\) +$((3911248 * 1024)) +47\.8%$"
+	assert_line --regexp "^ a anonymous \(AnonPages\) +$((1126312 * 1024)) "
+	for absent in shmem "slab reclaimable" "slab unreclaimable" "kernel stacks" vmalloc; do
+		refute_line --regexp "^ . $absent "
+	done
+	refute_output --partial "Cached-Shmem"
+	# the slab drawn in the bar, not left in "other"
+	bar=$(sed -n 2p <<<"$output")
+	[[ "$bar" == *SSS* ]]
+	other=$(((8174592 - 1126312 - 3911248 - 412344 - 412204 - 18380 - 2251088) * 1024))
+	assert_line --regexp "^ o other \(not itemised\) +$other "
+	# the legend (the size column) adds up to MemTotal
+	sum=$(printf '%s\n' "${lines[@]}" | awk '/^ [a-zA-Z.] / { s += substr($0, 31, 10) } /^LowTotal/ { exit } END { printf "%.0f\n", s }')
+	[ "$sum" -eq $((8174592 * 1024)) ]
+}
+
+# the bar's parts, as the man page gives them, from a meminfo file by itself: each part's mark,
+# label, share in tenths of a percent and cells of 64 by largest remainder, then the bar
+meminfo_awk() {
+	awk '
+	/kB$/ { k = $1; sub(":", "", k); v[k] = $2 * 1024; has[k] = 1 }
+	function add(m, l, x) { n++; mark[n] = m; label[n] = l; val[n] = x }
+	END {
+		total = v["MemTotal"]
+		if (has["AnonPages"]) add("a", "anonymous (AnonPages)", v["AnonPages"])
+		if (has["Cached"] && has["Shmem"]) add("c", "page cache (Cached-Shmem)", v["Cached"] > v["Shmem"] ? v["Cached"] - v["Shmem"] : 0)
+		else if (has["Cached"]) add("c", "page cache (Cached)", v["Cached"])
+		if (has["Buffers"]) add("b", "buffers", v["Buffers"])
+		if (has["Shmem"]) add("s", "shmem", v["Shmem"])
+		if (!(has["SReclaimable"] && has["SUnreclaim"]) && has["Slab"]) add("S", "slab (Slab)", v["Slab"])
+		else {
+			if (has["SReclaimable"]) add("r", "slab reclaimable", v["SReclaimable"])
+			if (has["SUnreclaim"]) add("u", "slab unreclaimable", v["SUnreclaim"])
+		}
+		if (has["KernelStack"]) add("k", "kernel stacks", v["KernelStack"])
+		if (has["PageTables"]) add("p", "page tables", v["PageTables"])
+		if (!(v["VmallocChunk"] > 0) && has["VmallocUsed"]) add("v", "vmalloc", v["VmallocUsed"])
+		other = ++n
+		if (has["MemFree"]) add(".", "free", v["MemFree"])
+		for (i = 1; i <= n; i++) if (i != other) sum += val[i]
+		mark[other] = "o"; label[other] = "other (not itemised)"; val[other] = total > sum ? total - sum : 0
+		sum += val[other]
+		whole = sum > total ? sum : total
+		for (i = 1; i <= n; i++) { x = val[i] * 64 / whole; cells[i] = int(x); rem[i] = x - cells[i]; used += cells[i] }
+		target = sum >= total ? 64 : int(sum * 64 / total + 0.5)
+		while (used < target) {
+			b = 0
+			for (i = 1; i <= n; i++) if (rem[i] > 0 && (b == 0 || rem[i] > rem[b])) b = i
+			if (b == 0) break
+			cells[b]++; rem[b] = 0; used++
+		}
+		for (i = 1; i <= n; i++) {
+			for (c = 0; c < cells[i]; c++) bar = bar mark[i]
+			printf "%s|%s|%d|%d\n", mark[i], label[i], int(val[i] * 1000 / total + 0.5), cells[i]
+		}
+		printf "bar|%s\n", bar
+	}' "$1"
+}
+
+# the same read back from memscope's legend and bar
+legend_awk() {
+	awk '
+	NR == 2 { bar = $0; gsub(/[][ ]/, "", bar) }
+	NR > 2 && /^ . / && !done {
+		m = substr($0, 2, 1); l = substr($0, 4, 26); sub(/ +$/, "", l)
+		p = substr($0, 42, 7); gsub(/[ %]/, "", p); split(p, q, ".")
+		c = 0; for (i = 1; i <= length(bar); i++) if (substr(bar, i, 1) == m) c++
+		printf "%s|%s|%d|%d\n", m, l, q[1] * 10 + q[2], c
+	}
+	/^$/ { done = 1 }
+	END { printf "bar|%s\n", bar }'
+}
+
+@test "--diagram on every real meminfo dump: the parts the kernel printed, shares and cells as awk finds them" {
+	DUMPS="${REAL_DUMPS:-$SRCDIR/../shared/real-dumps}"
+	[ -d "$DUMPS" ] || skip "no real dumps at $DUMPS (they are not part of the repository)"
+	d=$(mktemp -d)
+	mkdir -p "$d/proc"
+	n=0
+	while IFS= read -r f; do
+		cp "$f" "$d/proc/meminfo"
+		run memscope --sysroot "$d" meminfo --diagram
+		[ "$status" -eq 0 ] || { echo "$f: exit $status"; rm -rf "$d"; false; }
+		got=$(legend_awk <<<"$output")
+		want=$(meminfo_awk "$f")
+		[ "$got" = "$want" ] || { echo "$f:"; diff <(echo "$want") <(echo "$got"); rm -rf "$d"; false; }
+		# a part is never drawn as a 0 the kernel did not print
+		n=$((n + 1))
+	done < <(find "$DUMPS" -name meminfo -type f -not -path '*/node/*' | sort)
+	rm -rf "$d"
+	[ "$n" -ge 50 ]
+}
+
+@test "--diagram's bar by largest remainder: a part too small for a cell is in the legend only" {
+	need_script
+	# 23.3G of 23.5G free: 99.1% of 58 cells is 57.5, and none of the small parts has the
+	# largest remainder left, so free has all 58; before, each part took a cell and free 48
+	out=$(on_term 60 --sysroot "$FIX/x86_64-vm-6.18-24g-root" meminfo --diagram)
+	[ "$(sed -n 2p <<<"$out")" = "[$(printf '.%.0s' $(seq 58))]" ]
+	[ "$(grep -c '  <1 cell$' <<<"$out")" -eq 10 ]
+	run ! grep -q '^ \. free .*<1 cell' <<<"$out"
+	# a pipe: 64 cells, the arm64 dump's parts within one cell of their shares
+	run memscope --sysroot "$FIX/arm64-virt-hand" meminfo --diagram --bytes
+	bar=$(sed -n 2p <<<"$output" | tr -d '[]')
+	[ "${#bar}" -eq 64 ]
+	while read -r m bytes; do
+		c=$(tr -cd "$m" <<<"$bar" | wc -c)
+		awk -v c="$c" -v b="$bytes" -v t=$((2014928 * 1024)) 'BEGIN { x = b * 64 / t; exit !(c > x - 1 && c < x + 1) }' ||
+			{ echo "$m: $c cells for $bytes bytes"; false; }
+	done < <(printf '%s\n' "${lines[@]:2}" | awk '/^ [a-z.] / { print $1, substr($0, 31, 10) + 0 }')
 }
 
 @test "--all and --diagram exclude each other; arguments are refused" {

@@ -277,7 +277,9 @@ with open(d + "/pagemap.txt", "w") as o:
 	run --separate-stderr memscope --sysroot "$SR" translate 100 0x7f0000090000 --len 96K --page-size 4K
 	assert_line --regexp '^0x7f00000a2000 0x7f00000a3fff +2 unmapped +- +- +-$'
 	assert_line --regexp '^0x00007f00000a2000 \+\.+\+$'
-	assert_line --regexp '^ +: *2 pages, unmapped *:$'
+	# the label on two lines: a blank at least each side inside the dotted box
+	assert_line --regexp '^ +: +2 pages, +:$'
+	assert_line --regexp '^ +: +unmapped +:$'
 	assert_line --regexp '^0x00007f00000a7fff \+\.+\+$'
 	assert_line --regexp '^24 pages \(96K\): 20 present \(80K\), 0 swapped \(0B\), 0 not present, 4 unmapped; 2 physically contiguous runs'
 }
@@ -386,4 +388,49 @@ with open(d + "/pagemap.txt", "w") as o:
 	run --separate-stderr memscope translate "$MPID" 0xffffffffff600000 --len 4K --json
 	assert_success
 	echo "$output" | jq -e '.translate.summary | .pages == 1 and .not_present == 1'
+}
+
+# --- fitting a terminal ---
+
+@test "every box of the --len picture keeps a blank each side of its text, dotted ones too" {
+	SR=$(binary_fixture process-folios)
+	for cols in 0 60; do
+		if [ "$cols" = 0 ]; then
+			out=$(memscope --sysroot "$SR" translate 100 0x7f0000090000 --len 96K --page-size 4K --arch x86_64)
+		else
+			need_script
+			out=$(on_term 60 --sysroot "$SR" translate 100 0x7f0000090000 --len 96K --page-size 4K --arch x86_64)
+		fi
+		# box lines: text inside its borders, never against them
+		pic=$(sed -n '/virtual memory/,/^$/p' <<<"$out")
+		[ -n "$pic" ]
+		run ! grep -E '[|:][^ |:=-]|[^ |:=-][|:]' <<<"$pic"
+	done
+	rm -rf "$SR"
+}
+
+@test "the --len and --all summaries wrap between words in a 60-column terminal, whole in a pipe" {
+	need_script
+	SR=$(binary_fixture process-folios)
+	words() { tr -s ' \n' '\n\n'; }
+	for args in "100 0x7f0000090000 --len 96K" "100 --all"; do
+		pipe=$(memscope --sysroot "$SR" translate $args --page-size 4K --arch x86_64)
+		# the summary: the last paragraph, one line in a pipe, wider than 60
+		sum=$(awk 'BEGIN { RS = "" } { p = $0 } END { print p }' <<<"$pipe")
+		[ "$(wc -l <<<"$sum")" -eq 1 ]
+		[ "${#sum}" -gt 60 ]
+		for cols in 60 200; do
+			out=$(on_term $cols --sysroot "$SR" translate $args --page-size 4K --arch x86_64)
+			wrapped=$(awk 'BEGIN { RS = "" } { p = $0 } END { print p }' <<<"$out")
+			# what fits stays as in a pipe (--len's 134 columns at 200); the rest wraps
+			if [ "${#sum}" -le "$cols" ]; then
+				[ "$out" = "$pipe" ]
+				continue
+			fi
+			[ "$(wc -l <<<"$wrapped")" -gt 1 ]
+			[ "$(widest <<<"$wrapped")" -le "$cols" ]
+			[ "$(words <<<"$wrapped")" = "$(words <<<"$sum")" ]
+		done
+	done
+	rm -rf "$SR"
 }

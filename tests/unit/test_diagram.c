@@ -102,13 +102,79 @@ static void test_cut_keeps_size(void **state)
 	out_discard(&o);
 }
 
+/* Sizes are never cut, with --bytes as without: in a run of small boxes elided into one, in a
+ * gap, and in a child whose box is too narrow for its exact size even at the minimum width
+ * (the map is drawn wider then). */
+static const struct diagram_box deep_child[] = {
+	{0x4000000000000000, 0x7fffffffffffffff, "a child of four exbibytes", NULL, 0},
+};
+/* ten boxes of 768M, 256M apart, elided into one run of 10G less 256M: "10 small regions,
+ * 10468982784" is wider than a narrow box */
+static struct diagram_box sized[13];
+
+static void sized_init(void)
+{
+	for (int i = 0; i < 10; i++)
+		sized[i] = (struct diagram_box){(UINT64_C(4) + (uint64_t)i) << 30,
+						((UINT64_C(4) + (uint64_t)i) << 30) + 0x2fffffff,
+						"small", NULL, 0};
+	sized[10] = (struct diagram_box){UINT64_C(1) << 40, (UINT64_C(1) << 40) + 0xfffffff,
+					 "after a gap", NULL, 0};
+	sized[11] = (struct diagram_box){UINT64_C(0x4000000000000000), UINT64_MAX,
+					 "a parent with a long name", deep_child, 1};
+}
+
+static void draw_sized(struct out *o)
+{
+	o->bytes = true;
+	const struct diagram_opts opt = {.width = 48, .huge_gap = UINT64_C(1) << 50,
+					 .small = UINT64_C(1) << 30, .max_run = 6,
+					 .gap_label = "unmapped"};
+	sized_init();
+	assert_int_equal(diagram_map(o, sized, 12, &opt), 0);
+}
+
+/* Whether @t has a number cut by a sign: a digit right before "..". */
+static bool number_cut(const char *t)
+{
+	for (const char *p = strstr(t, ".."); p; p = strstr(p + 1, ".."))
+		if (p > t && p[-1] >= '0' && p[-1] <= '9')
+			return true;
+	return false;
+}
+
+static void test_size_never_cut(void **state)
+{
+	struct out o;
+	size_t len;
+	for (int cols = 0; cols <= 60; cols += 10) {
+		draw_at(&o, cols, draw_sized);
+		const char *t = out_text(&o, &len);
+		assert_false(number_cut(t));
+		/* the elided run's size, the gap's, the child's and the parent's, whole */
+		assert_non_null(strstr(t, " 10468982784 "));	       /* 10 small regions */
+		assert_non_null(strstr(t, "(1084747677696)"));       /* the gap below 1T */
+		assert_non_null(strstr(t, "(4611686018427387904)")); /* the child */
+		assert_non_null(strstr(t, "(13835058055282163712)"));
+		out_discard(&o);
+	}
+	/* narrower than the minimum (28): wider still, as the child's size needs, on a line of
+	 * its own under its cut name: 21 columns, a blank each side, its two borders, inside a
+	 * parent's (6 more); then the addresses, "  <- 0x", 16 digits, " (1T)" */
+	int w = draw_at(&o, 20, draw_sized);
+	const char *t = out_text(&o, &len);
+	assert_non_null(strstr(t, "\n|  | (4611686018427387904) |  |\n"));
+	assert_int_equal(w, 6 + 2 + 2 + 21 + 7 + 16 + 5);
+	out_discard(&o);
+}
+
 static void draw_bar(struct out *o)
 {
 	const struct diagram_seg segs[] = {{"used", 300, 'u'}, {"free", 700, '.'}};
 	assert_int_equal(diagram_bar(o, "MemTotal", 1000, segs, 2, 64), 0);
 	diagram_note(o, "A note long enough to be wrapped between its words whatever the width "
 			"of the terminal, and never cut.",
-		     1, 66);
+		     1, 1, 66);
 }
 
 static void test_bar(void **state)
@@ -128,6 +194,70 @@ static void test_bar(void **state)
 	assert_non_null(strstr(t, " words whatever"));
 	assert_non_null(strstr(t, "never cut.\n"));
 	out_discard(&o);
+}
+
+/* Ten small parts and one of 93.2% (the shape of a real meminfo) in a bar of 58 cells: by
+ * largest remainder, worked by hand. The exact cells are 1.16, 0.87, 0.696, 0.464, 0.29,
+ * 0.174, 0.116, 0.058 x3 and 54.056; the whole cells (1 and 54) leave 3, which go to the
+ * largest fractions (.87, .696, .464). The six parts left without a cell say so. */
+static const struct diagram_seg small_parts[] = {
+	{"a", 20, 'a'}, {"b", 15, 'b'}, {"c", 12, 'c'}, {"d", 8, 'd'},	 {"e", 5, 'e'}, {"f", 3, 'f'},
+	{"g", 2, 'g'},	{"h", 1, 'h'},	{"i", 1, 'i'},	{"j", 1, 'j'}, {"free", 932, '.'},
+};
+
+static void draw_small_parts(struct out *o)
+{
+	assert_int_equal(diagram_bar(o, "MemTotal", 1000, small_parts, 11, 58), 0);
+}
+
+static void test_bar_rounding(void **state)
+{
+	struct out o;
+	size_t len;
+	assert_int_equal(draw_at(&o, 0, draw_small_parts), 60);
+	const char *t = out_text(&o, &len);
+	assert_non_null(strstr(t, "\n[abcd......................................................]\n"));
+	assert_non_null(strstr(t, "\n d d "));
+	/* a part without a cell says so; a part with one does not */
+	for (char m = 'e'; m <= 'j'; m++) {
+		char head[8];
+		snprintf(head, sizeof(head), "\n %c %c ", m, m);
+		const char *l = strstr(t, head);
+		assert_non_null(l);
+		const char *end = strchr(l + 1, '\n');
+		assert_non_null(end);
+		assert_true(end - l > 9 && !strncmp(end - 9, "  <1 cell", 9));
+	}
+	const char *d = strchr(strstr(t, "\n d d ") + 1, '\n');
+	assert_memory_equal(d - 4, "0.8%", 4);
+	out_discard(&o);
+	/* whatever the values: the cells fill the bar, each within one of its exact share */
+	uint64_t v[7];
+	int cells[7];
+	unsigned seed = 11;
+	for (int round = 0; round < 2000; round++) {
+		uint64_t total = 0;
+		for (int i = 0; i < 7; i++) {
+			seed = seed * 1103515245 + 12345;
+			v[i] = (seed >> 8) % (round % 2 ? 1000 : UINT64_C(1) << 40);
+			total += v[i];
+		}
+		int width = 20 + round % 60;
+		diagram_bar_cells(v, 7, total, width, cells);
+		int sum = 0;
+		for (int i = 0; i < 7; i++) {
+			double exact = total ? (double)v[i] * width / (double)total : 0;
+			assert_true(cells[i] >= 0 && (double)cells[i] > exact - 1 &&
+				    (double)cells[i] < exact + 1);
+			sum += cells[i];
+		}
+		assert_int_equal(sum, total ? width : 0);
+	}
+	/* sizes whose sum passes 2^64 (a malformed file) still give a bar that fills */
+	uint64_t huge[2] = {UINT64_MAX - 1, UINT64_MAX / 3};
+	diagram_bar_cells(huge, 2, UINT64_MAX, 64, cells);
+	assert_int_equal(cells[0] + cells[1], 64);
+	assert_int_equal(cells[0], 48);
 }
 
 static void draw_hbars(struct out *o)
@@ -185,14 +315,101 @@ static void test_pairs(void **state)
 	out_discard(&o);
 }
 
+/* Every box keeps a blank each side of its text: no character but a border or a link's
+ * touches a border from inside. */
+static void assert_blank_inside(const char *t)
+{
+	for (const char *p = t; *p; p++) {
+		if (*p != '|' && *p != ':')
+			continue;
+		char before = p > t ? p[-1] : '\n', after = p[1];
+		bool edge_before = strchr(" |:=-\n", before) != NULL;
+		bool edge_after = strchr(" |:=-\n", after) != NULL || after == '\0';
+		if (!edge_before || !edge_after)
+			fail_msg("text touches a border: '%.30s'", p > t + 15 ? p - 15 : t);
+	}
+}
+
+static void draw_unmapped(struct out *o)
+{
+	struct diagram_pair p[2] = {
+		{.vstart = 0x7f00000a2000, .vend = 0x7f00000a5fff, .unmapped = true,
+		 .left = "4 pages, unmapped"},
+		{.vstart = 0x7f00000a6000, .vend = 0x7f00000a7fff, .frames = true, .joined = true,
+		 .pstart = 0x30005000, .pend = 0x30006fff, .left = "2 pages",
+		 .right = "8K contiguous"},
+	};
+	assert_int_equal(diagram_pairs(o, p, 2, 2), 0);
+}
+
+static void test_pairs_blank(void **state)
+{
+	struct out o;
+	size_t len;
+	for (int cols = 0; cols <= 60; cols += 60) {
+		draw_at(&o, cols, draw_unmapped);
+		const char *t = out_text(&o, &len);
+		assert_blank_inside(t);
+		/* the dotted box's label, whole over two lines */
+		assert_non_null(strstr(t, " 4 pages, "));
+		assert_non_null(strstr(t, " unmapped "));
+		out_discard(&o);
+	}
+}
+
+/* Prose wraps between words at the terminal's width, under its hanging indent, and keeps its
+ * own blanks; a pipe gets it on one line, as it is. */
+static const char prose[] = "  indices      pgd 273  pud 0  pmd 0  pte 0 and some words that go "
+			    "on and on past sixty columns, /a/path/much/too/long/to/fit/anywhere/"
+			    "on/a/line/of/its/own/at/all";
+
+static void draw_prose(struct out *o)
+{
+	diagram_note(o, prose, 0, 15, 0);
+}
+
+static void test_note(void **state)
+{
+	struct out o;
+	size_t len;
+	draw_at(&o, 0, draw_prose);
+	const char *t = out_text(&o, &len);
+	assert_int_equal(len, strlen(prose) + 1);
+	assert_memory_equal(t, prose, strlen(prose));
+	out_discard(&o);
+	draw_at(&o, 200, draw_prose);
+	t = out_text(&o, &len);
+	assert_memory_equal(t, prose, strlen(prose));
+	out_discard(&o);
+	draw_at(&o, 60, draw_prose);
+	t = out_text(&o, &len);
+	/* the first line as it was, blanks and all, up to the word that would pass 60; then
+	 * the rest under the value column; a word too long for any line is never split, nor
+	 * sent to a line of its own (it would not fit there either: a record's label keeps its
+	 * value beside it so) */
+	assert_string_equal(t, "  indices      pgd 273  pud 0  pmd 0  pte 0 and some words\n"
+			       "               that go on and on past sixty columns, /a/path/much/"
+			       "too/long/to/fit/anywhere/on/a/line/of/its/own/at/all\n");
+	out_discard(&o);
+	/* a terminal narrower than 40 columns: 40 still */
+	draw_at(&o, 30, draw_prose);
+	t = out_text(&o, &len);
+	assert_non_null(strstr(t, "  indices      pgd 273  pud 0  pmd 0\n               pte 0 and"));
+	out_discard(&o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_map),
 		cmocka_unit_test(test_cut_keeps_size),
 		cmocka_unit_test(test_bar),
+		cmocka_unit_test(test_size_never_cut),
+		cmocka_unit_test(test_bar_rounding),
 		cmocka_unit_test(test_hbars),
 		cmocka_unit_test(test_pairs),
+		cmocka_unit_test(test_pairs_blank),
+		cmocka_unit_test(test_note),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
