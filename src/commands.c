@@ -406,6 +406,13 @@ const struct machine_facts *ctx_machine(struct ctx *ctx)
 	return &ctx->facts;
 }
 
+/* "an x86_64", "an arm64", "an i386", "an arm": every name memscope knows starts with a vowel
+ * sound, but say it from the name */
+static const char *article(const char *arch)
+{
+	return strchr("aeiouAEIOU", arch[0]) || arch[0] == 'x' ? "an" : "a";
+}
+
 uint64_t ctx_page_size(struct ctx *ctx)
 {
 	const struct machine_facts *f = ctx_machine(ctx);
@@ -415,7 +422,15 @@ uint64_t ctx_page_size(struct ctx *ctx)
 		struct machine k = ctx->machine;
 		k.configs &= machine_mask_arch(f->arch);
 		machine_page_list(&k, list, sizeof(list));
-		if (strchr(list, ' ') && !ctx->machine.foreign[0] && k.configs != machine_mask_arch(f->arch))
+		const char *said = machine_arch(&ctx->machine);
+		if (ctx->arch_opt && said && strcmp(said, ctx->arch_opt))
+			/* what this system (or the dump) says of its pages is said of its own
+			 * architecture: of another, nothing is known */
+			ctx_note(ctx, "assuming %s pages: the page size of %s %s is not known from %s, "
+				 "%s %s (use --page-size)",
+				 h, article(ctx->arch_opt), ctx->arch_opt, ctx_where(ctx),
+				 article(said), said);
+		else if (strchr(list, ' ') && !ctx->machine.foreign[0] && k.configs != machine_mask_arch(f->arch))
 			ctx_note(ctx, "assuming %s pages: %s does not say whether %s (use --page-size)",
 				 h, ctx_where(ctx), list);
 		else

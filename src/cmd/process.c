@@ -158,10 +158,12 @@ void physctx_open(struct ctx *ctx, struct physctx *pc, uint64_t page_size)
 {
 	memset(pc, 0, sizeof(*pc));
 	pc->page_size = page_size;
-	pc->have_io = iomem_read(&ctx->root, &pc->io, NULL) == 0 && !pc->io.hidden;
+	pc->dump = ctx->root.dir != NULL;
+	pc->io_errno = -iomem_read(&ctx->root, &pc->io, NULL);
+	pc->have_io = pc->io_errno == 0 && !pc->io.hidden;
 	pc->have_zi = zoneinfo_read(&ctx->root, &pc->zi, NULL) == 0;
 	pc->flags_fd = open_kpage(ctx, "proc/kpageflags", &pc->flags_errno);
-	pc->count_fd = open_kpage(ctx, "proc/kpagecount", NULL);
+	pc->count_fd = open_kpage(ctx, "proc/kpagecount", &pc->count_errno);
 }
 
 void physctx_close(struct physctx *pc)
@@ -172,6 +174,19 @@ void physctx_close(struct physctx *pc)
 		close(pc->flags_fd);
 	if (pc->count_fd >= 0)
 		close(pc->count_fd);
+}
+
+/* Why a frame has no iomem region, worded for where the files come from */
+static const char *io_why(const struct physctx *pc)
+{
+	if (pc->have_io)
+		return "(no region)";
+	/* zeroed: the opener lacked CAP_SYS_ADMIN (r_show(), kernel/resource.c) */
+	if (pc->io_errno == 0 && pc->io.hidden)
+		return pc->dump ? "(hidden in the dump)" : "(hidden: reading it needs CAP_SYS_ADMIN)";
+	if (pc->dump && pc->io_errno == ENOENT)
+		return "(missing from the dump)";
+	return pc->dump ? "(iomem unreadable in the dump)" : "(iomem not readable)";
 }
 
 void physctx_record(const struct physctx *pc, struct record *r, uint64_t pfn, uint64_t offset,
@@ -186,7 +201,7 @@ void physctx_record(const struct physctx *pc, struct record *r, uint64_t pfn, ui
 		/* the innermost region, and the chain in text */
 		rec_str(r, "iomem", "iomem", pc->io.v[chain[n - 1]].name);
 	} else {
-		rec_null(r, "iomem", "iomem", pc->have_io ? "(no region)" : "(iomem not readable)");
+		rec_null(r, "iomem", "iomem", io_why(pc));
 	}
 	const struct zone *z = pc->have_zi ? zoneinfo_find(&pc->zi, pfn) : NULL;
 	if (z) {
@@ -205,10 +220,14 @@ void physctx_record(const struct physctx *pc, struct record *r, uint64_t pfn, ui
 		if (why)
 			rec_note(r, why);
 	} else {
-		rec_null(r, "flags", "flags", "(kpageflags not readable)");
+		rec_null(r, "flags", "flags",
+			 pc->dump && pc->flags_errno == ENOENT ? "(missing from the dump)"
+							       : "(kpageflags not readable)");
 	}
 	if (count != UINT64_MAX)
 		rec_u64(r, "mapcount", "map count", count);
 	else
-		rec_null(r, "mapcount", "map count", "(kpagecount not readable)");
+		rec_null(r, "mapcount", "map count",
+			 pc->dump && pc->count_errno == ENOENT ? "(missing from the dump)"
+							       : "(kpagecount not readable)");
 }

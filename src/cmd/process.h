@@ -59,6 +59,8 @@ struct physctx {
 	bool have_zi;
 	int flags_fd, count_fd;
 	int flags_errno; /* why kpageflags could not be opened (0: it could) */
+	int io_errno, count_errno; /* why iomem could not be read, kpagecount opened (0: it could) */
+	bool dump;		   /* the files are a dump's: what is absent is missing from it */
 	uint64_t page_size;
 };
 

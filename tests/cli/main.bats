@@ -595,8 +595,14 @@ for r in d["regions"]:
 	assert_success
 	[ "${stderr_lines[0]}" = "memscope: warning: --arch arm64, but the dump says x86_64 (meminfo: VmallocTotal 34359738367 kB)" ]
 	# what the dump said of its pages was said of an x86_64: for an arm64 they are a guess
-	[ "${stderr_lines[1]}" = "memscope: assuming 4K pages: the dump does not say (use --page-size)" ]
+	[ "${stderr_lines[1]}" = "memscope: assuming 4K pages: the page size of an arm64 is not known from the dump, an x86_64 (use --page-size)" ]
 	echo "$output" | jq -e '.page_size_source == "assumed"'
+	# the same live: this system's page size is its own architecture's
+	run --separate-stderr memscope --arch arm64 buddy
+	if [ "$(uname -m)" = x86_64 ]; then
+		assert_success
+		[ "${stderr_lines[1]}" = "memscope: assuming 4K pages: the page size of an arm64 is not known from this system, an x86_64 (use --page-size)" ]
+	fi
 	run --separate-stderr memscope --sysroot "$FIX/x86_64-vm-6.18-24g-root" --page-size 64K zones --json
 	[ "$stderr" = "memscope: warning: --page-size 64K, but the dump says 4K pages (pagetypeinfo: page block order 9)" ]
 	# layout and decode describe a configuration: choosing one is no contradiction
