@@ -26,6 +26,25 @@ int pid_check(const char *s)
 	return 0;
 }
 
+/* Whether a dump's proc/PID/maps holds no mapping: nothing but white space in it. Only its
+ * start is read; a maps missing or unreadable is left to the reader to word. */
+static bool dump_maps_empty(const struct process *p)
+{
+	int fd = task_openat(&p->task, "maps", NULL);
+	if (fd < 0)
+		return false;
+	char buf[4096];
+	bool empty = true;
+	ssize_t n;
+	while (empty && (n = read(fd, buf, sizeof(buf))) > 0)
+		for (ssize_t i = 0; i < n && empty; i++)
+			empty = buf[i] == ' ' || buf[i] == '\n' || buf[i] == '\t';
+	if (n < 0)
+		empty = false;
+	close(fd);
+	return empty;
+}
+
 int process_open(struct ctx *ctx, const char *pid, struct process *p)
 {
 	struct ms_error err = {0};
@@ -41,8 +60,18 @@ int process_open(struct ctx *ctx, const char *pid, struct process *p)
 	}
 	struct task_stat st;
 	ret = task_stat_read(&p->task, &st, &err);
-	if (ret == -ENOENT && !task_live(&p->task))
-		return EXIT_OK; /* a dump without stat: nothing to tell a kernel thread by */
+	if (ret == -ENOENT && !task_live(&p->task)) {
+		/* a dump without stat: nothing to tell a kernel thread or a zombie by but their
+		 * empty maps (the kernel prints no line for a task without an mm) */
+		if (dump_maps_empty(p)) {
+			msg_errorf("process %s has no mappings in the dump: a kernel thread or a "
+				   "zombie (the dump has no stat to tell)",
+				   p->pid);
+			process_close(p);
+			return EXIT_RUNTIME;
+		}
+		return EXIT_OK;
+	}
 	if (ret == -ENOENT || ret == -ESRCH) {
 		msg_errorf("no process with pid %s", pid); /* reaped just now */
 		process_close(p);

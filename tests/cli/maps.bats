@@ -208,6 +208,25 @@ teardown() { stop_mapper; }
 	[ "$stderr" = "memscope: process 2 is a kernel thread: it has no user address space" ]
 }
 
+@test "an empty maps in a dump without stat: a kernel thread or a zombie, said, exit 1" {
+	d=$(mktemp -d)
+	mkdir -p "$d/proc/2"
+	: >"$d/proc/2/maps"
+	: >"$d/proc/2/smaps"
+	for args in "" "--diagram" "--rss" "--json"; do
+		run --separate-stderr memscope --sysroot "$d" maps 2 $args
+		assert_failure 1
+		assert_output ""
+		[ "$stderr" = "memscope: process 2 has no mappings in the dump: a kernel thread or a zombie (the dump has no stat to tell)" ]
+	done
+	# and with the mappings of a real process beside it, the others still read
+	printf '00400000-00401000 r-xp 00000000 08:01 12 /bin/x\n' >"$d/proc/2/maps"
+	run --separate-stderr memscope --sysroot "$d" maps 2
+	rm -rf "$d"
+	assert_success
+	assert_line --partial "/bin/x"
+}
+
 @test "-o RSS, PSS, DIRTY or SWAP without --rss: smaps is read, the columns are filled" {
 	start_mapper --anon 1M
 	run --separate-stderr memscope maps "$MPID" -o START,RSS,PSS,DIRTY,SWAP --json

@@ -338,6 +338,20 @@ with open(d + "/pagemap.txt", "w") as o:
 	[ "$stderr" = "memscope: process 2 is a kernel thread: it has no user address space" ]
 }
 
+@test "an empty maps in a dump without stat: a kernel thread or a zombie, said, exit 1" {
+	d=$(mktemp -d)
+	mkdir -p "$d/proc/2"
+	: >"$d/proc/2/maps"
+	: >"$d/proc/2/pagemap"
+	for args in "0x1000" "0x1000 --len 8K" "--all" "--all --json"; do
+		run --separate-stderr memscope --sysroot "$d" --page-size 4K translate 2 $args
+		assert_failure 1
+		assert_output ""
+		[ "$stderr" = "memscope: process 2 has no mappings in the dump: a kernel thread or a zombie (the dump has no stat to tell)" ]
+	done
+	rm -rf "$d"
+}
+
 # --- a process that exits while it is read (item 1) ---
 
 @test "--all on a process that exits mid-walk: one line naming it and what was read, exit 1" {
