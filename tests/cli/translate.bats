@@ -134,9 +134,16 @@ with open(d + "/pagemap.txt", "w") as o:
 	"$SRCDIR/tests/mksysroot.py" "$SR/text" "$SR/hidden"
 	run --separate-stderr memscope --sysroot "$SR/hidden" translate "$FPID" --all --page-size 4K --json
 	assert_success
-	echo "$output" | jq -e '.translate.frames_hidden and .translate.summary.contiguous_runs == 0'
+	# what needs frame numbers is unknown, null, not 0: runs, huge pages, shared frames
+	echo "$output" | jq -e '.translate.frames_hidden and ([.translate.summary, .translate.mappings[]] | all(.contiguous_runs == null and .thp_bytes == null and .shared_frames == null))'
+	echo "$output" | jq -e '.translate.summary.thp == null'
 	assert_equal "$(echo "$output" | jq -c "$pick | map(del(.contiguous_runs))")" \
 		"$(echo "$flags" | jq -c 'map(del(.contiguous_runs))')"
+	# and of a range
+	start=$(echo "$output" | jq -r '.translate.mappings[0].start')
+	run --separate-stderr memscope --sysroot "$SR/hidden" translate "$FPID" "$start" --len 64K --page-size 4K --json
+	assert_success
+	echo "$output" | jq -e '.translate.frames_hidden and (.translate.summary | .contiguous_runs == null and .thp == null and .shared_frames == null)'
 }
 
 @test "bad arguments: usage errors; a vanished pid: exit 1" {
