@@ -349,3 +349,28 @@ teardown() { stop_mapper; }
 	done
 	kill "$parent"
 }
+
+@test "a 32-bit process's maps alone: its stack's end tells a 32-bit kernel from a 64-bit one" {
+	d=$(mktemp -d)
+	mkdir -p "$d/proc/1"
+	# i386 as a hand would write it: below 4G, the stack ending at the 3G split, a [vdso]
+	printf '%s\n' "08048000-08049000 r-xp 00000000 08:01 200 /bin/app" \
+		"b7f00000-b7f01000 r-xp 00000000 00:00 0 [vdso]" \
+		"bffdf000-c0000000 rw-p 00000000 00:00 0 [stack]" >"$d/proc/1/maps"
+	run --separate-stderr memscope --sysroot "$d" maps 1 --diagram
+	assert_success
+	assert_output --partial "kernel space, not user-readable (1G)"
+	refute_output --partial "128T"
+	run --separate-stderr memscope --sysroot "$d" layout
+	assert_success
+	[ "${stderr_lines[0]}" = "memscope: assuming i386: the dump does not say whether i386 or arm (use --arch)" ]
+	# a compat process of a 64-bit kernel: the stack near 4G
+	cp "$FIX/x86_64-compat-process-hand/proc/500/maps" "$d/proc/1/maps"
+	run --separate-stderr memscope --sysroot "$d" maps 1 --diagram
+	assert_success
+	assert_output --partial "kernel space, not user-readable (128T)"
+	run --separate-stderr memscope --sysroot "$d" layout
+	rm -rf "$d"
+	assert_success
+	[ "${stderr_lines[0]}" = "memscope: assuming x86_64: the dump does not say whether x86_64 or arm64 (use --arch)" ]
+}
