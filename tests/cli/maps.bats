@@ -374,3 +374,19 @@ teardown() { stop_mapper; }
 	assert_success
 	[ "${stderr_lines[0]}" = "memscope: assuming x86_64: the dump does not say whether x86_64 or arm64 (use --arch)" ]
 }
+
+@test "--diagram labels: the base name of a path, never a cut inside a bracketed name" {
+	d=$(mktemp -d)
+	mkdir -p "$d/proc/1"
+	printf '%s\n' "5555550000-5555551000 r-xp 00000000 08:01 200 /system/bin/app" \
+		"7000000000-7000010000 rw-p 00000000 00:00 0 [anon:dalvik-/system/framework/boot.art]" \
+		"7000020000-7000030000 rw-p 00000000 00:00 0 [anon:x/y]" \
+		"7ffff00000-7ffff21000 rw-p 00000000 00:00 0 [stack]" >"$d/proc/1/maps"
+	run --separate-stderr memscope --sysroot "$d" --arch arm64 --page-size 4K maps 1 --diagram
+	rm -rf "$d"
+	assert_success
+	assert_output --partial "text app"
+	assert_output --partial "[anon:x/y]"
+	assert_output --partial "[anon:dalvik-"
+	refute_output --regexp "anon (boot\.art|y)\]"
+}

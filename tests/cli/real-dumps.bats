@@ -228,3 +228,14 @@ processes() {
 	assert_success
 	[ "${stderr_lines[0]}" = "memscope: assuming x86_64: the dump does not say whether x86_64 or arm64 (use --arch)" ]
 }
+
+@test "Android's named anonymous mappings keep their whole name in maps --diagram" {
+	c=arm64-android-qualcomm-app-maps
+	[ -d "$DUMPS/$c" ] || skip "no $c"
+	r=$(sysroot $c)
+	run --separate-stderr memscope --sysroot "$r" maps 1000 --diagram
+	assert_success
+	# "anon boot.art] (2.6M)" was the tail of [anon:dalvik-/system/framework/boot.art]
+	[ "$(grep -cE '\| +[a-z]+ [^[| ]+\] \(' <<<"$output")" -eq 0 ]
+	assert_output --partial "[anon:dalvik-"
+}
