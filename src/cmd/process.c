@@ -218,6 +218,43 @@ static const char *io_why(const struct physctx *pc)
 	return pc->dump ? "(iomem unreadable in the dump)" : "(iomem not readable)";
 }
 
+/* A page of a THP folio: the folio's size and kind, as --all and --len count them. The frames
+ * around it tell where the folio starts and ends (kpage_folio_pages()); the size is a THP's
+ * (PMD-sized or larger) or an mTHP's (multi-size THP, admin-guide/mm/transhuge.rst). Adds
+ * "folio" to @r and returns the note, or NULL when it is no THP or the folio cannot be read. */
+static const char *folio_explain(const struct physctx *pc, uint64_t pfn, uint64_t flags,
+				 struct record *r, char *buf, size_t size)
+{
+	/* the huge zero page is one of a kind, and explained as such */
+	if (!kpageflags_thp(flags) || flags >> KPF_ZERO_PAGE & 1 || pc->flags_fd < 0)
+		return NULL;
+	uint64_t *scratch = malloc(KPAGE_BATCH * sizeof(*scratch));
+	uint64_t pages = 0;
+	bool head = flags >> KPF_COMPOUND_HEAD & 1;
+	int e = scratch ? kpage_folio_pages(pc->flags_fd, pfn, 1, head, &pages, scratch) : -ENOMEM;
+	free(scratch);
+	if (e || !pages)
+		return NULL;
+	unsigned order = kpageflags_order(pages), pmd = kpageflags_pmd_order(pc->page_size);
+	uint64_t bytes = pages * pc->page_size;
+	bool thp = order >= pmd;
+	rec_group(r, "folio", "folio");
+	rec_size(r, "size", "", bytes);
+	rec_u64(r, "order", "order", order);
+	rec_str(r, "kind", "", thp ? "thp" : "mthp");
+	rec_group_end(r);
+	char sz[32], pmd_sz[32];
+	units_human(bytes, sz, sizeof(sz));
+	units_human(pc->page_size << pmd, pmd_sz, sizeof(pmd_sz));
+	if (thp)
+		snprintf(buf, size, "%s page of a %s transparent huge page (%s)", head ? "head" : "tail",
+			 sz, order == pmd ? "PMD-sized" : "larger than a PMD");
+	else
+		snprintf(buf, size, "%s page of a %s mTHP folio (multi-size THP, smaller than a %s PMD)",
+			 head ? "head" : "tail", sz, pmd_sz);
+	return buf;
+}
+
 void physctx_record(const struct physctx *pc, struct record *r, uint64_t pfn, uint64_t offset,
 		    uint64_t flags, uint64_t count)
 {
@@ -245,7 +282,10 @@ void physctx_record(const struct physctx *pc, struct record *r, uint64_t pfn, ui
 		char scratch[64][8];
 		size_t k = kpageflags_names(flags, names, 64, scratch);
 		rec_words(r, "flags", "flags", names, k < 64 ? k : 64);
-		const char *why = kpageflags_explain(flags);
+		char folio[160];
+		const char *why = folio_explain(pc, pfn, flags, r, folio, sizeof(folio));
+		if (!why)
+			why = kpageflags_explain(flags);
 		if (why)
 			rec_note(r, why);
 	} else {

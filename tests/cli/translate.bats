@@ -103,7 +103,7 @@ teardown() { stop_mapper; [ -n "${SR:-}" ] && rm -rf "$SR"; return 0; }
 	echo "$output" | jq -e '.translate.pages[1].pfn == .translate.pages[0].pfn + 1'
 	echo "$output" | jq -e '.translate.pages[2] | .pagemap.file_or_shared and .pfn == 1233101 and .zone == "Normal" and .node == 0'
 	run memscope --sysroot "$SR" translate "$FPID" 0x7fc0fd000000 --page-size 4K
-	assert_line --regexp 'head page of a transparent huge page'
+	assert_line --regexp 'head page of a 2M transparent huge page \(PMD-sized\)$'
 }
 
 # translate --all takes pages whose flags it reads one by one, and other pages in blocks of
@@ -262,6 +262,58 @@ with open(d + "/pagemap.txt", "w") as o:
 			assert_line --regexp 'in [0-9]+ [0-9]+K mTHP folios?'
 		fi
 	done
+}
+
+# One address on a THP folio's page: the folio's size and kind, as --all and --len count them
+@test "one address on a page of a folio: its size, THP (PMD) or mTHP, in translate and phys" {
+	SR=$(binary_fixture process-folios)
+	# a tail page of the anonymous order-4 folio, and of the PMD THP
+	run --separate-stderr memscope --sysroot "$SR" translate 100 0x7f00000a4000 --page-size 4K
+	assert_success
+	assert_line --regexp '^ +folio +64K +order 4 +mthp$'
+	assert_line --regexp '^ +tail page of a 64K mTHP folio \(multi-size THP, smaller than a 2M PMD\)$'
+	run --separate-stderr memscope --sysroot "$SR" translate 100 0x7f0000201000 --page-size 4K --json
+	echo "$output" | jq -e '.translate.pages[0].folio == {"size": 2097152, "order": 9, "kind": "thp"}'
+	run --separate-stderr memscope --sysroot "$SR" translate 100 0x7f0000200000 --page-size 4K
+	assert_line --regexp '^ +head page of a 2M transparent huge page \(PMD-sized\)$'
+	# the same as the range of that one page counts it
+	run --separate-stderr memscope --sysroot "$SR" translate 100 0x7f0000000000 --len 4K --page-size 4K --json
+	order=$(echo "$output" | jq '.translate.summary.thp[0].order')
+	run --separate-stderr memscope --sysroot "$SR" translate 100 0x7f0000000000 --page-size 4K --json
+	echo "$output" | jq -e --argjson o "$order" '.translate.pages[0].folio.order == $o'
+	# phys of that frame
+	pfn=$(echo "$output" | jq -r '.translate.pages[0].pfn')
+	run --separate-stderr memscope --sysroot "$SR" phys --pfn "$pfn" --page-size 4K --json
+	assert_success
+	echo "$output" | jq -e --argjson o "$order" '.phys.frames[0].folio.order == $o and .phys.frames[0].folio.kind == "mthp"'
+	# a page of no folio has none
+	run --separate-stderr memscope --sysroot "$SR" translate 100 0x7ffd00000000 --page-size 4K --json
+	echo "$output" | jq -e '.translate.pages[0] | has("folio") | not'
+	rm -rf "$SR"
+}
+
+@test "one address on a live folio: the order an independent reader finds" {
+	have_pfns || skip "frame numbers and kpageflags need root"
+	f="$BATS_TEST_TMPDIR/data"
+	head -c 8M /dev/urandom >"$f"
+	start_mapper --read "$f" --thp 4M
+	ps=$(getconf PAGESIZE)
+	n=0
+	for m in "read" "thp"; do
+		a=$(mapped "$m")
+		for off in 0 $((16 * ps)) $((512 * ps + ps)); do
+			p=$(printf '0x%x' $((a + off)))
+			e=$(printf '0x%x' $((a + off + ps)))
+			want=$(python3 "$SRCDIR/tests/helpers/folios.py" "$MPID" "$p" "$e" | jq -c '.orders | keys | map(tonumber)')
+			run --separate-stderr memscope translate "$MPID" "$p" --json
+			assert_success
+			got=$(echo "$output" | jq -c '[.translate.pages[0].folio.order | numbers]')
+			[ "$got" = "$want" ] || { echo "$m+$off: memscope $got, folios.py $want"; false; }
+			[ "$got" = "[]" ] || n=$((n + 1))
+		done
+	done
+	stop_mapper
+	echo "folio pages checked: $n"
 }
 
 # --- the --len picture (item 4) ---
