@@ -55,6 +55,9 @@ struct ctx {
 	bool config_only;
 	/* read on first use by ctx_machine() */
 	bool have_machine, said_arch, said_page_size;
+	/* the assumptions made, one line each, said on stderr only when the command succeeds
+	 * (just before its output): a failed command says one line, its error */
+	char notes[1024];
 	struct machine machine; /* what the dump (or this system) says, options aside */
 	struct machine_facts facts;
 };
@@ -105,11 +108,15 @@ int command_parse(const struct argp *argp, struct ctx *ctx, int argc, char **arg
  * from /proc/sys/kernel/arch or uname(), levels and VA width from meminfo), else an
  * assumption. Read once. */
 const struct machine_facts *ctx_machine(struct ctx *ctx);
-/* The page size and the architecture a command works with; an assumption is said on stderr the
- * first time it is used ("memscope: assuming 4K pages: the dump does not say (use
- * --page-size)"). */
+/* The page size and the architecture a command works with; an assumption is noted the first
+ * time it is used ("memscope: assuming 4K pages: the dump does not say (use --page-size)") and
+ * said on stderr once the command succeeds, before its output (struct out's before hook). */
 uint64_t ctx_page_size(struct ctx *ctx);
 const char *ctx_arch(struct ctx *ctx);
+/* Note one line the command assumed ("assuming 4-level paging: ..."), said with the rest; and
+ * say the noted lines on stderr and forget them (@arg: the struct ctx). */
+void ctx_note(struct ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void ctx_say_notes(void *arg);
 /* Add "page_size" and "page_size_source" (@page_size), "arch" and "arch_source" (@arch) to @obj:
  * "option", "dump", "live" or "assumed". */
 void ctx_machine_json(struct ctx *ctx, json_object *obj, bool arch, bool page_size);

@@ -2,6 +2,7 @@
 /* The one table of commands, and the shared parsing of global options. */
 #include <argp.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -269,7 +270,32 @@ int command_parse(const struct argp *argp, struct ctx *ctx, int argc, char **arg
 		return EXIT_RUNTIME;
 	}
 	ctx->out.term_width = isatty(STDOUT_FILENO) ? term_columns() : 0;
+	ctx->out.before = ctx_say_notes;
+	ctx->out.before_arg = ctx;
 	return 0;
+}
+
+void ctx_note(struct ctx *ctx, const char *fmt, ...)
+{
+	size_t len = strlen(ctx->notes);
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(ctx->notes + len, sizeof(ctx->notes) - len, fmt, ap);
+	va_end(ap);
+	/* a line cut short still ends in its newline */
+	if (n < 0 || (size_t)n + 1 >= sizeof(ctx->notes) - len)
+		ctx->notes[sizeof(ctx->notes) - 2] = '\0';
+	strcat(ctx->notes, "\n");
+}
+
+void ctx_say_notes(void *arg)
+{
+	struct ctx *ctx = arg;
+	for (char *line = ctx->notes, *nl; *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		msg_errorf("%.*s", (int)(nl - line), line);
+	}
+	ctx->notes[0] = '\0';
 }
 
 const char *ctx_where(const struct ctx *ctx)
@@ -380,6 +406,13 @@ const struct machine_facts *ctx_machine(struct ctx *ctx)
 	return &ctx->facts;
 }
 
+/* "an x86_64", "an arm64", "an i386", "an arm": every name memscope knows starts with a vowel
+ * sound, but say it from the name */
+static const char *article(const char *arch)
+{
+	return strchr("aeiouAEIOU", arch[0]) || arch[0] == 'x' ? "an" : "a";
+}
+
 uint64_t ctx_page_size(struct ctx *ctx)
 {
 	const struct machine_facts *f = ctx_machine(ctx);
@@ -389,12 +422,20 @@ uint64_t ctx_page_size(struct ctx *ctx)
 		struct machine k = ctx->machine;
 		k.configs &= machine_mask_arch(f->arch);
 		machine_page_list(&k, list, sizeof(list));
-		if (strchr(list, ' ') && !ctx->machine.foreign[0] && k.configs != machine_mask_arch(f->arch))
-			msg_errorf("assuming %s pages: %s does not say whether %s (use --page-size)", h,
-				   ctx_where(ctx), list);
+		const char *said = machine_arch(&ctx->machine);
+		if (ctx->arch_opt && said && strcmp(said, ctx->arch_opt))
+			/* what this system (or the dump) says of its pages is said of its own
+			 * architecture: of another, nothing is known */
+			ctx_note(ctx, "assuming %s pages: the page size of %s %s is not known from %s, "
+				 "%s %s (use --page-size)",
+				 h, article(ctx->arch_opt), ctx->arch_opt, ctx_where(ctx),
+				 article(said), said);
+		else if (strchr(list, ' ') && !ctx->machine.foreign[0] && k.configs != machine_mask_arch(f->arch))
+			ctx_note(ctx, "assuming %s pages: %s does not say whether %s (use --page-size)",
+				 h, ctx_where(ctx), list);
 		else
-			msg_errorf("assuming %s pages: %s does not say (use --page-size)", h,
-				   ctx_where(ctx));
+			ctx_note(ctx, "assuming %s pages: %s does not say (use --page-size)", h,
+				 ctx_where(ctx));
 		ctx->said_page_size = true;
 	}
 	return f->page_size;
@@ -409,14 +450,15 @@ const char *ctx_arch(struct ctx *ctx)
 		machine_arch_list(m, list, sizeof(list));
 		if (m->foreign[0]) {
 			escape_text(m->foreign, strlen(m->foreign), why, sizeof(why));
-			msg_errorf("assuming %s: %s shows another architecture than x86_64, arm64, "
-				   "i386 or arm (%s) (use --arch)",
-				   f->arch, ctx_where(ctx), why);
+			ctx_note(ctx, "assuming %s: %s shows another architecture than x86_64, arm64, "
+				 "i386 or arm (%s) (use --arch)",
+				 f->arch, ctx_where(ctx), why);
 		} else if (m->configs != MACHINE_ANY && strchr(list, ' ')) {
-			msg_errorf("assuming %s: %s does not say whether %s (use --arch)", f->arch,
-				   ctx_where(ctx), list);
+			ctx_note(ctx, "assuming %s: %s does not say whether %s (use --arch)", f->arch,
+				 ctx_where(ctx), list);
 		} else {
-			msg_errorf("assuming %s: %s does not say (use --arch)", f->arch, ctx_where(ctx));
+			ctx_note(ctx, "assuming %s: %s does not say (use --arch)", f->arch,
+				 ctx_where(ctx));
 		}
 		ctx->said_arch = true;
 	}

@@ -19,6 +19,7 @@
 #include "proc/buddyinfo.h"
 #include "proc/pagetypeinfo.h"
 #include "proc/vmstat.h"
+#include "sys/caps.h"
 #include "sys/msg.h"
 #include "sys/term.h"
 
@@ -255,7 +256,15 @@ static int print_types(struct ctx *ctx, json_object *section)
 {
 	struct pagetypeinfo pt;
 	struct ms_error err = {0};
+	/* The kernel makes /proc/pagetypeinfo mode 0400 root (proc_create_seq() in mm/vmstat.c):
+	 * the open is an ordinary permission check, which root or CAP_DAC_READ_SEARCH (or
+	 * CAP_DAC_OVERRIDE) passes. Installed with file capabilities, or given them ambient,
+	 * memscope raises them for this open of the live file only; a dump's files are read
+	 * with the user's own rights. */
+	bool raised = !ctx->root.dir && caps_raise();
 	int ret = pagetypeinfo_read(&ctx->root, &pt, &err);
+	if (raised)
+		caps_lower();
 	bool empty = ret == -EACCES && !strncmp(err.reason, "empty file", 10);
 	if (empty && ctx->root.dir) {
 		/* a dump made without root holds it empty: nothing anyone can do about that now
@@ -265,11 +274,13 @@ static int print_types(struct ctx *ctx, json_object *section)
 			   err.file);
 		return -EACCES;
 	}
-	if (ret == -EACCES && !ctx->root.dir) {
-		/* root-only since 5.9 (mode 0400) */
-		msg_errorf("'%s': readable by root only (needs CAP_SYS_ADMIN); 'memscope buddy' "
-			   "without --types still works",
-			   err.file);
+	if ((ret == -EACCES || ret == -EPERM) && !ctx->root.dir) {
+		char why[2200];
+		msg_errorf("%s; 'memscope buddy' without --types still works",
+			   ctx_unreadable(ctx, "proc/pagetypeinfo", -ret,
+					  "root or CAP_DAC_READ_SEARCH: the kernel makes it mode 0400 "
+					  "root",
+					  why, sizeof(why)));
 		return -EACCES;
 	}
 	if (ret) {

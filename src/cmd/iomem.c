@@ -309,6 +309,9 @@ static int print_find(struct ctx *ctx, const struct iomem_tree *t, uint64_t addr
 		return EXIT_USAGE;
 	}
 	struct trow *parent = NULL;
+	/* --depth N: the chain down to the Nth level, as the tree would show it */
+	if (a->depth && n > (size_t)a->depth)
+		n = (size_t)a->depth;
 	for (size_t i = 0; i < n && i < 64; i++) {
 		/* outermost first: each region nests in the one before, in text as a tree */
 		struct trow *row = table_add(tb, ctx->out.raw || ctx->out.json ? NULL : parent);

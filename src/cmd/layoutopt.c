@@ -129,9 +129,9 @@ int layout_from_args(struct ctx *ctx, struct layout_args *a, struct layout *l)
 			levels = x86 ? 4 : 2;
 			a->levels_source = MACHINE_ASSUMED;
 			if (say)
-				msg_errorf("assuming %u-level paging%s: %s does not say (use "
-					   "--levels)",
-					   levels, i386 ? " (no PAE)" : "", ctx_where(ctx));
+				ctx_note(ctx, "assuming %u-level paging%s: %s does not say (use "
+					 "--levels)",
+					 levels, i386 ? " (no PAE)" : "", ctx_where(ctx));
 		}
 	}
 	if (arm64 && !va) {
@@ -141,9 +141,9 @@ int layout_from_args(struct ctx *ctx, struct layout_args *a, struct layout *l)
 			va = layout_arm64_default_va(ps);
 			a->va_bits_source = MACHINE_ASSUMED;
 			if (say)
-				msg_errorf("assuming %u-bit virtual addresses: %s does not say (use "
-					   "--va-bits)",
-					   va, ctx_where(ctx));
+				ctx_note(ctx, "assuming %u-bit virtual addresses: %s does not say (use "
+					 "--va-bits)",
+					 va, ctx_where(ctx));
 		}
 	}
 	if (layout_build(l, arch, levels, ps, va)) {

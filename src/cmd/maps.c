@@ -292,10 +292,12 @@ static struct kernel_half kernel_half(struct ctx *ctx, const struct maps *m)
 	return k;
 }
 
-/* The last component of a path ("libc.so.6"), or the whole name ("[vdso]", "") */
+/* The last component of a path ("libc.so.6"), or the whole name of anything else: a bracketed
+ * name may hold a slash that is no path's ("[anon:dalvik-/system/framework/boot.art]", named by
+ * prctl(PR_SET_VMA_ANON_NAME)), and so may "anon_inode:" names; only a path starts with '/' */
 static const char *base_name(const char *name)
 {
-	const char *slash = strrchr(name, '/');
+	const char *slash = name[0] == '/' ? strrchr(name, '/') : NULL;
 	return slash ? slash + 1 : name;
 }
 

@@ -26,6 +26,25 @@ int pid_check(const char *s)
 	return 0;
 }
 
+/* Whether a dump's proc/PID/maps holds no mapping: nothing but white space in it. Only its
+ * start is read; a maps missing or unreadable is left to the reader to word. */
+static bool dump_maps_empty(const struct process *p)
+{
+	int fd = task_openat(&p->task, "maps", NULL);
+	if (fd < 0)
+		return false;
+	char buf[4096];
+	bool empty = true;
+	ssize_t n;
+	while (empty && (n = read(fd, buf, sizeof(buf))) > 0)
+		for (ssize_t i = 0; i < n && empty; i++)
+			empty = buf[i] == ' ' || buf[i] == '\n' || buf[i] == '\t';
+	if (n < 0)
+		empty = false;
+	close(fd);
+	return empty;
+}
+
 int process_open(struct ctx *ctx, const char *pid, struct process *p)
 {
 	struct ms_error err = {0};
@@ -41,8 +60,18 @@ int process_open(struct ctx *ctx, const char *pid, struct process *p)
 	}
 	struct task_stat st;
 	ret = task_stat_read(&p->task, &st, &err);
-	if (ret == -ENOENT && !task_live(&p->task))
-		return EXIT_OK; /* a dump without stat: nothing to tell a kernel thread by */
+	if (ret == -ENOENT && !task_live(&p->task)) {
+		/* a dump without stat: nothing to tell a kernel thread or a zombie by but their
+		 * empty maps (the kernel prints no line for a task without an mm) */
+		if (dump_maps_empty(p)) {
+			msg_errorf("process %s has no mappings in the dump: a kernel thread or a "
+				   "zombie (the dump has no stat to tell)",
+				   p->pid);
+			process_close(p);
+			return EXIT_RUNTIME;
+		}
+		return EXIT_OK;
+	}
 	if (ret == -ENOENT || ret == -ESRCH) {
 		msg_errorf("no process with pid %s", pid); /* reaped just now */
 		process_close(p);
@@ -158,10 +187,12 @@ void physctx_open(struct ctx *ctx, struct physctx *pc, uint64_t page_size)
 {
 	memset(pc, 0, sizeof(*pc));
 	pc->page_size = page_size;
-	pc->have_io = iomem_read(&ctx->root, &pc->io, NULL) == 0 && !pc->io.hidden;
+	pc->dump = ctx->root.dir != NULL;
+	pc->io_errno = -iomem_read(&ctx->root, &pc->io, NULL);
+	pc->have_io = pc->io_errno == 0 && !pc->io.hidden;
 	pc->have_zi = zoneinfo_read(&ctx->root, &pc->zi, NULL) == 0;
 	pc->flags_fd = open_kpage(ctx, "proc/kpageflags", &pc->flags_errno);
-	pc->count_fd = open_kpage(ctx, "proc/kpagecount", NULL);
+	pc->count_fd = open_kpage(ctx, "proc/kpagecount", &pc->count_errno);
 }
 
 void physctx_close(struct physctx *pc)
@@ -172,6 +203,56 @@ void physctx_close(struct physctx *pc)
 		close(pc->flags_fd);
 	if (pc->count_fd >= 0)
 		close(pc->count_fd);
+}
+
+/* Why a frame has no iomem region, worded for where the files come from */
+static const char *io_why(const struct physctx *pc)
+{
+	if (pc->have_io)
+		return "(no region)";
+	/* zeroed: the opener lacked CAP_SYS_ADMIN (r_show(), kernel/resource.c) */
+	if (pc->io_errno == 0 && pc->io.hidden)
+		return pc->dump ? "(hidden in the dump)" : "(hidden: reading it needs CAP_SYS_ADMIN)";
+	if (pc->dump && pc->io_errno == ENOENT)
+		return "(missing from the dump)";
+	return pc->dump ? "(iomem unreadable in the dump)" : "(iomem not readable)";
+}
+
+/* A page of a THP folio: the folio's size and kind, as --all and --len count them. The frames
+ * around it tell where the folio starts and ends (kpage_folio_pages()); the size is a THP's
+ * (PMD-sized or larger) or an mTHP's (multi-size THP, admin-guide/mm/transhuge.rst). Adds
+ * "folio" to @r and returns the note, or NULL when it is no THP or the folio cannot be read. */
+static const char *folio_explain(const struct physctx *pc, uint64_t pfn, uint64_t flags,
+				 struct record *r, char *buf, size_t size)
+{
+	/* the huge zero page is one of a kind, and explained as such */
+	if (!kpageflags_thp(flags) || flags >> KPF_ZERO_PAGE & 1 || pc->flags_fd < 0)
+		return NULL;
+	uint64_t *scratch = malloc(KPAGE_BATCH * sizeof(*scratch));
+	uint64_t pages = 0;
+	bool head = flags >> KPF_COMPOUND_HEAD & 1;
+	int e = scratch ? kpage_folio_pages(pc->flags_fd, pfn, 1, head, &pages, scratch) : -ENOMEM;
+	free(scratch);
+	if (e || !pages)
+		return NULL;
+	unsigned order = kpageflags_order(pages), pmd = kpageflags_pmd_order(pc->page_size);
+	uint64_t bytes = pages * pc->page_size;
+	bool thp = order >= pmd;
+	rec_group(r, "folio", "folio");
+	rec_size(r, "size", "", bytes);
+	rec_u64(r, "order", "order", order);
+	rec_str(r, "kind", "", thp ? "thp" : "mthp");
+	rec_group_end(r);
+	char sz[32], pmd_sz[32];
+	units_human(bytes, sz, sizeof(sz));
+	units_human(pc->page_size << pmd, pmd_sz, sizeof(pmd_sz));
+	if (thp)
+		snprintf(buf, size, "%s page of a %s transparent huge page (%s)", head ? "head" : "tail",
+			 sz, order == pmd ? "PMD-sized" : "larger than a PMD");
+	else
+		snprintf(buf, size, "%s page of a %s mTHP folio (multi-size THP, smaller than a %s PMD)",
+			 head ? "head" : "tail", sz, pmd_sz);
+	return buf;
 }
 
 void physctx_record(const struct physctx *pc, struct record *r, uint64_t pfn, uint64_t offset,
@@ -186,7 +267,7 @@ void physctx_record(const struct physctx *pc, struct record *r, uint64_t pfn, ui
 		/* the innermost region, and the chain in text */
 		rec_str(r, "iomem", "iomem", pc->io.v[chain[n - 1]].name);
 	} else {
-		rec_null(r, "iomem", "iomem", pc->have_io ? "(no region)" : "(iomem not readable)");
+		rec_null(r, "iomem", "iomem", io_why(pc));
 	}
 	const struct zone *z = pc->have_zi ? zoneinfo_find(&pc->zi, pfn) : NULL;
 	if (z) {
@@ -201,14 +282,21 @@ void physctx_record(const struct physctx *pc, struct record *r, uint64_t pfn, ui
 		char scratch[64][8];
 		size_t k = kpageflags_names(flags, names, 64, scratch);
 		rec_words(r, "flags", "flags", names, k < 64 ? k : 64);
-		const char *why = kpageflags_explain(flags);
+		char folio[160];
+		const char *why = folio_explain(pc, pfn, flags, r, folio, sizeof(folio));
+		if (!why)
+			why = kpageflags_explain(flags);
 		if (why)
 			rec_note(r, why);
 	} else {
-		rec_null(r, "flags", "flags", "(kpageflags not readable)");
+		rec_null(r, "flags", "flags",
+			 pc->dump && pc->flags_errno == ENOENT ? "(missing from the dump)"
+							       : "(kpageflags not readable)");
 	}
 	if (count != UINT64_MAX)
 		rec_u64(r, "mapcount", "map count", count);
 	else
-		rec_null(r, "mapcount", "map count", "(kpagecount not readable)");
+		rec_null(r, "mapcount", "map count",
+			 pc->dump && pc->count_errno == ENOENT ? "(missing from the dump)"
+							       : "(kpagecount not readable)");
 }

@@ -28,7 +28,8 @@ struct process {
 /* Open the process @pid ("self" or a number). Says why and returns an exit code when there is
  * no such process, when it is a kernel thread (no user address space: its maps are empty) or a
  * zombie (its address space is already gone), as proc/PID/stat tells: always on the live
- * system, in a dump when it holds stat. Returns 0 when the process may be read. */
+ * system, in a dump when it holds stat; in a dump without stat, when its maps is empty (a
+ * kernel thread or a zombie, not told apart). Returns 0 when the process may be read. */
 int process_open(struct ctx *ctx, const char *pid, struct process *p);
 void process_close(struct process *p);
 
@@ -59,6 +60,8 @@ struct physctx {
 	bool have_zi;
 	int flags_fd, count_fd;
 	int flags_errno; /* why kpageflags could not be opened (0: it could) */
+	int io_errno, count_errno; /* why iomem could not be read, kpagecount opened (0: it could) */
+	bool dump;		   /* the files are a dump's: what is absent is missing from it */
 	uint64_t page_size;
 };
 

@@ -518,7 +518,10 @@ static void stats_json(struct walk *w, json_object *obj, const struct range_stat
 	out_json_obj_u64(obj, "swapped", st->swapped);
 	out_json_obj_u64(obj, "not_present", st->not_present);
 	out_json_obj_u64(obj, "unmapped", st->unmapped);
-	out_json_obj_u64(obj, "contiguous_runs", st->runs);
+	/* runs are told by frame numbers: unknown, not 0, when they are hidden (the text leaves
+	 * them out) */
+	json_object_object_add(obj, "contiguous_runs",
+			       w->hidden ? NULL : json_object_new_uint64(st->runs));
 	if (!thp_known(w)) {
 		json_object_object_add(obj, "thp_bytes", NULL);
 		json_object_object_add(obj, "thp", NULL);

@@ -73,10 +73,19 @@ void out_truncate(struct out *o, size_t len)
 	}
 }
 
+static void out_before(struct out *o)
+{
+	void (*f)(void *) = o->before;
+	o->before = NULL;
+	if (f)
+		f(o->before_arg);
+}
+
 int out_unbuffer(struct out *o, FILE *dest)
 {
 	if (o->json || o->direct)
 		return 0;
+	out_before(o);
 	if (fflush(o->fp) != 0)
 		return -errno;
 	o->direct = dest;
@@ -124,6 +133,7 @@ int out_frame(struct out *o, FILE *dest)
 	int ret = 0;
 	if (fflush(o->fp) != 0)
 		return -errno;
+	out_before(o);
 	if (o->json) {
 		const char *s = json_object_to_json_string_ext(
 			o->root, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
@@ -162,6 +172,8 @@ int out_commit(struct out *o, FILE *dest)
 	o->fp = NULL;
 	if (ret == 0 && o->direct_errno)
 		ret = -o->direct_errno;
+	if (ret == 0)
+		out_before(o);
 	if (ret == 0 && !o->streamed) {
 		if (o->json) {
 			/* a streamed table writes the document out as it goes (table.c) */
@@ -188,6 +200,7 @@ int out_commit(struct out *o, FILE *dest)
 
 void out_discard(struct out *o)
 {
+	o->before = NULL; /* nothing was printed: the notes about it go too */
 	if (o->fp)
 		fclose(o->fp);
 	o->fp = NULL;

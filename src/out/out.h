@@ -30,6 +30,11 @@ struct out {
 	int direct_errno;  /* the first write to it that failed */
 	int term_width;	   /* columns of the terminal stdout is, 0 when it is not one: tables
 			    * and diagrams fit a terminal, and pipes keep their full width */
+	/* called once, just before the first byte reaches stdout (out_commit(), out_unbuffer(),
+	 * out_frame()): the dispatcher's notes about the command (an assumption it made), said
+	 * only when the command got as far as printing, never before its error */
+	void (*before)(void *arg);
+	void *before_arg;
 };
 
 int out_init(struct out *o, bool json, bool bytes, bool color);

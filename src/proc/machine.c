@@ -808,18 +808,63 @@ void machine_from_memory_blocks(struct machine *m, uint64_t block_size,
 	}
 }
 
+/* The huge page sizes each configuration offers, from Documentation/arch/arm64/hugetlbpage.rst
+ * (contiguous PTEs, PMD, contiguous PMDs, PUD: 4K pages 64K, 2M, 32M, 1G; 16K pages 2M, 32M,
+ * 1G; 64K pages 2M, 512M, 16G), x86_64's 2M and 1G (Documentation/admin-guide/mm/hugetlbpage.rst),
+ * i386's PMD (2M with PAE, 4M without) and ARM's 2M (LPAE sections). 0 for any other size. */
+static uint32_t hugepage_mask(uint64_t kb)
+{
+	switch (kb) {
+	case 64:
+		return ARM64_PS(K4);
+	case 2048:
+		return X86_64 | (I386 & machine_mask_levels(3)) | ARM32 | ARM64;
+	case 4096:
+		return I386 & machine_mask_levels(2);
+	case 32768:
+		return ARM64_PS(K4) | ARM64_PS(K16);
+	case 524288:
+	case 16777216:
+		return ARM64_PS(K64);
+	case 1048576:
+		return X86_64 | ARM64_PS(K4) | ARM64_PS(K16);
+	default:
+		return 0;
+	}
+}
+
+void machine_from_hugepage_sizes(struct machine *m, const uint64_t *kb, size_t n, const char *what)
+{
+	if (!n)
+		return;
+	/* every size must be one the machine offers: the configurations that offer them all */
+	uint32_t mask = MACHINE_ANY;
+	char list[96] = "";
+	size_t len = 0;
+	for (size_t i = 0; i < n; i++) {
+		mask &= hugepage_mask(kb[i]);
+		int w = snprintf(list + len, sizeof(list) - len, "%s%" PRIu64 "kB", i ? " " : "",
+				 kb[i]);
+		if (w > 0 && (size_t)w < sizeof(list) - len)
+			len += (size_t)w;
+	}
+	narrowf(m, mask, "%s: huge pages of %s", what, list);
+}
+
 void machine_from_maps(struct machine *m, const struct vma *v, size_t n, const char *what)
 {
 	uint64_t top = 0, stack_end = 0;
+	const char *arm_page = NULL;
 	for (size_t i = 0; i < n; i++) {
-		/* [vsyscall] sits at 0xffffffffff600000 on x86_64 only (mm.rst); 32-bit ARM shows
-		 * its vector page [vectors] at 0xffff0000 and [sigpage] (arch/arm/kernel/process.c) */
+		/* [vsyscall] sits at 0xffffffffff600000 on x86_64 only (mm.rst); ARM shows its
+		 * vector page [vectors] at 0xffff0000 and [sigpage] (arch/arm/kernel/process.c),
+		 * and so does arm64 for a 32-bit process (arch/arm64/kernel/vdso.c) */
 		if (!strcmp(v[i].name, "[vsyscall]")) {
 			narrowf(m, X86_64, "%s: [vsyscall]", what);
 			continue;
 		}
 		if (!strcmp(v[i].name, "[vectors]") || !strcmp(v[i].name, "[sigpage]")) {
-			narrowf(m, ARM32, "%s: %s", what, v[i].name);
+			arm_page = v[i].name;
 			continue;
 		}
 		if (v[i].end > top)
@@ -827,9 +872,28 @@ void machine_from_maps(struct machine *m, const struct vma *v, size_t n, const c
 		if (!strcmp(v[i].name, "[stack]"))
 			stack_end = v[i].end;
 	}
-	if (top > UINT64_C(0x100000000))
+	const uint64_t g3 = UINT64_C(0xc0000000), g4 = UINT64_C(0x100000000);
+	if (stack_end && top <= g4) {
+		/* A 32-bit process. Its stack is set up just below TASK_SIZE (less at most 8M of
+		 * randomization): a 32-bit kernel's TASK_SIZE is its user split, 3G at most
+		 * (i386 PAGE_OFFSET 0xc0000000, or 2G, 1G; ARM PAGE_OFFSET - 16M, 0xbf000000),
+		 * while a 64-bit kernel gives a compat process 4G less a page (x86_64
+		 * IA32_PAGE_OFFSET, arm64 TASK_SIZE_32) */
+		if (stack_end <= g3)
+			narrowf(m, arm_page ? ARM32 : BITS32,
+				"%s: the stack ends at 0x%" PRIx64 ", at most 3G%s%s", what, stack_end,
+				arm_page ? ", and " : "", arm_page ? arm_page : "");
+		else
+			narrowf(m, arm_page ? ARM64 : BITS64,
+				"%s: a 32-bit process with its stack ending at 0x%" PRIx64
+				", above 3G%s%s",
+				what, stack_end, arm_page ? ", and " : "", arm_page ? arm_page : "");
+	} else if (arm_page) {
+		narrowf(m, ARM32 | ARM64, "%s: %s", what, arm_page);
+	}
+	if (top > g4)
 		narrowf(m, BITS64, "%s: addresses above 4G", what);
-	if (stack_end > UINT64_C(0x100000000)) {
+	if (stack_end > g4) {
 		/* the stack is set up just below TASK_SIZE: its end says the VA width (x86_64
 		 * keeps user space below 47 bits with 5 levels too, unless asked) */
 		unsigned b = 64 - (unsigned)__builtin_clzll(stack_end - 1);
@@ -963,6 +1027,66 @@ static void read_memory_blocks(const struct sysroot *sr, struct machine *m)
 	free(v);
 }
 
+/* The hugepages-NkB directories beneath @dir, added to @kb[*n] (each size once) */
+static void hugepage_dirs(const struct sysroot *sr, const char *dir, uint64_t *kb, size_t *n,
+			  size_t max)
+{
+	int dfd = sysroot_openat(sr, dir, NULL);
+	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	if (!d) {
+		if (dfd >= 0)
+			close(dfd);
+		return;
+	}
+	for (struct dirent *e; (e = readdir(d));) {
+		char *end;
+		if (strncmp(e->d_name, "hugepages-", 10) || e->d_name[10] < '0' || e->d_name[10] > '9')
+			continue;
+		uint64_t v = strtoull(e->d_name + 10, &end, 10);
+		if (strcmp(end, "kB"))
+			continue;
+		size_t i = 0;
+		while (i < *n && kb[i] != v)
+			i++;
+		if (i == *n && *n < max)
+			kb[(*n)++] = v;
+	}
+	closedir(d);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* sys/kernel/mm/hugepages, else the nodes' (a capture of sys/devices/system/node alone) */
+static void read_hugepage_sizes(const struct sysroot *sr, struct machine *m)
+{
+	uint64_t kb[16];
+	size_t n = 0;
+	const char *what = "sys/kernel/mm/hugepages";
+	hugepage_dirs(sr, what, kb, &n, 16);
+	if (!n) {
+		what = "sys/devices/system/node";
+		int dfd = sysroot_openat(sr, what, NULL);
+		DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+		if (!d && dfd >= 0)
+			close(dfd);
+		for (struct dirent *e; d && (e = readdir(d));) {
+			char path[320];
+			if (strncmp(e->d_name, "node", 4) || e->d_name[4] < '0' || e->d_name[4] > '9')
+				continue;
+			snprintf(path, sizeof(path), "%s/%s/hugepages", what, e->d_name);
+			hugepage_dirs(sr, path, kb, &n, 16);
+		}
+		if (d)
+			closedir(d);
+	}
+	qsort(kb, n, sizeof(kb[0]), cmp_u64);
+	machine_from_hugepage_sizes(m, kb, n, what);
+}
+
 void machine_read_dump(const struct sysroot *sr, struct machine *m)
 {
 	struct buf b;
@@ -1024,6 +1148,7 @@ void machine_read_dump(const struct sysroot *sr, struct machine *m)
 		buf_free(&b);
 	}
 	read_memory_blocks(sr, m);
+	read_hugepage_sizes(sr, m);
 	bool smaps = false;
 	if (dump_pid(sr, "maps", pid, sizeof(pid)) ||
 	    (smaps = dump_pid(sr, "smaps", pid, sizeof(pid)))) {

@@ -97,14 +97,20 @@ struct machine_block {
 };
 void machine_from_memory_blocks(struct machine *m, uint64_t block_size,
 				const struct machine_block *b, size_t n);
-/* A process's mappings: [vsyscall] (x86_64), [vectors] and [sigpage] (32-bit ARM), the highest
- * address and where the stack ends (the VA width). */
+/* The huge page sizes a kernel offers (@kb: in kB, as the hugepages-NkB directories of
+ * sys/kernel/mm/hugepages and of each node name them): each size is one the architecture and its
+ * page size allow, so together they narrow both (arm64 with 4K pages alone has 64K and 32M). */
+void machine_from_hugepage_sizes(struct machine *m, const uint64_t *kb, size_t n, const char *what);
+/* A process's mappings: [vsyscall] (x86_64), [vectors] and [sigpage] (ARM), the highest
+ * address and where the stack ends: the VA width, and for a 32-bit process (everything below
+ * 4G) whether its kernel is 32-bit (the stack ends at or below 3G) or 64-bit (near 4G). */
 void machine_from_maps(struct machine *m, const struct vma *v, size_t n, const char *what);
 
 /* Everything a dump says about its machine, strongest evidence first: proc/sys/kernel/arch, a
  * sosreport's uname -a, proc/version, a process's smaps KernelPageSize, pagetypeinfo, buddyinfo,
  * meminfo, zoneinfo, iomem, the ratios between them, cpuinfo, the memory blocks of
- * sys/devices/system/memory, a process's maps. */
+ * sys/devices/system/memory, the huge page sizes of sys/kernel/mm/hugepages (or of the nodes),
+ * a process's maps. */
 void machine_read_dump(const struct sysroot *sr, struct machine *m);
 /* This system, from its /proc: proc/sys/kernel/arch and meminfo (VmallocTotal: the paging
  * levels of x86_64, the VA width of arm64). The caller supplies the page size (sysconf()) and

@@ -24,6 +24,8 @@ const char *caps_name(cap_value_t cap)
 		return "CAP_SYS_RAWIO";
 	case CAP_SYS_PTRACE:
 		return "CAP_SYS_PTRACE";
+	case CAP_DAC_READ_SEARCH:
+		return "CAP_DAC_READ_SEARCH";
 	default:
 		return "a capability";
 	}
@@ -69,6 +71,18 @@ bool caps_raise(void)
 	bool ok = n && cap_set_proc(caps) == 0;
 	cap_free(caps);
 	return ok;
+}
+
+void caps_lower(void)
+{
+	if (!file_caps)
+		return;
+	cap_t caps = cap_get_proc();
+	if (!caps)
+		return;
+	cap_clear_flag(caps, CAP_EFFECTIVE);
+	cap_set_proc(caps);
+	cap_free(caps);
 }
 
 void caps_drop_all(void)

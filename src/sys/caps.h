@@ -18,6 +18,9 @@ void caps_init(void);
 /* Make CAP_SYS_ADMIN and CAP_DAC_READ_SEARCH effective if they are permitted (for the opens of
  * pagemap, kpageflags, kpagecount). Returns true if anything was raised. */
 bool caps_raise(void);
+/* Make the capabilities ineffective again, still permitted (after an open caps_raise() let
+ * through, when more such opens follow: buddy --types --watch reopens pagetypeinfo). */
+void caps_lower(void);
 /* Drop every capability for good (effective and permitted). */
 void caps_drop_all(void);
 

@@ -293,3 +293,20 @@ load helpers
 	rm -rf "$d"
 	echo "$output" | jq -e '.iomem[0].name == "evil\u001b]52;c;aGk=\u0007name"'
 }
+
+@test "--find with --depth: the chain down to that level" {
+	run --separate-stderr memscope --sysroot "$FIX/notes-example" iomem --find 0xfc900010 --json
+	assert_success
+	echo "$output" | jq -e '.find.regions | length == 4'
+	run --separate-stderr memscope --sysroot "$FIX/notes-example" iomem --find 0xfc900010 --depth 2 --json
+	assert_success
+	echo "$output" | jq -e '[.find.regions[].name] == ["PCI Bus 0000:00", "PCI Bus 0000:04"]'
+	run --separate-stderr memscope --sysroot "$FIX/notes-example" iomem --find 0xfc900010 --depth 1
+	assert_success
+	[ "${#lines[@]}" -eq 2 ]
+	assert_line --regexp 'PCI Bus 0000:00$'
+	# --summary: the totals count every level; --depth shapes the tree beside them in JSON
+	run --separate-stderr memscope --sysroot "$FIX/notes-example" iomem --summary --depth 1 --json
+	assert_success
+	echo "$output" | jq -e 'all(.iomem[]; has("children") | not)'
+}

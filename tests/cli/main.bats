@@ -532,6 +532,27 @@ for r in d["regions"]:
 	[ "${stderr_lines[1]}" = "memscope: assuming 4-level paging: the dump does not say (use --levels)" ]
 }
 
+@test "an assumption is said only when the command succeeds: a failed one says its error" {
+	d=$(mktemp -d)
+	mkdir "$d/proc"
+	# 13 orders say nothing of the page size, and there is no proc/1/maps
+	echo "Node 0, zone   Normal      1      1      1      1      1      1      1      1      1      1      1      1      1" >"$d/proc/buddyinfo"
+	run --separate-stderr memscope --sysroot "$d" translate 1 0x1000
+	assert_failure 1
+	assert_output ""
+	[ "$stderr" = "memscope: '$d/proc/1/maps': missing from the dump" ]
+	# the layout of a machine nothing names: its error alone, not the assumptions before it
+	run --separate-stderr memscope --sysroot "$d" --arch arm64 layout --va-bits 47
+	assert_failure
+	assert_output ""
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	# a command that succeeds says them, before its output
+	run --separate-stderr memscope --sysroot "$d" buddy
+	rm -rf "$d"
+	assert_success
+	[ "$stderr" = "memscope: assuming 4K pages: the dump does not say (use --page-size)" ]
+}
+
 @test "under --sysroot the machine is the dump's, never this one's" {
 	# a 64K arm64 dump on whatever this machine is: its page size and architecture
 	run --separate-stderr memscope --sysroot "$FIX/arm64-64k-numa2-hand" buddy --json
@@ -574,8 +595,14 @@ for r in d["regions"]:
 	assert_success
 	[ "${stderr_lines[0]}" = "memscope: warning: --arch arm64, but the dump says x86_64 (meminfo: VmallocTotal 34359738367 kB)" ]
 	# what the dump said of its pages was said of an x86_64: for an arm64 they are a guess
-	[ "${stderr_lines[1]}" = "memscope: assuming 4K pages: the dump does not say (use --page-size)" ]
+	[ "${stderr_lines[1]}" = "memscope: assuming 4K pages: the page size of an arm64 is not known from the dump, an x86_64 (use --page-size)" ]
 	echo "$output" | jq -e '.page_size_source == "assumed"'
+	# the same live: this system's page size is its own architecture's
+	run --separate-stderr memscope --arch arm64 buddy
+	if [ "$(uname -m)" = x86_64 ]; then
+		assert_success
+		[ "${stderr_lines[1]}" = "memscope: assuming 4K pages: the page size of an arm64 is not known from this system, an x86_64 (use --page-size)" ]
+	fi
 	run --separate-stderr memscope --sysroot "$FIX/x86_64-vm-6.18-24g-root" --page-size 64K zones --json
 	[ "$stderr" = "memscope: warning: --page-size 64K, but the dump says 4K pages (pagetypeinfo: page block order 9)" ]
 	# layout and decode describe a configuration: choosing one is no contradiction

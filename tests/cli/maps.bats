@@ -208,6 +208,25 @@ teardown() { stop_mapper; }
 	[ "$stderr" = "memscope: process 2 is a kernel thread: it has no user address space" ]
 }
 
+@test "an empty maps in a dump without stat: a kernel thread or a zombie, said, exit 1" {
+	d=$(mktemp -d)
+	mkdir -p "$d/proc/2"
+	: >"$d/proc/2/maps"
+	: >"$d/proc/2/smaps"
+	for args in "" "--diagram" "--rss" "--json"; do
+		run --separate-stderr memscope --sysroot "$d" maps 2 $args
+		assert_failure 1
+		assert_output ""
+		[ "$stderr" = "memscope: process 2 has no mappings in the dump: a kernel thread or a zombie (the dump has no stat to tell)" ]
+	done
+	# and with the mappings of a real process beside it, the others still read
+	printf '00400000-00401000 r-xp 00000000 08:01 12 /bin/x\n' >"$d/proc/2/maps"
+	run --separate-stderr memscope --sysroot "$d" maps 2
+	rm -rf "$d"
+	assert_success
+	assert_line --partial "/bin/x"
+}
+
 @test "-o RSS, PSS, DIRTY or SWAP without --rss: smaps is read, the columns are filled" {
 	start_mapper --anon 1M
 	run --separate-stderr memscope maps "$MPID" -o START,RSS,PSS,DIRTY,SWAP --json
@@ -329,4 +348,45 @@ teardown() { stop_mapper; }
 		[ "$stderr" = "memscope: process $z is a zombie: it has exited and its address space is gone" ]
 	done
 	kill "$parent"
+}
+
+@test "a 32-bit process's maps alone: its stack's end tells a 32-bit kernel from a 64-bit one" {
+	d=$(mktemp -d)
+	mkdir -p "$d/proc/1"
+	# i386 as a hand would write it: below 4G, the stack ending at the 3G split, a [vdso]
+	printf '%s\n' "08048000-08049000 r-xp 00000000 08:01 200 /bin/app" \
+		"b7f00000-b7f01000 r-xp 00000000 00:00 0 [vdso]" \
+		"bffdf000-c0000000 rw-p 00000000 00:00 0 [stack]" >"$d/proc/1/maps"
+	run --separate-stderr memscope --sysroot "$d" maps 1 --diagram
+	assert_success
+	assert_output --partial "kernel space, not user-readable (1G)"
+	refute_output --partial "128T"
+	run --separate-stderr memscope --sysroot "$d" layout
+	assert_success
+	[ "${stderr_lines[0]}" = "memscope: assuming i386: the dump does not say whether i386 or arm (use --arch)" ]
+	# a compat process of a 64-bit kernel: the stack near 4G
+	cp "$FIX/x86_64-compat-process-hand/proc/500/maps" "$d/proc/1/maps"
+	run --separate-stderr memscope --sysroot "$d" maps 1 --diagram
+	assert_success
+	assert_output --partial "kernel space, not user-readable (128T)"
+	run --separate-stderr memscope --sysroot "$d" layout
+	rm -rf "$d"
+	assert_success
+	[ "${stderr_lines[0]}" = "memscope: assuming x86_64: the dump does not say whether x86_64 or arm64 (use --arch)" ]
+}
+
+@test "--diagram labels: the base name of a path, never a cut inside a bracketed name" {
+	d=$(mktemp -d)
+	mkdir -p "$d/proc/1"
+	printf '%s\n' "5555550000-5555551000 r-xp 00000000 08:01 200 /system/bin/app" \
+		"7000000000-7000010000 rw-p 00000000 00:00 0 [anon:dalvik-/system/framework/boot.art]" \
+		"7000020000-7000030000 rw-p 00000000 00:00 0 [anon:x/y]" \
+		"7ffff00000-7ffff21000 rw-p 00000000 00:00 0 [stack]" >"$d/proc/1/maps"
+	run --separate-stderr memscope --sysroot "$d" --arch arm64 --page-size 4K maps 1 --diagram
+	rm -rf "$d"
+	assert_success
+	assert_output --partial "text app"
+	assert_output --partial "[anon:x/y]"
+	assert_output --partial "[anon:dalvik-"
+	refute_output --regexp "anon (boot\.art|y)\]"
 }

@@ -29,6 +29,19 @@ load helpers
 	[ "${stderr_lines[1]}" = "memscope: warning: '$FIX/x86_64-vm-6.18-24g-nonroot/proc/kpageflags': missing from the dump; page flags and map counts are not shown" ]
 	# never a privilege the reader of a dump could add
 	[[ "$stderr" != *"needs"* && "$stderr" != *"need root"* ]]
+	# nor "not readable" in the record: the dump holds iomem hidden, and no kpageflags
+	assert_line --regexp '^  iomem +\(hidden in the dump\)$'
+	assert_line --regexp '^  flags +\(missing from the dump\)$'
+	assert_line --regexp '^  map count +\(missing from the dump\)$'
+	refute_output --partial "not readable"
+	# a dump without iomem at all
+	d=$(mktemp -d)
+	mkdir "$d/proc"
+	cp "$FIX/x86_64-vm-6.18-24g-nonroot/proc/zoneinfo" "$d/proc/"
+	run --separate-stderr memscope --sysroot "$d" phys 0x1000
+	rm -rf "$d"
+	assert_success
+	assert_line --regexp '^  iomem +\(missing from the dump\)$'
 }
 
 @test "this system without privilege: the kernel's reason and the capability" {
@@ -39,6 +52,7 @@ load helpers
 	assert_success
 	[[ "$stderr" == *"iomem addresses are hidden (reading them needs CAP_SYS_ADMIN)"* ]]
 	[[ "$stderr" == *"cannot open /proc/kpageflags: Permission denied (it needs root)"* ]]
+	assert_line --regexp '^  iomem +\(hidden: reading it needs CAP_SYS_ADMIN\)$'
 }
 
 @test "bad addresses are usage errors" {

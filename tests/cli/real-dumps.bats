@@ -212,3 +212,30 @@ processes() {
 	done < <(processes)
 	[ "$n" -ge 8 ]
 }
+
+@test "the machine from the huge page sizes: arm64 with 4K pages has 64K and 32M ones" {
+	c=arm64-likely-pcp-sysfs-hugepages001
+	[ -d "$DUMPS/$c" ] || skip "no $c"
+	# sys/kernel/mm/hugepages/hugepages-{64,2048,32768,1048576}kB: contiguous PTEs and PMDs
+	run --separate-stderr memscope --sysroot "$(sysroot $c)" layout --json
+	assert_success
+	echo "$output" | jq -e '.layout | .arch == "arm64" and .arch_source == "dump" and .page_size == 4096 and .page_size_source == "dump"'
+	[[ "$stderr" != *"assuming arm64"* && "$stderr" != *"assuming x86_64"* && "$stderr" != *pages:* ]]
+	# 2M and 1G alone: x86_64, or arm64 with 4K or 16K pages, and said so
+	c=x86_64-pcp-sysfs-hugepages002
+	[ -d "$DUMPS/$c" ] || skip "no $c"
+	run --separate-stderr memscope --sysroot "$(sysroot $c)" layout
+	assert_success
+	[ "${stderr_lines[0]}" = "memscope: assuming x86_64: the dump does not say whether x86_64 or arm64 (use --arch)" ]
+}
+
+@test "Android's named anonymous mappings keep their whole name in maps --diagram" {
+	c=arm64-android-qualcomm-app-maps
+	[ -d "$DUMPS/$c" ] || skip "no $c"
+	r=$(sysroot $c)
+	run --separate-stderr memscope --sysroot "$r" maps 1000 --diagram
+	assert_success
+	# "anon boot.art] (2.6M)" was the tail of [anon:dalvik-/system/framework/boot.art]
+	[ "$(grep -cE '\| +[a-z]+ [^[| ]+\] \(' <<<"$output")" -eq 0 ]
+	assert_output --partial "[anon:dalvik-"
+}

@@ -103,7 +103,7 @@ teardown() { stop_mapper; [ -n "${SR:-}" ] && rm -rf "$SR"; return 0; }
 	echo "$output" | jq -e '.translate.pages[1].pfn == .translate.pages[0].pfn + 1'
 	echo "$output" | jq -e '.translate.pages[2] | .pagemap.file_or_shared and .pfn == 1233101 and .zone == "Normal" and .node == 0'
 	run memscope --sysroot "$SR" translate "$FPID" 0x7fc0fd000000 --page-size 4K
-	assert_line --regexp 'head page of a transparent huge page'
+	assert_line --regexp 'head page of a 2M transparent huge page \(PMD-sized\)$'
 }
 
 # translate --all takes pages whose flags it reads one by one, and other pages in blocks of
@@ -134,9 +134,16 @@ with open(d + "/pagemap.txt", "w") as o:
 	"$SRCDIR/tests/mksysroot.py" "$SR/text" "$SR/hidden"
 	run --separate-stderr memscope --sysroot "$SR/hidden" translate "$FPID" --all --page-size 4K --json
 	assert_success
-	echo "$output" | jq -e '.translate.frames_hidden and .translate.summary.contiguous_runs == 0'
+	# what needs frame numbers is unknown, null, not 0: runs, huge pages, shared frames
+	echo "$output" | jq -e '.translate.frames_hidden and ([.translate.summary, .translate.mappings[]] | all(.contiguous_runs == null and .thp_bytes == null and .shared_frames == null))'
+	echo "$output" | jq -e '.translate.summary.thp == null'
 	assert_equal "$(echo "$output" | jq -c "$pick | map(del(.contiguous_runs))")" \
 		"$(echo "$flags" | jq -c 'map(del(.contiguous_runs))')"
+	# and of a range
+	start=$(echo "$output" | jq -r '.translate.mappings[0].start')
+	run --separate-stderr memscope --sysroot "$SR/hidden" translate "$FPID" "$start" --len 64K --page-size 4K --json
+	assert_success
+	echo "$output" | jq -e '.translate.frames_hidden and (.translate.summary | .contiguous_runs == null and .thp == null and .shared_frames == null)'
 }
 
 @test "bad arguments: usage errors; a vanished pid: exit 1" {
@@ -257,6 +264,58 @@ with open(d + "/pagemap.txt", "w") as o:
 	done
 }
 
+# One address on a THP folio's page: the folio's size and kind, as --all and --len count them
+@test "one address on a page of a folio: its size, THP (PMD) or mTHP, in translate and phys" {
+	SR=$(binary_fixture process-folios)
+	# a tail page of the anonymous order-4 folio, and of the PMD THP
+	run --separate-stderr memscope --sysroot "$SR" translate 100 0x7f00000a4000 --page-size 4K
+	assert_success
+	assert_line --regexp '^ +folio +64K +order 4 +mthp$'
+	assert_line --regexp '^ +tail page of a 64K mTHP folio \(multi-size THP, smaller than a 2M PMD\)$'
+	run --separate-stderr memscope --sysroot "$SR" translate 100 0x7f0000201000 --page-size 4K --json
+	echo "$output" | jq -e '.translate.pages[0].folio == {"size": 2097152, "order": 9, "kind": "thp"}'
+	run --separate-stderr memscope --sysroot "$SR" translate 100 0x7f0000200000 --page-size 4K
+	assert_line --regexp '^ +head page of a 2M transparent huge page \(PMD-sized\)$'
+	# the same as the range of that one page counts it
+	run --separate-stderr memscope --sysroot "$SR" translate 100 0x7f0000000000 --len 4K --page-size 4K --json
+	order=$(echo "$output" | jq '.translate.summary.thp[0].order')
+	run --separate-stderr memscope --sysroot "$SR" translate 100 0x7f0000000000 --page-size 4K --json
+	echo "$output" | jq -e --argjson o "$order" '.translate.pages[0].folio.order == $o'
+	# phys of that frame
+	pfn=$(echo "$output" | jq -r '.translate.pages[0].pfn')
+	run --separate-stderr memscope --sysroot "$SR" phys --pfn "$pfn" --page-size 4K --json
+	assert_success
+	echo "$output" | jq -e --argjson o "$order" '.phys.frames[0].folio.order == $o and .phys.frames[0].folio.kind == "mthp"'
+	# a page of no folio has none
+	run --separate-stderr memscope --sysroot "$SR" translate 100 0x7ffd00000000 --page-size 4K --json
+	echo "$output" | jq -e '.translate.pages[0] | has("folio") | not'
+	rm -rf "$SR"
+}
+
+@test "one address on a live folio: the order an independent reader finds" {
+	have_pfns || skip "frame numbers and kpageflags need root"
+	f="$BATS_TEST_TMPDIR/data"
+	head -c 8M /dev/urandom >"$f"
+	start_mapper --read "$f" --thp 4M
+	ps=$(getconf PAGESIZE)
+	n=0
+	for m in "read" "thp"; do
+		a=$(mapped "$m")
+		for off in 0 $((16 * ps)) $((512 * ps + ps)); do
+			p=$(printf '0x%x' $((a + off)))
+			e=$(printf '0x%x' $((a + off + ps)))
+			want=$(python3 "$SRCDIR/tests/helpers/folios.py" "$MPID" "$p" "$e" | jq -c '.orders | keys | map(tonumber)')
+			run --separate-stderr memscope translate "$MPID" "$p" --json
+			assert_success
+			got=$(echo "$output" | jq -c '[.translate.pages[0].folio.order | numbers]')
+			[ "$got" = "$want" ] || { echo "$m+$off: memscope $got, folios.py $want"; false; }
+			[ "$got" = "[]" ] || n=$((n + 1))
+		done
+	done
+	stop_mapper
+	echo "folio pages checked: $n"
+}
+
 # --- the --len picture (item 4) ---
 
 @test "--len picture: the runs left out counted, the range's end labelled, unmapped said apart" {
@@ -338,6 +397,20 @@ with open(d + "/pagemap.txt", "w") as o:
 	run --separate-stderr memscope --sysroot "$FIX/process-folios" translate 2 --all --page-size 4K
 	assert_failure 1
 	[ "$stderr" = "memscope: process 2 is a kernel thread: it has no user address space" ]
+}
+
+@test "an empty maps in a dump without stat: a kernel thread or a zombie, said, exit 1" {
+	d=$(mktemp -d)
+	mkdir -p "$d/proc/2"
+	: >"$d/proc/2/maps"
+	: >"$d/proc/2/pagemap"
+	for args in "0x1000" "0x1000 --len 8K" "--all" "--all --json"; do
+		run --separate-stderr memscope --sysroot "$d" --page-size 4K translate 2 $args
+		assert_failure 1
+		assert_output ""
+		[ "$stderr" = "memscope: process 2 has no mappings in the dump: a kernel thread or a zombie (the dump has no stat to tell)" ]
+	done
+	rm -rf "$d"
 }
 
 # --- a process that exits while it is read (item 1) ---

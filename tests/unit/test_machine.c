@@ -230,6 +230,81 @@ static void test_iomem_and_maps(void **state)
 	assert_string_equal(machine_arch(&m), "arm");
 }
 
+/* A 32-bit process: its stack's end tells a 32-bit kernel (3G at most) from a 64-bit one */
+static void test_32bit_maps(void **state)
+{
+	/* i386: everything below 4G, the stack ending at the 3G split, a [vdso] */
+	struct vma i[3] = {{.start = 0x08048000, .end = 0x08049000, .name = "/bin/app"},
+			   {.start = 0xb7f00000, .end = 0xb7f01000, .name = "[vdso]"},
+			   {.start = 0xbffdf000, .end = 0xc0000000, .name = "[stack]"}};
+	struct machine m = fresh();
+	machine_from_maps(&m, i, 3, "maps");
+	assert_int_equal(m.configs, machine_mask_arch("i386") | machine_mask_arch("arm"));
+	/* another split (CONFIG_VMSPLIT_2G): still a 32-bit kernel */
+	i[2] = (struct vma){.start = 0x7ffdf000, .end = 0x80000000, .name = "[stack]"};
+	m = fresh();
+	machine_from_maps(&m, i, 3, "maps");
+	assert_int_equal(m.configs, machine_mask_arch("i386") | machine_mask_arch("arm"));
+	/* a compat process of x86_64 (or arm64): the stack near 4G */
+	i[2] = (struct vma){.start = 0xffd80000, .end = 0xffda1000, .name = "[stack]"};
+	m = fresh();
+	machine_from_maps(&m, i, 3, "maps");
+	assert_int_equal(m.configs, machine_mask_arch("x86_64") | machine_mask_arch("arm64"));
+	/* and with [vectors]: a 32-bit kernel's is ARM, a 64-bit one's arm64 */
+	struct vma a[2] = {{.start = 0xfffcf000, .end = 0xffff0000, .name = "[stack]"},
+			   {.start = 0xffff0000, .end = 0xffff1000, .name = "[vectors]"}};
+	m = fresh();
+	machine_from_maps(&m, a, 2, "maps");
+	assert_string_equal(machine_arch(&m), "arm64");
+	a[0] = (struct vma){.start = 0xbee84000, .end = 0xbeea5000, .name = "[stack]"};
+	m = fresh();
+	machine_from_maps(&m, a, 2, "maps");
+	assert_string_equal(machine_arch(&m), "arm");
+}
+
+/* The huge page sizes of sys/kernel/mm/hugepages */
+static void test_hugepage_sizes(void **state)
+{
+	/* contiguous PTEs and PMDs: arm64 with 4K pages alone */
+	uint64_t arm[] = {64, 2048, 32768, 1048576};
+	struct machine m = fresh();
+	machine_from_hugepage_sizes(&m, arm, 4, "hugepages");
+	assert_string_equal(machine_arch(&m), "arm64");
+	assert_int_equal(machine_page_size(&m), 4096);
+	assert_string_equal(m.arch_why, "hugepages: huge pages of 64kB 2048kB 32768kB 1048576kB");
+	/* 64K pages: 2M, 512M, 16G */
+	uint64_t k64[] = {2048, 524288, 16777216};
+	m = fresh();
+	machine_from_hugepage_sizes(&m, k64, 3, "hugepages");
+	assert_int_equal(m.configs, machine_mask_arch("arm64") & machine_mask_page_size(65536));
+	/* 16K pages: 2M, 32M and 1G, which 4K pages have too */
+	uint64_t k16[] = {2048, 32768, 1048576};
+	m = fresh();
+	machine_from_hugepage_sizes(&m, k16, 3, "hugepages");
+	assert_int_equal(m.configs, machine_mask_arch("arm64") & ~machine_mask_page_size(65536));
+	/* x86_64's 2M and 1G: x86_64 or arm64 (4K or 16K) */
+	uint64_t x86[] = {2048, 1048576};
+	m = fresh();
+	machine_from_hugepage_sizes(&m, x86, 2, "hugepages");
+	assert_int_equal(m.configs, machine_mask_arch("x86_64") |
+					    (machine_mask_arch("arm64") & ~machine_mask_page_size(65536)));
+	/* i386 without PAE: 4M */
+	uint64_t i386[] = {4096};
+	m = fresh();
+	machine_from_hugepage_sizes(&m, i386, 1, "hugepages");
+	assert_int_equal(m.configs, machine_mask_arch("i386") & machine_mask_levels(2));
+	/* s390's 1M: an architecture outside the four */
+	uint64_t s390[] = {1024};
+	m = fresh();
+	machine_from_hugepage_sizes(&m, s390, 1, "hugepages");
+	assert_int_equal(m.configs, 0);
+	assert_string_equal(m.foreign, "hugepages: huge pages of 1024kB");
+	/* none: nothing learnt */
+	m = fresh();
+	machine_from_hugepage_sizes(&m, NULL, 0, "hugepages");
+	assert_int_equal(m.configs, MACHINE_ANY);
+}
+
 static void test_ratios(void **state)
 {
 	/* MemTotal is the zones' managed pages in bytes: 193000 pages of 64K */
@@ -279,6 +354,7 @@ static void test_fixtures(void **state)
 		{"i386-highmem-hand", "i386", 4096},	  {"x86_64-vm-6.18-24g-root", "x86_64", 4096},
 		{"x86_64-vm-6.18-process", "x86_64", 4096}, {"notes-example", "x86_64", 4096},
 		{"movable-hand", "x86_64", 4096},	  {"empty", NULL, 0},
+		{"x86_64-compat-process-hand", "x86_64", 4096}, {"arm32-maps-hand", "arm", 4096},
 	};
 	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
 		struct sysroot sr;
@@ -303,6 +379,7 @@ int main(void)
 		cmocka_unit_test(test_smaps_and_meminfo), cmocka_unit_test(test_orders_and_zones),
 		cmocka_unit_test(test_iomem_and_maps),	cmocka_unit_test(test_ratios),
 		cmocka_unit_test(test_memory_blocks),	cmocka_unit_test(test_fixtures),
+		cmocka_unit_test(test_32bit_maps),	cmocka_unit_test(test_hugepage_sizes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
