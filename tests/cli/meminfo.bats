@@ -263,13 +263,14 @@ legend_awk() {
 	mkdir -p "$d/proc"
 	n=0
 	while IFS= read -r f; do
-		cp "$f" "$d/proc/meminfo"
+		# -f: a dump's files may be read-only, and an ordinary user cannot write over them
+		cp -f "$f" "$d/proc/meminfo"
 		run memscope --sysroot "$d" meminfo --diagram
 		[ "$status" -eq 0 ] || { echo "$f: exit $status"; rm -rf "$d"; false; }
+		# the parts as awk reads the file: a field the kernel did not print is never a 0
 		got=$(legend_awk <<<"$output")
 		want=$(meminfo_awk "$f")
 		[ "$got" = "$want" ] || { echo "$f:"; diff <(echo "$want") <(echo "$got"); rm -rf "$d"; false; }
-		# a part is never drawn as a 0 the kernel did not print
 		n=$((n + 1))
 	done < <(find "$DUMPS" -name meminfo -type f -not -path '*/node/*' | sort)
 	rm -rf "$d"
