@@ -11,8 +11,8 @@
 #include <sys/utsname.h>
 
 #include "command.h"
-#include "out/escape.h"
-#include "out/units.h"
+#include "lib/escape.h"
+#include "lib/units.h"
 #include "sys/term.h"
 #include "sys/msg.h"
 

@@ -9,7 +9,7 @@
 
 #include "cmd/layoutopt.h"
 #include "out/record.h"
-#include "out/units.h"
+#include "lib/units.h"
 #include "proc/iomem.h"
 #include "sys/msg.h"
 

@@ -10,7 +10,7 @@
 #include "command.h"
 #include "out/diagram.h"
 #include "out/table.h"
-#include "out/units.h"
+#include "lib/units.h"
 #include "proc/iomem.h"
 #include "sys/caps.h"
 #include "sys/msg.h"

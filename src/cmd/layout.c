@@ -11,7 +11,7 @@
 #include "out/diagram.h"
 #include "out/record.h"
 #include "out/table.h"
-#include "out/units.h"
+#include "lib/units.h"
 #include "sys/msg.h"
 
 struct layout_cmd_args {

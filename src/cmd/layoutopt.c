@@ -7,7 +7,7 @@
 
 #include "cmd/layoutopt.h"
 #include "cmd/process.h"
-#include "out/units.h"
+#include "lib/units.h"
 #include "proc/iomem.h"
 #include "proc/kcore.h"
 #include "sys/msg.h"

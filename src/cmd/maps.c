@@ -11,10 +11,10 @@
 
 #include "cmd/process.h"
 #include "decode/layout.h"
-#include "out/escape.h"
+#include "lib/escape.h"
 #include "out/diagram.h"
 #include "out/table.h"
-#include "out/units.h"
+#include "lib/units.h"
 #include "sys/msg.h"
 
 struct maps_args {

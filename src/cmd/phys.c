@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "cmd/process.h"
-#include "out/units.h"
+#include "lib/units.h"
 #include "proc/kpage.h"
 #include "sys/caps.h"
 #include "sys/msg.h"

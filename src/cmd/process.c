@@ -9,7 +9,7 @@
 #include "cmd/process.h"
 #include "decode/kpageflags.h"
 #include "decode/layout.h"
-#include "out/units.h"
+#include "lib/units.h"
 #include "proc/kpage.h"
 #include "proc/text.h"
 #include "sys/caps.h"

@@ -16,7 +16,7 @@
 #include "decode/pagemap.h"
 #include "out/diagram.h"
 #include "out/table.h"
-#include "out/units.h"
+#include "lib/units.h"
 #include "proc/kpage.h"
 #include "sys/caps.h"
 #include "sys/msg.h"

@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "out/diagram.h"
-#include "out/escape.h"
-#include "out/units.h"
+#include "lib/escape.h"
+#include "lib/units.h"
 
 struct dline {
 	char *s;

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "out/out.h"
-#include "out/units.h"
+#include "lib/units.h"
 
 /* The text buffer behind o->fp. Not open_memstream: glibc grows that by malloc, copy and free,
  * so 9 MiB of maps output was copied and faulted in twice over; realloc here moves large

@@ -5,9 +5,9 @@
 #include <string.h>
 
 #include "out/diagram.h"
-#include "out/escape.h"
+#include "lib/escape.h"
 #include "out/record.h"
-#include "out/units.h"
+#include "lib/units.h"
 
 #define LABEL_WIDTH 12
 /* the column values start at: "  ", the label, " " */

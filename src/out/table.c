@@ -16,9 +16,9 @@
 #include <wchar.h>
 #include <wctype.h>
 
-#include "out/escape.h"
+#include "lib/escape.h"
 #include "out/table.h"
-#include "out/units.h"
+#include "lib/units.h"
 
 struct cell {
 	uint64_t u; /* the value; COL_STR: offset in the string arena; COL_PERCENT: hundredths */

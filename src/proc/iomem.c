@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "out/units.h"
+#include "lib/units.h"
 #include "proc/text.h"
 #include "proc/iomem.h"
 

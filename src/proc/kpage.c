@@ -5,8 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+/* the compound-page bits of /proc/kpageflags, from the kernel's own ABI header: a reader needs
+ * no decoder to walk a folio's head and tails */
+#include <linux/kernel-page-flags.h>
 
-#include "decode/kpageflags.h"
 #include "proc/kpage.h"
 
 long kpage_pread(int fd, uint64_t first, uint64_t *out, size_t n)

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "error.h"
+#include "lib/error.h"
 
 /* Read @n u64s at index @first of @fd into @out. Returns how many were read (fewer at the end
  * of the file), or -errno. A file whose size is not a multiple of 8 ends at the last whole u64. */

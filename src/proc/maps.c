@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "out/units.h"
+#include "lib/units.h"
 #include "proc/maps.h"
 #include "proc/stream.h"
 #include "proc/task.h"

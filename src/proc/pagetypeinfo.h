@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "error.h"
+#include "lib/error.h"
 #include "proc/buddyinfo.h"
 #include "proc/sysroot.h"
 

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdbool.h>
 
-#include "error.h"
+#include "lib/error.h"
 
 struct sysroot {
 	int fd;		 /* O_PATH directory: "/" or the --sysroot directory */

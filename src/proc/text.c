@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "out/units.h"
+#include "lib/units.h"
 #include "proc/text.h"
 
 void lines_init(struct lines *it, char *text, size_t len)

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "error.h"
+#include "lib/error.h"
 
 /* Lines of a buffer the parser owns (each is NUL-terminated in place, its '\n' replaced). */
 struct lines {

@@ -1,24 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Error and warning lines on stderr, and struct ms_error filling. */
+/* Error and warning lines on stderr (struct ms_error is filled by lib/error.c). */
 #include <stdio.h>
 #include <string.h>
 
-#include "out/escape.h"
+#include "lib/escape.h"
 #include "sys/msg.h"
-
-int ms_fail(struct ms_error *err, int ret, const char *file, unsigned long line, const char *fmt,
-	    ...)
-{
-	if (!err)
-		return ret;
-	snprintf(err->file, sizeof(err->file), "%s", file ? file : "");
-	err->line = line;
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err->reason, sizeof(err->reason), fmt, ap);
-	va_end(ap);
-	return ret;
-}
 
 void msg_error(const struct ms_error *err)
 {

@@ -3,7 +3,7 @@
 #ifndef MEMSCOPE_MSG_H
 #define MEMSCOPE_MSG_H
 
-#include "error.h"
+#include "lib/error.h"
 
 /* Print @err as "memscope: FILE:LINE: REASON" (or "memscope: 'FILE': REASON"). */
 void msg_error(const struct ms_error *err);

@@ -67,3 +67,27 @@ teardown() { rm -rf "$T"; }
 	assert_line "0 passed, 1 failed, 0 skipped"
 	[[ "$stderr" == *"error: variable 'sum' set but not used"* ]]
 }
+
+@test "the layers hold: every #include of src/ keeps to src/README.md's rules" {
+	run "$SRCDIR/tests/layers.sh" "$SRCDIR/src"
+	assert_success
+	assert_output --regexp '^layers: [0-9]+ files, 0 includes against the rules$'
+}
+
+@test "tests/layers.sh fails on a forbidden include, naming the file, its line and the rule" {
+	cp -r "$SRCDIR/src" "$T/src"
+	# a parser that reaches up to the renderer, a decoder that renders JSON, lib/ reaching up
+	# to proc/
+	sed -i '1a #include "out/table.h"' "$T/src/proc/maps.c"
+	echo '#include <json-c/json.h>' >>"$T/src/decode/frag.c"
+	sed -i '1a #include "proc/maps.h"' "$T/src/lib/units.c"
+	run "$SRCDIR/tests/layers.sh" "$T/src"
+	assert_failure 1
+	assert_line 'proc/maps.c:2: proc/ may include only proc, lib (not out/table.h)'
+	assert_line "decode/frag.c:$(wc -l <"$T/src/decode/frag.c"): json-c/json.h is for out/ alone (the output layer renders)"
+	assert_line 'lib/units.c:2: lib/ may include only lib (not proc/maps.h)'
+	assert_line --regexp '^layers: [0-9]+ files, 3 includes against the rules$'
+	# an empty tree is no pass
+	run "$SRCDIR/tests/layers.sh" "$T/bin"
+	assert_failure 2
+}

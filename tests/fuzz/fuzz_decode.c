@@ -8,8 +8,8 @@
 #include "decode/layout.h"
 #include "decode/pagemap.h"
 #include "fuzz.h"
-#include "out/escape.h"
-#include "out/units.h"
+#include "lib/escape.h"
+#include "lib/units.h"
 #include "proc/kcore.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "test.h"
-#include "out/escape.h"
+#include "lib/escape.h"
 
 static void esc_is(const char *in, size_t len, const char *want)
 {

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "test.h"
-#include "out/units.h"
+#include "lib/units.h"
 
 static void human_is(uint64_t v, const char *want)
 {

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "out/escape.h"
+#include "lib/escape.h"
 
 /* Length of the valid UTF-8 sequence at @s (at most @len bytes), or 0 if invalid (overlong
  * forms, surrogates and code points past U+10FFFF are invalid too). */

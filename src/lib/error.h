@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* struct ms_error: what went wrong, where, filled by parsers and readers, worded by sys/msg.c. */
+/* struct ms_error: what went wrong, where, filled by parsers and readers (lib/error.c), worded
+ * by sys/msg.c. */
 #ifndef MEMSCOPE_ERROR_H
 #define MEMSCOPE_ERROR_H
 

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "out/units.h"
+#include "lib/units.h"
 
 size_t units_dec(uint64_t v, char *buf, size_t size)
 {

@@ -1,0 +1,55 @@
+#!/bin/bash
+# tests/layers.sh [SRC]: every #include of the tree below SRC (default src/) against the layer
+# rules of src/README.md. A layer may include its own headers and those of the layers below it:
+#   cmd    -> proc, decode, out, sys, lib, and command.h (top: the files directly in src/)
+#   proc   -> lib          (proc/sysroot is part of proc)
+#   decode -> lib
+#   out    -> lib
+#   sys    -> lib
+#   lib    -> nothing of ours
+# and json-c and libsmartcols only in out/. Each include that breaks a rule is printed as
+# FILE:LINE: reason; the exit status is 1 when there is any, 0 otherwise.
+set -euo pipefail
+src=${1:-$(dirname "$0")/../src}
+cd "$src"
+allowed() {
+	case $1 in
+	cmd) echo "cmd proc decode out sys lib top" ;; # top: command.h, the commands' interface
+	proc | decode | out | sys) echo "$1 lib" ;;
+	lib) echo "lib" ;;
+	*) echo "*" ;; # main.c, commands.c, command.h: the dispatcher sees every layer
+	esac
+}
+bad=0 files=0
+while IFS= read -r -d '' f; do
+	files=$((files + 1))
+	layer=${f%%/*}
+	[ "$layer" = "$f" ] && layer=top
+	ok=$(allowed "$layer")
+	while IFS=: read -r line text; do
+		inc=$(sed -E 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*["<]([^">]+)[">].*/\1/' <<<"$text")
+		why=
+		case $text in
+		*'<json-c/'* | *'<libsmartcols'*)
+			[ "$layer" = out ] || why="$inc is for out/ alone (the output layer renders)"
+			;;
+		*'"'*)
+			dir=${inc%%/*}
+			[ "$dir" = "$inc" ] && dir=top
+			if [ "$ok" != "*" ] && [[ " $ok " != *" $dir "* ]]; then
+				why="$layer/ may include only ${ok// /, } (not $inc)"
+			fi
+			;;
+		esac
+		if [ -n "$why" ]; then
+			echo "$f:$line: $why"
+			bad=$((bad + 1))
+		fi
+	done < <(grep -nE '^[[:space:]]*#[[:space:]]*include' "$f" || true)
+done < <(find . -name '*.[ch]' -printf '%P\0' | sort -z)
+if [ "$files" -eq 0 ]; then
+	echo "layers: no C file below $src" >&2
+	exit 2
+fi
+echo "layers: $files files, $bad includes against the rules"
+[ "$bad" -eq 0 ]
