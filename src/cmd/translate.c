@@ -17,7 +17,7 @@
 #include "out/diagram.h"
 #include "out/table.h"
 #include "lib/units.h"
-#include "proc/kpage.h"
+#include "proc/pagewalk.h"
 #include "sys/caps.h"
 #include "sys/msg.h"
 
@@ -83,24 +83,6 @@ static const struct argp translate_argp = {
 	"hides frame numbers: the present and swapped bits are still shown.",
 	command_children, NULL, NULL};
 
-/* THP folios of every order up to this are counted by order (a 1 GiB PUD folio of 4K pages is
- * order 18; kpage_folio_pages() looks no further) */
-#define FOLIO_ORDERS 19
-
-/* The pages of one stretch of virtual memory, counted as they are walked. */
-struct range_stats {
-	uint64_t pages, present, swapped, not_present, unmapped, hidden, runs, shared;
-	/* present pages in transparent huge pages, and per folio order the folios met and how
-	 * many of their pages were mapped here (a folio can be mapped in part) */
-	uint64_t thp_pages, folios[FOLIO_ORDERS], folio_pages[FOLIO_ORDERS];
-};
-
-/* The THP folio being walked: frames that follow each other, the first a head or not. */
-struct folio {
-	bool open, from_head;
-	uint64_t first, pages;
-};
-
 struct walk {
 	struct ctx *ctx;
 	const struct translate_args *a;
@@ -110,17 +92,14 @@ struct walk {
 	struct physctx pc;
 	struct paging paging;
 	uint64_t ps;
-	bool live;   /* a live process: a short pagemap read may mean it exited */
-	bool hidden; /* frame numbers read as 0: no CAP_SYS_ADMIN */
+	/* the reading (proc/pagewalk.c); its hidden and frames say what the walks met: frame
+	 * numbers read as 0 (no CAP_SYS_ADMIN), a real frame (missing page flags then worth a
+	 * word) */
+	struct pagewalk pw;
+	struct ms_error err; /* why the walk stopped */
 	bool warned;
-	bool frames; /* a real frame was shown: then missing page flags are worth a word */
 	bool reported; /* the error that stopped the walk was said where it happened */
-	bool vanished; /* the walk stopped because the process's address space went away */
 	json_object *section;
-	struct folio folio;
-	/* batch buffers, allocated once: memory stays flat whatever the process's size */
-	uint64_t *pm, *pfn, *flags, *count, *scratch;
-	size_t *order;
 };
 
 static const char *plural(uint64_t n)
@@ -139,21 +118,6 @@ static void warn_hidden(struct walk *w)
 				   : ": reading them needs CAP_SYS_ADMIN");
 }
 
-/* A pagemap read of the live process came back short: past TASK_SIZE ([vsyscall]), or because
- * the process exited (or ran execve()) and took its address space with it. -ESRCH for the
- * second, so the walk stops there and says so; 0 for the first. */
-static int pagemap_short(struct walk *w)
-{
-	if (!w->live)
-		return 0; /* a dump is a file: past its end, the pages are holes */
-	int gone = kpage_pagemap_gone(w->pagemap_fd);
-	if (gone > 0) {
-		w->vanished = true;
-		return -ESRCH;
-	}
-	return gone;
-}
-
 /* One address: the whole card. */
 static int one(struct walk *w, uint64_t vaddr, json_object *pages)
 {
@@ -162,14 +126,14 @@ static int one(struct walk *w, uint64_t vaddr, json_object *pages)
 	snprintf(title, sizeof(title), "0x%016" PRIx64, vaddr);
 	const struct vma *v = maps_find(&w->m, vaddr);
 	uint64_t raw = 0;
-	long got = v ? kpage_pread(w->pagemap_fd, vaddr / w->ps, &raw, 1) : 0;
+	int got = v ? pagewalk_entry(&w->pw, vaddr, &raw, &w->err) : 0;
+	if (got == -ESRCH)
+		return got;
 	if (got < 0) {
-		msg_errorf("cannot read pagemap: %s", strerror((int)-got));
+		msg_errorf("cannot read pagemap: %s", w->err.reason);
 		w->reported = true;
 		return -EIO;
 	}
-	if (v && got == 0 && (got = pagemap_short(w)) < 0)
-		return (int)got;
 	record_begin(&r, &w->ctx->out, pages, NULL, title);
 	rec_addr(&r, "vaddr", "address", vaddr);
 	rec_group(&r, "mapping", "mapping");
@@ -212,13 +176,12 @@ static int one(struct walk *w, uint64_t vaddr, json_object *pages)
 	if (e.present && e.pfn == 0) {
 		/* a PFN of 0 is the kernel hiding it, never a real frame (said once at the end,
 		 * and not when the command fails: its error is then the one line) */
-		w->hidden = true;
+		w->pw.hidden = true;
 	}
-	if (e.present && !w->hidden) {
-		w->frames = true;
-		uint64_t flags = UINT64_MAX, count = UINT64_MAX;
-		kpage_lookup(w->pc.flags_fd, w->pc.count_fd, &e.pfn, 1, &flags, &count, w->scratch,
-			     w->order);
+	if (e.present && !w->pw.hidden) {
+		w->pw.frames = true;
+		uint64_t flags, count;
+		pagewalk_frame(&w->pw, e.pfn, &flags, &count);
 		physctx_record(&w->pc, &r, e.pfn, off, flags, count);
 	} else {
 		const char *hidden = w->ctx->root.dir ? "hidden in the dump"
@@ -250,20 +213,14 @@ static const struct col_def run_cols[] = {
 		   "in transparent huge pages", NULL},
 };
 
-/* PS_UNMAPPED: no mapping holds the page; PS_NONE: a mapping does, and no page is there */
-enum pstate { PS_NONE, PS_PRESENT, PS_HIDDEN, PS_SWAP, PS_UNMAPPED };
+/* by enum pw_state */
 static const char *const state_name[] = {"not present", "present", "present (frame hidden)",
 					 "swapped", "unmapped"};
-
-struct run {
-	enum pstate st;
-	uint64_t vstart, pages, pfn, thp_pages;
-	unsigned lo_order, hi_order; /* the THP folio orders met in the run (lo > hi: none) */
-};
 
 /* Where the runs of a range go: its table, and the boxes of its picture (the first max - 1
  * runs and always the latest, in the last box). */
 struct runs_out {
+	struct walk *w;
 	struct table *tb;
 	struct diagram_pair *boxes;
 	size_t nbox, maxbox, total;
@@ -291,24 +248,21 @@ static void orders_name(const struct walk *w, unsigned lo, unsigned hi, char *bu
 	snprintf(buf, size, "%s-%s %s", a, b, hi >= kpageflags_pmd_order(w->ps) ? "THP" : "mTHP");
 }
 
-static void emit_run(struct walk *w, struct runs_out *ro, const struct run *run,
-		     struct range_stats *st)
+/* The sink of a range's walk: a row and a box for each run. */
+static int emit_run(void *data, const struct pw_run *run)
 {
-	if (!run->pages)
-		return;
-	st->runs += run->st == PS_PRESENT;
-	if (!ro)
-		return;
+	struct runs_out *ro = data;
+	struct walk *w = ro->w;
 	ro->total++;
 	if (ro->tb) {
 		struct trow *r = table_add(ro->tb, NULL);
 		if (!r)
-			return;
+			return 0;
 		trow_addr(r, R_VSTART, run->vstart);
 		trow_addr(r, R_VEND, run->vstart + run->pages * w->ps - 1);
 		trow_count(r, R_PAGES, run->pages);
 		trow_str(r, R_STATE, state_name[run->st]);
-		if (run->st == PS_PRESENT) {
+		if (run->st == PW_PRESENT) {
 			trow_addr(r, R_PSTART, run->pfn * w->ps);
 			trow_addr(r, R_PEND, (run->pfn + run->pages) * w->ps - 1);
 			if (w->pc.flags_fd >= 0)
@@ -322,21 +276,21 @@ static void emit_run(struct walk *w, struct runs_out *ro, const struct run *run,
 		}
 	}
 	if (!ro->boxes)
-		return;
+		return 0;
 	/* the first runs stay; the last box always holds the latest, so the picture ends where
 	 * the range does */
 	struct diagram_pair *p = &ro->boxes[ro->nbox < ro->maxbox ? ro->nbox++ : ro->maxbox - 1];
 	*p = (struct diagram_pair){.vstart = run->vstart,
 				   .vend = run->vstart + run->pages * w->ps - 1,
-				   .frames = run->st == PS_PRESENT,
-				   .unmapped = run->st == PS_UNMAPPED,
-				   .joined = run->st == PS_PRESENT && run->pages > 1,
+				   .frames = run->st == PW_PRESENT,
+				   .unmapped = run->st == PW_UNMAPPED,
+				   .joined = run->st == PW_PRESENT && run->pages > 1,
 				   .pstart = run->pfn * w->ps,
 				   .pend = (run->pfn + run->pages) * w->ps - 1};
 	snprintf(p->lbuf, sizeof(p->lbuf), "%" PRIu64 " page%s%s%s", run->pages, plural(run->pages),
-		 run->st == PS_PRESENT ? "" : ", ", run->st == PS_PRESENT ? "" : state_name[run->st]);
+		 run->st == PW_PRESENT ? "" : ", ", run->st == PW_PRESENT ? "" : state_name[run->st]);
 	p->left = p->lbuf;
-	if (run->st == PS_PRESENT) {
+	if (run->st == PW_PRESENT) {
 		char sz[32], kind[80] = "";
 		out_size_text(&w->ctx->out, run->pages * w->ps, sz, sizeof(sz));
 		if (run->hi_order != UINT_MAX)
@@ -345,173 +299,16 @@ static void emit_run(struct walk *w, struct runs_out *ro, const struct run *run,
 			 kind[0] ? ", in " : "", kind);
 		p->right = p->rbuf;
 	}
-}
-
-/* The open THP folio ends here: count it under its real order, found from the frames around it
- * when what was walked cannot tell (kpage_folio_pages()). @next_known: the frame right after
- * it was walked next and is not its tail. */
-static void folio_close(struct walk *w, struct range_stats *st, struct run *run, bool next_known)
-{
-	struct folio *fo = &w->folio;
-	if (!fo->open)
-		return;
-	fo->open = false;
-	uint64_t pages = fo->pages;
-	/* a failed read leaves the folio at the pages seen: its bytes are right either way */
-	if (!(next_known && fo->from_head) &&
-	    kpage_folio_pages(w->pc.flags_fd, fo->first, fo->pages, fo->from_head, &pages,
-			      w->scratch))
-		pages = fo->pages;
-	unsigned order = kpageflags_order(pages);
-	if (order >= FOLIO_ORDERS)
-		order = FOLIO_ORDERS - 1;
-	st->folios[order]++;
-	st->folio_pages[order] += fo->pages;
-	if (order < run->lo_order)
-		run->lo_order = order;
-	if (run->hi_order == UINT_MAX || order > run->hi_order)
-		run->hi_order = order;
-}
-
-static void run_start(struct run *run, enum pstate ps, uint64_t vaddr, uint64_t pfn)
-{
-	*run = (struct run){.st = ps, .vstart = vaddr, .pfn = pfn, .lo_order = UINT_MAX,
-			    .hi_order = UINT_MAX};
-}
-
-/* Walk [start, end) of one mapping of the process; fills @st, and @ro with runs when given. */
-static int walk_range(struct walk *w, uint64_t start, uint64_t end, struct range_stats *st,
-		      struct runs_out *ro)
-{
-	struct run run;
-	run_start(&run, PS_NONE, 0, 0);
-	w->folio.open = false;
-	int e = 0;
-	/* the page after the last: end rounded up, without end + ps - 1, which wraps for an end
-	 * in the last page of the address space */
-	uint64_t stop = end ? (end - 1) / w->ps + 1 : 0;
-	for (uint64_t page = start / w->ps; page < stop;) {
-		size_t n = (size_t)(stop - page);
-		if (n > KPAGE_BATCH)
-			n = KPAGE_BATCH;
-		long got = kpage_pread(w->pagemap_fd, page, w->pm, n);
-		if (got < 0)
-			return (int)got;
-		if (got < (long)n && (e = pagemap_short(w)))
-			return e;
-		/* past the end of the page tables ([vsyscall], above TASK_SIZE): holes */
-		for (long i = got; i < (long)n; i++)
-			w->pm[i] = 0;
-		/* frames of the batch, then their flags and counts in windowed reads */
-		size_t np = 0;
-		for (size_t i = 0; i < n; i++) {
-			uint64_t pfn = pagemap_pfn(w->pm[i]);
-			if (pfn)
-				w->pfn[np++] = pfn;
-		}
-		bool want_flags = !w->hidden && np && (w->pc.flags_fd >= 0 || w->pc.count_fd >= 0);
-		if (want_flags && kpage_lookup(w->pc.flags_fd, w->pc.count_fd, w->pfn, np, w->flags,
-					       w->count, w->scratch, w->order))
-			want_flags = false;
-		size_t k = 0;
-		for (size_t i = 0; i < n;) {
-			uint64_t raw = w->pm[i], pfn = pagemap_pfn(raw);
-			enum pstate ps = pagemap_present(raw) ? (pfn ? PS_PRESENT : PS_HIDDEN)
-				       : pagemap_swapped(raw) ? PS_SWAP
-							      : PS_NONE;
-			/* Pages that need no flags of their own go by in blocks: the entries that
-			 * follow equal this one, or step by one frame when frames are shown. A
-			 * present page whose flags were read goes alone: its THP folio and map
-			 * count are its own. */
-			size_t m = 1;
-			uint64_t fl = 0, cnt = 0;
-			bool flagged = ps == PS_PRESENT && want_flags;
-			if (flagged) {
-				fl = w->flags[k] == UINT64_MAX ? 0 : w->flags[k];
-				cnt = w->count[k] == UINT64_MAX ? 0 : w->count[k];
-				k++;
-			} else {
-				/* frames step by one; never across the top of the 55-bit field */
-				uint64_t step = ps == PS_PRESENT && pfn < PAGEMAP_PFN_MASK - n;
-				while (i + m < n && w->pm[i + m] == raw + step * m)
-					m++;
-			}
-			st->pages += m;
-			switch (ps) {
-			case PS_HIDDEN:
-				w->hidden = true;
-				st->hidden += m;
-				st->present += m;
-				break;
-			case PS_PRESENT:
-				w->frames = true;
-				st->present += m;
-				break;
-			case PS_SWAP:
-				st->swapped += m;
-				break;
-			default:
-				st->not_present += m;
-			}
-			st->shared += cnt > 1;
-			uint64_t vaddr = (page + i) * w->ps;
-			bool joins = run.pages && run.st == ps && run.vstart + run.pages * w->ps == vaddr &&
-				     (ps != PS_PRESENT || pfn == run.pfn + run.pages);
-			/* a THP folio: its head, then its tails at the frames that follow (a folio's
-			 * frames are consecutive; KPF_THP marks every one, fs/proc/page.c) */
-			bool thp = flagged && w->pc.flags_fd >= 0 && kpageflags_thp(fl);
-			bool tail = fl >> KPF_COMPOUND_TAIL & 1;
-			struct folio *fo = &w->folio;
-			if (fo->open && !(thp && tail && pfn == fo->first + fo->pages)) {
-				/* walked right after it, and not its tail: it ends here */
-				bool known = flagged && pfn == fo->first + fo->pages;
-				folio_close(w, st, &run, known);
-			}
-			if (!joins) {
-				emit_run(w, ro, &run, st);
-				run_start(&run, ps, vaddr, pfn);
-			}
-			if (thp) {
-				if (!fo->open)
-					*fo = (struct folio){true, !tail, pfn, 0};
-				fo->pages++;
-				st->thp_pages++;
-				run.thp_pages++;
-			}
-			run.pages += m;
-			i += m;
-		}
-		page += n;
-	}
-	folio_close(w, st, &run, false);
-	emit_run(w, ro, &run, st);
 	return 0;
-}
-
-static void stats_add(struct range_stats *to, const struct range_stats *st)
-{
-	to->pages += st->pages;
-	to->present += st->present;
-	to->swapped += st->swapped;
-	to->not_present += st->not_present;
-	to->unmapped += st->unmapped;
-	to->hidden += st->hidden;
-	to->runs += st->runs;
-	to->shared += st->shared;
-	to->thp_pages += st->thp_pages;
-	for (unsigned k = 0; k < FOLIO_ORDERS; k++) {
-		to->folios[k] += st->folios[k];
-		to->folio_pages[k] += st->folio_pages[k];
-	}
 }
 
 /* THP counts need frames and page flags */
 static bool thp_known(const struct walk *w)
 {
-	return !w->hidden && w->pc.flags_fd >= 0;
+	return !w->pw.hidden && w->pc.flags_fd >= 0;
 }
 
-static void stats_json(struct walk *w, json_object *obj, const struct range_stats *st)
+static void stats_json(struct walk *w, json_object *obj, const struct pw_stats *st)
 {
 	out_json_obj_u64(obj, "pages", st->pages);
 	out_json_obj_u64(obj, "present", st->present);
@@ -521,7 +318,7 @@ static void stats_json(struct walk *w, json_object *obj, const struct range_stat
 	/* runs are told by frame numbers: unknown, not 0, when they are hidden (the text leaves
 	 * them out) */
 	json_object_object_add(obj, "contiguous_runs",
-			       w->hidden ? NULL : json_object_new_uint64(st->runs));
+			       w->pw.hidden ? NULL : json_object_new_uint64(st->runs));
 	if (!thp_known(w)) {
 		json_object_object_add(obj, "thp_bytes", NULL);
 		json_object_object_add(obj, "thp", NULL);
@@ -531,7 +328,7 @@ static void stats_json(struct walk *w, json_object *obj, const struct range_stat
 		/* per folio order, largest first: how many folios, and their bytes mapped here */
 		json_object *arr = json_object_new_array();
 		unsigned pmd = kpageflags_pmd_order(w->ps);
-		for (unsigned k = FOLIO_ORDERS; k-- > 0;) {
+		for (unsigned k = PW_FOLIO_ORDERS; k-- > 0;) {
 			if (!st->folios[k])
 				continue;
 			json_object *o = json_object_new_object();
@@ -547,7 +344,7 @@ static void stats_json(struct walk *w, json_object *obj, const struct range_stat
 		json_object_object_add(obj, "thp", arr);
 	}
 	json_object_object_add(obj, "shared_frames",
-			       w->hidden || w->pc.count_fd < 0 ? NULL
+			       w->pw.hidden || w->pc.count_fd < 0 ? NULL
 							       : json_object_new_uint64(st->shared));
 }
 
@@ -571,7 +368,7 @@ static void say(struct summary *t, const char *fmt, ...)
 
 /* The summary under a walk, after @prefix ("44 mappings, "): one paragraph, wrapped between
  * words in a narrow terminal, whole in a pipe. */
-static void stats_text(struct walk *w, const struct range_stats *st, const char *prefix)
+static void stats_text(struct walk *w, const struct pw_stats *st, const char *prefix)
 {
 	if (w->ctx->out.json)
 		return;
@@ -588,13 +385,13 @@ static void stats_text(struct walk *w, const struct range_stats *st, const char 
 	    prefix, st->pages, plural(st->pages), c, st->present, a, st->swapped, b, st->not_present);
 	if (st->unmapped)
 		say(&t, ", %" PRIu64 " unmapped", st->unmapped);
-	if (!w->hidden)
+	if (!w->pw.hidden)
 		say(&t, "; %" PRIu64 " physically contiguous run%s", st->runs, plural(st->runs));
 	if (thp_known(w)) {
 		out_size_text(&w->ctx->out, st->thp_pages * w->ps, a, sizeof(a));
 		say(&t, "; %s in transparent huge pages", a);
 		const char *sep = ": ";
-		for (unsigned k = FOLIO_ORDERS; k-- > 0;) {
+		for (unsigned k = PW_FOLIO_ORDERS; k-- > 0;) {
 			if (!st->folios[k])
 				continue;
 			char name[48];
@@ -622,22 +419,10 @@ static const struct vma *vma_from(const struct maps *m, uint64_t addr)
 	return lo < m->n ? &m->v[lo] : NULL;
 }
 
-/* @pages from @start with no mapping: one unmapped run, nothing read */
-static void gap(struct walk *w, uint64_t start, uint64_t pages, struct range_stats *st,
-		struct runs_out *ro)
-{
-	st->pages += pages;
-	st->unmapped += pages;
-	struct run run;
-	run_start(&run, PS_UNMAPPED, start, 0);
-	run.pages = pages;
-	emit_run(w, ro, &run, st);
-}
-
 static int do_range(struct walk *w, uint64_t start, uint64_t end)
 {
-	struct range_stats st = {0};
-	struct runs_out ro = {.tb = table_new(run_cols, R_NCOLS, "runs"), .maxbox = 24};
+	struct pw_stats st = {0};
+	struct runs_out ro = {.w = w, .tb = table_new(run_cols, R_NCOLS, "runs"), .maxbox = 24};
 	ro.boxes = calloc(ro.maxbox, sizeof(*ro.boxes));
 	if (!ro.tb || !ro.boxes) {
 		table_free(ro.tb);
@@ -652,16 +437,17 @@ static int do_range(struct walk *w, uint64_t start, uint64_t end)
 	for (uint64_t a = start; !e;) {
 		const struct vma *v = vma_from(&w->m, a);
 		if (!v || v->start > last) {
-			gap(w, a, (last - a) / w->ps + 1, &st, &ro);
+			e = pagewalk_gap(&w->pw, a, (last - a) / w->ps + 1, &st, emit_run, &ro);
 			break;
 		}
 		if (v->start > a) {
-			gap(w, a, (v->start - a) / w->ps, &st, &ro);
+			e = pagewalk_gap(&w->pw, a, (v->start - a) / w->ps, &st, emit_run, &ro);
 			a = v->start;
 		}
 		/* a mapping ends at most at UINT64_MAX, so last + 1 is taken only below 2^64 */
 		bool to_last = v->end - 1 >= last;
-		e = walk_range(w, a, to_last ? last + 1 : v->end, &st, &ro);
+		e = pagewalk_range(&w->pw, a, to_last ? last + 1 : v->end, &st, emit_run, &ro,
+				   &w->err);
 		if (to_last)
 			break;
 		a = v->end;
@@ -720,7 +506,7 @@ static const struct col_def all_cols[] = {
 struct all {
 	struct walk *w;
 	struct table *tb;
-	struct range_stats total;
+	struct pw_stats total;
 	size_t n;
 	int walk_err; /* reading pagemap failed: said by cmd_translate() */
 };
@@ -730,8 +516,8 @@ static int all_row(void *data, const struct vma *v)
 {
 	struct all *al = data;
 	struct walk *w = al->w;
-	struct range_stats st = {0};
-	int e = walk_range(w, v->start, v->end, &st, NULL);
+	struct pw_stats st = {0};
+	int e = pagewalk_range(&w->pw, v->start, v->end, &st, NULL, NULL, &w->err);
 	if (e) {
 		al->walk_err = e;
 		return -ECANCELED;
@@ -748,8 +534,8 @@ static int all_row(void *data, const struct vma *v)
 	trow_size(r, A_SWAPPED, st.swapped * w->ps);
 	if (thp_known(w)) {
 		trow_size(r, A_THP, st.thp_pages * w->ps);
-		unsigned lo = FOLIO_ORDERS, hi = 0;
-		for (unsigned k = 0; k < FOLIO_ORDERS; k++)
+		unsigned lo = PW_FOLIO_ORDERS, hi = 0;
+		for (unsigned k = 0; k < PW_FOLIO_ORDERS; k++)
 			if (st.folios[k]) {
 				lo = k < lo ? k : lo;
 				hi = k;
@@ -762,7 +548,7 @@ static int all_row(void *data, const struct vma *v)
 		trow_null(r, A_THP);
 		trow_null(r, A_FOLIOS);
 	}
-	if (w->hidden) {
+	if (w->pw.hidden) {
 		trow_null(r, A_RUNS);
 		trow_null(r, A_SHARED);
 	} else {
@@ -773,7 +559,7 @@ static int all_row(void *data, const struct vma *v)
 			trow_null(r, A_SHARED);
 	}
 	al->n++;
-	stats_add(&al->total, &st);
+	pagewalk_stats_add(&al->total, &st);
 	return 0;
 }
 
@@ -867,7 +653,6 @@ int cmd_translate(struct ctx *ctx, int argc, char **argv)
 		free(addrs);
 		return rc;
 	}
-	w.live = task_live(&w.proc.task);
 	/* the kernel decides with the real user's rights whether this process may be inspected */
 	rc = a.all ? process_maps_access(&w.proc) /* --all reads maps as it walks */
 		   : process_maps(&w.proc, false, &w.m);
@@ -881,7 +666,7 @@ int cmd_translate(struct ctx *ctx, int argc, char **argv)
 	w.pagemap_fd = task_openat(&w.proc.task, "pagemap", &err);
 	physctx_open(ctx, &w.pc, w.ps);
 	caps_drop_all();
-	if (w.pagemap_fd == -ENOENT && w.live) {
+	if (w.pagemap_fd == -ENOENT && task_live(&w.proc.task)) {
 		msg_errorf("process %s exited before its pages could be read", w.proc.pid);
 		rc = EXIT_RUNTIME;
 		goto out;
@@ -892,13 +677,8 @@ int cmd_translate(struct ctx *ctx, int argc, char **argv)
 		goto out;
 	}
 	paging_detect(ctx, &w.paging);
-	w.pm = malloc(KPAGE_BATCH * sizeof(uint64_t));
-	w.pfn = malloc(KPAGE_BATCH * sizeof(uint64_t));
-	w.flags = malloc(KPAGE_BATCH * sizeof(uint64_t));
-	w.count = malloc(KPAGE_BATCH * sizeof(uint64_t));
-	w.scratch = malloc(2 * KPAGE_BATCH * sizeof(uint64_t));
-	w.order = malloc(KPAGE_BATCH * sizeof(size_t));
-	if (!w.pm || !w.pfn || !w.flags || !w.count || !w.scratch || !w.order) {
+	if (pagewalk_init(&w.pw, w.pagemap_fd, path, w.pc.flags_fd, w.pc.count_fd, w.ps,
+			  task_live(&w.proc.task))) {
 		rc = EXIT_RUNTIME;
 		goto out;
 	}
@@ -927,12 +707,12 @@ int cmd_translate(struct ctx *ctx, int argc, char **argv)
 			w.reported = true;
 		}
 	}
-	if (w.hidden && !e) {
+	if (w.pw.hidden && !e) {
 		warn_hidden(&w);
 		json_object_object_add(w.section, "frames_hidden", json_object_new_boolean(true));
 	}
 	char why[2200];
-	if (!e && w.frames && !w.hidden && w.pc.flags_fd < 0 && w.pc.flags_errno)
+	if (!e && w.pw.frames && !w.pw.hidden && w.pc.flags_fd < 0 && w.pc.flags_errno)
 		msg_warnf("%s; page flags and map counts are not shown",
 			  ctx_unreadable(ctx, "proc/kpageflags", w.pc.flags_errno, "root", why,
 					 sizeof(why)));
@@ -942,12 +722,7 @@ int cmd_translate(struct ctx *ctx, int argc, char **argv)
 		rc = EXIT_RUNTIME;
 	}
 out:
-	free(w.pm);
-	free(w.pfn);
-	free(w.flags);
-	free(w.count);
-	free(w.scratch);
-	free(w.order);
+	pagewalk_free(&w.pw);
 	free(addrs);
 	if (w.pagemap_fd >= 0)
 		close(w.pagemap_fd);

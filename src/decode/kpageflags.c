@@ -103,10 +103,7 @@ const char *kpageflags_explain(uint64_t f)
 
 unsigned kpageflags_order(uint64_t pages)
 {
-	unsigned k = 0;
-	while (k < 63 && (UINT64_C(1) << k) < pages)
-		k++;
-	return k;
+	return pagebits_order(pages);
 }
 
 unsigned kpageflags_pmd_order(uint64_t page_size)

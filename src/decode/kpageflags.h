@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/pagebits.h"
+
 enum {
 	KPF_LOCKED = 0, KPF_ERROR = 1, KPF_REFERENCED = 2, KPF_UPTODATE = 3, KPF_DIRTY = 4,
 	KPF_LRU = 5, KPF_ACTIVE = 6, KPF_SLAB = 7, KPF_WRITEBACK = 8, KPF_RECLAIM = 9,
@@ -36,7 +38,7 @@ const char *kpageflags_explain(uint64_t flags);
  * or page cache, and on the huge zero page; hugetlbfs pages are KPF_HUGE instead. */
 static inline int kpageflags_thp(uint64_t f)
 {
-	return f >> KPF_THP & 1;
+	return pagebits_thp(f);
 }
 
 /* The order of a folio of @pages frames: the smallest k with 2^k >= @pages. */

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "lib/pagebits.h"
+
 struct pagemap_entry {
 	uint64_t raw;
 	bool present;	  /* bit 63 */
@@ -22,10 +24,7 @@ struct pagemap_entry {
 
 void pagemap_entry_decode(uint64_t raw, struct pagemap_entry *e);
 
-/* The bits a walk over every page tests, without filling a struct per page. */
-#define PAGEMAP_PFN_MASK ((UINT64_C(1) << 55) - 1)
-static inline bool pagemap_present(uint64_t raw) { return raw >> 63; }
-static inline bool pagemap_swapped(uint64_t raw) { return raw >> 62 & 1; }
-static inline uint64_t pagemap_pfn(uint64_t raw) { return pagemap_present(raw) ? raw & PAGEMAP_PFN_MASK : 0; }
+/* The bits a walk over every page tests, without filling a struct per page: pagemap_present(),
+ * pagemap_swapped(), pagemap_pfn() in lib/pagebits.h, which proc/'s walk uses too. */
 
 #endif

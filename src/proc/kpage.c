@@ -5,10 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-/* the compound-page bits of /proc/kpageflags, from the kernel's own ABI header: a reader needs
- * no decoder to walk a folio's head and tails */
-#include <linux/kernel-page-flags.h>
-
+#include "lib/pagebits.h"
 #include "proc/kpage.h"
 
 long kpage_pread(int fd, uint64_t first, uint64_t *out, size_t n)
@@ -104,11 +101,11 @@ int kpage_folio_pages(int flags_fd, uint64_t first, uint64_t n, bool first_head,
 				break;
 			for (uint64_t k = want; k-- > 0 && !stop;) {
 				uint64_t f = scratch[k];
-				if (f >> KPF_COMPOUND_HEAD & 1)
+				if (pagebits_head(f))
 					head = pos - want + k;
 				/* the head, or a frame of no compound page (the folio changed
 				 * under us): no further back either way */
-				stop = (f >> KPF_COMPOUND_HEAD & 1) || !(f >> KPF_COMPOUND_TAIL & 1);
+				stop = pagebits_head(f) || !pagebits_tail(f);
 			}
 			pos -= want;
 			want *= 2;
@@ -128,8 +125,8 @@ int kpage_folio_pages(int flags_fd, uint64_t first, uint64_t n, bool first_head,
 		if (got < 0)
 			return (int)got;
 		long k = 0;
-		while (k < got && (scratch[k] >> KPF_COMPOUND_TAIL & 1) &&
-		       !(scratch[k] >> KPF_COMPOUND_HEAD & 1))
+		while (k < got && pagebits_tail(scratch[k]) &&
+		       !pagebits_head(scratch[k]))
 			k++;
 		end += (uint64_t)k;
 		if (k < (long)want)

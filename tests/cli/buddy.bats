@@ -207,7 +207,7 @@ tmux_start() {
 	SOCK="memscope-test-$$-$BATS_TEST_NUMBER"
 	# bash, not the login shell: dash dies on the SIGINT meant for memscope
 	SHELL=/bin/bash tmux -L "$SOCK" new-session -d -x 100 -y 30 \
-		"$MEMSCOPE --sysroot $FIX/notes-example buddy --watch=0.2; echo EXITED rc=\$?; stty -a; sleep 20"
+		"$MEMSCOPE --sysroot $FIX/notes-example buddy --watch=0.2; echo EXITED rc=\$?; stty -a; echo STTY-DONE; sleep 20"
 	for _ in $(seq 50); do
 		tmux -L "$SOCK" capture-pane -p | grep -q 'memscope buddy: every' && return 0
 		sleep 0.1
@@ -259,9 +259,10 @@ pane_waits_for() {
 @test "Ctrl-C ends --watch and restores the terminal" {
 	tmux_start
 	tmux -L "$SOCK" send-keys C-c
-	pane_waits_for 'EXITED rc=0'
+	pane_waits_for 'STTY-DONE' # stty's flags printed, not only the exit status
 	out=$(tmux -L "$SOCK" capture-pane -p -J)
 	tmux_stop
+	[[ "$out" == *"EXITED rc=0"* ]]
 	[[ "$out" == *" icanon "* ]]
 	[[ "$out" == *" echo "* ]]
 }
@@ -269,9 +270,10 @@ pane_waits_for() {
 @test "q ends --watch and restores the terminal" {
 	tmux_start
 	tmux -L "$SOCK" send-keys q
-	pane_waits_for 'EXITED rc=0'
+	pane_waits_for 'STTY-DONE'
 	out=$(tmux -L "$SOCK" capture-pane -p -J)
 	tmux_stop
+	[[ "$out" == *"EXITED rc=0"* ]]
 	[[ "$out" == *" icanon "* ]]
 }
 

@@ -157,7 +157,7 @@ tmux_watch() {
 	command -v tmux >/dev/null || skip "tmux is not installed"
 	SOCK="memscope-hostile-$$-$BATS_TEST_NUMBER-$1"
 	SHELL=/bin/bash tmux -L "$SOCK" new-session -d -x 100 -y 30 \
-		"$MEMSCOPE --sysroot $FIX/notes-example buddy --watch=0.2 & echo \$! > $D/pid; wait; echo EXITED rc=\$?; stty -a; sleep 20"
+		"$MEMSCOPE --sysroot $FIX/notes-example buddy --watch=0.2 & echo \$! > $D/pid; wait; echo EXITED rc=\$?; stty -a; echo STTY-DONE; sleep 20"
 	# up to 10 s for the first frame: the suite runs beside two other builds in CI
 	for _ in $(seq 100); do
 		tmux -L "$SOCK" capture-pane -p | grep -q 'memscope buddy: every' && return 0
@@ -170,7 +170,7 @@ tmux_watch() {
 	for sig in TERM HUP; do
 		tmux_watch "$sig"
 		kill -"$sig" "$(cat "$D/pid")"
-		for _ in $(seq 50); do tmux -L "$SOCK" capture-pane -p -J | grep -q EXITED && break; sleep 0.1; done
+		for _ in $(seq 50); do tmux -L "$SOCK" capture-pane -p -J | grep -q STTY-DONE && break; sleep 0.1; done
 		out=$(tmux -L "$SOCK" capture-pane -p -J)
 		tmux -L "$SOCK" kill-server
 		[[ "$out" == *"EXITED rc=0"* ]] || { echo "SIG$sig: $out"; false; }

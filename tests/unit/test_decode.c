@@ -95,6 +95,18 @@ static void test_kpageflags(void **state)
 	assert_string_equal(kpageflags_explain(1 << KPF_KSM | 1 << KPF_ANON),
 			    "merged by KSM: identical pages share this one frame");
 	assert_null(kpageflags_explain(1 << KPF_UPTODATE));
+	/* the walkers' bits (lib/pagebits.h) are the named bits, and no other */
+	for (unsigned b = 0; b < 64; b++) {
+		uint64_t one = UINT64_C(1) << b;
+		assert_int_equal(pagebits_head(one), b == KPF_COMPOUND_HEAD);
+		assert_int_equal(pagebits_tail(one), b == KPF_COMPOUND_TAIL);
+		assert_int_equal(pagebits_thp(one), b == KPF_THP);
+	}
+	assert_int_equal(kpageflags_order(1), 0);
+	assert_int_equal(kpageflags_order(2), 1);
+	assert_int_equal(kpageflags_order(3), 2);
+	assert_int_equal(kpageflags_order(512), 9);
+	assert_int_equal(kpageflags_order(513), 10);
 }
 
 static void test_x86_64(void **state)
