@@ -64,14 +64,19 @@ static void lines_free(struct dlines *L)
 	memset(L, 0, sizeof(*L));
 }
 
-/* display width: one column per UTF-8 code point (escape_text leaves nothing else) */
-static int text_width(const char *s)
+/* display width of @n bytes: one column per UTF-8 code point (escape_text leaves nothing else) */
+static int span_width(const char *s, size_t n)
 {
 	int w = 0;
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
+	for (size_t i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
 			w++;
 	return w;
+}
+
+static int text_width(const char *s)
+{
+	return span_width(s, strlen(s));
 }
 
 /* Cut @s to @w columns, ending in ".." when something was cut; its width is returned. */
@@ -490,10 +495,7 @@ void diagram_note(struct out *o, const char *text, int indent, int hang, int wid
 			fwrite(p, 1, sp, f); /* trailing blanks, as they were */
 			break;
 		}
-		int ww = 0;
-		for (size_t i = 0; i < wl; i++)
-			if (((unsigned char)word[i] & 0xc0) != 0x80)
-				ww++;
+		int ww = span_width(word, wl);
 		if (!first && col + (int)sp + ww > width && hang + ww <= width) {
 			fprintf(f, "\n%*s", hang, "");
 			col = hang;

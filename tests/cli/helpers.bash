@@ -95,3 +95,14 @@ first_kthread() {
 	done
 	return 1
 }
+
+# memscope --sysroot DIR ARGS... on a dump whose process 2 has an empty maps and no stat:
+# refused in one line, exit 1, nothing on stdout
+assert_no_mappings_refused() {
+	local d=$1
+	shift
+	run --separate-stderr memscope --sysroot "$d" "$@"
+	assert_failure 1
+	assert_output ""
+	[ "$stderr" = "memscope: process 2 has no mappings in the dump: a kernel thread or a zombie (the dump has no stat to tell)" ]
+}
