@@ -117,9 +117,9 @@ const char *ctx_arch(struct ctx *ctx);
  * say the noted lines on stderr and forget them (@arg: the struct ctx). */
 void ctx_note(struct ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void ctx_say_notes(void *arg);
-/* Add "page_size" and "page_size_source" (@page_size), "arch" and "arch_source" (@arch) to @obj:
- * "option", "dump", "live" or "assumed". */
-void ctx_machine_json(struct ctx *ctx, json_object *obj, bool arch, bool page_size);
+/* Write "page_size" and "page_size_source" (@page_size), "arch" and "arch_source" (@arch) at
+ * the current place of the JSON document: "option", "dump", "live" or "assumed". */
+void ctx_machine_json(struct ctx *ctx, bool arch, bool page_size);
 /* Where a fact came from, for a message: "the dump" or "this system". */
 const char *ctx_where(const struct ctx *ctx);
 /* Why @path ("proc/kpageflags") could not be opened (errno @err), worded for where it was

@@ -465,19 +465,19 @@ const char *ctx_arch(struct ctx *ctx)
 	return f->arch;
 }
 
-void ctx_machine_json(struct ctx *ctx, json_object *obj, bool arch, bool page_size)
+void ctx_machine_json(struct ctx *ctx, bool arch, bool page_size)
 {
+	/* asked in text too: the first use of an assumed fact notes it */
 	const struct machine_facts *f = ctx_machine(ctx);
+	struct out *o = &ctx->out;
 	if (arch) {
-		json_object_object_add(obj, "arch", json_object_new_string(ctx_arch(ctx)));
-		json_object_object_add(obj, "arch_source",
-				       json_object_new_string(machine_source_name(f->arch_source)));
+		out_str(o, SHOW_JSON, "arch", NULL, ctx_arch(ctx));
+		out_str(o, SHOW_JSON, "arch_source", NULL, machine_source_name(f->arch_source));
 	}
 	if (page_size) {
-		out_json_obj_u64(obj, "page_size", ctx_page_size(ctx));
-		json_object_object_add(
-			obj, "page_size_source",
-			json_object_new_string(machine_source_name(f->page_size_source)));
+		out_u64(o, SHOW_JSON, "page_size", NULL, ctx_page_size(ctx));
+		out_str(o, SHOW_JSON, "page_size_source", NULL,
+			machine_source_name(f->page_size_source));
 	}
 }
 

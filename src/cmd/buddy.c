@@ -95,8 +95,8 @@ enum {
 
 static const struct col_def buddy_cols[] = {
 	[C_NAME] = {"ZONE", NULL, COL_STR, COLF_DEFAULT | COLF_TREE, "node and zone, then order", NULL},
-	[C_NODE] = {"NODE", "node", COL_COUNT, COLF_DEFAULT | COLF_JSONONLY, "NUMA node", NULL},
-	[C_ZONE] = {"ZONENAME", "zone", COL_STR, COLF_DEFAULT | COLF_JSONONLY, "zone", NULL},
+	[C_NODE] = {"NODE", "node", COL_COUNT, COLF_DEFAULT | COLF_SHOW(SHOW_JSON), "NUMA node", NULL},
+	[C_ZONE] = {"ZONENAME", "zone", COL_STR, COLF_DEFAULT | COLF_SHOW(SHOW_JSON), "zone", NULL},
 	[C_BLOCK] = {"BLOCK", NULL, COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "block size of the order", NULL},
 	[C_BLOCKS] = {"BLOCKS", NULL, COL_COUNT, COLF_DEFAULT | COLF_RIGHT, "free blocks",
 		      "free_blocks"},
@@ -132,15 +132,17 @@ static const struct buddy_zone *match(const struct buddyinfo *bi, const struct b
 	return NULL;
 }
 
+/* The zones and their orders; @text: in text too (--watch draws print_watch_table() instead,
+ * and --diagram its bars). */
 static int print_zones(struct ctx *ctx, const struct buddyinfo *bi, uint64_t ps,
-		       const struct watch_state *w, json_object *section)
+		       const struct watch_state *w, bool text)
 {
 	struct table *tb = table_new(buddy_cols, C_NCOLS, "zones");
 	if (!tb)
 		return -ENOMEM;
 	table_json_child_lists(tb);
-	if (w)
-		table_text_hidden(tb); /* --watch draws print_watch_table() instead */
+	if (!text)
+		table_show(tb, SHOW_JSON);
 	if (w)
 		table_select(tb, "+CHANGE,SINCE START", NULL);
 	for (size_t i = 0; i < bi->n; i++) {
@@ -178,7 +180,7 @@ static int print_zones(struct ctx *ctx, const struct buddyinfo *bi, uint64_t ps,
 			}
 		}
 	}
-	int e = table_print(tb, &ctx->out, section);
+	int e = table_print(tb, &ctx->out);
 	table_free(tb);
 	return e;
 nomem:
@@ -212,8 +214,6 @@ static void diagram_rows(const struct out *o, const struct buddy_zone *z, unsign
 static int print_diagram(struct ctx *ctx, const struct buddyinfo *bi, uint64_t ps)
 {
 	struct out *o = &ctx->out;
-	if (o->json)
-		return 0;
 	unsigned orders = bi->orders < BUDDY_MAX_ORDERS ? bi->orders : BUDDY_MAX_ORDERS;
 	struct diagram_hbar rows[BUDDY_MAX_ORDERS];
 	/* one width for every bar of the picture, free memory and fragmentation alike, so that
@@ -235,7 +235,7 @@ static int print_diagram(struct ctx *ctx, const struct buddyinfo *bi, uint64_t p
 		out_size_text(o, pages * ps, free_s, sizeof(free_s));
 		out_size_text(o, largest < 0 ? 0 : ps << largest, big, sizeof(big));
 		if (i)
-			fputc('\n', o->fp);
+			out_printf(o, "\n");
 		/* a heading: wrapped between words in a narrow terminal, whole in a pipe */
 		snprintf(head, sizeof(head), "Node %u, zone %s: %s free in %" PRIu64
 			 " pages, largest block %s", z->node, zone, free_s, pages,
@@ -252,7 +252,7 @@ static int print_diagram(struct ctx *ctx, const struct buddyinfo *bi, uint64_t p
 	return 0;
 }
 
-static int print_types(struct ctx *ctx, json_object *section)
+static int print_types(struct ctx *ctx)
 {
 	struct pagetypeinfo pt;
 	struct ms_error err = {0};
@@ -288,7 +288,7 @@ static int print_types(struct ctx *ctx, json_object *section)
 		return -EACCES;
 	}
 	uint64_t ps = ctx_page_size(ctx);
-	ctx_machine_json(ctx, section, false, true);
+	ctx_machine_json(ctx, false, true);
 	/* one text column per order; in JSON they form one "free_blocks" array */
 	struct col_def cols[3 + BUDDY_MAX_ORDERS + 1];
 	char heads[BUDDY_MAX_ORDERS][12];
@@ -318,7 +318,7 @@ static int print_types(struct ctx *ctx, json_object *section)
 		trow_size(r, 3 + pt.orders, frag_free_pages(pt.v[i].free, pt.orders) * ps);
 	}
 	if (!e)
-		e = table_print(tb, &ctx->out, section);
+		e = table_print(tb, &ctx->out);
 	table_free(tb);
 	pagetypeinfo_free(&pt);
 	return e;
@@ -342,7 +342,7 @@ static int print_watch_table(struct ctx *ctx, const struct buddyinfo *bi, uint64
 	struct table *tb = table_new(cols, 3 + bi->orders, "watch");
 	if (!tb)
 		return -ENOMEM;
-	table_json_hidden(tb);
+	table_show(tb, SHOW_TEXT);
 	int e = 0;
 	for (size_t i = 0; i < bi->n && !e; i++) {
 		const struct buddy_zone *z = &bi->v[i];
@@ -369,14 +369,14 @@ static int print_watch_table(struct ctx *ctx, const struct buddyinfo *bi, uint64
 		}
 	}
 	if (!e)
-		e = table_print(tb, &ctx->out, NULL);
+		e = table_print(tb, &ctx->out);
 	table_free(tb);
 	return e;
 }
 
 /* --watch: the changes of the compaction counters, and histories as sparklines */
 static void print_watch_extras(struct ctx *ctx, const struct buddyinfo *bi, struct watch_state *w,
-			       const struct vmstat *vm, json_object *section)
+			       const struct vmstat *vm)
 {
 	struct out *o = &ctx->out;
 	uint64_t pages = 0;
@@ -399,15 +399,12 @@ static void print_watch_extras(struct ctx *ctx, const struct buddyinfo *bi, stru
 	w->unusable_hist[w->nhist] = worst;
 	w->nhist++;
 
-	json_object *vmj = json_object_new_object();
-	json_object_object_add(section, "frame", json_object_new_int64(w->frame));
-	json_object_object_add(section, "vmstat", vmj);
-	if (o->json) {
-		for (int c = 0; c < VM_NCOUNTERS; c++)
-			if (vm->has[c])
-				out_json_obj_word(vmj, vmstat_name(c), vm->v[c]); /* free-running */
-		return;
-	}
+	out_i64(o, SHOW_JSON, "frame", NULL, w->frame);
+	out_object(o, "vmstat");
+	for (int c = 0; c < VM_NCOUNTERS; c++)
+		if (vm->has[c])
+			out_word(o, SHOW_JSON, vmstat_name(c), NULL, vm->v[c]); /* free-running */
+	out_end(o);
 	int cols = term_columns();
 	size_t n = w->nhist, width = cols > 60 ? (size_t)cols - 40 : 20;
 	if (n > width)
@@ -415,12 +412,12 @@ static void print_watch_extras(struct ctx *ctx, const struct buddyinfo *bi, stru
 	bool utf8 = !strcmp(nl_langinfo(CODESET), "UTF-8");
 	char spark[HISTORY * 4];
 	diagram_sparkline(w->free_hist + w->nhist - n, n, utf8, spark, sizeof(spark));
-	fprintf(o->fp, "\nfree pages      %s %" PRIu64 "\n", spark, pages);
+	out_printf(o, "\nfree pages      %s %" PRIu64 "\n", spark, pages);
 	diagram_sparkline(w->unusable_hist + w->nhist - n, n, utf8, spark, sizeof(spark));
 	/* the label padded as a whole, so the sparklines line up whatever the order's width */
 	char label[32];
 	snprintf(label, sizeof(label), "unusable (o%u)", high);
-	fprintf(o->fp, "%-16s%s %" PRIu64 ".%03" PRIu64 " (worst zone)\n", label, spark,
+	out_printf(o, "%-16s%s %" PRIu64 ".%03" PRIu64 " (worst zone)\n", label, spark,
 		worst / 1000, worst % 1000);
 	bool any = false;
 	for (int c = 0; c < VM_NCOUNTERS; c++) {
@@ -429,9 +426,9 @@ static void print_watch_extras(struct ctx *ctx, const struct buddyinfo *bi, stru
 		int64_t d = w->have_start ? (int64_t)(vm->v[c] - w->vm_prev.v[c]) : 0;
 		int64_t ds = w->have_start ? (int64_t)(vm->v[c] - w->vm_start.v[c]) : 0;
 		if (!any)
-			fprintf(o->fp, "\n%-22s %12s %8s %11s\n", "/proc/vmstat", "count", "change",
+			out_printf(o, "\n%-22s %12s %8s %11s\n", "/proc/vmstat", "count", "change",
 				"since start");
-		fprintf(o->fp, "%-22s %12" PRIu64 " %+8" PRId64 " %+11" PRId64 "\n", vmstat_name(c),
+		out_printf(o, "%-22s %12" PRIu64 " %+8" PRId64 " %+11" PRId64 "\n", vmstat_name(c),
 			vm->v[c], d, ds);
 		any = true;
 	}
@@ -455,28 +452,28 @@ static int frame(struct ctx *ctx, const struct buddy_args *a, struct watch_state
 	uint64_t ps = a->types ? 0 : ctx_page_size(ctx);
 	if (w)
 		vmstat_read(&ctx->root, &vm, NULL); /* optional: absent in some dumps */
-	json_object *section = out_json_section(&ctx->out, "buddy");
+	out_object(&ctx->out, "buddy");
 	if (!a->types)
-		ctx_machine_json(ctx, section, false, true);
+		ctx_machine_json(ctx, false, true);
 	int e = 0;
-	if (w && !ctx->out.json) {
+	if (w) {
 		char when[32];
 		time_t t = time(NULL);
 		strftime(when, sizeof(when), "%H:%M:%S", localtime(&t));
-		fprintf(ctx->out.fp, "%smemscope buddy: every %ld.%03lds, frame %ld at %s%s\n\n",
+		out_printf(&ctx->out, "%smemscope buddy: every %ld.%03lds, frame %ld at %s%s\n\n",
 			term_frame_start(), w->interval_ms / 1000, w->interval_ms % 1000, w->frame + 1,
 			when, isatty(STDOUT_FILENO) ? " (q quits)" : "");
 	}
 	if (a->types)
-		e = print_types(ctx, section);
+		e = print_types(ctx);
 	else if (a->diagram)
 		e = print_diagram(ctx, &bi, ps);
-	if (!e && (!a->types && (!a->diagram || ctx->out.json)))
-		e = print_zones(ctx, &bi, ps, w, section);
+	if (!e && !a->types)
+		e = print_zones(ctx, &bi, ps, w, !a->diagram && !w);
 	if (!e && w && !a->types && !a->diagram)
 		e = print_watch_table(ctx, &bi, ps, w);
 	if (!e && w && !a->types) {
-		print_watch_extras(ctx, &bi, w, &vm, section);
+		print_watch_extras(ctx, &bi, w, &vm);
 		if (!w->have_start) {
 			if (buddyinfo_copy(&w->start, &bi))
 				e = -ENOMEM;
@@ -489,6 +486,7 @@ static int frame(struct ctx *ctx, const struct buddy_args *a, struct watch_state
 		memset(&bi, 0, sizeof(bi));
 		w->vm_prev = vm;
 	}
+	out_end(&ctx->out);
 	buddyinfo_free(&bi);
 	if (e == -EACCES)
 		return EXIT_RUNTIME;
@@ -502,15 +500,15 @@ static int frame(struct ctx *ctx, const struct buddy_args *a, struct watch_state
 static int watch(struct ctx *ctx, struct buddy_args *a)
 {
 	struct watch_state w = {.interval_ms = a->interval_ms};
-	bool interactive = isatty(STDOUT_FILENO) && !ctx->out.json;
+	bool interactive = out_frames(&ctx->out);
 	term_begin(interactive);
 	int rc = EXIT_OK;
 	for (;;) {
 		rc = frame(ctx, a, &w);
 		if (rc)
 			break;
-		if (!interactive && !ctx->out.json)
-			fputc('\n', ctx->out.fp);
+		if (!interactive)
+			out_printf(&ctx->out, "\n");
 		if (interactive) {
 			size_t len;
 			const char *text = out_text(&ctx->out, &len);

@@ -56,8 +56,6 @@ static const struct argp decode_argp = {
 /* The address cut into its fields, top bits first, as boxes with the bit numbers above. */
 static void bitfields(struct out *o, const struct layout *l, uint64_t addr)
 {
-	if (o->json)
-		return;
 	const struct paging *p = &l->paging;
 	struct {
 		char name[8], bits[16], val[24];
@@ -92,30 +90,30 @@ static void bitfields(struct out *o, const struct layout *l, uint64_t addr)
 		w[i] += 2;
 	}
 	for (int row = 0; row < 5; row++) {
-		fputs("  ", o->fp);
-		for (size_t i = 0; i < n; i++) {
+		char line[512];
+		size_t len = (size_t)snprintf(line, sizeof(line), "  ");
+		for (size_t i = 0; i < n && len < sizeof(line); i++) {
 			const char *t = row == 0 ? f[i].bits : row == 2 ? f[i].name : f[i].val;
 			if (row == 1 || row == 4) {
-				fputc('+', o->fp);
-				for (int k = 0; k < w[i]; k++)
-					fputc('-', o->fp);
+				len += (size_t)snprintf(line + len, sizeof(line) - len, "+%.*s", w[i],
+							"----------------------------------------------------------------");
 				continue;
 			}
-			int len = (int)strlen(t), left = (w[i] - len) / 2;
-			fprintf(o->fp, "%c%*s%s%*s", row == 0 ? ' ' : '|', left, "", t,
-				w[i] - len - left, "");
+			int tl = (int)strlen(t), left = (w[i] - tl) / 2;
+			len += (size_t)snprintf(line + len, sizeof(line) - len, "%c%*s%s%*s",
+						row == 0 ? ' ' : '|', left, "", t, w[i] - tl - left, "");
 		}
-		fputs(row == 0 ? "\n" : row == 1 || row == 4 ? "+\n" : "|\n", o->fp);
+		out_printf(o, "%s%s", line, row == 0 ? "\n" : row == 1 || row == 4 ? "+\n" : "|\n");
 	}
 }
 
-static void one(struct ctx *ctx, const struct layout *l, uint64_t addr, json_object *arr,
-		const struct live *lv, const struct iomem_tree *io)
+static void one(struct ctx *ctx, const struct layout *l, uint64_t addr, const struct live *lv,
+		const struct iomem_tree *io)
 {
 	struct record r;
 	char title[48];
 	snprintf(title, sizeof(title), "0x%016" PRIx64, addr);
-	record_begin(&r, &ctx->out, arr, NULL, title);
+	record_begin(&r, &ctx->out, NULL, title);
 	rec_addr(&r, "address", "address", addr);
 	rec_str(&r, "arch", "arch", l->arch);
 	rec_u64(&r, "levels", "levels", l->levels);
@@ -136,12 +134,14 @@ static void one(struct ctx *ctx, const struct layout *l, uint64_t addr, json_obj
 	unsigned idx[PGTABLE_MAX_LEVELS];
 	uint64_t off;
 	paging_indices(&l->paging, addr, idx, &off);
-	rec_group(&r, "indices", "indices");
+	/* one JSON shape with translate's: "page_table": {"pgd": ..., "offset": ...}; the text
+	 * gives the offset a line of its own, in hex as the bit-field box below draws it */
+	rec_group(&r, "page_table", "indices");
 	for (unsigned i = 0; i < l->paging.levels; i++)
 		rec_u64(&r, l->paging.level[i].name, l->paging.level[i].name, idx[i]);
+	rec_group_break(&r, "offset");
+	rec_hex(&r, "offset", "", off);
 	rec_group_end(&r);
-	/* in hex, as the bit-field box below draws it (JSON: the same number) */
-	rec_hex(&r, "offset", "offset", off);
 	if (lv) {
 		/* the two mappings whose physical address is arithmetic */
 		bool have = false;
@@ -168,10 +168,8 @@ static void one(struct ctx *ctx, const struct layout *l, uint64_t addr, json_obj
 		}
 	}
 	record_end(&r);
-	if (canon || !ctx->out.json)
-		bitfields(&ctx->out, l, addr);
-	if (!ctx->out.json)
-		fputc('\n', ctx->out.fp);
+	bitfields(&ctx->out, l, addr);
+	out_printf(&ctx->out, "\n");
 }
 
 int cmd_decode(struct ctx *ctx, int argc, char **argv)
@@ -202,11 +200,13 @@ int cmd_decode(struct ctx *ctx, int argc, char **argv)
 				  live_kcore_reason(ctx, lv.kcore_errno),
 				  lv.text ? "" : ", and its base is unknown too");
 	}
-	json_object *arr = json_object_new_array();
-	layout_json(out_json_section(&ctx->out, "machine"), &l, &a.la);
-	json_object_object_add(ctx->out.root, "decode", arr);
+	out_object(&ctx->out, "machine");
+	layout_json(&ctx->out, &l, &a.la);
+	out_end(&ctx->out);
+	out_array(&ctx->out, "decode");
 	for (int i = 0; i < a.naddrs; i++)
-		one(ctx, &l, v[i], arr, a.la.live ? &lv : NULL, lv.io.n ? &lv.io : NULL);
+		one(ctx, &l, v[i], a.la.live ? &lv : NULL, lv.io.n ? &lv.io : NULL);
+	out_end(&ctx->out);
 	live_free(&lv);
 	free(v);
 	return EXIT_OK;

@@ -230,7 +230,7 @@ static int print_summary(struct ctx *ctx, const struct iomem_tree *t)
 		else
 			trow_size(row, 2, bytes[k]);
 	}
-	int e = table_print(tb, &ctx->out, NULL);
+	int e = table_print(tb, &ctx->out);
 	table_free(tb);
 	return e;
 }
@@ -312,9 +312,11 @@ static int print_find(struct ctx *ctx, const struct iomem_tree *t, uint64_t addr
 	/* --depth N: the chain down to the Nth level, as the tree would show it */
 	if (a->depth && n > (size_t)a->depth)
 		n = (size_t)a->depth;
+	/* outermost first: each region nests in the one before, in text as a tree, in JSON a
+	 * list */
+	table_json_flatten(tb);
 	for (size_t i = 0; i < n && i < 64; i++) {
-		/* outermost first: each region nests in the one before, in text as a tree */
-		struct trow *row = table_add(tb, ctx->out.raw || ctx->out.json ? NULL : parent);
+		struct trow *row = table_add(tb, parent);
 		if (!row) {
 			table_free(tb);
 			return -ENOMEM;
@@ -322,13 +324,10 @@ static int print_find(struct ctx *ctx, const struct iomem_tree *t, uint64_t addr
 		fill_row(row, t, &t->v[chain[i]]);
 		parent = row;
 	}
-	json_object *find = json_object_new_object();
-	json_object_object_add(find, "address", out_json_addr(addr));
-	int e = table_print(tb, &ctx->out, find);
-	if (ctx->out.json)
-		json_object_object_add(ctx->out.root, "find", find);
-	else
-		json_object_put(find);
+	out_object(&ctx->out, "find");
+	out_word(&ctx->out, SHOW_JSON, "address", NULL, addr);
+	int e = table_print(tb, &ctx->out);
+	out_end(&ctx->out);
 	table_free(tb);
 	return e;
 }
@@ -361,7 +360,7 @@ int cmd_iomem(struct ctx *ctx, int argc, char **argv)
 		}
 		msg_warnf("'%s': addresses are %s; showing names only", name, ctx_hidden_reason(ctx));
 	}
-	out_json_bool(&ctx->out, "addresses_hidden", t.hidden);
+	out_bool(&ctx->out, SHOW_JSON, "addresses_hidden", NULL, t.hidden);
 
 	int e = 0;
 	if (a.find) {
@@ -382,10 +381,10 @@ int cmd_iomem(struct ctx *ctx, int argc, char **argv)
 	}
 	/* the tree goes to JSON always; in text, --diagram and --summary replace it */
 	if (a.diagram || a.summary)
-		table_text_hidden(tb);
+		table_show(tb, SHOW_JSON);
 	e = add_rows(tb, NULL, &t, t.n ? 0 : -1, a.depth);
 	if (!e)
-		e = table_print(tb, &ctx->out, NULL);
+		e = table_print(tb, &ctx->out);
 	if (!e && a.summary)
 		e = print_summary(ctx, &t);
 	if (!e && a.diagram)

@@ -67,7 +67,7 @@ static const struct col_def cols[] = {
 	[L_START] = {"START", "start", COL_ADDR, COLF_DEFAULT | COLF_RIGHT, "first address", NULL},
 	[L_OFFSET] = {"OFFSET", NULL, COL_STR, COLF_DEFAULT | COLF_RIGHT,
 		      "from 0, or (negative) from the top", NULL},
-	[L_OFFSET_J] = {"OFFSET_B", "offset", COL_DELTA, COLF_DEFAULT | COLF_JSONONLY | COLF_WIDE,
+	[L_OFFSET_J] = {"OFFSET_B", "offset", COL_DELTA, COLF_DEFAULT | COLF_WIDE | COLF_SHOW(SHOW_JSON),
 			"bytes", NULL},
 	[L_END] = {"END", "end", COL_ADDR, COLF_DEFAULT | COLF_RIGHT, "last address", NULL},
 	[L_SIZE] = {"SIZE", "size", COL_SIZE, COLF_DEFAULT | COLF_RIGHT | COLF_WIDE, "size", NULL},
@@ -109,22 +109,22 @@ static void offset_text(const struct out *o, const struct layout *l, uint64_t st
 static int print_table(struct ctx *ctx, const struct layout *l, const struct layout_args *a,
 		       bool text)
 {
-	json_object *sec = out_json_section(&ctx->out, "layout");
-	layout_json(sec, l, a);
-	if (!ctx->out.json && text) {
+	out_object(&ctx->out, "layout");
+	layout_json(&ctx->out, l, a);
+	if (text) {
 		/* a heading: wrapped between words in a narrow terminal, whole in a pipe */
 		char head[256];
 		snprintf(head, sizeof(head),
 			 "%s, %u-level page tables, %u KiB pages, %u-bit virtual addresses (%s)",
 			 l->arch, l->levels, l->page_size / 1024, l->va_bits, l->doc);
 		diagram_note(&ctx->out, head, 0, 0, 0);
-		fputc('\n', ctx->out.fp);
+		out_printf(&ctx->out, "\n");
 	}
 	struct table *tb = table_new(cols, L_NCOLS, "regions");
 	if (!tb)
 		return -ENOMEM;
 	if (!text)
-		table_text_hidden(tb); /* --diagram: the picture in text, the rows in JSON */
+		table_show(tb, SHOW_JSON); /* --diagram: the picture in text, the rows in JSON */
 	for (unsigned i = 0; i < l->n; i++) {
 		const struct layout_region *r = &l->r[i];
 		struct trow *row = table_add(tb, NULL);
@@ -144,14 +144,15 @@ static int print_table(struct ctx *ctx, const struct layout *l, const struct lay
 		trow_bool(row, L_KASLR, r->kaslr);
 		trow_str(row, L_NAME, r->name);
 	}
-	int e = table_print(tb, &ctx->out, sec);
+	int e = table_print(tb, &ctx->out);
+	out_end(&ctx->out);
 	table_free(tb);
 	return e;
 }
 
 /* The i386 picture at one width: the columns of its parts. */
 struct i386_pic {
-	FILE *f;
+	struct out *o;
 	int margin; /* the addresses left of the virtual box, right-aligned */
 	int bw, pw; /* inside widths of the virtual and the physical box */
 	int link;   /* an arrow from the virtual box to the right, its blank after included */
@@ -214,7 +215,7 @@ static void pic_line(const struct i386_pic *p, const char *addr, const char *lef
 			 right);
 	while (n > 0 && line[n - 1] == ' ')
 		n--;
-	fprintf(p->f, "%.*s\n", n, line);
+	out_printf(p->o, "%.*s\n", n, line);
 }
 
 /* The notes' 3G/1G drawing: the process's 4 GB on the left, the physical memory it reaches on
@@ -233,7 +234,7 @@ static void i386_picture(struct ctx *ctx)
 	const char *user_name = o->bytes ? "user" : "user space";
 	const char *phys_addr = " 0x38000000"; /* the physical box's labels, as wide as each other */
 	int fixed_right = (int)strlen(phys_addr);
-	struct i386_pic p = {.f = o->fp, .margin = 26, .bw = 21, .pw = 21, .link = 8};
+	struct i386_pic p = {.o = o, .margin = 26, .bw = 21, .pw = 21, .link = 8};
 	int natural = p.margin + 1 + p.bw + 2 + p.link + p.pw + 2 + fixed_right; /* 92 */
 	int w = o->term_width;
 	p.width = w > 0 ? w : natural + 1;
@@ -287,7 +288,7 @@ static void i386_picture(struct ctx *ctx)
 	int vstart = bx - 11 < 0 ? 0 : bx - 11, pstart = px - 2;
 	if (pstart < vstart + 22)
 		pstart = vstart + 22;
-	fprintf(p.f, "%*s%s%*s%s\n", vstart, "", "virtual (one process)", pstart - vstart - 21, "",
+	out_printf(o, "%*s%s%*s%s\n", vstart, "", "virtual (one process)", pstart - vstart - 21, "",
 		"physical memory");
 	char edge[80], pedge[80], l[128], r[128];
 	pic_edge(edge, sizeof(edge), p.bw);
@@ -324,8 +325,6 @@ static void i386_picture(struct ctx *ctx)
 
 static int print_diagram(struct ctx *ctx, const struct layout *l)
 {
-	if (ctx->out.json)
-		return 0;
 	if (!strcmp(l->arch, "i386")) {
 		i386_picture(ctx);
 		return 0;
@@ -361,10 +360,9 @@ static int print_live(struct ctx *ctx, const struct layout *l)
 	struct live lv;
 	live_read(ctx, l, &lv);
 	struct record r;
-	if (!ctx->out.json)
-		fputc('\n', ctx->out.fp);
+	out_printf(&ctx->out, "\n");
 	bool dump = ctx->root.dir != NULL;
-	record_begin(&r, &ctx->out, ctx->out.root, "live",
+	record_begin(&r, &ctx->out, "live",
 		     dump ? "the dump's machine (--live):" : "this machine (--live):");
 	rec_u64(&r, "levels", "paging", l->levels);
 	rec_u64(&r, "page_size", "page size", l->page_size);

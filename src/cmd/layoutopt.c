@@ -169,20 +169,16 @@ int layout_from_args(struct ctx *ctx, struct layout_args *a, struct layout *l)
 	return EXIT_OK;
 }
 
-void layout_json(json_object *obj, const struct layout *l, const struct layout_args *a)
+void layout_json(struct out *o, const struct layout *l, const struct layout_args *a)
 {
-	json_object_object_add(obj, "arch", json_object_new_string(l->arch));
-	json_object_object_add(obj, "arch_source",
-			       json_object_new_string(machine_source_name(a->arch_source)));
-	out_json_obj_u64(obj, "levels", l->levels);
-	json_object_object_add(obj, "levels_source",
-			       json_object_new_string(machine_source_name(a->levels_source)));
-	out_json_obj_u64(obj, "page_size", l->page_size);
-	json_object_object_add(obj, "page_size_source",
-			       json_object_new_string(machine_source_name(a->page_size_source)));
-	out_json_obj_u64(obj, "va_bits", l->va_bits);
-	json_object_object_add(obj, "va_bits_source",
-			       json_object_new_string(machine_source_name(a->va_bits_source)));
+	out_str(o, SHOW_JSON, "arch", NULL, l->arch);
+	out_str(o, SHOW_JSON, "arch_source", NULL, machine_source_name(a->arch_source));
+	out_u64(o, SHOW_JSON, "levels", NULL, l->levels);
+	out_str(o, SHOW_JSON, "levels_source", NULL, machine_source_name(a->levels_source));
+	out_u64(o, SHOW_JSON, "page_size", NULL, l->page_size);
+	out_str(o, SHOW_JSON, "page_size_source", NULL, machine_source_name(a->page_size_source));
+	out_u64(o, SHOW_JSON, "va_bits", NULL, l->va_bits);
+	out_str(o, SHOW_JSON, "va_bits_source", NULL, machine_source_name(a->va_bits_source));
 }
 
 void live_free(struct live *lv)

@@ -28,7 +28,8 @@ int layout_from_args(struct ctx *ctx, struct layout_args *a, struct layout *l);
 
 /* The configuration into @obj: arch, levels, page_size, va_bits, each with its "..._source"
  * ("option", "dump", "live", "assumed"). */
-void layout_json(json_object *obj, const struct layout *l, const struct layout_args *a);
+/* The layout's facts and where each came from, at the current place of the JSON document. */
+void layout_json(struct out *o, const struct layout *l, const struct layout_args *a);
 
 /* What --live finds on this machine. */
 struct live {

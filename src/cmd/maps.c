@@ -149,7 +149,7 @@ static int maps_table_new(struct ctx *ctx, struct maps_table *mt, const struct m
 		return -EINVAL;
 	}
 	if (a->diagram)
-		table_text_hidden(mt->tb);
+		table_show(mt->tb, SHOW_JSON);
 	table_spool(mt->tb); /* 60 000 mappings need not stay in memory as rows */
 	return table_measure(mt->tb, &ctx->out);
 }
@@ -187,11 +187,10 @@ static int maps_table_add(void *data, const struct vma *v)
 	return 0;
 }
 
-/* Print the table, and with --rss its totals, under @parent in JSON (NULL: the root). */
-static int maps_table_print(struct ctx *ctx, struct maps_table *mt, bool diagram,
-			    json_object *parent)
+/* Print the table, and with --rss its totals. */
+static int maps_table_print(struct ctx *ctx, struct maps_table *mt, bool diagram)
 {
-	int e = table_print(mt->tb, &ctx->out, parent);
+	int e = table_print(mt->tb, &ctx->out);
 	if (e || !mt->rss)
 		return e;
 	/* totals, as pmap -X ends with them */
@@ -217,11 +216,11 @@ static int maps_table_print(struct ctx *ctx, struct maps_table *mt, bool diagram
 	for (int k = 0; k < 4; k++)
 		trow_size(r, 2 + k, mt->tot[k]);
 	trow_count(r, 6, mt->n);
-	if (!ctx->out.json && !diagram)
-		fputc('\n', ctx->out.fp);
-	if (diagram)
-		table_text_hidden(tt);
-	e = table_print(tt, &ctx->out, parent);
+	if (!diagram)
+		out_printf(&ctx->out, "\n");
+	else
+		table_show(tt, SHOW_JSON);
+	e = table_print(tt, &ctx->out);
 	table_free(tt);
 	return e;
 }
@@ -307,7 +306,7 @@ static const char *base_name(const char *name)
 static int print_diagram(struct ctx *ctx, const struct maps *m)
 {
 	/* no mappings (a kernel thread, a zombie): no user space to draw a half above */
-	if (ctx->out.json || !m->n)
+	if (!m->n)
 		return 0;
 	struct kernel_half kh = kernel_half(ctx, m);
 	struct diagram_box *b = calloc(m->n + 2, sizeof(*b));
@@ -395,7 +394,7 @@ static bool wants_smaps(const char *spec)
 /* The line pmap prints before a process's table: "PID:   COMMAND LINE" (the command line
  * escaped for the terminal; in JSON as it is); the command line's NULs become spaces, and a
  * process without one (a dump that lacks it) gets the pid alone. */
-static void process_header(struct ctx *ctx, const struct process *p, json_object *obj)
+static void process_header(struct ctx *ctx, const struct process *p)
 {
 	char cmd[4096] = "";
 	size_t len = 0;
@@ -414,16 +413,17 @@ static void process_header(struct ctx *ctx, const struct process *p, json_object
 		if (!cmd[i])
 			cmd[i] = ' ';
 	cmd[len] = '\0';
-	char *esc = escape_dup(cmd);
-	if (!ctx->out.json)
-		fprintf(ctx->out.fp, "%s:%s%s\n", p->pid, len ? "   " : "", esc ? esc : "");
-	free(esc);
-	json_object_object_add(obj, "pid",
-			       strcmp(p->pid, "self") ? json_object_new_int64(atoll(p->pid)) : NULL);
-	char *u = utf8_valid(cmd);
-	json_object_object_add(obj, "command", len ? json_object_new_string(u ? u : "") : NULL);
-	if (u != cmd)
-		free(u);
+	struct out *o = &ctx->out;
+	if (out_shows(o, SHOW_TEXT)) {
+		char *esc = escape_dup(cmd);
+		out_printf(o, "%s:%s%s\n", p->pid, len ? "   " : "", esc ? esc : "");
+		free(esc);
+	}
+	if (strcmp(p->pid, "self"))
+		out_i64(o, SHOW_JSON, "pid", NULL, atoll(p->pid));
+	else
+		out_null(o, SHOW_JSON, "pid", NULL);
+	out_str(o, SHOW_JSON, "command", NULL, len ? cmd : NULL);
 }
 
 /* One process: its mappings read into a table (and a list, for the picture). */
@@ -483,26 +483,26 @@ int cmd_maps(struct ctx *ctx, int argc, char **argv)
 	int e = 0;
 	if (!rc)
 		e = out_unbuffer(&ctx->out, stdout); /* all read: the rows need not wait as text too */
-	json_object *list = NULL;
-	if (!rc && a.npids > 1) {
-		list = json_object_new_array();
-		json_object_object_add(ctx->out.root, "processes", list);
-	}
+	bool several = a.npids > 1;
+	if (!rc && several)
+		out_array(&ctx->out, "processes");
 	for (int i = 0; !rc && !e && i < a.npids; i++) {
 		struct one_maps *om = &all[i];
-		json_object *obj = NULL;
-		if (list) {
+		if (several) {
 			/* several: a line naming each, as pmap prints, and a JSON object each */
-			obj = json_object_new_object();
-			json_object_array_add(list, obj);
-			if (i && !ctx->out.json)
-				fputc('\n', ctx->out.fp);
-			process_header(ctx, &om->proc, obj);
+			out_object(&ctx->out, NULL);
+			if (i)
+				out_printf(&ctx->out, "\n");
+			process_header(ctx, &om->proc);
 		}
-		e = maps_table_print(ctx, &om->mt, a.diagram, obj);
+		e = maps_table_print(ctx, &om->mt, a.diagram);
 		if (!e && a.diagram)
 			e = print_diagram(ctx, &om->m);
+		if (several)
+			out_end(&ctx->out);
 	}
+	if (!rc && several)
+		out_end(&ctx->out);
 	for (int i = 0; i < a.npids; i++) {
 		maps_free(&all[i].m);
 		table_free(all[i].mt.tb);

@@ -55,7 +55,7 @@ static const struct argp meminfo_argp = {
 enum { S_NAME, S_TOTAL, S_USED, S_FREE, S_SHARED, S_BUFF_CACHE, S_AVAILABLE };
 
 static const struct col_def summary_cols[] = {
-	[S_NAME] = {"", "name", COL_STR, COLF_DEFAULT | COLF_NOJSON, "row", NULL},
+	[S_NAME] = {"", "name", COL_STR, COLF_DEFAULT | COLF_SHOW(SHOW_TEXT), "row", NULL},
 	[S_TOTAL] = {"TOTAL", "total", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "total", NULL},
 	[S_USED] = {"USED", "used", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "used", NULL},
 	[S_FREE] = {"FREE", "free", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "unused", NULL},
@@ -88,7 +88,7 @@ static int print_summary(struct ctx *ctx, const struct meminfo_summary *s, bool 
 		return -ENOMEM;
 	table_json_keyed(tb);
 	if (!text)
-		table_text_hidden(tb);
+		table_show(tb, SHOW_JSON);
 	int e = -ENOMEM;
 	struct trow *r = summary_row(tb, "mem", "Mem:", s->total, s->used, s->free);
 	if (!r)
@@ -102,7 +102,7 @@ static int print_summary(struct ctx *ctx, const struct meminfo_summary *s, bool 
 		goto out;
 	if (!summary_row(tb, "swap", "Swap:", s->swap_total, s->swap_used, s->swap_free))
 		goto out;
-	e = table_print(tb, &ctx->out, NULL);
+	e = table_print(tb, &ctx->out);
 out:
 	table_free(tb);
 	return e;
@@ -137,7 +137,7 @@ static int print_all(struct ctx *ctx, const struct meminfo *mi, bool text)
 		return -ENOMEM;
 	table_json_flat(tb, 1);
 	if (!text)
-		table_text_hidden(tb);
+		table_show(tb, SHOW_JSON);
 	for (size_t i = 0; i < mi->n; i++) {
 		struct trow *r = table_add(tb, NULL);
 		if (!r) {
@@ -150,7 +150,7 @@ static int print_all(struct ctx *ctx, const struct meminfo *mi, bool text)
 		if (meminfo_wide(mi->v[i].key))
 			trow_wide(r, 1);
 	}
-	int e = table_print(tb, &ctx->out, NULL);
+	int e = table_print(tb, &ctx->out);
 	table_free(tb);
 	return e;
 }
@@ -255,8 +255,7 @@ static int print_diagram(struct ctx *ctx, const struct meminfo *mi,
 			{"HighTotal used", s->high_used, 'H'},
 			{"HighTotal free", s->high_free, 'h'},
 		};
-		if (!ctx->out.json)
-			fputc('\n', ctx->out.fp);
+		out_printf(&ctx->out, "\n");
 		e = diagram_bar(&ctx->out, "LowTotal + HighTotal", s->low_total + s->high_total, hl, 4,
 				64);
 	}

@@ -91,10 +91,9 @@ int cmd_phys(struct ctx *ctx, int argc, char **argv)
 		msg_warnf("%s; page flags and map counts are not shown",
 			  ctx_unreadable(ctx, "proc/kpageflags", pc.flags_errno ? pc.flags_errno : ENOENT,
 					 "root", why, sizeof(why)));
-	json_object *arr = json_object_new_array();
-	json_object *sec = out_json_section(&ctx->out, "phys");
-	ctx_machine_json(ctx, sec, false, true);
-	json_object_object_add(sec, "frames", arr);
+	out_object(&ctx->out, "phys");
+	ctx_machine_json(ctx, false, true);
+	out_array(&ctx->out, "frames");
 	uint64_t scratch[2 * KPAGE_BATCH];
 	size_t order[1];
 	for (int i = 0; i < a.naddrs; i++) {
@@ -104,7 +103,7 @@ int cmd_phys(struct ctx *ctx, int argc, char **argv)
 		struct record r;
 		char title[64];
 		snprintf(title, sizeof(title), "0x%016" PRIx64, addr);
-		record_begin(&r, &ctx->out, arr, NULL, title);
+		record_begin(&r, &ctx->out, NULL, title);
 		physctx_record(&pc, &r, pfn, addr % ps, flags, count);
 		/* the whole chain of regions, outermost first */
 		long chain[16];
@@ -114,9 +113,11 @@ int cmd_phys(struct ctx *ctx, int argc, char **argv)
 			names[k] = pc.io.v[chain[k]].name;
 		rec_words(&r, "iomem_chain", "regions", names, n < 16 ? n : 16);
 		record_end(&r);
-		if (!ctx->out.json && i + 1 < a.naddrs)
-			fputc('\n', ctx->out.fp);
+		if (i + 1 < a.naddrs)
+			out_printf(&ctx->out, "\n");
 	}
+	out_end(&ctx->out);
+	out_end(&ctx->out);
 	physctx_close(&pc);
 	free(v);
 	return EXIT_OK;

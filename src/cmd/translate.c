@@ -99,7 +99,6 @@ struct walk {
 	struct ms_error err; /* why the walk stopped */
 	bool warned;
 	bool reported; /* the error that stopped the walk was said where it happened */
-	json_object *section;
 };
 
 static const char *plural(uint64_t n)
@@ -119,7 +118,7 @@ static void warn_hidden(struct walk *w)
 }
 
 /* One address: the whole card. */
-static int one(struct walk *w, uint64_t vaddr, json_object *pages)
+static int one(struct walk *w, uint64_t vaddr)
 {
 	struct record r;
 	char title[128];
@@ -134,7 +133,7 @@ static int one(struct walk *w, uint64_t vaddr, json_object *pages)
 		w->reported = true;
 		return -EIO;
 	}
-	record_begin(&r, &w->ctx->out, pages, NULL, title);
+	record_begin(&r, &w->ctx->out, NULL, title);
 	rec_addr(&r, "vaddr", "address", vaddr);
 	rec_group(&r, "mapping", "mapping");
 	if (v) {
@@ -195,8 +194,7 @@ static int one(struct walk *w, uint64_t vaddr, json_object *pages)
 		rec_null(&r, "mapcount", "map count", NULL);
 	}
 	record_end(&r);
-	if (!w->ctx->out.json)
-		fputc('\n', w->ctx->out.fp);
+	out_printf(&w->ctx->out, "\n");
 	return 0;
 }
 
@@ -308,44 +306,47 @@ static bool thp_known(const struct walk *w)
 	return !w->pw.hidden && w->pc.flags_fd >= 0;
 }
 
-static void stats_json(struct walk *w, json_object *obj, const struct pw_stats *st)
+/* The summary's JSON (the text says the same as prose, stats_text()). */
+static void stats_json(struct walk *w, const struct pw_stats *st)
 {
-	out_json_obj_u64(obj, "pages", st->pages);
-	out_json_obj_u64(obj, "present", st->present);
-	out_json_obj_u64(obj, "swapped", st->swapped);
-	out_json_obj_u64(obj, "not_present", st->not_present);
-	out_json_obj_u64(obj, "unmapped", st->unmapped);
+	struct out *o = &w->ctx->out;
+	out_u64(o, SHOW_JSON, "pages", NULL, st->pages);
+	out_u64(o, SHOW_JSON, "present", NULL, st->present);
+	out_u64(o, SHOW_JSON, "swapped", NULL, st->swapped);
+	out_u64(o, SHOW_JSON, "not_present", NULL, st->not_present);
+	out_u64(o, SHOW_JSON, "unmapped", NULL, st->unmapped);
 	/* runs are told by frame numbers: unknown, not 0, when they are hidden (the text leaves
 	 * them out) */
-	json_object_object_add(obj, "contiguous_runs",
-			       w->pw.hidden ? NULL : json_object_new_uint64(st->runs));
+	if (w->pw.hidden)
+		out_null(o, SHOW_JSON, "contiguous_runs", NULL);
+	else
+		out_u64(o, SHOW_JSON, "contiguous_runs", NULL, st->runs);
 	if (!thp_known(w)) {
-		json_object_object_add(obj, "thp_bytes", NULL);
-		json_object_object_add(obj, "thp", NULL);
+		out_null(o, SHOW_JSON, "thp_bytes", NULL);
+		out_null(o, SHOW_JSON, "thp", NULL);
 	} else {
-		json_object_object_add(obj, "thp_bytes",
-				       json_object_new_uint64(st->thp_pages * w->ps));
+		out_u64(o, SHOW_JSON, "thp_bytes", NULL, st->thp_pages * w->ps);
 		/* per folio order, largest first: how many folios, and their bytes mapped here */
-		json_object *arr = json_object_new_array();
+		out_array(o, "thp");
 		unsigned pmd = kpageflags_pmd_order(w->ps);
 		for (unsigned k = PW_FOLIO_ORDERS; k-- > 0;) {
 			if (!st->folios[k])
 				continue;
-			json_object *o = json_object_new_object();
-			out_json_obj_u64(o, "order", k);
-			out_json_obj_u64(o, "folio_size", w->ps << k);
-			json_object_object_add(o, "kind", json_object_new_string(k >= pmd ? "thp"
-											  : "mthp"));
-			json_object_object_add(o, "pmd", json_object_new_boolean(k == pmd));
-			out_json_obj_u64(o, "folios", st->folios[k]);
-			out_json_obj_u64(o, "bytes", st->folio_pages[k] * w->ps);
-			json_object_array_add(arr, o);
+			out_object(o, NULL);
+			out_u64(o, SHOW_JSON, "order", NULL, k);
+			out_u64(o, SHOW_JSON, "folio_size", NULL, w->ps << k);
+			out_str(o, SHOW_JSON, "kind", NULL, k >= pmd ? "thp" : "mthp");
+			out_bool(o, SHOW_JSON, "pmd", NULL, k == pmd);
+			out_u64(o, SHOW_JSON, "folios", NULL, st->folios[k]);
+			out_u64(o, SHOW_JSON, "bytes", NULL, st->folio_pages[k] * w->ps);
+			out_end(o);
 		}
-		json_object_object_add(obj, "thp", arr);
+		out_end(o);
 	}
-	json_object_object_add(obj, "shared_frames",
-			       w->pw.hidden || w->pc.count_fd < 0 ? NULL
-							       : json_object_new_uint64(st->shared));
+	if (w->pw.hidden || w->pc.count_fd < 0)
+		out_null(o, SHOW_JSON, "shared_frames", NULL);
+	else
+		out_u64(o, SHOW_JSON, "shared_frames", NULL, st->shared);
 }
 
 /* The summary's text, built a phrase at a time. */
@@ -370,7 +371,7 @@ static void say(struct summary *t, const char *fmt, ...)
  * words in a narrow terminal, whole in a pipe. */
 static void stats_text(struct walk *w, const struct pw_stats *st, const char *prefix)
 {
-	if (w->ctx->out.json)
+	if (!out_shows(&w->ctx->out, SHOW_TEXT))
 		return;
 	struct summary t = {.n = 0};
 	char a[32], b[32], c[32];
@@ -460,20 +461,18 @@ static int do_range(struct walk *w, uint64_t start, uint64_t end)
 		w->reported = true;
 	}
 	if (!e) {
-		json_object_object_add(w->section, "start", out_json_addr(start));
-		json_object_object_add(w->section, "end", out_json_addr(end - 1));
-		e = table_print(ro.tb, &w->ctx->out, w->section);
+		out_word(&w->ctx->out, SHOW_JSON, "start", NULL, start);
+		out_word(&w->ctx->out, SHOW_JSON, "end", NULL, end - 1);
+		e = table_print(ro.tb, &w->ctx->out);
 	}
 	if (!e) {
-		json_object *sum = json_object_new_object();
-		stats_json(w, sum, &st);
-		json_object_object_add(w->section, "summary", sum);
-		if (!w->ctx->out.json)
-			fputc('\n', w->ctx->out.fp);
+		out_object(&w->ctx->out, "summary");
+		stats_json(w, &st);
+		out_end(&w->ctx->out);
+		out_printf(&w->ctx->out, "\n");
 		/* the notes' kmalloc picture: virtual runs on the left, frames on the right */
 		e = diagram_pairs(&w->ctx->out, ro.boxes, ro.nbox, ro.total);
-		if (!w->ctx->out.json)
-			fputc('\n', w->ctx->out.fp);
+		out_printf(&w->ctx->out, "\n");
 		stats_text(w, &st, "");
 	}
 	table_free(ro.tb);
@@ -589,17 +588,16 @@ static int do_all(struct walk *w)
 	if (!e)
 		e = out_unbuffer(&w->ctx->out, stdout); /* all read: the rows need not wait as text too */
 	if (!e)
-		e = table_print(al.tb, &w->ctx->out, w->section);
+		e = table_print(al.tb, &w->ctx->out);
 	table_free(al.tb);
 	if (!e) {
-		json_object *sum = json_object_new_object();
-		stats_json(w, sum, &al.total);
-		out_json_obj_u64(sum, "mappings", al.n);
-		json_object_object_add(w->section, "summary", sum);
+		out_object(&w->ctx->out, "summary");
+		stats_json(w, &al.total);
+		out_u64(&w->ctx->out, SHOW_JSON, "mappings", NULL, al.n);
+		out_end(&w->ctx->out);
 		char prefix[48];
 		snprintf(prefix, sizeof(prefix), "%zu mapping%s, ", al.n, plural(al.n));
-		if (!w->ctx->out.json)
-			fputc('\n', w->ctx->out.fp);
+		out_printf(&w->ctx->out, "\n");
 		stats_text(w, &al.total, prefix);
 	}
 	return e;
@@ -682,23 +680,24 @@ int cmd_translate(struct ctx *ctx, int argc, char **argv)
 		rc = EXIT_RUNTIME;
 		goto out;
 	}
-	w.section = out_json_section(&ctx->out, "translate");
+	out_object(&ctx->out, "translate");
 	/* "self" in a dump has no number to give */
-	json_object_object_add(w.section, "pid",
-			       strcmp(w.proc.pid, "self") ? json_object_new_int64(atoll(w.proc.pid))
-							  : NULL);
-	ctx_machine_json(ctx, w.section, false, true);
+	if (strcmp(w.proc.pid, "self"))
+		out_i64(&ctx->out, SHOW_JSON, "pid", NULL, atoll(w.proc.pid));
+	else
+		out_null(&ctx->out, SHOW_JSON, "pid", NULL);
+	ctx_machine_json(ctx, false, true);
 	int e = 0;
 	if (a.all) {
 		e = do_all(&w);
 	} else if (start != end) {
 		e = do_range(&w, start - start % w.ps, end);
 	} else {
-		json_object *pages = json_object_new_array();
-		json_object_object_add(w.section, "pages", pages);
+		out_array(&ctx->out, "pages");
 		int i;
 		for (i = 0; i < a.naddrs && !e; i++)
-			e = one(&w, addrs[i], pages);
+			e = one(&w, addrs[i]);
+		out_end(&ctx->out);
 		if (e == -ESRCH) {
 			char what[96];
 			snprintf(what, sizeof(what), "its pages were read (%d of %d address%s read)",
@@ -709,8 +708,9 @@ int cmd_translate(struct ctx *ctx, int argc, char **argv)
 	}
 	if (w.pw.hidden && !e) {
 		warn_hidden(&w);
-		json_object_object_add(w.section, "frames_hidden", json_object_new_boolean(true));
+		out_bool(&ctx->out, SHOW_JSON, "frames_hidden", NULL, true);
 	}
+	out_end(&ctx->out);
 	char why[2200];
 	if (!e && w.pw.frames && !w.pw.hidden && w.pc.flags_fd < 0 && w.pc.flags_errno)
 		msg_warnf("%s; page flags and map counts are not shown",

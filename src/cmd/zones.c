@@ -67,7 +67,7 @@ enum {
 	Z_SPANNED, Z_PRESENT, Z_MANAGED, Z_FREE, Z_FREE_P, Z_MIN, Z_LOW, Z_HIGH, Z_NCOLS
 };
 
-#define JSON_DEFAULT (COLF_DEFAULT | COLF_JSONONLY)
+#define JSON_DEFAULT (COLF_DEFAULT | COLF_SHOW(SHOW_JSON))
 #define TEXT_SIZE (COLF_DEFAULT | COLF_RIGHT)
 static const struct col_def zone_cols[] = {
 	[Z_NODE] = {"NODE", "node", COL_COUNT, COLF_DEFAULT | COLF_RIGHT, "NUMA node", NULL},
@@ -127,13 +127,13 @@ static void fill(struct trow *r, const struct zone *z, uint64_t ps)
 }
 
 static int print_table(struct ctx *ctx, const struct zone *const *v, size_t n, uint64_t ps,
-		       const char *key, json_object *parent, bool text)
+		       const char *key, bool text)
 {
 	struct table *tb = table_new(zone_cols, Z_NCOLS, key);
 	if (!tb)
 		return -ENOMEM;
 	if (!text)
-		table_text_hidden(tb);
+		table_show(tb, SHOW_JSON);
 	for (size_t i = 0; i < n; i++) {
 		struct trow *r = table_add(tb, NULL);
 		if (!r) {
@@ -142,7 +142,7 @@ static int print_table(struct ctx *ctx, const struct zone *const *v, size_t n, u
 		}
 		fill(r, v[i], ps);
 	}
-	int e = table_print(tb, &ctx->out, parent);
+	int e = table_print(tb, &ctx->out);
 	table_free(tb);
 	return e;
 }
@@ -228,7 +228,7 @@ int cmd_zones(struct ctx *ctx, int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 	uint64_t ps = ctx_page_size(ctx); /* after the read: an error is said alone */
-	ctx_machine_json(ctx, ctx->out.root, false, true);
+	ctx_machine_json(ctx, false, true);
 	const struct zone **v = calloc(zi.n, sizeof(*v));
 	int e = v ? 0 : -ENOMEM;
 	size_t n = 0;
@@ -241,13 +241,14 @@ int cmd_zones(struct ctx *ctx, int argc, char **argv)
 			return EXIT_RUNTIME;
 		}
 		v[n++] = z;
-		json_object *find = out_json_section(&ctx->out, "find");
-		json_object_object_add(find, "address", out_json_addr(addr));
-		e = print_table(ctx, v, n, ps, "zones", find, true);
+		out_object(&ctx->out, "find");
+		out_word(&ctx->out, SHOW_JSON, "address", NULL, addr);
+		e = print_table(ctx, v, n, ps, "zones", true);
+		out_end(&ctx->out);
 	} else if (!e) {
 		for (size_t i = 0; i < zi.n; i++)
 			v[n++] = &zi.v[i];
-		e = print_table(ctx, v, n, ps, "zones", NULL, !a.diagram);
+		e = print_table(ctx, v, n, ps, "zones", !a.diagram);
 		if (!e && a.diagram)
 			e = print_diagram(ctx, &zi, ps);
 	}

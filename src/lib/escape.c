@@ -7,9 +7,7 @@
 
 #include "lib/escape.h"
 
-/* Length of the valid UTF-8 sequence at @s (at most @len bytes), or 0 if invalid (overlong
- * forms, surrogates and code points past U+10FFFF are invalid too). */
-static size_t utf8_seq(const unsigned char *s, size_t len, uint32_t *cp)
+size_t utf8_seq(const unsigned char *s, size_t len, uint32_t *cp)
 {
 	unsigned char c = s[0];
 	size_t n;

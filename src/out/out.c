@@ -1,17 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The output context: buffered text or a json-c document. */
+/* The output context: a buffer of text or of a streamed JSON document. */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "out/out.h"
 #include "lib/units.h"
+#include "out/out.h"
 
-/* The text buffer behind o->fp. Not open_memstream: glibc grows that by malloc, copy and free,
- * so 9 MiB of maps output was copied and faulted in twice over; realloc here moves large
- * blocks with mremap, no copy. */
-void out_direct_write(struct out *o, const void *data, size_t n)
+/* The buffer behind o->buf. Not open_memstream: glibc grows that by malloc, copy and free, so
+ * 9 MiB of maps output was copied and faulted in twice over; realloc here moves large blocks
+ * with mremap, no copy. Once out_unbuffer() has set o->direct, writes go straight there. */
+static void direct_write(struct out *o, const void *data, size_t n)
 {
 	/* the first failure is kept for out_commit() to report, as the buffered path's write
 	 * error is; the command's printing goes on unaware, writing nothing */
@@ -23,7 +25,7 @@ static ssize_t buf_write(void *cookie, const char *data, size_t n)
 {
 	struct out *o = cookie;
 	if (o->direct) {
-		out_direct_write(o, data, n);
+		direct_write(o, data, n);
 		return (ssize_t)n;
 	}
 	if (o->memlen + n + 1 > o->memcap) {
@@ -44,29 +46,165 @@ static ssize_t buf_write(void *cookie, const char *data, size_t n)
 	return (ssize_t)n;
 }
 
+/* With --json, text goes nowhere: a diagram or a line of prose never mixes into the JSON. */
+static ssize_t null_write(void *cookie, const char *data, size_t n)
+{
+	(void)cookie;
+	(void)data;
+	return (ssize_t)n;
+}
+
 int out_init(struct out *o, bool json, bool bytes, bool color)
 {
 	memset(o, 0, sizeof(*o));
 	o->json = json;
 	o->bytes = bytes;
 	o->color = color && !json;
-	o->fp = fopencookie(o, "w", (cookie_io_functions_t){.write = buf_write});
-	if (!o->fp)
+	o->buf = fopencookie(o, "w", (cookie_io_functions_t){.write = buf_write});
+	if (!o->buf)
 		return -errno;
-	o->root = json_object_new_object();
-	return o->root ? 0 : -ENOMEM;
+	o->fp = json ? fopencookie(o, "w", (cookie_io_functions_t){.write = null_write}) : o->buf;
+	if (!o->fp) {
+		int e = -errno;
+		fclose(o->buf);
+		o->buf = NULL;
+		return e;
+	}
+	/* fewer, larger writes into the buffer: a JSON document is many small tokens */
+	setvbuf(o->buf, NULL, _IOFBF, 64 * 1024);
+	jw_init(&o->jw, o->buf, true);
+	return 0;
+}
+
+bool out_shows(const struct out *o, enum show s)
+{
+	return s == SHOW_ANY || (s == SHOW_JSON) == o->json;
+}
+
+struct jw *out_jw(struct out *o)
+{
+	if (!o->json)
+		return NULL;
+	if (!o->doc_open) {
+		jw_object(&o->jw, NULL);
+		o->doc_open = true;
+	}
+	return &o->jw;
+}
+
+/* The writer when this value goes to JSON, else NULL. */
+static struct jw *json_for(struct out *o, enum show s)
+{
+	return s != SHOW_TEXT ? out_jw(o) : NULL;
+}
+
+/* Whether this value goes to text, with a format to write it by. */
+static bool text_for(const struct out *o, enum show s, const char *fmt)
+{
+	return fmt && !o->json && s != SHOW_JSON;
+}
+
+void out_printf(struct out *o, const char *fmt, ...)
+{
+	if (o->json)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(o->fp, fmt, ap);
+	va_end(ap);
+}
+
+/* The text formats are the commands' own literals, each for one value of the type its function
+ * names (iproute2's print_*() take theirs the same way) */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+void out_str(struct out *o, enum show s, const char *key, const char *fmt, const char *v)
+{
+	struct jw *w = json_for(o, s);
+	if (w)
+		jw_str(w, key, v);
+	else if (text_for(o, s, fmt))
+		fprintf(o->fp, fmt, v ? v : "-");
+}
+
+void out_u64(struct out *o, enum show s, const char *key, const char *fmt, uint64_t v)
+{
+	struct jw *w = json_for(o, s);
+	if (w)
+		jw_u64(w, key, v);
+	else if (text_for(o, s, fmt))
+		fprintf(o->fp, fmt, v);
+}
+
+void out_i64(struct out *o, enum show s, const char *key, const char *fmt, int64_t v)
+{
+	struct jw *w = json_for(o, s);
+	if (w)
+		jw_i64(w, key, v);
+	else if (text_for(o, s, fmt))
+		fprintf(o->fp, fmt, v);
+}
+
+void out_bool(struct out *o, enum show s, const char *key, const char *fmt, bool v)
+{
+	struct jw *w = json_for(o, s);
+	if (w)
+		jw_bool(w, key, v);
+	else if (text_for(o, s, fmt))
+		fprintf(o->fp, fmt, v ? "yes" : "no");
+}
+
+void out_word(struct out *o, enum show s, const char *key, const char *fmt, uint64_t v)
+{
+	struct jw *w = json_for(o, s);
+	if (w)
+		jw_word(w, key, v, false);
+	else if (text_for(o, s, fmt))
+		fprintf(o->fp, fmt, v);
+}
+
+void out_null(struct out *o, enum show s, const char *key, const char *fmt)
+{
+	struct jw *w = json_for(o, s);
+	if (w)
+		jw_null(w, key);
+	else if (text_for(o, s, fmt))
+		fputs(fmt, o->fp);
+}
+
+#pragma GCC diagnostic pop
+
+void out_object(struct out *o, const char *key)
+{
+	struct jw *w = out_jw(o);
+	if (w)
+		jw_object(w, key);
+}
+
+void out_array(struct out *o, const char *key)
+{
+	struct jw *w = out_jw(o);
+	if (w)
+		jw_array(w, key);
+}
+
+void out_end(struct out *o)
+{
+	struct jw *w = out_jw(o);
+	if (w)
+		jw_end(w);
 }
 
 const char *out_text(struct out *o, size_t *len)
 {
-	fflush(o->fp);
+	fflush(o->buf);
 	*len = o->memlen;
 	return o->mem ? o->mem : "";
 }
 
 void out_truncate(struct out *o, size_t len)
 {
-	fflush(o->fp);
+	fflush(o->buf);
 	if (len < o->memlen) {
 		o->memlen = len;
 		o->mem[len] = '\0';
@@ -81,74 +219,56 @@ static void out_before(struct out *o)
 		f(o->before_arg);
 }
 
+/* Close the document: every container still open, then the top-level object (an empty
+ * document is "{}"), and the line. */
+static void doc_close(struct out *o)
+{
+	if (!o->json)
+		return;
+	out_jw(o);
+	while (o->jw.depth > 0 || o->jw.skip)
+		jw_end(&o->jw);
+	fputc('\n', o->buf);
+	o->doc_open = false;
+}
+
 int out_unbuffer(struct out *o, FILE *dest)
 {
-	if (o->json || o->direct)
+	if (o->direct || o->frames)
 		return 0;
 	out_before(o);
-	if (fflush(o->fp) != 0)
+	if (fflush(o->buf) != 0)
 		return -errno;
 	o->direct = dest;
-	out_direct_write(o, o->mem, o->memlen);
+	direct_write(o, o->mem, o->memlen);
 	free(o->mem);
 	o->mem = NULL;
 	o->memlen = o->memcap = 0;
 	return 0;
 }
 
-void out_json_bool(struct out *o, const char *key, bool v)
+bool out_frames(struct out *o)
 {
-	if (o->json)
-		json_object_object_add(o->root, key, json_object_new_boolean(v));
-}
-
-void out_json_u64(struct out *o, const char *key, uint64_t v)
-{
-	if (o->json)
-		json_object_object_add(o->root, key, json_object_new_uint64(v));
-}
-
-json_object *out_json_section(struct out *o, const char *key)
-{
-	json_object *sec;
-	if (!json_object_object_get_ex(o->root, key, &sec)) {
-		sec = json_object_new_object();
-		json_object_object_add(o->root, key, sec);
-	}
-	return sec;
-}
-
-void out_json_obj_u64(json_object *obj, const char *key, uint64_t v)
-{
-	json_object_object_add(obj, key, json_object_new_uint64(v));
-}
-
-void out_json_obj_word(json_object *obj, const char *key, uint64_t v)
-{
-	json_object_object_add(obj, key, out_json_addr(v));
+	o->frames = true;
+	o->jw.pretty = false;
+	return !o->json && isatty(STDOUT_FILENO);
 }
 
 int out_frame(struct out *o, FILE *dest)
 {
 	int ret = 0;
-	if (fflush(o->fp) != 0)
+	doc_close(o);
+	if (fflush(o->buf) != 0 || fflush(o->fp) != 0)
 		return -errno;
 	out_before(o);
-	if (o->json) {
-		const char *s = json_object_to_json_string_ext(
-			o->root, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-		if (fputs(s, dest) == EOF || fputc('\n', dest) == EOF)
-			ret = -errno;
-	} else if (o->memlen && fwrite(o->mem, 1, o->memlen, dest) != o->memlen) {
+	if (o->memlen && fwrite(o->mem, 1, o->memlen, dest) != o->memlen)
 		ret = -errno;
-	}
 	if (ret == 0 && fflush(dest) != 0)
 		ret = -errno;
 	o->streamed = true;
 	/* start the next frame empty */
 	out_truncate(o, 0);
-	json_object_put(o->root);
-	o->root = json_object_new_object();
+	jw_init(&o->jw, o->buf, false);
 	return ret;
 }
 
@@ -157,43 +277,24 @@ size_t out_size_text(const struct out *o, uint64_t bytes, char *buf, size_t size
 	return o->bytes ? units_dec(bytes, buf, size) : units_human(bytes, buf, size);
 }
 
-json_object *out_json_addr(uint64_t addr)
-{
-	char b[24];
-	units_addr_json(addr, b, sizeof(b));
-	return json_object_new_string(b);
-}
-
 int out_commit(struct out *o, FILE *dest)
 {
 	int ret = 0;
-	if (o->fp && fclose(o->fp) != 0)
+	if (!o->streamed)
+		doc_close(o);
+	if (o->fp && o->fp != o->buf && fclose(o->fp) != 0)
 		ret = -errno;
 	o->fp = NULL;
+	if (o->buf && fclose(o->buf) != 0 && !ret)
+		ret = -errno;
+	o->buf = NULL;
 	if (ret == 0 && o->direct_errno)
 		ret = -o->direct_errno;
 	if (ret == 0)
 		out_before(o);
-	if (ret == 0 && !o->streamed) {
-		if (o->json) {
-			/* a streamed table writes the document out as it goes (table.c) */
-			o->direct = dest;
-			size_t len;
-			const char *s = json_object_to_json_string_length(
-				o->root,
-				JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-					JSON_C_TO_STRING_NOSLASHESCAPE,
-				&len);
-			if (!s)
-				ret = -ENOMEM;
-			else if (o->direct_errno)
-				ret = -o->direct_errno;
-			else if (fwrite(s, 1, len, dest) != len || fputc('\n', dest) == EOF)
-				ret = -errno;
-		} else if (o->memlen && fwrite(o->mem, 1, o->memlen, dest) != o->memlen) {
-			ret = -errno; /* the first failing write knows why (ENOSPC, EPIPE) */
-		}
-	}
+	if (ret == 0 && !o->streamed && !o->direct && o->memlen &&
+	    fwrite(o->mem, 1, o->memlen, dest) != o->memlen)
+		ret = -errno; /* the first failing write knows why (ENOSPC, EPIPE) */
 	out_discard(o);
 	return ret;
 }
@@ -201,13 +302,14 @@ int out_commit(struct out *o, FILE *dest)
 void out_discard(struct out *o)
 {
 	o->before = NULL; /* nothing was printed: the notes about it go too */
-	if (o->fp)
+	o->direct = NULL; /* what is still buffered must not reach stdout */
+	if (o->fp && o->fp != o->buf)
 		fclose(o->fp);
 	o->fp = NULL;
+	if (o->buf)
+		fclose(o->buf);
+	o->buf = NULL;
 	free(o->mem);
 	o->mem = NULL;
 	o->memlen = 0;
-	if (o->root)
-		json_object_put(o->root);
-	o->root = NULL;
 }

@@ -20,17 +20,13 @@ static void line_out(struct record *r, const char *line)
 	diagram_note(r->o, line, 0, VALUE_COLUMN, 0);
 }
 
-void record_begin(struct record *r, struct out *o, json_object *parent, const char *key,
-		  const char *title)
+void record_begin(struct record *r, struct out *o, const char *key, const char *title)
 {
 	memset(r, 0, sizeof(*r));
 	r->o = o;
-	r->obj = json_object_new_object();
-	r->stack[0] = r->obj;
-	if (json_object_is_type(parent, json_type_array))
-		json_object_array_add(parent, r->obj);
-	else
-		json_object_object_add(parent, key, r->obj);
+	r->jw = out_jw(o);
+	if (r->jw)
+		jw_object(r->jw, key);
 	if (!o->json && title) {
 		char esc[1024];
 		escape_text(title, strlen(title), esc, sizeof(esc));
@@ -42,15 +38,38 @@ void record_end(struct record *r)
 {
 	while (r->depth > 0)
 		rec_group_end(r);
+	if (r->jw)
+		jw_end(r->jw);
+}
+
+static void group_line(struct record *r, const char *label)
+{
+	r->len = (size_t)snprintf(r->line, sizeof(r->line), "  %-*s ", LABEL_WIDTH, label);
+}
+
+static void group_line_out(struct record *r)
+{
+	if (!r->jw) {
+		r->line[r->len < sizeof(r->line) ? r->len : sizeof(r->line) - 1] = '\0';
+		line_out(r, r->line);
+	}
+	r->len = 0;
 }
 
 void rec_group(struct record *r, const char *key, const char *label)
 {
-	json_object *g = json_object_new_object();
-	json_object_object_add(r->stack[r->depth], key, g);
-	if (r->depth < 3)
-		r->stack[++r->depth] = g;
-	r->len = (size_t)snprintf(r->line, sizeof(r->line), "  %-*s ", LABEL_WIDTH, label);
+	if (r->jw)
+		jw_object(r->jw, key);
+	r->depth++;
+	group_line(r, label);
+}
+
+void rec_group_break(struct record *r, const char *label)
+{
+	if (r->depth == 0)
+		return;
+	group_line_out(r);
+	group_line(r, label);
 }
 
 void rec_group_end(struct record *r)
@@ -58,17 +77,15 @@ void rec_group_end(struct record *r)
 	if (r->depth == 0)
 		return;
 	r->depth--;
-	if (!r->o->json) {
-		r->line[r->len < sizeof(r->line) ? r->len : sizeof(r->line) - 1] = '\0';
-		line_out(r, r->line);
-	}
-	r->len = 0;
+	if (r->jw)
+		jw_end(r->jw);
+	group_line_out(r);
 }
 
 /* text: in a group append "label value", else a line "  label  value" */
 static void text(struct record *r, const char *label, const char *value)
 {
-	if (r->o->json)
+	if (r->jw)
 		return;
 	char esc[1024];
 	escape_text(value, strlen(value), esc, sizeof(esc));
@@ -86,94 +103,92 @@ static void text(struct record *r, const char *label, const char *value)
 	}
 }
 
-static void put(struct record *r, const char *key, json_object *v)
-{
-	json_object_object_add(r->stack[r->depth], key, v);
-}
-
 void rec_str(struct record *r, const char *key, const char *label, const char *v)
 {
-	char *u = v ? utf8_valid(v) : NULL;
-	put(r, key, u ? json_object_new_string(u) : NULL);
-	if (u != v)
-		free(u);
+	if (r->jw)
+		jw_str(r->jw, key, v);
 	text(r, label, v ? v : "-");
 }
 
 void rec_u64(struct record *r, const char *key, const char *label, uint64_t v)
 {
 	char b[32];
-	snprintf(b, sizeof(b), "%" PRIu64, v);
-	put(r, key, json_object_new_uint64(v));
+	if (r->jw)
+		jw_u64(r->jw, key, v);
+	units_dec(v, b, sizeof(b));
 	text(r, label, b);
 }
 
 void rec_hex(struct record *r, const char *key, const char *label, uint64_t v)
 {
 	char b[32];
+	if (r->jw)
+		jw_u64(r->jw, key, v);
 	snprintf(b, sizeof(b), "0x%" PRIx64, v);
-	put(r, key, json_object_new_uint64(v));
 	text(r, label, b);
 }
 
 void rec_word(struct record *r, const char *key, const char *label, uint64_t v)
 {
-	char b[32], j[24];
+	char b[32];
+	if (r->jw)
+		jw_word(r->jw, key, v, false);
 	snprintf(b, sizeof(b), "0x%" PRIx64, v);
-	units_addr_json(v, j, sizeof(j));
-	put(r, key, json_object_new_string(j));
 	text(r, label, b);
 }
 
 void rec_addr(struct record *r, const char *key, const char *label, uint64_t v)
 {
 	char b[32];
+	if (r->jw)
+		jw_word(r->jw, key, v, false);
 	units_addr_json(v, b, sizeof(b));
-	put(r, key, json_object_new_string(b));
 	text(r, label, b);
 }
 
 void rec_size(struct record *r, const char *key, const char *label, uint64_t v)
 {
 	char b[32];
+	if (r->jw)
+		jw_u64(r->jw, key, v);
 	out_size_text(r->o, v, b, sizeof(b));
-	put(r, key, json_object_new_uint64(v));
 	text(r, label, b);
 }
 
 void rec_bool(struct record *r, const char *key, const char *label, bool v)
 {
-	put(r, key, json_object_new_boolean(v));
+	if (r->jw)
+		jw_bool(r->jw, key, v);
 	text(r, label, v ? "yes" : "no");
 }
 
 void rec_null(struct record *r, const char *key, const char *label, const char *why)
 {
-	put(r, key, NULL);
+	if (r->jw)
+		jw_null(r->jw, key);
 	text(r, label, why ? why : "-");
 }
 
 void rec_words(struct record *r, const char *key, const char *label, const char *const *w,
 	       size_t n)
 {
-	json_object *a = json_object_new_array();
+	if (r->jw) {
+		jw_array(r->jw, key);
+		for (size_t i = 0; i < n; i++)
+			jw_str(r->jw, NULL, w[i]);
+		jw_end(r->jw);
+		return;
+	}
 	char b[1024] = "";
 	size_t o = 0;
-	for (size_t i = 0; i < n; i++) {
-		char *u = utf8_valid(w[i]);
-		json_object_array_add(a, json_object_new_string(u ? u : ""));
-		if (u != w[i])
-			free(u);
-		if (o < sizeof(b))
-			o += (size_t)snprintf(b + o, sizeof(b) - o, "%s%s", i ? " " : "", w[i]);
-	}
-	put(r, key, a);
+	for (size_t i = 0; i < n && o < sizeof(b); i++)
+		o += (size_t)snprintf(b + o, sizeof(b) - o, "%s%s", i ? " " : "", w[i]);
 	text(r, label, n ? b : "(none)");
 }
 
 void rec_note(struct record *r, const char *t)
 {
-	if (!r->o->json) {
+	if (!r->jw) {
 		char line[1100];
 		snprintf(line, sizeof(line), "  %-*s %s", LABEL_WIDTH, "", t);
 		line_out(r, line);

@@ -5,7 +5,6 @@
 #ifndef MEMSCOPE_RECORD_H
 #define MEMSCOPE_RECORD_H
 
-#include <json-c/json.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -13,21 +12,23 @@
 
 struct record {
 	struct out *o;
-	json_object *obj, *stack[4];
+	struct jw *jw; /* the document's writer, NULL in text */
 	int depth;
 	char line[1024]; /* the text line of an open group */
 	size_t len;
 };
 
-/* Start a record: JSON appended to array @parent (or under @key in @parent when it is an
- * object); text starts with @title on a line of its own (NULL: none). */
-void record_begin(struct record *r, struct out *o, json_object *parent, const char *key,
-		  const char *title);
+/* Start a record: a JSON object under @key at the current place of the document (in an array,
+ * @key is ignored); text starts with @title on a line of its own (NULL: none). */
+void record_begin(struct record *r, struct out *o, const char *key, const char *title);
 void record_end(struct record *r);
 
 /* A nested group: text "label  k v k v", JSON "key": {...}. */
 void rec_group(struct record *r, const char *key, const char *label);
 void rec_group_end(struct record *r);
+/* In a group: end the text line here and go on with the group's values on a new one labelled
+ * @label; the JSON object goes on (decode's "offset" line of the page-table group). */
+void rec_group_break(struct record *r, const char *label);
 
 /* Values. @label is the text label (in a group, the short name printed before the value).
  * A NULL string, or rec_null(), is null in JSON and "-" in text. */

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Tables and trees: one set of typed cells, rendered as text by libsmartcols (util-linux's
- * -o/-r/-n, tree art, terminal width) or as JSON by json-c, so the two never drift. */
+/* Tables and trees: one set of typed cells, rendered as text (libsmartcols for util-linux's
+ * -o/-r/-n, tree art, terminal width; a direct writer for long flat tables) or as streamed
+ * JSON, so the two never drift. */
 #ifndef MEMSCOPE_TABLE_H
 #define MEMSCOPE_TABLE_H
 
-#include <json-c/json.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -31,14 +31,16 @@ enum {
 	COLF_TREE = 1 << 1,    /* tree art in this column */
 	COLF_RIGHT = 1 << 2,   /* right-aligned */
 	COLF_TRUNC = 1 << 3,   /* cut with a sign to fit a terminal (the text column of a tree) */
-	COLF_NOJSON = 1 << 4,  /* text only (a row label that is the JSON key already) */
-	COLF_JSONONLY = 1 << 5, /* JSON only (the text shows it in another column) */
 	COLF_LIST = 1 << 6,    /* consecutive columns with this flag and the same key form one
 				* JSON array (one text column per order, say) */
 	COLF_WIDE = 1 << 8,    /* the value's range passes 2^53 (a virtual size, a file offset,
 				* an inode): JSON gives it as a string "0x" + 16 hex digits
 				* ("-0x..." for a negative COL_DELTA), exact in jq and JavaScript
 				* (README "JSON conventions"); text is unchanged */
+	/* where the column shows (enum show, out/out.h): COLF_SHOW(SHOW_TEXT) for a row label
+	 * that is the JSON key already, COLF_SHOW(SHOW_JSON) when the text shows the value in
+	 * another column */
+#define COLF_SHOW(s) ((unsigned)(s) << 9)
 	COLF_WRAP = 1 << 7,    /* wraps at word boundaries onto continuation lines to fit a
 				* terminal (a tree's rows are cut instead when COLF_TRUNC is set
 				* too). One column per table gives way, the last so flagged:
@@ -73,10 +75,11 @@ void table_json_flat(struct table *t, size_t col);
 /* In JSON, child rows are not objects: each column with a child_key gathers the children's
  * values into an array on the parent (per-order rows under a zone -> "free_blocks": [...]). */
 void table_json_child_lists(struct table *t);
-/* Rows render in text only (a text view whose JSON another table already gives). */
-void table_json_hidden(struct table *t);
-/* Rows render in JSON only (the text view is a diagram drawn from the same rows). */
-void table_text_hidden(struct table *t);
+/* In JSON, a tree's rows are one flat array, in their order (text draws the tree). */
+void table_json_flatten(struct table *t);
+/* Where the table shows: SHOW_TEXT for a text view whose JSON another table already gives,
+ * SHOW_JSON when the text view is a diagram drawn from the same rows. */
+void table_show(struct table *t, enum show s);
 
 /* Keep each column's text width as cells are set, as they would print to @o (which must stay
  * where it is), so a large table is formatted once when it is printed, not twice. Returns 0
@@ -108,9 +111,9 @@ void trow_wide(struct trow *r, size_t col);
 /* Unknown or hidden: "-" in text, null in JSON. */
 void trow_null(struct trow *r, size_t col);
 
-/* Render to @o: text into o->fp, JSON under the table's key in @parent (NULL: the root).
+/* Render to @o: text, or JSON under the table's key at the current place of the document.
  * Returns 0 or -errno. */
-int table_print(struct table *t, struct out *o, json_object *parent);
+int table_print(struct table *t, struct out *o);
 
 /* The column list for an option's --help text ("START  start address\n..."). */
 void table_columns_help(const struct col_def *defs, size_t ndefs, char *buf, size_t size);

@@ -29,7 +29,7 @@ teardown() { rm -rf "$T"; }
 		-Wno-unused-parameter -D_GNU_SOURCE -DMEMSCOPE_VERSION='"0"' -DFIXTURES='"x"'
 		-I"$SRCDIR/src" -I"$SRCDIR/tests/fuzz" -I"$SRCDIR/tests/unit")
 	# shellcheck disable=SC2207
-	flags+=($(pkg-config --cflags libproc2 libcap smartcols json-c cmocka))
+	flags+=($(pkg-config --cflags libproc2 libcap smartcols cmocka))
 	local f bad=0
 	for f in "$SRCDIR"/src/*.c "$SRCDIR"/src/*/*.c "$SRCDIR"/tests/helpers/*.c \
 		"$SRCDIR"/tests/unit/*.c; do

@@ -6,7 +6,7 @@ load helpers
 @test "a kernel text address on x86_64 4-level: indices and bit fields" {
 	run memscope decode --arch x86_64 --levels 4 0xffffffff81234567 --json
 	assert_success
-	echo "$output" | jq -e '.decode[0] == {"address":"0xffffffff81234567","arch":"x86_64","levels":4,"canonical":true,"half":"kernel","region":"kernel text mapping, mapped to physical address 0","indices":{"pgd":511,"pud":510,"pmd":9,"pte":52},"offset":1383}'
+	echo "$output" | jq -e '.decode[0] == {"address":"0xffffffff81234567","arch":"x86_64","levels":4,"canonical":true,"half":"kernel","region":"kernel text mapping, mapped to physical address 0","page_table":{"pgd":511,"pud":510,"pmd":9,"pte":52,"offset":1383}}'
 	run memscope decode --arch x86_64 --levels 4 0xffffffff81234567
 	assert_line --regexp '^ +63-48 +47-39 +38-30 +29-21 +20-12 +11-0 *$'
 	assert_line --regexp '^  \| 0xffff \|  511  \|  510  \|   9   \|  52   \| 0x567  \|$'
@@ -23,15 +23,15 @@ load helpers
 	echo "$output" | jq -e '.decode[1].why | test("bits 63-47 must all equal bit 47")'
 	run memscope decode --arch x86_64 --levels 5 0x00ffffffffffffff 0x0100000000000000 --json
 	echo "$output" | jq -e '[.decode[].canonical] == [true, false]'
-	echo "$output" | jq -e '.decode[0].indices | has("p4d")'
+	echo "$output" | jq -e '.decode[0].page_table | has("p4d")'
 }
 
 @test "arm64 granules: the index bits per level" {
 	run memscope decode --arch arm64 --page-size 64K --va-bits 42 0xfffffc0000010123 --json
 	assert_success
-	echo "$output" | jq -e '.decode[0] | .levels == 2 and .offset == 291 and .half == "kernel"'
+	echo "$output" | jq -e '.decode[0] | .levels == 2 and .page_table.offset == 291 and .half == "kernel"'
 	run memscope decode --arch arm64 --page-size 16K --va-bits 47 0x00007fffffff0000 --json
-	echo "$output" | jq -e '.decode[0] | .levels == 3 and .half == "user" and .indices.pgd == 2047'
+	echo "$output" | jq -e '.decode[0] | .levels == 3 and .half == "user" and .page_table.pgd == 2047'
 	run memscope decode --arch arm64 --page-size 4K --va-bits 48 0x0001000000000000 --json
 	echo "$output" | jq -e '.decode[0] | .canonical == false and (.why | test("TTBR0"))'
 }
@@ -40,7 +40,7 @@ load helpers
 	run memscope decode --arch i386 0xbfffffff 0xc0000000 0x100000000 --json
 	assert_success
 	echo "$output" | jq -e '[.decode[].half] == ["user", "kernel", null]'
-	echo "$output" | jq -e '.decode[1].indices == {"pgd":768,"pte":0}'
+	echo "$output" | jq -e '.decode[1].page_table == {"pgd":768,"pte":0,"offset":0}'
 }
 
 @test "--live: the kernel text translated when its base is known; said why otherwise" {
@@ -98,7 +98,7 @@ load helpers
 	run --separate-stderr memscope --sysroot "$FIX/arm64-64k-numa2-hand" decode 0xffff000000010000 --json
 	assert_success
 	echo "$output" | jq -e '.machine | .arch == "arm64" and .page_size == 65536 and .arch_source == "dump"'
-	echo "$output" | jq -e '.decode[0] | .offset == 0 and .indices.pte == 1'
+	echo "$output" | jq -e '.decode[0] | .page_table.offset == 0 and .page_table.pte == 1'
 	run --separate-stderr memscope --sysroot "$FIX/arm32-maps-hand" decode 0xffff0004 --json
 	echo "$output" | jq -e '.decode[0] | .arch == "arm" and .region == "CPU vector page" and .half == "kernel"'
 }

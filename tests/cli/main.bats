@@ -168,7 +168,7 @@ load helpers
 	done
 }
 
-@test "the fast table paths print exactly what libsmartcols and json-c print" {
+@test "the direct table writer prints exactly what libsmartcols prints; JSON is the same either way" {
 	for args in "--sysroot $FIX/notes-example iomem --depth 1" \
 	    "--sysroot $FIX/x86_64-vm-6.18-24g-root zones --page-size 4K" \
 	    "--sysroot $FIX/arm64-64k-numa2-hand buddy --page-size 64K --types" \

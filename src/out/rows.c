@@ -1,0 +1,299 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The row store: rows and their cells in large blocks, strings in one arena, and for a long
+ * flat table full segments of rows spooled to an unlinked temporary file; one iterator reads
+ * them back in order for every renderer. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "out/table_int.h"
+
+/* a segment is this many rows, then their strings */
+#define SPOOL_ROWS 2048
+struct spool_head {
+	size_t rows, strings;
+};
+
+static void *table_alloc(struct table *t, size_t size)
+{
+	size = (size + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+	struct block *b = t->blocks;
+	if (!b || b->size - b->used < size) {
+		size_t bs = size > 256 * 1024 ? size : 256 * 1024;
+		b = malloc(sizeof(*b) + bs);
+		if (!b)
+			return NULL;
+		b->next = t->blocks;
+		b->used = 0;
+		b->size = bs;
+		t->blocks = b;
+	}
+	void *p = (char *)b->data + b->used;
+	b->used += size;
+	memset(p, 0, size);
+	return p;
+}
+
+/* Copy @len bytes to the end of the string arena; their offset in *@off. 0 or -ENOMEM. */
+int strings_append(struct table *t, const char *s, size_t len, uint64_t *off)
+{
+	if (t->strings_len + len > t->strings_cap) {
+		size_t cap = t->strings_cap ? t->strings_cap * 2 : 64 * 1024;
+		while (cap < t->strings_len + len)
+			cap *= 2;
+		char *n = realloc(t->strings, cap);
+		if (!n)
+			return -ENOMEM;
+		t->strings = n;
+		t->strings_cap = cap;
+	}
+	memcpy(t->strings + t->strings_len, s, len);
+	*off = t->strings_len;
+	t->strings_len += len;
+	return 0;
+}
+
+/* A row's memory, its cells right after it, all zero. */
+struct trow *rows_new(struct table *t)
+{
+	struct trow *r = table_alloc(t, sizeof(*r) + t->ndefs * sizeof(struct cell));
+	if (r) {
+		r->cells = (struct cell *)(r + 1);
+		r->table = t;
+	}
+	return r;
+}
+
+/* ---- spooling ----
+ * A table of 60 000 mappings is 17 MiB of rows, kept only to learn the column widths before
+ * the first line is printed. With table_spool() (and table_measure(), which learns the widths
+ * as cells are set), full segments of SPOOL_ROWS rows go to an unlinked file in $TMPDIR, as
+ * sort(1) spills, and are read back one segment at a time when printed: memory stays flat
+ * however long the table. A segment is a spool_head, then per row its colour pointer (static
+ * index) and its cells, then the strings the cells point into. */
+
+static FILE *spool_open(void)
+{
+	const char *dir = getenv("TMPDIR");
+	if (!dir || !*dir)
+		dir = "/tmp";
+	int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd < 0) { /* a file system without O_TMPFILE */
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/memscope-XXXXXX", dir);
+		fd = mkostemp(path, O_CLOEXEC);
+		if (fd >= 0)
+			unlink(path);
+	}
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "w+");
+	if (!f && fd >= 0)
+		close(fd);
+	return f;
+}
+
+/* A spooled row: its colour's index in 8 bytes (the cells stay aligned), then its cells. */
+static size_t spool_row_size(const struct table *t)
+{
+	return sizeof(uint64_t) + t->ndefs * sizeof(struct cell);
+}
+
+/* Write the rows in memory out as one segment and start afresh. Any failure (no temporary
+ * directory, a full disk) just keeps the rows in memory from then on. */
+void rows_spill(struct table *t)
+{
+	if (!t->measured || t->remeasure || t->keyed || t->flat || t->child_lists)
+		goto off;
+	for (const struct trow *r = t->first; r; r = r->next)
+		if (r->first || r->key)
+			goto off;
+	if (!t->spool && !(t->spool = spool_open()))
+		goto off;
+	long at = ftell(t->spool);
+	struct spool_head h = {t->mem_rows, t->strings_len};
+	fwrite(&h, sizeof(h), 1, t->spool);
+	for (const struct trow *r = t->first; r; r = r->next) {
+		uint64_t color = r->color;
+		fwrite(&color, sizeof(color), 1, t->spool);
+		fwrite(r->cells, sizeof(struct cell), t->ndefs, t->spool);
+	}
+	fwrite(t->strings, 1, t->strings_len, t->spool);
+	if (at < 0 || fflush(t->spool) != 0 || ferror(t->spool)) {
+		/* what was spooled before stays good; this segment is cut off */
+		clearerr(t->spool);
+		if (at < 0 || ftruncate(fileno(t->spool), at) != 0 || fseek(t->spool, at, SEEK_SET))
+			t->spool_err = -EIO; /* table_print() fails rather than print a part */
+		goto off;
+	}
+	t->spooled += t->mem_rows;
+	/* keep the newest block for the next rows, free the others */
+	struct block *keep = t->blocks;
+	while (keep && keep->next) {
+		struct block *b = keep->next;
+		keep->next = b->next;
+		free(b);
+	}
+	if (keep)
+		keep->used = 0;
+	t->first = t->last = NULL;
+	t->mem_rows = 0;
+	t->strings_len = 0;
+	return;
+off:
+	t->spool_on = false;
+}
+
+void rows_begin(struct rows *it, const struct table *ct)
+{
+	struct table *t = (struct table *)ct; /* only t->strings changes, and is restored */
+	*it = (struct rows){.t = t, .arena = t->strings, .in_mem = !t->spooled, .mem = t->first};
+	if (t->spooled && (fflush(t->spool) != 0 || fseek(t->spool, 0, SEEK_SET) != 0)) {
+		it->err = -errno;
+		it->in_mem = true;
+		it->mem = NULL;
+	}
+	it->row.table = t;
+}
+
+/* Read the next segment; false at the end of the spool or on error (it->err). */
+static bool rows_segment(struct rows *it)
+{
+	struct table *t = it->t;
+	struct spool_head h;
+	if (fread(&h, sizeof(h), 1, t->spool) != 1)
+		return false; /* the end: segments were written whole */
+	size_t rowbytes = h.rows * spool_row_size(t), need = rowbytes + h.strings + 1;
+	if (need > it->cap) {
+		char *p = realloc(it->seg, need);
+		if (!p) {
+			it->err = -ENOMEM;
+			return false;
+		}
+		it->seg = p;
+		it->cap = need;
+	}
+	if (fread(it->seg, 1, need - 1, t->spool) != need - 1) {
+		it->err = ferror(t->spool) ? -EIO : -ENODATA;
+		return false;
+	}
+	it->seg[need - 1] = '\0';
+	t->strings = it->seg + rowbytes;
+	it->n = h.rows;
+	it->nstr = h.strings;
+	it->i = 0;
+	return true;
+}
+
+const struct trow *rows_next(struct rows *it)
+{
+	while (!it->in_mem) {
+		if (it->i < it->n) {
+			char *p = it->seg + it->i++ * spool_row_size(it->t);
+			uint64_t color;
+			memcpy(&color, p, sizeof(color));
+			it->row.color = (uint8_t)color;
+			it->row.cells = (struct cell *)(p + sizeof(uint64_t));
+			return &it->row;
+		}
+		if (!rows_segment(it)) {
+			it->in_mem = true;
+			it->t->strings = it->arena;
+			if (it->err)
+				return NULL;
+		}
+	}
+	const struct trow *r = it->mem;
+	if (r)
+		it->mem = r->next;
+	return r;
+}
+
+int rows_end(struct rows *it)
+{
+	it->t->strings = it->arena;
+	free(it->seg);
+	return it->err;
+}
+
+/* Read every spooled row back into memory, before the rows there: for the printers that need
+ * them all at once (libsmartcols, json-c objects). */
+int rows_unspool(struct table *t)
+{
+	if (!t->spooled)
+		return 0;
+	struct rows it;
+	rows_begin(&it, t);
+	struct trow *first = NULL, *last = NULL;
+	while (!it.err && rows_segment(&it)) {
+		/* the segment's strings join the arena; its cells' offsets move by as much */
+		const char *strs = t->strings;
+		uint64_t base;
+		t->strings = it.arena;
+		it.err = strings_append(t, strs, it.nstr, &base);
+		it.arena = t->strings;
+		for (size_t i = 0; i < it.n && !it.err; i++) {
+			const char *p = it.seg + i * spool_row_size(t);
+			struct trow *r = rows_new(t);
+			if (!r) {
+				it.err = -ENOMEM;
+				break;
+			}
+			uint64_t color;
+			memcpy(&color, p, sizeof(color));
+			r->color = (uint8_t)color;
+			memcpy(r->cells, p + sizeof(uint64_t), t->ndefs * sizeof(struct cell));
+			for (size_t k = 0; k < t->ndefs; k++)
+				if (r->cells[k].set && !r->cells[k].null && r->cells[k].type == COL_STR)
+					r->cells[k].u += base;
+			if (last)
+				last->next = r;
+			else
+				first = r;
+			last = r;
+		}
+	}
+	int e = rows_end(&it);
+	if (e)
+		return e;
+	if (last) {
+		last->next = t->first;
+		if (!t->first)
+			t->last = last;
+		t->first = first;
+	}
+	t->mem_rows += t->spooled;
+	t->spooled = 0;
+	t->spool_on = false;
+	fclose(t->spool);
+	t->spool = NULL;
+	return 0;
+}
+
+
+/* Free every row and block of @t. */
+static void rows_free(struct trow *r)
+{
+	for (; r; r = r->next) {
+		rows_free(r->first);
+		free(r->key);
+	}
+}
+
+void rows_release(struct table *t)
+{
+	rows_free(t->first);
+	while (t->blocks) {
+		struct block *b = t->blocks;
+		t->blocks = b->next;
+		free(b);
+	}
+	free(t->strings);
+	if (t->spool)
+		fclose(t->spool);
+}
+
+bool rows_full(const struct table *t)
+{
+	return t->spool_on && t->mem_rows >= SPOOL_ROWS;
+}

@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Tables as JSON, written row by row through the streaming writer: an array of objects (a
+ * long table read back from its spool one segment at a time), an object keyed by each row's
+ * key, or one flat object; "a.b" keys nest b in an object a, COLF_LIST columns of one key form
+ * an array, and children become "children" or, with table_json_child_lists(), arrays on the
+ * parent. A cell never set is absent; a null cell is null. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "out/table_int.h"
+
+static void cell_json(struct jw *w, const struct table *t, const char *key, const struct cell *c)
+{
+	char b[40];
+	if (!c->set || c->null) {
+		jw_null(w, key);
+		return;
+	}
+	if (c->wide && (c->type == COL_SIZE || c->type == COL_COUNT || c->type == COL_HEX ||
+			c->type == COL_DELTA)) {
+		jw_word(w, key, c->u, c->type == COL_DELTA && (int64_t)c->u < 0);
+		return;
+	}
+	switch ((enum col_type)c->type) {
+	case COL_STR:
+		jw_str(w, key, cell_str(t, c));
+		return;
+	case COL_ADDR:
+		jw_word(w, key, c->u, false);
+		return;
+	case COL_SIZE:
+	case COL_COUNT:
+	case COL_HEX:
+		jw_u64(w, key, c->u);
+		return;
+	case COL_PERCENT: /* two decimals, never the locale's comma */
+		snprintf(b, sizeof(b), "%" PRIu64 ".%02" PRIu64, c->u / 100, c->u % 100);
+		jw_number(w, key, b);
+		return;
+	case COL_INDEX:
+		snprintf(b, sizeof(b), "%" PRIu64 ".%03" PRIu64, c->u / 1000, c->u % 1000);
+		jw_number(w, key, b);
+		return;
+	case COL_DELTA:
+		jw_i64(w, key, (int64_t)c->u);
+		return;
+	case COL_BOOL:
+		jw_bool(w, key, c->u != 0);
+		return;
+	}
+}
+
+/* Column k of the selection goes into a row's JSON object. */
+static bool col_json(const struct table *t, size_t k)
+{
+	const struct col_def *d = &t->defs[t->sel[k]];
+	return d->key && col_show(d) != SHOW_TEXT;
+}
+
+/* The first column of the selection with a set cell whose key starts with @prefix (@n bytes)
+ * followed by @name (@len bytes) and then a dot or the end; SIZE_MAX if none. */
+static size_t first_under(const struct table *t, const struct trow *r, const char *prefix,
+			  size_t n, const char *name, size_t len, bool list)
+{
+	for (size_t k = 0; k < t->nsel; k++) {
+		const struct col_def *d = &t->defs[t->sel[k]];
+		if (!col_json(t, k) || !r->cells[t->sel[k]].set || strncmp(d->key, prefix, n) ||
+		    strncmp(d->key + n, name, len))
+			continue;
+		char end = d->key[n + len];
+		if (list ? end == '\0' && (d->flags & COLF_LIST) : end == '.')
+			return k;
+	}
+	return SIZE_MAX;
+}
+
+/* The members of @r whose keys start with @prefix (@n bytes: "" or "a.b."). */
+static void members(struct jw *w, const struct table *t, const struct trow *r,
+		    const char *prefix, size_t n)
+{
+	for (size_t k = 0; k < t->nsel; k++) {
+		size_t i = t->sel[k];
+		const struct col_def *d = &t->defs[i];
+		const struct cell *c = &r->cells[i];
+		if (!col_json(t, k) || !c->set || strncmp(d->key, prefix, n))
+			continue;
+		const char *rest = d->key + n, *dot = strchr(rest, '.');
+		if (dot) {
+			/* an object of its own, where its first member would be */
+			size_t len = (size_t)(dot - rest);
+			if (first_under(t, r, prefix, n, rest, len, false) != k)
+				continue;
+			char name[64];
+			snprintf(name, sizeof(name), "%.*s", (int)len, rest);
+			jw_object(w, name);
+			members(w, t, r, d->key, (size_t)(dot + 1 - d->key));
+			jw_end(w);
+		} else if (d->flags & COLF_LIST) {
+			if (first_under(t, r, prefix, n, rest, strlen(rest), true) != k)
+				continue;
+			jw_array(w, rest);
+			for (size_t j = k; j < t->nsel; j++) {
+				const struct col_def *e = &t->defs[t->sel[j]];
+				if (col_json(t, j) && (e->flags & COLF_LIST) && !strcmp(e->key, d->key) &&
+				    r->cells[t->sel[j]].set)
+					cell_json(w, t, NULL, &r->cells[t->sel[j]]);
+			}
+			jw_end(w);
+		} else {
+			cell_json(w, t, rest, c);
+		}
+	}
+}
+
+static void rows_json(struct jw *w, const struct table *t, const struct trow *first);
+
+static void row_json(struct jw *w, const struct table *t, const struct trow *r)
+{
+	const char *key = t->keyed ? (r->key ? r->key : "") : NULL;
+	if (t->flat) {
+		cell_json(w, t, key, &r->cells[t->flat_col]);
+		return;
+	}
+	jw_object(w, key);
+	members(w, t, r, "", 0);
+	if (r->first && t->child_lists) {
+		for (size_t k = 0; k < t->nsel; k++) {
+			size_t i = t->sel[k];
+			const char *ck = t->defs[i].child_key;
+			const struct trow *ch = r->first;
+			while (ch && !ch->cells[i].set)
+				ch = ch->next;
+			if (!ck || !ch)
+				continue;
+			jw_array(w, ck);
+			for (; ch; ch = ch->next)
+				if (ch->cells[i].set)
+					cell_json(w, t, NULL, &ch->cells[i]);
+			jw_end(w);
+		}
+	} else if (r->first && !t->flatten) {
+		jw_array(w, "children");
+		rows_json(w, t, r->first);
+		jw_end(w);
+	}
+	jw_end(w);
+	if (t->flatten)
+		rows_json(w, t, r->first);
+}
+
+static void rows_json(struct jw *w, const struct table *t, const struct trow *first)
+{
+	for (const struct trow *r = first; r; r = r->next)
+		row_json(w, t, r);
+}
+
+int print_json(const struct table *t, struct out *o)
+{
+	struct jw *w = out_jw(o);
+	if (t->keyed)
+		jw_object(w, t->json_key);
+	else
+		jw_array(w, t->json_key);
+	struct rows it;
+	rows_begin(&it, t);
+	for (const struct trow *r; (r = rows_next(&it));)
+		row_json(w, t, r);
+	jw_end(w);
+	return rows_end(&it);
+}
