@@ -100,7 +100,7 @@ bool library_only(void)
  * of plain ASCII going to a pipe or file the layout is simple and is written here directly, the
  * same as libsmartcols writes it (widths of the widest cell, one blank between columns, numbers
  * right-aligned, nothing after the last cell that holds data). Trees, terminals, colours, raw
- * output and any other byte go through libsmartcols. MEMSCOPE_TABLE=library turns both fast
+ * output and any other byte go through libsmartcols. MEMSCOPE_TABLE=library turns the direct
  * writer off (libsmartcols for every table), for the tests that compare the two. */
 
 /* Whether the widths kept by table_measure() hold for printing to @o. */
