@@ -11,7 +11,7 @@
 #include "out/table_int.h"
 
 /* a segment is this many rows, then their strings */
-#define SPOOL_ROWS 2048
+#define SPOOL_ROWS 512
 struct spool_head {
 	size_t rows, strings;
 };

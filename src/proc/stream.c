@@ -9,7 +9,7 @@
 
 #include "proc/stream.h"
 
-#define STREAM_CHUNK (256 * 1024)
+#define STREAM_CHUNK (128 * 1024)
 #define STREAM_MAX_LINE (16u << 20)
 #define QUEUE 4
 
