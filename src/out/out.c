@@ -118,50 +118,22 @@ void out_printf(struct out *o, const char *fmt, ...)
  * names (iproute2's print_*() take theirs the same way) */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
-void out_str(struct out *o, enum show s, const char *key, const char *fmt, const char *v)
-{
-	struct jw *w = json_for(o, s);
-	if (w)
-		jw_str(w, key, v);
-	else if (text_for(o, s, fmt))
-		fprintf(o->fp, fmt, v ? v : "-");
-}
-
-void out_u64(struct out *o, enum show s, const char *key, const char *fmt, uint64_t v)
-{
-	struct jw *w = json_for(o, s);
-	if (w)
-		jw_u64(w, key, v);
-	else if (text_for(o, s, fmt))
-		fprintf(o->fp, fmt, v);
-}
-
-void out_i64(struct out *o, enum show s, const char *key, const char *fmt, int64_t v)
-{
-	struct jw *w = json_for(o, s);
-	if (w)
-		jw_i64(w, key, v);
-	else if (text_for(o, s, fmt))
-		fprintf(o->fp, fmt, v);
-}
-
-void out_bool(struct out *o, enum show s, const char *key, const char *fmt, bool v)
-{
-	struct jw *w = json_for(o, s);
-	if (w)
-		jw_bool(w, key, v);
-	else if (text_for(o, s, fmt))
-		fprintf(o->fp, fmt, v ? "yes" : "no");
-}
-
-void out_word(struct out *o, enum show s, const char *key, const char *fmt, uint64_t v)
-{
-	struct jw *w = json_for(o, s);
-	if (w)
-		jw_word(w, key, v, false);
-	else if (text_for(o, s, fmt))
-		fprintf(o->fp, fmt, v);
-}
+/* One function per type, as iproute2's _PRINT_FUNC makes its print_*(): the value to the
+ * JSON writer, or through @fmt to the text. */
+#define OUT_VALUE(name, type, json, text)                                                          \
+	void name(struct out *o, enum show s, const char *key, const char *fmt, type v)             \
+	{                                                                                           \
+		struct jw *w = json_for(o, s);                                                      \
+		if (w)                                                                              \
+			json;                                                                       \
+		else if (text_for(o, s, fmt))                                                       \
+			fprintf(o->fp, fmt, text);                                                  \
+	}
+OUT_VALUE(out_str, const char *, jw_str(w, key, v), v ? v : "-")
+OUT_VALUE(out_u64, uint64_t, jw_u64(w, key, v), v)
+OUT_VALUE(out_i64, int64_t, jw_i64(w, key, v), v)
+OUT_VALUE(out_bool, bool, jw_bool(w, key, v), v ? "yes" : "no")
+OUT_VALUE(out_word, uint64_t, jw_word(w, key, v, false), v)
 
 void out_null(struct out *o, enum show s, const char *key, const char *fmt)
 {
