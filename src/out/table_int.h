@@ -54,6 +54,7 @@ struct table {
 	bool keyed;
 	bool child_lists;
 	bool flatten;
+	bool plain; /* print_json(): no member needs its key taken apart */
 	bool flat;
 	size_t flat_col;
 	const char *colors[TABLE_COLORS]; /* [0] unused: rows name theirs by index */
@@ -128,6 +129,6 @@ static inline bool col_text(const struct table *t, size_t k)
 int print_scols(const struct table *t, struct out *o, const int *hexw);
 
 /* ---- JSON (table_json.c) ---- */
-int print_json(const struct table *t, struct out *o);
+int print_json(struct table *t, struct out *o);
 
 #endif

@@ -75,10 +75,30 @@ static size_t first_under(const struct table *t, const struct trow *r, const cha
 	return SIZE_MAX;
 }
 
+/* Whether every member is a plain value: no "a.b" key, no COLF_LIST column. */
+static bool plain_members(const struct table *t)
+{
+	for (size_t k = 0; k < t->nsel; k++) {
+		const struct col_def *d = &t->defs[t->sel[k]];
+		if (col_json(t, k) && ((d->flags & COLF_LIST) || strchr(d->key, '.')))
+			return false;
+	}
+	return true;
+}
+
 /* The members of @r whose keys start with @prefix (@n bytes: "" or "a.b."). */
 static void members(struct jw *w, const struct table *t, const struct trow *r,
 		    const char *prefix, size_t n)
 {
+	if (t->plain) {
+		/* the common case, and the long tables': no key to take apart */
+		for (size_t k = 0; k < t->nsel; k++) {
+			const struct cell *c = &r->cells[t->sel[k]];
+			if (c->set && col_json(t, k))
+				cell_json(w, t, t->defs[t->sel[k]].key, c);
+		}
+		return;
+	}
 	for (size_t k = 0; k < t->nsel; k++) {
 		size_t i = t->sel[k];
 		const struct col_def *d = &t->defs[i];
@@ -155,9 +175,10 @@ static void rows_json(struct jw *w, const struct table *t, const struct trow *fi
 		row_json(w, t, r);
 }
 
-int print_json(const struct table *t, struct out *o)
+int print_json(struct table *t, struct out *o)
 {
 	struct jw *w = out_jw(o);
+	t->plain = plain_members(t);
 	if (t->keyed)
 		jw_object(w, t->json_key);
 	else
