@@ -7,8 +7,10 @@
 #   out    -> lib
 #   sys    -> lib
 #   lib    -> nothing of ours
-# and json-c and libsmartcols only in out/. Each include that breaks a rule is printed as
-# FILE:LINE: reason; the exit status is 1 when there is any, 0 otherwise.
+# and json-c and libsmartcols only in out/. And one output path: no cmd/ file tests --json
+# (struct out's json), writes to the output's streams itself (o->fp, o->buf) or calls json-c
+# (json_object): it says where each value shows through out/ (enum show). Each line that breaks
+# a rule is printed as FILE:LINE: reason; the exit status is 1 when there is any, 0 otherwise.
 set -euo pipefail
 src=${1:-$(dirname "$0")/../src}
 cd "$src"
@@ -46,10 +48,15 @@ while IFS= read -r -d '' f; do
 			bad=$((bad + 1))
 		fi
 	done < <(grep -nE '^[[:space:]]*#[[:space:]]*include' "$f" || true)
+	[ "$layer" = cmd ] || continue
+	while IFS=: read -r line text; do
+		echo "$f:$line: cmd/ goes through out/'s calls, never its fields or json-c ($(grep -oE '(->|\.)(json|fp|buf)\b|json_object[a-z_]*' <<<"$text" | head -1))"
+		bad=$((bad + 1))
+	done < <(grep -nE '(->|\.)(json|fp|buf)\b|json_object' "$f" || true)
 done < <(find . -name '*.[ch]' -printf '%P\0' | sort -z)
 if [ "$files" -eq 0 ]; then
 	echo "layers: no C file below $src" >&2
 	exit 2
 fi
-echo "layers: $files files, $bad includes against the rules"
+echo "layers: $files files, $bad lines against the rules"
 [ "$bad" -eq 0 ]

@@ -71,7 +71,7 @@ teardown() { rm -rf "$T"; }
 @test "the layers hold: every #include of src/ keeps to src/README.md's rules" {
 	run "$SRCDIR/tests/layers.sh" "$SRCDIR/src"
 	assert_success
-	assert_output --regexp '^layers: [0-9]+ files, 0 includes against the rules$'
+	assert_output --regexp '^layers: [0-9]+ files, 0 lines against the rules$'
 }
 
 @test "tests/layers.sh fails on a forbidden include, naming the file, its line and the rule" {
@@ -81,12 +81,17 @@ teardown() { rm -rf "$T"; }
 	sed -i '1a #include "out/table.h"' "$T/src/proc/maps.c"
 	echo '#include <json-c/json.h>' >>"$T/src/decode/frag.c"
 	sed -i '1a #include "proc/maps.h"' "$T/src/lib/units.c"
+	# a command that branches on --json and writes to the stream itself
+	printf 'static void f(struct ctx *ctx) {\n\tif (ctx->out.json)\n\t\tfputc(0, ctx->out.fp);\n}\n' >>"$T/src/cmd/zones.c"
 	run "$SRCDIR/tests/layers.sh" "$T/src"
 	assert_failure 1
+	n=$(wc -l <"$T/src/cmd/zones.c")
+	assert_line "cmd/zones.c:$((n - 2)): cmd/ goes through out/'s calls, never its fields or json-c (.json)"
+	assert_line "cmd/zones.c:$((n - 1)): cmd/ goes through out/'s calls, never its fields or json-c (.fp)"
 	assert_line 'proc/maps.c:2: proc/ may include only proc, lib (not out/table.h)'
 	assert_line "decode/frag.c:$(wc -l <"$T/src/decode/frag.c"): json-c/json.h is for out/ alone (the output layer renders)"
 	assert_line 'lib/units.c:2: lib/ may include only lib (not proc/maps.h)'
-	assert_line --regexp '^layers: [0-9]+ files, 3 includes against the rules$'
+	assert_line --regexp '^layers: [0-9]+ files, 5 lines against the rules$'
 	# an empty tree is no pass
 	run "$SRCDIR/tests/layers.sh" "$T/bin"
 	assert_failure 2
