@@ -110,49 +110,60 @@ void rec_str(struct record *r, const char *key, const char *label, const char *v
 	text(r, label, v ? v : "-");
 }
 
+/* A number: JSON an integer, or with @word the "0x" + 16 digits string of a 64-bit word;
+ * text in decimal, hex, an address's 16 digits or a size. */
+enum num_text { NUM_DEC, NUM_HEX, NUM_ADDR, NUM_SIZE };
+static void number(struct record *r, const char *key, const char *label, uint64_t v, bool word,
+		   enum num_text form)
+{
+	if (r->jw) {
+		if (word)
+			jw_word(r->jw, key, v, false);
+		else
+			jw_u64(r->jw, key, v);
+		return;
+	}
+	char b[32];
+	switch (form) {
+	case NUM_DEC:
+		units_dec(v, b, sizeof(b));
+		break;
+	case NUM_HEX:
+		snprintf(b, sizeof(b), "0x%" PRIx64, v);
+		break;
+	case NUM_ADDR:
+		units_addr_json(v, b, sizeof(b));
+		break;
+	case NUM_SIZE:
+		out_size_text(r->o, v, b, sizeof(b));
+		break;
+	}
+	text(r, label, b);
+}
+
 void rec_u64(struct record *r, const char *key, const char *label, uint64_t v)
 {
-	char b[32];
-	if (r->jw)
-		jw_u64(r->jw, key, v);
-	units_dec(v, b, sizeof(b));
-	text(r, label, b);
+	number(r, key, label, v, false, NUM_DEC);
 }
 
 void rec_hex(struct record *r, const char *key, const char *label, uint64_t v)
 {
-	char b[32];
-	if (r->jw)
-		jw_u64(r->jw, key, v);
-	snprintf(b, sizeof(b), "0x%" PRIx64, v);
-	text(r, label, b);
+	number(r, key, label, v, false, NUM_HEX);
 }
 
 void rec_word(struct record *r, const char *key, const char *label, uint64_t v)
 {
-	char b[32];
-	if (r->jw)
-		jw_word(r->jw, key, v, false);
-	snprintf(b, sizeof(b), "0x%" PRIx64, v);
-	text(r, label, b);
+	number(r, key, label, v, true, NUM_HEX);
 }
 
 void rec_addr(struct record *r, const char *key, const char *label, uint64_t v)
 {
-	char b[32];
-	if (r->jw)
-		jw_word(r->jw, key, v, false);
-	units_addr_json(v, b, sizeof(b));
-	text(r, label, b);
+	number(r, key, label, v, true, NUM_ADDR);
 }
 
 void rec_size(struct record *r, const char *key, const char *label, uint64_t v)
 {
-	char b[32];
-	if (r->jw)
-		jw_u64(r->jw, key, v);
-	out_size_text(r->o, v, b, sizeof(b));
-	text(r, label, b);
+	number(r, key, label, v, false, NUM_SIZE);
 }
 
 void rec_bool(struct record *r, const char *key, const char *label, bool v)

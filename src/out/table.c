@@ -216,12 +216,8 @@ void trow_count(struct trow *r, size_t col, uint64_t v)
 
 void trow_percent(struct trow *r, size_t col, double v)
 {
-	struct cell *c = cell_for(r, col);
-	c->type = (uint8_t)COL_PERCENT;
-	c->u = (uint64_t)(v < 0 ? 0 : v * 100.0 + 0.5);
-	c->set = true;
-	c->null = false;
-	measure(r->table, col, c);
+	/* kept in hundredths: printed without the locale, "12.50" never "12,50" */
+	trow_typed(r, col, COL_PERCENT, (uint64_t)(v < 0 ? 0 : v * 100.0 + 0.5));
 }
 
 void trow_index(struct trow *r, size_t col, unsigned thousandths)
