@@ -110,7 +110,7 @@ static void bitfields(struct out *o, const struct layout *l, uint64_t addr)
 }
 
 static void one(struct ctx *ctx, const struct layout *l, uint64_t addr, json_object *arr,
-		const struct live *lv, const struct iomem_tree *io)
+		const struct kernel_facts *lv, const struct iomem_tree *io)
 {
 	struct record r;
 	char title[48];
@@ -194,9 +194,9 @@ int cmd_decode(struct ctx *ctx, int argc, char **argv)
 			free(v);
 			return rc;
 		}
-	struct live lv = {0};
+	struct kernel_facts lv = {0};
 	if (a.la.live) {
-		live_read(ctx, &l, &lv);
+		kernel_facts_read(&ctx->root, l.arch, &lv);
 		if (!lv.kcore)
 			msg_warnf("%s; only the kernel text can be translated%s",
 				  live_kcore_reason(ctx, lv.kcore_errno),
@@ -207,7 +207,7 @@ int cmd_decode(struct ctx *ctx, int argc, char **argv)
 	json_object_object_add(ctx->out.root, "decode", arr);
 	for (int i = 0; i < a.naddrs; i++)
 		one(ctx, &l, v[i], arr, a.la.live ? &lv : NULL, lv.io.n ? &lv.io : NULL);
-	live_free(&lv);
+	kernel_facts_free(&lv);
 	free(v);
 	return EXIT_OK;
 }

@@ -358,8 +358,8 @@ static int print_diagram(struct ctx *ctx, const struct layout *l)
 
 static int print_live(struct ctx *ctx, const struct layout *l)
 {
-	struct live lv;
-	live_read(ctx, l, &lv);
+	struct kernel_facts lv;
+	kernel_facts_read(&ctx->root, l->arch, &lv);
 	struct record r;
 	if (!ctx->out.json)
 		fputc('\n', ctx->out.fp);
@@ -419,7 +419,7 @@ static int print_live(struct ctx *ctx, const struct layout *l)
 	if (!lv.kcore)
 		msg_warnf("%s; the randomised bases are unknown",
 			  live_kcore_reason(ctx, lv.kcore_errno));
-	live_free(&lv);
+	kernel_facts_free(&lv);
 	return 0;
 }
 
