@@ -9,6 +9,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <ftw.h>
 
 #include "proc/sysroot.h"
 
@@ -20,6 +25,53 @@ static inline void fixture_open(struct sysroot *sr, const char *name)
 	snprintf(dir, sizeof(dir), "%s/%s", FIXTURES, name);
 	if (sysroot_open(sr, dir, &err))
 		fail_msg("%s: %s", err.file, err.reason);
+}
+
+/* A parse or read returned @ret: it must be @want with @err naming @line (0: the whole file) and
+ * @reason. */
+static inline void assert_failed(int ret, const struct ms_error *err, int want, unsigned long line,
+				 const char *reason)
+{
+	assert_int_equal(ret, want);
+	assert_int_equal(err->line, line);
+	assert_string_equal(err->reason, reason);
+}
+
+/* A dump made on the spot: a new directory under /tmp (@dir, at least 64 bytes), files written
+ * into it by tmp_sysroot_write() and all of it removed by tmp_sysroot_remove(). */
+static inline void tmp_sysroot(char *dir, size_t size)
+{
+	snprintf(dir, size, "/tmp/memscope-test-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+}
+
+/* Write @len bytes at @data as @dir/@path ("proc/1/cmdline"), making its directories. */
+static inline void tmp_sysroot_write(const char *dir, const char *path, const void *data,
+				     size_t len)
+{
+	char name[1024];
+	snprintf(name, sizeof(name), "%s/%s", dir, path);
+	for (char *s = name + strlen(dir) + 1; (s = strchr(s, '/')); s++) {
+		*s = '\0';
+		mkdir(name, 0755);
+		*s = '/';
+	}
+	FILE *f = fopen(name, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	fclose(f);
+}
+
+static inline int tmp_sysroot_unlink_(const char *path, const struct stat *st, int flag,
+				      struct FTW *ftw)
+{
+	(void)st, (void)flag, (void)ftw;
+	return remove(path);
+}
+
+static inline void tmp_sysroot_remove(const char *dir)
+{
+	nftw(dir, tmp_sysroot_unlink_, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 #endif
