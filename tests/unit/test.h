@@ -27,6 +27,27 @@ static inline void fixture_open(struct sysroot *sr, const char *name)
 		fail_msg("%s: %s", err.file, err.reason);
 }
 
+/* main(): run the tests listed (cmocka_unit_test(NAME), ...), each group with @setup and
+ * @teardown (or NULL). */
+#define TEST_MAIN_WITH(setup, teardown, ...)                                                     \
+	int main(void)                                                                            \
+	{                                                                                         \
+		const struct CMUnitTest tests_[] = {__VA_ARGS__};                                 \
+		return cmocka_run_group_tests(tests_, setup, teardown);                           \
+	}
+#define TEST_MAIN(...) TEST_MAIN_WITH(NULL, NULL, __VA_ARGS__)
+
+/* Read fixtures/@name's file with @read (a NAME_read()) into @model; an error fails the test. */
+#define fixture_read(name, read, model)                                                         \
+	do {                                                                                      \
+		struct sysroot sr_;                                                               \
+		struct ms_error e_ = {0};                                                         \
+		fixture_open(&sr_, name);                                                         \
+		if (read(&sr_, model, &e_))                                                       \
+			fail_msg("%s: %s", e_.file, e_.reason);                                   \
+		sysroot_close(&sr_);                                                              \
+	} while (0)
+
 /* A parse or read returned @ret: it must be @want with @err naming @line (0: the whole file) and
  * @reason. */
 static inline void assert_failed(int ret, const struct ms_error *err, int want, unsigned long line,
@@ -36,6 +57,17 @@ static inline void assert_failed(int ret, const struct ms_error *err, int want, 
 	assert_int_equal(err->line, line);
 	assert_string_equal(err->reason, reason);
 }
+
+/* @parse (a NAME_parse() of models of @type) refuses @text at @line for @reason (-EINVAL), and
+ * leaves the model freed (its rows m.v NULL). */
+#define assert_parse_fails(parse, type, text, line, reason)                                     \
+	do {                                                                                      \
+		type m_;                                                                          \
+		struct ms_error e_ = {0};                                                         \
+		assert_failed(parse(text, strlen(text), "f", &m_, &e_), &e_, -EINVAL, line,       \
+			      reason);                                                            \
+		assert_null(m_.v);                                                                \
+	} while (0)
 
 /* A dump made on the spot: a new directory under /tmp (@dir, at least 64 bytes), files written
  * into it by tmp_sysroot_write() and all of it removed by tmp_sysroot_remove(). */

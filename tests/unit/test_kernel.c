@@ -160,12 +160,5 @@ static void test_read_dump(void **state)
 	tmp_sysroot_remove(dir);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_from_kcore),
-		cmocka_unit_test(test_kallsyms),
-		cmocka_unit_test(test_read_dump),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(cmocka_unit_test(test_from_kcore), cmocka_unit_test(test_kallsyms),
+	  cmocka_unit_test(test_read_dump))

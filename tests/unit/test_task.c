@@ -174,13 +174,5 @@ static void test_folio_pages(void **state)
 	assert_int_equal(kpageflags_pmd_order(65536), 13);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_stat_parse),
-		cmocka_unit_test(test_self),
-		cmocka_unit_test(test_dump_files),
-		cmocka_unit_test(test_folio_pages),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(cmocka_unit_test(test_stat_parse), cmocka_unit_test(test_self),
+	  cmocka_unit_test(test_dump_files), cmocka_unit_test(test_folio_pages))

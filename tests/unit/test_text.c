@@ -143,13 +143,7 @@ static void test_line_with(void **state)
 	assert_null(text_line_with("", "x"));
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_lines_numbered), cmocka_unit_test(test_rows),
-		cmocka_unit_test(test_empty_and_none), cmocka_unit_test(test_fail_names_line),
-		cmocka_unit_test(test_nul_byte),	cmocka_unit_test(test_keep),
-		cmocka_unit_test(test_line_with),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(cmocka_unit_test(test_lines_numbered), cmocka_unit_test(test_rows),
+	  cmocka_unit_test(test_empty_and_none), cmocka_unit_test(test_fail_names_line),
+	  cmocka_unit_test(test_nul_byte), cmocka_unit_test(test_keep),
+	  cmocka_unit_test(test_line_with))
