@@ -107,8 +107,8 @@ static void bitfields(struct out *o, const struct layout *l, uint64_t addr)
 	}
 }
 
-static void one(struct ctx *ctx, const struct layout *l, uint64_t addr, const struct live *lv,
-		const struct iomem_tree *io)
+static void one(struct ctx *ctx, const struct layout *l, uint64_t addr,
+		const struct kernel_facts *lv, const struct iomem_tree *io)
 {
 	struct record r;
 	char title[48];
@@ -192,9 +192,9 @@ int cmd_decode(struct ctx *ctx, int argc, char **argv)
 			free(v);
 			return rc;
 		}
-	struct live lv = {0};
+	struct kernel_facts lv = {0};
 	if (a.la.live) {
-		live_read(ctx, &l, &lv);
+		kernel_facts_read(&ctx->root, l.arch, &lv);
 		if (!lv.kcore)
 			msg_warnf("%s; only the kernel text can be translated%s",
 				  live_kcore_reason(ctx, lv.kcore_errno),
@@ -207,7 +207,7 @@ int cmd_decode(struct ctx *ctx, int argc, char **argv)
 	for (int i = 0; i < a.naddrs; i++)
 		one(ctx, &l, v[i], a.la.live ? &lv : NULL, lv.io.n ? &lv.io : NULL);
 	out_end(&ctx->out);
-	live_free(&lv);
+	kernel_facts_free(&lv);
 	free(v);
 	return EXIT_OK;
 }

@@ -357,8 +357,8 @@ static int print_diagram(struct ctx *ctx, const struct layout *l)
 
 static int print_live(struct ctx *ctx, const struct layout *l)
 {
-	struct live lv;
-	live_read(ctx, l, &lv);
+	struct kernel_facts lv;
+	kernel_facts_read(&ctx->root, l->arch, &lv);
 	struct record r;
 	out_printf(&ctx->out, "\n");
 	bool dump = ctx->root.dir != NULL;
@@ -417,7 +417,7 @@ static int print_live(struct ctx *ctx, const struct layout *l)
 	if (!lv.kcore)
 		msg_warnf("%s; the randomised bases are unknown",
 			  live_kcore_reason(ctx, lv.kcore_errno));
-	live_free(&lv);
+	kernel_facts_free(&lv);
 	return 0;
 }
 

@@ -8,8 +8,6 @@
 #include "cmd/layoutopt.h"
 #include "cmd/process.h"
 #include "lib/units.h"
-#include "proc/iomem.h"
-#include "proc/kcore.h"
 #include "sys/msg.h"
 
 enum { OPT_LEVELS = 0x300, OPT_VA_BITS, OPT_LIVE };
@@ -181,11 +179,6 @@ void layout_json(struct out *o, const struct layout *l, const struct layout_args
 	out_str(o, SHOW_JSON, "va_bits_source", NULL, machine_source_name(a->va_bits_source));
 }
 
-void live_free(struct live *lv)
-{
-	iomem_free(&lv->io);
-}
-
 const char *live_kcore_reason(const struct ctx *ctx, int err)
 {
 	/* in a dump, kcore is a file like any other: what is wrong is the dump's, never the
@@ -203,72 +196,5 @@ const char *live_kcore_reason(const struct ctx *ctx, int err)
 		return "/proc/kcore needs root (CAP_SYS_RAWIO)";
 	default:
 		return "/proc/kcore could not be read";
-	}
-}
-
-void live_read(struct ctx *ctx, const struct layout *l, struct live *lv)
-{
-	memset(lv, 0, sizeof(*lv));
-	struct iomem_tree *io = &lv->io;
-	if (iomem_read(&ctx->root, io, NULL) || io->hidden)
-		iomem_free(io); /* unreadable or hidden: no tree (n == 0) */
-	for (size_t i = 0; i < io->n; i++)
-		if (!strcmp(io->v[i].name, "Kernel code") || !strcmp(io->v[i].name, "Kernel text")) {
-			lv->iomem_code = true;
-			lv->iomem_code_start = io->v[i].start;
-			break;
-		}
-	struct kcore k;
-	struct ms_error err = {0};
-	int e = kcore_read(&ctx->root, &k, &err);
-	if (e) {
-		lv->kcore_errno = -e;
-	} else if (!strcmp(l->arch, "x86_64")) {
-		lv->kcore = true;
-		/* fs/proc/kcore.c: RAM and vmemmap segments carry __pa(vaddr), so vaddr - paddr is
-		 * page_offset_base for them; the text segment carries __pa_symbol(_text); vmalloc has
-		 * no physical address */
-		uint64_t text_lo = UINT64_C(0xffffffff80000000), mod_lo = UINT64_C(0xffffffffa0000000);
-		for (size_t i = 0; i < k.n; i++) {
-			const struct kcore_segment *s = &k.seg[i];
-			if (s->vaddr >= text_lo && s->vaddr < mod_lo && s->paddr != UINT64_MAX) {
-				lv->text = lv->have_text_paddr = true;
-				lv->text_vaddr = s->vaddr;
-				lv->text_paddr = s->paddr;
-			} else if (s->vaddr < text_lo && s->paddr == UINT64_MAX && !lv->vmalloc) {
-				lv->vmalloc = true;
-				lv->vmalloc_base = s->vaddr;
-			} else if (s->vaddr < text_lo && s->paddr != UINT64_MAX &&
-				   (!lv->direct || s->vaddr - s->paddr < lv->page_offset_base)) {
-				lv->direct = true;
-				lv->page_offset_base = s->vaddr - s->paddr;
-			}
-		}
-		/* vmemmap: the lowest segment above vmalloc with a physical address */
-		for (size_t i = 0; lv->vmalloc && i < k.n; i++) {
-			const struct kcore_segment *s = &k.seg[i];
-			if (s->vaddr > lv->vmalloc_base && s->vaddr < text_lo && s->paddr != UINT64_MAX &&
-			    (!lv->vmemmap || s->vaddr < lv->vmemmap_base)) {
-				lv->vmemmap = true;
-				lv->vmemmap_base = s->vaddr & ~((UINT64_C(1) << 30) - 1);
-			}
-		}
-	}
-	if (!lv->text) {
-		/* without kcore, kallsyms has _text for CAP_SYSLOG (kptr_restrict permitting) */
-		struct buf b;
-		if (sysroot_read(&ctx->root, "proc/kallsyms", &b, NULL) == 0) {
-			char *p = strstr(b.data, " T _text\n");
-			if (!p)
-				p = strstr(b.data, " t _text\n");
-			if (p && p - b.data >= 16) {
-				uint64_t v;
-				if (units_parse_hex(p - 16, 16, &v) == 0 && v) {
-					lv->text = true;
-					lv->text_vaddr = v;
-				}
-			}
-			buf_free(&b);
-		}
 	}
 }

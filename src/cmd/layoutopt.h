@@ -10,7 +10,7 @@
 
 #include "command.h"
 #include "decode/layout.h"
-#include "proc/iomem.h"
+#include "proc/kernel.h"
 
 struct layout_args {
 	unsigned levels, va_bits; /* --levels, --va-bits: 0 when not given */
@@ -31,27 +31,6 @@ int layout_from_args(struct ctx *ctx, struct layout_args *a, struct layout *l);
 /* The layout's facts and where each came from, at the current place of the JSON document. */
 void layout_json(struct out *o, const struct layout *l, const struct layout_args *a);
 
-/* What --live finds on this machine. */
-struct live {
-	bool kcore;	 /* /proc/kcore was read */
-	int kcore_errno; /* why not */
-	bool text;	 /* the kernel text base is known */
-	uint64_t text_vaddr, text_paddr;
-	bool have_text_paddr;
-	bool direct;
-	uint64_t page_offset_base;
-	bool vmalloc;
-	uint64_t vmalloc_base;
-	bool vmemmap;
-	uint64_t vmemmap_base;
-	bool iomem_code;
-	uint64_t iomem_code_start;
-	struct iomem_tree io; /* iomem when its addresses are readable (io.n == 0 otherwise) */
-};
-
-/* Read kcore (or kallsyms for the text) and iomem. Never fails: what is missing stays unknown. */
-void live_read(struct ctx *ctx, const struct layout *l, struct live *lv);
-void live_free(struct live *lv);
 /* The one-line reason kcore could not be read, naming what is missing: on this system what the
  * kernel or the user lacks, in a dump that the dump lacks it. */
 const char *live_kcore_reason(const struct ctx *ctx, int err);

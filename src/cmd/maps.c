@@ -396,23 +396,8 @@ static bool wants_smaps(const char *spec)
  * process without one (a dump that lacks it) gets the pid alone. */
 static void process_header(struct ctx *ctx, const struct process *p)
 {
-	char cmd[4096] = "";
-	size_t len = 0;
-	struct ms_error err;
-	int fd = task_openat(&p->task, "cmdline", &err);
-	if (fd >= 0) {
-		ssize_t r;
-		while (len < sizeof(cmd) - 1 &&
-		       (r = read(fd, cmd + len, sizeof(cmd) - 1 - len)) > 0)
-			len += (size_t)r;
-		close(fd);
-	}
-	while (len && cmd[len - 1] == '\0')
-		len--;
-	for (size_t i = 0; i < len; i++)
-		if (!cmd[i])
-			cmd[i] = ' ';
-	cmd[len] = '\0';
+	char cmd[4096];
+	size_t len = task_cmdline(&p->task, cmd, sizeof(cmd));
 	struct out *o = &ctx->out;
 	if (out_shows(o, SHOW_TEXT)) {
 		char *esc = escape_dup(cmd);

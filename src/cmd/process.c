@@ -26,25 +26,6 @@ int pid_check(const char *s)
 	return 0;
 }
 
-/* Whether a dump's proc/PID/maps holds no mapping: nothing but white space in it. Only its
- * start is read; a maps missing or unreadable is left to the reader to word. */
-static bool dump_maps_empty(const struct process *p)
-{
-	int fd = task_openat(&p->task, "maps", NULL);
-	if (fd < 0)
-		return false;
-	char buf[4096];
-	bool empty = true;
-	ssize_t n;
-	while (empty && (n = read(fd, buf, sizeof(buf))) > 0)
-		for (ssize_t i = 0; i < n && empty; i++)
-			empty = buf[i] == ' ' || buf[i] == '\n' || buf[i] == '\t';
-	if (n < 0)
-		empty = false;
-	close(fd);
-	return empty;
-}
-
 int process_open(struct ctx *ctx, const char *pid, struct process *p)
 {
 	struct ms_error err = {0};
@@ -63,7 +44,7 @@ int process_open(struct ctx *ctx, const char *pid, struct process *p)
 	if (ret == -ENOENT && !task_live(&p->task)) {
 		/* a dump without stat: nothing to tell a kernel thread or a zombie by but their
 		 * empty maps (the kernel prints no line for a task without an mm) */
-		if (dump_maps_empty(p)) {
+		if (task_maps_empty(&p->task)) {
 			msg_errorf("process %s has no mappings in the dump: a kernel thread or a "
 				   "zombie (the dump has no stat to tell)",
 				   p->pid);
@@ -175,14 +156,6 @@ void paging_detect(struct ctx *ctx, struct paging *p)
 	}
 }
 
-static int open_kpage(struct ctx *ctx, const char *path, int *why)
-{
-	int fd = sysroot_openat(&ctx->root, path, NULL);
-	if (why)
-		*why = fd < 0 ? -fd : 0;
-	return fd;
-}
-
 void physctx_open(struct ctx *ctx, struct physctx *pc, uint64_t page_size)
 {
 	memset(pc, 0, sizeof(*pc));
@@ -191,8 +164,8 @@ void physctx_open(struct ctx *ctx, struct physctx *pc, uint64_t page_size)
 	pc->io_errno = -iomem_read(&ctx->root, &pc->io, NULL);
 	pc->have_io = pc->io_errno == 0 && !pc->io.hidden;
 	pc->have_zi = zoneinfo_read(&ctx->root, &pc->zi, NULL) == 0;
-	pc->flags_fd = open_kpage(ctx, "proc/kpageflags", &pc->flags_errno);
-	pc->count_fd = open_kpage(ctx, "proc/kpagecount", &pc->count_errno);
+	pc->flags_fd = kpage_open(&ctx->root, "proc/kpageflags", &pc->flags_errno);
+	pc->count_fd = kpage_open(&ctx->root, "proc/kpagecount", &pc->count_errno);
 }
 
 void physctx_close(struct physctx *pc)

@@ -30,33 +30,22 @@ int buddy_parse_node_zone(char **s, unsigned *node, char *zone, size_t zone_size
 	return 0;
 }
 
+TEXT_MODEL(buddyinfo, struct buddyinfo, "proc/buddyinfo")
+
 int buddyinfo_parse(const char *data, size_t len, const char *file, struct buddyinfo *bi,
 		    struct ms_error *err)
 {
-	memset(bi, 0, sizeof(*bi));
-	char *text = text_dup(data, len);
-	bi->v = text_rows(data, len, sizeof(*bi->v), NULL);
-	int ret = 0;
-	if (!text || !bi->v) {
-		ret = ms_fail(err, -ENOMEM, file, 0, "out of memory");
-		goto fail;
-	}
 	struct lines it;
-	lines_init(&it, text, len);
-	char *line;
-	bool nul;
-	while ((line = lines_next(&it, &nul))) {
-		if (nul) {
-			ret = ms_fail(err, -EINVAL, file, it.no, "NUL byte in line");
-			goto fail;
-		}
+	lines_open_model(&it, bi, data, len, file, err);
+	for (char *line; (line = lines_next(&it));) {
 		if (text_blank(line))
 			continue;
 		struct buddy_zone *z = &bi->v[bi->n];
+		z->line = it.no;
 		char *p = line;
 		if (buddy_parse_node_zone(&p, &z->node, z->zone, sizeof(z->zone))) {
-			ret = ms_fail(err, -EINVAL, file, it.no, "expected 'Node N, zone NAME COUNTS...'");
-			goto fail;
+			lines_fail(&it, "expected 'Node N, zone NAME COUNTS...'");
+			break;
 		}
 		unsigned orders = 0;
 		for (;;) {
@@ -64,65 +53,37 @@ int buddyinfo_parse(const char *data, size_t len, const char *file, struct buddy
 			if (!*p)
 				break;
 			if (orders == BUDDY_MAX_ORDERS) {
-				ret = ms_fail(err, -EINVAL, file, it.no, "more than %d orders",
-					      BUDDY_MAX_ORDERS);
-				goto fail;
+				lines_fail(&it, "more than %d orders", BUDDY_MAX_ORDERS);
+				break;
 			}
 			int e = text_u64(&p, &z->free[orders]);
 			if (e || (*p && *p != ' ' && *p != '\t' && *p != '\r')) {
-				ret = ms_fail(err, -EINVAL, file, it.no,
-					      e == -ERANGE ? "a count does not fit in 64 bits"
-					      : it.cut && !*p ? "last line cut off"
-							      : "counts must be whole numbers");
-				goto fail;
+				lines_fail(&it, e == -ERANGE ? "a count does not fit in 64 bits"
+						: it.cut && !*p ? "last line cut off"
+								: "counts must be whole numbers");
+				break;
 			}
 			orders++;
 		}
+		if (it.ret)
+			break;
 		if (orders == 0) {
-			ret = ms_fail(err, -EINVAL, file, it.no, "no free counts after the zone name");
-			goto fail;
-		}
-		if (bi->n && orders != bi->orders && it.cut) {
-			ret = ms_fail(err, -EINVAL, file, it.no, "last line cut off");
-			goto fail;
+			lines_fail(&it, "no free counts after the zone name");
+			break;
 		}
 		if (bi->n && orders != bi->orders) {
-			ret = ms_fail(err, -EINVAL, file, it.no,
-				      "%u orders, but the rows before have %u", orders, bi->orders);
-			goto fail;
+			if (it.cut)
+				lines_fail(&it, "last line cut off");
+			else
+				lines_fail(&it, "%u orders, but the rows before have %u", orders, bi->orders);
+			break;
 		}
 		bi->orders = orders;
-		z->line = it.no;
 		bi->n++;
 	}
-	if (bi->n == 0) {
-		ret = ms_fail(err, -EINVAL, file, 0, len ? "no zones in the file" : "empty file");
-		goto fail;
-	}
-	free(text);
-	return 0;
-fail:
-	free(text);
-	buddyinfo_free(bi);
-	return ret;
-}
-
-static int parse_any(const char *data, size_t len, const char *file, void *out,
-		     struct ms_error *err)
-{
-	return buddyinfo_parse(data, len, file, out, err);
-}
-
-int buddyinfo_read(const struct sysroot *sr, struct buddyinfo *bi, struct ms_error *err)
-{
-	memset(bi, 0, sizeof(*bi)); /* safe to free whatever happens */
-	return sysroot_parse(sr, "proc/buddyinfo", parse_any, bi, err);
-}
-
-void buddyinfo_free(struct buddyinfo *bi)
-{
-	free(bi->v);
-	memset(bi, 0, sizeof(*bi));
+	if (lines_end(&it, bi->n, "no zones in the file", NULL))
+		buddyinfo_free(bi);
+	return it.ret;
 }
 
 int buddyinfo_copy(struct buddyinfo *dst, const struct buddyinfo *src)

@@ -9,107 +9,78 @@
 #include "proc/text.h"
 #include "proc/iomem.h"
 
-
-static bool blank(const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
-			return false;
-	return true;
-}
-
 /* Parse one hex number at *p (stops at the first non-hex character). */
-static int hex_at(const char **p, const char *end, uint64_t *v)
+static int hex_at(const char **p, uint64_t *v)
 {
 	const char *s = *p;
-	while (*p < end && strchr("0123456789abcdefABCDEF", **p) && **p)
+	while (**p && strchr("0123456789abcdefABCDEF", **p))
 		(*p)++;
 	return units_parse_hex(s, (size_t)(*p - s), v);
 }
 
+TEXT_MODEL_KEEPING_TEXT(iomem, struct iomem_tree, "proc/iomem")
+
 int iomem_parse(const char *data, size_t len, const char *file, struct iomem_tree *t,
 		struct ms_error *err)
 {
-	memset(t, 0, sizeof(*t));
-	t->text = malloc(len + 1);
-	t->v = text_rows(data, len, sizeof(*t->v), NULL);
-	if (!t->text || !t->v) {
-		iomem_free(t);
-		return ms_fail(err, -ENOMEM, file, 0, "out of memory");
-	}
-	memcpy(t->text, data, len);
-	t->text[len] = '\0';
+	struct lines it;
+	lines_open_model(&it, t, data, len, file, err);
 
 	long last_at_depth[64]; /* index of the latest region at each depth */
 	int prev_depth = -1;
-	unsigned long lineno = 0;
-	char *p = t->text, *end = t->text + len;
 	bool all_zero = true;
-	int ret = 0;
 
-	while (p < end) {
-		lineno++;
-		char *nl = memchr(p, '\n', (size_t)(end - p));
-		char *eol = nl ? nl : end;
-		bool cut = !nl; /* no newline: the last line, possibly cut off */
-		if (memchr(p, '\0', (size_t)(eol - p))) {
-			ret = ms_fail(err, -EINVAL, file, lineno, "NUL byte in line");
-			goto fail;
-		}
-		if (blank(p, (size_t)(eol - p))) {
-			p = eol + 1;
+	for (char *line; (line = lines_next(&it));) {
+		char *eol = it.eol;
+		bool cut = it.cut; /* no newline: the last line, possibly cut off */
+		if (text_blank(line))
 			continue;
-		}
-		const char *q = p;
+		const char *q = line;
 		size_t indent = 0;
-		while (q < eol && *q == ' ')
+		while (*q == ' ')
 			q++, indent++;
 		if (indent % 2) {
-			ret = ms_fail(err, -EINVAL, file, lineno,
-				      "indented by %zu spaces, not a whole nesting level", indent);
-			goto fail;
+			lines_fail(&it, "indented by %zu spaces, not a whole nesting level", indent);
+			break;
 		}
 		int depth = (int)(indent / 2);
 		if (depth > prev_depth + 1) {
-			ret = ms_fail(err, -EINVAL, file, lineno,
-				      "nested %d levels deep under a line at level %d", depth,
-				      prev_depth < 0 ? 0 : prev_depth);
-			goto fail;
+			lines_fail(&it, "nested %d levels deep under a line at level %d", depth,
+				   prev_depth < 0 ? 0 : prev_depth);
+			break;
 		}
 		if (depth >= 64) {
-			ret = ms_fail(err, -EINVAL, file, lineno, "nested more than 64 levels deep");
-			goto fail;
+			lines_fail(&it, "nested more than 64 levels deep");
+			break;
 		}
 		uint64_t start, stop;
-		int e = hex_at(&q, eol, &start);
+		int e = hex_at(&q, &start);
 		if (e == -ERANGE) {
-			ret = ms_fail(err, -EINVAL, file, lineno, "start address does not fit in 64 bits");
-			goto fail;
+			lines_fail(&it, "start address does not fit in 64 bits");
+			break;
 		}
-		if (e || q >= eol || *q != '-') {
-			ret = ms_fail(err, -EINVAL, file, lineno,
-				      cut ? "last line cut off" : "expected 'START-END : NAME'");
-			goto fail;
+		if (e || *q != '-') {
+			lines_fail(&it, cut ? "last line cut off" : "expected 'START-END : NAME'");
+			break;
 		}
 		q++;
-		e = hex_at(&q, eol, &stop);
+		e = hex_at(&q, &stop);
 		if (e == -ERANGE) {
-			ret = ms_fail(err, -EINVAL, file, lineno, "end address does not fit in 64 bits");
-			goto fail;
+			lines_fail(&it, "end address does not fit in 64 bits");
+			break;
 		}
 		/* " : NAME", or " :" alone when the name is empty */
 		bool sep = !e && eol - q >= 2 && q[0] == ' ' && q[1] == ':' &&
 			   (eol - q == 2 || q[2] == ' ');
 		if (!sep) {
-			ret = ms_fail(err, -EINVAL, file, lineno,
-				      cut ? "last line cut off" : "expected 'START-END : NAME'");
-			goto fail;
+			lines_fail(&it, cut ? "last line cut off" : "expected 'START-END : NAME'");
+			break;
 		}
 		if (start > stop) {
-			ret = ms_fail(err, -EINVAL, file, lineno, "range ends before it starts");
-			goto fail;
+			lines_fail(&it, "range ends before it starts");
+			break;
 		}
-		char *name = (char *)q + (eol - q == 2 ? 2 : 3);
+		char *name = line + (q - line) + (eol - q == 2 ? 2 : 3);
 		char *ne = eol;
 		while (ne > name && (ne[-1] == ' ' || ne[-1] == '\t' || ne[-1] == '\r'))
 			ne--;
@@ -121,7 +92,7 @@ int iomem_parse(const char *data, size_t len, const char *file, struct iomem_tre
 		r->end = stop;
 		r->name = name;
 		r->depth = (unsigned)depth;
-		r->line = lineno;
+		r->line = it.no;
 		r->first_child = r->next = -1;
 		r->parent = depth ? last_at_depth[depth - 1] : -1;
 		/* link as the last child of the parent, or after the previous top-level region */
@@ -133,37 +104,13 @@ int iomem_parse(const char *data, size_t len, const char *file, struct iomem_tre
 		prev_depth = depth;
 		if (start || stop)
 			all_zero = false;
-		p = eol + 1;
 	}
-	if (t->n == 0) {
-		ret = ms_fail(err, -EINVAL, file, 0, len ? "no address ranges in the file"
-							 : "empty file");
-		goto fail;
-	}
-	t->hidden = all_zero;
-	return 0;
-fail:
-	iomem_free(t);
+	int ret = lines_end(&it, t->n, "no address ranges in the file", &t->text);
+	if (ret)
+		iomem_free(t);
+	else
+		t->hidden = all_zero;
 	return ret;
-}
-
-static int parse_any(const char *data, size_t len, const char *file, void *out,
-		     struct ms_error *err)
-{
-	return iomem_parse(data, len, file, out, err);
-}
-
-int iomem_read(const struct sysroot *sr, struct iomem_tree *t, struct ms_error *err)
-{
-	memset(t, 0, sizeof(*t)); /* safe to free whatever happens */
-	return sysroot_parse(sr, "proc/iomem", parse_any, t, err);
-}
-
-void iomem_free(struct iomem_tree *t)
-{
-	free(t->v);
-	free(t->text);
-	memset(t, 0, sizeof(*t));
 }
 
 size_t iomem_find(const struct iomem_tree *t, uint64_t addr, long *chain, size_t max)

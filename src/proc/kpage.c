@@ -8,6 +8,13 @@
 #include "lib/pagebits.h"
 #include "proc/kpage.h"
 
+int kpage_open(const struct sysroot *sr, const char *path, int *why)
+{
+	int fd = sysroot_openat(sr, path, NULL);
+	*why = fd < 0 ? -fd : 0;
+	return fd;
+}
+
 long kpage_pread(int fd, uint64_t first, uint64_t *out, size_t n)
 {
 	size_t want = n * 8, got = 0;

@@ -9,6 +9,11 @@
 #include <stdint.h>
 
 #include "lib/error.h"
+#include "proc/sysroot.h"
+
+/* Open proc/kpageflags or proc/kpagecount (@path) under @sr. Returns an fd, or -errno with *@why
+ * the errno (0 when it opened). */
+int kpage_open(const struct sysroot *sr, const char *path, int *why);
 
 /* Read @n u64s at index @first of @fd into @out. Returns how many were read (fewer at the end
  * of the file), or -errno. A file whose size is not a multiple of 8 ends at the last whole u64. */

@@ -14,6 +14,7 @@
 #include "proc/iomem.h"
 #include "proc/machine.h"
 #include "proc/pagetypeinfo.h"
+#include "proc/text.h"
 #include "proc/zoneinfo.h"
 
 #define K4 4096u
@@ -252,9 +253,8 @@ const char *machine_arch_name(const char *w, size_t len)
 static bool line_u64(const char *data, const char *key, uint64_t *v)
 {
 	size_t kl = strlen(key);
-	for (const char *p = data; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
-		if (strncmp(p, key, kl))
-			continue;
+	for (const char *p = text_line_with(data, key); p;
+	     p = text_line_with(text_next_line(p), key)) {
 		const char *q = p + kl;
 		if (*q != ' ' && *q != '\t' && *q != ':' && key[kl - 1] != ':')
 			continue; /* a longer key: "nr_free_pages_blocks" */
@@ -462,11 +462,10 @@ static void from_orders(struct machine *m, unsigned orders, const char *file)
 void machine_from_buddyinfo(struct machine *m, const char *data, size_t len)
 {
 	struct buddyinfo bi;
-	if (buddyinfo_parse(data, len, "buddyinfo", &bi, NULL))
-		return;
-	if (bi.n)
-		from_orders(m, bi.orders, "buddyinfo");
-	buddyinfo_free(&bi);
+	if (buddyinfo_parse(data, len, "buddyinfo", &bi, NULL) == 0) {
+		from_orders(m, bi.orders, "buddyinfo"); /* a parsed buddyinfo has a row */
+		buddyinfo_free(&bi);
+	}
 }
 
 void machine_from_pagetypeinfo(struct machine *m, const char *data, size_t len)
@@ -715,36 +714,29 @@ void machine_from_ratios(struct machine *m, const char *meminfo, size_t meminfo_
 static bool line_has_word(const char *data, const char *key, const char *word)
 {
 	size_t kl = strlen(key), wl = strlen(word);
-	for (const char *p = data; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
-		if (strncmp(p, key, kl))
-			continue;
-		const char *end = strchr(p, '\n');
-		end = end ? end : p + strlen(p);
-		for (const char *q = p + kl; q + wl <= end; q++)
-			if (!strncmp(q, word, wl) && (q[-1] == ' ' || q[-1] == '\t') &&
-			    (q + wl == end || q[wl] == ' ' || q[wl] == '\t'))
-				return true;
+	const char *p = text_line_with(data, key);
+	if (!p)
 		return false;
-	}
+	const char *end = strchr(p, '\n');
+	end = end ? end : p + strlen(p);
+	for (const char *q = p + kl; q + wl <= end; q++)
+		if (!strncmp(q, word, wl) && (q[-1] == ' ' || q[-1] == '\t') &&
+		    (q + wl == end || q[wl] == ' ' || q[wl] == '\t'))
+			return true;
 	return false;
 }
 
 static bool has_line(const char *data, const char *key)
 {
-	size_t kl = strlen(key);
-	for (const char *p = data; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
-		if (!strncmp(p, key, kl))
-			return true;
-	return false;
+	return text_line_with(data, key) != NULL;
 }
 
 /* whether the value of a "@key : value" line starts with @prefix */
 static bool value_starts(const char *data, const char *key, const char *prefix)
 {
 	size_t kl = strlen(key);
-	for (const char *p = data; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
-		if (strncmp(p, key, kl))
-			continue;
+	for (const char *p = text_line_with(data, key); p;
+	     p = text_line_with(text_next_line(p), key)) {
 		const char *q = p + kl;
 		while (*q == ' ' || *q == '\t' || *q == ':')
 			q++;

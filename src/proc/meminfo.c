@@ -8,65 +8,46 @@
 #include "proc/text.h"
 #include "proc/meminfo.h"
 
+TEXT_MODEL_KEEPING_TEXT(meminfo, struct meminfo, "proc/meminfo")
+
 int meminfo_parse(const char *data, size_t len, const char *file, struct meminfo *mi,
 		  struct ms_error *err)
 {
-	memset(mi, 0, sizeof(*mi));
-	mi->text = malloc(len + 1);
-	mi->v = text_rows(data, len, sizeof(*mi->v), NULL);
-	if (!mi->text || !mi->v) {
-		meminfo_free(mi);
-		return ms_fail(err, -ENOMEM, file, 0, "out of memory");
-	}
-	memcpy(mi->text, data, len);
-	mi->text[len] = '\0';
-	char *p = mi->text, *end = mi->text + len;
-	unsigned long lineno = 0;
-	int ret;
-	while (p < end) {
-		lineno++;
-		char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t linelen = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		char *eol = p + linelen;
-		bool cut = !nl;
-		char *q = p;
-		while (q < eol && (*q == ' ' || *q == '\t' || *q == '\r'))
-			q++;
-		if (q == eol) {
-			p = eol + 1;
+	struct lines it;
+	lines_open_model(&it, mi, data, len, file, err);
+	it.nul_ok = true; /* a NUL byte is a malformed line, said as one */
+	for (char *p; (p = lines_next(&it));) {
+		char *eol = it.eol;
+		bool cut = it.cut;
+		if (!it.nul && text_blank(p))
 			continue;
-		}
-		char *colon = memchr(p, ':', linelen);
-		if (!colon || colon == p || memchr(p, ' ', (size_t)(colon - p)) ||
-		    memchr(p, '\0', linelen)) {
-			ret = ms_fail(err, -EINVAL, file, lineno,
-				      cut ? "last line cut off" : "expected 'Key: value [kB]'");
-			goto fail;
+		char *colon = strchr(p, ':');
+		if (it.nul || !colon || colon == p || memchr(p, ' ', (size_t)(colon - p))) {
+			lines_fail(&it, cut ? "last line cut off" : "expected 'Key: value [kB]'");
+			break;
 		}
 		*colon = '\0';
-		q = colon + 1;
-		while (q < eol && (*q == ' ' || *q == '\t'))
+		char *q = colon + 1;
+		while (*q == ' ' || *q == '\t')
 			q++;
 		char *num = q;
-		while (q < eol && *q >= '0' && *q <= '9')
+		while (*q >= '0' && *q <= '9')
 			q++;
 		uint64_t v;
 		int e = units_parse_dec(num, (size_t)(q - num), &v);
 		if (e == -ERANGE) {
-			ret = ms_fail(err, -EINVAL, file, lineno, "value of %s does not fit in 64 bits",
-				      p);
-			goto fail;
+			lines_fail(&it, "value of %s does not fit in 64 bits", p);
+			break;
 		}
 		if (e && cut && q == eol) {
-			ret = ms_fail(err, -EINVAL, file, lineno, "last line cut off");
-			goto fail;
+			lines_fail(&it, "last line cut off");
+			break;
 		}
 		if (e) {
-			ret = ms_fail(err, -EINVAL, file, lineno, "value of %s is not a whole number",
-				      p);
-			goto fail;
+			lines_fail(&it, "value of %s is not a whole number", p);
+			break;
 		}
-		while (q < eol && (*q == ' ' || *q == '\t'))
+		while (*q == ' ' || *q == '\t')
 			q++;
 		char *unit = q;
 		char *ue = eol;
@@ -75,47 +56,21 @@ int meminfo_parse(const char *data, size_t len, const char *file, struct meminfo
 		bool bytes = false;
 		if (ue - unit == 2 && memcmp(unit, "kB", 2) == 0) {
 			if (v > UINT64_MAX / 1024) {
-				ret = ms_fail(err, -EINVAL, file, lineno,
-					      "value of %s does not fit in 64 bits", p);
-				goto fail;
+				lines_fail(&it, "value of %s does not fit in 64 bits", p);
+				break;
 			}
 			v *= 1024;
 			bytes = true;
 		} else if (ue != unit) {
-			ret = ms_fail(err, -EINVAL, file, lineno, "unknown unit '%.*s' for %s",
-				      (int)(ue - unit > 16 ? 16 : ue - unit), unit, p);
-			goto fail;
+			lines_fail(&it, "unknown unit '%.*s' for %s",
+				   (int)(ue - unit > 16 ? 16 : ue - unit), unit, p);
+			break;
 		}
-		mi->v[mi->n++] = (struct meminfo_entry){p, v, bytes, lineno};
-		p = eol + 1;
+		mi->v[mi->n++] = (struct meminfo_entry){p, v, bytes, it.no};
 	}
-	if (mi->n == 0) {
-		ret = ms_fail(err, -EINVAL, file, 0, len ? "no fields in the file" : "empty file");
-		goto fail;
-	}
-	return 0;
-fail:
-	meminfo_free(mi);
-	return ret;
-}
-
-static int parse_any(const char *data, size_t len, const char *file, void *out,
-		     struct ms_error *err)
-{
-	return meminfo_parse(data, len, file, out, err);
-}
-
-int meminfo_read(const struct sysroot *sr, struct meminfo *mi, struct ms_error *err)
-{
-	memset(mi, 0, sizeof(*mi)); /* safe to free whatever happens */
-	return sysroot_parse(sr, "proc/meminfo", parse_any, mi, err);
-}
-
-void meminfo_free(struct meminfo *mi)
-{
-	free(mi->v);
-	free(mi->text);
-	memset(mi, 0, sizeof(*mi));
+	if (lines_end(&it, mi->n, "no fields in the file", &mi->text))
+		meminfo_free(mi);
+	return it.ret;
 }
 
 const struct meminfo_entry *meminfo_get(const struct meminfo *mi, const char *key)

@@ -63,6 +63,42 @@ int task_openat(const struct task *t, const char *file, struct ms_error *err)
 	return ms_fail(err, -e, name, 0, "cannot open: %s", strerror(e));
 }
 
+size_t task_cmdline(const struct task *t, char *buf, size_t size)
+{
+	size_t len = 0;
+	int fd = task_openat(t, "cmdline", NULL);
+	if (fd >= 0) {
+		ssize_t r;
+		while (len < size - 1 && (r = read(fd, buf + len, size - 1 - len)) > 0)
+			len += (size_t)r;
+		close(fd);
+	}
+	while (len && buf[len - 1] == '\0')
+		len--;
+	for (size_t i = 0; i < len; i++)
+		if (!buf[i])
+			buf[i] = ' ';
+	buf[len] = '\0';
+	return len;
+}
+
+bool task_maps_empty(const struct task *t)
+{
+	int fd = task_openat(t, "maps", NULL);
+	if (fd < 0)
+		return false;
+	char buf[4096];
+	bool empty = true;
+	ssize_t n;
+	while (empty && (n = read(fd, buf, sizeof(buf))) > 0)
+		for (ssize_t i = 0; i < n && empty; i++)
+			empty = buf[i] == ' ' || buf[i] == '\n' || buf[i] == '\t';
+	if (n < 0)
+		empty = false;
+	close(fd);
+	return empty;
+}
+
 int task_stat_parse(const char *data, size_t len, struct task_stat *st)
 {
 	memset(st, 0, sizeof(*st));

@@ -49,6 +49,14 @@ int task_openat(const struct task *t, const char *file, struct ms_error *err);
 /* proc/PID/@file as named to the user ("/proc/1234/maps", "DIR/proc/1234/maps"). */
 void task_name(const struct task *t, const char *file, char *name, size_t size);
 
+/* proc/PID/cmdline into @buf (at most @size - 1 bytes, NUL-terminated): its arguments joined by
+ * spaces, trailing NULs dropped. Returns its length; 0 for a process without one, or a file
+ * missing or unreadable. */
+size_t task_cmdline(const struct task *t, char *buf, size_t size);
+/* Whether proc/PID/maps holds no mapping: nothing but white space in it (a dump's, a kernel
+ * thread's). A maps missing or unreadable is not empty: its reader words that. */
+bool task_maps_empty(const struct task *t);
+
 /* Parse the text of proc/PID/stat: "PID (COMM) STATE PPID ..."; COMM may hold spaces and
  * parentheses, so the fields start after its last ')'. Returns 0 or -EINVAL. */
 int task_stat_parse(const char *data, size_t len, struct task_stat *st);

@@ -1,23 +1,56 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Line iteration and number scanning shared by the /proc text parsers. */
+/* Line iteration, the parse's outcome and number scanning shared by the /proc text parsers. */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lib/units.h"
 #include "proc/text.h"
 
-void lines_init(struct lines *it, char *text, size_t len)
+char *text_dup(const char *data, size_t len)
 {
-	it->p = text;
-	it->end = text + len;
-	it->no = 0;
-	it->cut = false;
+	char *t = malloc(len + 1);
+	if (t) {
+		memcpy(t, data, len);
+		t[len] = '\0';
+	}
+	return t;
 }
 
-char *lines_next(struct lines *it, bool *has_nul)
+static int nomem(struct lines *it)
 {
-	if (it->p >= it->end)
+	if (!it->ret)
+		it->ret = ms_fail(it->err, -ENOMEM, it->file, 0, "out of memory");
+	return it->ret;
+}
+
+void *lines_open(struct lines *it, const char *data, size_t len, const char *file,
+		 struct ms_error *err, size_t row_size)
+{
+	memset(it, 0, sizeof(*it));
+	it->file = file;
+	it->err = err;
+	it->len = len;
+	it->text = text_dup(data, len);
+	if (!it->text) {
+		nomem(it);
+		return NULL;
+	}
+	it->p = it->text;
+	it->end = it->text + len;
+	if (!row_size)
+		return NULL;
+	size_t n = 1;
+	for (const char *p = data; (p = memchr(p, '\n', (size_t)(data + len - p))); p++)
+		n++;
+	return lines_alloc(it, n, row_size);
+}
+
+char *lines_next(struct lines *it)
+{
+	if (it->ret || it->p >= it->end)
 		return NULL;
 	char *line = it->p;
 	char *nl = memchr(line, '\n', (size_t)(it->end - line));
@@ -25,10 +58,55 @@ char *lines_next(struct lines *it, bool *has_nul)
 	it->cut = !nl;
 	it->no++;
 	*eol = '\0';
-	if (has_nul)
-		*has_nul = strlen(line) != (size_t)(eol - line);
+	it->eol = eol;
+	it->nul = strlen(line) != (size_t)(eol - line);
 	it->p = eol + 1;
+	if (it->nul && !it->nul_ok) {
+		lines_fail(it, "NUL byte in line");
+		return NULL;
+	}
 	return line;
+}
+
+int lines_fail(struct lines *it, const char *fmt, ...)
+{
+	if (it->ret)
+		return it->ret;
+	if (!it->err)
+		return it->ret = -EINVAL;
+	char reason[sizeof(it->err->reason)];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	return it->ret = ms_fail(it->err, -EINVAL, it->file, it->no, "%s", reason);
+}
+
+void *lines_alloc(struct lines *it, size_t n, size_t size)
+{
+	void *v = it->ret ? NULL : calloc(n, size);
+	if (!v)
+		nomem(it);
+	return v;
+}
+
+int lines_end(struct lines *it, size_t found, const char *none, char **keep)
+{
+	if (!it->ret && found == 0)
+		it->ret = ms_fail(it->err, -EINVAL, it->file, 0, "%s", it->len ? none : "empty file");
+	if (!it->ret && keep)
+		*keep = it->text;
+	else
+		free(it->text);
+	it->text = NULL;
+	return it->ret;
+}
+
+void text_free_model(void *model, size_t size, void *rows, void *text)
+{
+	free(rows);
+	free(text);
+	memset(model, 0, size);
 }
 
 char *text_skip_blank(char *s)
@@ -54,22 +132,17 @@ int text_u64(char **s, uint64_t *v)
 	return e;
 }
 
-char *text_dup(const char *data, size_t len)
+const char *text_next_line(const char *line)
 {
-	char *t = malloc(len + 1);
-	if (t) {
-		memcpy(t, data, len);
-		t[len] = '\0';
-	}
-	return t;
+	const char *nl = line ? strchr(line, '\n') : NULL;
+	return nl ? nl + 1 : NULL;
 }
 
-void *text_rows(const char *data, size_t len, size_t row_size, size_t *cap)
+const char *text_line_with(const char *from, const char *key)
 {
-	size_t n = 1;
-	for (const char *p = data; (p = memchr(p, '\n', (size_t)(data + len - p))); p++)
-		n++;
-	if (cap)
-		*cap = n;
-	return calloc(n, row_size);
+	size_t kl = strlen(key);
+	for (const char *p = from; p && *p; p = text_next_line(p))
+		if (!strncmp(p, key, kl))
+			return p;
+	return NULL;
 }

@@ -21,28 +21,24 @@ const char *vmstat_name(enum vmstat_counter c)
 	return names[c];
 }
 
+TEXT_READER(vmstat, struct vmstat, "proc/vmstat")
+
 int vmstat_parse(const char *data, size_t len, const char *file, struct vmstat *vs,
 		 struct ms_error *err)
 {
 	memset(vs, 0, sizeof(*vs));
-	char *text = text_dup(data, len);
-	if (!text)
-		return ms_fail(err, -ENOMEM, file, 0, "out of memory");
 	struct lines it;
-	lines_init(&it, text, len);
-	char *line;
-	bool nul;
-	int ret = 0;
+	lines_open(&it, data, len, file, err, 0);
+	it.nul_ok = true; /* a line cut at a NUL byte is "expected 'name value'" */
 	size_t fields = 0;
-	while ((line = lines_next(&it, &nul))) {
+	for (char *line; (line = lines_next(&it));) {
 		if (text_blank(line))
 			continue;
 		char *sp = strchr(line, ' ');
 		uint64_t v;
 		char *q = sp ? text_skip_blank(sp) : NULL;
-		if (nul || !sp || text_u64(&q, &v) || !text_blank(q)) {
-			ret = ms_fail(err, -EINVAL, file, it.no,
-				      it.cut ? "last line cut off" : "expected 'name value'");
+		if (it.nul || !sp || text_u64(&q, &v) || !text_blank(q)) {
+			lines_fail(&it, it.cut ? "last line cut off" : "expected 'name value'");
 			break;
 		}
 		*sp = '\0';
@@ -55,20 +51,5 @@ int vmstat_parse(const char *data, size_t len, const char *file, struct vmstat *
 			vs->has[c] = true;
 		}
 	}
-	if (!ret && fields == 0)
-		ret = ms_fail(err, -EINVAL, file, 0, len ? "no counters in the file" : "empty file");
-	free(text);
-	return ret;
-}
-
-static int parse_any(const char *data, size_t len, const char *file, void *out,
-		     struct ms_error *err)
-{
-	return vmstat_parse(data, len, file, out, err);
-}
-
-int vmstat_read(const struct sysroot *sr, struct vmstat *vs, struct ms_error *err)
-{
-	memset(vs, 0, sizeof(*vs)); /* safe to free whatever happens */
-	return sysroot_parse(sr, "proc/vmstat", parse_any, vs, err);
+	return lines_end(&it, fields, "no counters in the file", NULL);
 }

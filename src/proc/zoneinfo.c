@@ -19,31 +19,21 @@ static const struct {
 	{"managed", ZF_MANAGED}, {"start_pfn:", ZF_START_PFN},
 };
 
+TEXT_MODEL(zoneinfo, struct zoneinfo, "proc/zoneinfo")
+
 int zoneinfo_parse(const char *data, size_t len, const char *file, struct zoneinfo *zi,
 		   struct ms_error *err)
 {
 	memset(zi, 0, sizeof(*zi));
-	char *text = text_dup(data, len);
-	size_t cap = 1;
+	size_t cap = 1; /* a zone for every "Node" in the file, at most */
 	for (size_t i = 0; i + 4 < len; i++)
 		cap += data[i] == 'N' && !strncmp(data + i, "Node", 4);
-	zi->v = calloc(cap, sizeof(*zi->v));
-	int ret = 0;
-	if (!text || !zi->v) {
-		ret = ms_fail(err, -ENOMEM, file, 0, "out of memory");
-		goto fail;
-	}
 	struct lines it;
-	lines_init(&it, text, len);
-	char *line;
-	bool nul;
+	lines_open(&it, data, len, file, err, 0);
+	zi->v = lines_alloc(&it, cap, sizeof(*zi->v));
 	struct zone *z = NULL;
 	bool in_pagesets = false;
-	while ((line = lines_next(&it, &nul))) {
-		if (nul) {
-			ret = ms_fail(err, -EINVAL, file, it.no, "NUL byte in line");
-			goto fail;
-		}
+	for (char *line; (line = lines_next(&it));) {
 		char *p = text_skip_blank(line);
 		if (!*p)
 			continue;
@@ -53,8 +43,8 @@ int zoneinfo_parse(const char *data, size_t len, const char *file, struct zonein
 			if (zi->n == cap || buddy_parse_node_zone(&p, &z->node, z->name,
 								  sizeof(z->name)) ||
 			    !text_blank(p)) {
-				ret = ms_fail(err, -EINVAL, file, it.no, "expected 'Node N, zone NAME'");
-				goto fail;
+				lines_fail(&it, "expected 'Node N, zone NAME'");
+				break;
 			}
 			z->line = it.no;
 			zi->n++;
@@ -62,8 +52,8 @@ int zoneinfo_parse(const char *data, size_t len, const char *file, struct zonein
 			continue;
 		}
 		if (!z) {
-			ret = ms_fail(err, -EINVAL, file, it.no, "a field before the first zone");
-			goto fail;
+			lines_fail(&it, "a field before the first zone");
+			break;
 		}
 		if (!strncmp(p, "pagesets", 8)) {
 			in_pagesets = true;
@@ -82,46 +72,21 @@ int zoneinfo_parse(const char *data, size_t len, const char *file, struct zonein
 			uint64_t v;
 			int e = text_u64(&q, &v);
 			if (e || !(*q == '\0' || *q == ' ' || *q == '\t' || *q == '\r')) {
-				ret = ms_fail(err, -EINVAL, file, it.no,
-					      e == -ERANGE ? "value of '%s' does not fit in 64 bits"
-					      : it.cut	   ? "last line cut off"
-							   : "value of '%s' is not a whole number",
-					      keys[k].key);
-				goto fail;
+				lines_fail(&it,
+					   e == -ERANGE ? "value of '%s' does not fit in 64 bits"
+					   : it.cut	? "last line cut off"
+							: "value of '%s' is not a whole number",
+					   keys[k].key);
+				break;
 			}
 			z->f[keys[k].f] = v;
 			z->has[keys[k].f] = true;
 			break;
 		}
 	}
-	if (zi->n == 0) {
-		ret = ms_fail(err, -EINVAL, file, 0, len ? "no zones in the file" : "empty file");
-		goto fail;
-	}
-	free(text);
-	return 0;
-fail:
-	free(text);
-	zoneinfo_free(zi);
-	return ret;
-}
-
-static int parse_any(const char *data, size_t len, const char *file, void *out,
-		     struct ms_error *err)
-{
-	return zoneinfo_parse(data, len, file, out, err);
-}
-
-int zoneinfo_read(const struct sysroot *sr, struct zoneinfo *zi, struct ms_error *err)
-{
-	memset(zi, 0, sizeof(*zi)); /* safe to free whatever happens */
-	return sysroot_parse(sr, "proc/zoneinfo", parse_any, zi, err);
-}
-
-void zoneinfo_free(struct zoneinfo *zi)
-{
-	free(zi->v);
-	memset(zi, 0, sizeof(*zi));
+	if (lines_end(&it, zi->n, "no zones in the file", NULL))
+		zoneinfo_free(zi);
+	return it.ret;
 }
 
 const struct zone *zoneinfo_find(const struct zoneinfo *zi, uint64_t pfn)

@@ -9,6 +9,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <ftw.h>
 
 #include "proc/sysroot.h"
 
@@ -20,6 +25,85 @@ static inline void fixture_open(struct sysroot *sr, const char *name)
 	snprintf(dir, sizeof(dir), "%s/%s", FIXTURES, name);
 	if (sysroot_open(sr, dir, &err))
 		fail_msg("%s: %s", err.file, err.reason);
+}
+
+/* main(): run the tests listed (cmocka_unit_test(NAME), ...), each group with @setup and
+ * @teardown (or NULL). */
+#define TEST_MAIN_WITH(setup, teardown, ...)                                                     \
+	int main(void)                                                                            \
+	{                                                                                         \
+		const struct CMUnitTest tests_[] = {__VA_ARGS__};                                 \
+		return cmocka_run_group_tests(tests_, setup, teardown);                           \
+	}
+#define TEST_MAIN(...) TEST_MAIN_WITH(NULL, NULL, __VA_ARGS__)
+
+/* Read fixtures/@name's file with @read (a NAME_read()) into @model; an error fails the test. */
+#define fixture_read(name, read, model)                                                         \
+	do {                                                                                      \
+		struct sysroot sr_;                                                               \
+		struct ms_error e_ = {0};                                                         \
+		fixture_open(&sr_, name);                                                         \
+		if (read(&sr_, model, &e_))                                                       \
+			fail_msg("%s: %s", e_.file, e_.reason);                                   \
+		sysroot_close(&sr_);                                                              \
+	} while (0)
+
+/* A parse or read returned @ret: it must be @want with @err naming @line (0: the whole file) and
+ * @reason. */
+static inline void assert_failed(int ret, const struct ms_error *err, int want, unsigned long line,
+				 const char *reason)
+{
+	assert_int_equal(ret, want);
+	assert_int_equal(err->line, line);
+	assert_string_equal(err->reason, reason);
+}
+
+/* @parse (a NAME_parse() of models of @type) refuses @text at @line for @reason (-EINVAL), and
+ * leaves the model freed (its rows m.v NULL). */
+#define assert_parse_fails(parse, type, text, line, reason)                                     \
+	do {                                                                                      \
+		type m_;                                                                          \
+		struct ms_error e_ = {0};                                                         \
+		assert_failed(parse(text, strlen(text), "f", &m_, &e_), &e_, -EINVAL, line,       \
+			      reason);                                                            \
+		assert_null(m_.v);                                                                \
+	} while (0)
+
+/* A dump made on the spot: a new directory under /tmp (@dir, at least 64 bytes), files written
+ * into it by tmp_sysroot_write() and all of it removed by tmp_sysroot_remove(). */
+static inline void tmp_sysroot(char *dir, size_t size)
+{
+	snprintf(dir, size, "/tmp/memscope-test-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+}
+
+/* Write @len bytes at @data as @dir/@path ("proc/1/cmdline"), making its directories. */
+static inline void tmp_sysroot_write(const char *dir, const char *path, const void *data,
+				     size_t len)
+{
+	char name[1024];
+	snprintf(name, sizeof(name), "%s/%s", dir, path);
+	for (char *s = name + strlen(dir) + 1; (s = strchr(s, '/')); s++) {
+		*s = '\0';
+		mkdir(name, 0755);
+		*s = '/';
+	}
+	FILE *f = fopen(name, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	fclose(f);
+}
+
+static inline int tmp_sysroot_unlink_(const char *path, const struct stat *st, int flag,
+				      struct FTW *ftw)
+{
+	(void)st, (void)flag, (void)ftw;
+	return remove(path);
+}
+
+static inline void tmp_sysroot_remove(const char *dir)
+{
+	nftw(dir, tmp_sysroot_unlink_, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 #endif

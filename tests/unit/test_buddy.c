@@ -11,18 +11,15 @@
 
 static void test_buddyinfo(void **state)
 {
-	struct sysroot sr;
 	struct buddyinfo bi;
 	struct ms_error err = {0};
-	fixture_open(&sr, "arm64-64k-numa2-hand");
-	assert_int_equal(buddyinfo_read(&sr, &bi, &err), 0);
+	fixture_read("arm64-64k-numa2-hand", buddyinfo_read, &bi);
 	assert_int_equal(bi.n, 3);
 	assert_int_equal(bi.orders, 14); /* never assume 11 */
 	assert_int_equal(bi.v[2].node, 1);
 	assert_string_equal(bi.v[2].zone, "Normal");
 	assert_int_equal(bi.v[0].free[13], 5);
 	buddyinfo_free(&bi);
-	sysroot_close(&sr);
 
 	/* without the kernel's trailing blanks, as prometheus' fixture has it */
 	static const char t[] = "Node 0, zone      DMA      1      2\nNode 1, zone   Normal 3 4";
@@ -32,15 +29,8 @@ static void test_buddyinfo(void **state)
 	buddyinfo_free(&bi);
 }
 
-static void buddy_fails(const char *t, unsigned long line, const char *reason)
-{
-	struct buddyinfo bi;
-	struct ms_error err = {0};
-	assert_int_equal(buddyinfo_parse(t, strlen(t), "b", &bi, &err), -EINVAL);
-	assert_int_equal(err.line, line);
-	assert_string_equal(err.reason, reason);
-	assert_null(bi.v);
-}
+#define buddy_fails(text, line, reason)                                                            \
+	assert_parse_fails(buddyinfo_parse, struct buddyinfo, text, line, reason)
 
 static void test_buddyinfo_errors(void **state)
 {
@@ -58,12 +48,9 @@ static void test_buddyinfo_errors(void **state)
 
 static void test_zoneinfo_versions(void **state)
 {
-	struct sysroot sr;
 	struct zoneinfo zi;
-	struct ms_error err = {0};
 	/* 2.6.32 style: no managed, "all_unreclaimable", pcp "high:" must not be the watermark */
-	fixture_open(&sr, "i386-highmem-hand");
-	assert_int_equal(zoneinfo_read(&sr, &zi, &err), 0);
+	fixture_read("i386-highmem-hand", zoneinfo_read, &zi);
 	assert_int_equal(zi.n, 3);
 	const struct zone *h = &zi.v[2];
 	assert_string_equal(h->name, "HighMem");
@@ -78,11 +65,9 @@ static void test_zoneinfo_versions(void **state)
 	assert_null(zoneinfo_find(&zi, 227326 + 549630));
 	assert_null(zoneinfo_find(&zi, 0));
 	zoneinfo_free(&zi);
-	sysroot_close(&sr);
 
 	/* this machine (6.18): per-node stats block, empty Movable/Device without start_pfn */
-	fixture_open(&sr, "x86_64-vm-6.18-24g-root");
-	assert_int_equal(zoneinfo_read(&sr, &zi, &err), 0);
+	fixture_read("x86_64-vm-6.18-24g-root", zoneinfo_read, &zi);
 	assert_int_equal(zi.n, 5);
 	assert_string_equal(zi.v[3].name, "Movable");
 	assert_false(zi.v[3].has[ZF_START_PFN]);
@@ -90,7 +75,6 @@ static void test_zoneinfo_versions(void **state)
 	assert_true(zi.v[2].has[ZF_MANAGED]);
 	assert_int_equal(zi.v[1].f[ZF_START_PFN], 4096);
 	zoneinfo_free(&zi);
-	sysroot_close(&sr);
 }
 
 static void test_zoneinfo_errors(void **state)
@@ -116,8 +100,7 @@ static void test_pagetypeinfo(void **state)
 	struct sysroot sr;
 	struct pagetypeinfo pt;
 	struct ms_error err = {0};
-	fixture_open(&sr, "arm64-64k-numa2-hand");
-	assert_int_equal(pagetypeinfo_read(&sr, &pt, &err), 0);
+	fixture_read("arm64-64k-numa2-hand", pagetypeinfo_read, &pt);
 	assert_int_equal(pt.orders, 14);
 	assert_int_equal(pt.pageblock_order, 13);
 	assert_int_equal(pt.n, 18);
@@ -125,7 +108,6 @@ static void test_pagetypeinfo(void **state)
 	assert_int_equal(pt.v[1].free[13], 5);
 	assert_string_equal(pt.v[3].type, "CMA");
 	pagetypeinfo_free(&pt);
-	sysroot_close(&sr);
 	/* a capture made without root holds an empty file */
 	fixture_open(&sr, "x86_64-vm-6.18-24g-nonroot");
 	assert_int_equal(pagetypeinfo_read(&sr, &pt, &err), -EACCES);
@@ -134,27 +116,18 @@ static void test_pagetypeinfo(void **state)
 
 static void test_vmstat(void **state)
 {
-	struct sysroot sr;
 	struct vmstat vs;
 	struct ms_error err = {0};
-	fixture_open(&sr, "arm64-64k-numa2-hand");
-	assert_int_equal(vmstat_read(&sr, &vs, &err), 0);
+	fixture_read("arm64-64k-numa2-hand", vmstat_read, &vs);
 	assert_int_equal(vs.v[VM_COMPACT_STALL], 12);
 	assert_int_equal(vs.v[VM_COMPACT_FAIL], 3);
 	assert_int_equal(vs.v[VM_ALLOCSTALL], 3); /* allocstall_normal + allocstall_movable */
 	assert_false(vs.has[VM_HTLB_BUDDY_ALLOC_FAIL]);
-	sysroot_close(&sr);
 	static const char bad[] = "compact_stall 1\ncompact_fail x\n";
 	assert_int_equal(vmstat_parse(bad, strlen(bad), "v", &vs, &err), -EINVAL);
 	assert_int_equal(err.line, 2);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_buddyinfo),	  cmocka_unit_test(test_buddyinfo_errors),
-		cmocka_unit_test(test_zoneinfo_versions), cmocka_unit_test(test_zoneinfo_errors),
-		cmocka_unit_test(test_pagetypeinfo),	  cmocka_unit_test(test_vmstat),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(cmocka_unit_test(test_buddyinfo), cmocka_unit_test(test_buddyinfo_errors),
+	  cmocka_unit_test(test_zoneinfo_versions), cmocka_unit_test(test_zoneinfo_errors),
+	  cmocka_unit_test(test_pagetypeinfo), cmocka_unit_test(test_vmstat))

@@ -191,13 +191,6 @@ static void test_i386(void **state)
 	assert_int_equal(idx[0], 3);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_pagemap_present), cmocka_unit_test(test_pagemap_swap),
-		cmocka_unit_test(test_pagemap_accessors),
-		cmocka_unit_test(test_kpageflags),	cmocka_unit_test(test_x86_64),
-		cmocka_unit_test(test_arm64),		cmocka_unit_test(test_i386),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(cmocka_unit_test(test_pagemap_present), cmocka_unit_test(test_pagemap_swap),
+	  cmocka_unit_test(test_pagemap_accessors), cmocka_unit_test(test_kpageflags),
+	  cmocka_unit_test(test_x86_64), cmocka_unit_test(test_arm64), cmocka_unit_test(test_i386))

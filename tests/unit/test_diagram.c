@@ -398,18 +398,8 @@ static void test_note(void **state)
 	out_discard(&o);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_map),
-		cmocka_unit_test(test_cut_keeps_size),
-		cmocka_unit_test(test_bar),
-		cmocka_unit_test(test_size_never_cut),
-		cmocka_unit_test(test_bar_rounding),
-		cmocka_unit_test(test_hbars),
-		cmocka_unit_test(test_pairs),
-		cmocka_unit_test(test_pairs_blank),
-		cmocka_unit_test(test_note),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(cmocka_unit_test(test_map), cmocka_unit_test(test_cut_keeps_size),
+	  cmocka_unit_test(test_bar), cmocka_unit_test(test_size_never_cut),
+	  cmocka_unit_test(test_bar_rounding), cmocka_unit_test(test_hbars),
+	  cmocka_unit_test(test_pairs), cmocka_unit_test(test_pairs_blank),
+	  cmocka_unit_test(test_note))

@@ -64,14 +64,6 @@ static void test_utf8_valid(void **state)
 	free(v);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_plain),
-		cmocka_unit_test(test_controls),
-		cmocka_unit_test(test_invalid_utf8),
-		cmocka_unit_test(test_truncation),
-		cmocka_unit_test(test_utf8_valid),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(cmocka_unit_test(test_plain), cmocka_unit_test(test_controls),
+	  cmocka_unit_test(test_invalid_utf8), cmocka_unit_test(test_truncation),
+	  cmocka_unit_test(test_utf8_valid))

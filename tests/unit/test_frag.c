@@ -51,12 +51,5 @@ static void test_unusable_edges(void **state)
 	assert_int_equal(frag_unusable_index(half, 2, 1), 500);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_free_pages),
-		cmocka_unit_test(test_unusable_by_hand),
-		cmocka_unit_test(test_unusable_edges),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(cmocka_unit_test(test_free_pages), cmocka_unit_test(test_unusable_by_hand),
+	  cmocka_unit_test(test_unusable_edges))

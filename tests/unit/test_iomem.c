@@ -13,20 +13,10 @@ static int parse(const char *text, struct iomem_tree *t, struct ms_error *err)
 	return iomem_parse(text, strlen(text), "iomem", t, err);
 }
 
-static void read_fixture(const char *name, struct iomem_tree *t)
-{
-	struct sysroot sr;
-	struct ms_error err = {0};
-	fixture_open(&sr, name);
-	if (iomem_read(&sr, t, &err))
-		fail_msg("%s: %s", err.file, err.reason);
-	sysroot_close(&sr);
-}
-
 static void test_notes_example(void **state)
 {
 	struct iomem_tree t;
-	read_fixture("notes-example", &t);
+	fixture_read("notes-example", iomem_read, &t);
 	assert_int_equal(t.n, 96);
 	assert_false(t.hidden);
 	/* first and last lines */
@@ -86,7 +76,7 @@ static void test_tree_links(void **state)
 static void test_names(void **state)
 {
 	struct iomem_tree t;
-	read_fixture("names", &t);
+	fixture_read("names", iomem_read, &t);
 	long chain[8];
 	size_t n = iomem_find(&t, 0xf0000000, chain, 8);
 	assert_int_equal(n, 3);
@@ -103,11 +93,11 @@ static void test_names(void **state)
 static void test_hidden(void **state)
 {
 	struct iomem_tree t;
-	read_fixture("x86_64-vm-6.18-24g-nonroot", &t);
+	fixture_read("x86_64-vm-6.18-24g-nonroot", iomem_read, &t);
 	assert_true(t.hidden);
 	assert_true(t.n > 10);
 	iomem_free(&t);
-	read_fixture("x86_64-vm-6.18-24g-root", &t);
+	fixture_read("x86_64-vm-6.18-24g-root", iomem_read, &t);
 	assert_false(t.hidden);
 	iomem_free(&t);
 	/* one zero-sized child among real ranges does not hide anything (2.6.18 crashkernel) */
@@ -123,7 +113,7 @@ static void test_hidden(void **state)
 static void test_64bit(void **state)
 {
 	struct iomem_tree t;
-	read_fixture("above-4g", &t);
+	fixture_read("above-4g", iomem_read, &t);
 	const struct iomem_region *top = &t.v[t.n - 1];
 	assert_true(top->end == UINT64_MAX);
 	assert_true(iomem_size(top) == UINT64_C(0x1000000000));
@@ -138,22 +128,15 @@ static void test_64bit(void **state)
 static void test_deep(void **state)
 {
 	struct iomem_tree t;
-	read_fixture("deep", &t);
+	fixture_read("deep", iomem_read, &t);
 	long chain[16];
 	assert_int_equal(iomem_find(&t, UINT64_C(0x100000000), chain, 16), 12);
 	assert_int_equal(t.v[chain[11]].depth, 11);
 	iomem_free(&t);
 }
 
-static void fails(const char *text, unsigned long line, const char *reason)
-{
-	struct iomem_tree t;
-	struct ms_error err = {0};
-	assert_int_equal(parse(text, &t, &err), -EINVAL);
-	assert_int_equal(err.line, line);
-	assert_string_equal(err.reason, reason);
-	assert_null(t.v);
-}
+#define fails(text, line, reason)                                                                  \
+	assert_parse_fails(iomem_parse, struct iomem_tree, text, line, reason)
 
 static void test_errors(void **state)
 {
@@ -195,14 +178,7 @@ static void test_blank_lines_and_cr(void **state)
 	iomem_free(&t);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_notes_example), cmocka_unit_test(test_tree_links),
-		cmocka_unit_test(test_names),	       cmocka_unit_test(test_hidden),
-		cmocka_unit_test(test_64bit),	       cmocka_unit_test(test_deep),
-		cmocka_unit_test(test_errors),	       cmocka_unit_test(test_nul_byte),
-		cmocka_unit_test(test_blank_lines_and_cr),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(cmocka_unit_test(test_notes_example), cmocka_unit_test(test_tree_links),
+	  cmocka_unit_test(test_names), cmocka_unit_test(test_hidden), cmocka_unit_test(test_64bit),
+	  cmocka_unit_test(test_deep), cmocka_unit_test(test_errors),
+	  cmocka_unit_test(test_nul_byte), cmocka_unit_test(test_blank_lines_and_cr))

@@ -292,14 +292,7 @@ static void test_kcore(void **state)
 	assert_string_equal(err.reason, "not an ELF file");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_x86_64_4level),	cmocka_unit_test(test_x86_64_5level),
-		cmocka_unit_test(test_arm64_documented), cmocka_unit_test(test_arm64_every_combination),
-		cmocka_unit_test(test_i386),		cmocka_unit_test(test_kcore),
-		cmocka_unit_test(test_arm),
-		cmocka_unit_test(test_decode_names_layout_row),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(cmocka_unit_test(test_x86_64_4level), cmocka_unit_test(test_x86_64_5level),
+	  cmocka_unit_test(test_arm64_documented), cmocka_unit_test(test_arm64_every_combination),
+	  cmocka_unit_test(test_i386), cmocka_unit_test(test_kcore), cmocka_unit_test(test_arm),
+	  cmocka_unit_test(test_decode_names_layout_row))

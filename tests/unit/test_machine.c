@@ -372,14 +372,8 @@ static void test_fixtures(void **state)
 	}
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_masks_and_names), cmocka_unit_test(test_records),
-		cmocka_unit_test(test_smaps_and_meminfo), cmocka_unit_test(test_orders_and_zones),
-		cmocka_unit_test(test_iomem_and_maps),	cmocka_unit_test(test_ratios),
-		cmocka_unit_test(test_memory_blocks),	cmocka_unit_test(test_fixtures),
-		cmocka_unit_test(test_32bit_maps),	cmocka_unit_test(test_hugepage_sizes),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(cmocka_unit_test(test_masks_and_names), cmocka_unit_test(test_records),
+	  cmocka_unit_test(test_smaps_and_meminfo), cmocka_unit_test(test_orders_and_zones),
+	  cmocka_unit_test(test_iomem_and_maps), cmocka_unit_test(test_ratios),
+	  cmocka_unit_test(test_memory_blocks), cmocka_unit_test(test_fixtures),
+	  cmocka_unit_test(test_32bit_maps), cmocka_unit_test(test_hugepage_sizes))

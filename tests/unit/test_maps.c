@@ -647,20 +647,9 @@ static void test_errors(void **state)
 	sysroot_close(&sr);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_line),
-		cmocka_unit_test(test_captured_process),
-		cmocka_unit_test(test_classify),
-		cmocka_unit_test(test_stream_matches_classify),
-		cmocka_unit_test(test_kind_guard),
-		cmocka_unit_test(test_kind_dev_zero),
-		cmocka_unit_test(test_kind_bss),
-		cmocka_unit_test(test_smaps_60000),
-		cmocka_unit_test(test_bytes),
-		cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_long_line_threaded),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(cmocka_unit_test(test_line), cmocka_unit_test(test_captured_process),
+	  cmocka_unit_test(test_classify), cmocka_unit_test(test_stream_matches_classify),
+	  cmocka_unit_test(test_kind_guard), cmocka_unit_test(test_kind_dev_zero),
+	  cmocka_unit_test(test_kind_bss), cmocka_unit_test(test_smaps_60000),
+	  cmocka_unit_test(test_bytes), cmocka_unit_test(test_errors),
+	  cmocka_unit_test(test_long_line_threaded))

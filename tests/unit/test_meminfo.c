@@ -12,20 +12,10 @@ static int parse(const char *text, struct meminfo *mi, struct ms_error *err)
 	return meminfo_parse(text, strlen(text), "meminfo", mi, err);
 }
 
-static void read_fixture(const char *name, struct meminfo *mi)
-{
-	struct sysroot sr;
-	struct ms_error err = {0};
-	fixture_open(&sr, name);
-	if (meminfo_read(&sr, mi, &err))
-		fail_msg("%s: %s", err.file, err.reason);
-	sysroot_close(&sr);
-}
-
 static void test_units_and_counts(void **state)
 {
 	struct meminfo mi;
-	read_fixture("arm64-virt-hand", &mi);
+	fixture_read("arm64-virt-hand", meminfo_read, &mi);
 	const struct meminfo_entry *e = meminfo_get(&mi, "MemTotal");
 	assert_non_null(e);
 	assert_true(e->bytes);
@@ -50,13 +40,19 @@ static void test_units_and_counts(void **state)
 	meminfo_free(&mi);
 }
 
+/* fixtures/@name's meminfo, and free(1)'s summary of it */
+static void summarize_fixture(const char *name, struct meminfo *mi, struct meminfo_summary *s)
+{
+	struct ms_error err = {0};
+	fixture_read(name, meminfo_read, mi);
+	assert_int_equal(meminfo_summarize(mi, "m", s, &err), 0);
+}
+
 static void test_summary_procps4(void **state)
 {
 	struct meminfo mi;
 	struct meminfo_summary s;
-	struct ms_error err = {0};
-	read_fixture("arm64-virt-hand", &mi);
-	assert_int_equal(meminfo_summarize(&mi, "m", &s, &err), 0);
+	summarize_fixture("arm64-virt-hand", &mi, &s);
 	/* worked by hand from the fixture, in kB */
 	assert_true(s.total == UINT64_C(2014928) * 1024);
 	assert_true(s.used == (UINT64_C(2014928) - 1790400) * 1024);
@@ -72,10 +68,8 @@ static void test_summary_old_kernel(void **state)
 {
 	struct meminfo mi;
 	struct meminfo_summary s;
-	struct ms_error err = {0};
-	read_fixture("old-2.6-hand", &mi);
+	summarize_fixture("old-2.6-hand", &mi, &s);
 	assert_null(meminfo_get(&mi, "MemAvailable"));
-	assert_int_equal(meminfo_summarize(&mi, "m", &s, &err), 0);
 	/* no MemAvailable: procps uses MemFree, so used = total - free */
 	assert_true(s.available == UINT64_C(2251088) * 1024);
 	assert_true(s.used == (UINT64_C(8174592) - 2251088) * 1024);
@@ -93,9 +87,7 @@ static void test_summary_highmem(void **state)
 {
 	struct meminfo mi;
 	struct meminfo_summary s;
-	struct ms_error err = {0};
-	read_fixture("i386-highmem-hand", &mi);
-	assert_int_equal(meminfo_summarize(&mi, "m", &s, &err), 0);
+	summarize_fixture("i386-highmem-hand", &mi, &s);
 	assert_true(s.has_high);
 	assert_true(s.low_total == UINT64_C(872132) * 1024);
 	assert_true(s.low_used == (UINT64_C(872132) - 413284) * 1024);
@@ -123,14 +115,8 @@ static void test_summary_container(void **state)
 	meminfo_free(&mi);
 }
 
-static void fails(const char *text, unsigned long line, const char *reason)
-{
-	struct meminfo mi;
-	struct ms_error err = {0};
-	assert_int_equal(parse(text, &mi, &err), -EINVAL);
-	assert_int_equal(err.line, line);
-	assert_string_equal(err.reason, reason);
-}
+#define fails(text, line, reason)                                                                  \
+	assert_parse_fails(meminfo_parse, struct meminfo, text, line, reason)
 
 static void test_errors(void **state)
 {
@@ -156,13 +142,7 @@ static void test_lenient_spacing(void **state)
 	meminfo_free(&mi);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_units_and_counts), cmocka_unit_test(test_summary_procps4),
-		cmocka_unit_test(test_summary_old_kernel), cmocka_unit_test(test_summary_highmem),
-		cmocka_unit_test(test_summary_container), cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_lenient_spacing),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(cmocka_unit_test(test_units_and_counts), cmocka_unit_test(test_summary_procps4),
+	  cmocka_unit_test(test_summary_old_kernel), cmocka_unit_test(test_summary_highmem),
+	  cmocka_unit_test(test_summary_container), cmocka_unit_test(test_errors),
+	  cmocka_unit_test(test_lenient_spacing))

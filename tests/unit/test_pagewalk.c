@@ -267,12 +267,5 @@ static void test_errors(void **state)
 	close(fd);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_mappings),
-		cmocka_unit_test(test_runs),
-		cmocka_unit_test(test_errors),
-	};
-	return cmocka_run_group_tests(tests, setup, teardown);
-}
+TEST_MAIN_WITH(setup, teardown, cmocka_unit_test(test_mappings), cmocka_unit_test(test_runs),
+	       cmocka_unit_test(test_errors))

@@ -40,6 +40,52 @@ static void test_stat_parse(void **state)
 		assert_int_equal(task_stat_parse(bad[i], strlen(bad[i]), &st), -EINVAL);
 }
 
+static void test_dump_files(void **state)
+{
+	char dir[64];
+	tmp_sysroot(dir, sizeof(dir));
+	static const char cmdline[] = "/bin/sleep\0" "100\0\0";
+	tmp_sysroot_write(dir, "proc/7/cmdline", cmdline, sizeof(cmdline) - 1);
+	tmp_sysroot_write(dir, "proc/7/maps", " \n\t\n", 4);
+	static const char maps8[] = "\n00400000-00401000 r-xp 0 0:0 0\n";
+	tmp_sysroot_write(dir, "proc/8/maps", maps8, sizeof(maps8) - 1);
+	tmp_sysroot_write(dir, "proc/kpageflags", "\0\0\0\0\0\0\0\0", 8);
+	struct sysroot sr;
+	struct ms_error err = {0};
+	assert_int_equal(sysroot_open(&sr, dir, &err), 0);
+	struct task t7, t8, t9;
+	assert_int_equal(task_open(&t7, &sr, "7", &err), 0);
+	assert_int_equal(task_open(&t8, &sr, "8", &err), 0);
+	assert_int_equal(task_open(&t9, &sr, "9", &err), 0);
+	/* the arguments joined by spaces, the trailing NULs gone; cut to the buffer */
+	char buf[64];
+	assert_int_equal(task_cmdline(&t7, buf, sizeof(buf)), 14);
+	assert_string_equal(buf, "/bin/sleep 100");
+	assert_int_equal(task_cmdline(&t7, buf, 5), 4);
+	assert_string_equal(buf, "/bin");
+	/* none: empty */
+	assert_int_equal(task_cmdline(&t8, buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "");
+	/* blanks only: empty; a mapping after a blank line: not; missing: not (the reader words
+	 * that) */
+	assert_true(task_maps_empty(&t7));
+	assert_false(task_maps_empty(&t8));
+	assert_false(task_maps_empty(&t9));
+	/* kpageflags and kpagecount through the sysroot, and why not */
+	int why = -1;
+	int fd = kpage_open(&sr, "proc/kpageflags", &why);
+	assert_true(fd >= 0);
+	assert_int_equal(why, 0);
+	close(fd);
+	assert_int_equal(kpage_open(&sr, "proc/kpagecount", &why), -ENOENT);
+	assert_int_equal(why, ENOENT);
+	task_close(&t7);
+	task_close(&t8);
+	task_close(&t9);
+	sysroot_close(&sr);
+	tmp_sysroot_remove(dir);
+}
+
 static void test_self(void **state)
 {
 	struct sysroot sr;
@@ -128,12 +174,5 @@ static void test_folio_pages(void **state)
 	assert_int_equal(kpageflags_pmd_order(65536), 13);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_stat_parse),
-		cmocka_unit_test(test_self),
-		cmocka_unit_test(test_folio_pages),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(cmocka_unit_test(test_stat_parse), cmocka_unit_test(test_self),
+	  cmocka_unit_test(test_dump_files), cmocka_unit_test(test_folio_pages))

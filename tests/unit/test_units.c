@@ -260,17 +260,7 @@ static void test_parse_interval(void **state)
 	assert_int_equal(units_parse_interval("86401", &ms), -EINVAL);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_human),
-		cmocka_unit_test(test_formatters),
-		cmocka_unit_test(test_parse_u64),
-		cmocka_unit_test(test_parse_hex),
-		cmocka_unit_test(test_hex_width),
-		cmocka_unit_test(test_addr_json),
-		cmocka_unit_test(test_parse_size),
-		cmocka_unit_test(test_parse_interval),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(cmocka_unit_test(test_human), cmocka_unit_test(test_formatters),
+	  cmocka_unit_test(test_parse_u64), cmocka_unit_test(test_parse_hex),
+	  cmocka_unit_test(test_hex_width), cmocka_unit_test(test_addr_json),
+	  cmocka_unit_test(test_parse_size), cmocka_unit_test(test_parse_interval))

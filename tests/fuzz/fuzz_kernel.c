@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Fuzz targets for what --live reads of the kernel (proc/kernel.c), chosen with -DTARGET_<NAME>:
+ * kallsyms' text symbols, and kcore's ELF headers with the bases worked out from them. */
+#include <string.h>
+
+#include "fuzz.h"
+#include "proc/kernel.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct ms_error err;
+#if defined(TARGET_KALLSYMS)
+	uint64_t addr;
+	const char *d = (const char *)data;
+	if (kallsyms_text_symbol(d, size, "f", "_text", &addr, &err) == 0 && !addr)
+		__builtin_trap(); /* a hidden address (0) is never a found one */
+	kallsyms_text_symbol(d, size, "f", "_stext", &addr, NULL);
+#elif defined(TARGET_KCORE)
+	static struct kcore k;
+	if (kcore_parse(data, size, "f", &k, &err) == 0) {
+		struct kernel_facts kf;
+		memset(&kf, 0, sizeof(kf));
+		kernel_from_kcore(&k, &kf);
+		if (kf.vmemmap && !kf.vmalloc)
+			__builtin_trap(); /* vmemmap is found above vmalloc only */
+	}
+#else
+#error "no fuzz target chosen"
+#endif
+	return 0;
+}
