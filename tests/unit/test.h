@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "proc/sysroot.h"
 
@@ -20,6 +21,14 @@ static inline void fixture_open(struct sysroot *sr, const char *name)
 	snprintf(dir, sizeof(dir), "%s/%s", FIXTURES, name);
 	if (sysroot_open(sr, dir, &err))
 		fail_msg("%s: %s", err.file, err.reason);
+}
+
+/* @got (@gotlen bytes) is exactly @want (@wantlen bytes), NULs and all. */
+static inline void assert_bytes(const char *got, size_t gotlen, const char *want, size_t wantlen)
+{
+	if (gotlen != wantlen || memcmp(got, want, wantlen) != 0)
+		fail_msg("got  [%.*s] (%zu bytes)\nwant [%.*s] (%zu bytes)", (int)gotlen, got, gotlen,
+			 (int)wantlen, want, wantlen);
 }
 
 #endif

@@ -28,9 +28,7 @@ static void cap_open(struct cap *c, bool pretty)
 static void cap_expect(struct cap *c, const char *want, size_t wantlen)
 {
 	assert_int_equal(fclose(c->fp), 0);
-	if (c->len != wantlen || memcmp(c->buf, want, wantlen) != 0)
-		fail_msg("got  [%.*s] (%zu bytes)\nwant [%.*s] (%zu bytes)", (int)c->len, c->buf,
-			 c->len, (int)wantlen, want, wantlen);
+	assert_bytes(c->buf, c->len, want, wantlen);
 	free(c->buf);
 }
 #define EXPECT(c, lit) cap_expect((c), (lit), sizeof(lit) - 1)

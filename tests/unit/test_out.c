@@ -36,9 +36,7 @@ static size_t dest_len(struct dest *d)
 static void dest_expect(struct dest *d, const char *want, size_t wantlen)
 {
 	assert_int_equal(fclose(d->fp), 0);
-	if (d->len != wantlen || memcmp(d->buf, want, wantlen) != 0)
-		fail_msg("got  [%.*s] (%zu bytes)\nwant [%.*s] (%zu bytes)", (int)d->len, d->buf,
-			 d->len, (int)wantlen, want, wantlen);
+	assert_bytes(d->buf, d->len, want, wantlen);
 	free(d->buf);
 }
 #define EXPECT(d, lit) dest_expect((d), (lit), sizeof(lit) - 1)
@@ -113,6 +111,22 @@ static void test_text(void **state)
 		   "[json]\n");
 }
 
+/* The members values() writes for SHOW_ANY and for SHOW_JSON alike. */
+#define VALUES_JSON \
+	"    \"str\": \"v\",\n" \
+	"    \"nul\": null,\n" \
+	"    \"u64\": 18446744073709551615,\n" \
+	"    \"i64\": -42,\n" \
+	"    \"yes\": true,\n" \
+	"    \"no\": false,\n" \
+	"    \"word\": \"0xffffffffff600000\",\n" \
+	"    \"null\": null,\n" \
+	"    \"json_only\": 5,\n" \
+	"    \"arr\": [\n" \
+	"      1,\n" \
+	"      \"b\"\n" \
+	"    ]\n"
+
 static void test_json(void **state)
 {
 	struct out o;
@@ -130,38 +144,14 @@ static void test_json(void **state)
 	assert_int_equal(before_calls, 1);
 	EXPECT(&d, "{\n"
 		   "  \"any\": {\n"
-		   "    \"str\": \"v\",\n"
-		   "    \"nul\": null,\n"
-		   "    \"u64\": 18446744073709551615,\n"
-		   "    \"i64\": -42,\n"
-		   "    \"yes\": true,\n"
-		   "    \"no\": false,\n"
-		   "    \"word\": \"0xffffffffff600000\",\n"
-		   "    \"null\": null,\n"
-		   "    \"json_only\": 5,\n"
-		   "    \"arr\": [\n"
-		   "      1,\n"
-		   "      \"b\"\n"
-		   "    ]\n"
+		   VALUES_JSON
 		   "  },\n"
 		   "  \"text\": {\n"
 		   "    \"arr\": [\n"
 		   "    ]\n"
 		   "  },\n"
 		   "  \"json\": {\n"
-		   "    \"str\": \"v\",\n"
-		   "    \"nul\": null,\n"
-		   "    \"u64\": 18446744073709551615,\n"
-		   "    \"i64\": -42,\n"
-		   "    \"yes\": true,\n"
-		   "    \"no\": false,\n"
-		   "    \"word\": \"0xffffffffff600000\",\n"
-		   "    \"null\": null,\n"
-		   "    \"json_only\": 5,\n"
-		   "    \"arr\": [\n"
-		   "      1,\n"
-		   "      \"b\"\n"
-		   "    ]\n"
+		   VALUES_JSON
 		   "  }\n"
 		   "}\n");
 }
