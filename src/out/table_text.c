@@ -122,11 +122,11 @@ bool direct_text(const struct table *t, const struct out *o)
 	/* a terminal's table may have to give way to fit it: libsmartcols' path does that */
 	if (o->raw || o->color || o->term_width || library_only())
 		return false;
-	for (size_t k = 0; k < t->nsel; k++)
-		if ((t->defs[t->sel[k]].flags & COLF_TREE) && col_text(t, k))
-			for (const struct trow *r = t->first; r; r = r->next)
-				if (r->first)
-					return false;
+	/* children, drawn as a tree or not (-o without the tree column): the direct writer
+	 * reads only the top-level rows */
+	for (const struct trow *r = t->first; r; r = r->next)
+		if (r->first)
+			return false;
 	if (measured_for(t, o) && t->nonascii)
 		return false;
 	for (const struct trow *r = measured_for(t, o) ? NULL : t->first; r; r = r->next)
@@ -185,6 +185,9 @@ void measure(struct table *t, size_t col, const struct cell *c)
 
 int print_direct(const struct table *t, const struct out *o, const int *hexw)
 {
+	/* libsmartcols prints nothing for a table without rows, not even the heading */
+	if (!t->first && !t->spooled)
+		return 0;
 	size_t n = 0, cols[64];
 	for (size_t k = 0; k < t->nsel && n < 64; k++)
 		if (col_text(t, k))

@@ -310,3 +310,18 @@ load helpers
 	assert_success
 	echo "$output" | jq -e 'all(.iomem[]; has("children") | not)'
 }
+
+@test "-o without the tree column: every region, nested ones too, in both table writers" {
+	f="$FIX/x86_64-vm-6.18-24g-root"
+	all=$(grep -c . "$f/proc/iomem")
+	run --separate-stderr memscope --sysroot "$f" iomem -o START,END
+	assert_success
+	[ "${#lines[@]}" -eq $((all + 1)) ]
+	# a nested region (Kernel code, inside System RAM) has its line
+	start=$(grep 'Kernel code' "$f/proc/iomem" | sed 's/^ *\([0-9a-f]*\)-.*/\1/')
+	[[ "$output" == *"$start"* ]]
+	direct=$output
+	MEMSCOPE_TABLE=library run --separate-stderr memscope --sysroot "$f" iomem -o START,END
+	assert_success
+	[ "$output" = "$direct" ]
+}

@@ -106,4 +106,12 @@ static inline void tmp_sysroot_remove(const char *dir)
 	nftw(dir, tmp_sysroot_unlink_, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+/* @got (@gotlen bytes) is exactly @want (@wantlen bytes), NULs and all. */
+static inline void assert_bytes(const char *got, size_t gotlen, const char *want, size_t wantlen)
+{
+	if (gotlen != wantlen || memcmp(got, want, wantlen) != 0)
+		fail_msg("got  [%.*s] (%zu bytes)\nwant [%.*s] (%zu bytes)", (int)gotlen, got, gotlen,
+			 (int)wantlen, want, wantlen);
+}
+
 #endif
