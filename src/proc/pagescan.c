@@ -50,14 +50,51 @@ struct pm_scan_arg {
 
 /* regions asked for in one call (24 bytes each) */
 #define PAGESCAN_REGIONS 2048
+/* how far past a range a call asks, walking on: at first, and at most */
+#define PAGESCAN_AHEAD_MIN (UINT64_C(4) << 20)
+#define PAGESCAN_AHEAD_MAX (UINT64_C(1) << 30)
 
 int pagescan_init(struct pagewalk *pw)
 {
 	/* a dump's pagemap is a plain file: no ioctl to ask (it would fail with ENOTTY) */
 	const char *force = getenv("MEMSCOPE_PAGEMAP");
 	pw->reader = !pw->live || (force && !strcmp(force, "pread")) ? PW_READ_PREAD : PW_READ_PROBE;
-	pw->regions = malloc(PAGESCAN_REGIONS * sizeof(*pw->regions));
-	return pw->regions ? 0 : -ENOMEM;
+	pw->scan.v = malloc(PAGESCAN_REGIONS * sizeof(*pw->scan.v));
+	return pw->scan.v ? 0 : -ENOMEM;
+}
+
+/* Ask the kernel about [@at, @end), and on past it as far as the walk's pace says, into
+ * pw->scan. Every page of every mapping is asked for (no category to match), in regions of one
+ * state. Returns 0 or the ioctl's -errno. */
+static int fill(struct pagewalk *pw, uint64_t at, uint64_t end)
+{
+	struct pw_scan *sc = &pw->scan;
+	/* on from where the last call ended: further ahead each time; else the range alone */
+	if (sc->hi && at >= sc->hi)
+		sc->ahead = !sc->ahead ? PAGESCAN_AHEAD_MIN
+			  : sc->ahead < PAGESCAN_AHEAD_MAX ? 2 * sc->ahead : PAGESCAN_AHEAD_MAX;
+	else
+		sc->ahead = 0;
+	uint64_t hi = end <= UINT64_MAX - sc->ahead ? end + sc->ahead : end;
+	for (;;) {
+		struct pm_scan_arg a = {.size = sizeof(a), .start = at, .end = hi,
+					.vec = (uintptr_t)sc->v, .vec_len = PAGESCAN_REGIONS,
+					.return_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED};
+		long n = ioctl(pw->pagemap_fd, PAGEMAP_SCAN, &a);
+		sc->calls++;
+		if (n >= 0) {
+			/* walk_end: where the kernel stopped (@hi, unless the regions ran out) */
+			*sc = (struct pw_scan){sc->v, (size_t)n, 0, at,
+					       a.walk_end < at ? at : a.walk_end > hi ? hi : a.walk_end,
+					       sc->ahead, sc->calls};
+			return 0;
+		}
+		/* past TASK_SIZE (EFAULT) only for the lookahead: the range alone */
+		if (errno != EFAULT || hi == end)
+			return -errno;
+		hi = end;
+		sc->ahead = 0;
+	}
 }
 
 /* Addresses [@from, @to) in no region the kernel gave: asked for every page with no category
@@ -70,6 +107,8 @@ static int gap(struct pagewalk *pw, uint64_t from, uint64_t to, bool *checked,
 	       struct ms_error *err)
 {
 	int e;
+	if (from >= to)
+		return 0;
 	if (!*checked && (e = pagewalk_gone(pw, err)))
 		return e;
 	*checked = true;
@@ -87,32 +126,31 @@ int pagescan_range(struct pagewalk *pw, uint64_t page, uint64_t stop, struct pw_
 		pw->reader = pw->hidden ? PW_READ_SCAN : PW_READ_PREAD;
 	if (pw->reader == PW_READ_PREAD || stop > UINT64_MAX / pw->ps)
 		return 1;
+	struct pw_scan *sc = &pw->scan;
 	uint64_t at = page * pw->ps, end = stop * pw->ps;
 	bool checked = false;
 	int e;
 	while (at < end) {
-		/* no category to match: every page of every mapping, in regions of one state */
-		struct pm_scan_arg a = {.size = sizeof(a), .start = at, .end = end,
-					.vec = (uintptr_t)pw->regions, .vec_len = PAGESCAN_REGIONS,
-					.return_mask = PAGE_IS_PRESENT | PAGE_IS_SWAPPED};
-		long n = ioctl(pw->pagemap_fd, PAGEMAP_SCAN, &a);
-		pw->scans++;
-		if (n < 0) {
+		if (at < sc->at || at >= sc->hi) {
 			/* a kernel before 6.7 (ENOTTY; EINVAL for an argument it does not know):
 			 * pread from now on. Any other failure (EFAULT above TASK_SIZE, where
-			 * [vsyscall] is) leaves this range to pread, which says what it is. */
-			if ((errno == ENOTTY || errno == EINVAL || errno == EOPNOTSUPP))
+			 * [vsyscall] is) leaves this range to pread, which says what it is; as does
+			 * a call that did not step forward, which the kernel does not do. */
+			e = fill(pw, at, end);
+			if (e == -ENOTTY || e == -EINVAL || e == -EOPNOTSUPP)
 				pw->reader = PW_READ_PREAD;
-			*resume = at / pw->ps;
-			return 1;
+			if (e || sc->hi <= at) {
+				*resume = at / pw->ps;
+				return 1;
+			}
 		}
-		uint64_t before = at;
-		for (long i = 0; i < n; i++) {
-			const struct page_region *r = &pw->regions[i];
-			uint64_t rs = r->start < at ? at : r->start, re = r->end > end ? end : r->end;
-			if (re <= rs)
+		uint64_t limit = end < sc->hi ? end : sc->hi;
+		for (; sc->next < sc->n && sc->v[sc->next].start < limit; sc->next++) {
+			const struct page_region *r = &sc->v[sc->next];
+			if (r->end <= at)
 				continue;
-			if (rs > at && (e = gap(pw, at, rs, &checked, st, run, sink, data, err)))
+			uint64_t rs = r->start < at ? at : r->start, re = r->end < limit ? r->end : limit;
+			if ((e = gap(pw, at, rs, &checked, st, run, sink, data, err)))
 				return e;
 			enum pw_state ps = r->categories & PAGE_IS_PRESENT   ? PW_HIDDEN
 					 : r->categories & PAGE_IS_SWAPPED ? PW_SWAP
@@ -120,23 +158,19 @@ int pagescan_range(struct pagewalk *pw, uint64_t page, uint64_t stop, struct pw_
 			/* still probing: pread reads on from the first present page, and its
 			 * entry says whether the frames are shown */
 			if (ps == PW_HIDDEN && pw->reader == PW_READ_PROBE) {
+				sc->at = rs;
 				*resume = rs / pw->ps;
 				return 1;
 			}
 			if ((e = pagewalk_pages(pw, ps, rs, (re - rs) / pw->ps, st, run, sink, data)))
 				return e;
 			at = re;
+			if (r->end > limit) /* the rest of it is the next range's */
+				break;
 		}
-		/* walked to walk_end (the whole range when the regions fitted) */
-		uint64_t walked = a.walk_end > end ? end : a.walk_end;
-		if (walked > at && (e = gap(pw, at, walked, &checked, st, run, sink, data, err)))
+		if ((e = gap(pw, at, limit, &checked, st, run, sink, data, err)))
 			return e;
-		if (walked > at)
-			at = walked;
-		if (at == before) { /* no step forward: not what the kernel does; pread instead */
-			*resume = at / pw->ps;
-			return 1;
-		}
+		sc->at = at = limit;
 	}
 	return 0;
 }

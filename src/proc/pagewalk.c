@@ -41,10 +41,10 @@ void pagewalk_free(struct pagewalk *pw)
 	free(pw->count);
 	free(pw->scratch);
 	free(pw->order);
-	free(pw->regions);
+	free(pw->scan.v);
 	pw->pm = pw->pfn = pw->flags = pw->count = pw->scratch = NULL;
 	pw->order = NULL;
-	pw->regions = NULL;
+	pw->scan.v = NULL;
 }
 
 static int read_failed(const struct pagewalk *pw, struct ms_error *err, int e)

@@ -54,6 +54,17 @@ enum pw_reader { PW_READ_PROBE, PW_READ_SCAN, PW_READ_PREAD };
 
 struct page_region; /* the kernel's, <linux/fs.h> */
 
+/* The regions of the last PAGEMAP_SCAN call, read on from @next: what the kernel said of
+ * [@at, @hi) not yet walked. Walking on past its end, the next call asks for @ahead bytes more
+ * than the range (doubled each time, as readahead: --all's thousands of small mappings take a
+ * call or a few, not one each). */
+struct pw_scan {
+	struct page_region *v;
+	size_t n, next;
+	uint64_t at, hi, ahead;
+	uint64_t calls; /* PAGEMAP_SCAN calls made (the tests look) */
+};
+
 struct pagewalk {
 	int pagemap_fd, flags_fd, count_fd; /* flags_fd, count_fd < 0: not read */
 	uint64_t ps;
@@ -65,11 +76,10 @@ struct pagewalk {
 	bool vanished; /* a walk stopped because the process's address space went away */
 	struct pw_folio folio;
 	enum pw_reader reader;
-	uint64_t scans; /* PAGEMAP_SCAN calls made (the tests look) */
+	struct pw_scan scan;
 	/* batch buffers, allocated once: memory stays flat whatever the process's size */
 	uint64_t *pm, *pfn, *flags, *count, *scratch;
 	size_t *order;
-	struct page_region *regions;
 };
 
 /* Set @pw up to walk the pagemap open on @pagemap_fd (named @name) with page size @ps; the fds
