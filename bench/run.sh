@@ -35,7 +35,8 @@ measure() {
 }
 
 # the same command without CAP_SYS_ADMIN: pagemap then hides frame numbers, so memscope reads
-# pagemap alone, as minreader does without -k
+# pagemap alone, as minreader does without -k; on Linux 6.7+ by PAGEMAP_SCAN, as minreader -s
+# does (its line against minreader's pread is the floor the ioctl gives)
 nocap=(setpriv --inh-caps=-sys_admin --bounding-set=-sys_admin)
 
 compare() { # label, reference label, reference command..., --, command...
@@ -73,6 +74,13 @@ compare "memscope maps --rss --json" "cat smaps" cat /proc/$P/smaps -- "$ms" map
 compare "memscope maps --rss" "pmap -X" pmap -X "$P" -- "$ms" maps "$P" --rss
 compare "memscope maps" "pmap -x" pmap -x "$P" -- "$ms" maps "$P"
 compare "memscope translate --all" "minreader -k" "$min" -k "$P" -- "$ms" translate "$P" --all
+scan_lines() {
+	compare "memscope translate --all, no CAP_SYS_ADMIN" "minreader -s (SCAN)" "${nocap[@]}" "$min" -s "$P" -- \
+		"${nocap[@]}" "$ms" translate "$P" --all
+	compare "minreader -s (SCAN), no CAP_SYS_ADMIN" "minreader (pagemap)" "${nocap[@]}" "$min" "$P" -- \
+		"${nocap[@]}" "$min" -s "$P"
+}
+scan_lines
 
 for spec in "1G anon" "4G anon" "1G thp" "4G thp"; do
 	set -- $spec
@@ -81,6 +89,7 @@ for spec in "1G anon" "4G anon" "1G thp" "4G thp"; do
 	spawn --"$2" "$1"
 	compare "memscope translate --all, no CAP_SYS_ADMIN" "minreader (pagemap)" "${nocap[@]}" "$min" "$P" -- \
 		"${nocap[@]}" "$ms" translate "$P" --all
+	scan_lines
 	compare "memscope translate --all" "minreader -k (all 3)" "$min" -k "$P" -- \
 		"$ms" translate "$P" --all
 	compare "memscope translate --all --json" "minreader -k (all 3)" "$min" -k "$P" -- \

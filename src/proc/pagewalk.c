@@ -2,7 +2,8 @@
 /* The pagemap walk, as tools/mm/page-types walks a VMA and hands each page to add_page(): here
  * pagemap is read 64 KiB of entries at a time, the frames of a batch looked up in kpageflags
  * and kpagecount in windows (proc/kpage.c), and pages that need no flags of their own go by in
- * blocks; what reaches the sink is runs, not pages. */
+ * blocks; what reaches the sink is runs, not pages. Where the frames are hidden, a live
+ * process's pagemap is read by PAGEMAP_SCAN instead (proc/pagescan.c), to the same runs. */
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 
 #include "lib/pagebits.h"
 #include "proc/kpage.h"
+#include "proc/pagescan.h"
 #include "proc/pagewalk.h"
 
 int pagewalk_init(struct pagewalk *pw, int pagemap_fd, const char *name, int flags_fd,
@@ -23,7 +25,8 @@ int pagewalk_init(struct pagewalk *pw, int pagemap_fd, const char *name, int fla
 	pw->count = malloc(KPAGE_BATCH * sizeof(uint64_t));
 	pw->scratch = malloc(2 * KPAGE_BATCH * sizeof(uint64_t));
 	pw->order = malloc(KPAGE_BATCH * sizeof(size_t));
-	if (!pw->pm || !pw->pfn || !pw->flags || !pw->count || !pw->scratch || !pw->order) {
+	if (!pw->pm || !pw->pfn || !pw->flags || !pw->count || !pw->scratch || !pw->order ||
+	    pagescan_init(pw)) {
 		pagewalk_free(pw);
 		return -ENOMEM;
 	}
@@ -38,8 +41,10 @@ void pagewalk_free(struct pagewalk *pw)
 	free(pw->count);
 	free(pw->scratch);
 	free(pw->order);
+	free(pw->scan.v);
 	pw->pm = pw->pfn = pw->flags = pw->count = pw->scratch = NULL;
 	pw->order = NULL;
+	pw->scan.v = NULL;
 }
 
 static int read_failed(const struct pagewalk *pw, struct ms_error *err, int e)
@@ -50,7 +55,7 @@ static int read_failed(const struct pagewalk *pw, struct ms_error *err, int e)
 /* A pagemap read of the live process came back short: past TASK_SIZE ([vsyscall]), or because
  * the process exited (or ran execve()) and took its address space with it. -ESRCH for the
  * second, so the walk stops there; 0 for the first. */
-static int pagemap_short(struct pagewalk *pw, struct ms_error *err)
+int pagewalk_gone(struct pagewalk *pw, struct ms_error *err)
 {
 	if (!pw->live)
 		return 0; /* a dump is a file: past its end, the pages are holes */
@@ -68,7 +73,7 @@ int pagewalk_entry(struct pagewalk *pw, uint64_t vaddr, uint64_t *raw, struct ms
 	long got = kpage_pread(pw->pagemap_fd, vaddr / pw->ps, raw, 1);
 	if (got < 0)
 		return read_failed(pw, err, (int)got);
-	return got == 0 ? pagemap_short(pw, err) : 0;
+	return got == 0 ? pagewalk_gone(pw, err) : 0;
 }
 
 void pagewalk_frame(struct pagewalk *pw, uint64_t pfn, uint64_t *flags, uint64_t *count)
@@ -118,6 +123,42 @@ static void run_start(struct pw_run *run, enum pw_state ps, uint64_t vaddr, uint
 			       .hi_order = UINT_MAX};
 }
 
+/* @m pages in state @ps, into @st */
+static void count(struct pagewalk *pw, struct pw_stats *st, enum pw_state ps, uint64_t m)
+{
+	st->pages += m;
+	switch (ps) {
+	case PW_HIDDEN:
+		pw->hidden = true;
+		st->hidden += m;
+		st->present += m;
+		break;
+	case PW_PRESENT:
+		pw->frames = true;
+		st->present += m;
+		break;
+	case PW_SWAP:
+		st->swapped += m;
+		break;
+	default:
+		st->not_present += m;
+	}
+}
+
+int pagewalk_pages(struct pagewalk *pw, enum pw_state ps, uint64_t vaddr, uint64_t pages,
+		   struct pw_stats *st, struct pw_run *run, pw_sink sink, void *data)
+{
+	count(pw, st, ps, pages);
+	if (!(run->pages && run->st == ps && run->vstart + run->pages * pw->ps == vaddr)) {
+		int e = emit(st, run, sink, data);
+		if (e)
+			return e;
+		run_start(run, ps, vaddr, 0);
+	}
+	run->pages += pages;
+	return 0;
+}
+
 int pagewalk_gap(struct pagewalk *pw, uint64_t start, uint64_t pages, struct pw_stats *st,
 		 pw_sink sink, void *data)
 {
@@ -130,24 +171,21 @@ int pagewalk_gap(struct pagewalk *pw, uint64_t start, uint64_t pages, struct pw_
 	return emit(st, &run, sink, data);
 }
 
-int pagewalk_range(struct pagewalk *pw, uint64_t start, uint64_t end, struct pw_stats *st,
-		   pw_sink sink, void *data, struct ms_error *err)
+/* Pages from *@page to @stop by pread, continuing @run; *@page is left where it stopped.
+ * Returns 0, or 1 after a batch that ended the probe for PAGEMAP_SCAN with frames hidden (the
+ * rest is for SCAN), or -errno. */
+static int pread_range(struct pagewalk *pw, uint64_t *at, uint64_t stop, struct pw_stats *st,
+		       struct pw_run *run, pw_sink sink, void *data, struct ms_error *err)
 {
-	struct pw_run run;
-	run_start(&run, PW_NONE, 0, 0);
-	pw->folio.open = false;
 	int e = 0;
-	/* the page after the last: end rounded up, without end + ps - 1, which wraps for an end
-	 * in the last page of the address space */
-	uint64_t stop = end ? (end - 1) / pw->ps + 1 : 0;
-	for (uint64_t page = start / pw->ps; page < stop;) {
+	for (uint64_t page = *at; page < stop; *at = page) {
 		size_t n = (size_t)(stop - page);
 		if (n > KPAGE_BATCH)
 			n = KPAGE_BATCH;
 		long got = kpage_pread(pw->pagemap_fd, page, pw->pm, n);
 		if (got < 0)
 			return read_failed(pw, err, (int)got);
-		if (got < (long)n && (e = pagemap_short(pw, err)))
+		if (got < (long)n && (e = pagewalk_gone(pw, err)))
 			return e;
 		/* past the end of the page tables ([vsyscall], above TASK_SIZE): holes */
 		for (long i = got; i < (long)n; i++)
@@ -186,28 +224,12 @@ int pagewalk_range(struct pagewalk *pw, uint64_t start, uint64_t end, struct pw_
 				while (i + m < n && pw->pm[i + m] == raw + step * m)
 					m++;
 			}
-			st->pages += m;
-			switch (ps) {
-			case PW_HIDDEN:
-				pw->hidden = true;
-				st->hidden += m;
-				st->present += m;
-				break;
-			case PW_PRESENT:
-				pw->frames = true;
-				st->present += m;
-				break;
-			case PW_SWAP:
-				st->swapped += m;
-				break;
-			default:
-				st->not_present += m;
-			}
+			count(pw, st, ps, m);
 			st->shared += cnt > 1;
 			uint64_t vaddr = (page + i) * pw->ps;
-			bool joins = run.pages && run.st == ps &&
-				     run.vstart + run.pages * pw->ps == vaddr &&
-				     (ps != PW_PRESENT || pfn == run.pfn + run.pages);
+			bool joins = run->pages && run->st == ps &&
+				     run->vstart + run->pages * pw->ps == vaddr &&
+				     (ps != PW_PRESENT || pfn == run->pfn + run->pages);
 			/* a THP folio: its head, then its tails at the frames that follow (a folio's
 			 * frames are consecutive; KPF_THP marks every one, fs/proc/page.c) */
 			bool thp = flagged && pw->flags_fd >= 0 && pagebits_thp(fl);
@@ -216,25 +238,48 @@ int pagewalk_range(struct pagewalk *pw, uint64_t start, uint64_t end, struct pw_
 			if (fo->open && !(thp && tail && pfn == fo->first + fo->pages)) {
 				/* walked right after it, and not its tail: it ends here */
 				bool known = flagged && pfn == fo->first + fo->pages;
-				folio_close(pw, st, &run, known);
+				folio_close(pw, st, run, known);
 			}
 			if (!joins) {
-				if ((e = emit(st, &run, sink, data)))
+				if ((e = emit(st, run, sink, data)))
 					return e;
-				run_start(&run, ps, vaddr, pfn);
+				run_start(run, ps, vaddr, pfn);
 			}
 			if (thp) {
 				if (!fo->open)
 					*fo = (struct pw_folio){true, !tail, pfn, 0};
 				fo->pages++;
 				st->thp_pages++;
-				run.thp_pages++;
+				run->thp_pages++;
 			}
-			run.pages += m;
+			run->pages += m;
 			i += m;
 		}
 		page += n;
+		if (pw->reader == PW_READ_PROBE && pw->hidden) {
+			*at = page;
+			return 1;
+		}
 	}
+	return 0;
+}
+
+int pagewalk_range(struct pagewalk *pw, uint64_t start, uint64_t end, struct pw_stats *st,
+		   pw_sink sink, void *data, struct ms_error *err)
+{
+	struct pw_run run;
+	run_start(&run, PW_NONE, 0, 0);
+	pw->folio.open = false;
+	/* the page after the last: end rounded up, without end + ps - 1, which wraps for an end
+	 * in the last page of the address space */
+	uint64_t page = start / pw->ps, stop = end ? (end - 1) / pw->ps + 1 : 0;
+	/* SCAN while it may be used, pread from where it may not (proc/pagescan.c) */
+	int e = 1;
+	while (e > 0 && page < stop)
+		if ((e = pagescan_range(pw, page, stop, st, &run, sink, data, &page, err)) > 0)
+			e = pread_range(pw, &page, stop, st, &run, sink, data, err);
+	if (e < 0)
+		return e;
 	folio_close(pw, st, &run, false);
 	return emit(st, &run, sink, data);
 }

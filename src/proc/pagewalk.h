@@ -44,6 +44,27 @@ struct pw_folio {
 	uint64_t first, pages;
 };
 
+/* How pagemap is read (proc/pagescan.c). PW_READ_SCAN: by the PAGEMAP_SCAN ioctl (Linux 6.7+),
+ * which tells present and swapped pages apart but gives no frame numbers: used only when
+ * pagemap hides them anyway (no CAP_SYS_ADMIN), where the runs and counts are the same.
+ * PW_READ_PROBE: SCAN until the first present page, whose entry (pread) decides between the
+ * two. PW_READ_PREAD: batched pread of the entries (a dump, frames shown, a kernel without
+ * the ioctl, MEMSCOPE_PAGEMAP=pread). */
+enum pw_reader { PW_READ_PROBE, PW_READ_SCAN, PW_READ_PREAD };
+
+struct page_region; /* the kernel's, <linux/fs.h> */
+
+/* The regions of the last PAGEMAP_SCAN call, read on from @next: what the kernel said of
+ * [@at, @hi) not yet walked. Walking on past its end, the next call asks for @ahead bytes more
+ * than the range (doubled each time, as readahead: --all's thousands of small mappings take a
+ * call or a few, not one each). */
+struct pw_scan {
+	struct page_region *v;
+	size_t n, next;
+	uint64_t at, hi, ahead;
+	uint64_t calls; /* PAGEMAP_SCAN calls made (the tests look) */
+};
+
 struct pagewalk {
 	int pagemap_fd, flags_fd, count_fd; /* flags_fd, count_fd < 0: not read */
 	uint64_t ps;
@@ -54,13 +75,16 @@ struct pagewalk {
 	bool frames;   /* a real frame was met */
 	bool vanished; /* a walk stopped because the process's address space went away */
 	struct pw_folio folio;
+	enum pw_reader reader;
+	struct pw_scan scan;
 	/* batch buffers, allocated once: memory stays flat whatever the process's size */
 	uint64_t *pm, *pfn, *flags, *count, *scratch;
 	size_t *order;
 };
 
 /* Set @pw up to walk the pagemap open on @pagemap_fd (named @name) with page size @ps; the fds
- * stay the caller's. Returns 0 or -ENOMEM. */
+ * stay the caller's. A @live one is read by PAGEMAP_SCAN where that gives the same (unless
+ * MEMSCOPE_PAGEMAP=pread is in the environment). Returns 0 or -ENOMEM. */
 int pagewalk_init(struct pagewalk *pw, int pagemap_fd, const char *name, int flags_fd,
 		  int count_fd, uint64_t ps, bool live);
 void pagewalk_free(struct pagewalk *pw);

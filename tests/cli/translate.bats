@@ -460,6 +460,104 @@ with open(d + "/pagemap.txt", "w") as o:
 	echo "$output" | jq -e '.translate.summary | .pages == 1 and .not_present == 1'
 }
 
+# --- PAGEMAP_SCAN and pread (issue 12) ---
+
+# the ways of reading a live process to compare: as this user, and as root also without
+# CAP_SYS_ADMIN (frames hidden: where PAGEMAP_SCAN is used)
+scan_users() {
+	users=(as_is)
+	if is_root; then
+		command -v setpriv >/dev/null || skip "setpriv is not installed"
+		users+=(nocap)
+	fi
+}
+as_is() { "$@"; }
+nocap() { setpriv --inh-caps=-sys_admin --bounding-set=-sys_admin "$@"; }
+
+# PAGEMAP_SCAN calls in an strace log, and the failed ones
+scan_calls() { grep -c 'ioctl([0-9]*, \(PAGEMAP_SCAN\|_IOC(_IOC_READ|_IOC_WRITE, 0x66, 0x10, 0x60)\)' "$1" || :; }
+scan_refused() { grep -c 'ioctl([0-9]*, \(PAGEMAP_SCAN\|_IOC(_IOC_READ|_IOC_WRITE, 0x66, 0x10, 0x60)\).*= -1 \(ENOTTY\|EINVAL\)' "$1" || :; }
+
+@test "PAGEMAP_SCAN and pread give the same --all and ranges, text and JSON, with and without CAP_SYS_ADMIN" {
+	scan_users
+	start_mapper --anon 1M --untouched 64K --thp 4M --hole 1M --guard 1M --maps 300
+	for u in "${users[@]}"; do
+		for args in "--all" "--all --json"; do
+			a=$($u "$MEMSCOPE" translate "$MPID" $args 2>&1)
+			b=$(MEMSCOPE_PAGEMAP=pread $u "$MEMSCOPE" translate "$MPID" $args 2>&1)
+			[ "$a" = "$b" ] || { echo "$u $args:"; diff <(echo "$a") <(echo "$b"); false; }
+		done
+		# every mapping the mapper made as a range, and one range over all of them
+		while read -r kind addr len _; do
+			[ "$kind" = ready ] && continue
+			r=$(printf '0x%x-0x%x' "$addr" $((addr + len)))
+			a=$($u "$MEMSCOPE" translate "$MPID" "$r" --json 2>&1)
+			b=$(MEMSCOPE_PAGEMAP=pread $u "$MEMSCOPE" translate "$MPID" "$r" --json 2>&1)
+			[ "$a" = "$b" ] || { echo "$u $kind $r:"; diff <(echo "$a") <(echo "$b"); false; }
+		done <"$MOUT"
+		a=$($u "$MEMSCOPE" translate "$MPID" 0x1000-0x7fffffffe000 2>&1)
+		b=$(MEMSCOPE_PAGEMAP=pread $u "$MEMSCOPE" translate "$MPID" 0x1000-0x7fffffffe000 2>&1)
+		[ "$a" = "$b" ]
+	done
+	# and what they agree on is the mapper's pages: its guard pages swapped (no swap needed),
+	# the rest of that mapping present
+	read -r _ g glen gaddr gsize < <(grep '^guard' "$MOUT")
+	if [ "$gsize" -gt 0 ]; then
+		for u in "${users[@]}"; do
+			run --separate-stderr $u "$MEMSCOPE" translate "$MPID" "$(printf '0x%x-0x%x' "$g" $((g + glen)))" --json
+			assert_success
+			echo "$output" | jq -e --argjson s $((gsize / 4096)) '.translate.summary | .swapped == $s and .present == 256 - $s'
+			echo "$output" | jq -e --arg a "$(printf '0x%016x' "$gaddr")" '[.translate.runs[] | select(.state == "swapped")] | length == 1 and .[0].vstart == $a'
+		done
+	fi
+	run --separate-stderr nocap_or_self "$MEMSCOPE" translate "$MPID" "$(mapped untouched)" --len 64K --json
+	echo "$output" | jq -e '.translate.summary | .pages == 16 and .not_present == 16'
+}
+nocap_or_self() { if is_root; then nocap "$@"; else "$@"; fi; }
+
+@test "without CAP_SYS_ADMIN PAGEMAP_SCAN reads the walk, a few calls for 2000 mappings; with it, or MEMSCOPE_PAGEMAP=pread, pread does" {
+	command -v strace >/dev/null || skip "strace is not installed"
+	scan_users
+	start_mapper --maps 2000 --anon 1M
+	log=$BATS_TEST_TMPDIR/strace
+	nocap_or_self strace -f -o "$log" -e trace=ioctl "$MEMSCOPE" translate "$MPID" --all >/dev/null 2>&1
+	[ "$(scan_refused "$log")" -eq 0 ] || skip "this kernel ($(uname -r)) has no PAGEMAP_SCAN (Linux 6.7+): pread alone"
+	n=$(scan_calls "$log")
+	echo "PAGEMAP_SCAN calls for $(wc -l <"/proc/$MPID/maps") mappings: $n"
+	[ "$n" -ge 1 ] && [ "$n" -le 40 ]
+	# the same walk with MEMSCOPE_PAGEMAP=pread: none
+	MEMSCOPE_PAGEMAP=pread nocap_or_self strace -f -o "$log" -e trace=ioctl "$MEMSCOPE" translate "$MPID" --all >/dev/null 2>&1
+	[ "$(scan_calls "$log")" -eq 0 ]
+	# frames shown (root): one call, up to the first present page, then pread
+	if is_root; then
+		strace -f -o "$log" -e trace=ioctl,pread64 "$MEMSCOPE" translate "$MPID" --all >/dev/null 2>&1
+		[ "$(scan_calls "$log")" -eq 1 ]
+		[ "$(grep -c 'pread64' "$log")" -gt 2000 ]
+	fi
+}
+
+@test "a dump's pagemap is read by pread: no PAGEMAP_SCAN asked of a plain file" {
+	command -v strace >/dev/null || skip "strace is not installed"
+	SR=$(binary_fixture process-folios)
+	log=$BATS_TEST_TMPDIR/strace
+	strace -f -o "$log" -e trace=ioctl "$MEMSCOPE" --sysroot "$SR" translate 100 --all --page-size 4K --arch x86_64 >/dev/null 2>&1
+	[ "$(scan_calls "$log")" -eq 0 ]
+}
+
+@test "--all on a process that exits mid-walk without CAP_SYS_ADMIN (PAGEMAP_SCAN): one line, exit 1" {
+	is_root || skip "not root: covered by the test above without privileges"
+	command -v setpriv >/dev/null || skip "setpriv is not installed"
+	start_mapper --maps 20000
+	# the shim kills the mapper after the first pread of pagemap: the probe's, on the first
+	# present page; the next PAGEMAP_SCAN finds no mapping, and the check says it is gone
+	run --separate-stderr setpriv --inh-caps=-sys_admin --bounding-set=-sys_admin env LD_PRELOAD="$VANISH" \
+		VANISH_PID="$MPID" VANISH_FILE=pagemap \
+		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" "$MEMSCOPE" translate "$MPID" --all
+	assert_failure 1
+	assert_output ""
+	[[ "$stderr" =~ ^memscope:\ process\ $MPID\ exited\ while\ its\ pages\ were\ read\ \(([0-9]+)\ mappings?\ walked\)$ ]] || { echo "$stderr"; false; }
+}
+
 # --- fitting a terminal ---
 
 @test "every box of the --len picture keeps a blank each side of its text, dotted ones too" {

@@ -2,13 +2,16 @@
 /* A process for the tests and benchmarks to inspect: it maps and touches memory as asked, prints
  * what it made on stdout ("anon 0x... 4194304"), then waits until it is killed.
  *   mapper [--anon SIZE] [--thp SIZE] [--untouched SIZE] [--file NAME] [--maps N]
- *          [--read FILE] [--hole SIZE]
+ *          [--read FILE] [--hole SIZE] [--guard SIZE]
  * --thp maps 2 MiB-aligned memory with MADV_HUGEPAGE; --file maps a one-page file created with
  * exactly NAME (any bytes, for hostile-name tests) and then deletes it if NAME ends in "-del";
  * --maps makes N separate small mappings (alternating protections so they do not merge);
  * --read drops FILE from the page cache, reads it through with read(2) (readahead then fills
  * the cache with large folios where the file system has them) and maps it read-only, touched;
- * --hole maps SIZE, touches it and unmaps its middle third, leaving a gap inside one range.
+ * --hole maps SIZE, touches it and unmaps its middle third, leaving a gap inside one range;
+ * --guard maps SIZE, touches it and makes its middle third guard pages (MADV_GUARD_INSTALL,
+ * Linux 6.13+), which pagemap shows as swapped with no swap device: "guard ADDR SIZE GADDR
+ * GSIZE", GSIZE 0 where the kernel refused.
  * SIGUSR1 makes it run execve("/bin/sleep") (for tests of a process that execs mid-read). */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -136,6 +139,19 @@ int main(int argc, char **argv)
 			munmap(p + third, third);
 			printf("hole 0x%lx %zu 0x%lx %zu\n", (unsigned long)p, len,
 			       (unsigned long)(p + third), third);
+		} else if (!strcmp(opt, "--guard")) {
+			size_t len = size_arg(arg);
+			long ps = sysconf(_SC_PAGESIZE);
+			char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+				       -1, 0);
+			if (p == MAP_FAILED)
+				return perror("mmap"), 1;
+			touch(p, len);
+			size_t third = len / 3 / (size_t)ps * (size_t)ps;
+			if (madvise(p + third, third, 102 /* MADV_GUARD_INSTALL */))
+				third = 0;
+			printf("guard 0x%lx %zu 0x%lx %zu\n", (unsigned long)p, len,
+			       (unsigned long)(p + len / 3 / (size_t)ps * (size_t)ps), third);
 		} else {
 			fprintf(stderr, "mapper: unknown option %s\n", opt);
 			return 2;

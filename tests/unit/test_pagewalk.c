@@ -1,12 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The pagemap walker (proc/pagewalk.c) over fixtures/process-folios, its text dumps turned
- * into the binary files they stand for, as tests/mksysroot.py does for the golden cases. */
+ * into the binary files they stand for, as tests/mksysroot.py does for the golden cases; and
+ * over a live child process, read by PAGEMAP_SCAN (proc/pagescan.c) and by pread, which must
+ * give the same. */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/capability.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "test.h"
@@ -255,6 +262,8 @@ static void test_errors(void **state)
 	assert_int_equal(pagewalk_range(&pw, 0x1000, 0x3000, &st, NULL, NULL, &err), -ESRCH);
 	assert_string_equal(err.file, "/proc/4242/pagemap");
 	assert_true(pw.vanished);
+	/* a plain file has no PAGEMAP_SCAN (ENOTTY): pread from then on, asked once */
+	assert_true(pw.reader == PW_READ_PREAD && pw.scan.calls == 1);
 	memset(&err, 0, sizeof(err));
 	assert_int_equal(pagewalk_entry(&pw, 0x1000, &raw, &err), -ESRCH);
 	assert_string_equal(err.file, "/proc/4242/pagemap");
@@ -267,5 +276,205 @@ static void test_errors(void **state)
 	close(fd);
 }
 
+/* ---- a live process, both readers ---- */
+
+/* what the child made: 1M touched, 256K untouched, 1M touched with its middle third made guard
+ * pages (MADV_GUARD_INSTALL, Linux 6.13+; pagemap shows them swapped; guard_len 0 where the
+ * kernel refused), 64 single pages of alternating protection (64 mappings), touched */
+struct child {
+	pid_t pid;
+	uint64_t touched, untouched, guarded, guard, guard_len, many;
+};
+
+static void child_start(struct child *c)
+{
+	int p[2];
+	assert_int_equal(pipe(p), 0);
+	c->pid = fork();
+	assert_true(c->pid >= 0);
+	if (c->pid == 0) {
+		char *t = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		char *u = mmap(NULL, 256 << 10, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		char *g = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		char *m = mmap(NULL, 64 * PS, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (t == MAP_FAILED || u == MAP_FAILED || g == MAP_FAILED || m == MAP_FAILED)
+			_exit(1);
+		memset(t, 1, 1 << 20);
+		memset(g, 1, 1 << 20);
+		struct child r = {0, (uintptr_t)t, (uintptr_t)u, (uintptr_t)g,
+				  (uintptr_t)g + 85 * PS, 85 * PS, (uintptr_t)m};
+		if (madvise(g + 85 * PS, 85 * PS, 102 /* MADV_GUARD_INSTALL */))
+			r.guard_len = 0;
+		for (int k = 0; k < 64; k++) {
+			m[k * PS] = 1;
+			if (k % 2)
+				mprotect(m + k * PS, PS, PROT_READ);
+		}
+		if (write(p[1], &r, sizeof(r)) != sizeof(r))
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(p[1]);
+	pid_t pid = c->pid;
+	assert_int_equal(read(p[0], c, sizeof(*c)), sizeof(*c));
+	c->pid = pid;
+	close(p[0]);
+}
+
+static void child_stop(struct child *c)
+{
+	kill(c->pid, SIGKILL);
+	waitpid(c->pid, NULL, 0);
+}
+
+/* the child's pagemap opened with CAP_SYS_ADMIN effective or not (the kernel decides at the
+ * open whether the frames are shown) */
+static int open_pagemap(pid_t pid, bool admin)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/pagemap", (int)pid);
+	cap_t was = cap_get_proc(), now = cap_dup(was);
+	cap_value_t v = CAP_SYS_ADMIN;
+	assert_true(was && now);
+	cap_set_flag(now, CAP_EFFECTIVE, 1, &v, admin ? CAP_SET : CAP_CLEAR);
+	bool changed = cap_set_proc(now) == 0;
+	int fd = open(path, O_RDONLY);
+	if (changed)
+		cap_set_proc(was);
+	cap_free(now);
+	cap_free(was);
+	assert_true(fd >= 0);
+	return fd;
+}
+
+#define MAXRUNS 4096
+struct walked {
+	struct pw_stats all, touched, untouched, guarded, many;
+	struct pw_run run[MAXRUNS];
+	size_t n;
+	enum pw_reader reader;
+	uint64_t calls;
+	bool hidden;
+};
+
+static int collect_all(void *data, const struct pw_run *run)
+{
+	struct walked *w = data;
+	assert_true(w->n < MAXRUNS);
+	w->run[w->n++] = *run;
+	return 0;
+}
+
+/* every mapping of the child, then its own ranges, in one walk, as translate --all and a range
+ * do; MEMSCOPE_PAGEMAP=pread in the environment when @pread */
+static void walk_child(const struct child *c, bool admin, bool pread, struct walked *w)
+{
+	memset(w, 0, sizeof(*w));
+	int fd = open_pagemap(c->pid, admin);
+	struct pagewalk pw;
+	if (pread)
+		setenv("MEMSCOPE_PAGEMAP", "pread", 1);
+	assert_int_equal(pagewalk_init(&pw, fd, "pagemap", -1, -1, PS, true), 0);
+	unsetenv("MEMSCOPE_PAGEMAP");
+	char path[64], line[512];
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)c->pid);
+	FILE *maps = fopen(path, "r");
+	assert_non_null(maps);
+	struct ms_error err = {0};
+	while (fgets(line, sizeof(line), maps)) {
+		uint64_t lo, hi;
+		assert_int_equal(sscanf(line, "%" SCNx64 "-%" SCNx64, &lo, &hi), 2);
+		assert_int_equal(pagewalk_range(&pw, lo, hi, &w->all, collect_all, w, &err), 0);
+	}
+	fclose(maps);
+	assert_int_equal(pagewalk_range(&pw, c->touched, c->touched + (1 << 20), &w->touched,
+					collect_all, w, &err), 0);
+	assert_int_equal(pagewalk_range(&pw, c->untouched, c->untouched + (256 << 10),
+					&w->untouched, collect_all, w, &err), 0);
+	assert_int_equal(pagewalk_range(&pw, c->guarded, c->guarded + (1 << 20), &w->guarded,
+					collect_all, w, &err), 0);
+	assert_int_equal(pagewalk_range(&pw, c->many, c->many + 64 * PS, &w->many, collect_all, w,
+					&err), 0);
+	w->reader = pw.reader;
+	w->calls = pw.scan.calls;
+	w->hidden = pw.hidden;
+	pagewalk_free(&pw);
+	close(fd);
+}
+
+static void assert_same_walk(const struct walked *a, const struct walked *b)
+{
+	assert_memory_equal(&a->all, &b->all, sizeof(a->all));
+	assert_memory_equal(&a->touched, &b->touched, sizeof(a->touched));
+	assert_memory_equal(&a->untouched, &b->untouched, sizeof(a->untouched));
+	assert_memory_equal(&a->guarded, &b->guarded, sizeof(a->guarded));
+	assert_memory_equal(&a->many, &b->many, sizeof(a->many));
+	assert_int_equal(a->n, b->n);
+	for (size_t i = 0; i < a->n; i++) {
+		const struct pw_run *x = &a->run[i], *y = &b->run[i];
+		assert_true(x->st == y->st && x->vstart == y->vstart && x->pages == y->pages &&
+			    x->pfn == y->pfn && x->thp_pages == y->thp_pages &&
+			    x->lo_order == y->lo_order && x->hi_order == y->hi_order);
+	}
+}
+
+/* Frames hidden (CAP_SYS_ADMIN not effective at the open): PAGEMAP_SCAN reads the walk where
+ * the kernel has it, to the same counts and runs as pread, which MEMSCOPE_PAGEMAP=pread forces. */
+static void test_live_hidden(void **state)
+{
+	struct child c;
+	child_start(&c);
+	struct walked *scan = calloc(1, sizeof(*scan)), *pread = calloc(1, sizeof(*pread));
+	assert_true(scan && pread);
+	walk_child(&c, false, false, scan);
+	walk_child(&c, false, true, pread);
+	child_stop(&c);
+	assert_same_walk(scan, pread);
+	assert_true(scan->hidden && pread->hidden);
+	assert_true(pread->reader == PW_READ_PREAD && pread->calls == 0);
+	/* the counts are the pages the child made */
+	assert_true(scan->touched.pages == 256 && scan->touched.present == 256 &&
+		    scan->touched.hidden == 256);
+	assert_true(scan->untouched.pages == 64 && scan->untouched.not_present == 64);
+	if (c.guard_len)
+		assert_true(scan->guarded.swapped == 85 && scan->guarded.present == 256 - 85);
+	assert_true(scan->many.pages == 64 && scan->many.present == 64);
+	assert_true(scan->all.present >= 256 + 171 + 64 && scan->all.runs == 0);
+	bool had = scan->reader == PW_READ_SCAN;
+	uint64_t calls = scan->calls;
+	free(scan);
+	free(pread);
+	if (!had) {
+		print_message("PAGEMAP_SCAN: not in this kernel (before 6.7), pread alone was tested\n");
+		skip();
+	}
+	/* and it was used: a call or a few for the child's ~30 mappings and 64 small ones */
+	assert_true(calls > 0 && calls < 30);
+}
+
+/* Frames shown (CAP_SYS_ADMIN at the open, as root): the probe gives the walk to pread after the
+ * first present page, to the same counts and runs, with their frames. */
+static void test_live_frames(void **state)
+{
+	if (!CAP_IS_SUPPORTED(CAP_SYS_ADMIN) || geteuid() != 0) {
+		print_message("not root: frames are hidden, nothing to compare\n");
+		skip();
+	}
+	struct child c;
+	child_start(&c);
+	struct walked *probe = calloc(1, sizeof(*probe)), *pread = calloc(1, sizeof(*pread));
+	assert_true(probe && pread);
+	walk_child(&c, true, false, probe);
+	walk_child(&c, true, true, pread);
+	child_stop(&c);
+	assert_same_walk(probe, pread);
+	assert_true(!probe->hidden && probe->all.runs > 0 && probe->touched.present == 256);
+	assert_true(probe->reader == PW_READ_PREAD && probe->calls <= 1);
+	free(probe);
+	free(pread);
+}
+
 TEST_MAIN_WITH(setup, teardown, cmocka_unit_test(test_mappings), cmocka_unit_test(test_runs),
-	       cmocka_unit_test(test_errors))
+	       cmocka_unit_test(test_errors), cmocka_unit_test(test_live_hidden),
+	       cmocka_unit_test(test_live_frames))
