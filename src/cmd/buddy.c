@@ -48,6 +48,9 @@ static error_t buddy_parse_opt(int key, char *arg, struct argp_state *state)
 	struct buddy_args *a = state->input;
 	uint64_t v;
 	switch (key) {
+	case ARGP_KEY_INIT:
+		a->interval_ms = 1000;
+		return 0;
 	case OPT_DIAGRAM:
 		a->diagram = true;
 		return 0;
@@ -86,7 +89,7 @@ static const struct argp buddy_argp = {
 	"share of free memory that cannot serve an allocation of that order).\v"
 	"Not on a terminal, or with --json, --watch writes one complete frame per interval (JSON: one "
 	"object per line).",
-	command_children, NULL, NULL};
+	NULL, NULL, NULL};
 
 enum {
 	C_NAME, C_NODE, C_ZONE, C_BLOCK, C_BLOCKS, C_PAGES, C_FREE, C_LARGEST, C_UNUSABLE, C_DPREV,
@@ -534,13 +537,19 @@ static int watch(struct ctx *ctx, struct buddy_args *a)
 	return rc;
 }
 
-int cmd_buddy(struct ctx *ctx, int argc, char **argv)
+static int run(struct ctx *ctx, void *args)
 {
-	struct buddy_args a = {.interval_ms = 1000};
-	int rc = command_parse(&buddy_argp, ctx, argc, argv, &a);
-	if (rc)
-		return rc;
-	if (a.watch)
-		return watch(ctx, &a);
-	return frame(ctx, &a, NULL);
+	struct buddy_args *a = args;
+	if (a->watch)
+		return watch(ctx, a);
+	return frame(ctx, a, NULL);
 }
+
+const struct command cmd_buddy = {
+	.name = "buddy",
+	.summary = "buddy allocator free lists and fragmentation, live with --watch",
+	.argp = &buddy_argp,
+	.args_size = sizeof(struct buddy_args),
+	.flags = CMD_SYSROOT | CMD_OUTPUT,
+	.run = run,
+};

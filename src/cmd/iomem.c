@@ -142,16 +142,10 @@ static char *iomem_help(int key, const char *text, void *input)
 	return out;
 }
 
-static const struct argp_child iomem_children[] = {
-	{&table_opt_argp, 0, NULL, 0},
-	{&global_child_argp, 0, "Global options:", 1},
-	{NULL, 0, NULL, 0},
-};
-
 static const struct argp iomem_argp = {
 	iomem_options, iomem_parse_opt, NULL,
 	"Show the physical address map from /proc/iomem: a tree like lsblk by default.\v",
-	iomem_children, iomem_help, NULL};
+	table_opt_children, iomem_help, NULL};
 
 static void fill_row(struct trow *row, const struct iomem_tree *t, const struct iomem_region *r)
 {
@@ -333,16 +327,14 @@ static int print_find(struct ctx *ctx, const struct iomem_tree *t, uint64_t addr
 	return e;
 }
 
-int cmd_iomem(struct ctx *ctx, int argc, char **argv)
+static int run(struct ctx *ctx, void *args)
 {
-	struct iomem_args a = {0};
-	int rc = command_parse(&iomem_argp, ctx, argc, argv, &a);
-	if (rc)
-		return rc;
+	struct iomem_args *a = args;
+	int rc = 0;
 	uint64_t addr = 0;
-	if (a.find && (rc = addr_arg(a.find, "address", &addr)))
+	if (a->find && (rc = addr_arg(a->find, "address", &addr)))
 		return rc;
-	table_args_apply(ctx, &a.tbl);
+	table_args_apply(ctx, &a->tbl);
 
 	struct iomem_tree t;
 	struct ms_error err = {0};
@@ -353,7 +345,7 @@ int cmd_iomem(struct ctx *ctx, int argc, char **argv)
 	char name[512];
 	sysroot_name(&ctx->root, "proc/iomem", name, sizeof(name));
 	if (t.hidden) {
-		if (a.find) {
+		if (a->find) {
 			msg_errorf("'%s': addresses are %s, so no address can be found", name,
 				   ctx_hidden_reason(ctx));
 			iomem_free(&t);
@@ -364,8 +356,8 @@ int cmd_iomem(struct ctx *ctx, int argc, char **argv)
 	out_json_bool(&ctx->out, "addresses_hidden", t.hidden);
 
 	int e = 0;
-	if (a.find) {
-		rc = print_find(ctx, &t, addr, &a);
+	if (a->find) {
+		rc = print_find(ctx, &t, addr, a);
 		iomem_free(&t);
 		return rc < 0 ? EXIT_RUNTIME : rc;
 	}
@@ -374,22 +366,22 @@ int cmd_iomem(struct ctx *ctx, int argc, char **argv)
 		iomem_free(&t);
 		return EXIT_RUNTIME;
 	}
-	if (table_select(tb, a.tbl.columns, &err)) {
+	if (table_select(tb, a->tbl.columns, &err)) {
 		msg_error(&err);
 		table_free(tb);
 		iomem_free(&t);
 		return EXIT_USAGE;
 	}
 	/* the tree goes to JSON always; in text, --diagram and --summary replace it */
-	if (a.diagram || a.summary)
+	if (a->diagram || a->summary)
 		table_text_hidden(tb);
-	e = add_rows(tb, NULL, &t, t.n ? 0 : -1, a.depth);
+	e = add_rows(tb, NULL, &t, t.n ? 0 : -1, a->depth);
 	if (!e)
 		e = table_print(tb, &ctx->out, NULL);
-	if (!e && a.summary)
+	if (!e && a->summary)
 		e = print_summary(ctx, &t);
-	if (!e && a.diagram)
-		e = print_diagram(ctx, &t, a.depth);
+	if (!e && a->diagram)
+		e = print_diagram(ctx, &t, a->depth);
 	table_free(tb);
 	iomem_free(&t);
 	if (e) {
@@ -398,3 +390,12 @@ int cmd_iomem(struct ctx *ctx, int argc, char **argv)
 	}
 	return EXIT_OK;
 }
+
+const struct command cmd_iomem = {
+	.name = "iomem",
+	.summary = "physical address map from /proc/iomem",
+	.argp = &iomem_argp,
+	.args_size = sizeof(struct iomem_args),
+	.flags = CMD_SYSROOT | CMD_OUTPUT,
+	.run = run,
+};

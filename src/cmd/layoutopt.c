@@ -56,6 +56,11 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 
 const struct argp layout_opt_argp = {options, parse, NULL, NULL, NULL, NULL, NULL};
 
+const struct argp_child layout_opt_children[] = {
+	{&layout_opt_argp, 0, "Configuration:", 1},
+	{NULL, 0, NULL, 0},
+};
+
 int layout_from_args(struct ctx *ctx, struct layout_args *a, struct layout *l)
 {
 	const struct machine_facts *f = ctx_machine(ctx);

@@ -20,6 +20,9 @@ struct layout_args {
 };
 
 extern const struct argp layout_opt_argp;
+/* The children of layout's and decode's argp: layout_opt_argp under "Configuration:", its input
+ * the command's struct layout_args (set in child_inputs[0]). */
+extern const struct argp_child layout_opt_children[];
 
 /* The layout the options describe: --arch, --page-size, --levels, --va-bits, else the machine
  * the dump (or this system) is (ctx_machine()), else the documented defaults, each assumption

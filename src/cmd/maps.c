@@ -113,17 +113,11 @@ static char *maps_help(int key, const char *text, void *input)
 	return out;
 }
 
-static const struct argp_child maps_children[] = {
-	{&table_opt_argp, 0, NULL, 0},
-	{&global_child_argp, 0, "Global options:", 1},
-	{NULL, 0, NULL, 0},
-};
-
 static const struct argp maps_argp = {
 	maps_options, maps_parse_opt, "PID...",
 	"Show the mappings of process PID from /proc/PID/maps: range, size, permissions, offset, "
 	"device, inode, what kind of memory it is, and its name.\v",
-	maps_children, maps_help, NULL};
+	table_opt_children, maps_help, NULL};
 
 /* The table of mappings, filled one mapping at a time as they are read. */
 struct maps_table {
@@ -462,33 +456,31 @@ static int read_one(struct ctx *ctx, const struct maps_args *a, const char *pid,
 	return rc;
 }
 
-int cmd_maps(struct ctx *ctx, int argc, char **argv)
+static int run(struct ctx *ctx, void *args)
 {
-	struct maps_args a = {0};
-	int rc = command_parse(&maps_argp, ctx, argc, argv, &a);
-	if (rc)
-		return rc;
-	table_args_apply(ctx, &a.tbl);
+	struct maps_args *a = args;
+	int rc = 0;
+	table_args_apply(ctx, &a->tbl);
 	/* -o RSS reads smaps, but adds no other column: -o +RSS is the default and RSS */
-	a.smaps = a.rss || wants_smaps(a.tbl.columns);
-	struct one_maps *all = calloc((size_t)a.npids, sizeof(*all));
+	a->smaps = a->rss || wants_smaps(a->tbl.columns);
+	struct one_maps *all = calloc((size_t)a->npids, sizeof(*all));
 	if (!all) {
 		msg_errorf("out of memory");
 		return EXIT_RUNTIME;
 	}
 	/* every process is read before anything is printed: one that cannot be read fails the
 	 * command, and nothing of the others reaches stdout (their rows wait spooled) */
-	for (int i = 0; i < a.npids && !rc; i++)
-		rc = read_one(ctx, &a, a.pids[i], &all[i]);
+	for (int i = 0; i < a->npids && !rc; i++)
+		rc = read_one(ctx, a, a->pids[i], &all[i]);
 	int e = 0;
 	if (!rc)
 		e = out_unbuffer(&ctx->out, stdout); /* all read: the rows need not wait as text too */
 	json_object *list = NULL;
-	if (!rc && a.npids > 1) {
+	if (!rc && a->npids > 1) {
 		list = json_object_new_array();
 		json_object_object_add(ctx->out.root, "processes", list);
 	}
-	for (int i = 0; !rc && !e && i < a.npids; i++) {
+	for (int i = 0; !rc && !e && i < a->npids; i++) {
 		struct one_maps *om = &all[i];
 		json_object *obj = NULL;
 		if (list) {
@@ -499,11 +491,11 @@ int cmd_maps(struct ctx *ctx, int argc, char **argv)
 				fputc('\n', ctx->out.fp);
 			process_header(ctx, &om->proc, obj);
 		}
-		e = maps_table_print(ctx, &om->mt, a.diagram, obj);
-		if (!e && a.diagram)
+		e = maps_table_print(ctx, &om->mt, a->diagram, obj);
+		if (!e && a->diagram)
 			e = print_diagram(ctx, &om->m);
 	}
-	for (int i = 0; i < a.npids; i++) {
+	for (int i = 0; i < a->npids; i++) {
 		maps_free(&all[i].m);
 		table_free(all[i].mt.tb);
 		if (all[i].open)
@@ -518,3 +510,12 @@ int cmd_maps(struct ctx *ctx, int argc, char **argv)
 	}
 	return EXIT_OK;
 }
+
+const struct command cmd_maps = {
+	.name = "maps",
+	.summary = "a process's mappings: kinds, sizes, resident memory, the layout drawn",
+	.argp = &maps_argp,
+	.args_size = sizeof(struct maps_args),
+	.flags = CMD_SYSROOT | CMD_OUTPUT,
+	.run = run,
+};

@@ -81,7 +81,7 @@ static const struct argp translate_argp = {
 	"count, and the page-table indices.\v"
 	"VADDR is hex with 0x, or decimal; VADDR-VADDR is a range. Without CAP_SYS_ADMIN the kernel "
 	"hides frame numbers: the present and swapped bits are still shown.",
-	command_children, NULL, NULL};
+	NULL, NULL, NULL};
 
 struct walk {
 	struct ctx *ctx;
@@ -605,26 +605,24 @@ static int do_all(struct walk *w)
 	return e;
 }
 
-int cmd_translate(struct ctx *ctx, int argc, char **argv)
+static int run(struct ctx *ctx, void *args)
 {
-	struct translate_args a = {0};
-	int rc = command_parse(&translate_argp, ctx, argc, argv, &a);
-	if (rc)
-		return rc;
-	struct walk w = {.ctx = ctx, .a = &a, .pagemap_fd = -1,
+	struct translate_args *a = args;
+	int rc = 0;
+	struct walk w = {.ctx = ctx, .a = a, .pagemap_fd = -1,
 			 .pc = {.flags_fd = -1, .count_fd = -1}};
 	w.ps = ctx_page_size(ctx);
 	/* addresses first: a typo is a usage error before anything is read */
 	uint64_t start = 0, end = 0;
-	uint64_t *addrs = calloc((size_t)a.naddrs + 1, sizeof(*addrs));
+	uint64_t *addrs = calloc((size_t)a->naddrs + 1, sizeof(*addrs));
 	if (!addrs)
 		return EXIT_RUNTIME;
-	for (int i = 0; i < a.naddrs; i++) {
-		char *dash = strchr(a.addrs[i], '-');
-		if (dash && a.naddrs == 1 && !a.len) {
+	for (int i = 0; i < a->naddrs; i++) {
+		char *dash = strchr(a->addrs[i], '-');
+		if (dash && a->naddrs == 1 && !a->len) {
 			*dash = '\0';
 			uint64_t hi = 0;
-			bool bad = addr_arg(a.addrs[i], "address", &start) ||
+			bool bad = addr_arg(a->addrs[i], "address", &start) ||
 				   addr_arg(dash + 1, "address", &hi);
 			if (bad || hi <= start) {
 				if (!bad)
@@ -633,28 +631,28 @@ int cmd_translate(struct ctx *ctx, int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			end = hi;
-		} else if (addr_arg(a.addrs[i], "address", &addrs[i])) {
+		} else if (addr_arg(a->addrs[i], "address", &addrs[i])) {
 			free(addrs);
 			return EXIT_USAGE;
 		}
 	}
-	if (a.len) {
+	if (a->len) {
 		uint64_t len;
-		if (units_parse_size(a.len, &len) || len == 0 || addrs[0] > UINT64_MAX - len) {
+		if (units_parse_size(a->len, &len) || len == 0 || addrs[0] > UINT64_MAX - len) {
 			msg_errorf("invalid --len '%s' (a size: 4096, 0x1000, 64K, 1.5M; see memscope(1))",
-				   a.len);
+				   a->len);
 			free(addrs);
 			return EXIT_USAGE;
 		}
 		start = addrs[0];
 		end = addrs[0] + len;
 	}
-	if ((rc = process_open(ctx, a.pid, &w.proc))) {
+	if ((rc = process_open(ctx, a->pid, &w.proc))) {
 		free(addrs);
 		return rc;
 	}
 	/* the kernel decides with the real user's rights whether this process may be inspected */
-	rc = a.all ? process_maps_access(&w.proc) /* --all reads maps as it walks */
+	rc = a->all ? process_maps_access(&w.proc) /* --all reads maps as it walks */
 		   : process_maps(&w.proc, false, &w.m);
 	if (rc)
 		goto out;
@@ -689,7 +687,7 @@ int cmd_translate(struct ctx *ctx, int argc, char **argv)
 							  : NULL);
 	ctx_machine_json(ctx, w.section, false, true);
 	int e = 0;
-	if (a.all) {
+	if (a->all) {
 		e = do_all(&w);
 	} else if (start != end) {
 		e = do_range(&w, start - start % w.ps, end);
@@ -697,12 +695,12 @@ int cmd_translate(struct ctx *ctx, int argc, char **argv)
 		json_object *pages = json_object_new_array();
 		json_object_object_add(w.section, "pages", pages);
 		int i;
-		for (i = 0; i < a.naddrs && !e; i++)
+		for (i = 0; i < a->naddrs && !e; i++)
 			e = one(&w, addrs[i], pages);
 		if (e == -ESRCH) {
 			char what[96];
 			snprintf(what, sizeof(what), "its pages were read (%d of %d address%s read)",
-				 i - 1, a.naddrs, a.naddrs == 1 ? "" : "es");
+				 i - 1, a->naddrs, a->naddrs == 1 ? "" : "es");
 			process_vanished(&w.proc, what);
 			w.reported = true;
 		}
@@ -731,3 +729,12 @@ out:
 	process_close(&w.proc);
 	return rc;
 }
+
+const struct command cmd_translate = {
+	.name = "translate",
+	.summary = "virtual address of a process to physical frame, page by page",
+	.argp = &translate_argp,
+	.args_size = sizeof(struct translate_args),
+	.flags = CMD_SYSROOT | CMD_OUTPUT,
+	.run = run,
+};
