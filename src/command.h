@@ -22,7 +22,7 @@
 #include "proc/machine.h"
 #include "proc/sysroot.h"
 
-/* Exit codes (README and memscope(1) document them). */
+/* Exit codes (README and memscope(1) document them): the dispatcher's alone. */
 enum {
 	EXIT_OK = 0,
 	EXIT_RUNTIME = 1, /* runtime or input error */
@@ -82,8 +82,9 @@ struct command {
 	const struct argp *argp;
 	size_t args_size;
 	unsigned flags; /* enum command_flags */
-	/* Returns an exit code (0 success), its message said */
-	int (*run)(struct ctx *ctx, void *args);
+	/* Returns 0, or -errno with @err filled: the dispatcher says it and exits 1 (2 when
+	 * err->usage: ms_usage()). A command prints no error itself, only warnings. */
+	int (*run)(struct ctx *ctx, void *args, struct ms_error *err);
 };
 
 /* Every command, NULL-terminated, in the order `memscope --help` lists them. */
@@ -104,9 +105,12 @@ struct table_args {
 extern const struct argp table_opt_argp;
 void table_args_apply(struct ctx *ctx, const struct table_args *t);
 
-/* Parse an address argument (hex with 0x, or decimal). On a bad one, say so naming @what
- * ("address", "frame number") and return EXIT_USAGE; else 0. */
-int addr_arg(const char *s, const char *what, uint64_t *v);
+/* Parse an address argument (hex with 0x, or decimal). A bad one is a usage error naming @what
+ * ("address", "frame number"): -EINVAL with @err filled; else 0. */
+int addr_arg(const char *s, const char *what, uint64_t *v, struct ms_error *err);
+
+/* What printing came to: 0, or @e (-errno) worded "cannot print: REASON" in @err. */
+int printed(int e, struct ms_error *err);
 
 /* In a command's ARGP_KEY_ARG: take this and every following argument as a list. */
 void args_rest(struct argp_state *state, char ***argv, int *n);

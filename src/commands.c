@@ -238,10 +238,10 @@ static char *dispatch_help(int key, const char *text, void *input)
 	return w ? w : (char *)text;
 }
 
-/* Parse the command's arguments with its argp (argv[0] is the command name; usage errors exit
- * 2 inside), the global options as a child of it. Returns 0 or an exit code after a message. */
+/* Parse the command's arguments with its argp (argv[0] is the command name; argp's usage
+ * errors exit 2 inside), the global options as a child of it. Returns 0 or -errno. */
 static int dispatch_parse_args(const struct command *cmd, struct ctx *ctx, void *args, int argc,
-			       char **argv)
+			       char **argv, struct ms_error *err)
 {
 	/* the command's argp, its documentation moved up to the dispatcher's (which wraps it)
 	 * and the global options after its own */
@@ -267,22 +267,20 @@ static int dispatch_parse_args(const struct command *cmd, struct ctx *ctx, void 
 	    !(machine_mask_arch(ctx->arch_opt) & machine_mask_page_size(ctx->page_size_opt))) {
 		char h[24];
 		units_human(ctx->page_size_opt, h, sizeof(h));
-		msg_errorf("--page-size %s does not go with --arch %s: its pages are %s", h,
-			   ctx->arch_opt, !strcmp(ctx->arch_opt, "arm64") ? "4K, 16K or 64K" : "4K");
-		return EXIT_USAGE;
+		return ms_usage(err, "--page-size %s does not go with --arch %s: its pages are %s",
+				h, ctx->arch_opt,
+				!strcmp(ctx->arch_opt, "arm64") ? "4K, 16K or 64K" : "4K");
 	}
 	return 0;
 }
 
-/* Open what the command's flags ask for. Returns 0 or an exit code after a message. */
-static int dispatch_setup(const struct command *cmd, struct ctx *ctx)
+/* Open what the command's flags ask for. Returns 0 or -errno. */
+static int dispatch_setup(const struct command *cmd, struct ctx *ctx, struct ms_error *err)
 {
-	struct ms_error err = {0};
+	int e;
 	ctx->config_only = cmd->flags & CMD_CONFIG;
-	if ((cmd->flags & CMD_SYSROOT) && sysroot_open(&ctx->root, ctx->sysroot_dir, &err) != 0) {
-		msg_error(&err);
-		return EXIT_RUNTIME;
-	}
+	if ((cmd->flags & CMD_SYSROOT) && (e = sysroot_open(&ctx->root, ctx->sysroot_dir, err)))
+		return e;
 	if (!(cmd->flags & CMD_OUTPUT))
 		return 0;
 	bool color = false;
@@ -293,22 +291,20 @@ static int dispatch_setup(const struct command *cmd, struct ctx *ctx)
 		const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
 		color = isatty(STDOUT_FILENO) && !(nc && *nc) && !(term && !strcmp(term, "dumb"));
 	}
-	if (out_init(&ctx->out, ctx->json, ctx->bytes, color) != 0) {
-		msg_errorf("out of memory");
-		return EXIT_RUNTIME;
-	}
+	if (out_init(&ctx->out, ctx->json, ctx->bytes, color) != 0)
+		return ms_say(err, -ENOMEM, "out of memory");
 	ctx->out.term_width = isatty(STDOUT_FILENO) ? term_columns() : 0;
 	ctx->out.before = ctx_say_notes;
 	ctx->out.before_arg = ctx;
 	return 0;
 }
 
-/* The output, written once the command has succeeded; dropped when it failed. */
-static int dispatch_commit(const struct command *cmd, struct ctx *ctx, int rc)
+/* The output, written once the command has succeeded (@rc 0); dropped when it failed. */
+static int dispatch_commit(const struct command *cmd, struct ctx *ctx, int rc, struct ms_error *err)
 {
 	if (!(cmd->flags & CMD_OUTPUT))
 		return rc;
-	if (rc != EXIT_OK) {
+	if (rc) {
 		out_discard(&ctx->out);
 		return rc;
 	}
@@ -317,28 +313,30 @@ static int dispatch_commit(const struct command *cmd, struct ctx *ctx, int rc)
 		e = -errno;
 	if (e == 0 && ferror(stdout))
 		e = -EIO;
-	if (e) {
-		msg_errorf("write error: %s", strerror(-e));
-		return EXIT_RUNTIME;
-	}
-	return EXIT_OK;
+	return e ? ms_say(err, e, "write error: %s", strerror(-e)) : 0;
 }
 
 int command_dispatch(const struct command *cmd, struct ctx *ctx, int argc, char **argv)
 {
+	struct ms_error err = {0};
 	void *args = calloc(1, cmd->args_size ? cmd->args_size : 1);
-	if (!args) {
-		msg_errorf("out of memory");
-		return EXIT_RUNTIME;
-	}
-	int rc = dispatch_parse_args(cmd, ctx, args, argc, argv);
+	int rc = args ? 0 : ms_say(&err, -ENOMEM, "out of memory");
 	if (!rc)
-		rc = dispatch_setup(cmd, ctx);
+		rc = dispatch_parse_args(cmd, ctx, args, argc, argv, &err);
 	if (!rc)
-		rc = dispatch_commit(cmd, ctx, cmd->run(ctx, args));
+		rc = dispatch_setup(cmd, ctx, &err);
+	if (!rc)
+		rc = dispatch_commit(cmd, ctx, cmd->run(ctx, args, &err), &err);
 	free(args);
 	sysroot_close(&ctx->root);
-	return rc;
+	if (!rc)
+		return EXIT_OK;
+	/* the one place a command's error is said */
+	if (err.reason[0])
+		msg_error(&err);
+	else
+		msg_errorf("%s", strerror(-rc));
+	return err.usage ? EXIT_USAGE : EXIT_RUNTIME;
 }
 
 void ctx_note(struct ctx *ctx, const char *fmt, ...)
@@ -610,6 +608,11 @@ void table_args_apply(struct ctx *ctx, const struct table_args *t)
 	ctx->out.noheadings = t->noheadings;
 }
 
+int printed(int e, struct ms_error *err)
+{
+	return e ? ms_say(err, e, "cannot print: %s", strerror(-e)) : 0;
+}
+
 void args_rest(struct argp_state *state, char ***argv, int *n)
 {
 	*argv = &state->argv[state->next - 1];
@@ -617,10 +620,9 @@ void args_rest(struct argp_state *state, char ***argv, int *n)
 	state->next = state->argc;
 }
 
-int addr_arg(const char *s, const char *what, uint64_t *v)
+int addr_arg(const char *s, const char *what, uint64_t *v, struct ms_error *err)
 {
 	if (units_parse_u64(s, v) == 0)
 		return 0;
-	msg_errorf("invalid %s '%s' (hex with 0x, or decimal)", what, s);
-	return EXIT_USAGE;
+	return ms_usage(err, "invalid %s '%s' (hex with 0x, or decimal)", what, s);
 }

@@ -255,41 +255,40 @@ static int print_diagram(struct ctx *ctx, const struct buddyinfo *bi, uint64_t p
 	return 0;
 }
 
-static int print_types(struct ctx *ctx, json_object *section)
+static int print_types(struct ctx *ctx, json_object *section, struct ms_error *err)
 {
 	struct pagetypeinfo pt;
-	struct ms_error err = {0};
 	/* The kernel makes /proc/pagetypeinfo mode 0400 root (proc_create_seq() in mm/vmstat.c):
 	 * the open is an ordinary permission check, which root or CAP_DAC_READ_SEARCH (or
 	 * CAP_DAC_OVERRIDE) passes. Installed with file capabilities, or given them ambient,
 	 * memscope raises them for this open of the live file only; a dump's files are read
 	 * with the user's own rights. */
 	bool raised = !ctx->root.dir && caps_raise();
-	int ret = pagetypeinfo_read(&ctx->root, &pt, &err);
+	int ret = pagetypeinfo_read(&ctx->root, &pt, err);
 	if (raised)
 		caps_lower();
-	bool empty = ret == -EACCES && !strncmp(err.reason, "empty file", 10);
+	bool empty = ret == -EACCES && !strncmp(err->reason, "empty file", 10);
 	if (empty && ctx->root.dir) {
 		/* a dump made without root holds it empty: nothing anyone can do about that now
 		 * (a file of the dump we may not open is said as any other file) */
-		msg_errorf("'%s': empty in the dump (the kernel shows pagetypeinfo to root only, and "
-			   "the dump was made without); 'memscope buddy' without --types still works",
-			   err.file);
-		return -EACCES;
+		char file[sizeof(err->file)];
+		snprintf(file, sizeof(file), "%s", err->file);
+		return ms_say(err, ret,
+			      "'%s': empty in the dump (the kernel shows pagetypeinfo to root only, "
+			      "and the dump was made without); 'memscope buddy' without --types still "
+			      "works",
+			      file);
 	}
 	if ((ret == -EACCES || ret == -EPERM) && !ctx->root.dir) {
 		char why[2200];
-		msg_errorf("%s; 'memscope buddy' without --types still works",
-			   ctx_unreadable(ctx, "proc/pagetypeinfo", -ret,
-					  "root or CAP_DAC_READ_SEARCH: the kernel makes it mode 0400 "
-					  "root",
-					  why, sizeof(why)));
-		return -EACCES;
+		return ms_say(err, ret, "%s; 'memscope buddy' without --types still works",
+			      ctx_unreadable(ctx, "proc/pagetypeinfo", -ret,
+					     "root or CAP_DAC_READ_SEARCH: the kernel makes it mode "
+					     "0400 root",
+					     why, sizeof(why)));
 	}
-	if (ret) {
-		msg_error(&err);
-		return -EACCES;
-	}
+	if (ret)
+		return ret;
 	uint64_t ps = ctx_page_size(ctx);
 	ctx_machine_json(ctx, section, false, true);
 	/* one text column per order; in JSON they form one "free_blocks" array */
@@ -324,7 +323,7 @@ static int print_types(struct ctx *ctx, json_object *section)
 		e = table_print(tb, &ctx->out, section);
 	table_free(tb);
 	pagetypeinfo_free(&pt);
-	return e;
+	return printed(e, err);
 }
 
 /* --watch's text: one line of counts per zone with the orders as columns, and under it the
@@ -441,18 +440,17 @@ static void print_watch_extras(struct ctx *ctx, const struct buddyinfo *bi, stru
 }
 
 
-/* One frame: read, render into ctx->out. Returns 0, or an exit code after a message. */
-static int frame(struct ctx *ctx, const struct buddy_args *a, struct watch_state *w)
+/* One frame: read, render into ctx->out. Returns 0 or -errno with @err filled. */
+static int frame(struct ctx *ctx, const struct buddy_args *a, struct watch_state *w,
+		 struct ms_error *err)
 {
 	struct buddyinfo bi;
 	struct vmstat vm = {0};
-	struct ms_error err = {0};
 	memset(&bi, 0, sizeof(bi));
 	/* --types needs pagetypeinfo only */
-	if (!a->types && buddyinfo_read(&ctx->root, &bi, &err)) {
-		msg_error(&err);
-		return EXIT_RUNTIME;
-	}
+	int e = a->types ? 0 : buddyinfo_read(&ctx->root, &bi, err);
+	if (e)
+		return e;
 	/* after the read: a dump without buddyinfo needs no word on its page size (--types
 	 * asks once pagetypeinfo is read) */
 	uint64_t ps = a->types ? 0 : ctx_page_size(ctx);
@@ -461,7 +459,6 @@ static int frame(struct ctx *ctx, const struct buddy_args *a, struct watch_state
 	json_object *section = out_json_section(&ctx->out, "buddy");
 	if (!a->types)
 		ctx_machine_json(ctx, section, false, true);
-	int e = 0;
 	if (w && !ctx->out.json) {
 		char when[32];
 		time_t t = time(NULL);
@@ -471,7 +468,7 @@ static int frame(struct ctx *ctx, const struct buddy_args *a, struct watch_state
 			when, isatty(STDOUT_FILENO) ? " (q quits)" : "");
 	}
 	if (a->types)
-		e = print_types(ctx, section);
+		e = print_types(ctx, section, err); /* its errors worded */
 	else if (a->diagram)
 		e = print_diagram(ctx, &bi, ps);
 	if (!e && (!a->types && (!a->diagram || ctx->out.json)))
@@ -493,23 +490,17 @@ static int frame(struct ctx *ctx, const struct buddy_args *a, struct watch_state
 		w->vm_prev = vm;
 	}
 	buddyinfo_free(&bi);
-	if (e == -EACCES)
-		return EXIT_RUNTIME;
-	if (e) {
-		msg_errorf("cannot print: %s", strerror(-e));
-		return EXIT_RUNTIME;
-	}
-	return EXIT_OK;
+	return a->types ? e : printed(e, err);
 }
 
-static int watch(struct ctx *ctx, struct buddy_args *a)
+static int watch(struct ctx *ctx, struct buddy_args *a, struct ms_error *err)
 {
 	struct watch_state w = {.interval_ms = a->interval_ms};
 	bool interactive = isatty(STDOUT_FILENO) && !ctx->out.json;
 	term_begin(interactive);
-	int rc = EXIT_OK;
+	int rc = 0;
 	for (;;) {
-		rc = frame(ctx, a, &w);
+		rc = frame(ctx, a, &w, err);
 		if (rc)
 			break;
 		if (!interactive && !ctx->out.json)
@@ -519,8 +510,8 @@ static int watch(struct ctx *ctx, struct buddy_args *a)
 			const char *text = out_text(&ctx->out, &len);
 			out_truncate(&ctx->out, term_clip(text, len));
 		}
-		if (out_frame(&ctx->out, stdout)) {
-			rc = EXIT_RUNTIME; /* stdout gone: main reports the write error */
+		if ((rc = out_frame(&ctx->out, stdout))) {
+			ms_say(err, rc, "write error: %s", strerror(-rc)); /* stdout gone */
 			break;
 		}
 		w.frame++;
@@ -537,12 +528,12 @@ static int watch(struct ctx *ctx, struct buddy_args *a)
 	return rc;
 }
 
-static int run(struct ctx *ctx, void *args)
+static int run(struct ctx *ctx, void *args, struct ms_error *err)
 {
 	struct buddy_args *a = args;
 	if (a->watch)
-		return watch(ctx, a);
-	return frame(ctx, a, NULL);
+		return watch(ctx, a, err);
+	return frame(ctx, a, NULL, err);
 }
 
 const struct command cmd_buddy = {

@@ -168,19 +168,18 @@ static void one(struct ctx *ctx, const struct layout *l, uint64_t addr, json_obj
 		fputc('\n', ctx->out.fp);
 }
 
-static int run(struct ctx *ctx, void *args)
+static int run(struct ctx *ctx, void *args, struct ms_error *err)
 {
 	struct decode_args *a = args;
-	int rc = 0;
 	struct layout l;
-	rc = layout_from_args(ctx, &a->la, &l);
+	int rc = layout_from_args(ctx, &a->la, &l, err);
 	if (rc)
 		return rc;
 	uint64_t *v = calloc((size_t)a->naddrs, sizeof(*v));
 	if (!v)
-		return EXIT_RUNTIME;
+		return -ENOMEM;
 	for (int i = 0; i < a->naddrs; i++)
-		if ((rc = addr_arg(a->addrs[i], "address", &v[i]))) {
+		if ((rc = addr_arg(a->addrs[i], "address", &v[i], err))) {
 			free(v);
 			return rc;
 		}
@@ -199,7 +198,7 @@ static int run(struct ctx *ctx, void *args)
 		one(ctx, &l, v[i], arr, a->la.live ? &lv : NULL, lv.io.n ? &lv.io : NULL);
 	live_free(&lv);
 	free(v);
-	return EXIT_OK;
+	return 0;
 }
 
 const struct command cmd_decode = {

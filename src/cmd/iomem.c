@@ -285,22 +285,19 @@ static int print_diagram(struct ctx *ctx, const struct iomem_tree *t, long depth
 }
 
 static int print_find(struct ctx *ctx, const struct iomem_tree *t, uint64_t addr,
-		      const struct iomem_args *a)
+		      const struct iomem_args *a, struct ms_error *err)
 {
 	long chain[64];
 	size_t n = iomem_find(t, addr, chain, 64);
-	if (n == 0) {
-		msg_errorf("no region of /proc/iomem holds 0x%016" PRIx64, addr);
-		return EXIT_RUNTIME;
-	}
+	if (n == 0)
+		return ms_say(err, -ENOENT, "no region of /proc/iomem holds 0x%016" PRIx64, addr);
 	struct table *tb = table_new(iomem_cols, NCOLS, "regions");
-	struct ms_error err = {0};
 	if (!tb)
-		return -ENOMEM;
-	if (table_select(tb, a->tbl.columns, &err)) {
+		return printed(-ENOMEM, err);
+	if (table_select(tb, a->tbl.columns, err)) {
 		table_free(tb);
-		msg_error(&err);
-		return EXIT_USAGE;
+		err->usage = true; /* -o named a column there is not */
+		return -EINVAL;
 	}
 	struct trow *parent = NULL;
 	/* --depth N: the chain down to the Nth level, as the tree would show it */
@@ -311,7 +308,7 @@ static int print_find(struct ctx *ctx, const struct iomem_tree *t, uint64_t addr
 		struct trow *row = table_add(tb, ctx->out.raw || ctx->out.json ? NULL : parent);
 		if (!row) {
 			table_free(tb);
-			return -ENOMEM;
+			return printed(-ENOMEM, err);
 		}
 		fill_row(row, t, &t->v[chain[i]]);
 		parent = row;
@@ -324,32 +321,28 @@ static int print_find(struct ctx *ctx, const struct iomem_tree *t, uint64_t addr
 	else
 		json_object_put(find);
 	table_free(tb);
-	return e;
+	return printed(e, err);
 }
 
-static int run(struct ctx *ctx, void *args)
+static int run(struct ctx *ctx, void *args, struct ms_error *err)
 {
 	struct iomem_args *a = args;
 	int rc = 0;
 	uint64_t addr = 0;
-	if (a->find && (rc = addr_arg(a->find, "address", &addr)))
+	if (a->find && (rc = addr_arg(a->find, "address", &addr, err)))
 		return rc;
 	table_args_apply(ctx, &a->tbl);
 
 	struct iomem_tree t;
-	struct ms_error err = {0};
-	if (iomem_read(&ctx->root, &t, &err)) {
-		msg_error(&err);
-		return EXIT_RUNTIME;
-	}
+	if ((rc = iomem_read(&ctx->root, &t, err)))
+		return rc;
 	char name[512];
 	sysroot_name(&ctx->root, "proc/iomem", name, sizeof(name));
 	if (t.hidden) {
 		if (a->find) {
-			msg_errorf("'%s': addresses are %s, so no address can be found", name,
-				   ctx_hidden_reason(ctx));
 			iomem_free(&t);
-			return EXIT_RUNTIME;
+			return ms_say(err, -EPERM, "'%s': addresses are %s, so no address can be found",
+				      name, ctx_hidden_reason(ctx));
 		}
 		msg_warnf("'%s': addresses are %s; showing names only", name, ctx_hidden_reason(ctx));
 	}
@@ -357,20 +350,20 @@ static int run(struct ctx *ctx, void *args)
 
 	int e = 0;
 	if (a->find) {
-		rc = print_find(ctx, &t, addr, a);
+		rc = print_find(ctx, &t, addr, a, err);
 		iomem_free(&t);
-		return rc < 0 ? EXIT_RUNTIME : rc;
+		return rc;
 	}
 	struct table *tb = table_new(iomem_cols, NCOLS, "iomem");
 	if (!tb) {
 		iomem_free(&t);
-		return EXIT_RUNTIME;
+		return printed(-ENOMEM, err);
 	}
-	if (table_select(tb, a->tbl.columns, &err)) {
-		msg_error(&err);
+	if (table_select(tb, a->tbl.columns, err)) {
+		err->usage = true; /* -o named a column there is not */
 		table_free(tb);
 		iomem_free(&t);
-		return EXIT_USAGE;
+		return -EINVAL;
 	}
 	/* the tree goes to JSON always; in text, --diagram and --summary replace it */
 	if (a->diagram || a->summary)
@@ -384,11 +377,7 @@ static int run(struct ctx *ctx, void *args)
 		e = print_diagram(ctx, &t, a->depth);
 	table_free(tb);
 	iomem_free(&t);
-	if (e) {
-		msg_errorf("cannot print: %s", strerror(-e));
-		return EXIT_RUNTIME;
-	}
-	return EXIT_OK;
+	return printed(e, err);
 }
 
 const struct command cmd_iomem = {

@@ -417,12 +417,11 @@ static int print_live(struct ctx *ctx, const struct layout *l)
 	return 0;
 }
 
-static int run(struct ctx *ctx, void *args)
+static int run(struct ctx *ctx, void *args, struct ms_error *err)
 {
 	struct layout_cmd_args *a = args;
-	int rc = 0;
 	struct layout l;
-	rc = layout_from_args(ctx, &a->la, &l);
+	int rc = layout_from_args(ctx, &a->la, &l, err);
 	if (rc)
 		return rc;
 	int e = print_table(ctx, &l, &a->la, !a->diagram);
@@ -430,11 +429,7 @@ static int run(struct ctx *ctx, void *args)
 		e = print_diagram(ctx, &l);
 	if (!e && a->la.live)
 		e = print_live(ctx, &l);
-	if (e) {
-		msg_errorf("cannot print: %s", strerror(-e));
-		return EXIT_RUNTIME;
-	}
-	return EXIT_OK;
+	return printed(e, err);
 }
 
 const struct command cmd_layout = {

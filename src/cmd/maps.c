@@ -127,17 +127,17 @@ struct maps_table {
 	size_t n;
 };
 
-static int maps_table_new(struct ctx *ctx, struct maps_table *mt, const struct maps_args *a)
+static int maps_table_new(struct ctx *ctx, struct maps_table *mt, const struct maps_args *a,
+			  struct ms_error *err)
 {
-	struct ms_error err = {0};
 	*mt = (struct maps_table){.rss = a->smaps};
 	mt->tb = table_new(maps_cols, M_NCOLS, "maps");
 	if (!mt->tb)
-		return -ENOMEM;
+		return ms_say(err, -ENOMEM, "out of memory");
 	if (a->rss)
 		table_select(mt->tb, "+RSS,PSS,DIRTY,SWAP", NULL);
-	if (table_select(mt->tb, a->tbl.columns, &err)) {
-		msg_error(&err);
+	if (table_select(mt->tb, a->tbl.columns, err)) {
+		err->usage = true; /* -o named a column there is not */
 		table_free(mt->tb);
 		mt->tb = NULL;
 		return -EINVAL;
@@ -429,34 +429,31 @@ struct one_maps {
 };
 
 static int read_one(struct ctx *ctx, const struct maps_args *a, const char *pid,
-		    struct one_maps *om)
+		    struct one_maps *om, struct ms_error *err)
 {
-	int rc = process_open(ctx, pid, &om->proc);
+	int rc = process_open(ctx, pid, &om->proc, err);
 	if (rc)
 		return rc;
 	om->open = true;
-	int e = maps_table_new(ctx, &om->mt, a);
-	if (e == -ENOMEM)
-		msg_errorf("out of memory");
+	int e = maps_table_new(ctx, &om->mt, a, err);
 	if (e)
-		return e == -EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
+		return e;
 	if (a->diagram) {
 		/* the picture needs every mapping at once */
-		rc = process_maps(&om->proc, a->smaps, &om->m);
+		rc = process_maps(&om->proc, a->smaps, &om->m, err);
 		for (size_t i = 0; !rc && !e && i < om->m.n; i++)
 			e = maps_table_add(&om->mt, &om->m.v[i]);
 	} else {
-		/* rows are made while the kernel still writes smaps, and no mapping is kept */
-		rc = process_maps_stream(&om->proc, a->smaps, maps_table_add, &om->mt);
+		/* rows are made while the kernel still writes smaps, and no mapping is kept (a
+		 * row that cannot be made, -ENOMEM, comes back as it is) */
+		rc = process_maps_stream(&om->proc, a->smaps, maps_table_add, &om->mt, err);
 	}
-	if (!rc && e) {
-		msg_errorf("cannot read the mappings: %s", strerror(-e));
-		rc = EXIT_RUNTIME;
-	}
+	if (!rc && e)
+		rc = ms_say(err, e, "cannot read the mappings: %s", strerror(-e));
 	return rc;
 }
 
-static int run(struct ctx *ctx, void *args)
+static int run(struct ctx *ctx, void *args, struct ms_error *err)
 {
 	struct maps_args *a = args;
 	int rc = 0;
@@ -464,14 +461,12 @@ static int run(struct ctx *ctx, void *args)
 	/* -o RSS reads smaps, but adds no other column: -o +RSS is the default and RSS */
 	a->smaps = a->rss || wants_smaps(a->tbl.columns);
 	struct one_maps *all = calloc((size_t)a->npids, sizeof(*all));
-	if (!all) {
-		msg_errorf("out of memory");
-		return EXIT_RUNTIME;
-	}
+	if (!all)
+		return ms_say(err, -ENOMEM, "out of memory");
 	/* every process is read before anything is printed: one that cannot be read fails the
 	 * command, and nothing of the others reaches stdout (their rows wait spooled) */
 	for (int i = 0; i < a->npids && !rc; i++)
-		rc = read_one(ctx, a, a->pids[i], &all[i]);
+		rc = read_one(ctx, a, a->pids[i], &all[i], err);
 	int e = 0;
 	if (!rc)
 		e = out_unbuffer(&ctx->out, stdout); /* all read: the rows need not wait as text too */
@@ -504,11 +499,7 @@ static int run(struct ctx *ctx, void *args)
 	free(all);
 	if (rc)
 		return rc;
-	if (e) {
-		msg_errorf("cannot print: %s", strerror(-e));
-		return EXIT_RUNTIME;
-	}
-	return EXIT_OK;
+	return printed(e, err);
 }
 
 const struct command cmd_maps = {

@@ -263,30 +263,25 @@ static int print_diagram(struct ctx *ctx, const struct meminfo *mi,
 	return e;
 }
 
-static int run(struct ctx *ctx, void *args)
+static int run(struct ctx *ctx, void *args, struct ms_error *err)
 {
 	struct meminfo_args *a = args;
 	struct meminfo mi;
 	struct meminfo_summary s;
-	struct ms_error err = {0};
 	char name[512];
 	sysroot_name(&ctx->root, "proc/meminfo", name, sizeof(name));
-	if (meminfo_read(&ctx->root, &mi, &err) || meminfo_summarize(&mi, name, &s, &err)) {
-		msg_error(&err);
+	int e = meminfo_read(&ctx->root, &mi, err);
+	if (e || (e = meminfo_summarize(&mi, name, &s, err))) {
 		meminfo_free(&mi);
-		return EXIT_RUNTIME;
+		return e;
 	}
-	int e = print_all(ctx, &mi, a->all);
+	e = print_all(ctx, &mi, a->all);
 	if (!e)
 		e = print_summary(ctx, &s, !a->all && !a->diagram);
 	if (!e && a->diagram)
 		e = print_diagram(ctx, &mi, &s);
 	meminfo_free(&mi);
-	if (e) {
-		msg_errorf("cannot print: %s", strerror(-e));
-		return EXIT_RUNTIME;
-	}
-	return EXIT_OK;
+	return printed(e, err);
 }
 
 const struct command cmd_meminfo = {

@@ -53,29 +53,25 @@ static const struct argp phys_argp = {
 	"ADDR and PFN are hex with 0x, or decimal. The page flags and map counts need root.",
 	NULL, NULL, NULL};
 
-static int run(struct ctx *ctx, void *args)
+static int run(struct ctx *ctx, void *args, struct ms_error *err)
 {
 	struct phys_args *a = args;
 	int rc = 0;
 	uint64_t *v = calloc((size_t)a->naddrs, sizeof(*v));
 	if (!v)
-		return EXIT_RUNTIME;
+		return -ENOMEM;
 	/* a typo is a usage error, said alone: the page size (perhaps an assumption) comes after */
 	for (int i = 0; i < a->naddrs; i++)
-		if ((rc = addr_arg(a->addrs[i], a->pfn ? "frame number" : "address", &v[i]))) {
+		if ((rc = addr_arg(a->addrs[i], a->pfn ? "frame number" : "address", &v[i], err))) {
 			free(v);
 			return rc;
 		}
 	uint64_t ps = ctx_page_size(ctx);
 	for (int i = 0; i < a->naddrs; i++) {
 		if (a->pfn && v[i] > UINT64_MAX / ps) {
-			msg_errorf("frame number '%s' is past a 64-bit physical address space",
-				   a->addrs[i]);
-			rc = EXIT_USAGE;
-		}
-		if (rc) {
 			free(v);
-			return rc;
+			return ms_usage(err, "frame number '%s' is past a 64-bit physical address space",
+					a->addrs[i]);
 		}
 	}
 	struct physctx pc;
@@ -117,7 +113,7 @@ static int run(struct ctx *ctx, void *args)
 	}
 	physctx_close(&pc);
 	free(v);
-	return EXIT_OK;
+	return 0;
 }
 
 const struct command cmd_phys = {

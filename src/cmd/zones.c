@@ -212,19 +212,16 @@ static int print_diagram(struct ctx *ctx, const struct zoneinfo *zi, uint64_t ps
 	return e;
 }
 
-static int run(struct ctx *ctx, void *args)
+static int run(struct ctx *ctx, void *args, struct ms_error *err)
 {
 	struct zones_args *a = args;
 	int rc = 0;
 	uint64_t addr = 0;
-	if (a->find && (rc = addr_arg(a->find, "address", &addr)))
+	if (a->find && (rc = addr_arg(a->find, "address", &addr, err)))
 		return rc;
 	struct zoneinfo zi;
-	struct ms_error err = {0};
-	if (zoneinfo_read(&ctx->root, &zi, &err)) {
-		msg_error(&err);
-		return EXIT_RUNTIME;
-	}
+	if ((rc = zoneinfo_read(&ctx->root, &zi, err)))
+		return rc;
 	uint64_t ps = ctx_page_size(ctx); /* after the read: an error is said alone */
 	ctx_machine_json(ctx, ctx->out.root, false, true);
 	const struct zone **v = calloc(zi.n, sizeof(*v));
@@ -233,10 +230,10 @@ static int run(struct ctx *ctx, void *args)
 	if (!e && a->find) {
 		const struct zone *z = zoneinfo_find(&zi, addr / ps);
 		if (!z) {
-			msg_errorf("no zone spans physical address 0x%016" PRIx64, addr);
 			free(v);
 			zoneinfo_free(&zi);
-			return EXIT_RUNTIME;
+			return ms_say(err, -ENOENT, "no zone spans physical address 0x%016" PRIx64,
+				      addr);
 		}
 		v[n++] = z;
 		json_object *find = out_json_section(&ctx->out, "find");
@@ -251,11 +248,7 @@ static int run(struct ctx *ctx, void *args)
 	}
 	free(v);
 	zoneinfo_free(&zi);
-	if (e) {
-		msg_errorf("cannot print: %s", strerror(-e));
-		return EXIT_RUNTIME;
-	}
-	return EXIT_OK;
+	return printed(e, err);
 }
 
 const struct command cmd_zones = {
