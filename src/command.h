@@ -151,6 +151,10 @@ const char *ctx_unreadable(const struct ctx *ctx, const char *path, int err, con
 /* How iomem's zeroed addresses are explained: "hidden (reading them needs CAP_SYS_ADMIN)" on
  * this system, "hidden in the dump (it was made without CAP_SYS_ADMIN)" in a dump. */
 const char *ctx_hidden_reason(const struct ctx *ctx);
+/* Whether page size @ps is one @arch has (@arch_opt: @arch is --arch's): 0, or a usage error
+ * (-EINVAL) worded "--page-size 64K does not go with [--arch ]x86_64: its pages are 4K". The
+ * one check of --page-size against an architecture, the dispatcher's and layout's. */
+int page_size_check(uint64_t ps, const char *arch, bool arch_opt, struct ms_error *err);
 /* Parse a --page-size value: a power of two from 1K to 1M ("4K", "16K", "65536"). */
 int page_size_parse(const char *arg, uint64_t *v);
 

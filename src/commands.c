@@ -263,14 +263,8 @@ static int dispatch_parse_args(const struct command *cmd, struct ctx *ctx, void 
 	argv[0] = name;
 	argp_parse(&top, argc, argv, ARGP_NO_HELP, NULL, &d);
 	argv[0] = saved;
-	if (ctx->arch_opt && ctx->page_size_opt &&
-	    !(machine_mask_arch(ctx->arch_opt) & machine_mask_page_size(ctx->page_size_opt))) {
-		char h[24];
-		units_human(ctx->page_size_opt, h, sizeof(h));
-		return ms_usage(err, "--page-size %s does not go with --arch %s: its pages are %s",
-				h, ctx->arch_opt,
-				!strcmp(ctx->arch_opt, "arm64") ? "4K, 16K or 64K" : "4K");
-	}
+	if (ctx->arch_opt && ctx->page_size_opt)
+		return page_size_check(ctx->page_size_opt, ctx->arch_opt, true, err);
 	return 0;
 }
 
@@ -566,6 +560,17 @@ const char *ctx_hidden_reason(const struct ctx *ctx)
 {
 	return ctx->root.dir ? "hidden in the dump (it was made without CAP_SYS_ADMIN)"
 			     : "hidden (reading them needs CAP_SYS_ADMIN)";
+}
+
+int page_size_check(uint64_t ps, const char *arch, bool arch_opt, struct ms_error *err)
+{
+	if (machine_mask_arch(arch) & machine_mask_page_size(ps))
+		return 0;
+	char h[24];
+	units_human(ps, h, sizeof(h));
+	return ms_usage(err, "--page-size %s does not go with %s%s: its pages are %s", h,
+			arch_opt ? "--arch " : "", arch,
+			!strcmp(arch, "arm64") ? "4K, 16K or 64K" : "4K");
 }
 
 int page_size_parse(const char *arg, uint64_t *v)

@@ -110,12 +110,11 @@ int layout_from_args(struct ctx *ctx, struct layout_args *a, struct layout *l,
 		ps = (unsigned)(say ? ctx_page_size(ctx) : f->page_size);
 		a->page_size_source = f->page_size_source;
 	} else {
-		if (f->page_size_source == MACHINE_OPTION && f->page_size != 4096) {
-			char h[24];
-			units_human(f->page_size, h, sizeof(h));
-			return ms_usage(err, "--page-size %s does not go with %s: its pages are 4K", h,
-					arch);
-		}
+		int rc = f->page_size_source == MACHINE_OPTION
+				 ? page_size_check(f->page_size, arch, false, err)
+				 : 0;
+		if (rc)
+			return rc;
 		/* 4K pages follow from the architecture, unless an option said so */
 		a->page_size_source = f->page_size_source == MACHINE_OPTION ? MACHINE_OPTION
 									     : f->arch_source;
