@@ -31,6 +31,8 @@ enum {
 
 enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 
+struct col_def; /* out/table.h */
+
 /* The machine a command describes, each fact with where it came from (ctx_machine()). */
 struct machine_facts {
 	const char *arch; /* "x86_64", "arm64", "i386", "arm" */
@@ -82,6 +84,11 @@ struct command {
 	const struct argp *argp;
 	size_t args_size;
 	unsigned flags; /* enum command_flags */
+	/* the columns -o takes (table_opt_children), listed by --help after the documentation,
+	 * then @columns_note */
+	const struct col_def *columns;
+	size_t ncolumns;
+	const char *columns_note;
 	/* Returns 0, or -errno with @err filled: the dispatcher says it and exits 1 (2 when
 	 * err->usage: ms_usage()). A command prints no error itself, only warnings. */
 	int (*run)(struct ctx *ctx, void *args, struct ms_error *err);

@@ -11,6 +11,7 @@
 #include <sys/utsname.h>
 
 #include "command.h"
+#include "out/table.h"
 #include "lib/escape.h"
 #include "lib/units.h"
 #include "sys/term.h"
@@ -226,10 +227,22 @@ static error_t dispatch_parse(int key, char *arg, struct argp_state *state)
 static char *dispatch_help(int key, const char *text, void *input)
 {
 	const struct dispatch *d = input;
+	const struct command *c = d->cmd;
 	if (key != ARGP_KEY_HELP_PRE_DOC && key != ARGP_KEY_HELP_POST_DOC)
 		return (char *)text;
-	char *(*filter)(int, const char *, void *) = d->cmd->argp->help_filter;
+	char *(*filter)(int, const char *, void *) = c->argp->help_filter;
 	char *t = filter ? filter(key, text, d->args) : (char *)text;
+	if (key == ARGP_KEY_HELP_POST_DOC && c->columns) {
+		/* -o's columns, from the command's row */
+		char cols[4096], *with = NULL;
+		table_columns_help(c->columns, c->ncolumns, cols, sizeof(cols));
+		if (asprintf(&with, "Columns:\n%s%s%s", cols, c->columns_note ? "\n" : "",
+			     c->columns_note ? c->columns_note : "") >= 0) {
+			if (t != text)
+				free(t);
+			t = with;
+		}
+	}
 	if (!t)
 		return t;
 	char *w = help_wrap(t);

@@ -129,23 +129,10 @@ static error_t iomem_parse_opt(int key, char *arg, struct argp_state *state)
 	}
 }
 
-static char *iomem_help(int key, const char *text, void *input)
-{
-	if (key != ARGP_KEY_HELP_POST_DOC)
-		return (char *)text;
-	char cols[2048], *out = NULL;
-	table_columns_help(iomem_cols, NCOLS, cols, sizeof(cols));
-	if (asprintf(&out, "Columns:\n%s\nADDR is hex with 0x, or decimal. Without CAP_SYS_ADMIN the "
-			   "kernel hides every address; the names are still shown.",
-		     cols) < 0)
-		return (char *)text;
-	return out;
-}
-
 static const struct argp iomem_argp = {
 	iomem_options, iomem_parse_opt, NULL,
 	"Show the physical address map from /proc/iomem: a tree like lsblk by default.\v",
-	table_opt_children, iomem_help, NULL};
+	table_opt_children, NULL, NULL};
 
 static void fill_row(struct trow *row, const struct iomem_tree *t, const struct iomem_region *r)
 {
@@ -387,4 +374,8 @@ const struct command cmd_iomem = {
 	.args_size = sizeof(struct iomem_args),
 	.flags = CMD_SYSROOT | CMD_OUTPUT,
 	.run = run,
+	.columns = iomem_cols,
+	.ncolumns = NCOLS,
+	.columns_note = "ADDR is hex with 0x, or decimal. Without CAP_SYS_ADMIN the kernel hides "
+			"every address; the names are still shown.",
 };

@@ -98,26 +98,11 @@ static const struct col_def maps_cols[] = {
 	[M_SWAP] = {"SWAP", "swap", COL_SIZE, COLF_RIGHT, "in swap", NULL},
 };
 
-static char *maps_help(int key, const char *text, void *input)
-{
-	if (key != ARGP_KEY_HELP_POST_DOC)
-		return (char *)text;
-	char cols[4096], *out = NULL;
-	table_columns_help(maps_cols, M_NCOLS, cols, sizeof(cols));
-	if (asprintf(&out, "Columns:\n%s\nPID is a number or self; with several, each process's "
-			   "table follows a line naming it, as pmap prints. RSS, PSS, DIRTY and SWAP "
-			   "read smaps, as --rss does. Names are escaped before they reach a "
-			   "terminal.",
-		     cols) < 0)
-		return (char *)text;
-	return out;
-}
-
 static const struct argp maps_argp = {
 	maps_options, maps_parse_opt, "PID...",
 	"Show the mappings of process PID from /proc/PID/maps: range, size, permissions, offset, "
 	"device, inode, what kind of memory it is, and its name.\v",
-	table_opt_children, maps_help, NULL};
+	table_opt_children, NULL, NULL};
 
 /* The table of mappings, filled one mapping at a time as they are read. */
 struct maps_table {
@@ -509,4 +494,9 @@ const struct command cmd_maps = {
 	.args_size = sizeof(struct maps_args),
 	.flags = CMD_SYSROOT | CMD_OUTPUT,
 	.run = run,
+	.columns = maps_cols,
+	.ncolumns = M_NCOLS,
+	.columns_note = "PID is a number or self; with several, each process's table follows a "
+			"line naming it, as pmap prints. RSS, PSS, DIRTY and SWAP read smaps, as "
+			"--rss does. Names are escaped before they reach a terminal.",
 };
