@@ -2,8 +2,10 @@
 /* The command table and the context every command runs in.
  *
  * Adding a command:
- *   1. src/cmd/<name>.c with its argp options and `int cmd_<name>(struct ctx *, int, char **)`;
- *   2. one row in src/commands.c (and the file in meson.build's core_sources);
+ *   1. src/cmd/<name>.c with its argp, its args struct, a static run() and its row,
+ *      `const struct command cmd_<name>` (the set-up it needs in .flags);
+ *   2. &cmd_<name> in src/commands.c's commands[], the declaration below (and the file in
+ *      meson.build's core_sources);
  *   3. man/memscope-<name>.1.scd, and its name in man/memscope.1.scd;
  *   4. tests/cli/<name>.bats, golden cases in tests/golden.list, unit tests for its parser;
  *   5. its name and options in completions/memscope.{bash,zsh,fish}.
@@ -20,7 +22,7 @@
 #include "proc/machine.h"
 #include "proc/sysroot.h"
 
-/* Exit codes (README and memscope(1) document them). */
+/* Exit codes (README and memscope(1) document them): the dispatcher's alone. */
 enum {
 	EXIT_OK = 0,
 	EXIT_RUNTIME = 1, /* runtime or input error */
@@ -28,6 +30,8 @@ enum {
 };
 
 enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
+
+struct col_def; /* out/table.h */
 
 /* The machine a command describes, each fact with where it came from (ctx_machine()). */
 struct machine_facts {
@@ -62,17 +66,42 @@ struct ctx {
 	struct machine_facts facts;
 };
 
-struct command {
-	const char *name;
-	int (*run)(struct ctx *ctx, int argc, char **argv);
-	const char *summary; /* one line for `memscope --help` */
+/* What the dispatcher sets up before a command runs (git's RUN_SETUP) */
+enum command_flags {
+	CMD_SYSROOT = 1 << 0, /* opens ctx->root: --sysroot DIR, or the live /proc */
+	CMD_OUTPUT = 1 << 1,  /* prints: ctx->out set up, written once run() succeeds (frames
+			       * written by out_frame(), --watch, are not written again) */
+	CMD_CONFIG = 1 << 2,  /* describes a configuration: --arch or --page-size differing from
+			       * the machine is a choice, not a contradiction (ctx->config_only) */
 };
 
-extern const struct command commands[];
-const struct command *command_find(const char *name);
+/* One row of the command table: the dispatcher parses argv with @argp into a zeroed struct of
+ * @args_size bytes (the argp's state->input; the global options are added as a child), sets up
+ * what @flags ask for, calls @run and commits the output. */
+struct command {
+	const char *name;
+	const char *summary; /* one line for `memscope --help` */
+	const struct argp *argp;
+	size_t args_size;
+	unsigned flags; /* enum command_flags */
+	/* the columns -o takes (table_opt_children), listed by --help after the documentation,
+	 * then @columns_note */
+	const struct col_def *columns;
+	size_t ncolumns;
+	const char *columns_note;
+	/* Returns 0, or -errno with @err filled: the dispatcher says it and exits 1 (2 when
+	 * err->usage: ms_usage()). A command prints no error itself, only warnings. */
+	int (*run)(struct ctx *ctx, void *args, struct ms_error *err);
+};
 
-/* Global options (-J, -b, --sysroot, --color, --arch, --page-size) are accepted after the
- * command too: each command's argp lists this as a child. */
+/* Every command, NULL-terminated, in the order `memscope --help` lists them. */
+extern const struct command *const commands[];
+const struct command *command_find(const char *name);
+/* Parse, set up, run @cmd, and write its output; returns the exit code. */
+int command_dispatch(const struct command *cmd, struct ctx *ctx, int argc, char **argv);
+
+/* Global options (-J, -b, --sysroot, --color, --arch, --page-size), their input the struct
+ * ctx: main's argp and the dispatcher's (after the command, for every command) list them. */
 extern const struct argp global_child_argp;
 /* util-linux's table options, for commands that print one table: -o/--output, -r/--raw,
  * -n/--noheadings. A command lists table_opt_argp as a child and passes a struct table_args. */
@@ -83,25 +112,24 @@ struct table_args {
 extern const struct argp table_opt_argp;
 void table_args_apply(struct ctx *ctx, const struct table_args *t);
 
-/* Parse an address argument (hex with 0x, or decimal). On a bad one, say so naming @what
- * ("address", "frame number") and return EXIT_USAGE; else 0. */
-int addr_arg(const char *s, const char *what, uint64_t *v);
+/* Parse an address argument (hex with 0x, or decimal). A bad one is a usage error naming @what
+ * ("address", "frame number"): -EINVAL with @err filled; else 0. */
+int addr_arg(const char *s, const char *what, uint64_t *v, struct ms_error *err);
+
+/* What printing came to: 0, or @e (-errno) worded "cannot print: REASON" in @err. */
+int printed(int e, struct ms_error *err);
 
 /* In a command's ARGP_KEY_ARG: take this and every following argument as a list. */
 void args_rest(struct argp_state *state, char ***argv, int *n);
 
-/* The children every command's argp lists: the global options, under their own heading. */
-extern const struct argp_child command_children[];
-void global_options_bind(struct ctx *ctx);
+/* The children of a command's argp that prints one table: table_opt_argp, its input the
+ * command's struct table_args (set in child_inputs[0]). */
+extern const struct argp_child table_opt_children[];
 /* Help, usage and version text go to @f, not stdout (main checks that it was written). */
 void global_help_to(FILE *f);
 /* @text wrapped for --help at argp's right margin: words never split, list items ("  NAME
  * text") hanging under their text. A new string (NULL when out of memory). */
 char *help_wrap(const char *text);
-
-/* Parse a command's arguments with its argp (argv[0] is the command name; usage errors exit 2),
- * then open the sysroot and the output. Returns 0, or an exit code after printing why. */
-int command_parse(const struct argp *argp, struct ctx *ctx, int argc, char **argv, void *input);
 
 /* The machine the command describes: --arch and --page-size, else what the dump says
  * (proc/machine.c), else, live, this system (its page size from sysconf(), its architecture
@@ -130,17 +158,14 @@ const char *ctx_unreadable(const struct ctx *ctx, const char *path, int err, con
 /* How iomem's zeroed addresses are explained: "hidden (reading them needs CAP_SYS_ADMIN)" on
  * this system, "hidden in the dump (it was made without CAP_SYS_ADMIN)" in a dump. */
 const char *ctx_hidden_reason(const struct ctx *ctx);
+/* Whether page size @ps is one @arch has (@arch_opt: @arch is --arch's): 0, or a usage error
+ * (-EINVAL) worded "--page-size 64K does not go with [--arch ]x86_64: its pages are 4K". The
+ * one check of --page-size against an architecture, the dispatcher's and layout's. */
+int page_size_check(uint64_t ps, const char *arch, bool arch_opt, struct ms_error *err);
 /* Parse a --page-size value: a power of two from 1K to 1M ("4K", "16K", "65536"). */
 int page_size_parse(const char *arg, uint64_t *v);
 
-int cmd_iomem(struct ctx *ctx, int argc, char **argv);
-int cmd_meminfo(struct ctx *ctx, int argc, char **argv);
-int cmd_buddy(struct ctx *ctx, int argc, char **argv);
-int cmd_zones(struct ctx *ctx, int argc, char **argv);
-int cmd_translate(struct ctx *ctx, int argc, char **argv);
-int cmd_maps(struct ctx *ctx, int argc, char **argv);
-int cmd_phys(struct ctx *ctx, int argc, char **argv);
-int cmd_layout(struct ctx *ctx, int argc, char **argv);
-int cmd_decode(struct ctx *ctx, int argc, char **argv);
+extern const struct command cmd_iomem, cmd_meminfo, cmd_buddy, cmd_zones, cmd_translate, cmd_maps,
+	cmd_phys, cmd_layout, cmd_decode;
 
 #endif

@@ -11,31 +11,25 @@
 #include <sys/utsname.h>
 
 #include "command.h"
+#include "out/table.h"
 #include "lib/escape.h"
 #include "lib/units.h"
 #include "sys/term.h"
 #include "sys/msg.h"
 
-const struct command commands[] = {
-	{"iomem", cmd_iomem, "physical address map from /proc/iomem"},
-	{"meminfo", cmd_meminfo, "memory usage from /proc/meminfo, as free(1) counts it"},
-	{"buddy", cmd_buddy, "buddy allocator free lists and fragmentation, live with --watch"},
-	{"zones", cmd_zones, "memory zones per node: page ranges, watermarks, free pages"},
-	{"maps", cmd_maps, "a process's mappings: kinds, sizes, resident memory, the layout drawn"},
-	{"translate", cmd_translate, "virtual address of a process to physical frame, page by page"},
-	{"layout", cmd_layout, "virtual memory map of x86_64, arm64, i386 or arm as the kernel documents it"},
-	{"decode", cmd_decode, "a virtual address: canonical, half, region, page-table indices"},
-	{"phys", cmd_phys, "what lives at a physical address: region, zone, node, page flags"},
-	{NULL, NULL, NULL},
+/* The order of `memscope --help` */
+const struct command *const commands[] = {
+	&cmd_iomem, &cmd_meminfo, &cmd_buddy,  &cmd_zones, &cmd_maps,
+	&cmd_translate, &cmd_layout, &cmd_decode, &cmd_phys, NULL,
 };
 
 const struct command *command_find(const char *name)
 {
 	/* exact names only: no prefix matching, so adding a command never changes what an old
 	 * abbreviation meant */
-	for (const struct command *c = commands; c->name; c++)
-		if (strcmp(c->name, name) == 0)
-			return c;
+	for (const struct command *const *c = commands; *c; c++)
+		if (strcmp((*c)->name, name) == 0)
+			return *c;
 	return NULL;
 }
 
@@ -65,13 +59,7 @@ static const struct argp_option global_options[] = {
 	{NULL, 0, NULL, 0, NULL, 0},
 };
 
-static struct ctx *bound;
 static FILE *help_out;
-
-void global_options_bind(struct ctx *ctx)
-{
-	bound = ctx;
-}
 
 void global_help_to(FILE *f)
 {
@@ -80,6 +68,7 @@ void global_help_to(FILE *f)
 
 static error_t global_parse(int key, char *arg, struct argp_state *state)
 {
+	struct ctx *bound = state->input; /* main's and the dispatcher's child_inputs */
 	switch (key) {
 	case ARGP_KEY_INIT:
 		/* every argp lists these options, so this runs first in each: from here on argp's
@@ -137,8 +126,8 @@ static error_t global_parse(int key, char *arg, struct argp_state *state)
 
 const struct argp global_child_argp = {global_options, global_parse, NULL, NULL, NULL, NULL, NULL};
 
-const struct argp_child command_children[] = {
-	{&global_child_argp, 0, "Global options:", 1},
+const struct argp_child table_opt_children[] = {
+	{&table_opt_argp, 0, NULL, 0},
 	{NULL, 0, NULL, 0},
 };
 
@@ -215,13 +204,46 @@ char *help_wrap(const char *text)
 	return out;
 }
 
-/* The command's own help filter, then the wrapping, for its documentation */
-static char *(*command_filter)(int key, const char *text, void *input);
+/* What the dispatcher's argp hands on: the command's arguments to the command's argp, the
+ * context to the global options; its own help filter finds the command's through it. */
+struct dispatch {
+	const struct command *cmd;
+	struct ctx *ctx;
+	void *args;
+};
 
-static char *command_help(int key, const char *text, void *input)
+static error_t dispatch_parse(int key, char *arg, struct argp_state *state)
 {
-	char *t = command_filter ? command_filter(key, text, input) : (char *)text;
-	if ((key != ARGP_KEY_HELP_PRE_DOC && key != ARGP_KEY_HELP_POST_DOC) || !t)
+	(void)arg;
+	struct dispatch *d = state->input;
+	if (key != ARGP_KEY_INIT)
+		return ARGP_ERR_UNKNOWN;
+	state->child_inputs[0] = d->args;
+	state->child_inputs[1] = d->ctx;
+	return 0;
+}
+
+/* The command's own help filter, then the wrapping, for its documentation */
+static char *dispatch_help(int key, const char *text, void *input)
+{
+	const struct dispatch *d = input;
+	const struct command *c = d->cmd;
+	if (key != ARGP_KEY_HELP_PRE_DOC && key != ARGP_KEY_HELP_POST_DOC)
+		return (char *)text;
+	char *(*filter)(int, const char *, void *) = c->argp->help_filter;
+	char *t = filter ? filter(key, text, d->args) : (char *)text;
+	if (key == ARGP_KEY_HELP_POST_DOC && c->columns) {
+		/* -o's columns, from the command's row */
+		char cols[4096], *with = NULL;
+		table_columns_help(c->columns, c->ncolumns, cols, sizeof(cols));
+		if (asprintf(&with, "Columns:\n%s%s%s", cols, c->columns_note ? "\n" : "",
+			     c->columns_note ? c->columns_note : "") >= 0) {
+			if (t != text)
+				free(t);
+			t = with;
+		}
+	}
+	if (!t)
 		return t;
 	char *w = help_wrap(t);
 	if (t != text)
@@ -229,29 +251,45 @@ static char *command_help(int key, const char *text, void *input)
 	return w ? w : (char *)text;
 }
 
-int command_parse(const struct argp *argp, struct ctx *ctx, int argc, char **argv, void *input)
+/* Parse the command's arguments with its argp (argv[0] is the command name; argp's usage
+ * errors exit 2 inside), the global options as a child of it. Returns 0 or -errno. */
+static int dispatch_parse_args(const struct command *cmd, struct ctx *ctx, void *args, int argc,
+			       char **argv, struct ms_error *err)
 {
+	/* the command's argp, its documentation moved up to the dispatcher's (which wraps it)
+	 * and the global options after its own */
+	struct argp own = *cmd->argp;
+	own.doc = NULL;
+	own.help_filter = NULL;
+	const struct argp_child children[] = {
+		{&own, 0, NULL, 0},
+		{&global_child_argp, 0, "Global options:", 2},
+		{NULL, 0, NULL, 0},
+	};
+	const struct argp top = {NULL, dispatch_parse, NULL, cmd->argp->doc, children,
+				 dispatch_help, NULL};
+	struct dispatch d = {cmd, ctx, args};
 	/* argp names the program in usage lines from argv[0]: make it "memscope iomem" */
 	char name[128];
 	snprintf(name, sizeof(name), "memscope %s", argv[0]);
 	char *saved = argv[0];
 	argv[0] = name;
-	global_options_bind(ctx);
-	struct argp wrapped = *argp;
-	command_filter = argp->help_filter;
-	wrapped.help_filter = command_help;
-	/* usage errors exit 2 inside */
-	argp_parse(&wrapped, argc, argv, ARGP_NO_HELP, NULL, input);
+	argp_parse(&top, argc, argv, ARGP_NO_HELP, NULL, &d);
 	argv[0] = saved;
-	if (ctx->arch_opt && ctx->page_size_opt &&
-	    !(machine_mask_arch(ctx->arch_opt) & machine_mask_page_size(ctx->page_size_opt))) {
-		char h[24];
-		units_human(ctx->page_size_opt, h, sizeof(h));
-		msg_errorf("--page-size %s does not go with --arch %s: its pages are %s", h,
-			   ctx->arch_opt, !strcmp(ctx->arch_opt, "arm64") ? "4K, 16K or 64K" : "4K");
-		return EXIT_USAGE;
-	}
+	if (ctx->arch_opt && ctx->page_size_opt)
+		return page_size_check(ctx->page_size_opt, ctx->arch_opt, true, err);
+	return 0;
+}
 
+/* Open what the command's flags ask for. Returns 0 or -errno. */
+static int dispatch_setup(const struct command *cmd, struct ctx *ctx, struct ms_error *err)
+{
+	int e;
+	ctx->config_only = cmd->flags & CMD_CONFIG;
+	if ((cmd->flags & CMD_SYSROOT) && (e = sysroot_open(&ctx->root, ctx->sysroot_dir, err)))
+		return e;
+	if (!(cmd->flags & CMD_OUTPUT))
+		return 0;
 	bool color = false;
 	if (ctx->color == COLOR_ALWAYS) {
 		color = true;
@@ -260,19 +298,52 @@ int command_parse(const struct argp *argp, struct ctx *ctx, int argc, char **arg
 		const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
 		color = isatty(STDOUT_FILENO) && !(nc && *nc) && !(term && !strcmp(term, "dumb"));
 	}
-	struct ms_error err = {0};
-	if (sysroot_open(&ctx->root, ctx->sysroot_dir, &err) != 0) {
-		msg_error(&err);
-		return EXIT_RUNTIME;
-	}
-	if (out_init(&ctx->out, ctx->json, ctx->bytes, color) != 0) {
-		msg_errorf("out of memory");
-		return EXIT_RUNTIME;
-	}
+	if (out_init(&ctx->out, ctx->json, ctx->bytes, color) != 0)
+		return ms_say(err, -ENOMEM, "out of memory");
 	ctx->out.term_width = isatty(STDOUT_FILENO) ? term_columns() : 0;
 	ctx->out.before = ctx_say_notes;
 	ctx->out.before_arg = ctx;
 	return 0;
+}
+
+/* The output, written once the command has succeeded (@rc 0); dropped when it failed. */
+static int dispatch_commit(const struct command *cmd, struct ctx *ctx, int rc, struct ms_error *err)
+{
+	if (!(cmd->flags & CMD_OUTPUT))
+		return rc;
+	if (rc) {
+		out_discard(&ctx->out);
+		return rc;
+	}
+	int e = out_commit(&ctx->out, stdout);
+	if (e == 0 && fflush(stdout) != 0)
+		e = -errno;
+	if (e == 0 && ferror(stdout))
+		e = -EIO;
+	return e ? ms_say(err, e, "write error: %s", strerror(-e)) : 0;
+}
+
+int command_dispatch(const struct command *cmd, struct ctx *ctx, int argc, char **argv)
+{
+	struct ms_error err = {0};
+	void *args = calloc(1, cmd->args_size ? cmd->args_size : 1);
+	int rc = args ? 0 : ms_say(&err, -ENOMEM, "out of memory");
+	if (!rc)
+		rc = dispatch_parse_args(cmd, ctx, args, argc, argv, &err);
+	if (!rc)
+		rc = dispatch_setup(cmd, ctx, &err);
+	if (!rc)
+		rc = dispatch_commit(cmd, ctx, cmd->run(ctx, args, &err), &err);
+	free(args);
+	sysroot_close(&ctx->root);
+	if (!rc)
+		return EXIT_OK;
+	/* the one place a command's error is said */
+	if (err.reason[0])
+		msg_error(&err);
+	else
+		msg_errorf("%s", strerror(-rc));
+	return err.usage ? EXIT_USAGE : EXIT_RUNTIME;
 }
 
 void ctx_note(struct ctx *ctx, const char *fmt, ...)
@@ -504,6 +575,17 @@ const char *ctx_hidden_reason(const struct ctx *ctx)
 			     : "hidden (reading them needs CAP_SYS_ADMIN)";
 }
 
+int page_size_check(uint64_t ps, const char *arch, bool arch_opt, struct ms_error *err)
+{
+	if (machine_mask_arch(arch) & machine_mask_page_size(ps))
+		return 0;
+	char h[24];
+	units_human(ps, h, sizeof(h));
+	return ms_usage(err, "--page-size %s does not go with %s%s: its pages are %s", h,
+			arch_opt ? "--arch " : "", arch,
+			!strcmp(arch, "arm64") ? "4K, 16K or 64K" : "4K");
+}
+
 int page_size_parse(const char *arg, uint64_t *v)
 {
 	if (units_parse_size(arg, v) || *v < 1024 || *v > (1 << 20) || (*v & (*v - 1)))
@@ -544,6 +626,11 @@ void table_args_apply(struct ctx *ctx, const struct table_args *t)
 	ctx->out.noheadings = t->noheadings;
 }
 
+int printed(int e, struct ms_error *err)
+{
+	return e ? ms_say(err, e, "cannot print: %s", strerror(-e)) : 0;
+}
+
 void args_rest(struct argp_state *state, char ***argv, int *n)
 {
 	*argv = &state->argv[state->next - 1];
@@ -551,10 +638,9 @@ void args_rest(struct argp_state *state, char ***argv, int *n)
 	state->next = state->argc;
 }
 
-int addr_arg(const char *s, const char *what, uint64_t *v)
+int addr_arg(const char *s, const char *what, uint64_t *v, struct ms_error *err)
 {
 	if (units_parse_u64(s, v) == 0)
 		return 0;
-	msg_errorf("invalid %s '%s' (hex with 0x, or decimal)", what, s);
-	return EXIT_USAGE;
+	return ms_usage(err, "invalid %s '%s' (hex with 0x, or decimal)", what, s);
 }

@@ -54,8 +54,8 @@ static char *main_help(int key, const char *text, void *input)
 	if (!f)
 		return (char *)text;
 	fputs("Commands:\n", f);
-	for (const struct command *c = commands; c->name; c++)
-		fprintf(f, "  %-10s %s\n", c->name, c->summary);
+	for (const struct command *const *c = commands; *c; c++)
+		fprintf(f, "  %-10s %s\n", (*c)->name, (*c)->summary);
 	fputs("\nRun 'memscope COMMAND --help' for the options of a command.\n"
 	      "Global options may also follow the command.\n\n"
 	      "Exit status: 0 success, 1 runtime or input error, 2 usage error.\n",
@@ -121,7 +121,6 @@ int main(int argc, char **argv)
 	struct main_args a = {&ctx, 0};
 	/* messages say "memscope:", however the binary was called */
 	argv[0] = (char *)"memscope";
-	global_options_bind(&ctx);
 	help_fp = open_memstream(&help_text, &help_len);
 	if (help_fp) {
 		global_help_to(help_fp);
@@ -136,21 +135,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "Try 'memscope --help' for the list of commands.\n");
 		return EXIT_USAGE;
 	}
-	int rc = cmd->run(&ctx, argc - a.cmd_index, argv + a.cmd_index);
-	if (rc == EXIT_OK) {
-		int e = out_commit(&ctx.out, stdout);
-		if (e == 0 && fflush(stdout) != 0)
-			e = -errno;
-		if (e == 0 && ferror(stdout))
-			e = -EIO;
-		if (e) {
-			msg_errorf("write error: %s", strerror(-e));
-			rc = EXIT_RUNTIME;
-		}
-	} else {
-		out_discard(&ctx.out);
-	}
-	sysroot_close(&ctx.root);
+	int rc = command_dispatch(cmd, &ctx, argc - a.cmd_index, argv + a.cmd_index);
 	/* a failed close of stdout (a full disk, say) is a failed command too */
 	if (fclose(stdout) != 0 && rc == EXIT_OK) {
 		msg_errorf("write error: %s", strerror(errno));

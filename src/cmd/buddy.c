@@ -48,6 +48,9 @@ static error_t buddy_parse_opt(int key, char *arg, struct argp_state *state)
 	struct buddy_args *a = state->input;
 	uint64_t v;
 	switch (key) {
+	case ARGP_KEY_INIT:
+		a->interval_ms = 1000;
+		return 0;
 	case OPT_DIAGRAM:
 		a->diagram = true;
 		return 0;
@@ -86,7 +89,7 @@ static const struct argp buddy_argp = {
 	"share of free memory that cannot serve an allocation of that order).\v"
 	"Not on a terminal, or with --json, --watch writes one complete frame per interval (JSON: one "
 	"object per line).",
-	command_children, NULL, NULL};
+	NULL, NULL, NULL};
 
 enum {
 	C_NAME, C_NODE, C_ZONE, C_BLOCK, C_BLOCKS, C_PAGES, C_FREE, C_LARGEST, C_UNUSABLE, C_DPREV,
@@ -252,41 +255,40 @@ static int print_diagram(struct ctx *ctx, const struct buddyinfo *bi, uint64_t p
 	return 0;
 }
 
-static int print_types(struct ctx *ctx)
+static int print_types(struct ctx *ctx, struct ms_error *err)
 {
 	struct pagetypeinfo pt;
-	struct ms_error err = {0};
 	/* The kernel makes /proc/pagetypeinfo mode 0400 root (proc_create_seq() in mm/vmstat.c):
 	 * the open is an ordinary permission check, which root or CAP_DAC_READ_SEARCH (or
 	 * CAP_DAC_OVERRIDE) passes. Installed with file capabilities, or given them ambient,
 	 * memscope raises them for this open of the live file only; a dump's files are read
 	 * with the user's own rights. */
 	bool raised = !ctx->root.dir && caps_raise();
-	int ret = pagetypeinfo_read(&ctx->root, &pt, &err);
+	int ret = pagetypeinfo_read(&ctx->root, &pt, err);
 	if (raised)
 		caps_lower();
-	bool empty = ret == -EACCES && !strncmp(err.reason, "empty file", 10);
+	bool empty = ret == -EACCES && !strncmp(err->reason, "empty file", 10);
 	if (empty && ctx->root.dir) {
 		/* a dump made without root holds it empty: nothing anyone can do about that now
 		 * (a file of the dump we may not open is said as any other file) */
-		msg_errorf("'%s': empty in the dump (the kernel shows pagetypeinfo to root only, and "
-			   "the dump was made without); 'memscope buddy' without --types still works",
-			   err.file);
-		return -EACCES;
+		char file[sizeof(err->file)];
+		snprintf(file, sizeof(file), "%s", err->file);
+		return ms_say(err, ret,
+			      "'%s': empty in the dump (the kernel shows pagetypeinfo to root only, "
+			      "and the dump was made without); 'memscope buddy' without --types still "
+			      "works",
+			      file);
 	}
 	if ((ret == -EACCES || ret == -EPERM) && !ctx->root.dir) {
 		char why[2200];
-		msg_errorf("%s; 'memscope buddy' without --types still works",
-			   ctx_unreadable(ctx, "proc/pagetypeinfo", -ret,
-					  "root or CAP_DAC_READ_SEARCH: the kernel makes it mode 0400 "
-					  "root",
-					  why, sizeof(why)));
-		return -EACCES;
+		return ms_say(err, ret, "%s; 'memscope buddy' without --types still works",
+			      ctx_unreadable(ctx, "proc/pagetypeinfo", -ret,
+					     "root or CAP_DAC_READ_SEARCH: the kernel makes it mode "
+					     "0400 root",
+					     why, sizeof(why)));
 	}
-	if (ret) {
-		msg_error(&err);
-		return -EACCES;
-	}
+	if (ret)
+		return ret;
 	uint64_t ps = ctx_page_size(ctx);
 	ctx_machine_json(ctx, false, true);
 	/* one text column per order; in JSON they form one "free_blocks" array */
@@ -321,7 +323,7 @@ static int print_types(struct ctx *ctx)
 		e = table_print(tb, &ctx->out);
 	table_free(tb);
 	pagetypeinfo_free(&pt);
-	return e;
+	return printed(e, err);
 }
 
 /* --watch's text: one line of counts per zone with the orders as columns, and under it the
@@ -435,18 +437,17 @@ static void print_watch_extras(struct ctx *ctx, const struct buddyinfo *bi, stru
 }
 
 
-/* One frame: read, render into ctx->out. Returns 0, or an exit code after a message. */
-static int frame(struct ctx *ctx, const struct buddy_args *a, struct watch_state *w)
+/* One frame: read, render into ctx->out. Returns 0 or -errno with @err filled. */
+static int frame(struct ctx *ctx, const struct buddy_args *a, struct watch_state *w,
+		 struct ms_error *err)
 {
 	struct buddyinfo bi;
 	struct vmstat vm = {0};
-	struct ms_error err = {0};
 	memset(&bi, 0, sizeof(bi));
 	/* --types needs pagetypeinfo only */
-	if (!a->types && buddyinfo_read(&ctx->root, &bi, &err)) {
-		msg_error(&err);
-		return EXIT_RUNTIME;
-	}
+	int e = a->types ? 0 : buddyinfo_read(&ctx->root, &bi, err);
+	if (e)
+		return e;
 	/* after the read: a dump without buddyinfo needs no word on its page size (--types
 	 * asks once pagetypeinfo is read) */
 	uint64_t ps = a->types ? 0 : ctx_page_size(ctx);
@@ -455,7 +456,6 @@ static int frame(struct ctx *ctx, const struct buddy_args *a, struct watch_state
 	out_object(&ctx->out, "buddy");
 	if (!a->types)
 		ctx_machine_json(ctx, false, true);
-	int e = 0;
 	if (w) {
 		char when[32];
 		time_t t = time(NULL);
@@ -465,7 +465,7 @@ static int frame(struct ctx *ctx, const struct buddy_args *a, struct watch_state
 			when, isatty(STDOUT_FILENO) ? " (q quits)" : "");
 	}
 	if (a->types)
-		e = print_types(ctx);
+		e = print_types(ctx, err); /* its errors worded */
 	else if (a->diagram)
 		e = print_diagram(ctx, &bi, ps);
 	if (!e && !a->types)
@@ -488,23 +488,17 @@ static int frame(struct ctx *ctx, const struct buddy_args *a, struct watch_state
 	}
 	out_end(&ctx->out);
 	buddyinfo_free(&bi);
-	if (e == -EACCES)
-		return EXIT_RUNTIME;
-	if (e) {
-		msg_errorf("cannot print: %s", strerror(-e));
-		return EXIT_RUNTIME;
-	}
-	return EXIT_OK;
+	return a->types ? e : printed(e, err);
 }
 
-static int watch(struct ctx *ctx, struct buddy_args *a)
+static int watch(struct ctx *ctx, struct buddy_args *a, struct ms_error *err)
 {
 	struct watch_state w = {.interval_ms = a->interval_ms};
 	bool interactive = out_frames(&ctx->out);
 	term_begin(interactive);
-	int rc = EXIT_OK;
+	int rc = 0;
 	for (;;) {
-		rc = frame(ctx, a, &w);
+		rc = frame(ctx, a, &w, err);
 		if (rc)
 			break;
 		if (!interactive)
@@ -514,8 +508,8 @@ static int watch(struct ctx *ctx, struct buddy_args *a)
 			const char *text = out_text(&ctx->out, &len);
 			out_truncate(&ctx->out, term_clip(text, len));
 		}
-		if (out_frame(&ctx->out, stdout)) {
-			rc = EXIT_RUNTIME; /* stdout gone: main reports the write error */
+		if ((rc = out_frame(&ctx->out, stdout))) {
+			ms_say(err, rc, "write error: %s", strerror(-rc)); /* stdout gone */
 			break;
 		}
 		w.frame++;
@@ -532,13 +526,19 @@ static int watch(struct ctx *ctx, struct buddy_args *a)
 	return rc;
 }
 
-int cmd_buddy(struct ctx *ctx, int argc, char **argv)
+static int run(struct ctx *ctx, void *args, struct ms_error *err)
 {
-	struct buddy_args a = {.interval_ms = 1000};
-	int rc = command_parse(&buddy_argp, ctx, argc, argv, &a);
-	if (rc)
-		return rc;
-	if (a.watch)
-		return watch(ctx, &a);
-	return frame(ctx, &a, NULL);
+	struct buddy_args *a = args;
+	if (a->watch)
+		return watch(ctx, a, err);
+	return frame(ctx, a, NULL, err);
 }
+
+const struct command cmd_buddy = {
+	.name = "buddy",
+	.summary = "buddy allocator free lists and fragmentation, live with --watch",
+	.argp = &buddy_argp,
+	.args_size = sizeof(struct buddy_args),
+	.flags = CMD_SYSROOT | CMD_OUTPUT,
+	.run = run,
+};

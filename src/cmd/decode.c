@@ -38,12 +38,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	}
 }
 
-static const struct argp_child children[] = {
-	{&layout_opt_argp, 0, "Configuration:", 1},
-	{&global_child_argp, 0, "Global options:", 2},
-	{NULL, 0, NULL, 0},
-};
-
 static const struct argp decode_argp = {
 	NULL, parse_opt, "ADDR...",
 	"Decode virtual addresses for an architecture configuration (default: this machine): "
@@ -51,7 +45,7 @@ static const struct argp decode_argp = {
 	"page-table index at each level, drawn as the bit fields of the address.\v"
 	"ADDR is hex with 0x, or decimal. With --live a kernel address in the direct map or the "
 	"kernel text is also translated to its physical address and iomem region.",
-	children, NULL, NULL};
+	layout_opt_children, NULL, NULL};
 
 /* The address cut into its fields, top bits first, as boxes with the bit numbers above. */
 static void bitfields(struct out *o, const struct layout *l, uint64_t addr)
@@ -172,28 +166,23 @@ static void one(struct ctx *ctx, const struct layout *l, uint64_t addr,
 	out_printf(&ctx->out, "\n");
 }
 
-int cmd_decode(struct ctx *ctx, int argc, char **argv)
+static int run(struct ctx *ctx, void *args, struct ms_error *err)
 {
-	struct decode_args a = {0};
-	int rc = command_parse(&decode_argp, ctx, argc, argv, &a);
-	if (rc)
-		return rc;
+	struct decode_args *a = args;
 	struct layout l;
-	/* an option is a configuration to show, or with --live a usage error: never a warning */
-	ctx->config_only = true;
-	rc = layout_from_args(ctx, &a.la, &l);
+	int rc = layout_from_args(ctx, &a->la, &l, err);
 	if (rc)
 		return rc;
-	uint64_t *v = calloc((size_t)a.naddrs, sizeof(*v));
+	uint64_t *v = calloc((size_t)a->naddrs, sizeof(*v));
 	if (!v)
-		return EXIT_RUNTIME;
-	for (int i = 0; i < a.naddrs; i++)
-		if ((rc = addr_arg(a.addrs[i], "address", &v[i]))) {
+		return -ENOMEM;
+	for (int i = 0; i < a->naddrs; i++)
+		if ((rc = addr_arg(a->addrs[i], "address", &v[i], err))) {
 			free(v);
 			return rc;
 		}
 	struct kernel_facts lv = {0};
-	if (a.la.live) {
+	if (a->la.live) {
 		kernel_facts_read(&ctx->root, l.arch, &lv);
 		if (!lv.kcore)
 			msg_warnf("%s; only the kernel text can be translated%s",
@@ -201,13 +190,22 @@ int cmd_decode(struct ctx *ctx, int argc, char **argv)
 				  lv.text ? "" : ", and its base is unknown too");
 	}
 	out_object(&ctx->out, "machine");
-	layout_json(&ctx->out, &l, &a.la);
+	layout_json(&ctx->out, &l, &a->la);
 	out_end(&ctx->out);
 	out_array(&ctx->out, "decode");
-	for (int i = 0; i < a.naddrs; i++)
-		one(ctx, &l, v[i], a.la.live ? &lv : NULL, lv.io.n ? &lv.io : NULL);
+	for (int i = 0; i < a->naddrs; i++)
+		one(ctx, &l, v[i], a->la.live ? &lv : NULL, lv.io.n ? &lv.io : NULL);
 	out_end(&ctx->out);
 	kernel_facts_free(&lv);
 	free(v);
-	return EXIT_OK;
+	return 0;
 }
+
+const struct command cmd_decode = {
+	.name = "decode",
+	.summary = "a virtual address: canonical, half, region, page-table indices",
+	.argp = &decode_argp,
+	.args_size = sizeof(struct decode_args),
+	.flags = CMD_SYSROOT | CMD_OUTPUT | CMD_CONFIG,
+	.run = run,
+};

@@ -129,29 +129,10 @@ static error_t iomem_parse_opt(int key, char *arg, struct argp_state *state)
 	}
 }
 
-static char *iomem_help(int key, const char *text, void *input)
-{
-	if (key != ARGP_KEY_HELP_POST_DOC)
-		return (char *)text;
-	char cols[2048], *out = NULL;
-	table_columns_help(iomem_cols, NCOLS, cols, sizeof(cols));
-	if (asprintf(&out, "Columns:\n%s\nADDR is hex with 0x, or decimal. Without CAP_SYS_ADMIN the "
-			   "kernel hides every address; the names are still shown.",
-		     cols) < 0)
-		return (char *)text;
-	return out;
-}
-
-static const struct argp_child iomem_children[] = {
-	{&table_opt_argp, 0, NULL, 0},
-	{&global_child_argp, 0, "Global options:", 1},
-	{NULL, 0, NULL, 0},
-};
-
 static const struct argp iomem_argp = {
 	iomem_options, iomem_parse_opt, NULL,
 	"Show the physical address map from /proc/iomem: a tree like lsblk by default.\v",
-	iomem_children, iomem_help, NULL};
+	table_opt_children, NULL, NULL};
 
 static void fill_row(struct trow *row, const struct iomem_tree *t, const struct iomem_region *r)
 {
@@ -291,22 +272,19 @@ static int print_diagram(struct ctx *ctx, const struct iomem_tree *t, long depth
 }
 
 static int print_find(struct ctx *ctx, const struct iomem_tree *t, uint64_t addr,
-		      const struct iomem_args *a)
+		      const struct iomem_args *a, struct ms_error *err)
 {
 	long chain[64];
 	size_t n = iomem_find(t, addr, chain, 64);
-	if (n == 0) {
-		msg_errorf("no region of /proc/iomem holds 0x%016" PRIx64, addr);
-		return EXIT_RUNTIME;
-	}
+	if (n == 0)
+		return ms_say(err, -ENOENT, "no region of /proc/iomem holds 0x%016" PRIx64, addr);
 	struct table *tb = table_new(iomem_cols, NCOLS, "regions");
-	struct ms_error err = {0};
 	if (!tb)
-		return -ENOMEM;
-	if (table_select(tb, a->tbl.columns, &err)) {
+		return printed(-ENOMEM, err);
+	if (table_select(tb, a->tbl.columns, err)) {
 		table_free(tb);
-		msg_error(&err);
-		return EXIT_USAGE;
+		err->usage = true; /* -o named a column there is not */
+		return -EINVAL;
 	}
 	struct trow *parent = NULL;
 	/* --depth N: the chain down to the Nth level, as the tree would show it */
@@ -319,7 +297,7 @@ static int print_find(struct ctx *ctx, const struct iomem_tree *t, uint64_t addr
 		struct trow *row = table_add(tb, parent);
 		if (!row) {
 			table_free(tb);
-			return -ENOMEM;
+			return printed(-ENOMEM, err);
 		}
 		fill_row(row, t, &t->v[chain[i]]);
 		parent = row;
@@ -329,71 +307,74 @@ static int print_find(struct ctx *ctx, const struct iomem_tree *t, uint64_t addr
 	int e = table_print(tb, &ctx->out);
 	out_end(&ctx->out);
 	table_free(tb);
-	return e;
+	return printed(e, err);
 }
 
-int cmd_iomem(struct ctx *ctx, int argc, char **argv)
+static int run(struct ctx *ctx, void *args, struct ms_error *err)
 {
-	struct iomem_args a = {0};
-	int rc = command_parse(&iomem_argp, ctx, argc, argv, &a);
-	if (rc)
-		return rc;
+	struct iomem_args *a = args;
+	int rc = 0;
 	uint64_t addr = 0;
-	if (a.find && (rc = addr_arg(a.find, "address", &addr)))
+	if (a->find && (rc = addr_arg(a->find, "address", &addr, err)))
 		return rc;
-	table_args_apply(ctx, &a.tbl);
+	table_args_apply(ctx, &a->tbl);
 
 	struct iomem_tree t;
-	struct ms_error err = {0};
-	if (iomem_read(&ctx->root, &t, &err)) {
-		msg_error(&err);
-		return EXIT_RUNTIME;
-	}
+	if ((rc = iomem_read(&ctx->root, &t, err)))
+		return rc;
 	char name[512];
 	sysroot_name(&ctx->root, "proc/iomem", name, sizeof(name));
 	if (t.hidden) {
-		if (a.find) {
-			msg_errorf("'%s': addresses are %s, so no address can be found", name,
-				   ctx_hidden_reason(ctx));
+		if (a->find) {
 			iomem_free(&t);
-			return EXIT_RUNTIME;
+			return ms_say(err, -EPERM, "'%s': addresses are %s, so no address can be found",
+				      name, ctx_hidden_reason(ctx));
 		}
 		msg_warnf("'%s': addresses are %s; showing names only", name, ctx_hidden_reason(ctx));
 	}
 	out_bool(&ctx->out, SHOW_JSON, "addresses_hidden", NULL, t.hidden);
 
 	int e = 0;
-	if (a.find) {
-		rc = print_find(ctx, &t, addr, &a);
+	if (a->find) {
+		rc = print_find(ctx, &t, addr, a, err);
 		iomem_free(&t);
-		return rc < 0 ? EXIT_RUNTIME : rc;
+		return rc;
 	}
 	struct table *tb = table_new(iomem_cols, NCOLS, "iomem");
 	if (!tb) {
 		iomem_free(&t);
-		return EXIT_RUNTIME;
+		return printed(-ENOMEM, err);
 	}
-	if (table_select(tb, a.tbl.columns, &err)) {
-		msg_error(&err);
+	if (table_select(tb, a->tbl.columns, err)) {
+		err->usage = true; /* -o named a column there is not */
 		table_free(tb);
 		iomem_free(&t);
-		return EXIT_USAGE;
+		return -EINVAL;
 	}
 	/* the tree goes to JSON always; in text, --diagram and --summary replace it */
-	if (a.diagram || a.summary)
+	if (a->diagram || a->summary)
 		table_show(tb, SHOW_JSON);
-	e = add_rows(tb, NULL, &t, t.n ? 0 : -1, a.depth);
+	e = add_rows(tb, NULL, &t, t.n ? 0 : -1, a->depth);
 	if (!e)
 		e = table_print(tb, &ctx->out);
-	if (!e && a.summary)
+	if (!e && a->summary)
 		e = print_summary(ctx, &t);
-	if (!e && a.diagram)
-		e = print_diagram(ctx, &t, a.depth);
+	if (!e && a->diagram)
+		e = print_diagram(ctx, &t, a->depth);
 	table_free(tb);
 	iomem_free(&t);
-	if (e) {
-		msg_errorf("cannot print: %s", strerror(-e));
-		return EXIT_RUNTIME;
-	}
-	return EXIT_OK;
+	return printed(e, err);
 }
+
+const struct command cmd_iomem = {
+	.name = "iomem",
+	.summary = "physical address map from /proc/iomem",
+	.argp = &iomem_argp,
+	.args_size = sizeof(struct iomem_args),
+	.flags = CMD_SYSROOT | CMD_OUTPUT,
+	.run = run,
+	.columns = iomem_cols,
+	.ncolumns = NCOLS,
+	.columns_note = "ADDR is hex with 0x, or decimal. Without CAP_SYS_ADMIN the kernel hides "
+			"every address; the names are still shown.",
+};

@@ -47,12 +47,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	}
 }
 
-static const struct argp_child children[] = {
-	{&layout_opt_argp, 0, "Configuration:", 1},
-	{&global_child_argp, 0, "Global options:", 2},
-	{NULL, 0, NULL, 0},
-};
-
 static const struct argp layout_argp = {
 	options, parse_opt, NULL,
 	"Print the virtual memory map of an architecture configuration as the kernel documents it "
@@ -60,7 +54,7 @@ static const struct argp layout_argp = {
 	"size and description, in the documentation's own words.\v"
 	"Regions marked KASLR move at boot; the table gives their documented default. --live "
 	"reads the real bases from /proc/kcore (root, CAP_SYS_RAWIO).",
-	children, NULL, NULL};
+	layout_opt_children, NULL, NULL};
 
 enum { L_START, L_OFFSET, L_OFFSET_J, L_END, L_SIZE, L_KASLR, L_NAME, L_NCOLS };
 static const struct col_def cols[] = {
@@ -421,26 +415,26 @@ static int print_live(struct ctx *ctx, const struct layout *l)
 	return 0;
 }
 
-int cmd_layout(struct ctx *ctx, int argc, char **argv)
+static int run(struct ctx *ctx, void *args, struct ms_error *err)
 {
-	struct layout_cmd_args a = {0};
-	int rc = command_parse(&layout_argp, ctx, argc, argv, &a);
-	if (rc)
-		return rc;
+	struct layout_cmd_args *a = args;
 	struct layout l;
-	/* an option is a configuration to show, or with --live a usage error: never a warning */
-	ctx->config_only = true;
-	rc = layout_from_args(ctx, &a.la, &l);
+	int rc = layout_from_args(ctx, &a->la, &l, err);
 	if (rc)
 		return rc;
-	int e = print_table(ctx, &l, &a.la, !a.diagram);
-	if (!e && a.diagram)
+	int e = print_table(ctx, &l, &a->la, !a->diagram);
+	if (!e && a->diagram)
 		e = print_diagram(ctx, &l);
-	if (!e && a.la.live)
+	if (!e && a->la.live)
 		e = print_live(ctx, &l);
-	if (e) {
-		msg_errorf("cannot print: %s", strerror(-e));
-		return EXIT_RUNTIME;
-	}
-	return EXIT_OK;
+	return printed(e, err);
 }
+
+const struct command cmd_layout = {
+	.name = "layout",
+	.summary = "virtual memory map of x86_64, arm64, i386 or arm as the kernel documents it",
+	.argp = &layout_argp,
+	.args_size = sizeof(struct layout_cmd_args),
+	.flags = CMD_SYSROOT | CMD_OUTPUT | CMD_CONFIG,
+	.run = run,
+};

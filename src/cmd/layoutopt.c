@@ -54,51 +54,49 @@ static error_t parse(int key, char *arg, struct argp_state *state)
 
 const struct argp layout_opt_argp = {options, parse, NULL, NULL, NULL, NULL, NULL};
 
-int layout_from_args(struct ctx *ctx, struct layout_args *a, struct layout *l)
+const struct argp_child layout_opt_children[] = {
+	{&layout_opt_argp, 0, "Configuration:", 1},
+	{NULL, 0, NULL, 0},
+};
+
+int layout_from_args(struct ctx *ctx, struct layout_args *a, struct layout *l,
+		     struct ms_error *err)
 {
 	const struct machine_facts *f = ctx_machine(ctx);
 	/* what the dump or this system is, options aside */
 	const char *here = machine_arch(&ctx->machine);
 	const char *which = ctx->root.dir ? "the dump's machine" : "this machine";
-	if (a->live && ctx->arch_opt && here && strcmp(ctx->arch_opt, here)) {
-		msg_errorf("--live shows %s (%s): it goes without --arch %s", which, here,
-			   ctx->arch_opt);
-		return EXIT_USAGE;
-	}
+	if (a->live && ctx->arch_opt && here && strcmp(ctx->arch_opt, here))
+		return ms_usage(err, "--live shows %s (%s): it goes without --arch %s", which, here,
+				ctx->arch_opt);
 	/* nor with a paging it does not have: --live reports the machine as it is */
 	unsigned here_levels = machine_levels(&ctx->machine), here_va = machine_va_bits(&ctx->machine);
 	uint64_t here_ps = machine_page_size(&ctx->machine);
-	if (a->live && a->levels && here_levels && a->levels != here_levels) {
-		msg_errorf("--live shows %s (%u-level paging): it goes without --levels %u", which,
-			   here_levels, a->levels);
-		return EXIT_USAGE;
-	}
-	if (a->live && a->va_bits && here_va && a->va_bits != here_va) {
-		msg_errorf("--live shows %s (%u-bit addresses): it goes without --va-bits %u", which,
-			   here_va, a->va_bits);
-		return EXIT_USAGE;
-	}
+	if (a->live && a->levels && here_levels && a->levels != here_levels)
+		return ms_usage(err, "--live shows %s (%u-level paging): it goes without --levels %u",
+				which, here_levels, a->levels);
+	if (a->live && a->va_bits && here_va && a->va_bits != here_va)
+		return ms_usage(err,
+				"--live shows %s (%u-bit addresses): it goes without --va-bits %u",
+				which, here_va, a->va_bits);
 	if (a->live && ctx->page_size_opt && here_ps && ctx->page_size_opt != here_ps) {
 		char h[24], o[24];
 		units_human(here_ps, h, sizeof(h));
 		units_human(ctx->page_size_opt, o, sizeof(o));
-		msg_errorf("--live shows %s (%s pages): it goes without --page-size %s", which, h, o);
-		return EXIT_USAGE;
+		return ms_usage(err, "--live shows %s (%s pages): it goes without --page-size %s",
+				which, h, o);
 	}
 	const char *arch = ctx_arch(ctx);
 	bool x86 = !strcmp(arch, "x86_64"), i386 = !strcmp(arch, "i386");
 	bool arm64 = !strcmp(arch, "arm64");
 	a->arch_source = f->arch_source;
-	if (a->levels && !(x86 && a->levels >= 4) && !(i386 && a->levels <= 3)) {
-		msg_errorf("--levels %u does not go with %s (x86_64: 4 or 5; i386: 2, or 3 with PAE)",
-			   a->levels, arch);
-		return EXIT_USAGE;
-	}
-	if (a->va_bits && !arm64) {
-		msg_errorf("--va-bits is for arm64 (%s has %s-bit addresses)", arch,
-			   x86 ? "48- or 57" : "32");
-		return EXIT_USAGE;
-	}
+	if (a->levels && !(x86 && a->levels >= 4) && !(i386 && a->levels <= 3))
+		return ms_usage(err,
+				"--levels %u does not go with %s (x86_64: 4 or 5; i386: 2, or 3 with PAE)",
+				a->levels, arch);
+	if (a->va_bits && !arm64)
+		return ms_usage(err, "--va-bits is for arm64 (%s has %s-bit addresses)", arch,
+				x86 ? "48- or 57" : "32");
 	unsigned ps = 4096, levels = a->levels, va = a->va_bits;
 	/* --arch for another machine than this one picks a configuration: what it leaves open
 	 * is the documented default, not a guess about a machine worth a word */
@@ -110,12 +108,11 @@ int layout_from_args(struct ctx *ctx, struct layout_args *a, struct layout *l)
 		ps = (unsigned)(say ? ctx_page_size(ctx) : f->page_size);
 		a->page_size_source = f->page_size_source;
 	} else {
-		if (f->page_size_source == MACHINE_OPTION && f->page_size != 4096) {
-			char h[24];
-			units_human(f->page_size, h, sizeof(h));
-			msg_errorf("--page-size %s does not go with %s: its pages are 4K", h, arch);
-			return EXIT_USAGE;
-		}
+		int rc = f->page_size_source == MACHINE_OPTION
+				 ? page_size_check(f->page_size, arch, false, err)
+				 : 0;
+		if (rc)
+			return rc;
 		/* 4K pages follow from the architecture, unless an option said so */
 		a->page_size_source = f->page_size_source == MACHINE_OPTION ? MACHINE_OPTION
 									     : f->arch_source;
@@ -146,12 +143,11 @@ int layout_from_args(struct ctx *ctx, struct layout_args *a, struct layout *l)
 	}
 	if (layout_build(l, arch, levels, ps, va)) {
 		if (arm64 && ps != 4096 && ps != 16384 && ps != 65536)
-			msg_errorf("arm64 has no %u KiB pages (4K, 16K or 64K)", ps / 1024);
-		else
-			msg_errorf("arm64 with %u KiB pages has no %u-bit configuration (4K: 39, 48, "
-				   "52; 16K: 36, 47, 48, 52; 64K: 42, 48, 52)",
-				   ps / 1024, va);
-		return EXIT_USAGE;
+			return ms_usage(err, "arm64 has no %u KiB pages (4K, 16K or 64K)", ps / 1024);
+		return ms_usage(err,
+				"arm64 with %u KiB pages has no %u-bit configuration (4K: 39, 48, "
+				"52; 16K: 36, 47, 48, 52; 64K: 42, 48, 52)",
+				ps / 1024, va);
 	}
 	/* what follows from the rest: arm64's levels from page size and VA width, x86_64's VA
 	 * width from its levels, 32 bits and arm's 2 levels from the architecture */
@@ -164,7 +160,7 @@ int layout_from_args(struct ctx *ctx, struct layout_args *a, struct layout *l)
 		a->va_bits_source = a->levels_source;
 	else if (!arm64)
 		a->va_bits_source = a->arch_source;
-	return EXIT_OK;
+	return 0;
 }
 
 void layout_json(struct out *o, const struct layout *l, const struct layout_args *a)

@@ -20,11 +20,16 @@ struct layout_args {
 };
 
 extern const struct argp layout_opt_argp;
+/* The children of layout's and decode's argp: layout_opt_argp under "Configuration:", its input
+ * the command's struct layout_args (set in child_inputs[0]). */
+extern const struct argp_child layout_opt_children[];
 
 /* The layout the options describe: --arch, --page-size, --levels, --va-bits, else the machine
  * the dump (or this system) is (ctx_machine()), else the documented defaults, each assumption
- * said once. Returns an exit code. */
-int layout_from_args(struct ctx *ctx, struct layout_args *a, struct layout *l);
+ * said once. Returns 0, or -EINVAL with @err saying which options do not go together (a usage
+ * error). */
+int layout_from_args(struct ctx *ctx, struct layout_args *a, struct layout *l,
+		     struct ms_error *err);
 
 /* The configuration into @obj: arch, levels, page_size, va_bits, each with its "..._source"
  * ("option", "dump", "live", "assumed"). */

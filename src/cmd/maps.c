@@ -98,32 +98,11 @@ static const struct col_def maps_cols[] = {
 	[M_SWAP] = {"SWAP", "swap", COL_SIZE, COLF_RIGHT, "in swap", NULL},
 };
 
-static char *maps_help(int key, const char *text, void *input)
-{
-	if (key != ARGP_KEY_HELP_POST_DOC)
-		return (char *)text;
-	char cols[4096], *out = NULL;
-	table_columns_help(maps_cols, M_NCOLS, cols, sizeof(cols));
-	if (asprintf(&out, "Columns:\n%s\nPID is a number or self; with several, each process's "
-			   "table follows a line naming it, as pmap prints. RSS, PSS, DIRTY and SWAP "
-			   "read smaps, as --rss does. Names are escaped before they reach a "
-			   "terminal.",
-		     cols) < 0)
-		return (char *)text;
-	return out;
-}
-
-static const struct argp_child maps_children[] = {
-	{&table_opt_argp, 0, NULL, 0},
-	{&global_child_argp, 0, "Global options:", 1},
-	{NULL, 0, NULL, 0},
-};
-
 static const struct argp maps_argp = {
 	maps_options, maps_parse_opt, "PID...",
 	"Show the mappings of process PID from /proc/PID/maps: range, size, permissions, offset, "
 	"device, inode, what kind of memory it is, and its name.\v",
-	maps_children, maps_help, NULL};
+	table_opt_children, NULL, NULL};
 
 /* The table of mappings, filled one mapping at a time as they are read. */
 struct maps_table {
@@ -133,17 +112,17 @@ struct maps_table {
 	size_t n;
 };
 
-static int maps_table_new(struct ctx *ctx, struct maps_table *mt, const struct maps_args *a)
+static int maps_table_new(struct ctx *ctx, struct maps_table *mt, const struct maps_args *a,
+			  struct ms_error *err)
 {
-	struct ms_error err = {0};
 	*mt = (struct maps_table){.rss = a->smaps};
 	mt->tb = table_new(maps_cols, M_NCOLS, "maps");
 	if (!mt->tb)
-		return -ENOMEM;
+		return ms_say(err, -ENOMEM, "out of memory");
 	if (a->rss)
 		table_select(mt->tb, "+RSS,PSS,DIRTY,SWAP", NULL);
-	if (table_select(mt->tb, a->tbl.columns, &err)) {
-		msg_error(&err);
+	if (table_select(mt->tb, a->tbl.columns, err)) {
+		err->usage = true; /* -o named a column there is not */
 		table_free(mt->tb);
 		mt->tb = NULL;
 		return -EINVAL;
@@ -420,58 +399,51 @@ struct one_maps {
 };
 
 static int read_one(struct ctx *ctx, const struct maps_args *a, const char *pid,
-		    struct one_maps *om)
+		    struct one_maps *om, struct ms_error *err)
 {
-	int rc = process_open(ctx, pid, &om->proc);
+	int rc = process_open(ctx, pid, &om->proc, err);
 	if (rc)
 		return rc;
 	om->open = true;
-	int e = maps_table_new(ctx, &om->mt, a);
-	if (e == -ENOMEM)
-		msg_errorf("out of memory");
+	int e = maps_table_new(ctx, &om->mt, a, err);
 	if (e)
-		return e == -EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
+		return e;
 	if (a->diagram) {
 		/* the picture needs every mapping at once */
-		rc = process_maps(&om->proc, a->smaps, &om->m);
+		rc = process_maps(&om->proc, a->smaps, &om->m, err);
 		for (size_t i = 0; !rc && !e && i < om->m.n; i++)
 			e = maps_table_add(&om->mt, &om->m.v[i]);
 	} else {
-		/* rows are made while the kernel still writes smaps, and no mapping is kept */
-		rc = process_maps_stream(&om->proc, a->smaps, maps_table_add, &om->mt);
+		/* rows are made while the kernel still writes smaps, and no mapping is kept (a
+		 * row that cannot be made, -ENOMEM, comes back as it is) */
+		rc = process_maps_stream(&om->proc, a->smaps, maps_table_add, &om->mt, err);
 	}
-	if (!rc && e) {
-		msg_errorf("cannot read the mappings: %s", strerror(-e));
-		rc = EXIT_RUNTIME;
-	}
+	if (!rc && e)
+		rc = ms_say(err, e, "cannot read the mappings: %s", strerror(-e));
 	return rc;
 }
 
-int cmd_maps(struct ctx *ctx, int argc, char **argv)
+static int run(struct ctx *ctx, void *args, struct ms_error *err)
 {
-	struct maps_args a = {0};
-	int rc = command_parse(&maps_argp, ctx, argc, argv, &a);
-	if (rc)
-		return rc;
-	table_args_apply(ctx, &a.tbl);
+	struct maps_args *a = args;
+	int rc = 0;
+	table_args_apply(ctx, &a->tbl);
 	/* -o RSS reads smaps, but adds no other column: -o +RSS is the default and RSS */
-	a.smaps = a.rss || wants_smaps(a.tbl.columns);
-	struct one_maps *all = calloc((size_t)a.npids, sizeof(*all));
-	if (!all) {
-		msg_errorf("out of memory");
-		return EXIT_RUNTIME;
-	}
+	a->smaps = a->rss || wants_smaps(a->tbl.columns);
+	struct one_maps *all = calloc((size_t)a->npids, sizeof(*all));
+	if (!all)
+		return ms_say(err, -ENOMEM, "out of memory");
 	/* every process is read before anything is printed: one that cannot be read fails the
 	 * command, and nothing of the others reaches stdout (their rows wait spooled) */
-	for (int i = 0; i < a.npids && !rc; i++)
-		rc = read_one(ctx, &a, a.pids[i], &all[i]);
+	for (int i = 0; i < a->npids && !rc; i++)
+		rc = read_one(ctx, a, a->pids[i], &all[i], err);
 	int e = 0;
 	if (!rc)
 		e = out_unbuffer(&ctx->out, stdout); /* all read: the rows need not wait as text too */
-	bool several = a.npids > 1;
+	bool several = a->npids > 1;
 	if (!rc && several)
 		out_array(&ctx->out, "processes");
-	for (int i = 0; !rc && !e && i < a.npids; i++) {
+	for (int i = 0; !rc && !e && i < a->npids; i++) {
 		struct one_maps *om = &all[i];
 		if (several) {
 			/* several: a line naming each, as pmap prints, and a JSON object each */
@@ -480,15 +452,15 @@ int cmd_maps(struct ctx *ctx, int argc, char **argv)
 				out_printf(&ctx->out, "\n");
 			process_header(ctx, &om->proc);
 		}
-		e = maps_table_print(ctx, &om->mt, a.diagram);
-		if (!e && a.diagram)
+		e = maps_table_print(ctx, &om->mt, a->diagram);
+		if (!e && a->diagram)
 			e = print_diagram(ctx, &om->m);
 		if (several)
 			out_end(&ctx->out);
 	}
 	if (!rc && several)
 		out_end(&ctx->out);
-	for (int i = 0; i < a.npids; i++) {
+	for (int i = 0; i < a->npids; i++) {
 		maps_free(&all[i].m);
 		table_free(all[i].mt.tb);
 		if (all[i].open)
@@ -497,9 +469,19 @@ int cmd_maps(struct ctx *ctx, int argc, char **argv)
 	free(all);
 	if (rc)
 		return rc;
-	if (e) {
-		msg_errorf("cannot print: %s", strerror(-e));
-		return EXIT_RUNTIME;
-	}
-	return EXIT_OK;
+	return printed(e, err);
 }
+
+const struct command cmd_maps = {
+	.name = "maps",
+	.summary = "a process's mappings: kinds, sizes, resident memory, the layout drawn",
+	.argp = &maps_argp,
+	.args_size = sizeof(struct maps_args),
+	.flags = CMD_SYSROOT | CMD_OUTPUT,
+	.run = run,
+	.columns = maps_cols,
+	.ncolumns = M_NCOLS,
+	.columns_note = "PID is a number or self; with several, each process's table follows a "
+			"line naming it, as pmap prints. RSS, PSS, DIRTY and SWAP read smaps, as "
+			"--rss does. Names are escaped before they reach a terminal.",
+};

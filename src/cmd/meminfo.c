@@ -50,7 +50,7 @@ static const struct argp meminfo_argp = {
 	"Show memory usage from /proc/meminfo. By default a summary computed the way free(1) of "
 	"procps-ng 4 computes it: used = MemTotal - MemAvailable, buff/cache = Buffers + Cached + "
 	"SReclaimable.",
-	command_children, NULL, NULL};
+	NULL, NULL, NULL};
 
 enum { S_NAME, S_TOTAL, S_USED, S_FREE, S_SHARED, S_BUFF_CACHE, S_AVAILABLE };
 
@@ -262,31 +262,32 @@ static int print_diagram(struct ctx *ctx, const struct meminfo *mi,
 	return e;
 }
 
-int cmd_meminfo(struct ctx *ctx, int argc, char **argv)
+static int run(struct ctx *ctx, void *args, struct ms_error *err)
 {
-	struct meminfo_args a = {0};
-	int rc = command_parse(&meminfo_argp, ctx, argc, argv, &a);
-	if (rc)
-		return rc;
+	struct meminfo_args *a = args;
 	struct meminfo mi;
 	struct meminfo_summary s;
-	struct ms_error err = {0};
 	char name[512];
 	sysroot_name(&ctx->root, "proc/meminfo", name, sizeof(name));
-	if (meminfo_read(&ctx->root, &mi, &err) || meminfo_summarize(&mi, name, &s, &err)) {
-		msg_error(&err);
+	int e = meminfo_read(&ctx->root, &mi, err);
+	if (e || (e = meminfo_summarize(&mi, name, &s, err))) {
 		meminfo_free(&mi);
-		return EXIT_RUNTIME;
+		return e;
 	}
-	int e = print_all(ctx, &mi, a.all);
+	e = print_all(ctx, &mi, a->all);
 	if (!e)
-		e = print_summary(ctx, &s, !a.all && !a.diagram);
-	if (!e && a.diagram)
+		e = print_summary(ctx, &s, !a->all && !a->diagram);
+	if (!e && a->diagram)
 		e = print_diagram(ctx, &mi, &s);
 	meminfo_free(&mi);
-	if (e) {
-		msg_errorf("cannot print: %s", strerror(-e));
-		return EXIT_RUNTIME;
-	}
-	return EXIT_OK;
+	return printed(e, err);
 }
+
+const struct command cmd_meminfo = {
+	.name = "meminfo",
+	.summary = "memory usage from /proc/meminfo, as free(1) counts it",
+	.argp = &meminfo_argp,
+	.args_size = sizeof(struct meminfo_args),
+	.flags = CMD_SYSROOT | CMD_OUTPUT,
+	.run = run,
+};

@@ -51,33 +51,27 @@ static const struct argp phys_argp = {
 	"Show what lives at physical address ADDR: the iomem regions holding it (outermost first), "
 	"its zone and node, and for RAM its page flags (decoded) and map count.\v"
 	"ADDR and PFN are hex with 0x, or decimal. The page flags and map counts need root.",
-	command_children, NULL, NULL};
+	NULL, NULL, NULL};
 
-int cmd_phys(struct ctx *ctx, int argc, char **argv)
+static int run(struct ctx *ctx, void *args, struct ms_error *err)
 {
-	struct phys_args a = {0};
-	int rc = command_parse(&phys_argp, ctx, argc, argv, &a);
-	if (rc)
-		return rc;
-	uint64_t *v = calloc((size_t)a.naddrs, sizeof(*v));
+	struct phys_args *a = args;
+	int rc = 0;
+	uint64_t *v = calloc((size_t)a->naddrs, sizeof(*v));
 	if (!v)
-		return EXIT_RUNTIME;
+		return -ENOMEM;
 	/* a typo is a usage error, said alone: the page size (perhaps an assumption) comes after */
-	for (int i = 0; i < a.naddrs; i++)
-		if ((rc = addr_arg(a.addrs[i], a.pfn ? "frame number" : "address", &v[i]))) {
+	for (int i = 0; i < a->naddrs; i++)
+		if ((rc = addr_arg(a->addrs[i], a->pfn ? "frame number" : "address", &v[i], err))) {
 			free(v);
 			return rc;
 		}
 	uint64_t ps = ctx_page_size(ctx);
-	for (int i = 0; i < a.naddrs; i++) {
-		if (a.pfn && v[i] > UINT64_MAX / ps) {
-			msg_errorf("frame number '%s' is past a 64-bit physical address space",
-				   a.addrs[i]);
-			rc = EXIT_USAGE;
-		}
-		if (rc) {
+	for (int i = 0; i < a->naddrs; i++) {
+		if (a->pfn && v[i] > UINT64_MAX / ps) {
 			free(v);
-			return rc;
+			return ms_usage(err, "frame number '%s' is past a 64-bit physical address space",
+					a->addrs[i]);
 		}
 	}
 	struct physctx pc;
@@ -96,8 +90,8 @@ int cmd_phys(struct ctx *ctx, int argc, char **argv)
 	out_array(&ctx->out, "frames");
 	uint64_t scratch[2 * KPAGE_BATCH];
 	size_t order[1];
-	for (int i = 0; i < a.naddrs; i++) {
-		uint64_t addr = a.pfn ? v[i] * ps : v[i], pfn = addr / ps;
+	for (int i = 0; i < a->naddrs; i++) {
+		uint64_t addr = a->pfn ? v[i] * ps : v[i], pfn = addr / ps;
 		uint64_t flags = UINT64_MAX, count = UINT64_MAX;
 		kpage_lookup(pc.flags_fd, pc.count_fd, &pfn, 1, &flags, &count, scratch, order);
 		struct record r;
@@ -113,12 +107,21 @@ int cmd_phys(struct ctx *ctx, int argc, char **argv)
 			names[k] = pc.io.v[chain[k]].name;
 		rec_words(&r, "iomem_chain", "regions", names, n < 16 ? n : 16);
 		record_end(&r);
-		if (i + 1 < a.naddrs)
+		if (i + 1 < a->naddrs)
 			out_printf(&ctx->out, "\n");
 	}
 	out_end(&ctx->out);
 	out_end(&ctx->out);
 	physctx_close(&pc);
 	free(v);
-	return EXIT_OK;
+	return 0;
 }
+
+const struct command cmd_phys = {
+	.name = "phys",
+	.summary = "what lives at a physical address: region, zone, node, page flags",
+	.argp = &phys_argp,
+	.args_size = sizeof(struct phys_args),
+	.flags = CMD_SYSROOT | CMD_OUTPUT,
+	.run = run,
+};

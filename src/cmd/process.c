@@ -26,42 +26,35 @@ int pid_check(const char *s)
 	return 0;
 }
 
-int process_open(struct ctx *ctx, const char *pid, struct process *p)
+int process_open(struct ctx *ctx, const char *pid, struct process *p, struct ms_error *err)
 {
-	struct ms_error err = {0};
 	snprintf(p->pid, sizeof(p->pid), "%s", pid);
-	int ret = task_open(&p->task, &ctx->root, pid, &err);
-	if (ret == -ENOENT) {
-		msg_errorf("no process with pid %s", pid);
-		return EXIT_RUNTIME;
-	}
-	if (ret) {
-		msg_error(&err);
-		return EXIT_RUNTIME;
-	}
+	int ret = task_open(&p->task, &ctx->root, pid, err);
+	if (ret == -ENOENT)
+		return ms_say(err, ret, "no process with pid %s", pid);
+	if (ret)
+		return ret;
 	struct task_stat st;
-	ret = task_stat_read(&p->task, &st, &err);
+	ret = task_stat_read(&p->task, &st, err);
 	if (ret == -ENOENT && !task_live(&p->task)) {
 		/* a dump without stat: nothing to tell a kernel thread or a zombie by but their
 		 * empty maps (the kernel prints no line for a task without an mm) */
 		if (task_maps_empty(&p->task)) {
-			msg_errorf("process %s has no mappings in the dump: a kernel thread or a "
-				   "zombie (the dump has no stat to tell)",
-				   p->pid);
 			process_close(p);
-			return EXIT_RUNTIME;
+			return ms_say(err, -ESRCH,
+				      "process %s has no mappings in the dump: a kernel thread or a "
+				      "zombie (the dump has no stat to tell)",
+				      p->pid);
 		}
-		return EXIT_OK;
+		return 0;
 	}
 	if (ret == -ENOENT || ret == -ESRCH) {
-		msg_errorf("no process with pid %s", pid); /* reaped just now */
 		process_close(p);
-		return EXIT_RUNTIME;
+		return ms_say(err, -ESRCH, "no process with pid %s", pid); /* reaped just now */
 	}
 	if (ret) {
-		msg_error(&err);
 		process_close(p);
-		return EXIT_RUNTIME;
+		return ret;
 	}
 	if (task_live(&p->task))
 		snprintf(p->pid, sizeof(p->pid), "%d", st.pid); /* "self" as its number */
@@ -73,11 +66,11 @@ int process_open(struct ctx *ctx, const char *pid, struct process *p)
 	else if (st.state == 'Z' || st.state == 'X')
 		why = "is a zombie: it has exited and its address space is gone";
 	if (why) {
-		msg_errorf("process %s %s", p->pid, why);
+		ms_say(err, -ESRCH, "process %s %s", p->pid, why);
 		process_close(p);
-		return EXIT_RUNTIME;
+		return -ESRCH;
 	}
-	return EXIT_OK;
+	return 0;
 }
 
 void process_close(struct process *p)
@@ -85,55 +78,67 @@ void process_close(struct process *p)
 	task_close(&p->task);
 }
 
-/* Word a failure to read @p's mappings; returns the exit code. */
-static int maps_failed(const struct process *p, int ret, const struct ms_error *err)
+/* Word a failure (@ret, @err as the reader filled it) to read @p's mappings; returns @ret. */
+static int maps_failed(const struct process *p, int ret, struct ms_error *err)
 {
 	bool live = task_live(&p->task);
+	struct ms_error was = *err;
 	if (live && ret == -ESRCH)
-		msg_errorf("process %s %s", p->pid, err->reason); /* vanished mid-read */
+		ms_say(err, ret, "process %s %s", p->pid, was.reason); /* vanished mid-read */
 	else if (live && ret == -ENOENT)
-		msg_errorf("process %s exited before its mappings could be read", p->pid);
+		ms_say(err, ret, "process %s exited before its mappings could be read", p->pid);
 	else if (live && (ret == -EACCES || ret == -EPERM))
 		/* the kernel's ptrace access check (PTRACE_MODE_READ_FSCREDS) said no */
-		msg_errorf("'%s': %s: the kernel lets only its owner (with the same credentials) or "
-			   "CAP_SYS_PTRACE read another process's mappings",
-			   err->file, strerror(-ret));
-	else
-		msg_error(err);
-	return EXIT_RUNTIME;
+		ms_say(err, ret,
+		       "'%s': %s: the kernel lets only its owner (with the same credentials) or "
+		       "CAP_SYS_PTRACE read another process's mappings",
+		       was.file, strerror(-ret));
+	return ret;
 }
 
-int process_maps(const struct process *p, bool smaps, struct maps *m)
+int process_maps(const struct process *p, bool smaps, struct maps *m, struct ms_error *err)
 {
-	struct ms_error err = {0};
-	int ret = maps_read_task(&p->task, smaps, m, &err);
-	return ret ? maps_failed(p, ret, &err) : EXIT_OK;
+	int ret = maps_read_task(&p->task, smaps, m, err);
+	return ret ? maps_failed(p, ret, err) : 0;
 }
 
-int process_maps_stream(const struct process *p, bool smaps, maps_fn fn, void *data)
+/* Between maps_stream_task() and the caller's @fn: an error of @fn's is told from the
+ * reader's, so it is not worded as a failure to read maps. */
+struct stream_tramp {
+	maps_fn fn;
+	void *data;
+	int fn_ret;
+};
+
+static int tramp(void *data, const struct vma *v)
 {
-	struct ms_error err = {0};
-	int ret = maps_stream_task(&p->task, smaps, fn, data, &err);
-	if (ret == -ECANCELED)
-		return EXIT_RUNTIME;
-	return ret ? maps_failed(p, ret, &err) : EXIT_OK;
+	struct stream_tramp *t = data;
+	return t->fn_ret = t->fn(t->data, v);
 }
 
-int process_maps_access(const struct process *p)
+int process_maps_stream(const struct process *p, bool smaps, maps_fn fn, void *data,
+			struct ms_error *err)
 {
-	struct ms_error err = {0};
-	int fd = task_openat(&p->task, "maps", &err);
+	struct stream_tramp t = {fn, data, 0};
+	int ret = maps_stream_task(&p->task, smaps, tramp, &t, err);
+	if (ret && t.fn_ret)
+		return t.fn_ret;
+	return ret ? maps_failed(p, ret, err) : 0;
+}
+
+int process_maps_access(const struct process *p, struct ms_error *err)
+{
+	int fd = task_openat(&p->task, "maps", err);
 	if (fd < 0)
-		return maps_failed(p, fd, &err);
+		return maps_failed(p, fd, err);
 	close(fd);
-	return EXIT_OK;
+	return 0;
 }
 
-int process_vanished(const struct process *p, const char *what)
+int process_vanished(const struct process *p, const char *what, struct ms_error *err)
 {
-	msg_errorf("process %s %s while %s", p->pid,
-		   task_why_gone(&p->task) == TASK_EXECED ? "ran execve()" : "exited", what);
-	return EXIT_RUNTIME;
+	return ms_say(err, -ESRCH, "process %s %s while %s", p->pid,
+		      task_why_gone(&p->task) == TASK_EXECED ? "ran execve()" : "exited", what);
 }
 
 void paging_detect(struct ctx *ctx, struct paging *p)

@@ -25,27 +25,29 @@ struct process {
 	char pid[24]; /* for messages and JSON: the number ("self" resolved on the live system) */
 };
 
-/* Open the process @pid ("self" or a number). Says why and returns an exit code when there is
+/* Open the process @pid ("self" or a number). Returns -errno with @err saying why when there is
  * no such process, when it is a kernel thread (no user address space: its maps are empty) or a
  * zombie (its address space is already gone), as proc/PID/stat tells: always on the live
  * system, in a dump when it holds stat; in a dump without stat, when its maps is empty (a
  * kernel thread or a zombie, not told apart). Returns 0 when the process may be read. */
-int process_open(struct ctx *ctx, const char *pid, struct process *p);
+int process_open(struct ctx *ctx, const char *pid, struct process *p, struct ms_error *err);
 void process_close(struct process *p);
 
 /* Read the mappings of @p (smaps with @smaps), wording errors as the kernel's reasons: no such
- * process, exited while read (with how many were read), not allowed. Returns an exit code (0 on
- * success). */
-int process_maps(const struct process *p, bool smaps, struct maps *m);
-/* The same, each mapping handed to @fn as it is read (maps_stream()), none kept. @fn returns
- * -ECANCELED to stop when it has given its reason itself: nothing more is said. */
-int process_maps_stream(const struct process *p, bool smaps, maps_fn fn, void *data);
+ * process, exited while read (with how many were read), not allowed. Returns 0 or -errno with
+ * @err filled. */
+int process_maps(const struct process *p, bool smaps, struct maps *m, struct ms_error *err);
+/* The same, each mapping handed to @fn as it is read (maps_stream()), none kept. @fn stops the
+ * read by returning -errno, having filled the @err it was given (through @data) itself: that
+ * error is returned as it is. */
+int process_maps_stream(const struct process *p, bool smaps, maps_fn fn, void *data,
+			struct ms_error *err);
 /* Whether the kernel lets the caller read @p's mappings (it checks when proc/PID/maps is
- * opened), worded as process_maps() words it; nothing is read. Returns an exit code. */
-int process_maps_access(const struct process *p);
-/* Say that @p's address space went away while @what was read ("its pages were read (3 of 9
- * mappings walked)"): it exited, or ran execve(). Returns EXIT_RUNTIME. */
-int process_vanished(const struct process *p, const char *what);
+ * opened), worded as process_maps() words it; nothing is read. Returns 0 or -errno. */
+int process_maps_access(const struct process *p, struct ms_error *err);
+/* Word in @err that @p's address space went away while @what was read ("its pages were read (3
+ * of 9 mappings walked)"): it exited, or ran execve(). Returns -ESRCH. */
+int process_vanished(const struct process *p, const char *what, struct ms_error *err);
 
 /* The paging of the machine described (ctx_machine(): the options, the dump, this system): its
  * architecture, page size, levels and VA width, with the documented defaults for what is not

@@ -81,7 +81,7 @@ static const struct argp translate_argp = {
 	"count, and the page-table indices.\v"
 	"VADDR is hex with 0x, or decimal; VADDR-VADDR is a range. Without CAP_SYS_ADMIN the kernel "
 	"hides frame numbers: the present and swapped bits are still shown.",
-	command_children, NULL, NULL};
+	NULL, NULL, NULL};
 
 struct walk {
 	struct ctx *ctx;
@@ -96,14 +96,20 @@ struct walk {
 	 * numbers read as 0 (no CAP_SYS_ADMIN), a real frame (missing page flags then worth a
 	 * word) */
 	struct pagewalk pw;
-	struct ms_error err; /* why the walk stopped */
+	struct ms_error *err; /* the command's: why the walk stopped, worded where it stopped */
+	const char *path;     /* pagemap's name */
 	bool warned;
-	bool reported; /* the error that stopped the walk was said where it happened */
 };
 
 static const char *plural(uint64_t n)
 {
 	return n == 1 ? "" : "s";
+}
+
+/* The walk stopped on @e, which nothing worded more closely: returns @e. */
+static int walk_failed(struct walk *w, int e)
+{
+	return ms_say(w->err, e, "cannot read '%s': %s", w->path, strerror(-e));
 }
 
 static void warn_hidden(struct walk *w)
@@ -125,13 +131,13 @@ static int one(struct walk *w, uint64_t vaddr)
 	snprintf(title, sizeof(title), "0x%016" PRIx64, vaddr);
 	const struct vma *v = maps_find(&w->m, vaddr);
 	uint64_t raw = 0;
-	int got = v ? pagewalk_entry(&w->pw, vaddr, &raw, &w->err) : 0;
+	int got = v ? pagewalk_entry(&w->pw, vaddr, &raw, w->err) : 0;
 	if (got == -ESRCH)
 		return got;
 	if (got < 0) {
-		msg_errorf("cannot read pagemap: %s", w->err.reason);
-		w->reported = true;
-		return -EIO;
+		char why[sizeof(w->err->reason)];
+		snprintf(why, sizeof(why), "%s", w->err->reason);
+		return ms_say(w->err, -EIO, "cannot read pagemap: %s", why);
 	}
 	record_begin(&r, &w->ctx->out, NULL, title);
 	rec_addr(&r, "vaddr", "address", vaddr);
@@ -448,7 +454,7 @@ static int do_range(struct walk *w, uint64_t start, uint64_t end)
 		/* a mapping ends at most at UINT64_MAX, so last + 1 is taken only below 2^64 */
 		bool to_last = v->end - 1 >= last;
 		e = pagewalk_range(&w->pw, a, to_last ? last + 1 : v->end, &st, emit_run, &ro,
-				   &w->err);
+				   w->err);
 		if (to_last)
 			break;
 		a = v->end;
@@ -457,8 +463,9 @@ static int do_range(struct walk *w, uint64_t start, uint64_t end)
 		char what[96];
 		snprintf(what, sizeof(what), "its pages were read (%" PRIu64 " of %" PRIu64 " pages read)",
 			 st.pages, (last - start) / w->ps + 1);
-		process_vanished(&w->proc, what);
-		w->reported = true;
+		process_vanished(&w->proc, what, w->err);
+	} else if (e) {
+		e = walk_failed(w, e);
 	}
 	if (!e) {
 		out_word(&w->ctx->out, SHOW_JSON, "start", NULL, start);
@@ -507,7 +514,7 @@ struct all {
 	struct table *tb;
 	struct pw_stats total;
 	size_t n;
-	int walk_err; /* reading pagemap failed: said by cmd_translate() */
+	int walk_err; /* the walk, not the read of maps, stopped the stream */
 };
 
 /* One mapping of --all, handed on while maps is still being read: none is kept. */
@@ -516,11 +523,9 @@ static int all_row(void *data, const struct vma *v)
 	struct all *al = data;
 	struct walk *w = al->w;
 	struct pw_stats st = {0};
-	int e = pagewalk_range(&w->pw, v->start, v->end, &st, NULL, NULL, &w->err);
-	if (e) {
-		al->walk_err = e;
-		return -ECANCELED;
-	}
+	int e = pagewalk_range(&w->pw, v->start, v->end, &st, NULL, NULL, w->err);
+	if (e)
+		return al->walk_err = e;
 	struct trow *r = table_add(al->tb, NULL);
 	if (!r)
 		return -ENOMEM;
@@ -571,25 +576,24 @@ static int do_all(struct walk *w)
 		return -ENOMEM;
 	int e = table_measure(al.tb, &w->ctx->out);
 	table_spool(al.tb);
-	if (!e && process_maps_stream(&w->proc, false, all_row, &al)) {
-		e = al.walk_err;
-		if (e == -ESRCH) {
-			char what[96];
-			snprintf(what, sizeof(what), "its pages were read (%zu mapping%s walked)", al.n,
-				 plural(al.n));
-			process_vanished(&w->proc, what);
-			w->reported = true;
-		}
-		if (!e) { /* maps could not be read, and that was said */
-			w->reported = true;
-			e = -EIO;
-		}
+	if (!e && (e = process_maps_stream(&w->proc, false, all_row, &al, w->err)) &&
+	    al.walk_err == -ESRCH) {
+		char what[96];
+		snprintf(what, sizeof(what), "its pages were read (%zu mapping%s walked)", al.n,
+			 plural(al.n));
+		e = process_vanished(&w->proc, what, w->err);
+	}
+	if (e && !al.walk_err) { /* maps could not be read: worded by process_maps_stream() */
+		table_free(al.tb);
+		return e;
 	}
 	if (!e)
 		e = out_unbuffer(&w->ctx->out, stdout); /* all read: the rows need not wait as text too */
 	if (!e)
 		e = table_print(al.tb, &w->ctx->out);
 	table_free(al.tb);
+	if (e && e != -ESRCH)
+		return walk_failed(w, e);
 	if (!e) {
 		out_object(&w->ctx->out, "summary");
 		stats_json(w, &al.total);
@@ -603,81 +607,78 @@ static int do_all(struct walk *w)
 	return e;
 }
 
-int cmd_translate(struct ctx *ctx, int argc, char **argv)
+static int run(struct ctx *ctx, void *args, struct ms_error *err)
 {
-	struct translate_args a = {0};
-	int rc = command_parse(&translate_argp, ctx, argc, argv, &a);
-	if (rc)
-		return rc;
-	struct walk w = {.ctx = ctx, .a = &a, .pagemap_fd = -1,
+	struct translate_args *a = args;
+	int rc = 0;
+	struct walk w = {.ctx = ctx, .a = a, .pagemap_fd = -1,
 			 .pc = {.flags_fd = -1, .count_fd = -1}};
 	w.ps = ctx_page_size(ctx);
 	/* addresses first: a typo is a usage error before anything is read */
 	uint64_t start = 0, end = 0;
-	uint64_t *addrs = calloc((size_t)a.naddrs + 1, sizeof(*addrs));
+	uint64_t *addrs = calloc((size_t)a->naddrs + 1, sizeof(*addrs));
 	if (!addrs)
-		return EXIT_RUNTIME;
-	for (int i = 0; i < a.naddrs; i++) {
-		char *dash = strchr(a.addrs[i], '-');
-		if (dash && a.naddrs == 1 && !a.len) {
+		return -ENOMEM;
+	for (int i = 0; i < a->naddrs; i++) {
+		char *dash = strchr(a->addrs[i], '-');
+		if (dash && a->naddrs == 1 && !a->len) {
 			*dash = '\0';
 			uint64_t hi = 0;
-			bool bad = addr_arg(a.addrs[i], "address", &start) ||
-				   addr_arg(dash + 1, "address", &hi);
-			if (bad || hi <= start) {
-				if (!bad)
-					msg_errorf("invalid range: the end must be above the start");
+			if ((rc = addr_arg(a->addrs[i], "address", &start, err)) ||
+			    (rc = addr_arg(dash + 1, "address", &hi, err)) ||
+			    (hi <= start &&
+			     (rc = ms_usage(err, "invalid range: the end must be above the start")))) {
 				free(addrs);
-				return EXIT_USAGE;
+				return rc;
 			}
 			end = hi;
-		} else if (addr_arg(a.addrs[i], "address", &addrs[i])) {
+		} else if ((rc = addr_arg(a->addrs[i], "address", &addrs[i], err))) {
 			free(addrs);
-			return EXIT_USAGE;
+			return rc;
 		}
 	}
-	if (a.len) {
+	if (a->len) {
 		uint64_t len;
-		if (units_parse_size(a.len, &len) || len == 0 || addrs[0] > UINT64_MAX - len) {
-			msg_errorf("invalid --len '%s' (a size: 4096, 0x1000, 64K, 1.5M; see memscope(1))",
-				   a.len);
+		if (units_parse_size(a->len, &len) || len == 0 || addrs[0] > UINT64_MAX - len) {
 			free(addrs);
-			return EXIT_USAGE;
+			return ms_usage(err,
+					"invalid --len '%s' (a size: 4096, 0x1000, 64K, 1.5M; see memscope(1))",
+					a->len);
 		}
 		start = addrs[0];
 		end = addrs[0] + len;
 	}
-	if ((rc = process_open(ctx, a.pid, &w.proc))) {
+	w.err = err;
+	if ((rc = process_open(ctx, a->pid, &w.proc, err))) {
 		free(addrs);
 		return rc;
 	}
 	/* the kernel decides with the real user's rights whether this process may be inspected */
-	rc = a.all ? process_maps_access(&w.proc) /* --all reads maps as it walks */
-		   : process_maps(&w.proc, false, &w.m);
+	rc = a->all ? process_maps_access(&w.proc, err) /* --all reads maps as it walks */
+		   : process_maps(&w.proc, false, &w.m, err);
 	if (rc)
 		goto out;
 	char path[64];
-	struct ms_error err = {0};
 	task_name(&w.proc.task, "pagemap", path, sizeof(path));
+	w.path = path;
 	/* only now, and only for these opens, the capabilities a file-capability install has */
 	caps_raise();
-	w.pagemap_fd = task_openat(&w.proc.task, "pagemap", &err);
+	w.pagemap_fd = task_openat(&w.proc.task, "pagemap", err);
 	physctx_open(ctx, &w.pc, w.ps);
 	caps_drop_all();
 	if (w.pagemap_fd == -ENOENT && task_live(&w.proc.task)) {
-		msg_errorf("process %s exited before its pages could be read", w.proc.pid);
-		rc = EXIT_RUNTIME;
+		rc = ms_say(err, -ENOENT, "process %s exited before its pages could be read",
+			    w.proc.pid);
 		goto out;
 	}
 	if (w.pagemap_fd < 0) {
-		msg_error(&err);
-		rc = EXIT_RUNTIME;
+		rc = w.pagemap_fd;
 		goto out;
 	}
 	paging_detect(ctx, &w.paging);
 	if (pagewalk_init(&w.pw, w.pagemap_fd, path, w.pc.flags_fd, w.pc.count_fd, w.ps,
 			  task_live(&w.proc.task))) {
-		rc = EXIT_RUNTIME;
+		rc = ms_say(err, -ENOMEM, "out of memory");
 		goto out;
 	}
 	out_object(&ctx->out, "translate");
@@ -688,22 +689,21 @@ int cmd_translate(struct ctx *ctx, int argc, char **argv)
 		out_null(&ctx->out, SHOW_JSON, "pid", NULL);
 	ctx_machine_json(ctx, false, true);
 	int e = 0;
-	if (a.all) {
+	if (a->all) {
 		e = do_all(&w);
 	} else if (start != end) {
 		e = do_range(&w, start - start % w.ps, end);
 	} else {
 		out_array(&ctx->out, "pages");
 		int i;
-		for (i = 0; i < a.naddrs && !e; i++)
+		for (i = 0; i < a->naddrs && !e; i++)
 			e = one(&w, addrs[i]);
 		out_end(&ctx->out);
 		if (e == -ESRCH) {
 			char what[96];
 			snprintf(what, sizeof(what), "its pages were read (%d of %d address%s read)",
-				 i - 1, a.naddrs, a.naddrs == 1 ? "" : "es");
-			process_vanished(&w.proc, what);
-			w.reported = true;
+				 i - 1, a->naddrs, a->naddrs == 1 ? "" : "es");
+			process_vanished(&w.proc, what, err);
 		}
 	}
 	if (w.pw.hidden && !e) {
@@ -716,11 +716,8 @@ int cmd_translate(struct ctx *ctx, int argc, char **argv)
 		msg_warnf("%s; page flags and map counts are not shown",
 			  ctx_unreadable(ctx, "proc/kpageflags", w.pc.flags_errno, "root", why,
 					 sizeof(why)));
-	if (e) {
-		if (!w.reported)
-			msg_errorf("cannot read '%s': %s", path, strerror(-e));
-		rc = EXIT_RUNTIME;
-	}
+	if (e)
+		rc = e;
 out:
 	pagewalk_free(&w.pw);
 	free(addrs);
@@ -731,3 +728,12 @@ out:
 	process_close(&w.proc);
 	return rc;
 }
+
+const struct command cmd_translate = {
+	.name = "translate",
+	.summary = "virtual address of a process to physical frame, page by page",
+	.argp = &translate_argp,
+	.args_size = sizeof(struct translate_args),
+	.flags = CMD_SYSROOT | CMD_OUTPUT,
+	.run = run,
+};

@@ -60,7 +60,7 @@ static const struct argp zones_argp = {
 	"the min/low/high watermarks.\v"
 	"Sizes in text are bytes (pages x page size); JSON gives the kernel's page counts, and the "
 	"watermarks in bytes.",
-	command_children, NULL, NULL};
+	NULL, NULL, NULL};
 
 enum {
 	Z_NODE, Z_ZONE, Z_START_PFN, Z_SPANNED_P, Z_PRESENT_P, Z_MANAGED_P, Z_START, Z_END,
@@ -212,33 +212,28 @@ static int print_diagram(struct ctx *ctx, const struct zoneinfo *zi, uint64_t ps
 	return e;
 }
 
-int cmd_zones(struct ctx *ctx, int argc, char **argv)
+static int run(struct ctx *ctx, void *args, struct ms_error *err)
 {
-	struct zones_args a = {0};
-	int rc = command_parse(&zones_argp, ctx, argc, argv, &a);
-	if (rc)
-		return rc;
+	struct zones_args *a = args;
+	int rc = 0;
 	uint64_t addr = 0;
-	if (a.find && (rc = addr_arg(a.find, "address", &addr)))
+	if (a->find && (rc = addr_arg(a->find, "address", &addr, err)))
 		return rc;
 	struct zoneinfo zi;
-	struct ms_error err = {0};
-	if (zoneinfo_read(&ctx->root, &zi, &err)) {
-		msg_error(&err);
-		return EXIT_RUNTIME;
-	}
+	if ((rc = zoneinfo_read(&ctx->root, &zi, err)))
+		return rc;
 	uint64_t ps = ctx_page_size(ctx); /* after the read: an error is said alone */
 	ctx_machine_json(ctx, false, true);
 	const struct zone **v = calloc(zi.n, sizeof(*v));
 	int e = v ? 0 : -ENOMEM;
 	size_t n = 0;
-	if (!e && a.find) {
+	if (!e && a->find) {
 		const struct zone *z = zoneinfo_find(&zi, addr / ps);
 		if (!z) {
-			msg_errorf("no zone spans physical address 0x%016" PRIx64, addr);
 			free(v);
 			zoneinfo_free(&zi);
-			return EXIT_RUNTIME;
+			return ms_say(err, -ENOENT, "no zone spans physical address 0x%016" PRIx64,
+				      addr);
 		}
 		v[n++] = z;
 		out_object(&ctx->out, "find");
@@ -248,15 +243,20 @@ int cmd_zones(struct ctx *ctx, int argc, char **argv)
 	} else if (!e) {
 		for (size_t i = 0; i < zi.n; i++)
 			v[n++] = &zi.v[i];
-		e = print_table(ctx, v, n, ps, "zones", !a.diagram);
-		if (!e && a.diagram)
+		e = print_table(ctx, v, n, ps, "zones", !a->diagram);
+		if (!e && a->diagram)
 			e = print_diagram(ctx, &zi, ps);
 	}
 	free(v);
 	zoneinfo_free(&zi);
-	if (e) {
-		msg_errorf("cannot print: %s", strerror(-e));
-		return EXIT_RUNTIME;
-	}
-	return EXIT_OK;
+	return printed(e, err);
 }
+
+const struct command cmd_zones = {
+	.name = "zones",
+	.summary = "memory zones per node: page ranges, watermarks, free pages",
+	.argp = &zones_argp,
+	.args_size = sizeof(struct zones_args),
+	.flags = CMD_SYSROOT | CMD_OUTPUT,
+	.run = run,
+};

@@ -11,6 +11,10 @@ void msg_error(const struct ms_error *err)
 	/* a file name comes from the command line or a dump, and a reason may quote the file
 	 * (meminfo's "unknown unit 'X' for KEY"): both escaped for the terminal, so the message
 	 * stays one line with no control byte in it */
+	if (err->verbatim) {
+		fprintf(stderr, "memscope: %s\n", err->reason);
+		return;
+	}
 	char file[sizeof(err->file) * 4], reason[sizeof(err->reason) * 4];
 	escape_text(err->file, strlen(err->file), file, sizeof(file));
 	escape_text(err->reason, strlen(err->reason), reason, sizeof(reason));

@@ -265,3 +265,18 @@ load helpers
 	[ "$(wc -l <<<"$out")" -gt 2 ]
 	[ "$(tr -s ' \n' '  ' <<<"$out" | sed 's/ *$//')" = "$head" ]
 }
+
+@test "--page-size against the architecture: one check, from --arch or from the dump" {
+	run --separate-stderr memscope --sysroot "$FIX/i386-highmem-hand" --page-size 16K layout
+	assert_failure 2
+	[ "$stderr" = "memscope: --page-size 16K does not go with i386: its pages are 4K" ]
+	assert_output ""
+	run --separate-stderr memscope --sysroot "$FIX/notes-example" --page-size 64K decode 0x1000
+	assert_failure 2
+	[ "$stderr" = "memscope: --page-size 64K does not go with x86_64: its pages are 4K" ]
+	run --separate-stderr memscope --arch arm64 --page-size 2K layout
+	assert_failure 2
+	[ "$stderr" = "memscope: --page-size 2K does not go with --arch arm64: its pages are 4K, 16K or 64K" ]
+	run --separate-stderr memscope --arch arm64 --page-size 16K layout
+	assert_success
+}
