@@ -354,7 +354,7 @@ struct walked {
 	struct pw_run run[MAXRUNS];
 	size_t n;
 	enum pw_reader reader;
-	uint64_t calls;
+	uint64_t calls, ranges;
 	bool hidden;
 };
 
@@ -366,7 +366,7 @@ static int collect_all(void *data, const struct pw_run *run)
 	return 0;
 }
 
-/* every mapping of the child, then its own ranges, in one walk, as translate --all and a range
+/* every mapping of the child (up to 1G each), then its own ranges, in one walk, as translate --all and a range
  * do; MEMSCOPE_PAGEMAP=pread in the environment when @pread */
 static void walk_child(const struct child *c, bool admin, bool pread, struct walked *w)
 {
@@ -385,7 +385,12 @@ static void walk_child(const struct child *c, bool admin, bool pread, struct wal
 	while (fgets(line, sizeof(line), maps)) {
 		uint64_t lo, hi;
 		assert_int_equal(sscanf(line, "%" SCNx64 "-%" SCNx64, &lo, &hi), 2);
+		/* not the terabytes of shadow a sanitizer build reserves: pread would read 8
+		 * bytes for each of their pages */
+		if (hi - lo > (UINT64_C(1) << 30))
+			continue;
 		assert_int_equal(pagewalk_range(&pw, lo, hi, &w->all, collect_all, w, &err), 0);
+		w->ranges++;
 	}
 	fclose(maps);
 	assert_int_equal(pagewalk_range(&pw, c->touched, c->touched + (1 << 20), &w->touched,
@@ -396,7 +401,10 @@ static void walk_child(const struct child *c, bool admin, bool pread, struct wal
 					collect_all, w, &err), 0);
 	assert_int_equal(pagewalk_range(&pw, c->many, c->many + 64 * PS, &w->many, collect_all, w,
 					&err), 0);
+	w->ranges += 4;
 	w->reader = pw.reader;
+	print_message("%s reader %d: %" PRIu64 " PAGEMAP_SCAN calls for %" PRIu64 " ranges\n",
+		      pread ? "pread" : "default", (int)pw.reader, pw.scan.calls, w->ranges);
 	w->calls = pw.scan.calls;
 	w->hidden = pw.hidden;
 	pagewalk_free(&pw);
@@ -442,15 +450,16 @@ static void test_live_hidden(void **state)
 	assert_true(scan->many.pages == 64 && scan->many.present == 64);
 	assert_true(scan->all.present >= 256 + 171 + 64 && scan->all.runs == 0);
 	bool had = scan->reader == PW_READ_SCAN;
-	uint64_t calls = scan->calls;
+	uint64_t calls = scan->calls, ranges = scan->ranges;
 	free(scan);
 	free(pread);
 	if (!had) {
 		print_message("PAGEMAP_SCAN: not in this kernel (before 6.7), pread alone was tested\n");
 		skip();
 	}
-	/* and it was used: a call or a few for the child's ~30 mappings and 64 small ones */
-	assert_true(calls > 0 && calls < 30);
+	/* and it was used, reading ahead: far fewer calls than ranges (~100 in a plain build,
+	 * 10 calls; a sanitizer's child has more, and gaps the walk skips) */
+	assert_true(calls > 0 && calls * 4 < ranges);
 }
 
 /* Frames shown (CAP_SYS_ADMIN at the open, as root): the probe gives the walk to pread after the
@@ -470,7 +479,8 @@ static void test_live_frames(void **state)
 	child_stop(&c);
 	assert_same_walk(probe, pread);
 	assert_true(!probe->hidden && probe->all.runs > 0 && probe->touched.present == 256);
-	assert_true(probe->reader == PW_READ_PREAD && probe->calls <= 1);
+	/* SCAN only up to the first present page (in the first ranges) */
+	assert_true(probe->reader == PW_READ_PREAD && probe->calls >= 1 && probe->calls <= 3);
 	free(probe);
 	free(pread);
 }
