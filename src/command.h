@@ -2,13 +2,18 @@
 /* The command table and the context every command runs in.
  *
  * Adding a command:
- *   1. src/cmd/<name>.c with its argp, its args struct, a static run() and its row,
- *      `const struct command cmd_<name>` (the set-up it needs in .flags);
- *   2. &cmd_<name> in src/commands.c's commands[], the declaration below (and the file in
- *      meson.build's core_sources);
- *   3. man/memscope-<name>.1.scd, and its name in man/memscope.1.scd;
- *   4. tests/cli/<name>.bats, golden cases in tests/golden.list, unit tests for its parser;
- *   5. its name and options in completions/memscope.{bash,zsh,fish}.
+ *   1. src/cmd/<name>.c: its argp, its args struct, a static run() returning 0 or -errno with
+ *      the ms_error filled, and its row `const struct command cmd_<name>` (summary, the set-up
+ *      it needs in .flags, its -o columns if it prints a table); nothing else to write for
+ *      parsing, opening, errors or output: the dispatcher does it;
+ *   2. &cmd_<name> in src/commands.c's commands[] and its declaration at the end of this file
+ *      (and the file in meson.build's core_sources);
+ *   3. man/memscope-<name>.1.scd, and its entry in man/memscope.1.scd's COMMANDS;
+ *   4. its name, summary and options in completions/memscope.{bash,zsh,fish};
+ *   5. tests/cli/<name>.bats, golden cases in tests/golden.list, unit tests for its parser.
+ * tests/cli/docs.bats fails until 3 and 4 match the table: it compares the man page's and
+ * every completion's list of commands (zsh's with the summaries) with `memscope
+ * --list-commands` (hidden; the table itself), and each command's options with its --help.
  */
 #ifndef MEMSCOPE_COMMAND_H
 #define MEMSCOPE_COMMAND_H

@@ -14,6 +14,17 @@
 
 const char *argp_program_version = "memscope " MEMSCOPE_VERSION;
 
+enum { OPT_LIST_COMMANDS = 0x400 };
+
+/* Hidden: the command table, "NAME<TAB>SUMMARY" a line, for tests/cli/docs.bats, which checks
+ * memscope(1) and the completions against it. */
+static const struct argp_option main_options[] = {
+	{"list-commands", OPT_LIST_COMMANDS, NULL, OPTION_HIDDEN, NULL, 0},
+	{NULL, 0, NULL, 0, NULL, 0},
+};
+
+static FILE *help_fp;
+
 struct main_args {
 	struct ctx *ctx;
 	int cmd_index; /* argv index of the command, 0 if none */
@@ -26,6 +37,10 @@ static error_t main_parse(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_INIT:
 		state->child_inputs[0] = a->ctx;
 		return 0;
+	case OPT_LIST_COMMANDS:
+		for (const struct command *const *c = commands; *c; c++)
+			fprintf(help_fp ? help_fp : stdout, "%s\t%s\n", (*c)->name, (*c)->summary);
+		exit(EXIT_OK); /* main's exit handler writes it out and checks it */
 	case ARGP_KEY_ARG:
 		/* the first word that is not an option is the command: the rest is its own */
 		a->cmd_index = state->next - 1;
@@ -75,14 +90,13 @@ static const struct argp_child main_children[] = {
 };
 
 static const struct argp main_argp = {
-	NULL, main_parse, "COMMAND [ARG...]",
+	main_options, main_parse, "COMMAND [ARG...]",
 	"Show how memory is laid out and used: the physical address map, free memory, and more.\v",
 	main_children, main_help, NULL};
 
 /* Help, usage and version text: argp prints it and calls exit(0) itself, so it is written to
  * this memory stream (global_help_to()) and sent to stdout by an exit handler that checks it
  * as main() checks a command's output: `memscope --help >/dev/full` is a write error too. */
-static FILE *help_fp;
 static char *help_text;
 static size_t help_len;
 

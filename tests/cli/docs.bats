@@ -26,6 +26,31 @@ commands() {
 	done
 }
 
+# the command table itself (a hidden option), "NAME<TAB>SUMMARY" a line
+table() {
+	memscope --list-commands
+}
+
+@test "memscope(1) and the completions list exactly the command table's commands" {
+	want=$(table | cut -f1 | sort)
+	[ -n "$want" ]
+	[ "$want" = "$(commands | sort)" ]
+	man=$(awk '/^# COMMANDS/ { on = 1; next } /^# / { on = 0 } on && /^\*[a-z]+\*$/' \
+		"$SRCDIR/man/memscope.1.scd" | tr -d '*' | sort)
+	[ "$man" = "$want" ] || { echo "memscope.1.scd lists: $man"; false; }
+	bash_list=$(sed -n 's/^\tlocal commands="\(.*\)"$/\1/p' "$SRCDIR/completions/memscope.bash" | tr ' ' '\n' | sort)
+	[ "$bash_list" = "$want" ] || { echo "memscope.bash lists: $bash_list"; false; }
+	fish_list=$(sed -n 's/^set -l commands //p' "$SRCDIR/completions/memscope.fish" | tr ' ' '\n' | sort)
+	[ "$fish_list" = "$want" ] || { echo "memscope.fish lists: $fish_list"; false; }
+	fish_desc=$(sed -n "s/^complete -c memscope -n \"not __fish_seen_subcommand_from \$commands\" -a \([a-z]*\) .*/\1/p" \
+		"$SRCDIR/completions/memscope.fish" | sort)
+	[ "$fish_desc" = "$want" ] || { echo "memscope.fish describes: $fish_desc"; false; }
+	# zsh names each with the table's own summary
+	zsh=$(awk '/cmds=\(/ { on = 1; next } on && /^\t*\)/ { exit } on' "$SRCDIR/completions/_memscope" |
+		sed -E "s/^[[:space:]]*'//; s/'\$//; s/'\"'\"'/'/g; s/:/\t/" | sort)
+	[ "$zsh" = "$(table | sort)" ] || { diff <(echo "$zsh") <(table | sort); false; }
+}
+
 @test "every global option is in memscope(1) and every completion" {
 	for o in $(options_of); do
 		[ "$o" = "-?" ] && continue # argp's alias of -h
