@@ -21,75 +21,101 @@ static void add(struct layout *l, uint64_t start, uint64_t end, enum region_kind
 		l->r[l->n++] = (struct layout_region){start, end, name, kind, kaslr};
 }
 
+/* The rows of mm.rst's tables, as they are (start, end inclusive, name, kind, KASLR-moved). */
+static const struct layout_region x86_64_4level[] = {
+	{0, 0x00007fffffffffff, "user-space virtual memory, different per mm", RK_USER, false},
+	{0x0000800000000000, 0xffff7fffffffffff,
+	 "... huge, almost 64 bits wide hole of non-canonical virtual memory addresses",
+	 RK_NONCANONICAL, false},
+	{0xffff800000000000, 0xffff87ffffffffff,
+	 "... guard hole, also reserved for hypervisor",
+	 RK_HOLE, false},
+	{0xffff880000000000, 0xffff887fffffffff, "LDT remap for PTI", RK_KERNEL, false},
+	{0xffff888000000000, 0xffffc87fffffffff,
+	 "direct mapping of all physical memory (page_offset_base)",
+	 RK_KERNEL, true},
+	{0xffffc88000000000, 0xffffc8ffffffffff, "... unused hole", RK_HOLE, false},
+	{0xffffc90000000000, 0xffffe8ffffffffff,
+	 "vmalloc/ioremap space (vmalloc_base)",
+	 RK_KERNEL, true},
+	{0xffffe90000000000, 0xffffe9ffffffffff, "... unused hole", RK_HOLE, false},
+	{0xffffea0000000000, 0xffffeaffffffffff,
+	 "virtual memory map (vmemmap_base)",
+	 RK_KERNEL, true},
+	{0xffffeb0000000000, 0xffffebffffffffff, "... unused hole", RK_HOLE, false},
+	{0xffffec0000000000, 0xfffffbffffffffff, "KASAN shadow memory", RK_KERNEL, false},
+};
+
+static const struct layout_region x86_64_5level[] = {
+	{0, 0x00ffffffffffffff, "user-space virtual memory, different per mm", RK_USER, false},
+	{0x0100000000000000, 0xfeffffffffffffff,
+	 "... huge, still almost 64 bits wide hole of non-canonical virtual memory addresses",
+	 RK_NONCANONICAL, false},
+	{0xff00000000000000, 0xff0fffffffffffff,
+	 "... guard hole, also reserved for hypervisor",
+	 RK_HOLE, false},
+	{0xff10000000000000, 0xff10ffffffffffff, "LDT remap for PTI", RK_KERNEL, false},
+	{0xff11000000000000, 0xff90ffffffffffff,
+	 "direct mapping of all physical memory (page_offset_base)",
+	 RK_KERNEL, true},
+	{0xff91000000000000, 0xff9fffffffffffff, "... unused hole", RK_HOLE, false},
+	{0xffa0000000000000, 0xffd1ffffffffffff,
+	 "vmalloc/ioremap space (vmalloc_base)",
+	 RK_KERNEL, true},
+	{0xffd2000000000000, 0xffd3ffffffffffff, "... unused hole", RK_HOLE, false},
+	{0xffd4000000000000, 0xffd5ffffffffffff,
+	 "virtual memory map (vmemmap_base)",
+	 RK_KERNEL, true},
+	{0xffd6000000000000, 0xffdeffffffffffff, "... unused hole", RK_HOLE, false},
+	{0xffdf000000000000, 0xfffffbffffffffff, "KASAN shadow memory", RK_KERNEL, false},
+};
+
 /* The kernel half below the 2 GB text window is the same for 4 and 5 levels (mm.rst: "Identical
  * layout to the 47-bit one from here on"). */
-static void x86_64_top(struct layout *l)
-{
-	add(l, 0xfffffc0000000000, 0xfffffdffffffffff, RK_HOLE, false,
-	    "... unused hole (vaddr_end for KASLR)");
-	add(l, 0xfffffe0000000000, 0xfffffe7fffffffff, RK_KERNEL, false, "cpu_entry_area mapping");
-	add(l, 0xfffffe8000000000, 0xfffffeffffffffff, RK_HOLE, false, "... unused hole");
-	add(l, 0xffffff0000000000, 0xffffff7fffffffff, RK_KERNEL, false, "%esp fixup stacks");
-	add(l, 0xffffff8000000000, 0xffffffeeffffffff, RK_HOLE, false, "... unused hole");
-	add(l, 0xffffffef00000000, 0xfffffffeffffffff, RK_KERNEL, false, "EFI region mapping space");
-	add(l, 0xffffffff00000000, 0xffffffff7fffffff, RK_HOLE, false, "... unused hole");
-	add(l, 0xffffffff80000000, 0xffffffff9fffffff, RK_KERNEL, true,
-	    "kernel text mapping, mapped to physical address 0");
-	add(l, 0xffffffffa0000000, 0xfffffffffeffffff, RK_KERNEL, false, "module mapping space");
+static const struct layout_region x86_64_top[] = {
+	{0xfffffc0000000000, 0xfffffdffffffffff,
+	 "... unused hole (vaddr_end for KASLR)",
+	 RK_HOLE, false},
+	{0xfffffe0000000000, 0xfffffe7fffffffff, "cpu_entry_area mapping", RK_KERNEL, false},
+	{0xfffffe8000000000, 0xfffffeffffffffff, "... unused hole", RK_HOLE, false},
+	{0xffffff0000000000, 0xffffff7fffffffff, "%esp fixup stacks", RK_KERNEL, false},
+	{0xffffff8000000000, 0xffffffeeffffffff, "... unused hole", RK_HOLE, false},
+	{0xffffffef00000000, 0xfffffffeffffffff, "EFI region mapping space", RK_KERNEL, false},
+	{0xffffffff00000000, 0xffffffff7fffffff, "... unused hole", RK_HOLE, false},
+	{0xffffffff80000000, 0xffffffff9fffffff,
+	 "kernel text mapping, mapped to physical address 0",
+	 RK_KERNEL, true},
+	{0xffffffffa0000000, 0xfffffffffeffffff, "module mapping space", RK_KERNEL, false},
 	/* FIXADDR_START is about -11 MB and moves with the fixmap's size */
-	add(l, 0xffffffffff000000, 0xffffffffff5fffff, RK_KERNEL, false,
-	    "kernel-internal fixmap range, variable size and offset");
-	add(l, 0xffffffffff600000, 0xffffffffff600fff, RK_KERNEL, false, "legacy vsyscall ABI");
+	{0xffffffffff000000, 0xffffffffff5fffff,
+	 "kernel-internal fixmap range, variable size and offset",
+	 RK_KERNEL, false},
+	{0xffffffffff600000, 0xffffffffff600fff, "legacy vsyscall ABI", RK_KERNEL, false},
 	/* FIXADDR_TOP is the page below the 2 MB boundary above the vsyscall page */
-	add(l, 0xffffffffff601000, 0xffffffffff7fffff, RK_KERNEL, false,
-	    "kernel-internal fixmap range, variable size and offset");
-	add(l, 0xffffffffff800000, 0xffffffffffdfffff, RK_HOLE, false, "... unused hole");
-	add(l, 0xffffffffffe00000, 0xffffffffffffffff, RK_HOLE, false, "... unused hole");
+	{0xffffffffff601000, 0xffffffffff7fffff,
+	 "kernel-internal fixmap range, variable size and offset",
+	 RK_KERNEL, false},
+	{0xffffffffff800000, 0xffffffffffdfffff, "... unused hole", RK_HOLE, false},
+	{0xffffffffffe00000, 0xffffffffffffffff, "... unused hole", RK_HOLE, false},
+};
+
+#define NROWS(t) (sizeof(t) / sizeof((t)[0]))
+
+static void add_rows(struct layout *l, const struct layout_region *rows, size_t n)
+{
+	for (size_t i = 0; i < n && l->n < LAYOUT_MAX; i++)
+		l->r[l->n++] = rows[i];
 }
 
 static void x86_64(struct layout *l)
 {
 	l->doc = l->levels == 5 ? "Documentation/arch/x86/x86_64/mm.rst, 5-level page tables"
 				: "Documentation/arch/x86/x86_64/mm.rst, 4-level page tables";
-	if (l->levels == 4) {
-		add(l, 0, 0x00007fffffffffff, RK_USER, false,
-		    "user-space virtual memory, different per mm");
-		add(l, 0x0000800000000000, 0xffff7fffffffffff, RK_NONCANONICAL, false,
-		    "... huge, almost 64 bits wide hole of non-canonical virtual memory addresses");
-		add(l, 0xffff800000000000, 0xffff87ffffffffff, RK_HOLE, false,
-		    "... guard hole, also reserved for hypervisor");
-		add(l, 0xffff880000000000, 0xffff887fffffffff, RK_KERNEL, false, "LDT remap for PTI");
-		add(l, 0xffff888000000000, 0xffffc87fffffffff, RK_KERNEL, true,
-		    "direct mapping of all physical memory (page_offset_base)");
-		add(l, 0xffffc88000000000, 0xffffc8ffffffffff, RK_HOLE, false, "... unused hole");
-		add(l, 0xffffc90000000000, 0xffffe8ffffffffff, RK_KERNEL, true,
-		    "vmalloc/ioremap space (vmalloc_base)");
-		add(l, 0xffffe90000000000, 0xffffe9ffffffffff, RK_HOLE, false, "... unused hole");
-		add(l, 0xffffea0000000000, 0xffffeaffffffffff, RK_KERNEL, true,
-		    "virtual memory map (vmemmap_base)");
-		add(l, 0xffffeb0000000000, 0xffffebffffffffff, RK_HOLE, false, "... unused hole");
-		add(l, 0xffffec0000000000, 0xfffffbffffffffff, RK_KERNEL, false, "KASAN shadow memory");
-	} else {
-		add(l, 0, 0x00ffffffffffffff, RK_USER, false,
-		    "user-space virtual memory, different per mm");
-		add(l, 0x0100000000000000, 0xfeffffffffffffff, RK_NONCANONICAL, false,
-		    "... huge, still almost 64 bits wide hole of non-canonical virtual memory "
-		    "addresses");
-		add(l, 0xff00000000000000, 0xff0fffffffffffff, RK_HOLE, false,
-		    "... guard hole, also reserved for hypervisor");
-		add(l, 0xff10000000000000, 0xff10ffffffffffff, RK_KERNEL, false, "LDT remap for PTI");
-		add(l, 0xff11000000000000, 0xff90ffffffffffff, RK_KERNEL, true,
-		    "direct mapping of all physical memory (page_offset_base)");
-		add(l, 0xff91000000000000, 0xff9fffffffffffff, RK_HOLE, false, "... unused hole");
-		add(l, 0xffa0000000000000, 0xffd1ffffffffffff, RK_KERNEL, true,
-		    "vmalloc/ioremap space (vmalloc_base)");
-		add(l, 0xffd2000000000000, 0xffd3ffffffffffff, RK_HOLE, false, "... unused hole");
-		add(l, 0xffd4000000000000, 0xffd5ffffffffffff, RK_KERNEL, true,
-		    "virtual memory map (vmemmap_base)");
-		add(l, 0xffd6000000000000, 0xffdeffffffffffff, RK_HOLE, false, "... unused hole");
-		add(l, 0xffdf000000000000, 0xfffffbffffffffff, RK_KERNEL, false, "KASAN shadow memory");
-	}
-	x86_64_top(l);
+	if (l->levels == 4)
+		add_rows(l, x86_64_4level, NROWS(x86_64_4level));
+	else
+		add_rows(l, x86_64_5level, NROWS(x86_64_5level));
+	add_rows(l, x86_64_top, NROWS(x86_64_top));
 }
 
 static uint64_t neg(uint64_t x)
