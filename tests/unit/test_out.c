@@ -48,12 +48,15 @@ static void before(void *arg)
 	before_calls++;
 }
 
-static void init(struct out *o, bool json)
+/* A buffered @o, text or @json, counting its before() calls; and @d opened, unless NULL. */
+static void init(struct out *o, bool json, struct dest *d)
 {
 	assert_int_equal(out_init(o, json, false, false), 0);
 	o->before = before;
 	o->before_arg = &before_calls;
 	before_calls = 0;
+	if (d)
+		dest_open(d);
 }
 
 /* Every kind of value for each of SHOW_ANY, SHOW_TEXT and SHOW_JSON, text-only prose, and
@@ -88,7 +91,7 @@ static void test_text(void **state)
 {
 	struct out o;
 	struct dest d;
-	init(&o, false);
+	init(&o, false, NULL);
 	assert_true(out_shows(&o, SHOW_ANY));
 	assert_true(out_shows(&o, SHOW_TEXT));
 	assert_false(out_shows(&o, SHOW_JSON));
@@ -131,7 +134,7 @@ static void test_json(void **state)
 {
 	struct out o;
 	struct dest d;
-	init(&o, true);
+	init(&o, true, NULL);
 	assert_true(out_shows(&o, SHOW_ANY));
 	assert_false(out_shows(&o, SHOW_TEXT));
 	assert_true(out_shows(&o, SHOW_JSON));
@@ -160,18 +163,16 @@ static void test_empty(void **state)
 {
 	struct out o;
 	struct dest d;
-	init(&o, true);
-	dest_open(&d);
+	init(&o, true, &d);
 	assert_int_equal(out_commit(&o, d.fp), 0);
 	EXPECT(&d, "{}\n");
 	/* text: nothing at all, the hook still runs (the command got as far as printing) */
-	init(&o, false);
-	dest_open(&d);
+	init(&o, false, &d);
 	assert_int_equal(out_commit(&o, d.fp), 0);
 	assert_int_equal(before_calls, 1);
 	EXPECT(&d, "");
 	/* containers left open are closed by out_commit() */
-	init(&o, true);
+	init(&o, true, NULL);
 	out_object(&o, "a");
 	out_array(&o, "b");
 	out_u64(&o, SHOW_ANY, NULL, NULL, 1);
@@ -185,8 +186,7 @@ static void test_discard(void **state)
 	for (int json = 0; json < 2; json++) {
 		struct out o;
 		struct dest d;
-		init(&o, json);
-		dest_open(&d);
+		init(&o, json, &d);
 		values(&o);
 		out_discard(&o);
 		assert_int_equal(before_calls, 0);
@@ -195,8 +195,7 @@ static void test_discard(void **state)
 	/* after out_unbuffer(), what was written since stays unwritten on discard */
 	struct out o;
 	struct dest d;
-	init(&o, false);
-	dest_open(&d);
+	init(&o, false, &d);
 	out_printf(&o, "kept ");
 	assert_int_equal(out_unbuffer(&o, d.fp), 0);
 	out_printf(&o, "dropped");
@@ -209,8 +208,7 @@ static void test_unbuffer(void **state)
 	for (int json = 0; json < 2; json++) {
 		struct out o;
 		struct dest d;
-		init(&o, json);
-		dest_open(&d);
+		init(&o, json, &d);
 		out_printf(&o, "one ");
 		out_u64(&o, SHOW_ANY, "one", NULL, 1);
 		assert_int_equal(dest_len(&d), 0);
@@ -254,13 +252,13 @@ static FILE *full_open(void)
 static void test_write_error(void **state)
 {
 	struct out o;
-	init(&o, false);
+	init(&o, false, NULL);
 	out_printf(&o, "text");
 	FILE *f = full_open();
 	assert_int_equal(out_commit(&o, f), -ENOSPC);
 	assert_int_equal(before_calls, 1);
 	/* unbuffered: the error is kept for out_commit(), printing goes on */
-	init(&o, false);
+	init(&o, false, NULL);
 	out_printf(&o, "text");
 	assert_int_equal(out_unbuffer(&o, f), 0);
 	out_printf(&o, "more");
@@ -272,7 +270,7 @@ static void test_frames(void **state)
 {
 	struct out o;
 	struct dest d;
-	init(&o, true);
+	init(&o, true, NULL);
 	assert_false(out_frames(&o)); /* JSON frames are never redrawn in place */
 	dest_open(&d);
 	for (uint64_t i = 1; i <= 3; i++) {
@@ -297,7 +295,7 @@ static void test_frames(void **state)
 		   "{\"n\":3,\"o\":{\"a\":[\"x\"],\"e\":{}}}\n"
 		   "{}\n");
 	/* text frames: each frame's text, the buffer emptied between them */
-	init(&o, false);
+	init(&o, false, NULL);
 	out_frames(&o);
 	dest_open(&d);
 	out_printf(&o, "frame 1\n");
@@ -376,7 +374,7 @@ static void test_record_text(void **state)
 {
 	struct out o;
 	struct dest d;
-	init(&o, false);
+	init(&o, false, NULL);
 	record(&o);
 	dest_open(&d);
 	assert_int_equal(out_commit(&o, d.fp), 0);
@@ -403,7 +401,7 @@ static void test_record_json(void **state)
 {
 	struct out o;
 	struct dest d;
-	init(&o, true);
+	init(&o, true, NULL);
 	out_array(&o, "pages");
 	record(&o); /* in an array: the key is ignored */
 	out_end(&o);
@@ -448,14 +446,14 @@ static void test_record_escape(void **state)
 	struct out o;
 	struct dest d;
 	struct record r;
-	init(&o, false);
+	init(&o, false, NULL);
 	record_begin(&r, &o, "k", "T\x1b[31m");
 	rec_str(&r, "s", "s", "a\nb\\");
 	record_end(&r);
 	dest_open(&d);
 	assert_int_equal(out_commit(&o, d.fp), 0);
 	EXPECT(&d, "T\\x1b[31m\n  s            a\\x0ab\\x5c\n");
-	init(&o, true);
+	init(&o, true, NULL);
 	record_begin(&r, &o, "k", "T");
 	rec_str(&r, "s", "s", "a\nb\\");
 	record_end(&r);
@@ -464,15 +462,8 @@ static void test_record_escape(void **state)
 	EXPECT(&d, "{\n  \"k\": {\n    \"s\": \"a\\nb\\\\\"\n  }\n}\n");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_text),	     cmocka_unit_test(test_json),
-		cmocka_unit_test(test_empty),	     cmocka_unit_test(test_discard),
-		cmocka_unit_test(test_unbuffer),     cmocka_unit_test(test_write_error),
-		cmocka_unit_test(test_frames),	     cmocka_unit_test(test_truncate_size),
-		cmocka_unit_test(test_record_text),  cmocka_unit_test(test_record_json),
-		cmocka_unit_test(test_record_escape),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(cmocka_unit_test(test_text), cmocka_unit_test(test_json), cmocka_unit_test(test_empty),
+	  cmocka_unit_test(test_discard), cmocka_unit_test(test_unbuffer),
+	  cmocka_unit_test(test_write_error), cmocka_unit_test(test_frames),
+	  cmocka_unit_test(test_truncate_size), cmocka_unit_test(test_record_text),
+	  cmocka_unit_test(test_record_json), cmocka_unit_test(test_record_escape))
