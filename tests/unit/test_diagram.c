@@ -41,6 +41,14 @@ static const char *drawn(struct out *o, int cols, void (*draw)(struct out *))
 	return out_text(o, &len);
 }
 
+/* The same, and the widest line must be @width columns. */
+static const char *drawn_width(struct out *o, int cols, void (*draw)(struct out *), int width)
+{
+	size_t len;
+	assert_int_equal(draw_at(o, cols, draw), width);
+	return out_text(o, &len);
+}
+
 static const struct diagram_box ram_children[] = {
 	{0x1000000, 0x1ffffff, "Kernel code", NULL, 0},
 	{0x2000000, 0x27fffff, "Kernel data", NULL, 0},
@@ -74,14 +82,12 @@ static void test_map(void **state)
 {
 	struct out o;
 	int pipe = draw_at(&o, 0, draw_map);
-	size_t len;
 	/* a pipe: the boxes' 44 columns and the addresses beside them */
 	assert_int_equal(pipe, 44 + 7 + 8 + 7); /* "  <- 0x", 8 digits, " (639K)" */
 	out_discard(&o);
 	assert_int_equal(draw_at(&o, 200, draw_map), pipe);
 	out_discard(&o);
-	assert_int_equal(draw_at(&o, 60, draw_map), 60);
-	const char *t = out_text(&o, &len);
+	const char *t = drawn_width(&o, 60, draw_map, 60);
 	/* the long name is cut with a sign and keeps its size */
 	assert_non_null(strstr(t, ".. (1K) |"));
 	assert_non_null(strstr(t, "Kernel code (16M)"));
@@ -109,9 +115,7 @@ static void draw_halves(struct out *o)
 static void test_cut_keeps_size(void **state)
 {
 	struct out o;
-	size_t len;
-	assert_int_equal(draw_at(&o, 60, draw_halves), 60);
-	const char *t = out_text(&o, &len);
+	const char *t = drawn_width(&o, 60, draw_halves, 60);
 	assert_non_null(strstr(t, ".. (128T) |"));
 	assert_non_null(strstr(t, ".. (4K) |"));
 	assert_null(strchr(t, '\x1b'));
@@ -202,8 +206,7 @@ static void test_bar(void **state)
 	out_discard(&o);
 	assert_int_equal(draw_at(&o, 200, draw_bar), 66);
 	out_discard(&o);
-	assert_int_equal(draw_at(&o, 50, draw_bar), 50);
-	t = out_text(&o, &len);
+	t = drawn_width(&o, 50, draw_bar, 50);
 	/* 48 cells in the brackets, 30% of them used; every word of the note is there */
 	assert_non_null(strstr(t, "\n[" "uuuuuuuuuuuuuu" "........"));
 	assert_non_null(strstr(t, " words whatever"));
@@ -228,9 +231,7 @@ static void draw_small_parts(struct out *o)
 static void test_bar_rounding(void **state)
 {
 	struct out o;
-	size_t len;
-	assert_int_equal(draw_at(&o, 0, draw_small_parts), 60);
-	const char *t = out_text(&o, &len);
+	const char *t = drawn_width(&o, 0, draw_small_parts, 60);
 	assert_non_null(strstr(t, "\n[abcd......................................................]\n"));
 	assert_non_null(strstr(t, "\n d d "));
 	/* a part without a cell says so; a part with one does not */

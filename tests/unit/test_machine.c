@@ -37,6 +37,14 @@ static struct machine from_meminfo(const char *text)
 	return m;
 }
 
+/* ... from the zoneinfo text @z alone */
+static struct machine from_zoneinfo(const char *z)
+{
+	struct machine m = fresh();
+	machine_from_zoneinfo(&m, z, strlen(z));
+	return m;
+}
+
 /* ... from the iomem text @io alone */
 static struct machine from_iomem(const char *io)
 {
@@ -197,33 +205,31 @@ static void test_orders_and_zones(void **state)
 	assert_int_equal(machine_va_bits(&m), 47);
 
 	/* Jetson AGX Orin's zones: a DMA32 zone (64-bit), DMA at 2G (not x86's 16M) */
-	m = fresh();
-	const char *z = "Node 0, zone      DMA\n  pages free     1\n        min      1\n        low  1\n"
-			"        high     1\n        spanned  524288\n        present  524288\n"
-			"        managed  500000\n  start_pfn:           524288\n"
-			"Node 0, zone    DMA32\n  pages free     0\n        min      0\n        low  0\n"
-			"        high     0\n        spanned  0\n        present  0\n        managed  0\n";
-	machine_from_zoneinfo(&m, z, strlen(z));
+	m = from_zoneinfo(
+	    "Node 0, zone      DMA\n  pages free     1\n        min      1\n        low  1\n"
+	    "        high     1\n        spanned  524288\n        present  524288\n"
+	    "        managed  500000\n  start_pfn:           524288\n"
+	    "Node 0, zone    DMA32\n  pages free     0\n        min      0\n        low  0\n"
+	    "        high     0\n        spanned  0\n        present  0\n        managed  0\n");
 	assert_int_equal(m.configs, machine_mask_arch("x86_64") | machine_mask_arch("arm64"));
 	/* x86's DMA zone of the first 16 MiB */
-	m = fresh();
-	z = "Node 0, zone      DMA\n  pages free     3979\n        min      5\n        low  6\n"
-	    "        high     7\n        spanned  4095\n        present  3998\n        managed  3977\n"
+	m = from_zoneinfo(
+	    "Node 0, zone      DMA\n  pages free     3979\n        min      5\n        low  6\n"
+	    "        high     7\n        spanned  4095\n        present  3998\n        managed  "
+	    "3977\n"
 	    "  start_pfn:           1\n"
 	    "Node 0, zone    DMA32\n  pages free     0\n        min      0\n        low  0\n"
 	    "        high     0\n        spanned  1044480\n        present  782304\n"
-	    "        managed  766000\n  start_pfn:           4096\n";
-	machine_from_zoneinfo(&m, z, strlen(z));
+	    "        managed  766000\n  start_pfn:           4096\n");
 	assert_string_equal(machine_arch(&m), "x86_64");
 	/* 32-bit ARM: Normal and HighMem, no DMA zone */
-	m = fresh();
-	z = "Node 0, zone   Normal\n  pages free     1\n        min      1\n        low  1\n"
+	m = from_zoneinfo(
+	    "Node 0, zone   Normal\n  pages free     1\n        min      1\n        low  1\n"
 	    "        high     1\n        spanned  122368\n        present  122368\n"
 	    "  start_pfn:         524288\n"
 	    "Node 0, zone  HighMem\n  pages free     1\n        min      1\n        low  1\n"
 	    "        high     1\n        spanned  136448\n        present  136448\n"
-	    "  start_pfn:         646656\n";
-	machine_from_zoneinfo(&m, z, strlen(z));
+	    "  start_pfn:         646656\n");
 	assert_string_equal(machine_arch(&m), "arm");
 }
 
