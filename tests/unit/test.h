@@ -69,6 +69,19 @@ static inline void assert_failed(int ret, const struct ms_error *err, int want, 
 		assert_null(m_.v);                                                                \
 	} while (0)
 
+/* One input a parser must refuse: @text, at @line (0: the whole file), for @reason. */
+struct bad_input {
+	const char *text;
+	unsigned long line;
+	const char *reason;
+};
+
+/* @parse (a NAME_parse() of models of @type) refuses every row of the array @bad as
+ * assert_parse_fails() says. */
+#define assert_parse_fails_all(parse, type, bad)                                                   \
+	for (size_t i_ = 0; i_ < sizeof(bad) / sizeof((bad)[0]); i_++)                             \
+	assert_parse_fails(parse, type, (bad)[i_].text, (bad)[i_].line, (bad)[i_].reason)
+
 /* A dump made on the spot: a new directory under /tmp (@dir, at least 64 bytes), files written
  * into it by tmp_sysroot_write() and all of it removed by tmp_sysroot_remove(). */
 static inline void tmp_sysroot(char *dir, size_t size)

@@ -29,21 +29,21 @@ static void test_buddyinfo(void **state)
 	buddyinfo_free(&bi);
 }
 
-#define buddy_fails(text, line, reason)                                                            \
-	assert_parse_fails(buddyinfo_parse, struct buddyinfo, text, line, reason)
-
 static void test_buddyinfo_errors(void **state)
 {
-	buddy_fails("", 0, "empty file");
-	buddy_fails("Node 0, zone DMA 1 2 3\nNode 0, zone Normal 1 2\n", 2,
-		    "2 orders, but the rows before have 3");
-	buddy_fails("Node 0, zone DMA 1 2 3\nNode 0, zone Normal 1 2", 2, "last line cut off");
-	buddy_fails("Node 0, zone DMA\n", 1, "no free counts after the zone name");
-	buddy_fails("Node 0, zone DMA 1 x 3\n", 1, "counts must be whole numbers");
-	buddy_fails("Node 0, zone DMA 1 -2 3\n", 1, "counts must be whole numbers");
-	buddy_fails("Node 0, zone DMA 99999999999999999999\n", 1, "a count does not fit in 64 bits");
-	buddy_fails("Node x, zone DMA 1\n", 1, "expected 'Node N, zone NAME COUNTS...'");
-	buddy_fails("zone DMA 1\n", 1, "expected 'Node N, zone NAME COUNTS...'");
+	static const struct bad_input bad[] = {
+	    {"", 0, "empty file"},
+	    {"Node 0, zone DMA 1 2 3\nNode 0, zone Normal 1 2\n", 2,
+	     "2 orders, but the rows before have 3"},
+	    {"Node 0, zone DMA 1 2 3\nNode 0, zone Normal 1 2", 2, "last line cut off"},
+	    {"Node 0, zone DMA\n", 1, "no free counts after the zone name"},
+	    {"Node 0, zone DMA 1 x 3\n", 1, "counts must be whole numbers"},
+	    {"Node 0, zone DMA 1 -2 3\n", 1, "counts must be whole numbers"},
+	    {"Node 0, zone DMA 99999999999999999999\n", 1, "a count does not fit in 64 bits"},
+	    {"Node x, zone DMA 1\n", 1, "expected 'Node N, zone NAME COUNTS...'"},
+	    {"zone DMA 1\n", 1, "expected 'Node N, zone NAME COUNTS...'"},
+	};
+	assert_parse_fails_all(buddyinfo_parse, struct buddyinfo, bad);
 }
 
 static void test_zoneinfo_versions(void **state)

@@ -33,6 +33,22 @@ static int draw_at(struct out *o, int cols, void (*draw)(struct out *))
 	return widest(t, len);
 }
 
+/* Draw with @draw at @cols columns; the text, which stays in @o. */
+static const char *drawn(struct out *o, int cols, void (*draw)(struct out *))
+{
+	size_t len;
+	draw_at(o, cols, draw);
+	return out_text(o, &len);
+}
+
+/* The same, and the widest line must be @width columns. */
+static const char *drawn_width(struct out *o, int cols, void (*draw)(struct out *), int width)
+{
+	size_t len;
+	assert_int_equal(draw_at(o, cols, draw), width);
+	return out_text(o, &len);
+}
+
 static const struct diagram_box ram_children[] = {
 	{0x1000000, 0x1ffffff, "Kernel code", NULL, 0},
 	{0x2000000, 0x27fffff, "Kernel data", NULL, 0},
@@ -45,25 +61,33 @@ static const struct diagram_box boxes[] = {
 	 0},
 };
 
+/* Draw the @n boxes @b @width columns wide, gaps of 1G huge and boxes under 1M small. */
+static void draw_boxes(struct out *o, const struct diagram_box *b, size_t n, int width,
+		       size_t max_run, const char *gap_label)
+{
+	const struct diagram_opts opt = {.width = width,
+					 .huge_gap = 1u << 30,
+					 .small = 1 << 20,
+					 .max_run = max_run,
+					 .gap_label = gap_label};
+	assert_int_equal(diagram_map(o, b, n, &opt), 0);
+}
+
 static void draw_map(struct out *o)
 {
-	const struct diagram_opts opt = {.width = 44, .huge_gap = 1u << 30, .small = 1 << 20,
-					 .max_run = 4, .gap_label = "unused"};
-	assert_int_equal(diagram_map(o, boxes, 4, &opt), 0);
+	draw_boxes(o, boxes, 4, 44, 4, "unused");
 }
 
 static void test_map(void **state)
 {
 	struct out o;
 	int pipe = draw_at(&o, 0, draw_map);
-	size_t len;
 	/* a pipe: the boxes' 44 columns and the addresses beside them */
 	assert_int_equal(pipe, 44 + 7 + 8 + 7); /* "  <- 0x", 8 digits, " (639K)" */
 	out_discard(&o);
 	assert_int_equal(draw_at(&o, 200, draw_map), pipe);
 	out_discard(&o);
-	assert_int_equal(draw_at(&o, 60, draw_map), 60);
-	const char *t = out_text(&o, &len);
+	const char *t = drawn_width(&o, 60, draw_map, 60);
 	/* the long name is cut with a sign and keeps its size */
 	assert_non_null(strstr(t, ".. (1K) |"));
 	assert_non_null(strstr(t, "Kernel code (16M)"));
@@ -83,9 +107,7 @@ static const struct diagram_box halves[] = {
 
 static void draw_halves(struct out *o)
 {
-	const struct diagram_opts opt = {.width = 48, .huge_gap = 1u << 30, .small = 1 << 20,
-					 .max_run = 6, .gap_label = "unmapped"};
-	assert_int_equal(diagram_map(o, halves, 2, &opt), 0);
+	draw_boxes(o, halves, 2, 48, 6, "unmapped");
 }
 
 /* A name cut to fit keeps its size, in a box with children too, and is cut after it was
@@ -93,9 +115,7 @@ static void draw_halves(struct out *o)
 static void test_cut_keeps_size(void **state)
 {
 	struct out o;
-	size_t len;
-	assert_int_equal(draw_at(&o, 60, draw_halves), 60);
-	const char *t = out_text(&o, &len);
+	const char *t = drawn_width(&o, 60, draw_halves, 60);
 	assert_non_null(strstr(t, ".. (128T) |"));
 	assert_non_null(strstr(t, ".. (4K) |"));
 	assert_null(strchr(t, '\x1b'));
@@ -148,8 +168,7 @@ static void test_size_never_cut(void **state)
 	struct out o;
 	size_t len;
 	for (int cols = 0; cols <= 60; cols += 10) {
-		draw_at(&o, cols, draw_sized);
-		const char *t = out_text(&o, &len);
+		const char *t = drawn(&o, cols, draw_sized);
 		assert_false(number_cut(t));
 		/* the elided run's size, the gap's, the child's and the parent's, whole */
 		assert_non_null(strstr(t, " 10468982784 "));	       /* 10 small regions */
@@ -187,8 +206,7 @@ static void test_bar(void **state)
 	out_discard(&o);
 	assert_int_equal(draw_at(&o, 200, draw_bar), 66);
 	out_discard(&o);
-	assert_int_equal(draw_at(&o, 50, draw_bar), 50);
-	t = out_text(&o, &len);
+	t = drawn_width(&o, 50, draw_bar, 50);
 	/* 48 cells in the brackets, 30% of them used; every word of the note is there */
 	assert_non_null(strstr(t, "\n[" "uuuuuuuuuuuuuu" "........"));
 	assert_non_null(strstr(t, " words whatever"));
@@ -213,9 +231,7 @@ static void draw_small_parts(struct out *o)
 static void test_bar_rounding(void **state)
 {
 	struct out o;
-	size_t len;
-	assert_int_equal(draw_at(&o, 0, draw_small_parts), 60);
-	const char *t = out_text(&o, &len);
+	const char *t = drawn_width(&o, 0, draw_small_parts, 60);
 	assert_non_null(strstr(t, "\n[abcd......................................................]\n"));
 	assert_non_null(strstr(t, "\n d d "));
 	/* a part without a cell says so; a part with one does not */
@@ -345,10 +361,8 @@ static void draw_unmapped(struct out *o)
 static void test_pairs_blank(void **state)
 {
 	struct out o;
-	size_t len;
 	for (int cols = 0; cols <= 60; cols += 60) {
-		draw_at(&o, cols, draw_unmapped);
-		const char *t = out_text(&o, &len);
+		const char *t = drawn(&o, cols, draw_unmapped);
 		assert_blank_inside(t);
 		/* the dotted box's label, whole over two lines */
 		assert_non_null(strstr(t, " 4 pages, "));
@@ -377,12 +391,10 @@ static void test_note(void **state)
 	assert_int_equal(len, strlen(prose) + 1);
 	assert_memory_equal(t, prose, strlen(prose));
 	out_discard(&o);
-	draw_at(&o, 200, draw_prose);
-	t = out_text(&o, &len);
+	t = drawn(&o, 200, draw_prose);
 	assert_memory_equal(t, prose, strlen(prose));
 	out_discard(&o);
-	draw_at(&o, 60, draw_prose);
-	t = out_text(&o, &len);
+	t = drawn(&o, 60, draw_prose);
 	/* the first line as it was, blanks and all, up to the word that would pass 60; then
 	 * the rest under the value column; a word too long for any line is never split, nor
 	 * sent to a line of its own (it would not fit there either: a record's label keeps its
@@ -392,8 +404,7 @@ static void test_note(void **state)
 			       "too/long/to/fit/anywhere/on/a/line/of/its/own/at/all\n");
 	out_discard(&o);
 	/* a terminal narrower than 40 columns: 40 still */
-	draw_at(&o, 30, draw_prose);
-	t = out_text(&o, &len);
+	t = drawn(&o, 30, draw_prose);
 	assert_non_null(strstr(t, "  indices      pgd 273  pud 0  pmd 0\n               pte 0 and"));
 	out_discard(&o);
 }

@@ -135,25 +135,25 @@ static void test_deep(void **state)
 	iomem_free(&t);
 }
 
-#define fails(text, line, reason)                                                                  \
-	assert_parse_fails(iomem_parse, struct iomem_tree, text, line, reason)
-
 static void test_errors(void **state)
 {
-	fails("", 0, "empty file");
-	fails("\n\n", 0, "no address ranges in the file");
-	fails("00000000-00000fff : A\nzzzz\n", 2, "expected 'START-END : NAME'");
-	fails("00000000-00000fff : A\n00001000-00001fff\n", 2, "expected 'START-END : NAME'");
-	fails("00000000-00000fff : A\n00001000-0000", 2, "last line cut off");
-	fails("00000000-00000fff : A\n   00000000-000000ff : B\n", 2,
-	      "indented by 3 spaces, not a whole nesting level");
-	fails("00000000-00000fff : A\n    00000000-000000ff : B\n", 2,
-	      "nested 2 levels deep under a line at level 0");
-	fails("  00000000-00000fff : A\n", 1, "nested 1 levels deep under a line at level 0");
-	fails("00001000-00000fff : A\n", 1, "range ends before it starts");
-	fails("10000000000000000-1ffffffffffffffff : A\n", 1,
-	      "start address does not fit in 64 bits");
-	fails("0-1ffffffffffffffff : A\n", 1, "end address does not fit in 64 bits");
+	static const struct bad_input bad[] = {
+	    {"", 0, "empty file"},
+	    {"\n\n", 0, "no address ranges in the file"},
+	    {"00000000-00000fff : A\nzzzz\n", 2, "expected 'START-END : NAME'"},
+	    {"00000000-00000fff : A\n00001000-00001fff\n", 2, "expected 'START-END : NAME'"},
+	    {"00000000-00000fff : A\n00001000-0000", 2, "last line cut off"},
+	    {"00000000-00000fff : A\n   00000000-000000ff : B\n", 2,
+	     "indented by 3 spaces, not a whole nesting level"},
+	    {"00000000-00000fff : A\n    00000000-000000ff : B\n", 2,
+	     "nested 2 levels deep under a line at level 0"},
+	    {"  00000000-00000fff : A\n", 1, "nested 1 levels deep under a line at level 0"},
+	    {"00001000-00000fff : A\n", 1, "range ends before it starts"},
+	    {"10000000000000000-1ffffffffffffffff : A\n", 1,
+	     "start address does not fit in 64 bits"},
+	    {"0-1ffffffffffffffff : A\n", 1, "end address does not fit in 64 bits"},
+	};
+	assert_parse_fails_all(iomem_parse, struct iomem_tree, bad);
 }
 
 static void test_nul_byte(void **state)

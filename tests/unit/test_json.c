@@ -71,49 +71,53 @@ static void doc(struct jw *w)
 	jw_end(w);
 }
 
-static void test_pretty(void **state)
+/* doc() written @pretty or not is @want (@wantlen bytes). */
+static void doc_is(bool pretty, const char *want, size_t wantlen)
 {
 	struct cap c;
-	cap_open(&c, true);
+	cap_open(&c, pretty);
 	doc(&c.w);
-	EXPECT(&c, "{\n"
-		   "  \"s\": \"text\",\n"
-		   "  \"u\": 18446744073709551615,\n"
-		   "  \"i\": -9223372036854775808,\n"
-		   "  \"t\": true,\n"
-		   "  \"f\": false,\n"
-		   "  \"n\": null,\n"
-		   "  \"nullstr\": null,\n"
-		   "  \"pct\": 12.50,\n"
-		   "  \"empty_obj\": {},\n"
-		   "  \"empty_arr\": [\n"
-		   "  ],\n"
-		   "  \"list\": [\n"
-		   "    1,\n"
-		   "    {\n"
-		   "      \"k\": 2,\n"
-		   "      \"deep_empty\": {},\n"
-		   "      \"deep_arr\": [\n"
-		   "      ]\n"
-		   "    },\n"
-		   "    [\n"
-		   "    ],\n"
-		   "    {}\n"
-		   "  ],\n"
-		   "  \"o\": {\n"
-		   "    \"p\": {\n"
-		   "      \"q\": \"r\"\n"
-		   "    }\n"
-		   "  }\n"
-		   "}");
+	cap_expect(&c, want, wantlen);
+}
+#define DOC(pretty, lit) doc_is((pretty), (lit), sizeof(lit) - 1)
+
+static void test_pretty(void **state)
+{
+	DOC(true, "{\n"
+		  "  \"s\": \"text\",\n"
+		  "  \"u\": 18446744073709551615,\n"
+		  "  \"i\": -9223372036854775808,\n"
+		  "  \"t\": true,\n"
+		  "  \"f\": false,\n"
+		  "  \"n\": null,\n"
+		  "  \"nullstr\": null,\n"
+		  "  \"pct\": 12.50,\n"
+		  "  \"empty_obj\": {},\n"
+		  "  \"empty_arr\": [\n"
+		  "  ],\n"
+		  "  \"list\": [\n"
+		  "    1,\n"
+		  "    {\n"
+		  "      \"k\": 2,\n"
+		  "      \"deep_empty\": {},\n"
+		  "      \"deep_arr\": [\n"
+		  "      ]\n"
+		  "    },\n"
+		  "    [\n"
+		  "    ],\n"
+		  "    {}\n"
+		  "  ],\n"
+		  "  \"o\": {\n"
+		  "    \"p\": {\n"
+		  "      \"q\": \"r\"\n"
+		  "    }\n"
+		  "  }\n"
+		  "}");
 }
 
 static void test_compact(void **state)
 {
-	struct cap c;
-	cap_open(&c, false);
-	doc(&c.w);
-	EXPECT(&c, "{\"s\":\"text\",\"u\":18446744073709551615,\"i\":-9223372036854775808,"
+	DOC(false, "{\"s\":\"text\",\"u\":18446744073709551615,\"i\":-9223372036854775808,"
 		   "\"t\":true,\"f\":false,\"n\":null,\"nullstr\":null,\"pct\":12.50,"
 		   "\"empty_obj\":{},\"empty_arr\":[],\"list\":[1,{\"k\":2,\"deep_empty\":{},"
 		   "\"deep_arr\":[]},[],{}],\"o\":{\"p\":{\"q\":\"r\"}}}");
@@ -288,13 +292,7 @@ static void test_depth(void **state)
 	}
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_pretty),	 cmocka_unit_test(test_compact),
-		cmocka_unit_test(test_top_level), cmocka_unit_test(test_escape),
-		cmocka_unit_test(test_utf8),	 cmocka_unit_test(test_word_number),
-		cmocka_unit_test(test_depth),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(cmocka_unit_test(test_pretty), cmocka_unit_test(test_compact),
+	  cmocka_unit_test(test_top_level), cmocka_unit_test(test_escape),
+	  cmocka_unit_test(test_utf8), cmocka_unit_test(test_word_number),
+	  cmocka_unit_test(test_depth))

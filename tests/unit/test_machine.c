@@ -13,6 +13,54 @@ static struct machine fresh(void)
 	return m;
 }
 
+/* A fresh machine that has learnt from @n maps lines @v alone */
+static struct machine from_maps(const struct vma *v, size_t n)
+{
+	struct machine m = fresh();
+	machine_from_maps(&m, v, n, "maps");
+	return m;
+}
+
+/* ... from the version line @v, read from @source, alone */
+static struct machine from_version(const char *v, const char *source)
+{
+	struct machine m = fresh();
+	machine_from_version(&m, v, strlen(v), source);
+	return m;
+}
+
+/* ... from the meminfo text @text alone */
+static struct machine from_meminfo(const char *text)
+{
+	struct machine m = fresh();
+	machine_from_meminfo(&m, text, strlen(text));
+	return m;
+}
+
+/* ... from the zoneinfo text @z alone */
+static struct machine from_zoneinfo(const char *z)
+{
+	struct machine m = fresh();
+	machine_from_zoneinfo(&m, z, strlen(z));
+	return m;
+}
+
+/* ... from the iomem text @io alone */
+static struct machine from_iomem(const char *io)
+{
+	struct machine m = fresh();
+	machine_from_iomem(&m, io, strlen(io));
+	return m;
+}
+
+/* ... from the @n huge page sizes @kb (in kB) alone */
+static struct machine from_hugepages(const uint64_t *kb, size_t n)
+{
+	struct machine m = fresh();
+	machine_from_hugepage_sizes(&m, kb, n, "hugepages");
+	return m;
+}
+
 static void test_masks_and_names(void **state)
 {
 	struct machine m = fresh();
@@ -43,32 +91,32 @@ static void test_masks_and_names(void **state)
 
 static void test_records(void **state)
 {
-	struct machine m = fresh();
-	const char *v = "Linux version 5.14.0-325.el9.x86_64 (mockbuild@x86-05.stream.rdu2.redhat.com) "
-			"(gcc (GCC) 11.4.1 20230605 (Red Hat 11.4.1-2)) #1 SMP PREEMPT_DYNAMIC\n";
-	machine_from_version(&m, v, strlen(v), "version");
+	struct machine m = from_version(
+	    "Linux version 5.14.0-325.el9.x86_64 (mockbuild@x86-05.stream.rdu2.redhat.com) "
+	    "(gcc (GCC) 11.4.1 20230605 (Red Hat 11.4.1-2)) #1 SMP PREEMPT_DYNAMIC\n",
+	    "version");
 	assert_string_equal(machine_arch(&m), "x86_64");
 	assert_string_equal(m.arch_why, "version: 5.14.0-325.el9.x86_64");
 	/* Debian's flavours; a cross compiler's target */
-	m = fresh();
-	v = "Linux version 3.16.0-4-686-pae (debian-kernel@lists.debian.org) (gcc version 4.8.4)\n";
-	machine_from_version(&m, v, strlen(v), "version");
+	m = from_version(
+	    "Linux version 3.16.0-4-686-pae (debian-kernel@lists.debian.org) (gcc version 4.8.4)\n",
+	    "version");
 	assert_string_equal(machine_arch(&m), "i386");
 	assert_int_equal(machine_levels(&m), 3);
-	m = fresh();
-	v = "Linux version 6.1.0 (builder@host) (aarch64-linux-gnu-gcc (GCC) 12.2.0) #1 SMP\n";
-	machine_from_version(&m, v, strlen(v), "version");
+	m = from_version(
+	    "Linux version 6.1.0 (builder@host) (aarch64-linux-gnu-gcc (GCC) 12.2.0) #1 SMP\n",
+	    "version");
 	assert_string_equal(machine_arch(&m), "arm64");
 	/* a release that names nothing, and a host name that only looks like an arch: nothing */
-	m = fresh();
-	v = "Linux version 4.1.25 (root@arm-builder) (gcc version 4.9.3 (GCC) ) #56 SMP\n";
-	machine_from_version(&m, v, strlen(v), "version");
+	m = from_version(
+	    "Linux version 4.1.25 (root@arm-builder) (gcc version 4.9.3 (GCC) ) #56 SMP\n",
+	    "version");
 	assert_int_equal(m.configs, MACHINE_ANY);
 	/* a sosreport's uname -a: the machine word near the end */
-	m = fresh();
-	v = "Linux localhost 4.18.0-80.11.2.el8_0.x86_64 #1 SMP Sun Sep 15 2019 x86_64 x86_64 "
-	    "x86_64 GNU/Linux\n";
-	machine_from_version(&m, v, strlen(v), "uname -a");
+	m = from_version(
+	    "Linux localhost 4.18.0-80.11.2.el8_0.x86_64 #1 SMP Sun Sep 15 2019 x86_64 x86_64 "
+	    "x86_64 GNU/Linux\n",
+	    "uname -a");
 	assert_string_equal(machine_arch(&m), "x86_64");
 	/* proc/sys/kernel/arch */
 	m = fresh();
@@ -107,8 +155,7 @@ static void test_smaps_and_meminfo(void **state)
 		{"HighTotal:        521216 kB\nVmallocTotal:     540672 kB\n", NULL, 4096, 32},
 	};
 	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
-		m = fresh();
-		machine_from_meminfo(&m, c[i].text, strlen(c[i].text));
+		m = from_meminfo(c[i].text);
 		if (c[i].arch)
 			assert_string_equal(machine_arch(&m), c[i].arch);
 		else
@@ -118,16 +165,12 @@ static void test_smaps_and_meminfo(void **state)
 			assert_int_equal(machine_va_bits(&m), c[i].va);
 	}
 	/* 48 bits from VmallocTotal may be a 52-bit kernel: both stay possible */
-	m = fresh();
-	s = "Hugepagesize:       2048 kB\nVmallocTotal:   135288315904 kB\n";
-	machine_from_meminfo(&m, s, strlen(s));
+	m = from_meminfo("Hugepagesize:       2048 kB\nVmallocTotal:   135288315904 kB\n");
 	assert_int_equal(machine_va_bits(&m), 0);
 	assert_true(m.configs & machine_mask_va_bits(52));
 	assert_false(m.configs & machine_mask_va_bits(39));
 	/* ia64's 256M huge pages fit no configuration: foreign, nothing else learnt */
-	m = fresh();
-	s = "Hugepagesize:     262144 kB\nVmallocTotal:   137430564864 kB\n";
-	machine_from_meminfo(&m, s, strlen(s));
+	m = from_meminfo("Hugepagesize:     262144 kB\nVmallocTotal:   137430564864 kB\n");
 	assert_int_equal(m.configs, 0);
 	assert_string_equal(m.foreign, "meminfo: Hugepagesize 262144 kB");
 	assert_null(machine_arch(&m));
@@ -162,71 +205,62 @@ static void test_orders_and_zones(void **state)
 	assert_int_equal(machine_va_bits(&m), 47);
 
 	/* Jetson AGX Orin's zones: a DMA32 zone (64-bit), DMA at 2G (not x86's 16M) */
-	m = fresh();
-	const char *z = "Node 0, zone      DMA\n  pages free     1\n        min      1\n        low  1\n"
-			"        high     1\n        spanned  524288\n        present  524288\n"
-			"        managed  500000\n  start_pfn:           524288\n"
-			"Node 0, zone    DMA32\n  pages free     0\n        min      0\n        low  0\n"
-			"        high     0\n        spanned  0\n        present  0\n        managed  0\n";
-	machine_from_zoneinfo(&m, z, strlen(z));
+	m = from_zoneinfo(
+	    "Node 0, zone      DMA\n  pages free     1\n        min      1\n        low  1\n"
+	    "        high     1\n        spanned  524288\n        present  524288\n"
+	    "        managed  500000\n  start_pfn:           524288\n"
+	    "Node 0, zone    DMA32\n  pages free     0\n        min      0\n        low  0\n"
+	    "        high     0\n        spanned  0\n        present  0\n        managed  0\n");
 	assert_int_equal(m.configs, machine_mask_arch("x86_64") | machine_mask_arch("arm64"));
 	/* x86's DMA zone of the first 16 MiB */
-	m = fresh();
-	z = "Node 0, zone      DMA\n  pages free     3979\n        min      5\n        low  6\n"
-	    "        high     7\n        spanned  4095\n        present  3998\n        managed  3977\n"
+	m = from_zoneinfo(
+	    "Node 0, zone      DMA\n  pages free     3979\n        min      5\n        low  6\n"
+	    "        high     7\n        spanned  4095\n        present  3998\n        managed  "
+	    "3977\n"
 	    "  start_pfn:           1\n"
 	    "Node 0, zone    DMA32\n  pages free     0\n        min      0\n        low  0\n"
 	    "        high     0\n        spanned  1044480\n        present  782304\n"
-	    "        managed  766000\n  start_pfn:           4096\n";
-	machine_from_zoneinfo(&m, z, strlen(z));
+	    "        managed  766000\n  start_pfn:           4096\n");
 	assert_string_equal(machine_arch(&m), "x86_64");
 	/* 32-bit ARM: Normal and HighMem, no DMA zone */
-	m = fresh();
-	z = "Node 0, zone   Normal\n  pages free     1\n        min      1\n        low  1\n"
+	m = from_zoneinfo(
+	    "Node 0, zone   Normal\n  pages free     1\n        min      1\n        low  1\n"
 	    "        high     1\n        spanned  122368\n        present  122368\n"
 	    "  start_pfn:         524288\n"
 	    "Node 0, zone  HighMem\n  pages free     1\n        min      1\n        low  1\n"
 	    "        high     1\n        spanned  136448\n        present  136448\n"
-	    "  start_pfn:         646656\n";
-	machine_from_zoneinfo(&m, z, strlen(z));
+	    "  start_pfn:         646656\n");
 	assert_string_equal(machine_arch(&m), "arm");
 }
 
 static void test_iomem_and_maps(void **state)
 {
-	struct machine m = fresh();
 	/* 32-bit ARM loads the kernel 0x8000 into RAM (TEXT_OFFSET) */
-	const char *io = "40000000-47ffffff : System RAM\n  40008000-406a7e6b : Kernel code\n"
-			 "  406de000-4094e093 : Kernel data\n94405000-94405fff : /soc/serial@0x94405000\n";
-	machine_from_iomem(&m, io, strlen(io));
+	struct machine m = from_iomem(
+	    "40000000-47ffffff : System RAM\n  40008000-406a7e6b : Kernel code\n"
+	    "  406de000-4094e093 : Kernel data\n94405000-94405fff : /soc/serial@0x94405000\n");
 	assert_string_equal(machine_arch(&m), "arm");
 	/* the legacy PC, RAM below 640K */
-	m = fresh();
-	io = "00000000-00000fff : Reserved\n00001000-0009fbff : System RAM\n"
-	     "000f0000-000fffff : System ROM\n00100000-bfffffff : System RAM\n"
-	     "  01000000-01c031d0 : Kernel code\n100000000-63fffffff : System RAM\n";
-	machine_from_iomem(&m, io, strlen(io));
+	m = from_iomem("00000000-00000fff : Reserved\n00001000-0009fbff : System RAM\n"
+		       "000f0000-000fffff : System ROM\n00100000-bfffffff : System RAM\n"
+		       "  01000000-01c031d0 : Kernel code\n100000000-63fffffff : System RAM\n");
 	assert_int_equal(m.configs, machine_mask_arch("x86_64") |
 					    (machine_mask_arch("i386") & machine_mask_levels(3)));
 	/* hidden addresses: the names still speak, the zeros do not */
-	m = fresh();
-	io = "00000000-00000000 : Reserved\n00000000-00000000 : System RAM\n"
-	     "00000000-00000000 : Video ROM\n";
-	machine_from_iomem(&m, io, strlen(io));
+	m = from_iomem("00000000-00000000 : Reserved\n00000000-00000000 : System RAM\n"
+		       "00000000-00000000 : Video ROM\n");
 	assert_int_equal(m.configs, machine_mask_arch("x86_64") | machine_mask_arch("i386"));
 
 	/* maps: [vsyscall] is x86_64's, [vectors] 32-bit ARM's; the stack gives arm64's VA */
 	struct vma v[2] = {{.start = 0x7fcd456000, .end = 0x7fcdc55000, .name = "[stack]"},
 			   {.start = 0x5555000000, .end = 0x5555001000, .name = "/system/bin/app"}};
-	m = fresh();
-	machine_from_maps(&m, v, 2, "maps");
+	m = from_maps(v, 2);
 	assert_string_equal(machine_arch(&m), "arm64");
 	assert_int_equal(machine_va_bits(&m), 39);
 	assert_int_equal(machine_page_size(&m), 4096);
 	struct vma w[2] = {{.start = 0xbee84000, .end = 0xbeea5000, .name = "[stack]"},
 			   {.start = 0xffff0000, .end = 0xffff1000, .name = "[vectors]"}};
-	m = fresh();
-	machine_from_maps(&m, w, 2, "maps");
+	m = from_maps(w, 2);
 	assert_string_equal(machine_arch(&m), "arm");
 }
 
@@ -237,28 +271,23 @@ static void test_32bit_maps(void **state)
 	struct vma i[3] = {{.start = 0x08048000, .end = 0x08049000, .name = "/bin/app"},
 			   {.start = 0xb7f00000, .end = 0xb7f01000, .name = "[vdso]"},
 			   {.start = 0xbffdf000, .end = 0xc0000000, .name = "[stack]"}};
-	struct machine m = fresh();
-	machine_from_maps(&m, i, 3, "maps");
+	struct machine m = from_maps(i, 3);
 	assert_int_equal(m.configs, machine_mask_arch("i386") | machine_mask_arch("arm"));
 	/* another split (CONFIG_VMSPLIT_2G): still a 32-bit kernel */
 	i[2] = (struct vma){.start = 0x7ffdf000, .end = 0x80000000, .name = "[stack]"};
-	m = fresh();
-	machine_from_maps(&m, i, 3, "maps");
+	m = from_maps(i, 3);
 	assert_int_equal(m.configs, machine_mask_arch("i386") | machine_mask_arch("arm"));
 	/* a compat process of x86_64 (or arm64): the stack near 4G */
 	i[2] = (struct vma){.start = 0xffd80000, .end = 0xffda1000, .name = "[stack]"};
-	m = fresh();
-	machine_from_maps(&m, i, 3, "maps");
+	m = from_maps(i, 3);
 	assert_int_equal(m.configs, machine_mask_arch("x86_64") | machine_mask_arch("arm64"));
 	/* and with [vectors]: a 32-bit kernel's is ARM, a 64-bit one's arm64 */
 	struct vma a[2] = {{.start = 0xfffcf000, .end = 0xffff0000, .name = "[stack]"},
 			   {.start = 0xffff0000, .end = 0xffff1000, .name = "[vectors]"}};
-	m = fresh();
-	machine_from_maps(&m, a, 2, "maps");
+	m = from_maps(a, 2);
 	assert_string_equal(machine_arch(&m), "arm64");
 	a[0] = (struct vma){.start = 0xbee84000, .end = 0xbeea5000, .name = "[stack]"};
-	m = fresh();
-	machine_from_maps(&m, a, 2, "maps");
+	m = from_maps(a, 2);
 	assert_string_equal(machine_arch(&m), "arm");
 }
 
@@ -267,41 +296,34 @@ static void test_hugepage_sizes(void **state)
 {
 	/* contiguous PTEs and PMDs: arm64 with 4K pages alone */
 	uint64_t arm[] = {64, 2048, 32768, 1048576};
-	struct machine m = fresh();
-	machine_from_hugepage_sizes(&m, arm, 4, "hugepages");
+	struct machine m = from_hugepages(arm, 4);
 	assert_string_equal(machine_arch(&m), "arm64");
 	assert_int_equal(machine_page_size(&m), 4096);
 	assert_string_equal(m.arch_why, "hugepages: huge pages of 64kB 2048kB 32768kB 1048576kB");
 	/* 64K pages: 2M, 512M, 16G */
 	uint64_t k64[] = {2048, 524288, 16777216};
-	m = fresh();
-	machine_from_hugepage_sizes(&m, k64, 3, "hugepages");
+	m = from_hugepages(k64, 3);
 	assert_int_equal(m.configs, machine_mask_arch("arm64") & machine_mask_page_size(65536));
 	/* 16K pages: 2M, 32M and 1G, which 4K pages have too */
 	uint64_t k16[] = {2048, 32768, 1048576};
-	m = fresh();
-	machine_from_hugepage_sizes(&m, k16, 3, "hugepages");
+	m = from_hugepages(k16, 3);
 	assert_int_equal(m.configs, machine_mask_arch("arm64") & ~machine_mask_page_size(65536));
 	/* x86_64's 2M and 1G: x86_64 or arm64 (4K or 16K) */
 	uint64_t x86[] = {2048, 1048576};
-	m = fresh();
-	machine_from_hugepage_sizes(&m, x86, 2, "hugepages");
+	m = from_hugepages(x86, 2);
 	assert_int_equal(m.configs, machine_mask_arch("x86_64") |
 					    (machine_mask_arch("arm64") & ~machine_mask_page_size(65536)));
 	/* i386 without PAE: 4M */
 	uint64_t i386[] = {4096};
-	m = fresh();
-	machine_from_hugepage_sizes(&m, i386, 1, "hugepages");
+	m = from_hugepages(i386, 1);
 	assert_int_equal(m.configs, machine_mask_arch("i386") & machine_mask_levels(2));
 	/* s390's 1M: an architecture outside the four */
 	uint64_t s390[] = {1024};
-	m = fresh();
-	machine_from_hugepage_sizes(&m, s390, 1, "hugepages");
+	m = from_hugepages(s390, 1);
 	assert_int_equal(m.configs, 0);
 	assert_string_equal(m.foreign, "hugepages: huge pages of 1024kB");
 	/* none: nothing learnt */
-	m = fresh();
-	machine_from_hugepage_sizes(&m, NULL, 0, "hugepages");
+	m = from_hugepages(NULL, 0);
 	assert_int_equal(m.configs, MACHINE_ANY);
 }
 

@@ -115,20 +115,20 @@ static void test_summary_container(void **state)
 	meminfo_free(&mi);
 }
 
-#define fails(text, line, reason)                                                                  \
-	assert_parse_fails(meminfo_parse, struct meminfo, text, line, reason)
-
 static void test_errors(void **state)
 {
-	fails("", 0, "empty file");
-	fails("MemTotal: 1 kB\nMemFree: abc kB\n", 2, "value of MemFree is not a whole number");
-	fails("MemTotal: -1 kB\n", 1, "value of MemTotal is not a whole number");
-	fails("MemTotal: 1 MB\n", 1, "unknown unit 'MB' for MemTotal");
-	fails("MemTotal 1 kB\n", 1, "expected 'Key: value [kB]'");
-	fails("MemTotal: 18446744073709551616\n", 1, "value of MemTotal does not fit in 64 bits");
-	fails("MemTotal: 18014398509481984 kB\n", 1, "value of MemTotal does not fit in 64 bits");
-	fails("MemTotal: 1 kB\nMemFr", 2, "last line cut off");
-	fails("MemTotal: 1 kB\nBuffers:", 2, "last line cut off");
+	static const struct bad_input bad[] = {
+	    {"", 0, "empty file"},
+	    {"MemTotal: 1 kB\nMemFree: abc kB\n", 2, "value of MemFree is not a whole number"},
+	    {"MemTotal: -1 kB\n", 1, "value of MemTotal is not a whole number"},
+	    {"MemTotal: 1 MB\n", 1, "unknown unit 'MB' for MemTotal"},
+	    {"MemTotal 1 kB\n", 1, "expected 'Key: value [kB]'"},
+	    {"MemTotal: 18446744073709551616\n", 1, "value of MemTotal does not fit in 64 bits"},
+	    {"MemTotal: 18014398509481984 kB\n", 1, "value of MemTotal does not fit in 64 bits"},
+	    {"MemTotal: 1 kB\nMemFr", 2, "last line cut off"},
+	    {"MemTotal: 1 kB\nBuffers:", 2, "last line cut off"},
+	};
+	assert_parse_fails_all(meminfo_parse, struct meminfo, bad);
 }
 
 static void test_lenient_spacing(void **state)

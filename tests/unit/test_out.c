@@ -41,6 +41,16 @@ static void dest_expect(struct dest *d, const char *want, size_t wantlen)
 }
 #define EXPECT(d, lit) dest_expect((d), (lit), sizeof(lit) - 1)
 
+/* @o, committed to a new destination, writes @want (@wantlen bytes) there. */
+static void committed(struct out *o, const char *want, size_t wantlen)
+{
+	struct dest d;
+	dest_open(&d);
+	assert_int_equal(out_commit(o, d.fp), 0);
+	dest_expect(&d, want, wantlen);
+}
+#define COMMITTED(o, lit) committed((o), (lit), sizeof(lit) - 1)
+
 static int before_calls;
 static void before(void *arg)
 {
@@ -48,12 +58,15 @@ static void before(void *arg)
 	before_calls++;
 }
 
-static void init(struct out *o, bool json)
+/* A buffered @o, text or @json, counting its before() calls; and @d opened, unless NULL. */
+static void init(struct out *o, bool json, struct dest *d)
 {
 	assert_int_equal(out_init(o, json, false, false), 0);
 	o->before = before;
 	o->before_arg = &before_calls;
 	before_calls = 0;
+	if (d)
+		dest_open(d);
 }
 
 /* Every kind of value for each of SHOW_ANY, SHOW_TEXT and SHOW_JSON, text-only prose, and
@@ -84,14 +97,20 @@ static void values(struct out *o)
 	}
 }
 
+/* @o shows SHOW_ANY always, and SHOW_JSON or SHOW_TEXT as it is @json or not. */
+static void shows(const struct out *o, bool json)
+{
+	assert_true(out_shows(o, SHOW_ANY));
+	assert_true(out_shows(o, SHOW_TEXT) == !json);
+	assert_true(out_shows(o, SHOW_JSON) == json);
+}
+
 static void test_text(void **state)
 {
 	struct out o;
 	struct dest d;
-	init(&o, false);
-	assert_true(out_shows(&o, SHOW_ANY));
-	assert_true(out_shows(&o, SHOW_TEXT));
-	assert_false(out_shows(&o, SHOW_JSON));
+	init(&o, false, NULL);
+	shows(&o, false);
 	assert_null(out_jw(&o));
 	values(&o);
 	dest_open(&d);
@@ -131,10 +150,8 @@ static void test_json(void **state)
 {
 	struct out o;
 	struct dest d;
-	init(&o, true);
-	assert_true(out_shows(&o, SHOW_ANY));
-	assert_false(out_shows(&o, SHOW_TEXT));
-	assert_true(out_shows(&o, SHOW_JSON));
+	init(&o, true, NULL);
+	shows(&o, true);
 	values(&o);
 	/* text written to o->fp goes nowhere */
 	fputs("stray text", o.fp);
@@ -160,43 +177,35 @@ static void test_empty(void **state)
 {
 	struct out o;
 	struct dest d;
-	init(&o, true);
-	dest_open(&d);
+	init(&o, true, &d);
 	assert_int_equal(out_commit(&o, d.fp), 0);
 	EXPECT(&d, "{}\n");
 	/* text: nothing at all, the hook still runs (the command got as far as printing) */
-	init(&o, false);
-	dest_open(&d);
+	init(&o, false, &d);
 	assert_int_equal(out_commit(&o, d.fp), 0);
 	assert_int_equal(before_calls, 1);
 	EXPECT(&d, "");
 	/* containers left open are closed by out_commit() */
-	init(&o, true);
+	init(&o, true, NULL);
 	out_object(&o, "a");
 	out_array(&o, "b");
 	out_u64(&o, SHOW_ANY, NULL, NULL, 1);
-	dest_open(&d);
-	assert_int_equal(out_commit(&o, d.fp), 0);
-	EXPECT(&d, "{\n  \"a\": {\n    \"b\": [\n      1\n    ]\n  }\n}\n");
+	COMMITTED(&o, "{\n  \"a\": {\n    \"b\": [\n      1\n    ]\n  }\n}\n");
 }
 
 static void test_discard(void **state)
 {
+	struct out o;
+	struct dest d;
 	for (int json = 0; json < 2; json++) {
-		struct out o;
-		struct dest d;
-		init(&o, json);
-		dest_open(&d);
+		init(&o, json, &d);
 		values(&o);
 		out_discard(&o);
 		assert_int_equal(before_calls, 0);
 		EXPECT(&d, "");
 	}
 	/* after out_unbuffer(), what was written since stays unwritten on discard */
-	struct out o;
-	struct dest d;
-	init(&o, false);
-	dest_open(&d);
+	init(&o, false, &d);
 	out_printf(&o, "kept ");
 	assert_int_equal(out_unbuffer(&o, d.fp), 0);
 	out_printf(&o, "dropped");
@@ -209,8 +218,7 @@ static void test_unbuffer(void **state)
 	for (int json = 0; json < 2; json++) {
 		struct out o;
 		struct dest d;
-		init(&o, json);
-		dest_open(&d);
+		init(&o, json, &d);
 		out_printf(&o, "one ");
 		out_u64(&o, SHOW_ANY, "one", NULL, 1);
 		assert_int_equal(dest_len(&d), 0);
@@ -254,13 +262,13 @@ static FILE *full_open(void)
 static void test_write_error(void **state)
 {
 	struct out o;
-	init(&o, false);
+	init(&o, false, NULL);
 	out_printf(&o, "text");
 	FILE *f = full_open();
 	assert_int_equal(out_commit(&o, f), -ENOSPC);
 	assert_int_equal(before_calls, 1);
 	/* unbuffered: the error is kept for out_commit(), printing goes on */
-	init(&o, false);
+	init(&o, false, NULL);
 	out_printf(&o, "text");
 	assert_int_equal(out_unbuffer(&o, f), 0);
 	out_printf(&o, "more");
@@ -272,7 +280,7 @@ static void test_frames(void **state)
 {
 	struct out o;
 	struct dest d;
-	init(&o, true);
+	init(&o, true, NULL);
 	assert_false(out_frames(&o)); /* JSON frames are never redrawn in place */
 	dest_open(&d);
 	for (uint64_t i = 1; i <= 3; i++) {
@@ -297,7 +305,7 @@ static void test_frames(void **state)
 		   "{\"n\":3,\"o\":{\"a\":[\"x\"],\"e\":{}}}\n"
 		   "{}\n");
 	/* text frames: each frame's text, the buffer emptied between them */
-	init(&o, false);
+	init(&o, false, NULL);
 	out_frames(&o);
 	dest_open(&d);
 	out_printf(&o, "frame 1\n");
@@ -375,104 +383,86 @@ static void record(struct out *o)
 static void test_record_text(void **state)
 {
 	struct out o;
-	struct dest d;
-	init(&o, false);
+	init(&o, false, NULL);
 	record(&o);
-	dest_open(&d);
-	assert_int_equal(out_commit(&o, d.fp), 0);
-	EXPECT(&d, "Page 0x1000\n"
-		   "  pfn          4096\n"
-		   "  offset       0x1a\n"
-		   "  entry        0x8600000000001234\n"
-		   "  address      0x0000000000007f00\n"
-		   "  size         2M\n"
-		   "  present      yes\n"
-		   "  a label long /usr/bin/x\n"
-		   "  none         -\n"
-		   "  why          not mapped\n"
-		   "  unknown      -\n"
-		   "  flags        huge thp\n"
-		   "  nowords      (none)\n"
-		   "               a note under the values\n"
-		   "  page table   pgd 273  pud 0\n"
-		   "  offset       0x123\n"
-		   "  mapping      /lib/a b  w no\n");
+	COMMITTED(&o, "Page 0x1000\n"
+		      "  pfn          4096\n"
+		      "  offset       0x1a\n"
+		      "  entry        0x8600000000001234\n"
+		      "  address      0x0000000000007f00\n"
+		      "  size         2M\n"
+		      "  present      yes\n"
+		      "  a label long /usr/bin/x\n"
+		      "  none         -\n"
+		      "  why          not mapped\n"
+		      "  unknown      -\n"
+		      "  flags        huge thp\n"
+		      "  nowords      (none)\n"
+		      "               a note under the values\n"
+		      "  page table   pgd 273  pud 0\n"
+		      "  offset       0x123\n"
+		      "  mapping      /lib/a b  w no\n");
 }
 
 static void test_record_json(void **state)
 {
 	struct out o;
-	struct dest d;
-	init(&o, true);
+	init(&o, true, NULL);
 	out_array(&o, "pages");
 	record(&o); /* in an array: the key is ignored */
 	out_end(&o);
-	dest_open(&d);
-	assert_int_equal(out_commit(&o, d.fp), 0);
-	EXPECT(&d, "{\n"
-		   "  \"pages\": [\n"
-		   "    {\n"
-		   "      \"pfn\": 4096,\n"
-		   "      \"offset\": 26,\n"
-		   "      \"entry\": \"0x8600000000001234\",\n"
-		   "      \"addr\": \"0x0000000000007f00\",\n"
-		   "      \"size\": 2097152,\n"
-		   "      \"present\": true,\n"
-		   "      \"name\": \"/usr/bin/x\",\n"
-		   "      \"none\": null,\n"
-		   "      \"why\": null,\n"
-		   "      \"unk\": null,\n"
-		   "      \"flags\": [\n"
-		   "        \"huge\",\n"
-		   "        \"thp\"\n"
-		   "      ],\n"
-		   "      \"nowords\": [\n"
-		   "      ],\n"
-		   "      \"pt\": {\n"
-		   "        \"pgd\": 273,\n"
-		   "        \"pud\": 0,\n"
-		   "        \"off\": 291\n"
-		   "      },\n"
-		   "      \"map\": {\n"
-		   "        \"path\": \"/lib/a b\",\n"
-		   "        \"w\": false\n"
-		   "      }\n"
-		   "    }\n"
-		   "  ]\n"
-		   "}\n");
+	COMMITTED(&o, "{\n"
+		      "  \"pages\": [\n"
+		      "    {\n"
+		      "      \"pfn\": 4096,\n"
+		      "      \"offset\": 26,\n"
+		      "      \"entry\": \"0x8600000000001234\",\n"
+		      "      \"addr\": \"0x0000000000007f00\",\n"
+		      "      \"size\": 2097152,\n"
+		      "      \"present\": true,\n"
+		      "      \"name\": \"/usr/bin/x\",\n"
+		      "      \"none\": null,\n"
+		      "      \"why\": null,\n"
+		      "      \"unk\": null,\n"
+		      "      \"flags\": [\n"
+		      "        \"huge\",\n"
+		      "        \"thp\"\n"
+		      "      ],\n"
+		      "      \"nowords\": [\n"
+		      "      ],\n"
+		      "      \"pt\": {\n"
+		      "        \"pgd\": 273,\n"
+		      "        \"pud\": 0,\n"
+		      "        \"off\": 291\n"
+		      "      },\n"
+		      "      \"map\": {\n"
+		      "        \"path\": \"/lib/a b\",\n"
+		      "        \"w\": false\n"
+		      "      }\n"
+		      "    }\n"
+		      "  ]\n"
+		      "}\n");
 }
 
 /* A record's text is escaped for the terminal; its JSON keeps the bytes. */
 static void test_record_escape(void **state)
 {
 	struct out o;
-	struct dest d;
 	struct record r;
-	init(&o, false);
+	init(&o, false, NULL);
 	record_begin(&r, &o, "k", "T\x1b[31m");
 	rec_str(&r, "s", "s", "a\nb\\");
 	record_end(&r);
-	dest_open(&d);
-	assert_int_equal(out_commit(&o, d.fp), 0);
-	EXPECT(&d, "T\\x1b[31m\n  s            a\\x0ab\\x5c\n");
-	init(&o, true);
+	COMMITTED(&o, "T\\x1b[31m\n  s            a\\x0ab\\x5c\n");
+	init(&o, true, NULL);
 	record_begin(&r, &o, "k", "T");
 	rec_str(&r, "s", "s", "a\nb\\");
 	record_end(&r);
-	dest_open(&d);
-	assert_int_equal(out_commit(&o, d.fp), 0);
-	EXPECT(&d, "{\n  \"k\": {\n    \"s\": \"a\\nb\\\\\"\n  }\n}\n");
+	COMMITTED(&o, "{\n  \"k\": {\n    \"s\": \"a\\nb\\\\\"\n  }\n}\n");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_text),	     cmocka_unit_test(test_json),
-		cmocka_unit_test(test_empty),	     cmocka_unit_test(test_discard),
-		cmocka_unit_test(test_unbuffer),     cmocka_unit_test(test_write_error),
-		cmocka_unit_test(test_frames),	     cmocka_unit_test(test_truncate_size),
-		cmocka_unit_test(test_record_text),  cmocka_unit_test(test_record_json),
-		cmocka_unit_test(test_record_escape),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(cmocka_unit_test(test_text), cmocka_unit_test(test_json), cmocka_unit_test(test_empty),
+	  cmocka_unit_test(test_discard), cmocka_unit_test(test_unbuffer),
+	  cmocka_unit_test(test_write_error), cmocka_unit_test(test_frames),
+	  cmocka_unit_test(test_truncate_size), cmocka_unit_test(test_record_text),
+	  cmocka_unit_test(test_record_json), cmocka_unit_test(test_record_escape))

@@ -427,18 +427,28 @@ static void assert_same_walk(const struct walked *a, const struct walked *b)
 	}
 }
 
+/* Start a child (@c, stopped again on return) and walk it twice, with frames shown when @frames:
+ * as the walk chooses into *@got, then forced to pread into *@pread (both calloc'ed: free them);
+ * the two must agree. */
+static void walk_twice(struct child *c, bool frames, struct walked **got, struct walked **pread)
+{
+	child_start(c);
+	*got = calloc(1, sizeof(**got));
+	*pread = calloc(1, sizeof(**pread));
+	assert_true(*got && *pread);
+	walk_child(c, frames, false, *got);
+	walk_child(c, frames, true, *pread);
+	child_stop(c);
+	assert_same_walk(*got, *pread);
+}
+
 /* Frames hidden (CAP_SYS_ADMIN not effective at the open): PAGEMAP_SCAN reads the walk where
  * the kernel has it, to the same counts and runs as pread, which MEMSCOPE_PAGEMAP=pread forces. */
 static void test_live_hidden(void **state)
 {
 	struct child c;
-	child_start(&c);
-	struct walked *scan = calloc(1, sizeof(*scan)), *pread = calloc(1, sizeof(*pread));
-	assert_true(scan && pread);
-	walk_child(&c, false, false, scan);
-	walk_child(&c, false, true, pread);
-	child_stop(&c);
-	assert_same_walk(scan, pread);
+	struct walked *scan, *pread;
+	walk_twice(&c, false, &scan, &pread);
 	assert_true(scan->hidden && pread->hidden);
 	assert_true(pread->reader == PW_READ_PREAD && pread->calls == 0);
 	/* the counts are the pages the child made */
@@ -471,13 +481,8 @@ static void test_live_frames(void **state)
 		skip();
 	}
 	struct child c;
-	child_start(&c);
-	struct walked *probe = calloc(1, sizeof(*probe)), *pread = calloc(1, sizeof(*pread));
-	assert_true(probe && pread);
-	walk_child(&c, true, false, probe);
-	walk_child(&c, true, true, pread);
-	child_stop(&c);
-	assert_same_walk(probe, pread);
+	struct walked *probe, *pread;
+	walk_twice(&c, true, &probe, &pread);
 	assert_true(!probe->hidden && probe->all.runs > 0 && probe->touched.present == 256);
 	/* SCAN only up to the first present page (in the first ranges) */
 	assert_true(probe->reader == PW_READ_PREAD && probe->calls >= 1 && probe->calls <= 3);

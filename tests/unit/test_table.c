@@ -605,13 +605,7 @@ static void test_spool(void **state)
 	table_free(mem);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_text),	   cmocka_unit_test(test_json),
-		cmocka_unit_test(test_select),	   cmocka_unit_test(test_show),
-		cmocka_unit_test(test_keyed_flat), cmocka_unit_test(test_nesting_lists),
-		cmocka_unit_test(test_tree),	   cmocka_unit_test(test_spool),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TEST_MAIN(cmocka_unit_test(test_text), cmocka_unit_test(test_json), cmocka_unit_test(test_select),
+	  cmocka_unit_test(test_show), cmocka_unit_test(test_keyed_flat),
+	  cmocka_unit_test(test_nesting_lists), cmocka_unit_test(test_tree),
+	  cmocka_unit_test(test_spool))

@@ -59,31 +59,39 @@ static void test_formatters(void **state)
 	assert_string_equal(b, "123");
 }
 
-static void test_parse_u64(void **state)
+/* units_parse_u64() reads @s as @want */
+static void u64_is(const char *s, uint64_t want)
 {
 	uint64_t v;
-	assert_int_equal(units_parse_u64("0", &v), 0);
-	assert_int_equal(v, 0);
-	assert_int_equal(units_parse_u64("4096", &v), 0);
-	assert_int_equal(v, 4096);
-	assert_int_equal(units_parse_u64("0x1000", &v), 0);
-	assert_int_equal(v, 4096);
-	assert_int_equal(units_parse_u64("0XfFfF", &v), 0);
-	assert_int_equal(v, 0xffff);
-	assert_int_equal(units_parse_u64("18446744073709551615", &v), 0);
-	assert_true(v == UINT64_MAX);
-	assert_int_equal(units_parse_u64("0xffffffffffffffff", &v), 0);
-	assert_true(v == UINT64_MAX);
-	assert_int_equal(units_parse_u64("18446744073709551616", &v), -ERANGE);
-	assert_int_equal(units_parse_u64("0x10000000000000000", &v), -ERANGE);
-	assert_int_equal(units_parse_u64("", &v), -EINVAL);
-	assert_int_equal(units_parse_u64("0x", &v), -EINVAL);
-	assert_int_equal(units_parse_u64("-1", &v), -EINVAL);
-	assert_int_equal(units_parse_u64("+1", &v), -EINVAL);
-	assert_int_equal(units_parse_u64("12ab", &v), -EINVAL);
-	assert_int_equal(units_parse_u64(" 12", &v), -EINVAL);
-	assert_int_equal(units_parse_u64("0x12 ", &v), -EINVAL);
-	assert_int_equal(units_parse_u64(NULL, &v), -EINVAL);
+	assert_int_equal(units_parse_u64(s, &v), 0);
+	assert_int_equal(v, want);
+}
+
+/* units_parse_u64() refuses @s with @want */
+static void u64_fails(const char *s, int want)
+{
+	uint64_t v;
+	assert_int_equal(units_parse_u64(s, &v), want);
+}
+
+static void test_parse_u64(void **state)
+{
+	u64_is("0", 0);
+	u64_is("4096", 4096);
+	u64_is("0x1000", 4096);
+	u64_is("0XfFfF", 0xffff);
+	u64_is("18446744073709551615", UINT64_MAX);
+	u64_is("0xffffffffffffffff", UINT64_MAX);
+	u64_fails("18446744073709551616", -ERANGE);
+	u64_fails("0x10000000000000000", -ERANGE);
+	u64_fails("", -EINVAL);
+	u64_fails("0x", -EINVAL);
+	u64_fails("-1", -EINVAL);
+	u64_fails("+1", -EINVAL);
+	u64_fails("12ab", -EINVAL);
+	u64_fails(" 12", -EINVAL);
+	u64_fails("0x12 ", -EINVAL);
+	u64_fails(NULL, -EINVAL);
 }
 
 /* The hex scanner the maps parser runs on every line, and the bounded parse built on it */
@@ -238,26 +246,35 @@ static void test_parse_size(void **state)
 	size_fails("4KK", -EINVAL);
 }
 
-static void test_parse_interval(void **state)
+/* units_parse_interval() reads @s as @want milliseconds */
+static void interval_is(const char *s, long want)
 {
 	long ms;
-	assert_int_equal(units_parse_interval("1", &ms), 0);
-	assert_int_equal(ms, 1000);
-	assert_int_equal(units_parse_interval("0.5", &ms), 0);
-	assert_int_equal(ms, 500);
-	assert_int_equal(units_parse_interval("0,25", &ms), 0); /* a comma-decimal locale's way */
-	assert_int_equal(ms, 250);
-	assert_int_equal(units_parse_interval(".1", &ms), 0);
-	assert_int_equal(ms, 100);
-	assert_int_equal(units_parse_interval("2.0005", &ms), 0);
-	assert_int_equal(ms, 2000);
-	assert_int_equal(units_parse_interval("0", &ms), -EINVAL);
-	assert_int_equal(units_parse_interval("0.0001", &ms), -EINVAL);
-	assert_int_equal(units_parse_interval("-1", &ms), -EINVAL);
-	assert_int_equal(units_parse_interval("1s", &ms), -EINVAL);
-	assert_int_equal(units_parse_interval(".", &ms), -EINVAL);
-	assert_int_equal(units_parse_interval("", &ms), -EINVAL);
-	assert_int_equal(units_parse_interval("86401", &ms), -EINVAL);
+	assert_int_equal(units_parse_interval(s, &ms), 0);
+	assert_int_equal(ms, want);
+}
+
+/* units_parse_interval() refuses @s (-EINVAL) */
+static void interval_fails(const char *s)
+{
+	long ms;
+	assert_int_equal(units_parse_interval(s, &ms), -EINVAL);
+}
+
+static void test_parse_interval(void **state)
+{
+	interval_is("1", 1000);
+	interval_is("0.5", 500);
+	interval_is("0,25", 250); /* a comma-decimal locale's way */
+	interval_is(".1", 100);
+	interval_is("2.0005", 2000);
+	interval_fails("0");
+	interval_fails("0.0001");
+	interval_fails("-1");
+	interval_fails("1s");
+	interval_fails(".");
+	interval_fails("");
+	interval_fails("86401");
 }
 
 TEST_MAIN(cmocka_unit_test(test_human), cmocka_unit_test(test_formatters),
