@@ -126,6 +126,9 @@ int printed(int e, struct ms_error *err);
 
 /* In a command's ARGP_KEY_ARG: take this and every following argument as a list. */
 void args_rest(struct argp_state *state, char ***argv, int *n);
+/* A command's parser for its other keys, when its arguments are one list that may not be empty
+ * (@none: "no address given"): ARGP_KEY_ARG takes the list, ARGP_KEY_END checks it. */
+error_t args_list(struct argp_state *state, int key, char ***argv, int *n, const char *none);
 
 /* The children of a command's argp that prints one table: table_opt_argp, its input the
  * command's struct table_args (set in child_inputs[0]). */

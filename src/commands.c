@@ -223,6 +223,18 @@ static error_t dispatch_parse(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
+/* Last of the dispatcher's children: an argument no parser before took (the command's takes
+ * its own, if any) */
+static error_t no_args_parse(int key, char *arg, struct argp_state *state)
+{
+	if (key != ARGP_KEY_ARG)
+		return ARGP_ERR_UNKNOWN;
+	argp_error(state, "unexpected argument '%s'", arg);
+	return 0;
+}
+
+static const struct argp no_args_argp = {NULL, no_args_parse, NULL, NULL, NULL, NULL, NULL};
+
 /* The command's own help filter, then the wrapping, for its documentation */
 static char *dispatch_help(int key, const char *text, void *input)
 {
@@ -264,6 +276,7 @@ static int dispatch_parse_args(const struct command *cmd, struct ctx *ctx, void 
 	const struct argp_child children[] = {
 		{&own, 0, NULL, 0},
 		{&global_child_argp, 0, "Global options:", 2},
+		{&no_args_argp, 0, NULL, 0},
 		{NULL, 0, NULL, 0},
 	};
 	const struct argp top = {NULL, dispatch_parse, NULL, cmd->argp->doc, children,
@@ -636,6 +649,17 @@ void args_rest(struct argp_state *state, char ***argv, int *n)
 	*argv = &state->argv[state->next - 1];
 	*n = state->argc - state->next + 1;
 	state->next = state->argc;
+}
+
+error_t args_list(struct argp_state *state, int key, char ***argv, int *n, const char *none)
+{
+	if (key == ARGP_KEY_ARG)
+		args_rest(state, argv, n);
+	else if (key == ARGP_KEY_END && !*n)
+		argp_error(state, "%s", none);
+	else if (key != ARGP_KEY_END)
+		return ARGP_ERR_UNKNOWN;
+	return 0;
 }
 
 int addr_arg(const char *s, const char *what, uint64_t *v, struct ms_error *err)

@@ -68,9 +68,6 @@ static error_t buddy_parse_opt(int key, char *arg, struct argp_state *state)
 			argp_error(state, "invalid --count '%s' (a number of frames, at least 1)", arg);
 		a->count = (long)v;
 		return 0;
-	case ARGP_KEY_ARG:
-		argp_error(state, "unexpected argument '%s'", arg);
-		return 0;
 	case ARGP_KEY_END:
 		if (a->count && !a->watch)
 			argp_error(state, "--count goes with --watch");

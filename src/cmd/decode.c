@@ -26,15 +26,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_INIT:
 		state->child_inputs[0] = &a->la;
 		return 0;
-	case ARGP_KEY_ARG:
-		args_rest(state, &a->addrs, &a->naddrs);
-		return 0;
-	case ARGP_KEY_END:
-		if (!a->naddrs)
-			argp_error(state, "no address given");
-		return 0;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return args_list(state, key, &a->addrs, &a->naddrs, "no address given");
 	}
 }
 

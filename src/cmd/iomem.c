@@ -111,9 +111,6 @@ static error_t iomem_parse_opt(int key, char *arg, struct argp_state *state)
 	case 'f':
 		a->find = arg;
 		return 0;
-	case ARGP_KEY_ARG:
-		argp_error(state, "unexpected argument '%s'", arg);
-		return 0;
 	case ARGP_KEY_END:
 		if ((a->find != NULL) + a->diagram + a->summary > 1)
 			argp_error(state, "--find, --diagram and --summary exclude each other");

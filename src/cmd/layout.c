@@ -39,9 +39,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_DIAGRAM:
 		a->diagram = true;
 		return 0;
-	case ARGP_KEY_ARG:
-		argp_error(state, "unexpected argument '%s'", arg);
-		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}

@@ -33,9 +33,6 @@ static error_t meminfo_parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_DIAGRAM:
 		a->diagram = true;
 		return 0;
-	case ARGP_KEY_ARG:
-		argp_error(state, "unexpected argument '%s'", arg);
-		return 0;
 	case ARGP_KEY_END:
 		if (a->all && a->diagram)
 			argp_error(state, "--all and --diagram exclude each other");

@@ -34,15 +34,8 @@ static error_t phys_parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_PFN:
 		a->pfn = true;
 		return 0;
-	case ARGP_KEY_ARG:
-		args_rest(state, &a->addrs, &a->naddrs);
-		return 0;
-	case ARGP_KEY_END:
-		if (!a->naddrs)
-			argp_error(state, "no address given");
-		return 0;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return args_list(state, key, &a->addrs, &a->naddrs, "no address given");
 	}
 }
 

@@ -41,9 +41,6 @@ static error_t zones_parse_opt(int key, char *arg, struct argp_state *state)
 	case 'f':
 		a->find = arg;
 		return 0;
-	case ARGP_KEY_ARG:
-		argp_error(state, "unexpected argument '%s'", arg);
-		return 0;
 	case ARGP_KEY_END:
 		if (a->find && a->diagram)
 			argp_error(state, "--find and --diagram exclude each other");
