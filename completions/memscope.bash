@@ -18,29 +18,26 @@ _memscope()
 		esac
 	done
 
+	# an option whose value is one of a fixed list
+	local choices=""
+	case $prev in
+	--color) choices="auto always never" ;;
+	--len) choices="4K 2M 1G" ;;
+	--arch) choices="x86_64 arm64 i386 arm" ;;
+	--levels) choices="2 3 4 5" ;;
+	--va-bits) choices="36 39 42 47 48 52" ;;
+	--depth) choices="1 2 3 4" ;;
+	--page-size) choices="4K 16K 64K" ;;
+	--watch) choices="0.5 1 2 5" ;;
+	esac
+	if [[ -n $choices ]]; then
+		COMPREPLY=($(compgen -W "$choices" -- "$cur"))
+		return
+	fi
+
 	case $prev in
 	--sysroot)
 		_filedir -d
-		return
-		;;
-	--color)
-		COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
-		return
-		;;
-	--len)
-		COMPREPLY=($(compgen -W "4K 2M 1G" -- "$cur"))
-		return
-		;;
-	--arch)
-		COMPREPLY=($(compgen -W "x86_64 arm64 i386 arm" -- "$cur"))
-		return
-		;;
-	--levels)
-		COMPREPLY=($(compgen -W "2 3 4 5" -- "$cur"))
-		return
-		;;
-	--va-bits)
-		COMPREPLY=($(compgen -W "36 39 42 47 48 52" -- "$cur"))
 		return
 		;;
 	-o | --output)
@@ -54,19 +51,7 @@ _memscope()
 		compopt -o nospace 2>/dev/null
 		return
 		;;
-	--depth)
-		COMPREPLY=($(compgen -W "1 2 3 4" -- "$cur"))
-		return
-		;;
 	-f | --find | --count)
-		return
-		;;
-	--page-size)
-		COMPREPLY=($(compgen -W "4K 16K 64K" -- "$cur"))
-		return
-		;;
-	--watch)
-		COMPREPLY=($(compgen -W "0.5 1 2 5" -- "$cur"))
 		return
 		;;
 	esac

@@ -71,33 +71,36 @@ size_t kpageflags_names(uint64_t flags, const char **out, size_t max, char (*scr
 
 #define HAS(f, b) ((f) >> (b) & 1)
 
+/* the first row whose bit is set explains the frame; where the row has a second bit and that
+ * is set too, its second text instead */
+static const struct {
+	unsigned bit;
+	const char *text;
+	unsigned also;
+	const char *text_also;
+} explain[] = {
+	{ KPF_NOPAGE, "no struct page: the frame is not memory the kernel manages", 0, NULL },
+	{ KPF_ZERO_PAGE, "the zero page: read, never written, shared by all", KPF_THP,
+	  "the huge zero page: read, never written, shared by all" },
+	{ KPF_KSM, "merged by KSM: identical pages share this one frame", 0, NULL },
+	{ KPF_THP, "tail page of a transparent huge page", KPF_COMPOUND_HEAD,
+	  "head page of a transparent huge page" },
+	{ KPF_HUGE, "tail page of a hugetlbfs huge page", KPF_COMPOUND_HEAD,
+	  "head page of a hugetlbfs huge page" },
+	{ KPF_COMPOUND_HEAD, "head page of a compound (multi-page) allocation", 0, NULL },
+	{ KPF_COMPOUND_TAIL, "tail page of a compound (multi-page) allocation", 0, NULL },
+	{ KPF_BUDDY, "free: owned by the buddy allocator", 0, NULL },
+	{ KPF_SLAB, "used by the slab allocator", 0, NULL },
+	{ KPF_PGTABLE, "a page table", 0, NULL },
+	{ KPF_HWPOISON, "hardware poisoned: the kernel stopped using it", 0, NULL },
+};
+
 const char *kpageflags_explain(uint64_t f)
 {
-	if (HAS(f, KPF_NOPAGE))
-		return "no struct page: the frame is not memory the kernel manages";
-	if (HAS(f, KPF_ZERO_PAGE))
-		return HAS(f, KPF_THP) ? "the huge zero page: read, never written, shared by all"
-				       : "the zero page: read, never written, shared by all";
-	if (HAS(f, KPF_KSM))
-		return "merged by KSM: identical pages share this one frame";
-	if (HAS(f, KPF_THP))
-		return HAS(f, KPF_COMPOUND_HEAD) ? "head page of a transparent huge page"
-						 : "tail page of a transparent huge page";
-	if (HAS(f, KPF_HUGE))
-		return HAS(f, KPF_COMPOUND_HEAD) ? "head page of a hugetlbfs huge page"
-						 : "tail page of a hugetlbfs huge page";
-	if (HAS(f, KPF_COMPOUND_HEAD))
-		return "head page of a compound (multi-page) allocation";
-	if (HAS(f, KPF_COMPOUND_TAIL))
-		return "tail page of a compound (multi-page) allocation";
-	if (HAS(f, KPF_BUDDY))
-		return "free: owned by the buddy allocator";
-	if (HAS(f, KPF_SLAB))
-		return "used by the slab allocator";
-	if (HAS(f, KPF_PGTABLE))
-		return "a page table";
-	if (HAS(f, KPF_HWPOISON))
-		return "hardware poisoned: the kernel stopped using it";
+	for (size_t i = 0; i < sizeof(explain) / sizeof(explain[0]); i++)
+		if (HAS(f, explain[i].bit))
+			return explain[i].text_also && HAS(f, explain[i].also) ? explain[i].text_also
+									       : explain[i].text;
 	return NULL;
 }
 

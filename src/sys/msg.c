@@ -26,13 +26,20 @@ void msg_error(const struct ms_error *err)
 		fprintf(stderr, "memscope: %s\n", reason);
 }
 
+/* one line on stderr: "memscope: ", the prefix, the formatted text */
+static void vmsg(const char *prefix, const char *fmt, va_list ap)
+{
+	fputs("memscope: ", stderr);
+	fputs(prefix, stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void msg_errorf(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("memscope: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	vmsg("", fmt, ap);
 	va_end(ap);
 }
 
@@ -40,8 +47,6 @@ void msg_warnf(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("memscope: warning: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	vmsg("warning: ", fmt, ap);
 	va_end(ap);
 }
