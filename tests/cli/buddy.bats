@@ -105,16 +105,12 @@ teardown() { [ -z "${SOCK:-}" ] || tmux -L "$SOCK" kill-server 2>/dev/null || :;
 }
 
 @test "bad buddyinfo: ragged rows, cut lines, overflow, empty: one line, exit 1" {
-	run --separate-stderr memscope --sysroot "$FIX/malformed" buddy
-	assert_failure 1
-	assert_output ""
-	[ "$stderr" = "memscope: $FIX/malformed/proc/buddyinfo:2: 10 orders, but the rows before have 11" ]
-	run --separate-stderr memscope --sysroot "$FIX/cutoff" buddy
-	[ "$stderr" = "memscope: $FIX/cutoff/proc/buddyinfo:2: last line cut off" ]
-	run --separate-stderr memscope --sysroot "$FIX/overflow" buddy
-	[ "$stderr" = "memscope: $FIX/overflow/proc/buddyinfo:1: a count does not fit in 64 bits" ]
-	run --separate-stderr memscope --sysroot "$FIX/empty" buddy
-	[ "$stderr" = "memscope: '$FIX/empty/proc/buddyinfo': empty file" ]
+	refused "memscope: $FIX/malformed/proc/buddyinfo:2: 10 orders, but the rows before have 11" \
+		--sysroot "$FIX/malformed" buddy
+	refused "memscope: $FIX/cutoff/proc/buddyinfo:2: last line cut off" --sysroot "$FIX/cutoff" buddy
+	refused "memscope: $FIX/overflow/proc/buddyinfo:1: a count does not fit in 64 bits" \
+		--sysroot "$FIX/overflow" buddy
+	refused "memscope: '$FIX/empty/proc/buddyinfo': empty file" --sysroot "$FIX/empty" buddy
 }
 
 @test "option checks: --count needs --watch, bad intervals, exclusive views" {
@@ -147,9 +143,7 @@ teardown() { [ -z "${SOCK:-}" ] || tmux -L "$SOCK" kill-server 2>/dev/null || :;
 }
 
 @test "a 64K arm64 dump reads as 64K without --page-size" {
-	run --separate-stderr memscope --sysroot "$FIX/arm64-64k-numa2-hand" buddy --json
-	assert_success
-	assert_equal "$stderr" ""
+	quiet_success --sysroot "$FIX/arm64-64k-numa2-hand" buddy --json
 	echo "$output" | jq -e '.buddy.page_size == 65536 and .buddy.page_size_source == "dump"'
 	echo "$output" | jq -e '.buddy.zones[0].free_bytes == 49798 * 65536 and .buddy.zones[0].largest_block_bytes == 65536 * 8192'
 	run memscope --sysroot "$FIX/arm64-64k-numa2-hand" buddy --types --json
@@ -203,16 +197,8 @@ teardown() { [ -z "${SOCK:-}" ] || tmux -L "$SOCK" kill-server 2>/dev/null || :;
 }
 
 tmux_start() {
-	command -v tmux >/dev/null || skip "tmux is not installed"
-	SOCK="memscope-test-$$-$BATS_TEST_NUMBER"
-	# bash, not the login shell: dash dies on the SIGINT meant for memscope
-	SHELL=/bin/bash tmux -L "$SOCK" new-session -d -x 100 -y 30 \
+	tmux_buddy_watch "memscope-test-$$-$BATS_TEST_NUMBER" \
 		"$MEMSCOPE --sysroot $FIX/notes-example buddy --watch=0.2; echo EXITED rc=\$?; stty -a; echo STTY-DONE; sleep 20"
-	for _ in $(seq 50); do
-		tmux -L "$SOCK" capture-pane -p | grep -q 'memscope buddy: every' && return 0
-		sleep 0.1
-	done
-	false
 }
 
 tmux_stop() {

@@ -106,3 +106,34 @@ assert_no_mappings_refused() {
 	assert_output ""
 	[ "$stderr" = "memscope: process 2 has no mappings in the dump: a kernel thread or a zombie (the dump has no stat to tell)" ]
 }
+
+# refused WANT ARGS...: memscope ARGS fails with exit 1, nothing on stdout, WANT its stderr
+refused() {
+	local want=$1
+	shift
+	run --separate-stderr memscope "$@"
+	assert_failure 1
+	assert_output ""
+	assert_equal "$stderr" "$want"
+}
+
+# quiet_success ARGS...: memscope ARGS succeeds with nothing on stderr (output in $output)
+quiet_success() {
+	run --separate-stderr memscope "$@"
+	assert_success
+	assert_equal "$stderr" ""
+}
+
+# tmux_buddy_watch SOCK CMD: a tmux server of its own (SOCK) running CMD in bash (not the login
+# shell: dash dies on the SIGINT meant for memscope), 100x30; waits up to 10 s for the first
+# frame of `memscope buddy --watch` (the suite runs beside two other builds in CI)
+tmux_buddy_watch() {
+	command -v tmux >/dev/null || skip "tmux is not installed"
+	SOCK=$1
+	SHELL=/bin/bash tmux -L "$SOCK" new-session -d -x 100 -y 30 "$2"
+	for _ in $(seq 100); do
+		tmux -L "$SOCK" capture-pane -p | grep -q 'memscope buddy: every' && return 0
+		sleep 0.1
+	done
+	false
+}

@@ -246,21 +246,12 @@ load helpers
 }
 
 @test "bad files: one line naming file and line, exit 1, nothing on stdout" {
-	run --separate-stderr memscope --sysroot "$FIX/malformed" iomem
-	assert_failure 1
-	assert_output ""
-	[ "$stderr" = "memscope: $FIX/malformed/proc/iomem:3: expected 'START-END : NAME'" ]
-	run --separate-stderr memscope --sysroot "$FIX/cutoff" iomem --json
-	assert_failure 1
-	assert_output ""
-	[ "$stderr" = "memscope: $FIX/cutoff/proc/iomem:5: last line cut off" ]
-	run --separate-stderr memscope --sysroot "$FIX/empty" iomem
-	assert_failure 1
-	[ "$stderr" = "memscope: '$FIX/empty/proc/iomem': empty file" ]
-	run --separate-stderr memscope --sysroot "$FIX/reversed" iomem
-	[ "$stderr" = "memscope: $FIX/reversed/proc/iomem:2: range ends before it starts" ]
-	run --separate-stderr memscope --sysroot "$FIX/overflow" iomem
-	[ "$stderr" = "memscope: $FIX/overflow/proc/iomem:2: end address does not fit in 64 bits" ]
+	refused "memscope: $FIX/malformed/proc/iomem:3: expected 'START-END : NAME'" --sysroot "$FIX/malformed" iomem
+	refused "memscope: $FIX/cutoff/proc/iomem:5: last line cut off" --sysroot "$FIX/cutoff" iomem --json
+	refused "memscope: '$FIX/empty/proc/iomem': empty file" --sysroot "$FIX/empty" iomem
+	refused "memscope: $FIX/reversed/proc/iomem:2: range ends before it starts" --sysroot "$FIX/reversed" iomem
+	refused "memscope: $FIX/overflow/proc/iomem:2: end address does not fit in 64 bits" \
+		--sysroot "$FIX/overflow" iomem
 }
 
 @test "a 2 MiB iomem is read whole" {

@@ -555,9 +555,7 @@ for r in d["regions"]:
 
 @test "under --sysroot the machine is the dump's, never this one's" {
 	# a 64K arm64 dump on whatever this machine is: its page size and architecture
-	run --separate-stderr memscope --sysroot "$FIX/arm64-64k-numa2-hand" buddy --json
-	assert_success
-	assert_equal "$stderr" ""
+	quiet_success --sysroot "$FIX/arm64-64k-numa2-hand" buddy --json
 	echo "$output" | jq -e '.buddy.page_size == 65536 and .buddy.page_size_source == "dump"'
 	run --separate-stderr memscope --sysroot "$FIX/i386-highmem-hand" layout --json
 	assert_success

@@ -199,15 +199,10 @@ teardown() { stop_mapper; }
 @test "a kernel thread: said to have no user address space, exit 1, for every mode" {
 	k=$(first_kthread) || skip "no kernel thread is visible here (a pid namespace)"
 	for args in "" "--rss" "--diagram" "--json" "-o RSS"; do
-		run --separate-stderr memscope maps "$k" $args
-		assert_failure 1
-		assert_output ""
-		[ "$stderr" = "memscope: process $k is a kernel thread: it has no user address space" ]
+		refused "memscope: process $k is a kernel thread: it has no user address space" maps "$k" $args
 	done
 	# in a dump, from its stat (PF_KTHREAD in field 9) beside an empty maps
-	run --separate-stderr memscope --sysroot "$FIX/process-folios" maps 2
-	assert_failure 1
-	[ "$stderr" = "memscope: process 2 is a kernel thread: it has no user address space" ]
+	refused "memscope: process 2 is a kernel thread: it has no user address space" --sysroot "$FIX/process-folios" maps 2
 }
 
 @test "an empty maps in a dump without stat: a kernel thread or a zombie, said, exit 1" {

@@ -304,16 +304,10 @@ legend_awk() {
 }
 
 @test "bad files: one line naming file and line, exit 1, nothing on stdout" {
-	run --separate-stderr memscope --sysroot "$FIX/malformed" meminfo
-	assert_failure 1
-	assert_output ""
-	[ "$stderr" = "memscope: $FIX/malformed/proc/meminfo:2: value of MemFree is not a whole number" ]
-	run --separate-stderr memscope --sysroot "$FIX/cutoff" meminfo --json
-	assert_failure 1
-	assert_output ""
-	[ "$stderr" = "memscope: $FIX/cutoff/proc/meminfo:4: last line cut off" ]
-	run --separate-stderr memscope --sysroot "$FIX/overflow" meminfo
-	[ "$stderr" = "memscope: $FIX/overflow/proc/meminfo:1: value of MemTotal does not fit in 64 bits" ]
-	run --separate-stderr memscope --sysroot "$FIX/empty" meminfo
-	[ "$stderr" = "memscope: '$FIX/empty/proc/meminfo': empty file" ]
+	refused "memscope: $FIX/malformed/proc/meminfo:2: value of MemFree is not a whole number" \
+		--sysroot "$FIX/malformed" meminfo
+	refused "memscope: $FIX/cutoff/proc/meminfo:4: last line cut off" --sysroot "$FIX/cutoff" meminfo --json
+	refused "memscope: $FIX/overflow/proc/meminfo:1: value of MemTotal does not fit in 64 bits" \
+		--sysroot "$FIX/overflow" meminfo
+	refused "memscope: '$FIX/empty/proc/meminfo': empty file" --sysroot "$FIX/empty" meminfo
 }

@@ -389,14 +389,9 @@ with open(d + "/pagemap.txt", "w") as o:
 @test "a kernel thread: no user address space, exit 1, in every mode, live and in a dump" {
 	k=$(first_kthread) || skip "no kernel thread is visible here (a pid namespace)"
 	for args in "0x1000" "0x1000 0x2000" "0x1000 --len 8K" "0x1000-0x3000" "--all" "--all --json"; do
-		run --separate-stderr memscope translate "$k" $args
-		assert_failure 1
-		assert_output ""
-		[ "$stderr" = "memscope: process $k is a kernel thread: it has no user address space" ]
+		refused "memscope: process $k is a kernel thread: it has no user address space" translate "$k" $args
 	done
-	run --separate-stderr memscope --sysroot "$FIX/process-folios" translate 2 --all --page-size 4K
-	assert_failure 1
-	[ "$stderr" = "memscope: process 2 is a kernel thread: it has no user address space" ]
+	refused "memscope: process 2 is a kernel thread: it has no user address space" --sysroot "$FIX/process-folios" translate 2 --all --page-size 4K
 }
 
 @test "an empty maps in a dump without stat: a kernel thread or a zombie, said, exit 1" {

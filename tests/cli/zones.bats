@@ -85,12 +85,9 @@ ARM=--sysroot="$SRCDIR/fixtures/arm64-64k-numa2-hand"
 }
 
 @test "bad zoneinfo: one line naming file and line, exit 1" {
-	run --separate-stderr memscope --sysroot "$FIX/malformed" zones
-	assert_failure 1
-	assert_output ""
-	[ "$stderr" = "memscope: $FIX/malformed/proc/zoneinfo:2: value of 'pages free' is not a whole number" ]
-	run --separate-stderr memscope --sysroot "$FIX/empty" zones
-	[ "$stderr" = "memscope: '$FIX/empty/proc/zoneinfo': empty file" ]
+	refused "memscope: $FIX/malformed/proc/zoneinfo:2: value of 'pages free' is not a whole number" \
+		--sysroot "$FIX/malformed" zones
+	refused "memscope: '$FIX/empty/proc/zoneinfo': empty file" --sysroot "$FIX/empty" zones
 	run memscope zones --diagram --find 0
 	assert_failure 2
 }
