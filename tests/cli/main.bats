@@ -234,19 +234,26 @@ PY
 	[ "$(echo "$output" | sed -n '/START/,$p' | widest)" -le 80 ]
 }
 
+# shared_cases BIN: the command lines both the table and the JSON checks read, one a line (BIN:
+# the binary fixture of the process dump)
+shared_cases() {
+	printf '%s\n' "--sysroot $FIX/notes-example iomem" \
+		"--sysroot $FIX/x86_64-vm-6.18-24g-root zones --page-size 4K" \
+		"--sysroot $FIX/x86_64-vm-6.18-24g-root buddy --page-size 4K" \
+		"--sysroot $FIX/arm64-64k-numa2-hand buddy --page-size 64K --types" \
+		"--sysroot $1 translate 9103 --all --page-size 4K" \
+		"--sysroot $1 translate 9103 0x7fc0fd580000 --len 80K --page-size 4K" \
+		"layout --arch arm64 --page-size 64K --va-bits 52"
+}
+
 @test "every table prints whole on a wide terminal, and in a pipe whatever COLUMNS says" {
 	need_script
 	bin=$(binary_fixture x86_64-vm-6.18-process)
-	for args in "--sysroot $FIX/notes-example iomem" "--sysroot $FIX/notes-example iomem --depth 1" \
+	mapfile -t shared < <(shared_cases "$bin")
+	for args in "${shared[@]}" "--sysroot $FIX/notes-example iomem --depth 1" \
 	    "--sysroot $FIX/x86_64-vm-6.18-process maps 9103" \
 	    "--sysroot $FIX/x86_64-vm-6.18-process maps 9103 --rss" \
-	    "--sysroot $bin translate 9103 --all --page-size 4K" \
-	    "--sysroot $bin translate 9103 0x7fc0fd580000 --len 80K --page-size 4K" \
-	    "layout --arch x86_64 --levels 5" "layout --arch arm64 --page-size 64K --va-bits 52" \
-	    "--sysroot $FIX/x86_64-vm-6.18-24g-root zones --page-size 4K" \
-	    "--sysroot $FIX/x86_64-vm-6.18-24g-root buddy --page-size 4K" \
-	    "--sysroot $FIX/arm64-64k-numa2-hand buddy --page-size 64K --types" \
-	    "--sysroot $FIX/x86_64-vm-6.18-24g-root meminfo --all"; do
+	    "layout --arch x86_64 --levels 5" "--sysroot $FIX/x86_64-vm-6.18-24g-root meminfo --all"; do
 		pipe=$(memscope $args)
 		[ "$(echo "$pipe" | widest)" -le 200 ] || { echo "wider than 200: $args"; false; }
 		wide=$(on_term 200 $args)
@@ -458,16 +465,11 @@ for r in d["regions"]:
 
 @test "no command's JSON holds a number above 2^53" {
 	bin=$(binary_fixture x86_64-vm-6.18-process)
-	for args in "--sysroot $FIX/notes-example iomem" "--sysroot $FIX/notes-example iomem --summary" \
+	mapfile -t shared < <(shared_cases "$bin")
+	for args in "${shared[@]}" "--sysroot $FIX/notes-example iomem --summary" \
 	    "--sysroot $FIX/x86_64-vm-6.18-24g-root meminfo" \
-	    "--sysroot $FIX/x86_64-vm-6.18-24g-root zones --page-size 4K" \
-	    "--sysroot $FIX/x86_64-vm-6.18-24g-root buddy --page-size 4K" \
-	    "--sysroot $FIX/arm64-64k-numa2-hand buddy --page-size 64K --types" \
-	    "--sysroot $bin translate 9103 --all --page-size 4K" \
-	    "--sysroot $bin translate 9103 0x7fc0fd580000 --len 80K --page-size 4K" \
 	    "--sysroot $bin phys 0x119788000 --page-size 4K" \
-	    "decode --arch x86_64 --levels 5 0xff11000000000000 0x00ffffffffffffff" \
-	    "layout --arch arm64 --page-size 64K --va-bits 52"; do
+	    "decode --arch x86_64 --levels 5 0xff11000000000000 0x00ffffffffffffff"; do
 		run memscope $args --json
 		[ "$status" -eq 0 ] || { echo "$args: $output"; rm -rf "$bin"; false; }
 		no_big_numbers <<<"$output" || { echo "$args"; rm -rf "$bin"; false; }
