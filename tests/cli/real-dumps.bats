@@ -61,13 +61,23 @@ case_of() {
 	echo "${rel%%/*}"
 }
 
+# read_case FILE ARGS...: c and r, the case of a file of dumps() and its sysroot, then
+# memscope --sysroot r ARGS, which must succeed (the case and stderr said when not); counts the
+# cases read in n (a failing check ends the test, so n is what a passing test read whole)
+read_case() {
+	local f=$1
+	shift
+	c=$(case_of "$f")
+	r=$(sysroot "$c")
+	run --separate-stderr memscope --sysroot "$r" "$@"
+	[ "$status" -eq 0 ] || { echo "$c: $stderr"; false; }
+	n=$((n + 1))
+}
+
 @test "every real iomem parses; JSON is valid; the RAM total is exact" {
 	n=0
 	for f in $(dumps iomem); do
-		c=$(case_of "$f")
-		r=$(sysroot "$c")
-		run --separate-stderr memscope --sysroot "$r" iomem --summary --json
-		[ "$status" -eq 0 ] || { echo "$c: $stderr"; false; }
+		read_case "$f" iomem --summary --json
 		if echo "$output" | jq -e '.addresses_hidden' >/dev/null; then
 			echo "$output" | jq -e '.summary.system_ram.size == null'
 		else
@@ -76,7 +86,6 @@ case_of() {
 		fi
 		run memscope --sysroot "$r" iomem --diagram --depth 2
 		[ "$status" -eq 0 ] || { echo "$c: diagram failed"; false; }
-		n=$((n + 1))
 	done
 	[ "$n" -ge 10 ]
 }
@@ -84,10 +93,7 @@ case_of() {
 @test "every real meminfo parses; MemTotal is exact; counts stay counts" {
 	n=0
 	for f in $(dumps meminfo); do
-		c=$(case_of "$f")
-		r=$(sysroot "$c")
-		run --separate-stderr memscope --sysroot "$r" meminfo --json
-		[ "$status" -eq 0 ] || { echo "$c: $stderr"; false; }
+		read_case "$f" meminfo --json
 		kb=$(awk '$1 == "MemTotal:" { print $2 }' "$f")
 		echo "$output" | jq -e --argjson b "$((kb * 1024))" '.meminfo.MemTotal == $b and .summary.mem.total == $b'
 		keys=$(grep -c : "$f")
@@ -98,7 +104,6 @@ case_of() {
 		fi
 		run memscope --sysroot "$r" meminfo --diagram
 		[ "$status" -eq 0 ]
-		n=$((n + 1))
 	done
 	[ "$n" -ge 10 ]
 }
@@ -123,16 +128,12 @@ case_of() {
 @test "every real buddyinfo parses; free pages add up as the kernel counts them" {
 	n=0
 	for f in $(dumps buddyinfo); do
-		c=$(case_of "$f")
-		r=$(sysroot "$c")
-		run --separate-stderr memscope --sysroot "$r" buddy --page-size 4K --json
-		[ "$status" -eq 0 ] || { echo "$c: $stderr"; false; }
+		read_case "$f" buddy --page-size 4K --json
 		want=$(awk '/zone/ { s = 0; for (i = 5; i <= NF; i++) s += $i * 2 ^ (i - 5); print s }' "$f" | paste -sd, -)
 		echo "$output" | jq -e --argjson w "[$want]" '[.buddy.zones[].free_pages] == $w' ||
 			{ echo "$c: free pages differ"; false; }
 		run memscope --sysroot "$r" buddy --page-size 4K --diagram
 		[ "$status" -eq 0 ]
-		n=$((n + 1))
 	done
 	[ "$n" -ge 10 ]
 }
@@ -140,17 +141,13 @@ case_of() {
 @test "every real zoneinfo parses, 2.6 to 6.x, NUMA included" {
 	n=0
 	for f in $(dumps zoneinfo); do
-		c=$(case_of "$f")
-		r=$(sysroot "$c")
-		run --separate-stderr memscope --sysroot "$r" zones --page-size 4K --json
-		[ "$status" -eq 0 ] || { echo "$c: $stderr"; false; }
+		read_case "$f" zones --page-size 4K --json
 		echo "$output" | jq -e --argjson n "$(grep -c '^Node' "$f")" '.zones | length == $n'
 		# the watermark is the zone's "high", never a per-CPU "high:"
 		first_high=$(awk '/^ +high +[0-9]/ { print $2; exit }' "$f")
 		echo "$output" | jq -e --argjson h "$((first_high * 4096))" '.zones[0].watermarks.high == $h'
 		run memscope --sysroot "$r" zones --page-size 4K --diagram
 		[ "$status" -eq 0 ]
-		n=$((n + 1))
 	done
 	[ "$n" -ge 15 ]
 }
