@@ -96,6 +96,18 @@ first_kthread() {
 	return 1
 }
 
+# empty_process_dump FILE...: a new sysroot whose process 2 has an empty maps and the FILEs
+# empty, and no stat (the caller removes it)
+empty_process_dump() {
+	local d f
+	d=$(mktemp -d)
+	mkdir -p "$d/proc/2"
+	for f in maps "$@"; do
+		: >"$d/proc/2/$f"
+	done
+	echo "$d"
+}
+
 # memscope --sysroot DIR ARGS... on a dump whose process 2 has an empty maps and no stat:
 # refused in one line, exit 1, nothing on stdout
 assert_no_mappings_refused() {

@@ -206,10 +206,7 @@ teardown() { stop_mapper; }
 }
 
 @test "an empty maps in a dump without stat: a kernel thread or a zombie, said, exit 1" {
-	d=$(mktemp -d)
-	mkdir -p "$d/proc/2"
-	: >"$d/proc/2/maps"
-	: >"$d/proc/2/smaps"
+	d=$(empty_process_dump smaps)
 	for args in "" "--diagram" "--rss" "--json"; do
 		assert_no_mappings_refused "$d" maps 2 $args
 	done

@@ -395,10 +395,7 @@ with open(d + "/pagemap.txt", "w") as o:
 }
 
 @test "an empty maps in a dump without stat: a kernel thread or a zombie, said, exit 1" {
-	d=$(mktemp -d)
-	mkdir -p "$d/proc/2"
-	: >"$d/proc/2/maps"
-	: >"$d/proc/2/pagemap"
+	d=$(empty_process_dump pagemap)
 	for args in "0x1000" "0x1000 --len 8K" "--all" "--all --json"; do
 		assert_no_mappings_refused "$d" --page-size 4K translate 2 $args
 	done
