@@ -27,6 +27,7 @@ void msg_error(const struct ms_error *err)
 }
 
 /* one line on stderr: "memscope: ", the prefix, the formatted text */
+static void vmsg(const char *prefix, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 static void vmsg(const char *prefix, const char *fmt, va_list ap)
 {
 	fputs("memscope: ", stderr);
