@@ -99,6 +99,13 @@ struct command {
 	int (*run)(struct ctx *ctx, void *args, struct ms_error *err);
 };
 
+/* A command's row in src/cmd/<name>.c: `COMMAND(name, struct name_args, .summary = "...",
+ * .flags = CMD_SYSROOT | CMD_OUTPUT);` defines cmd_<name> with its argp <name>_argp, the size of
+ * its args struct and its static run(); any other field (.columns, ...) follows the flags. */
+#define COMMAND(id, args_type, ...)                                                               \
+	const struct command cmd_##id = {.name = #id, .argp = &id##_argp,                        \
+					 .args_size = sizeof(args_type), .run = run, __VA_ARGS__}
+
 /* Every command, NULL-terminated, in the order `memscope --help` lists them. */
 extern const struct command *const commands[];
 const struct command *command_find(const char *name);

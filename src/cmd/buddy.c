@@ -531,11 +531,6 @@ static int run(struct ctx *ctx, void *args, struct ms_error *err)
 	return frame(ctx, a, NULL, err);
 }
 
-const struct command cmd_buddy = {
-	.name = "buddy",
+COMMAND(buddy, struct buddy_args,
 	.summary = "buddy allocator free lists and fragmentation, live with --watch",
-	.argp = &buddy_argp,
-	.args_size = sizeof(struct buddy_args),
-	.flags = CMD_SYSROOT | CMD_OUTPUT,
-	.run = run,
-};
+	.flags = CMD_SYSROOT | CMD_OUTPUT);

@@ -194,11 +194,6 @@ static int run(struct ctx *ctx, void *args, struct ms_error *err)
 	return 0;
 }
 
-const struct command cmd_decode = {
-	.name = "decode",
+COMMAND(decode, struct decode_args,
 	.summary = "a virtual address: canonical, half, region, page-table indices",
-	.argp = &decode_argp,
-	.args_size = sizeof(struct decode_args),
-	.flags = CMD_SYSROOT | CMD_OUTPUT | CMD_CONFIG,
-	.run = run,
-};
+	.flags = CMD_SYSROOT | CMD_OUTPUT | CMD_CONFIG);

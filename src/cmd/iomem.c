@@ -363,15 +363,10 @@ static int run(struct ctx *ctx, void *args, struct ms_error *err)
 	return printed(e, err);
 }
 
-const struct command cmd_iomem = {
-	.name = "iomem",
+COMMAND(iomem, struct iomem_args,
 	.summary = "physical address map from /proc/iomem",
-	.argp = &iomem_argp,
-	.args_size = sizeof(struct iomem_args),
 	.flags = CMD_SYSROOT | CMD_OUTPUT,
-	.run = run,
 	.columns = iomem_cols,
 	.ncolumns = NCOLS,
 	.columns_note = "ADDR is hex with 0x, or decimal. Without CAP_SYS_ADMIN the kernel hides "
-			"every address; the names are still shown.",
-};
+			"every address; the names are still shown.");

@@ -427,11 +427,6 @@ static int run(struct ctx *ctx, void *args, struct ms_error *err)
 	return printed(e, err);
 }
 
-const struct command cmd_layout = {
-	.name = "layout",
+COMMAND(layout, struct layout_cmd_args,
 	.summary = "virtual memory map of x86_64, arm64, i386 or arm as the kernel documents it",
-	.argp = &layout_argp,
-	.args_size = sizeof(struct layout_cmd_args),
-	.flags = CMD_SYSROOT | CMD_OUTPUT | CMD_CONFIG,
-	.run = run,
-};
+	.flags = CMD_SYSROOT | CMD_OUTPUT | CMD_CONFIG);

@@ -472,16 +472,11 @@ static int run(struct ctx *ctx, void *args, struct ms_error *err)
 	return printed(e, err);
 }
 
-const struct command cmd_maps = {
-	.name = "maps",
+COMMAND(maps, struct maps_args,
 	.summary = "a process's mappings: kinds, sizes, resident memory, the layout drawn",
-	.argp = &maps_argp,
-	.args_size = sizeof(struct maps_args),
 	.flags = CMD_SYSROOT | CMD_OUTPUT,
-	.run = run,
 	.columns = maps_cols,
 	.ncolumns = M_NCOLS,
 	.columns_note = "PID is a number or self; with several, each process's table follows a "
 			"line naming it, as pmap prints. RSS, PSS, DIRTY and SWAP read smaps, as "
-			"--rss does. Names are escaped before they reach a terminal.",
-};
+			"--rss does. Names are escaped before they reach a terminal.");

@@ -280,11 +280,6 @@ static int run(struct ctx *ctx, void *args, struct ms_error *err)
 	return printed(e, err);
 }
 
-const struct command cmd_meminfo = {
-	.name = "meminfo",
+COMMAND(meminfo, struct meminfo_args,
 	.summary = "memory usage from /proc/meminfo, as free(1) counts it",
-	.argp = &meminfo_argp,
-	.args_size = sizeof(struct meminfo_args),
-	.flags = CMD_SYSROOT | CMD_OUTPUT,
-	.run = run,
-};
+	.flags = CMD_SYSROOT | CMD_OUTPUT);

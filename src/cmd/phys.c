@@ -110,11 +110,6 @@ static int run(struct ctx *ctx, void *args, struct ms_error *err)
 	return 0;
 }
 
-const struct command cmd_phys = {
-	.name = "phys",
+COMMAND(phys, struct phys_args,
 	.summary = "what lives at a physical address: region, zone, node, page flags",
-	.argp = &phys_argp,
-	.args_size = sizeof(struct phys_args),
-	.flags = CMD_SYSROOT | CMD_OUTPUT,
-	.run = run,
-};
+	.flags = CMD_SYSROOT | CMD_OUTPUT);

@@ -729,11 +729,6 @@ out:
 	return rc;
 }
 
-const struct command cmd_translate = {
-	.name = "translate",
+COMMAND(translate, struct translate_args,
 	.summary = "virtual address of a process to physical frame, page by page",
-	.argp = &translate_argp,
-	.args_size = sizeof(struct translate_args),
-	.flags = CMD_SYSROOT | CMD_OUTPUT,
-	.run = run,
-};
+	.flags = CMD_SYSROOT | CMD_OUTPUT);

@@ -249,11 +249,6 @@ static int run(struct ctx *ctx, void *args, struct ms_error *err)
 	return printed(e, err);
 }
 
-const struct command cmd_zones = {
-	.name = "zones",
+COMMAND(zones, struct zones_args,
 	.summary = "memory zones per node: page ranges, watermarks, free pages",
-	.argp = &zones_argp,
-	.args_size = sizeof(struct zones_args),
-	.flags = CMD_SYSROOT | CMD_OUTPUT,
-	.run = run,
-};
+	.flags = CMD_SYSROOT | CMD_OUTPUT);
