@@ -67,8 +67,10 @@ static void member(struct jw *w, const char *key)
 		put(w, b, n);
 		return;
 	}
-	size_t len = key ? strlen(key) : 0;
-	if (len < sizeof(b) - n - 4 && plain_key(key ? key : "", len)) {
+	if (!key)
+		key = "";
+	size_t len = strlen(key);
+	if (len < sizeof(b) - n - 4 && plain_key(key, len)) {
 		b[n++] = '"';
 		memcpy(b + n, key, len);
 		n += len;
@@ -80,7 +82,7 @@ static void member(struct jw *w, const char *key)
 		return;
 	}
 	put(w, b, n);
-	jw_escape(w->fp, key ? key : "", len);
+	jw_escape(w->fp, key, len);
 	if (w->pretty)
 		put(w, ": ", 2);
 	else
