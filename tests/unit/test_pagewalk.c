@@ -464,8 +464,7 @@ static void test_live_hidden(void **state)
 	free(scan);
 	free(pread);
 	if (!had) {
-		print_message("PAGEMAP_SCAN: not in this kernel (before 6.7), pread alone was tested\n");
-		skip();
+		SKIP_TEST("PAGEMAP_SCAN: not in this kernel (before 6.7), pread alone was tested\n");
 	}
 	/* and it was used, reading ahead: far fewer calls than ranges (~100 in a plain build,
 	 * 10 calls; a sanitizer's child has more, and gaps the walk skips) */
@@ -477,8 +476,7 @@ static void test_live_hidden(void **state)
 static void test_live_frames(void **state)
 {
 	if (!CAP_IS_SUPPORTED(CAP_SYS_ADMIN) || geteuid() != 0) {
-		print_message("not root: frames are hidden, nothing to compare\n");
-		skip();
+		SKIP_TEST("not root: frames are hidden, nothing to compare\n");
 	}
 	struct child c;
 	struct walked *probe, *pread;
