@@ -273,7 +273,7 @@ int print_scols(const struct table *t, struct out *o, const int *hexw)
 	scols_table_enable_minout(tb, 1); /* no padding after the last cell */
 	scols_table_set_stream(tb, o->fp);
 	/* the stream is our buffer, so libsmartcols cannot ask it whether it is a terminal (it
-	 * asks isatty(STDOUT_FILENO), and the terminal's size itself): say it, as command_parse()
+	 * asks isatty(STDOUT_FILENO), and the terminal's size itself): say it, as the dispatcher
 	 * learnt it, so the text for a terminal is always the text for this width */
 	scols_table_set_termforce(tb, o->term_width ? SCOLS_TERMFORCE_ALWAYS : SCOLS_TERMFORCE_NEVER);
 	if (o->term_width)
