@@ -53,6 +53,21 @@ static void exec_sleep(int sig)
 	execv("/bin/sleep", args);
 }
 
+/* @len bytes of anonymous memory, every page touched, and in *@third a third of it in whole
+ * pages (--hole unmaps that third, --guard makes it guard pages). NULL after saying why. */
+static char *touched_thirds(size_t len, size_t *third)
+{
+	long ps = sysconf(_SC_PAGESIZE);
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED) {
+		perror("mmap");
+		return NULL;
+	}
+	touch(p, len);
+	*third = len / 3 / (size_t)ps * (size_t)ps;
+	return p;
+}
+
 int main(int argc, char **argv)
 {
 	signal(SIGUSR1, exec_sleep);
@@ -128,30 +143,21 @@ int main(int argc, char **argv)
 			close(fd);
 			printf("read 0x%lx %zu\n", (unsigned long)p, len);
 		} else if (!strcmp(opt, "--hole")) {
-			size_t len = size_arg(arg);
-			long ps = sysconf(_SC_PAGESIZE);
-			char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-				       -1, 0);
-			if (p == MAP_FAILED)
-				return perror("mmap"), 1;
-			touch(p, len);
-			size_t third = len / 3 / (size_t)ps * (size_t)ps;
+			size_t len = size_arg(arg), third;
+			char *p = touched_thirds(len, &third);
+			if (!p)
+				return 1;
 			munmap(p + third, third);
 			printf("hole 0x%lx %zu 0x%lx %zu\n", (unsigned long)p, len,
 			       (unsigned long)(p + third), third);
 		} else if (!strcmp(opt, "--guard")) {
-			size_t len = size_arg(arg);
-			long ps = sysconf(_SC_PAGESIZE);
-			char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-				       -1, 0);
-			if (p == MAP_FAILED)
-				return perror("mmap"), 1;
-			touch(p, len);
-			size_t third = len / 3 / (size_t)ps * (size_t)ps;
-			if (madvise(p + third, third, 102 /* MADV_GUARD_INSTALL */))
-				third = 0;
+			size_t len = size_arg(arg), third, guard;
+			char *p = touched_thirds(len, &third);
+			if (!p)
+				return 1;
+			guard = madvise(p + third, third, 102 /* MADV_GUARD_INSTALL */) ? 0 : third;
 			printf("guard 0x%lx %zu 0x%lx %zu\n", (unsigned long)p, len,
-			       (unsigned long)(p + len / 3 / (size_t)ps * (size_t)ps), third);
+			       (unsigned long)(p + third), guard);
 		} else {
 			fprintf(stderr, "mapper: unknown option %s\n", opt);
 			return 2;
