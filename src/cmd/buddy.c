@@ -214,6 +214,8 @@ static void diagram_rows(const struct out *o, const struct buddy_zone *z, unsign
 static int print_diagram(struct ctx *ctx, const struct buddyinfo *bi, uint64_t ps)
 {
 	struct out *o = &ctx->out;
+	if (!out_shows(o, SHOW_TEXT))
+		return 0; /* bars are text: nothing to work out for JSON */
 	unsigned orders = bi->orders < BUDDY_MAX_ORDERS ? bi->orders : BUDDY_MAX_ORDERS;
 	struct diagram_hbar rows[BUDDY_MAX_ORDERS];
 	/* one width for every bar of the picture, free memory and fragmentation alike, so that

@@ -316,6 +316,8 @@ static void i386_picture(struct ctx *ctx)
 
 static int print_diagram(struct ctx *ctx, const struct layout *l)
 {
+	if (!out_shows(&ctx->out, SHOW_TEXT))
+		return 0; /* the picture is text: nothing to work out for JSON */
 	if (!strcmp(l->arch, "i386")) {
 		i386_picture(ctx);
 		return 0;

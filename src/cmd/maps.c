@@ -284,8 +284,9 @@ static const char *base_name(const char *name)
  * other become one box. */
 static int print_diagram(struct ctx *ctx, const struct maps *m)
 {
-	/* no mappings (a kernel thread, a zombie): no user space to draw a half above */
-	if (!m->n)
+	/* no mappings (a kernel thread, a zombie): no user space to draw a half above; and a
+	 * picture only text shows is not worked out for JSON (a box per mapping) */
+	if (!m->n || !out_shows(&ctx->out, SHOW_TEXT))
 		return 0;
 	struct kernel_half kh = kernel_half(ctx, m);
 	struct diagram_box *b = calloc(m->n + 2, sizeof(*b));

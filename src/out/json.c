@@ -89,7 +89,7 @@ static void member(struct jw *w, const char *key)
 		putc_unlocked(':', w->fp);
 }
 
-static void open(struct jw *w, const char *key, bool array)
+static void container(struct jw *w, const char *key, bool array)
 {
 	if (!live(w) || w->depth == JW_DEPTH) {
 		w->skip++;
@@ -104,12 +104,12 @@ static void open(struct jw *w, const char *key, bool array)
 
 void jw_object(struct jw *w, const char *key)
 {
-	open(w, key, false);
+	container(w, key, false);
 }
 
 void jw_array(struct jw *w, const char *key)
 {
-	open(w, key, true);
+	container(w, key, true);
 }
 
 void jw_end(struct jw *w)
