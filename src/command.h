@@ -181,6 +181,6 @@ int page_size_check(uint64_t ps, const char *arch, bool arch_opt, struct ms_erro
 int page_size_parse(const char *arg, uint64_t *v);
 
 extern const struct command cmd_iomem, cmd_meminfo, cmd_buddy, cmd_zones, cmd_translate, cmd_maps,
-	cmd_phys, cmd_layout, cmd_decode;
+	cmd_phys, cmd_layout, cmd_decode, cmd_procs;
 
 #endif

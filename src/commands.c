@@ -20,7 +20,7 @@
 /* The order of `memscope --help` */
 const struct command *const commands[] = {
 	&cmd_iomem, &cmd_meminfo, &cmd_buddy,  &cmd_zones, &cmd_maps,
-	&cmd_translate, &cmd_layout, &cmd_decode, &cmd_phys, NULL,
+	&cmd_translate, &cmd_layout, &cmd_decode, &cmd_phys, &cmd_procs, NULL,
 };
 
 const struct command *command_find(const char *name)
