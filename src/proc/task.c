@@ -111,14 +111,6 @@ int task_stat_parse(const char *data, size_t len, struct task_stat *st)
 	if (!close || text_u64(&p, &pid) || pid > 0x7fffffff || *p != ' ')
 		goto out;
 	st->pid = (int)pid;
-	char *open = strchr(text, '(');
-	if (!open || open > close)
-		goto out;
-	size_t clen = (size_t)(close - open - 1);
-	if (clen >= sizeof(st->comm))
-		clen = sizeof(st->comm) - 1;
-	memcpy(st->comm, open + 1, clen);
-	st->comm[clen] = '\0';
 	p = close + 1;
 	/* fields 3 (state) to 23 (vsize), after "PID (COMM)" */
 	for (int field = 3; field <= 23; field++) {
@@ -139,10 +131,6 @@ int task_stat_parse(const char *data, size_t len, struct task_stat *st)
 			goto out;
 		if (field == 9)
 			st->flags = v;
-		else if (field == 10)
-			st->minflt = v;
-		else if (field == 12)
-			st->majflt = v;
 		else if (field == 23)
 			st->vsize = v;
 	}

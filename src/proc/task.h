@@ -22,10 +22,8 @@ struct task {
 /* What memscope needs of proc/PID/stat (fs/proc/array.c do_task_stat()). */
 struct task_stat {
 	int pid;
-	char comm[64];	     /* field 2, without its parentheses (raw bytes: escape to print) */
 	char state;	     /* R, S, D, T, t, Z, X, I, ... */
 	uint64_t flags;	     /* the task's PF_* flags (field 9) */
-	uint64_t minflt, majflt; /* page faults (fields 10 and 12) */
 	uint64_t vsize;	     /* bytes of address space (field 23); 0 without an mm */
 };
 
