@@ -2,6 +2,7 @@
 /* One process's proc/PID directory, held open on the live system, and its stat line. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,8 +113,13 @@ int task_stat_parse(const char *data, size_t len, struct task_stat *st)
 		goto out;
 	st->pid = (int)pid;
 	p = close + 1;
-	/* fields 3 (state) to 23 (vsize), after "PID (COMM)" */
-	for (int field = 3; field <= 23; field++) {
+	/* fields 3 (state) to 24 (rss), after "PID (COMM)"; where each kept number goes */
+	uint64_t *keep[25] = {
+		[9] = &st->flags,    [10] = &st->minflt, [11] = &st->cminflt, [12] = &st->majflt,
+		[13] = &st->cmajflt, [14] = &st->utime,  [15] = &st->stime,   [22] = &st->starttime,
+		[23] = &st->vsize,   [24] = &st->rss,
+	};
+	for (int field = 3; field <= 24; field++) {
 		if (*p != ' ')
 			goto out;
 		p++;
@@ -123,16 +129,16 @@ int task_stat_parse(const char *data, size_t len, struct task_stat *st)
 			st->state = *p++;
 			continue;
 		}
-		/* some fields are signed (priority, nice): only 9 and 23 are kept, both unsigned */
-		if (*p == '-')
+		/* some fields are signed (cutime, priority, nice); the kept ones are counts, and
+		 * one written negative counts as none */
+		bool negative = *p == '-';
+		if (negative)
 			p++;
 		uint64_t v;
 		if (text_u64(&p, &v))
 			goto out;
-		if (field == 9)
-			st->flags = v;
-		else if (field == 23)
-			st->vsize = v;
+		if (keep[field])
+			*keep[field] = negative ? 0 : v;
 	}
 	ret = 0;
 out:

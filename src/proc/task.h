@@ -19,12 +19,24 @@ struct task {
 	int dir;      /* live: an O_PATH fd of proc/PID; -1 in a dump, read by path */
 };
 
-/* What memscope needs of proc/PID/stat (fs/proc/array.c do_task_stat()). */
+/* What memscope needs of proc/PID/stat (fs/proc/array.c do_task_stat()), by field number as
+ * proc_pid_stat(5) numbers them. The counters are the whole thread group's for proc/PID/stat
+ * (the threads that exited included), a thread's own for proc/PID/task/TID/stat. Units are the
+ * file's: clock ticks (sysconf(_SC_CLK_TCK), USER_HZ) and pages; proc/ leaves converting them
+ * to the caller, as it asks nothing of the live machine. */
 struct task_stat {
 	int pid;
 	char state;	     /* R, S, D, T, t, Z, X, I, ... */
 	uint64_t flags;	     /* the task's PF_* flags (field 9) */
+	/* page faults (10 to 13): minor (no I/O: the page was in memory, or was new) and major
+	 * (it had to be read in); cminflt and cmajflt are those of the children it has waited
+	 * for (wait_task_zombie() adds them on reaping), never of live or unreaped ones */
+	uint64_t minflt, cminflt, majflt, cmajflt;
+	uint64_t utime, stime; /* CPU time in user and kernel mode, ticks (14, 15) */
+	uint64_t starttime;    /* when it started, ticks after boot (22) */
 	uint64_t vsize;	     /* bytes of address space (field 23); 0 without an mm */
+	uint64_t rss;	     /* resident pages (24): anon, file and shmem, get_mm_rss(), the
+			      * same count as statm's second field; 0 without an mm (a zombie) */
 };
 
 /* include/linux/sched.h: PF_EXITING is set as do_exit() begins, before the mm is let go;
@@ -58,7 +70,9 @@ size_t task_cmdline(const struct task *t, char *buf, size_t size);
 bool task_maps_empty(const struct task *t);
 
 /* Parse the text of proc/PID/stat: "PID (COMM) STATE PPID ..."; COMM may hold spaces and
- * parentheses, so the fields start after its last ')'. Returns 0 or -EINVAL. */
+ * parentheses, so the fields start after its last ')'. Fields 3 to 24 must be there (every
+ * kernel since 2.6 writes 44 or more); a kept count written negative is 0 (the kernel clamps
+ * its own counters so: get_mm_counter()). Returns 0, -EINVAL or -ENOMEM. */
 int task_stat_parse(const char *data, size_t len, struct task_stat *st);
 /* Read and parse proc/PID/stat. Returns 0 or -errno with @err filled. */
 int task_stat_read(const struct task *t, struct task_stat *st, struct ms_error *err);

@@ -10,6 +10,7 @@
 #include "proc/iomem.h"
 #include "proc/meminfo.h"
 #include "proc/pagetypeinfo.h"
+#include "proc/task.h"
 #include "proc/vmstat.h"
 #include "proc/zoneinfo.h"
 
@@ -58,6 +59,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 #elif defined(TARGET_VMSTAT)
 	struct vmstat vs;
 	vmstat_parse(d, size, "f", &vs, &err);
+#elif defined(TARGET_STAT)
+	struct task_stat st;
+	(void)err;
+	if (task_stat_parse(d, size, &st) == 0) {
+		/* a state is one character of the line, never the blank before or a NUL after */
+		if (st.state == ' ' || st.state == '\0' || st.pid < 0)
+			__builtin_trap();
+		/* as faults uses a sample: counters summed, pages made bytes (wrapping, never
+		 * undefined) */
+		volatile uint64_t sum = st.minflt + st.cminflt + st.majflt + st.cmajflt;
+		volatile uint64_t bytes = st.rss * 4096u + st.utime + st.stime + st.starttime;
+		(void)sum;
+		(void)bytes;
+	}
 #else
 #error "no fuzz target chosen"
 #endif

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "test.h"
@@ -24,18 +25,42 @@ static void test_stat_parse(void **state)
 	assert_true(st.flags == 4194560);
 	assert_true(st.vsize == 3055616);
 	assert_false(st.flags & TASK_PF_KTHREAD);
+	/* fields 10 to 15, 22 and 24, each in its place */
+	const char *f = "9 (f) R 1 9 9 0 -1 64 11 12 13 14 15 16 -17 -18 20 0 3 0 22 23 24 25\n";
+	assert_int_equal(task_stat_parse(f, strlen(f), &st), 0);
+	assert_true(st.minflt == 11 && st.cminflt == 12 && st.majflt == 13 && st.cmajflt == 14);
+	assert_true(st.utime == 15 && st.stime == 16);
+	assert_true(st.starttime == 22 && st.vsize == 23 && st.rss == 24);
+	/* counters past 2^32 (a long-lived process) are kept whole */
+	const char *big = "9 (f) R 1 9 9 0 -1 64 4294967296 0 18446744073709551615 0 0 0 0 0 20 "
+			  "0 1 0 5 6 8589934592";
+	assert_int_equal(task_stat_parse(big, strlen(big), &st), 0);
+	assert_true(st.minflt == UINT64_C(4294967296));
+	assert_true(st.majflt == UINT64_MAX);
+	assert_true(st.rss == UINT64_C(8589934592));
+	/* a kept count written negative is none (the kernel clamps its counters so) */
+	const char *neg = "9 (f) R 1 9 9 0 -1 64 -5 0 0 0 0 0 0 0 20 0 1 0 5 6 -1";
+	assert_int_equal(task_stat_parse(neg, strlen(neg), &st), 0);
+	assert_true(st.minflt == 0 && st.rss == 0);
 	/* kthreadd: PF_KTHREAD, no address space; negative priority fields are skipped */
 	const char *k = "2 (kthreadd) S 0 0 0 0 -1 2129984 0 0 0 0 0 0 0 0 -2 0 1 0 26 0 0 "
 			"18446744073709551615 0 0 0";
 	assert_int_equal(task_stat_parse(k, strlen(k), &st), 0);
 	assert_true(st.flags & TASK_PF_KTHREAD);
 	assert_true(st.vsize == 0);
-	/* a zombie */
-	const char *z = "77 (x) Z 1 77 77 0 -1 4227084 0 0 0 0 0 0 0 0 20 0 1 0 9 0 0";
+	/* a zombie: its counters stay, its mm (and so its rss) is gone */
+	const char *z = "77 (x) Z 1 77 77 0 -1 4227084 310 2 1 0 3 4 0 0 20 0 1 0 9 0 0";
 	assert_int_equal(task_stat_parse(z, strlen(z), &st), 0);
 	assert_int_equal(st.state, 'Z');
-	/* cut before vsize, no ')', garbage */
-	const char *bad[] = {"2 (kthreadd) S 0 0 0 0 -1 2129984", "2 kthreadd S 0", "", "x (y) S"};
+	assert_true(st.minflt == 310 && st.cminflt == 2 && st.majflt == 1 && st.rss == 0);
+	/* cut before vsize, cut before rss, no ')', garbage, a count overflowing 64 bits, a
+	 * field that is no number, two blanks */
+	const char *bad[] = {"2 (kthreadd) S 0 0 0 0 -1 2129984", "2 kthreadd S 0", "", "x (y) S",
+			     "77 (x) Z 1 77 77 0 -1 4227084 310 2 1 0 3 4 0 0 20 0 1 0 9 0",
+			     "77 (x) Z 1 77 77 0 -1 4227084 18446744073709551616 2 1 0 3 4 0 0 20 "
+			     "0 1 0 9 0 0",
+			     "77 (x) Z 1 77 77 0 -1 4227084 3x0 2 1 0 3 4 0 0 20 0 1 0 9 0 0",
+			     "77 (x) Z 1 77 77 0 -1 4227084  310 2 1 0 3 4 0 0 20 0 1 0 9 0 0"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(task_stat_parse(bad[i], strlen(bad[i]), &st), -EINVAL);
 }
@@ -98,6 +123,23 @@ static void test_self(void **state)
 	assert_int_equal(task_stat_read(&t, &st, &err), 0);
 	assert_int_equal(st.pid, getpid());
 	assert_true(st.vsize > 0);
+	assert_true(st.rss > 0);
+	/* touching new pages shows as minor faults, at least one per page (THP off for them, so
+	 * that one fault does not map 2 MiB), and as resident pages */
+	long ps = sysconf(_SC_PAGESIZE);
+	size_t npages = 64;
+	char *mem = mmap(NULL, npages * (size_t)ps, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(mem != MAP_FAILED);
+	madvise(mem, npages * (size_t)ps, MADV_NOHUGEPAGE);
+	struct task_stat before;
+	assert_int_equal(task_stat_read(&t, &before, &err), 0);
+	for (size_t i = 0; i < npages; i++)
+		mem[i * (size_t)ps] = 1;
+	assert_int_equal(task_stat_read(&t, &st, &err), 0);
+	assert_true(st.minflt >= before.minflt + npages);
+	assert_true(st.rss >= before.rss + npages / 2); /* less if other pages were reclaimed */
+	munmap(mem, npages * (size_t)ps);
 	/* a live address space: both checks say it is there */
 	int fd = task_openat(&t, "maps", &err);
 	assert_true(fd >= 0);
