@@ -112,6 +112,14 @@ int task_stat_parse(const char *data, size_t len, struct task_stat *st)
 	if (!close || text_u64(&p, &pid) || pid > 0x7fffffff || *p != ' ')
 		goto out;
 	st->pid = (int)pid;
+	char *open = strchr(text, '(');
+	if (!open || open > close)
+		goto out;
+	size_t clen = (size_t)(close - open - 1);
+	if (clen >= sizeof(st->comm))
+		clen = sizeof(st->comm) - 1;
+	memcpy(st->comm, open + 1, clen);
+	st->comm[clen] = '\0';
 	p = close + 1;
 	/* fields 3 (state) to 24 (rss), after "PID (COMM)"; where each kept number goes */
 	uint64_t *keep[25] = {

@@ -26,6 +26,7 @@ struct task {
  * to the caller, as it asks nothing of the live machine. */
 struct task_stat {
 	int pid;
+	char comm[64];	     /* field 2 without its parentheses, raw bytes (escape to print) */
 	char state;	     /* R, S, D, T, t, Z, X, I, ... */
 	uint64_t flags;	     /* the task's PF_* flags (field 9) */
 	/* page faults (10 to 13): minor (no I/O: the page was in memory, or was new) and major
