@@ -652,25 +652,32 @@ static void set_sums(struct trow *r, const struct sums *s, const bool *shown)
 	}
 }
 
-/* cgroup v2's own count of a group: memory.current, and memory.stat's anon and file */
-static void cgroup_memory(struct ctx *ctx, const char *path, struct sums *g)
+/* A cgroup's own count of its memory: v2's memory.current and memory.stat anon and file; v1's
+ * memory.usage_in_bytes and memory.stat total_rss and total_cache (with descendants, as the
+ * usage is) */
+static void cgroup_memory(struct ctx *ctx, const char *path, bool v2, struct sums *g)
 {
 	char file[600];
 	struct buf b;
-	snprintf(file, sizeof(file), "sys/fs/cgroup%s/memory.current", strcmp(path, "/") ? path : "");
-	if (strcmp(path, "/") && !sysroot_read(&ctx->root, file, &b, NULL)) {
+	const char *dir = v2 ? "sys/fs/cgroup" : "sys/fs/cgroup/memory";
+	/* the root group has no memory.current */
+	snprintf(file, sizeof(file), "%s%s/%s", dir, strcmp(path, "/") ? path : "",
+		 v2 ? "memory.current" : "memory.usage_in_bytes");
+	if (!sysroot_read(&ctx->root, file, &b, NULL)) {
 		char *s = b.data;
 		if (!text_u64(&s, &g->v[P_CG_CURRENT]))
 			g->have[P_CG_CURRENT] = true;
 		buf_free(&b);
 	}
-	snprintf(file, sizeof(file), "sys/fs/cgroup%s/memory.stat", strcmp(path, "/") ? path : "");
+	snprintf(file, sizeof(file), "%s%s/memory.stat", dir, strcmp(path, "/") ? path : "");
 	if (sysroot_read(&ctx->root, file, &b, NULL))
 		return;
+	const char *anon = v2 ? "anon " : "total_rss ", *fil = v2 ? "file " : "total_cache ";
 	for (const char *l = b.data; l && *l; l = text_next_line(l)) {
-		int c = !strncmp(l, "anon ", 5) ? P_CG_ANON : !strncmp(l, "file ", 5) ? P_CG_FILE : -1;
-		char *s = (char *)l + 5;
-		if (c >= 0 && !text_u64(&s, &g->v[c]))
+		int c = !strncmp(l, anon, strlen(anon)) ? P_CG_ANON
+			: !strncmp(l, fil, strlen(fil)) ? P_CG_FILE : -1;
+		char *s = strchr(l, ' ');
+		if (c >= 0 && s && (s++, !text_u64(&s, &g->v[c])))
 			g->have[c] = true;
 	}
 	buf_free(&b);
@@ -687,6 +694,7 @@ static const char *group_key(const struct procs_args *a, const struct proc_row *
 
 struct group {
 	const char *key; /* into a row */
+	bool v2;	 /* --by cgroup: a cgroup v2 group */
 	struct sums s;
 	size_t unread;
 };
@@ -720,15 +728,17 @@ static int print_groups(struct ctx *ctx, const struct procs_args *a, struct proc
 		size_t j = 0;
 		while (j < ng && strcmp(g[j].key, k))
 			j++;
-		if (j == ng)
+		if (j == ng) {
+			g[ng].v2 = set->v[i].m.cgroup_v2;
 			g[ng++].key = k;
+		}
 		sums_add(&g[j].s, &set->v[i]);
 		g[j].unread += set->v[i].unread;
 	}
 	if (a->by == BY_CGROUP)
 		for (size_t j = 0; j < ng; j++)
 			if (strcmp(g[j].key, "-"))
-				cgroup_memory(ctx, g[j].key, &g[j].s);
+				cgroup_memory(ctx, g[j].key, g[j].v2, &g[j].s);
 	qsort(g, ng, sizeof(*g), group_cmp);
 	if (a->top && (size_t)a->top < ng)
 		ng = (size_t)a->top;
@@ -737,14 +747,18 @@ static int print_groups(struct ctx *ctx, const struct procs_args *a, struct proc
 				    P_MAJFLT};
 	struct table *tb = table_new(procs_cols, P_NCOLS, "groups");
 	int e = tb ? 0 : -ENOMEM;
-	char spec[256] = "";
+	char spec[512] = "";
 	for (size_t i = 0; i < sizeof(gcols) / sizeof(gcols[0]); i++)
 		snprintf(spec + strlen(spec), sizeof(spec) - strlen(spec), "%s%s", i ? "," : "",
 			 procs_cols[gcols[i]].name);
 	if (a->by == BY_CGROUP)
 		strcat(spec, ",CG_CURRENT,CG_ANON,CG_FILE");
+	/* -o +LIST adds to the groups' columns */
+	const char *cols = a->tbl.columns;
+	if (cols && cols[0] == '+')
+		snprintf(spec + strlen(spec), sizeof(spec) - strlen(spec), ",%s", cols + 1);
 	if (!e)
-		e = table_select(tb, a->tbl.columns ? a->tbl.columns : spec, err);
+		e = table_select(tb, cols && cols[0] != '+' ? cols : spec, err);
 	bool shown[P_NCOLS] = {false};
 	for (int c = 0; c < P_NCOLS; c++)
 		shown[c] = true;

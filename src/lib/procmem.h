@@ -72,6 +72,11 @@ enum pm_want {
 	PMW_CGROUP = 1 << 4,  /* cgroup */
 };
 
+/* Take one line of proc/PID/cgroup ("ID:CONTROLLERS:PATH") into @p's cgroup: the v2 path
+ * ("0::/path"), or the v1 memory controller's, which wins on a hybrid system. Returns 0,
+ * -EINVAL (no two colons) or -ENOMEM. */
+int procmem_cgroup_line(struct procmem *p, const char *line);
+
 static inline void procmem_clear(struct procmem *p)
 {
 	free(p->cmdline);

@@ -203,31 +203,16 @@ int procmem_cgroup_parse(const char *data, size_t len, const char *file, struct 
 	struct lines it;
 	lines_open(&it, data, len, file, err, 0);
 	size_t found = 0;
-	char *v1 = NULL, *v2 = NULL;
 	for (char *line; (line = lines_next(&it));) {
 		if (text_blank(line))
 			continue;
-		/* "ID:CONTROLLERS:PATH"; the path may hold colons */
-		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-		if (!c1 || !c2) {
+		int e = procmem_cgroup_line(p, line);
+		if (e == -ENOMEM)
+			it.ret = ms_fail(err, e, file, 0, "out of memory");
+		else if (e)
 			lines_fail(&it, "expected 'ID:CONTROLLERS:PATH'");
-			continue;
-		}
 		found++;
-		*c2 = '\0';
-		if (!strcmp(line, "0:") && !v2)
-			v2 = c2 + 1;
-		else if (!v1) {
-			/* the v1 hierarchy with the memory controller */
-			for (char *tok = c1 + 1; tok && *tok; tok = strchr(tok, ',') ? strchr(tok, ',') + 1 : NULL)
-				if (!strncmp(tok, "memory", 6) && (tok[6] == ',' || !tok[6]))
-					v1 = c2 + 1;
-		}
 	}
-	char *pick = v2 ? v2 : v1;
-	if (!it.ret && pick && !(p->cgroup = strdup(pick)))
-		it.ret = ms_fail(err, -ENOMEM, file, 0, "out of memory");
-	p->cgroup_v2 = v2 != NULL;
 	return lines_end(&it, found, NULL, NULL);
 }
 

@@ -89,22 +89,10 @@ static int copy_entry(struct pids_stack *s, unsigned want, struct procs_entry *e
 		}
 	}
 	if (want & PMW_CGROUP) {
-		/* "0::/path" (v2), else the v1 hierarchy with the memory controller */
 		char **cg = PIDS_VAL(I_CGROUP, strv, s, NULL);
-		const char *v1 = NULL, *v2 = NULL;
-		for (size_t i = 0; cg && cg[i]; i++) {
-			const char *c1 = strchr(cg[i], ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-			if (!c2)
-				continue;
-			if (!strncmp(cg[i], "0::", 3) && !v2)
-				v2 = c2 + 1;
-			else if (!v1 && strstr(c1, "memory"))
-				v1 = c2 + 1;
-		}
-		const char *pick = v2 ? v2 : v1;
-		if (pick && !(p->cgroup = strdup(pick)))
-			return -ENOMEM;
-		p->cgroup_v2 = v2 != NULL;
+		for (size_t i = 0; cg && cg[i]; i++)
+			if (procmem_cgroup_line(p, cg[i]) == -ENOMEM)
+				return -ENOMEM;
 	}
 	if (!(want & PMW_MEM) || p->kthread)
 		return 0;

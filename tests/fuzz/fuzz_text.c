@@ -10,6 +10,7 @@
 #include "proc/iomem.h"
 #include "proc/meminfo.h"
 #include "proc/pagetypeinfo.h"
+#include "proc/procmem.h"
 #include "proc/task.h"
 #include "proc/vmstat.h"
 #include "proc/zoneinfo.h"
@@ -59,6 +60,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 #elif defined(TARGET_VMSTAT)
 	struct vmstat vs;
 	vmstat_parse(d, size, "f", &vs, &err);
+#elif defined(TARGET_SMAPS_ROLLUP)
+	/* both readings procs makes of the format: smaps_rollup, and smaps summed */
+	for (int smaps = 0; smaps < 2; smaps++) {
+		struct procmem p = {0};
+		if (procmem_smaps_parse(d, size, "f", smaps, &p, &err) == 0) {
+			volatile uint64_t uss = procmem_uss(&p);
+			(void)uss;
+			if (p.source != (smaps ? PM_SMAPS : PM_ROLLUP))
+				__builtin_trap();
+		}
+		procmem_clear(&p);
+	}
+#elif defined(TARGET_STATUS)
+	struct procmem p = {.pid = 42};
+	if (procmem_status_parse(d, size, "f", true, &p, &err) == 0 && p.comm[sizeof(p.comm) - 1])
+		__builtin_trap(); /* the name is always a string */
+	procmem_clear(&p);
+#elif defined(TARGET_CGROUP)
+	struct procmem p = {0};
+	if (procmem_cgroup_parse(d, size, "f", &p, &err) == 0 && p.cgroup && p.cgroup_v2 &&
+	    strchr(p.cgroup, '\n'))
+		__builtin_trap();
+	procmem_clear(&p);
 #elif defined(TARGET_STAT)
 	struct task_stat st;
 	(void)err;
