@@ -573,6 +573,8 @@ static void set_row(struct trow *r, const struct proc_row *p, const bool *shown)
 		case P_COMMAND:
 			if (p->m.cmdline && *p->m.cmdline)
 				trow_str(r, c, p->m.cmdline);
+			else if (!p->m.comm[0])
+				trow_null(r, c); /* a dump with neither cmdline, stat nor status */
 			else {
 				char name[80];
 				snprintf(name, sizeof(name), "[%s]", p->m.comm);
@@ -580,7 +582,10 @@ static void set_row(struct trow *r, const struct proc_row *p, const bool *shown)
 			}
 			break;
 		case P_COMM:
-			trow_str(r, c, p->m.comm);
+			if (p->m.comm[0])
+				trow_str(r, c, p->m.comm);
+			else
+				trow_null(r, c);
 			break;
 		case P_CGROUP:
 			if (p->m.cgroup)

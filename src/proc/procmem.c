@@ -340,7 +340,8 @@ int procmem_read(const struct sysroot *sr, int pid, unsigned want, struct procme
 	/* status first: it tells a kernel thread, and is the figures of last resort */
 	bool status_mem = false;
 	if (want & (PMW_OWNER | PMW_MEM)) {
-		e = read_file(sr, pid, "status", !(want & PMW_OWNER), parse_status, p, err);
+		/* a dump without it (a capture of smaps_rollup alone) lacks the owner only */
+		e = read_file(sr, pid, "status", true, parse_status, p, err);
 		if (e && e != -ENOENT)
 			return e;
 	}
