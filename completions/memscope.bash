@@ -5,7 +5,7 @@ _memscope()
 	_init_completion -s || return
 
 	local global_opts="-J --json -b --bytes --sysroot --color --arch --page-size -h --help -V --version"
-	local commands="iomem meminfo buddy zones maps translate phys layout decode"
+	local commands="iomem meminfo buddy zones maps translate phys layout decode procs"
 
 	# the command is the first word that is neither an option nor an option's value
 	local cmd="" i
@@ -56,6 +56,15 @@ _memscope()
 		;;
 	esac
 	$split && return
+	if [[ $cmd == procs ]]; then
+		case $prev in
+		--by) COMPREPLY=($(compgen -W "user command cgroup" -- "$cur")) && return ;;
+		-u | --user) COMPREPLY=($(compgen -u -- "$cur")) && return ;;
+		-p | --pid) COMPREPLY=($(compgen -W "$(command ls /proc 2>/dev/null | grep -E '^[0-9]+$')" -- "$cur")) && return ;;
+		-s | --sort) COMPREPLY=($(compgen -W "pid user rss pss uss swap swappss anon file shmem shared thp locked minflt majflt command comm cgroup source" -- "$cur")) && return ;;
+		-n | --top | --command | --count | -o | --output) return ;;
+		esac
+	fi
 
 	if [[ -z $cmd ]]; then
 		COMPREPLY=($(compgen -W "$commands $global_opts" -- "$cur"))
@@ -72,6 +81,7 @@ _memscope()
 	phys) opts="--pfn" ;;
 	layout) opts="--levels --va-bits --diagram --live" ;;
 	decode) opts="--levels --va-bits --live" ;;
+	procs) opts="-s --sort -n --top -p --pid -u --user --command --by --watch --count -o --output -r --raw --noheadings" ;;
 	esac
 	# maps takes PIDs, translate a PID first: offer the running ones
 	if [[ ($cmd == maps || $cmd == translate) && $cur != -* ]]; then

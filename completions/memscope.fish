@@ -1,5 +1,5 @@
 # fish completion for memscope(1)
-set -l commands iomem meminfo buddy zones maps translate phys layout decode
+set -l commands iomem meminfo buddy zones maps translate phys layout decode procs
 
 complete -c memscope -f
 # global options, before or after the command
@@ -21,6 +21,7 @@ complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a translate
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a phys -d 'What lives at a physical address'
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a layout -d 'Virtual memory map as the kernel documents it'
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a decode -d 'Decode virtual addresses'
+complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a procs -d 'Every process'"'"'s memory, ranked, grouped, watched'
 
 # iomem
 complete -c memscope -n '__fish_seen_subcommand_from iomem' -s o -l output -x -a 'START END SIZE NAME DEPTH' -d 'Columns to print'
@@ -65,3 +66,16 @@ complete -c memscope -n '__fish_seen_subcommand_from layout decode' -l levels -x
 complete -c memscope -n '__fish_seen_subcommand_from layout decode' -l va-bits -x -a '36 39 42 47 48 52' -d 'arm64 virtual address bits'
 complete -c memscope -n '__fish_seen_subcommand_from layout decode' -l live -d 'This machine'"'"'s real layout'
 complete -c memscope -n '__fish_seen_subcommand_from layout' -l diagram -d 'Draw the map'
+
+# procs
+complete -c memscope -n '__fish_seen_subcommand_from procs' -s s -l sort -x -a 'pid user rss pss uss swap swappss anon file shmem shared thp locked minflt majflt command comm cgroup source' -d 'Sort by a column'
+complete -c memscope -n '__fish_seen_subcommand_from procs' -s n -l top -x -d 'Only the first N rows'
+complete -c memscope -n '__fish_seen_subcommand_from procs' -s p -l pid -x -a '(__fish_complete_pids)' -d 'Only these processes'
+complete -c memscope -n '__fish_seen_subcommand_from procs' -s u -l user -x -a '(__fish_complete_users)' -d 'Only the processes of USER'
+complete -c memscope -n '__fish_seen_subcommand_from procs' -l command -x -d 'Command lines matching a regex'
+complete -c memscope -n '__fish_seen_subcommand_from procs' -l by -x -a 'user command cgroup' -d 'One row per user, command or cgroup'
+complete -c memscope -n '__fish_seen_subcommand_from procs' -l watch -x -a '1 2 5' -d 'Redraw every SECONDS'
+complete -c memscope -n '__fish_seen_subcommand_from procs' -l count -x -d 'With --watch, stop after N frames'
+complete -c memscope -n '__fish_seen_subcommand_from procs' -s o -l output -x -a 'PID USER GROUP PROCS RSS PSS USS SWAP SWAPPSS ANON FILE SHMEM SHARED THP LOCKED MINFLT MAJFLT CG_CURRENT CG_ANON CG_FILE CHANGE CGROUP COMM SOURCE COMMAND' -d 'Columns to print'
+complete -c memscope -n '__fish_seen_subcommand_from procs' -s r -l raw -d 'Raw output'
+complete -c memscope -n '__fish_seen_subcommand_from procs' -l noheadings -d 'Do not print headings'
