@@ -1,7 +1,7 @@
 #!/bin/bash
 # memscope against its peers, median of several runs, side by side. Run as root (frames and
 # page flags need it). Builds the workload with tests' mapper and a minimal reader of its own.
-#   bench/run.sh [BUILD_DIR] [RUNS]
+#   bench/run.sh [BUILD_DIR] [RUNS]        (BENCH=procs: the procs lines only)
 # Prints one line per comparison: the medians and the ratio, and peak memory where it matters.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -66,6 +66,35 @@ spawn() { # args for mapper; sets P
 }
 
 echo "memscope $($ms --version | cut -d' ' -f2), $(nproc) cores, kernel $(uname -r), median of $runs runs ($((runs * 5)) under 0.1 s)"
+
+# procs over many processes: against cat of exactly the files its default columns read
+# (stat, smaps_rollup and cmdline of every process: the kernel's own cost) and smem
+procs_lines() {
+	local n=$1 i
+	for ((i = 0; i < n; i++)); do sleep 1000 & pids+=($!); done
+	sleep 0.5
+	echo
+	echo "== procs, $(ls -d /proc/[0-9]* | wc -l) processes"
+	floor=(sh -c 'cat /proc/[0-9]*/stat /proc/[0-9]*/smaps_rollup /proc/[0-9]*/cmdline 2>/dev/null; true')
+	compare "memscope procs" "cat stat+rollup+cmdline" "${floor[@]}" -- "$ms" procs
+	compare "memscope procs --json" "cat stat+rollup+cmdline" "${floor[@]}" -- "$ms" procs --json
+	if command -v smem >/dev/null; then
+		compare "memscope procs" "smem" smem -- "$ms" procs
+	else
+		echo "(smem is not installed: apt-get install smem for its line)"
+	fi
+	kill "${pids[@]}" 2>/dev/null || :
+	wait 2>/dev/null || :
+	pids=()
+}
+if [ "${BENCH:-all}" = procs ]; then
+	procs_lines 370
+	procs_lines 1000
+	exit 0
+fi
+procs_lines 370
+procs_lines 1000
+
 echo
 echo "== 60 000 mappings"
 spawn --maps 60000
