@@ -236,3 +236,48 @@ processes() {
 	[ "$(grep -cE '\| +[a-z]+ [^[| ]+\] \(' <<<"$output")" -eq 0 ]
 	assert_output --partial "[anon:dalvik-"
 }
+
+# every case holding processes (proc/PID/ with status, smaps_rollup or smaps), as sysroot gives it
+process_dirs() {
+	local c r
+	for c in $(ls "$DUMPS"); do
+		[ -d "$DUMPS/$c" ] || continue
+		compgen -G "$DUMPS/$c/smaps*" >/dev/null || compgen -G "$DUMPS/$c/proc/[0-9]*/status" >/dev/null ||
+			compgen -G "$DUMPS/$c/proc/[0-9]*/smaps*" >/dev/null || continue
+		r=$(sysroot "$c")
+		echo "$c $r"
+	done
+}
+
+@test "procs reads every real capture of processes: RSS, PSS and swap as the files say" {
+	n=0
+	while read -r c r; do
+		run --separate-stderr memscope --sysroot "$r" procs --json -o PID,RSS,PSS,SWAP,SOURCE
+		[ "$status" -eq 0 ] || { echo "$c: $stderr"; false; }
+		for d in "$r"/proc/[0-9]*; do
+			pid=${d##*/}
+			# an independent reading: the rollup, else smaps summed, else status; threads
+			# (Tgid is another pid) and kernel threads (no Vm lines) are not listed
+			tgid=$(awk '$1 == "Tgid:" { print $2 }' "$d/status" 2>/dev/null || :)
+			if [ -n "$tgid" ] && [ "$tgid" != "$pid" ]; then
+				echo "$output" | jq -e --argjson p "$pid" '[.procs.processes[] | select(.pid == $p)] | length == 0' >/dev/null ||
+					{ echo "$c $pid: a thread is listed"; false; }
+				continue
+			fi
+			f=
+			for g in smaps_rollup smaps status; do [ -f "$d/$g" ] && { f=$d/$g; break; }; done
+			key=Rss: swap=Swap:
+			[ "${f##*/}" = status ] && key=VmRSS: swap=VmSwap:
+			grep -q "^$key" "$f" || continue # a kernel thread
+			rss=$(awk -v k="$key" '$1 == k { s += $2 } END { print s * 1024 }' "$f")
+			sw=$(awk -v k="$swap" '$1 == k { s += $2 } END { print s * 1024 }' "$f")
+			pss=$(awk '$1 == "Pss:" { s += $2; n++ } END { print n ? s * 1024 : "null" }' "$f")
+			echo "$output" | jq -e --argjson p "$pid" --argjson r "$rss" --argjson w "$sw" --argjson s "$pss" \
+				'[.procs.processes[] | select(.pid == $p)][0] | .rss == $r and .pss == $s and .swap == $w' >/dev/null ||
+				{ echo "$c $pid: procs says $(echo "$output" | jq -c --argjson p "$pid" '.procs.processes[] | select(.pid == $p)'), the files rss $rss pss $pss swap $sw"; false; }
+			n=$((n + 1))
+		done
+	done < <(process_dirs)
+	echo "$n processes checked"
+	[ "$n" -ge 100 ] # 121 when written: every case of the collection read
+}
