@@ -796,9 +796,10 @@ static int print_rows(struct ctx *ctx, const struct procs_args *a, struct procs_
 	if (!tb)
 		return ms_say(err, -ENOMEM, "out of memory");
 	const char *spec = a->tbl.columns;
-	char def[64];
+	char def[96];
 	if (w && !spec) {
-		snprintf(def, sizeof(def), "+CHANGE");
+		/* the change beside the PSS it is of */
+		snprintf(def, sizeof(def), "PID,USER,RSS,PSS,CHANGE,USS,SWAP,MINFLT,MAJFLT,COMMAND");
 		spec = def;
 	}
 	int e = spec ? table_select(tb, spec, err) : 0;
