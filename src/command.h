@@ -180,6 +180,16 @@ int page_size_check(uint64_t ps, const char *arch, bool arch_opt, struct ms_erro
 /* Parse a --page-size value: a power of two from 1K to 1M ("4K", "16K", "65536"). */
 int page_size_parse(const char *arg, uint64_t *v);
 
+/* --watch (buddy, procs): a heading "memscope @name: every N s, frame N at TIME" in text,
+ * then @frame, which renders one frame into ctx->out; every
+ * @interval_ms until q, Ctrl-C or a signal ends it, or @count frames (0: no limit) were shown.
+ * On a terminal each frame is redrawn in place on the alternate screen, cut to its height;
+ * elsewhere (or with --json) frames follow each other, a blank line (JSON: a newline) apart.
+ * Returns 0 or -errno with @err filled. */
+int watch_loop(struct ctx *ctx, const char *name, long interval_ms, long count,
+	       int (*frame)(struct ctx *ctx, void *arg, struct ms_error *err), void *arg,
+	       struct ms_error *err);
+
 extern const struct command cmd_iomem, cmd_meminfo, cmd_buddy, cmd_zones, cmd_translate, cmd_maps,
 	cmd_phys, cmd_layout, cmd_decode, cmd_procs;
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <time.h>
 
 #include "command.h"
 #include "out/table.h"
@@ -667,4 +668,42 @@ int addr_arg(const char *s, const char *what, uint64_t *v, struct ms_error *err)
 	if (units_parse_u64(s, v) == 0)
 		return 0;
 	return ms_usage(err, "invalid %s '%s' (hex with 0x, or decimal)", what, s);
+}
+
+int watch_loop(struct ctx *ctx, const char *name, long interval_ms, long count,
+	       int (*frame)(struct ctx *ctx, void *arg, struct ms_error *err), void *arg,
+	       struct ms_error *err)
+{
+	bool interactive = out_frames(&ctx->out);
+	term_begin(interactive);
+	int rc = 0;
+	for (long n = 0;;) {
+		char when[32];
+		time_t t = time(NULL);
+		strftime(when, sizeof(when), "%H:%M:%S", localtime(&t));
+		out_printf(&ctx->out, "%smemscope %s: every %ld.%03lds, frame %ld at %s%s\n\n",
+			   term_frame_start(), name, interval_ms / 1000, interval_ms % 1000, n + 1,
+			   when, isatty(STDOUT_FILENO) ? " (q quits)" : "");
+		if ((rc = frame(ctx, arg, err)))
+			break;
+		if (!interactive) {
+			out_printf(&ctx->out, "\n");
+		} else {
+			size_t len;
+			const char *text = out_text(&ctx->out, &len);
+			out_truncate(&ctx->out, term_clip(text, len));
+		}
+		if ((rc = out_frame(&ctx->out, stdout))) {
+			ms_say(err, rc, "write error: %s", strerror(-rc)); /* stdout gone */
+			break;
+		}
+		if (++n == count)
+			break;
+		/* a resize (or coming back from Ctrl-Z) draws the next frame at once, at the new
+		 * size */
+		if (term_wait(interval_ms) == TERM_QUIT)
+			break;
+	}
+	term_end();
+	return rc;
 }

@@ -455,14 +455,6 @@ static int frame(struct ctx *ctx, const struct buddy_args *a, struct watch_state
 	out_object(&ctx->out, "buddy");
 	if (!a->types)
 		ctx_machine_json(ctx, false, true);
-	if (w) {
-		char when[32];
-		time_t t = time(NULL);
-		strftime(when, sizeof(when), "%H:%M:%S", localtime(&t));
-		out_printf(&ctx->out, "%smemscope buddy: every %ld.%03lds, frame %ld at %s%s\n\n",
-			term_frame_start(), w->interval_ms / 1000, w->interval_ms % 1000, w->frame + 1,
-			when, isatty(STDOUT_FILENO) ? " (q quits)" : "");
-	}
 	if (a->types)
 		e = print_types(ctx, err); /* its errors worded */
 	else if (a->diagram)
@@ -490,38 +482,25 @@ static int frame(struct ctx *ctx, const struct buddy_args *a, struct watch_state
 	return a->types ? e : printed(e, err);
 }
 
+struct watch_call {
+	const struct buddy_args *a;
+	struct watch_state w;
+};
+
+static int watch_frame(struct ctx *ctx, void *arg, struct ms_error *err)
+{
+	struct watch_call *c = arg;
+	int rc = frame(ctx, c->a, &c->w, err);
+	c->w.frame++;
+	return rc;
+}
+
 static int watch(struct ctx *ctx, struct buddy_args *a, struct ms_error *err)
 {
-	struct watch_state w = {.interval_ms = a->interval_ms};
-	bool interactive = out_frames(&ctx->out);
-	term_begin(interactive);
-	int rc = 0;
-	for (;;) {
-		rc = frame(ctx, a, &w, err);
-		if (rc)
-			break;
-		if (!interactive)
-			out_printf(&ctx->out, "\n");
-		if (interactive) {
-			size_t len;
-			const char *text = out_text(&ctx->out, &len);
-			out_truncate(&ctx->out, term_clip(text, len));
-		}
-		if ((rc = out_frame(&ctx->out, stdout))) {
-			ms_say(err, rc, "write error: %s", strerror(-rc)); /* stdout gone */
-			break;
-		}
-		w.frame++;
-		if (a->count && w.frame >= a->count)
-			break;
-		/* a resize (or coming back from Ctrl-Z) draws the next frame at once, at the new
-		 * size */
-		if (term_wait(a->interval_ms) == TERM_QUIT)
-			break;
-	}
-	term_end();
-	buddyinfo_free(&w.start);
-	buddyinfo_free(&w.prev);
+	struct watch_call c = {.a = a, .w = {.interval_ms = a->interval_ms}};
+	int rc = watch_loop(ctx, "buddy", a->interval_ms, a->count, watch_frame, &c, err);
+	buddyinfo_free(&c.w.start);
+	buddyinfo_free(&c.w.prev);
 	return rc;
 }
 

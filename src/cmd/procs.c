@@ -957,12 +957,6 @@ static int frame(struct ctx *ctx, const struct procs_args *a, struct user_cache 
 			      "and LOCKED are status' VmRSS, VmSwap and VmLck, the rest unknown");
 	out_object(&ctx->out, "procs");
 	if (w) {
-		char when[32];
-		time_t t = time(NULL);
-		strftime(when, sizeof(when), "%H:%M:%S", localtime(&t));
-		out_printf(&ctx->out, "%smemscope procs: every %ld.%03lds, frame %ld at %s%s\n\n",
-			   term_frame_start(), a->interval_ms / 1000, a->interval_ms % 1000,
-			   w->frame + 1, when, isatty(STDOUT_FILENO) ? " (q quits)" : "");
 		out_i64(&ctx->out, SHOW_JSON, "frame", NULL, w->frame);
 	}
 	out_u64(&ctx->out, SHOW_JSON, "unreadable", NULL, set.unreadable);
@@ -975,36 +969,26 @@ static int frame(struct ctx *ctx, const struct procs_args *a, struct user_cache 
 	return printed(e, err);
 }
 
+struct watch_call {
+	const struct procs_args *a;
+	struct user_cache *uc;
+	struct watch_state w;
+};
+
+static int watch_frame(struct ctx *ctx, void *arg, struct ms_error *err)
+{
+	struct watch_call *c = arg;
+	int rc = frame(ctx, c->a, c->uc, &c->w, err);
+	c->w.frame++;
+	return rc;
+}
+
 static int watch(struct ctx *ctx, struct procs_args *a, struct user_cache *uc,
 		 struct ms_error *err)
 {
-	struct watch_state w = {0};
-	bool interactive = out_frames(&ctx->out);
-	term_begin(interactive);
-	int rc = 0;
-	for (;;) {
-		rc = frame(ctx, a, uc, &w, err);
-		if (rc)
-			break;
-		if (!interactive)
-			out_printf(&ctx->out, "\n");
-		else {
-			size_t len;
-			const char *text = out_text(&ctx->out, &len);
-			out_truncate(&ctx->out, term_clip(text, len));
-		}
-		if ((rc = out_frame(&ctx->out, stdout))) {
-			ms_say(err, rc, "write error: %s", strerror(-rc));
-			break;
-		}
-		w.frame++;
-		if (a->count && w.frame >= a->count)
-			break;
-		if (term_wait(a->interval_ms) == TERM_QUIT)
-			break;
-	}
-	term_end();
-	free(w.prev);
+	struct watch_call c = {.a = a, .uc = uc};
+	int rc = watch_loop(ctx, "procs", a->interval_ms, a->count, watch_frame, &c, err);
+	free(c.w.prev);
 	return rc;
 }
 

@@ -266,51 +266,14 @@ int procmem_pids(const struct sysroot *sr, int **pids, size_t *n, struct ms_erro
 	return 0;
 }
 
-/* Read proc/PID/@file and hand it to @parse: 0, -ENOENT (@optional: the file is missing,
- * nothing said), or -errno with @err filled. */
-static int read_file(const struct sysroot *sr, int pid, const char *file, bool optional,
-		     int (*parse)(const char *, size_t, const char *, struct procmem *, struct ms_error *),
-		     struct procmem *p, struct ms_error *err)
-{
-	char path[64], name[600];
-	snprintf(path, sizeof(path), "proc/%d/%s", pid, file);
-	struct buf b;
-	struct ms_error why;
-	int e = sysroot_read(sr, path, &b, &why);
-	if (e) {
-		if (!(e == -ENOENT && optional) && err)
-			*err = why;
-		return e;
-	}
-	sysroot_name(sr, path, name, sizeof(name));
-	e = parse(b.data, b.len, name, p, err);
-	buf_free(&b);
-	return e;
-}
+/* The readings procmem_read() makes of a process's files */
+enum reading { R_STATUS, R_STATUS_MEM, R_STAT, R_ROLLUP, R_SMAPS, R_CMDLINE, R_CGROUP };
 
-static int parse_rollup(const char *d, size_t l, const char *f, struct procmem *p,
-			struct ms_error *err)
-{
-	return procmem_smaps_parse(d, l, f, false, p, err);
-}
-
-static int parse_smaps(const char *d, size_t l, const char *f, struct procmem *p,
-		       struct ms_error *err)
-{
-	return procmem_smaps_parse(d, l, f, true, p, err);
-}
-
-static int parse_status_mem(const char *d, size_t l, const char *f, struct procmem *p,
-			    struct ms_error *err)
-{
-	return procmem_status_parse(d, l, f, true, p, err);
-}
-
-static int parse_status(const char *d, size_t l, const char *f, struct procmem *p,
-			struct ms_error *err)
-{
-	return procmem_status_parse(d, l, f, false, p, err);
-}
+static const char *const reading_file[] = {
+	[R_STATUS] = "status", [R_STATUS_MEM] = "status", [R_STAT] = "stat",
+	[R_ROLLUP] = "smaps_rollup", [R_SMAPS] = "smaps", [R_CMDLINE] = "cmdline",
+	[R_CGROUP] = "cgroup",
+};
 
 static int parse_cmdline(const char *d, size_t l, const char *f, struct procmem *p,
 			 struct ms_error *err)
@@ -323,6 +286,45 @@ static int parse_cmdline(const char *d, size_t l, const char *f, struct procmem 
 		p->cmdline[i] = d[i] ? d[i] : ' ';
 	p->cmdline[l] = '\0';
 	return 0;
+}
+
+/* Read proc/PID/FILE and parse it as @r says: 0, -ENOENT (@optional: the file is missing,
+ * nothing said), or -errno with @err filled. */
+static int read_file(const struct sysroot *sr, int pid, enum reading r, bool optional,
+		     struct procmem *p, struct ms_error *err)
+{
+	char path[64], name[600];
+	snprintf(path, sizeof(path), "proc/%d/%s", pid, reading_file[r]);
+	struct buf b;
+	struct ms_error why;
+	int e = sysroot_read(sr, path, &b, &why);
+	if (e) {
+		if (!(e == -ENOENT && optional) && err)
+			*err = why;
+		return e;
+	}
+	sysroot_name(sr, path, name, sizeof(name));
+	switch (r) {
+	case R_STATUS:
+	case R_STATUS_MEM:
+		e = procmem_status_parse(b.data, b.len, name, r == R_STATUS_MEM, p, err);
+		break;
+	case R_STAT:
+		e = procmem_stat_parse(b.data, b.len, name, p, err);
+		break;
+	case R_ROLLUP:
+	case R_SMAPS:
+		e = procmem_smaps_parse(b.data, b.len, name, r == R_SMAPS, p, err);
+		break;
+	case R_CMDLINE:
+		e = parse_cmdline(b.data, b.len, name, p, err);
+		break;
+	case R_CGROUP:
+		e = procmem_cgroup_parse(b.data, b.len, name, p, err);
+		break;
+	}
+	buf_free(&b);
+	return e;
 }
 
 int procmem_read(const struct sysroot *sr, int pid, unsigned want, struct procmem *p,
@@ -341,26 +343,26 @@ int procmem_read(const struct sysroot *sr, int pid, unsigned want, struct procme
 	bool status_mem = false;
 	if (want & (PMW_OWNER | PMW_MEM)) {
 		/* a dump without it (a capture of smaps_rollup alone) lacks the owner only */
-		e = read_file(sr, pid, "status", true, parse_status, p, err);
+		e = read_file(sr, pid, R_STATUS, true, p, err);
 		if (e && e != -ENOENT)
 			return e;
 	}
 	if (!e && (p->kthread || p->thread))
 		return 0;
 	if (want & PMW_FAULTS) {
-		e = read_file(sr, pid, "stat", true, procmem_stat_parse, p, err);
+		e = read_file(sr, pid, R_STAT, true, p, err);
 		if (e && e != -ENOENT)
 			return e;
 		if (p->kthread)
 			return 0;
 	}
 	if (want & PMW_MEM) {
-		e = read_file(sr, pid, "smaps_rollup", true, parse_rollup, p, err);
+		e = read_file(sr, pid, R_ROLLUP, true, p, err);
 		if (e == -ENOENT)
-			e = read_file(sr, pid, "smaps", true, parse_smaps, p, err);
+			e = read_file(sr, pid, R_SMAPS, true, p, err);
 		if (e == -ENOENT) {
 			status_mem = true;
-			e = read_file(sr, pid, "status", false, parse_status_mem, p, err);
+			e = read_file(sr, pid, R_STATUS_MEM, false, p, err);
 		}
 		if (e) {
 			p->source = PM_NONE;
@@ -370,12 +372,12 @@ int procmem_read(const struct sysroot *sr, int pid, unsigned want, struct procme
 			p->kthread = true; /* no Vm lines: no address space */
 	}
 	if ((want & PMW_CMDLINE)) {
-		e = read_file(sr, pid, "cmdline", true, parse_cmdline, p, err);
+		e = read_file(sr, pid, R_CMDLINE, true, p, err);
 		if (e && e != -ENOENT)
 			return e;
 	}
 	if (want & PMW_CGROUP) {
-		e = read_file(sr, pid, "cgroup", true, procmem_cgroup_parse, p, err);
+		e = read_file(sr, pid, R_CGROUP, true, p, err);
 		if (e && e != -ENOENT)
 			return e;
 	}
