@@ -516,15 +516,42 @@ static const char *row_command(const struct proc_row *r)
 	return r->m.cmdline && *r->m.cmdline ? r->m.cmdline : r->m.comm;
 }
 
+/* Where a row's figures came from, or NULL when it was not read */
+static const char *source_name(const struct proc_row *r)
+{
+	static const char *const src[] = {[PM_NONE] = NULL, [PM_ROLLUP] = "smaps_rollup",
+					  [PM_SMAPS] = "smaps", [PM_STATUS] = "status"};
+	return r->unread ? NULL : src[r->m.source];
+}
+
+/* A row's text in a column sorted by name (PID, USER, COMMAND, COMM, CGROUP), or NULL for a
+ * column of numbers */
+static const char *row_text(const struct proc_row *r, int c)
+{
+	switch (c) {
+	case P_USER:
+		return row_user(r) ? row_user(r) : "";
+	case P_COMMAND:
+		return row_command(r);
+	case P_COMM:
+		return r->m.comm;
+	case P_CGROUP:
+		return r->m.cgroup ? r->m.cgroup : "";
+	case P_SOURCE:
+		return source_name(r) ? source_name(r) : "";
+	default:
+		return NULL;
+	}
+}
+
 static int sort_col;
 
 static int by_sort(const void *x, const void *y)
 {
 	const struct proc_row *a = x, *b = y;
 	int c = sort_col;
-	if (c == P_USER || c == P_COMMAND || c == P_COMM || c == P_CGROUP || c == P_SOURCE) {
-		const char *s = c == P_USER ? (row_user(a) ? row_user(a) : "") : c == P_COMMAND ? row_command(a) : c == P_COMM ? a->m.comm : c == P_CGROUP ? (a->m.cgroup ? a->m.cgroup : "") : "";
-		const char *t = c == P_USER ? (row_user(b) ? row_user(b) : "") : c == P_COMMAND ? row_command(b) : c == P_COMM ? b->m.comm : c == P_CGROUP ? (b->m.cgroup ? b->m.cgroup : "") : "";
+	const char *s = row_text(a, c), *t = row_text(b, c);
+	if (s) {
 		int d = strcmp(s, t);
 		return d ? d : (a->m.pid > b->m.pid) - (a->m.pid < b->m.pid);
 	}
@@ -593,15 +620,12 @@ static void set_row(struct trow *r, const struct proc_row *p, const bool *shown)
 			else
 				trow_null(r, c);
 			break;
-		case P_SOURCE: {
-			static const char *const src[] = {[PM_NONE] = NULL, [PM_ROLLUP] = "smaps_rollup",
-							  [PM_SMAPS] = "smaps", [PM_STATUS] = "status"};
-			if (src[p->m.source] && !p->unread)
-				trow_str(r, c, src[p->m.source]);
+		case P_SOURCE:
+			if (source_name(p))
+				trow_str(r, c, source_name(p));
 			else
 				trow_null(r, c);
 			break;
-		}
 		case P_CHANGE:
 			if (p->have_change)
 				trow_delta(r, c, p->change);
