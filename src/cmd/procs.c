@@ -17,6 +17,7 @@
 #include "out/table.h"
 #include "proc/procmem.h"
 #include "proc/text.h"
+#include "sys/caps.h"
 #include "sys/msg.h"
 #include "sys/procs.h"
 #include "sys/term.h"
@@ -327,6 +328,17 @@ static const char *user_name(struct ctx *ctx, struct user_cache *uc, uint32_t ui
 		return uc->v[uc->n++].name[0] ? uc->v[uc->n - 1].name : NULL;
 	}
 	return NULL;
+}
+
+/* Why smaps_rollup was refused, after ": ": ptrace access a capability would give, or, with
+ * CAP_SYS_PTRACE held, a refusal it cannot lift (a task of another user namespace, a security
+ * module, a process that is not dumpable to this one). */
+static const char *denied_why(void)
+{
+	if (caps_have(CAP_SYS_PTRACE))
+		return ": smaps_rollup refused even with CAP_SYS_PTRACE (a process in another user "
+		       "namespace, or a security module's rule)";
+	return ": another user's smaps_rollup needs ptrace access (CAP_SYS_PTRACE, or root)";
 }
 
 static unsigned wanted(const struct procs_args *a, const bool *shown)
@@ -915,11 +927,11 @@ static int frame(struct ctx *ctx, const struct procs_args *a, struct user_cache 
 		return e;
 	}
 	if (set.n && set.unreadable == set.n && !w) {
-		e = ms_say(err, -EACCES,
-			   "none of the %zu processes could be read%s", set.n,
-			   ctx->sysroot_dir ? " (see the lines above)"
-					    : ": another user's smaps_rollup needs ptrace access "
-					      "(CAP_SYS_PTRACE, or root)");
+		const char *why = ctx->sysroot_dir ? " (see the lines above)" : denied_why();
+		if (set.n == 1)
+			e = ms_say(err, -EACCES, "process %d could not be read%s", (int)set.v[0].m.pid, why);
+		else
+			e = ms_say(err, -EACCES, "none of the %zu processes could be read%s", set.n, why);
 		set_free(&set);
 		return e;
 	}
@@ -969,9 +981,8 @@ static int frame(struct ctx *ctx, const struct procs_args *a, struct user_cache 
 			ctx_note(ctx, "%zu of %zu processes could not be read (said above): "
 				      "they show '-'", set.unreadable, set.n);
 		else
-			ctx_note(ctx, "%zu of %zu processes could not be read: another "
-				      "user's smaps_rollup needs ptrace access (CAP_SYS_PTRACE, or "
-				      "root); they show '-'", set.unreadable, set.n);
+			ctx_note(ctx, "%zu of %zu processes could not be read%s; they show '-'",
+				 set.unreadable, set.n, denied_why());
 	}
 	if (set.fallback_smaps && !w)
 		ctx_note(ctx, "no smaps_rollup (before Linux 4.14): summed smaps instead; "
