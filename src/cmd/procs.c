@@ -115,7 +115,7 @@ static const struct col_def procs_cols[] = {
 	[P_COMM] = {"COMM", "comm", COL_STR, 0, "the name the kernel keeps (stat's comm)", NULL},
 	[P_SOURCE] = {"SOURCE", "source", COL_STR, 0,
 		      "where the figures came from: smaps_rollup, smaps or status", NULL},
-	[P_COMMAND] = {"COMMAND", "command", COL_STR, COLF_DEFAULT | COLF_WRAP,
+	[P_COMMAND] = {"COMMAND", "command", COL_STR, COLF_DEFAULT | COLF_TRUNC,
 		       "command line (the name in brackets when it has none)", NULL},
 };
 
