@@ -340,6 +340,8 @@ static int dispatch_commit(const struct command *cmd, struct ctx *ctx, int rc, s
 		e = -errno;
 	if (e == 0 && ferror(dest))
 		e = -EIO;
+	if (e)
+		ctx->exit_status = 0; /* a write error is memscope's own: 1 */
 	if (ctx->dest_file) {
 		struct outfile *f = ctx->dest_file;
 		ctx->dest_file = NULL;
@@ -348,6 +350,8 @@ static int dispatch_commit(const struct command *cmd, struct ctx *ctx, int rc, s
 		else
 			e = outfile_commit(f, err);
 		free(f);
+		if (e)
+			ctx->exit_status = 0;
 		if (e)
 			return err->reason[0] ? e : ms_say(err, e, "write error: %s", strerror(-e));
 		return 0;
