@@ -532,6 +532,9 @@ static int pid_frame(struct ctx *ctx, void *arg, struct ms_error *err)
 	s->frame++;
 	return 0;
 gone:
+	if (!live && e == -ENOENT)
+		return ms_say(err, e, "no process with pid %s in the dump (no proc/%s/stat)",
+			      s->p.pid, s->p.pid);
 	if (e == -ENOENT || e == -ESRCH)
 		return ms_say(err, -ESRCH, "process %s exited", s->p.pid);
 	return e;

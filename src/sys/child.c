@@ -6,6 +6,7 @@
 #include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
@@ -37,6 +38,27 @@ long child_elapsed_ms(const struct child *c)
 int child_spawn_status(int e)
 {
 	return e == -ENOENT ? 127 : 126;
+}
+
+/* Whether a file @name is in some directory of PATH. execvp's EACCES also comes of a directory
+ * of PATH that cannot be searched (another user's ~/bin); a shell says "command not found"
+ * unless a file of that name was there to be refused. */
+static bool in_path(const char *name)
+{
+	const char *path = getenv("PATH");
+	if (!path)
+		path = "/bin:/usr/bin";
+	for (const char *d = path;; d++) {
+		size_t n = strcspn(d, ":");
+		char file[4096];
+		if (snprintf(file, sizeof(file), "%.*s/%s", (int)n, n ? d : ".", name) <
+			    (int)sizeof(file) &&
+		    access(file, F_OK) == 0)
+			return true;
+		d += n;
+		if (!*d)
+			return false;
+	}
 }
 
 int child_spawn(struct child *c, char *const argv[], struct ms_error *err)
@@ -76,6 +98,8 @@ int child_spawn(struct child *c, char *const argv[], struct ms_error *err)
 		char name[1024];
 		escape_text(argv[0], strlen(argv[0]), name, sizeof(name));
 		/* as a shell says it: not found in PATH, or the file's own reason */
+		if (e == EACCES && !strchr(argv[0], '/') && !in_path(argv[0]))
+			e = ENOENT;
 		if (e == ENOENT && !strchr(argv[0], '/'))
 			return ms_say(err, -e, "%s: command not found", name);
 		return ms_say(err, -e, "%s: %s", name, strerror(e));
