@@ -168,12 +168,18 @@ static int read_stat(const struct task *t, uint64_t ps, struct reading *r, struc
 	return 0;
 }
 
+/* The two kinds, a line each (wrapped on a terminal, under their text) */
 static void say_kinds(struct ctx *ctx)
 {
-	out_printf(&ctx->out, "  minor fault: the page was in memory (a new zeroed one, or one in "
-			      "the page cache): it was only mapped\n"
-			      "  major fault: the page had to be read in first (from its file or "
-			      "from swap): far slower\n\n");
+	diagram_note(&ctx->out,
+		     "minor fault: the page was in memory (a new zeroed one, or one in the page "
+		     "cache): it was only mapped",
+		     2, 15, 0);
+	diagram_note(&ctx->out,
+		     "major fault: the page had to be read in first (from its file or from swap): "
+		     "far slower",
+		     2, 15, 0);
+	out_printf(&ctx->out, "\n");
 }
 
 /* ---- -- COMMAND ---- */
@@ -272,8 +278,10 @@ static void report(struct ctx *ctx, const struct faults_args *a, const struct ch
 	char cmd[2048];
 	command_text(a->argv, a->argc, cmd, sizeof(cmd));
 	out_object(o, "faults");
-	out_printf(o, "memscope faults: %s (pid %d), a sample every %ld.%03ld s\n", cmd, (int)c->pid,
-		   a->interval_ms / 1000, a->interval_ms % 1000);
+	char line[2200];
+	snprintf(line, sizeof(line), "memscope faults: %s (pid %d), a sample every %ld.%03ld s", cmd,
+		 (int)c->pid, a->interval_ms / 1000, a->interval_ms % 1000);
+	diagram_note(o, line, 0, 2, 0);
 	out_array(o, "command");
 	for (int i = 0; i < a->argc; i++)
 		out_str(o, SHOW_JSON, NULL, NULL, a->argv[i]);
@@ -330,13 +338,17 @@ static void report(struct ctx *ctx, const struct faults_args *a, const struct ch
 	out_u64(o, SHOW_JSON, "system_ms", NULL, tv_ms(ru->ru_stime));
 	out_i64(o, SHOW_JSON, "elapsed_ms", NULL, end->elapsed_ms);
 	out_end(o);
-	out_printf(o,
-		   "\ntotals (wait4): %ld minor faults, %ld major faults, max RSS %s (sampled: %s)\n"
-		   "                user %" PRIu64 ".%03" PRIu64 " s, system %" PRIu64
-		   ".%03" PRIu64 " s, elapsed %ld.%03ld s\n",
-		   ru->ru_minflt, ru->ru_majflt, maxrss, peaktext, tv_ms(ru->ru_utime) / 1000,
-		   tv_ms(ru->ru_utime) % 1000, tv_ms(ru->ru_stime) / 1000,
-		   tv_ms(ru->ru_stime) % 1000, end->elapsed_ms / 1000, end->elapsed_ms % 1000);
+	out_printf(o, "\n");
+	snprintf(line, sizeof(line),
+		 "totals (wait4): %ld minor faults, %ld major faults, max RSS %s (sampled: %s)",
+		 ru->ru_minflt, ru->ru_majflt, maxrss, peaktext);
+	diagram_note(o, line, 0, 16, 0);
+	snprintf(line, sizeof(line),
+		 "user %" PRIu64 ".%03" PRIu64 " s, system %" PRIu64 ".%03" PRIu64
+		 " s, elapsed %ld.%03ld s",
+		 tv_ms(ru->ru_utime) / 1000, tv_ms(ru->ru_utime) % 1000, tv_ms(ru->ru_stime) / 1000,
+		 tv_ms(ru->ru_stime) % 1000, end->elapsed_ms / 1000, end->elapsed_ms % 1000);
+	diagram_note(o, line, 16, 16, 0);
 	out_i64(o, SHOW_JSON, "exit_status", NULL, end->exit_status);
 	if (WIFSIGNALED(end->status)) {
 		int sig = WTERMSIG(end->status);

@@ -212,8 +212,10 @@ report.txt" ]
 		sleep 0.05
 	done
 	kill -TERM "$ms"
-	run wait "$ms"
-	assert_equal "$status" 143
+	st=0
+	wait "$ms" || st=$?
+	KILL=
+	assert_equal "$st" 143
 	jq -e '.faults | .signal == 15 and .signal_handed_on == 15 and .totals.elapsed_ms < 20000' "$TMP/r.json"
 }
 
