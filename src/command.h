@@ -194,7 +194,23 @@ int page_size_check(uint64_t ps, const char *arch, bool arch_opt, struct ms_erro
 /* Parse a --page-size value: a power of two from 1K to 1M ("4K", "16K", "65536"). */
 int page_size_parse(const char *arg, uint64_t *v);
 
-/* --watch (buddy, procs): a heading "memscope @name: every N s, frame N at TIME" in text,
+/* --watch[=SECONDS] and --count N, as buddy, procs and faults take them: each lists the two
+ * options in its own words under these keys, its parser hands them on to watch_opt_parse() and
+ * calls watch_opt_end() at ARGP_KEY_END; the default interval is the command's, set at
+ * ARGP_KEY_INIT. */
+enum { OPT_WATCH = 0x180, OPT_COUNT };
+struct watch_opts {
+	bool on;	  /* --watch given */
+	long interval_ms; /* its SECONDS */
+	long count;	  /* --count: frames, 0: until stopped */
+};
+/* OPT_WATCH and OPT_COUNT into @w (a bad value is argp's usage error): 0, or ARGP_ERR_UNKNOWN for
+ * any other key. */
+error_t watch_opt_parse(struct argp_state *state, int key, const char *arg, struct watch_opts *w);
+/* At ARGP_KEY_END: --count without --watch is a usage error. */
+void watch_opt_end(struct argp_state *state, const struct watch_opts *w);
+
+/* --watch (buddy, procs, faults): a heading "memscope @name: every N s, frame N at TIME" in text,
  * then @frame, which renders one frame into ctx->out; every
  * @interval_ms until q, Ctrl-C or a signal ends it, or @count frames (0: no limit) were shown.
  * On a terminal each frame is redrawn in place on the alternate screen, cut to its height;

@@ -710,6 +710,32 @@ int addr_arg(const char *s, const char *what, uint64_t *v, struct ms_error *err)
 	return ms_usage(err, "invalid %s '%s' (hex with 0x, or decimal)", what, s);
 }
 
+error_t watch_opt_parse(struct argp_state *state, int key, const char *arg, struct watch_opts *w)
+{
+	uint64_t v;
+	switch (key) {
+	case OPT_WATCH:
+		w->on = true;
+		if (arg && units_parse_interval(arg, &w->interval_ms))
+			argp_error(state, "invalid --watch interval '%s' (seconds, such as 1 or 0.5)",
+				   arg);
+		return 0;
+	case OPT_COUNT:
+		if (units_parse_u64(arg, &v) || v == 0 || v > 100000000)
+			argp_error(state, "invalid --count '%s' (a number of frames, at least 1)", arg);
+		w->count = (long)v;
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+void watch_opt_end(struct argp_state *state, const struct watch_opts *w)
+{
+	if (w->count && !w->on)
+		argp_error(state, "--count goes with --watch");
+}
+
 int watch_loop(struct ctx *ctx, const char *name, long interval_ms, long count,
 	       int (*frame)(struct ctx *ctx, void *arg, struct ms_error *err), void *arg,
 	       struct ms_error *err)

@@ -29,12 +29,10 @@ struct faults_args {
 	const char *pid; /* PID */
 	long interval_ms;
 	const char *output; /* -o FILE */
-	bool watch;
-	long watch_ms;
-	long count;
+	struct watch_opts watch;
 };
 
-enum { OPT_INTERVAL = 0x200, OPT_WATCH, OPT_COUNT };
+enum { OPT_INTERVAL = 0x200 };
 
 static const struct argp_option faults_options[] = {
 	{"interval", OPT_INTERVAL, "SECONDS", 0,
@@ -56,11 +54,10 @@ static const struct argp_option faults_options[] = {
 static error_t faults_parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct faults_args *a = state->input;
-	uint64_t v;
 	switch (key) {
 	case ARGP_KEY_INIT:
 		a->interval_ms = 100;
-		a->watch_ms = 1000;
+		a->watch.interval_ms = 1000;
 		return 0;
 	case OPT_INTERVAL:
 		if (units_parse_interval(arg, &a->interval_ms) || a->interval_ms < 10)
@@ -71,17 +68,6 @@ static error_t faults_parse_opt(int key, char *arg, struct argp_state *state)
 		if (!*arg)
 			argp_error(state, "invalid --output '' (a file name)");
 		a->output = arg;
-		return 0;
-	case OPT_WATCH:
-		a->watch = true;
-		if (arg && units_parse_interval(arg, &a->watch_ms))
-			argp_error(state, "invalid --watch interval '%s' (seconds, such as 1 or 0.5)",
-				   arg);
-		return 0;
-	case OPT_COUNT:
-		if (units_parse_u64(arg, &v) || v == 0 || v > 100000000)
-			argp_error(state, "invalid --count '%s' (a number of frames, at least 1)", arg);
-		a->count = (long)v;
 		return 0;
 	case ARGP_KEY_ARG: {
 		/* after "--", or anything but a pid: the command and its arguments, all of them */
@@ -100,15 +86,14 @@ static error_t faults_parse_opt(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_END:
 		if (!a->pid && !a->argc)
 			argp_error(state, "no command given (-- COMMAND [ARGS], or a PID)");
-		if (a->count && !a->watch)
-			argp_error(state, "--count goes with --watch");
-		if (a->watch && !a->pid)
+		watch_opt_end(state, &a->watch);
+		if (a->watch.on && !a->pid)
 			argp_error(state, "--watch goes with a PID (a command is sampled to its end)");
-		if (a->watch && a->output)
+		if (a->watch.on && a->output)
 			argp_error(state, "--output goes without --watch");
 		return 0;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return watch_opt_parse(state, key, arg, &a->watch);
 	}
 }
 
@@ -555,7 +540,7 @@ gone:
 static int run_pid(struct ctx *ctx, struct faults_args *a, struct ms_error *err)
 {
 	struct pid_state s = {.interval_ms = a->interval_ms};
-	if (a->watch && ctx->sysroot_dir)
+	if (a->watch.on && ctx->sysroot_dir)
 		return ms_usage(err, "--watch reads a live process: it goes without --sysroot (a "
 				     "dump's stat is one sample)");
 	int e = process_open(ctx, a->pid, &s.p, err);
@@ -566,8 +551,8 @@ static int run_pid(struct ctx *ctx, struct faults_args *a, struct ms_error *err)
 		process_close(&s.p);
 		return e;
 	}
-	if (a->watch)
-		e = watch_loop(ctx, "faults", a->watch_ms, a->count, pid_frame, &s, err);
+	if (a->watch.on)
+		e = watch_loop(ctx, "faults", a->watch.interval_ms, a->watch.count, pid_frame, &s, err);
 	else
 		e = pid_frame(ctx, &s, err);
 	process_close(&s.p);
