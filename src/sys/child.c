@@ -162,14 +162,16 @@ int child_wait(struct child *c, long interval_ms, void (*sample)(void *arg, long
 				end->forwarded = (int)si.ssi_signo;
 			}
 			if (exited(c)) {
-				sample(arg, child_elapsed_ms(c), true);
+				if (sample)
+					sample(arg, child_elapsed_ms(c), true);
 				done = true;
 				continue;
 			}
 		}
 		if (c->timerfd >= 0 && (pfd[1].revents & POLLIN)) {
 			uint64_t ticks;
-			if (read(c->timerfd, &ticks, sizeof(ticks)) == (ssize_t)sizeof(ticks))
+			if (read(c->timerfd, &ticks, sizeof(ticks)) == (ssize_t)sizeof(ticks) &&
+			    sample)
 				sample(arg, child_elapsed_ms(c), false);
 		}
 	}

@@ -38,11 +38,11 @@ int child_spawn(struct child *c, char *const argv[], struct ms_error *err);
 /* The exit status a shell gives for a failed spawn's -errno: 127 when not found, else 126. */
 int child_spawn_status(int e);
 
-/* Wait for the child to end, calling @sample every @interval_ms (from the spawn: the first at
- * @interval_ms) and once more when it has exited but is not yet reaped (@at_exit true: its
- * proc/PID is still there, a zombie's); then reap it into @end. @sample's errors are the
- * caller's to keep: the child is waited for whatever they are. Returns 0 or -errno with @err
- * filled (the timer or the signals could not be set up: the child is still reaped). */
+/* Wait for the child to end, calling @sample (unless NULL) every @interval_ms (from the spawn:
+ * the first at @interval_ms) and once more when it has exited but is not yet reaped (@at_exit
+ * true: its proc/PID is still there, a zombie's); then reap it into @end. @sample's errors are
+ * the caller's to keep: the child is waited for whatever they are. Returns 0 or -errno with
+ * @err filled (the timer or the signals could not be set up: the child is still reaped). */
 int child_wait(struct child *c, long interval_ms, void (*sample)(void *arg, long t_ms, bool at_exit),
 	       void *arg, struct child_end *end, struct ms_error *err);
 
