@@ -348,3 +348,24 @@ start_demo() {
 	assert_success
 	[[ "$stderr" == *"exit status 0"* ]]
 }
+
+@test "PID in a dump with a malformed stat: one line naming the file and line, exit 1" {
+	mkdir -p "$TMP/dump/proc/7"
+	printf '7 (broken\n' >"$TMP/dump/proc/7/stat"
+	printf '00400000-00401000 r-xp 00000000 00:00 0 /bin/x\n' >"$TMP/dump/proc/7/maps"
+	run --separate-stderr memscope --sysroot "$TMP/dump" faults 7
+	assert_failure 1
+	assert_output ""
+	assert_equal "$stderr" "memscope: $TMP/dump/proc/7/stat:1: expected 'PID (COMM) STATE PPID ...'"
+}
+
+@test "PID -o FILE: the counts in the file, nothing on stdout" {
+	run --separate-stderr memscope --sysroot "$HAND" faults 1 -o "$TMP/one.json" --json
+	assert_success
+	assert_output ""
+	jq -e '.faults.minor_faults == 9000' "$TMP/one.json"
+	run --separate-stderr memscope --sysroot "$HAND" faults 999 -o "$TMP/none"
+	assert_failure 1
+	[ ! -e "$TMP/none" ]
+	[ "$(ls "$TMP")" = "one.json" ]
+}
