@@ -157,9 +157,8 @@ int child_wait(struct child *c, long interval_ms, void (*sample)(void *arg, long
 				 * whole foreground process group, the child's too: sent again, a
 				 * second Ctrl-C would reach it; one from kill(1) came to memscope
 				 * alone */
-				if (si.ssi_code != SI_KERNEL)
-					kill(c->pid, (int)si.ssi_signo);
-				end->forwarded = (int)si.ssi_signo;
+				if (si.ssi_code != SI_KERNEL && kill(c->pid, (int)si.ssi_signo) == 0)
+					end->forwarded = (int)si.ssi_signo;
 			}
 			if (exited(c)) {
 				if (sample)

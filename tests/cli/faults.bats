@@ -369,3 +369,25 @@ start_demo() {
 	[ ! -e "$TMP/none" ]
 	[ "$(ls "$TMP")" = "one.json" ]
 }
+
+@test "Ctrl-C on the terminal reaches the command once, from the terminal; the report follows" {
+	command -v tmux >/dev/null || skip "tmux is not installed"
+	SOCK=faults-$$
+	# the command counts the SIGINTs it gets, for 0.5 s after the first, then exits 9
+	cat >"$TMP/count.sh" <<'SH'
+n=0
+trap 'n=$((n + 1)); [ $n -eq 1 ] && (sleep 0.5; kill -USR1 $$) &' INT
+trap 'echo "got $n" >"$0.out"; exit 9' USR1
+echo ready >"$0.ready"
+while :; do sleep 0.05; done
+SH
+	SHELL=/bin/bash tmux -L "$SOCK" new-session -d -x 100 -y 30 \
+		"$(printf '%q ' "$MEMSCOPE") faults --json -o $TMP/r.json -- bash $TMP/count.sh; echo \$? >$TMP/rc"
+	for _ in $(seq 100); do [ -e "$TMP/count.sh.ready" ] && break; sleep 0.1; done
+	tmux -L "$SOCK" send-keys C-c
+	for _ in $(seq 100); do [ -e "$TMP/rc" ] && break; sleep 0.1; done
+	tmux -L "$SOCK" kill-server 2>/dev/null || :
+	assert_equal "$(cat "$TMP/count.sh.out")" "got 1"
+	assert_equal "$(cat "$TMP/rc")" 9
+	jq -e '.faults | .exit_status == 9 and .signal_handed_on == null' "$TMP/r.json"
+}
