@@ -1,7 +1,8 @@
 #!/bin/bash
 # memscope against its peers, median of several runs, side by side. Run as root (frames and
 # page flags need it). Builds the workload with tests' mapper and a minimal reader of its own.
-#   bench/run.sh [BUILD_DIR] [RUNS]        (BENCH=procs: the procs lines only)
+#   bench/run.sh [BUILD_DIR] [RUNS]        (BENCH=procs: the procs lines only; BENCH=maps: the
+#   60 000-mapping lines and maps --rss's peak memory at 15k and 30k mappings)
 # Prints one line per comparison: the medians and the ratio, and peak memory where it matters.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -87,6 +88,31 @@ procs_lines() {
 	wait 2>/dev/null || :
 	pids=()
 }
+# BENCH=maps: the 60 000-mapping lines alone, and maps --rss's peak memory at 15k, 30k and 60k
+# mappings (flat as they grow)
+maps_lines() {
+	echo
+	echo "== 60 000 mappings"
+	spawn --maps 60000
+	compare "memscope maps --rss" "cat smaps" cat /proc/$P/smaps -- "$ms" maps "$P" --rss
+	compare "memscope maps --rss --json" "cat smaps" cat /proc/$P/smaps -- "$ms" maps "$P" --rss --json
+	compare "memscope maps --rss" "pmap -X" pmap -X "$P" -- "$ms" maps "$P" --rss
+	compare "memscope translate --all" "minreader -k" "$min" -k "$P" -- "$ms" translate "$P" --all
+	compare "memscope translate --all, no CAP_SYS_ADMIN" "minreader -s (SCAN)" "${nocap[@]}" "$min" -s "$P" -- \
+		"${nocap[@]}" "$ms" translate "$P" --all
+	compare "memscope translate --all, no CAP_SYS_ADMIN" "minreader (pagemap)" "${nocap[@]}" "$min" "$P" -- \
+		"${nocap[@]}" "$ms" translate "$P" --all
+	local n
+	for n in 15000 30000; do
+		spawn --maps $n
+		echo "peak at $n mappings: text $(measure "$ms" maps "$P" --rss | awk '{ printf "%.1f", $2 / 1024 }') MiB," \
+			"JSON $(measure "$ms" maps "$P" --rss --json | awk '{ printf "%.1f", $2 / 1024 }') MiB"
+	done
+}
+if [ "${BENCH:-all}" = maps ]; then
+	maps_lines
+	exit 0
+fi
 if [ "${BENCH:-all}" = procs ]; then
 	procs_lines 370
 	procs_lines 1000
