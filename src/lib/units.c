@@ -66,6 +66,20 @@ size_t units_human(uint64_t bytes, char *buf, size_t size)
 	return n;
 }
 
+size_t units_hex(uint64_t v, unsigned min, char *buf)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned n = 1;
+	while (n < 16 && v >> (4 * n)) /* the bound first: a shift by 64 is undefined */
+		n++;
+	if (n < min)
+		n = min < 16 ? min : 16;
+	for (unsigned i = n; i-- > 0; v >>= 4)
+		buf[i] = hex[v & 15];
+	buf[n] = '\0';
+	return n;
+}
+
 void units_addr_json(uint64_t addr, char *buf, size_t size)
 {
 	snprintf(buf, size, "0x%016" PRIx64, addr);

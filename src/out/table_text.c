@@ -51,8 +51,14 @@ size_t cell_text(const struct table *t, const struct out *o, const struct cell *
 	case COL_COUNT:
 		return units_dec(c->u, buf, size);
 	case COL_HEX:
-		snprintf(buf, size, "0x%" PRIx64, c->u);
-		break;
+		if (size < 19) {
+			snprintf(buf, size, "0x%" PRIx64, c->u);
+			break;
+		}
+		/* by hand: snprintf twice for every offset of 60 000 mappings showed */
+		buf[0] = '0';
+		buf[1] = 'x';
+		return 2 + units_hex(c->u, 1, buf + 2);
 	case COL_PERCENT: {
 		uint64_t h = (c->u + 5) / 10; /* tenths */
 		snprintf(buf, size, "%" PRIu64 ".%" PRIu64 "%%", h / 10, h % 10);
@@ -165,8 +171,8 @@ static size_t dec_width(uint64_t v)
 
 void measure(struct table *t, size_t col, const struct cell *c)
 {
-	if (!t->measured)
-		return;
+	if (!t->measured || t->measured->json)
+		return; /* JSON has no widths */
 	if (!c->null && c->type == COL_ADDR) {
 		if (c->u > t->addr_max[col])
 			t->addr_max[col] = c->u;
