@@ -9,25 +9,54 @@
 
 void jw_init(struct jw *w, FILE *fp, bool pretty)
 {
-	memset(w, 0, sizeof(*w));
 	w->fp = fp;
+	w->len = 0;
 	w->pretty = pretty;
+	w->depth = 0;
+	w->skip = 0;
+	memset(w->array, 0, sizeof(w->array));
+	memset(w->members, 0, sizeof(w->members));
+}
+
+void jw_flush(struct jw *w)
+{
+	if (w->len)
+		fwrite_unlocked(w->buf, 1, w->len, w->fp);
+	w->len = 0;
+}
+
+/* Room for @n more bytes in the buffer, if it can have that many. */
+static void room(struct jw *w, size_t n)
+{
+	if (n > JW_BUF - w->len)
+		jw_flush(w);
 }
 
 static void put(struct jw *w, const char *s, size_t n)
 {
-	fwrite_unlocked(s, 1, n, w->fp);
+	room(w, n);
+	if (n > JW_BUF) {
+		fwrite_unlocked(s, 1, n, w->fp);
+		return;
+	}
+	memcpy(w->buf + w->len, s, n);
+	w->len += n;
+}
+
+static void put1(struct jw *w, char c)
+{
+	room(w, 1);
+	w->buf[w->len++] = c;
 }
 
 static void indent(struct jw *w, int level)
 {
-	static const char blanks[] = "                                                                ";
-	for (size_t n = (size_t)level * 2; n;) {
-		size_t k = n < sizeof(blanks) - 1 ? n : sizeof(blanks) - 1;
-		put(w, blanks, k);
-		n -= k;
-	}
+	room(w, (size_t)level * 2);
+	memset(w->buf + w->len, ' ', (size_t)level * 2); /* at most JW_DEPTH levels */
+	w->len += (size_t)level * 2;
 }
+
+static void escape(struct jw *w, const char *str, size_t len);
 
 /* Whether the next value is written (not inside a container too deep to keep). */
 static bool live(const struct jw *w)
@@ -45,32 +74,33 @@ static bool plain_key(const char *key, size_t len)
 	return true;
 }
 
-/* Before a value or a container: the comma, the line, the key, built into one write (a
- * 60 000-row table has a million of them). */
+/* Before a value or a container: the comma, the line, the key (a 60 000-row table has a
+ * million of them), straight into the buffer. */
 static void member(struct jw *w, const char *key)
 {
 	if (w->depth == 0)
 		return;
 	int d = w->depth - 1;
-	char b[256];
+	/* a comma, a line, JW_DEPTH levels of two blanks, a short key quoted and ": " */
+	room(w, 2 + 2 * JW_DEPTH + 64 + 4);
+	char *b = w->buf + w->len;
 	size_t n = 0;
 	if (w->members[d])
 		b[n++] = ',';
 	w->members[d] = true;
 	if (w->pretty) {
 		b[n++] = '\n';
-		/* at most JW_DEPTH levels of two blanks: 64 of the buffer */
 		memset(b + n, ' ', (size_t)w->depth * 2);
 		n += (size_t)w->depth * 2;
 	}
 	if (w->array[d]) {
-		put(w, b, n);
+		w->len += n;
 		return;
 	}
 	if (!key)
 		key = "";
 	size_t len = strlen(key);
-	if (len < sizeof(b) - n - 4 && plain_key(key, len)) {
+	if (len <= 64 && plain_key(key, len)) {
 		b[n++] = '"';
 		memcpy(b + n, key, len);
 		n += len;
@@ -78,15 +108,15 @@ static void member(struct jw *w, const char *key)
 		b[n++] = ':';
 		if (w->pretty)
 			b[n++] = ' ';
-		put(w, b, n);
+		w->len += n;
 		return;
 	}
-	put(w, b, n);
-	jw_escape(w->fp, key, len);
+	w->len += n;
+	escape(w, key, len);
 	if (w->pretty)
 		put(w, ": ", 2);
 	else
-		putc_unlocked(':', w->fp);
+		put1(w, ':');
 }
 
 static void container(struct jw *w, const char *key, bool array)
@@ -96,7 +126,7 @@ static void container(struct jw *w, const char *key, bool array)
 		return;
 	}
 	member(w, key);
-	putc_unlocked(array ? '[' : '{', w->fp);
+	put1(w, array ? '[' : '{');
 	w->array[w->depth] = array;
 	w->members[w->depth] = false;
 	w->depth++;
@@ -123,10 +153,12 @@ void jw_end(struct jw *w)
 	int d = --w->depth;
 	/* as json-c lays it out: an empty array keeps its line break, an empty object none */
 	if (w->pretty && (w->members[d] || w->array[d])) {
-		putc_unlocked('\n', w->fp);
+		put1(w, '\n');
 		indent(w, w->depth);
 	}
-	putc_unlocked(w->array[d] ? ']' : '}', w->fp);
+	put1(w, w->array[d] ? ']' : '}');
+	if (w->depth == 0)
+		jw_flush(w); /* the document is whole: nothing waits in the writer */
 }
 
 static void value(struct jw *w, const char *key, const char *text, size_t n)
@@ -193,7 +225,7 @@ void jw_strn(struct jw *w, const char *key, const char *v, size_t len)
 		return;
 	}
 	member(w, key);
-	jw_escape(w->fp, v, len);
+	escape(w, v, len);
 }
 
 void jw_str(struct jw *w, const char *key, const char *v)
@@ -201,15 +233,30 @@ void jw_str(struct jw *w, const char *key, const char *v)
 	jw_strn(w, key, v, v ? strlen(v) : 0);
 }
 
-void jw_escape(FILE *fp, const char *str, size_t len)
+/* Bytes that need more than themselves in a JSON string: control bytes, '"', '\\' and every
+ * byte of a multibyte sequence (checked as UTF-8) */
+static const bool special[256] = {
+#define ROW(a) [a] = 1, [a + 1] = 1, [a + 2] = 1, [a + 3] = 1, [a + 4] = 1, [a + 5] = 1, \
+	       [a + 6] = 1, [a + 7] = 1, [a + 8] = 1, [a + 9] = 1, [a + 10] = 1, [a + 11] = 1, \
+	       [a + 12] = 1, [a + 13] = 1, [a + 14] = 1, [a + 15] = 1
+	ROW(0x00), ROW(0x10), ['"'] = 1, ['\\'] = 1, ROW(0x80), ROW(0x90), ROW(0xa0), ROW(0xb0),
+	ROW(0xc0), ROW(0xd0), ROW(0xe0), ROW(0xf0),
+#undef ROW
+};
+
+static void escape(struct jw *w, const char *str, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)str, *run = s, *end = s + len;
-	putc_unlocked('"', fp);
+	put1(w, '"');
 	while (s < end) {
+		/* the plain bytes of a run at a time: most strings are nothing else */
+		while (s < end && !special[*s])
+			s++;
+		if (s == end)
+			break;
 		unsigned char c = *s;
 		const char *esc = NULL;
-		size_t skip = 1;
 		char u[7];
 		if (c >= 0x80) {
 			uint32_t cp;
@@ -229,21 +276,29 @@ void jw_escape(FILE *fp, const char *str, size_t len)
 			case '"': esc = "\\\""; break;
 			case '\\': esc = "\\\\"; break;
 			default:
-				if (c < ' ') {
-					snprintf(u, sizeof(u), "\\u00%c%c", hex[c >> 4], hex[c & 15]);
-					esc = u;
-				}
+				u[0] = '\\';
+				u[1] = 'u';
+				u[2] = '0';
+				u[3] = '0';
+				u[4] = hex[c >> 4];
+				u[5] = hex[c & 15];
+				u[6] = '\0';
+				esc = u;
 			}
 		}
-		if (!esc) {
-			s++;
-			continue;
-		}
-		fwrite_unlocked(run, 1, (size_t)(s - run), fp);
-		fputs_unlocked(esc, fp);
-		s += skip;
+		put(w, (const char *)run, (size_t)(s - run));
+		put(w, esc, strlen(esc));
+		s++;
 		run = s;
 	}
-	fwrite_unlocked(run, 1, (size_t)(s - run), fp);
-	putc_unlocked('"', fp);
+	put(w, (const char *)run, (size_t)(s - run));
+	put1(w, '"');
+}
+
+void jw_escape(FILE *fp, const char *str, size_t len)
+{
+	static struct jw w; /* the buffer is large for a stack: one at a time */
+	jw_init(&w, fp, false);
+	escape(&w, str, len);
+	jw_flush(&w);
 }

@@ -13,17 +13,24 @@
 #include <stdio.h>
 
 #define JW_DEPTH 32
+#define JW_BUF 16384
 
 struct jw {
 	FILE *fp;
+	size_t len;    /* bytes waiting in buf: the writer's own buffer, for the million small
+			* tokens of a long table (a stdio call each cost more than the token) */
 	bool pretty;
 	int depth;			 /* open containers */
 	bool array[JW_DEPTH];		 /* the container at each depth is an array */
 	bool members[JW_DEPTH];		 /* it has a member already */
 	int skip;			 /* containers opened past JW_DEPTH: their contents dropped */
+	char buf[JW_BUF];
 };
 
 void jw_init(struct jw *w, FILE *fp, bool pretty);
+/* Write out what the writer holds: before anything else writes to, flushes or closes its
+ * FILE (the writer also empties itself when the outermost container closes). */
+void jw_flush(struct jw *w);
 
 /* Containers. @key names the member in an object; it is ignored in an array. */
 void jw_object(struct jw *w, const char *key);

@@ -76,6 +76,13 @@ int out_init(struct out *o, bool json, bool bytes, bool color)
 	return 0;
 }
 
+/* The buffer's stream flushed, the JSON writer's bytes first (it keeps its own buffer). */
+static int flush_buf(struct out *o)
+{
+	jw_flush(&o->jw);
+	return fflush(o->buf);
+}
+
 bool out_shows(const struct out *o, enum show s)
 {
 	return s == SHOW_ANY || (s == SHOW_JSON) == o->json;
@@ -169,14 +176,14 @@ void out_end(struct out *o)
 
 const char *out_text(struct out *o, size_t *len)
 {
-	fflush(o->buf);
+	flush_buf(o);
 	*len = o->memlen;
 	return o->mem ? o->mem : "";
 }
 
 void out_truncate(struct out *o, size_t len)
 {
-	fflush(o->buf);
+	flush_buf(o);
 	if (len < o->memlen) {
 		o->memlen = len;
 		o->mem[len] = '\0';
@@ -200,6 +207,7 @@ static void doc_close(struct out *o)
 	out_jw(o);
 	while (o->jw.depth > 0 || o->jw.skip)
 		jw_end(&o->jw);
+	jw_flush(&o->jw);
 	fputc('\n', o->buf);
 	o->doc_open = false;
 }
@@ -209,7 +217,7 @@ int out_unbuffer(struct out *o, FILE *dest)
 	if (o->direct || o->frames)
 		return 0;
 	out_before(o);
-	if (fflush(o->buf) != 0)
+	if (flush_buf(o) != 0)
 		return -errno;
 	o->direct = dest;
 	direct_write(o, o->mem, o->memlen);
@@ -230,7 +238,7 @@ int out_frame(struct out *o, FILE *dest)
 {
 	int ret = 0;
 	doc_close(o);
-	if (fflush(o->buf) != 0 || fflush(o->fp) != 0)
+	if (flush_buf(o) != 0 || fflush(o->fp) != 0)
 		return -errno;
 	out_before(o);
 	if (o->memlen && fwrite(o->mem, 1, o->memlen, dest) != o->memlen)
@@ -257,6 +265,8 @@ int out_commit(struct out *o, FILE *dest)
 	if (o->fp && o->fp != o->buf && fclose(o->fp) != 0)
 		ret = -errno;
 	o->fp = NULL;
+	if (o->buf)
+		jw_flush(&o->jw);
 	if (o->buf && fclose(o->buf) != 0 && !ret)
 		ret = -errno;
 	o->buf = NULL;

@@ -27,6 +27,7 @@ static void cap_open(struct cap *c, bool pretty)
 
 static void cap_expect(struct cap *c, const char *want, size_t wantlen)
 {
+	jw_flush(&c->w);
 	assert_int_equal(fclose(c->fp), 0);
 	assert_bytes(c->buf, c->len, want, wantlen);
 	free(c->buf);
@@ -292,7 +293,45 @@ static void test_depth(void **state)
 	}
 }
 
-TEST_MAIN(cmocka_unit_test(test_pretty), cmocka_unit_test(test_compact),
+/* The writer's own buffer: strings longer than it (with an escape on either side of where it
+ * fills), and many small members that fill it over and over, come out whole and in order. */
+static void test_buffer(void **state)
+{
+	(void)state;
+	enum { LONG = 3 * JW_BUF + 7, MANY = 20000 };
+	char *s = malloc(LONG), *want = malloc(2 * LONG + 8 * MANY + 16);
+	assert_non_null(s);
+	assert_non_null(want);
+	memset(s, 'a', LONG);
+	s[JW_BUF - 3] = '"';
+	s[2 * JW_BUF] = '\n';
+	struct cap c;
+	cap_open(&c, false);
+	jw_array(&c.w, NULL);
+	jw_strn(&c.w, NULL, s, LONG);
+	for (int i = 0; i < MANY; i++)
+		jw_u64(&c.w, NULL, (uint64_t)i % 10);
+	jw_end(&c.w);
+	size_t n = 0;
+	want[n++] = '[';
+	want[n++] = '"';
+	for (size_t i = 0; i < LONG; i++) {
+		if (s[i] == '"' || s[i] == '\n')
+			want[n++] = '\\';
+		want[n++] = s[i] == '\n' ? 'n' : s[i];
+	}
+	want[n++] = '"';
+	for (int i = 0; i < MANY; i++) {
+		want[n++] = ',';
+		want[n++] = (char)('0' + i % 10);
+	}
+	want[n++] = ']';
+	cap_expect(&c, want, n);
+	free(s);
+	free(want);
+}
+
+TEST_MAIN(cmocka_unit_test(test_pretty), cmocka_unit_test(test_compact), cmocka_unit_test(test_buffer),
 	  cmocka_unit_test(test_top_level), cmocka_unit_test(test_escape),
 	  cmocka_unit_test(test_utf8), cmocka_unit_test(test_word_number),
 	  cmocka_unit_test(test_depth))
