@@ -16,7 +16,14 @@ size_t cell_text(const struct table *t, const struct out *o, const struct cell *
 		return 0;
 	}
 	if (c->null) {
-		snprintf(buf, size, "-");
+		/* not snprintf: translate --all has eight of them a row */
+		if (size < 2) {
+			if (size)
+				buf[0] = '\0';
+			return 0;
+		}
+		buf[0] = '-';
+		buf[1] = '\0';
 		return 1;
 	}
 	switch ((enum col_type)c->type) {

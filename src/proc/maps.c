@@ -47,8 +47,9 @@ int maps_parse_line(char *line, struct vma *v, const char **reason)
 		*reason = "mapping ends before it starts";
 		return -EINVAL;
 	}
-	if (strlen(p) < 5 || p[4] != ' ' || !strchr("r-", p[0]) || !strchr("w-", p[1]) ||
-	    !strchr("x-", p[2]) || !strchr("ps", p[3]))
+	/* each byte tested for what it may be, so a NUL is never taken (nor the name's strlen) */
+	if ((p[0] != 'r' && p[0] != '-') || (p[1] != 'w' && p[1] != '-') ||
+	    (p[2] != 'x' && p[2] != '-') || (p[3] != 'p' && p[3] != 's') || p[4] != ' ')
 		return -EINVAL;
 	memcpy(v->perms, p, 4);
 	p += 5;
