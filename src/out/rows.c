@@ -12,6 +12,7 @@
 
 /* a segment is this many rows, then their strings */
 #define SPOOL_ROWS 512
+#define SPOOL_BUF (32 * 1024)
 struct spool_head {
 	size_t rows, strings;
 };
@@ -74,7 +75,7 @@ struct trow *rows_new(struct table *t)
  * however long the table. A segment is a spool_head, then per row its colour pointer (static
  * index) and its cells, then the strings the cells point into. */
 
-static FILE *spool_open(void)
+static FILE *spool_open(struct table *t)
 {
 	const char *dir = getenv("TMPDIR");
 	if (!dir || !*dir)
@@ -90,6 +91,10 @@ static FILE *spool_open(void)
 	FILE *f = fd < 0 ? NULL : fdopen(fd, "w+");
 	if (!f && fd >= 0)
 		close(fd);
+	/* a segment is some 140 KiB: written in 32 KiB writes, not 35 of 4 KiB (each write to
+	 * a file system costs alike), without it in the default buffer */
+	if (f && (t->spool_buf = malloc(SPOOL_BUF)))
+		setvbuf(f, t->spool_buf, _IOFBF, SPOOL_BUF);
 	return f;
 }
 
@@ -108,7 +113,7 @@ void rows_spill(struct table *t)
 	for (const struct trow *r = t->first; r; r = r->next)
 		if (r->first || r->key)
 			goto off;
-	if (!t->spool && !(t->spool = spool_open()))
+	if (!t->spool && !(t->spool = spool_open(t)))
 		goto off;
 	long at = ftell(t->spool);
 	struct spool_head h = {t->mem_rows, t->strings_len};
@@ -267,6 +272,8 @@ int rows_unspool(struct table *t)
 	t->spool_on = false;
 	fclose(t->spool);
 	t->spool = NULL;
+	free(t->spool_buf);
+	t->spool_buf = NULL;
 	return 0;
 }
 
@@ -291,6 +298,7 @@ void rows_release(struct table *t)
 	free(t->strings);
 	if (t->spool)
 		fclose(t->spool);
+	free(t->spool_buf);
 }
 
 bool rows_full(const struct table *t)

@@ -66,6 +66,7 @@ struct table {
 	/* table_spool(): full segments of rows written out, read back once when printed */
 	bool spool_on;
 	FILE *spool;
+	char *spool_buf; /* its stdio buffer: glibc makes a NULL one its 4 KiB block size */
 	size_t mem_rows; /* top-level rows in memory */
 	size_t spooled;	 /* rows in the spool */
 	int spool_err;	 /* the spool lost rows (a write failed and could not be undone) */
