@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The streaming JSON writer. */
+#include <errno.h>
 #include <inttypes.h>
 #include <string.h>
 
@@ -16,6 +17,15 @@ void jw_init(struct jw *w, FILE *fp, bool pretty)
 	w->skip = 0;
 	memset(w->array, 0, sizeof(w->array));
 	memset(w->members, 0, sizeof(w->members));
+}
+
+void jw_init_inside(struct jw *w, FILE *fp, bool pretty, int depth)
+{
+	jw_init(w, fp, pretty);
+	if (depth < 1 || depth > JW_DEPTH)
+		return;
+	w->depth = depth;
+	w->array[depth - 1] = true;
 }
 
 void jw_flush(struct jw *w)
@@ -56,6 +66,41 @@ static void indent(struct jw *w, int level)
 	w->len += (size_t)level * 2;
 }
 
+int jw_splice(struct jw *w, FILE *from, int depth)
+{
+	int d = w->depth - 1;
+	if (w->skip || d < 0 || w->depth < depth || !w->array[d])
+		return -EINVAL;
+	if (fflush(from) != 0 || fseek(from, 0, SEEK_SET) != 0)
+		return -EIO;
+	size_t extra = w->pretty ? (size_t)(w->depth - depth) * 2 : 0;
+	bool first = true;
+	char b[4096];
+	for (size_t n; (n = fread(b, 1, sizeof(b), from)) > 0;) {
+		if (first && w->members[d])
+			put1(w, ','); /* the spliced members start without one */
+		first = false;
+		if (!extra) {
+			put(w, b, n);
+			continue;
+		}
+		/* a string holds no raw newline (it is escaped): each one starts a line */
+		for (char *p = b, *end = b + n; p < end;) {
+			char *nl = memchr(p, '\n', (size_t)(end - p));
+			char *stop = nl ? nl + 1 : end;
+			put(w, p, (size_t)(stop - p));
+			if (nl)
+				indent(w, (int)extra / 2);
+			p = stop;
+		}
+	}
+	if (ferror(from))
+		return -EIO;
+	if (!first)
+		w->members[d] = true;
+	return 0;
+}
+
 static void escape(struct jw *w, const char *str, size_t len);
 
 /* Whether the next value is written (not inside a container too deep to keep). */
@@ -64,14 +109,11 @@ static bool live(const struct jw *w)
 	return w->skip == 0;
 }
 
-/* Whether @key can be written between quotes as it is (printable ASCII, no quote or
- * backslash): the keys are the program's own, so nearly always. */
-static bool plain_key(const char *key, size_t len)
+/* Whether a key may hold @c as it is, between quotes (printable ASCII but '"' and '\\'): the
+ * keys are the program's own, so nearly always. NUL is not one: it ends the key. */
+static inline bool key_plain(unsigned char c)
 {
-	for (size_t i = 0; i < len; i++)
-		if (key[i] < ' ' || key[i] > '~' || key[i] == '"' || key[i] == '\\')
-			return false;
-	return true;
+	return c >= ' ' && c <= '~' && c != '"' && c != '\\';
 }
 
 /* Before a value or a container: the comma, the line, the key (a 60 000-row table has a
@@ -89,9 +131,16 @@ static void member(struct jw *w, const char *key)
 		b[n++] = ',';
 	w->members[d] = true;
 	if (w->pretty) {
-		b[n++] = '\n';
-		memset(b + n, ' ', (size_t)w->depth * 2);
-		n += (size_t)w->depth * 2;
+		/* a line and the blanks of eight levels at once, as two fixed stores */
+		static const char line[17] = "\n                ";
+		size_t k = 1 + (size_t)w->depth * 2;
+		if (k <= 16)
+			memcpy(b + n, line, 16);
+		else {
+			b[n] = '\n';
+			memset(b + n + 1, ' ', k - 1);
+		}
+		n += k;
 	}
 	if (w->array[d]) {
 		w->len += n;
@@ -99,11 +148,14 @@ static void member(struct jw *w, const char *key)
 	}
 	if (!key)
 		key = "";
-	size_t len = strlen(key);
-	if (len <= 64 && plain_key(key, len)) {
-		b[n++] = '"';
-		memcpy(b + n, key, len);
-		n += len;
+	/* the key copied as it is checked, up to its NUL: one pass */
+	size_t start = n, len = 0;
+	b[n++] = '"';
+	while (len <= 64 && key_plain((unsigned char)key[len])) {
+		b[n++] = key[len];
+		len++;
+	}
+	if (!key[len] && len <= 64) {
 		b[n++] = '"';
 		b[n++] = ':';
 		if (w->pretty)
@@ -111,8 +163,8 @@ static void member(struct jw *w, const char *key)
 		w->len += n;
 		return;
 	}
-	w->len += n;
-	escape(w, key, len);
+	w->len += start;
+	escape(w, key, strlen(key));
 	if (w->pretty)
 		put(w, ": ", 2);
 	else
@@ -209,8 +261,8 @@ void jw_word(struct jw *w, const char *key, uint64_t v, bool neg)
 	}
 	b[n++] = '0';
 	b[n++] = 'x';
-	for (int i = 15; i >= 0; i--)
-		b[n + (size_t)(15 - i)] = hex[(v >> (i * 4)) & 15];
+	for (int i = 15; i >= 0; i--, v >>= 4)
+		b[n + (size_t)i] = hex[v & 15];
 	n += 16;
 	b[n++] = '"';
 	value(w, key, b, n);

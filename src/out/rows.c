@@ -104,6 +104,8 @@ static size_t spool_row_size(const struct table *t)
 	return sizeof(uint64_t) + t->ndefs * sizeof(struct cell);
 }
 
+static void rows_reset(struct table *t);
+
 /* Write the rows in memory out as one segment and start afresh. Any failure (no temporary
  * directory, a full disk) just keeps the rows in memory from then on. */
 void rows_spill(struct table *t)
@@ -115,6 +117,12 @@ void rows_spill(struct table *t)
 			goto off;
 	if (!t->spool && !(t->spool = spool_open(t)))
 		goto off;
+	if (t->measured->json && out_shows(t->measured, t->show)) {
+		if (json_spill(t))
+			goto off;
+		rows_reset(t);
+		return;
+	}
 	long at = ftell(t->spool);
 	struct spool_head h = {t->mem_rows, t->strings_len};
 	fwrite(&h, sizeof(h), 1, t->spool);
@@ -132,7 +140,16 @@ void rows_spill(struct table *t)
 		goto off;
 	}
 	t->spooled += t->mem_rows;
-	/* keep the newest block for the next rows, free the others */
+	rows_reset(t);
+	return;
+off:
+	t->spool_on = false;
+}
+
+/* The rows in memory gone (spooled): the newest block kept for the next rows, the others
+ * freed. */
+static void rows_reset(struct table *t)
+{
 	struct block *keep = t->blocks;
 	while (keep && keep->next) {
 		struct block *b = keep->next;
@@ -144,9 +161,6 @@ void rows_spill(struct table *t)
 	t->first = t->last = NULL;
 	t->mem_rows = 0;
 	t->strings_len = 0;
-	return;
-off:
-	t->spool_on = false;
 }
 
 void rows_begin(struct rows *it, const struct table *ct)
@@ -299,6 +313,7 @@ void rows_release(struct table *t)
 	if (t->spool)
 		fclose(t->spool);
 	free(t->spool_buf);
+	free(t->json_pre);
 }
 
 bool rows_full(const struct table *t)

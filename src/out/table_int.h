@@ -67,6 +67,11 @@ struct table {
 	bool spool_on;
 	FILE *spool;
 	char *spool_buf; /* its stdio buffer: glibc makes a NULL one its 4 KiB block size */
+	/* with --json the spool holds the segments as JSON text instead, written as they fill
+	 * (while the kernel still writes smaps) by their own writer, and is spliced into the
+	 * document when printed */
+	struct jw *json_pre;
+	size_t json_rows; /* rows written there */
 	size_t mem_rows; /* top-level rows in memory */
 	size_t spooled;	 /* rows in the spool */
 	int spool_err;	 /* the spool lost rows (a write failed and could not be undone) */
@@ -131,5 +136,11 @@ int print_scols(const struct table *t, struct out *o, const int *hexw);
 
 /* ---- JSON (table_json.c) ---- */
 int print_json(struct table *t, struct out *o);
+/* The rows in memory written to the spool as JSON (the members of the table's array, as a
+ * writer at JSON_SPLICE_DEPTH writes them); 0 or -errno, the spool as it was (or t->spool_err
+ * set). */
+int json_spill(struct table *t);
+/* The least depth a table's array is at: inside the document's object. */
+#define JSON_SPLICE_DEPTH 2
 
 #endif
