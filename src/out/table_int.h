@@ -43,6 +43,7 @@ struct table {
 	size_t *sel;
 	size_t nsel;
 	bool *addr_col; /* a column with an address in it: only those need max_hexw() */
+	struct cell *blank; /* a new row's cells: each column's type and width, nothing set */
 	/* table_measure(): text widths kept as cells are set, so a large table is formatted once */
 	const struct out *measured;
 	size_t *twidth;	    /* per column: the widest text of a cell that is not an address */

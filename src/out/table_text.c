@@ -238,12 +238,13 @@ int print_direct(const struct table *t, const struct out *o, const int *hexw)
 			if (l > width[j])
 				width[j] = l;
 		}
-	/* each line is built whole and written with one call */
+	/* lines are built whole, one after the other, and written 64 KiB at a time */
 	size_t cap = 1;
 	for (size_t j = 0; j < n; j++)
 		cap += width[j] + 1;
-	char *line = malloc(cap);
-	if (!line)
+	size_t size = cap * 2 > 64 * 1024 ? cap * 2 : 64 * 1024, used = 0;
+	char *out = malloc(size);
+	if (!out)
 		return -ENOMEM;
 	struct rows it;
 	rows_begin(&it, t);
@@ -251,6 +252,11 @@ int print_direct(const struct table *t, const struct out *o, const int *hexw)
 		const struct trow *r = heading ? NULL : rows_next(&it); /* NULL: the heading */
 		if (!heading && !r)
 			break;
+		if (size - used < cap) {
+			fwrite(out, 1, used, o->fp);
+			used = 0;
+		}
+		char *line = out + used;
 		size_t last = 0, pos = 0;
 		for (size_t j = 0; j < n; j++) {
 			size_t k = cols[j];
@@ -284,9 +290,10 @@ int print_direct(const struct table *t, const struct out *o, const int *hexw)
 			}
 		}
 		line[pos++] = '\n';
-		fwrite(line, 1, pos, o->fp);
+		used += pos;
 	}
-	free(line);
+	fwrite(out, 1, used, o->fp);
+	free(out);
 	int e = rows_end(&it);
 	return e ? e : ferror(o->fp) ? -EIO : 0;
 }
