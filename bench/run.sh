@@ -88,8 +88,14 @@ procs_lines() {
 	wait 2>/dev/null || :
 	pids=()
 }
-# BENCH=maps: the 60 000-mapping lines alone, and maps --rss's peak memory at 15k, 30k and 60k
-# mappings (flat as they grow)
+scan_lines() {
+	compare "memscope translate --all, no CAP_SYS_ADMIN" "minreader -s (SCAN)" "${nocap[@]}" "$min" -s "$P" -- \
+		"${nocap[@]}" "$ms" translate "$P" --all
+	compare "minreader -s (SCAN), no CAP_SYS_ADMIN" "minreader (pagemap)" "${nocap[@]}" "$min" "$P" -- \
+		"${nocap[@]}" "$min" -s "$P"
+}
+
+# 60 000 mappings, and maps --rss's peak memory at 15 000 and 30 000 (flat as they grow)
 maps_lines() {
 	echo
 	echo "== 60 000 mappings"
@@ -97,16 +103,16 @@ maps_lines() {
 	compare "memscope maps --rss" "cat smaps" cat /proc/$P/smaps -- "$ms" maps "$P" --rss
 	compare "memscope maps --rss --json" "cat smaps" cat /proc/$P/smaps -- "$ms" maps "$P" --rss --json
 	compare "memscope maps --rss" "pmap -X" pmap -X "$P" -- "$ms" maps "$P" --rss
+	compare "memscope maps" "pmap -x" pmap -x "$P" -- "$ms" maps "$P"
 	compare "memscope translate --all" "minreader -k" "$min" -k "$P" -- "$ms" translate "$P" --all
-	compare "memscope translate --all, no CAP_SYS_ADMIN" "minreader -s (SCAN)" "${nocap[@]}" "$min" -s "$P" -- \
-		"${nocap[@]}" "$ms" translate "$P" --all
 	compare "memscope translate --all, no CAP_SYS_ADMIN" "minreader (pagemap)" "${nocap[@]}" "$min" "$P" -- \
 		"${nocap[@]}" "$ms" translate "$P" --all
+	scan_lines
 	local n
 	for n in 15000 30000; do
 		spawn --maps $n
-		echo "peak at $n mappings: text $(measure "$ms" maps "$P" --rss | awk '{ printf "%.1f", $2 / 1024 }') MiB," \
-			"JSON $(measure "$ms" maps "$P" --rss --json | awk '{ printf "%.1f", $2 / 1024 }') MiB"
+		echo "peak at $n mappings: maps --rss $(measure "$ms" maps "$P" --rss | awk '{ printf "%.1f", $2 / 1024 }') MiB," \
+			"--json $(measure "$ms" maps "$P" --rss --json | awk '{ printf "%.1f", $2 / 1024 }') MiB"
 	done
 }
 if [ "${BENCH:-all}" = maps ]; then
@@ -120,22 +126,7 @@ if [ "${BENCH:-all}" = procs ]; then
 fi
 procs_lines 370
 procs_lines 1000
-
-echo
-echo "== 60 000 mappings"
-spawn --maps 60000
-compare "memscope maps --rss" "cat smaps" cat /proc/$P/smaps -- "$ms" maps "$P" --rss
-compare "memscope maps --rss --json" "cat smaps" cat /proc/$P/smaps -- "$ms" maps "$P" --rss --json
-compare "memscope maps --rss" "pmap -X" pmap -X "$P" -- "$ms" maps "$P" --rss
-compare "memscope maps" "pmap -x" pmap -x "$P" -- "$ms" maps "$P"
-compare "memscope translate --all" "minreader -k" "$min" -k "$P" -- "$ms" translate "$P" --all
-scan_lines() {
-	compare "memscope translate --all, no CAP_SYS_ADMIN" "minreader -s (SCAN)" "${nocap[@]}" "$min" -s "$P" -- \
-		"${nocap[@]}" "$ms" translate "$P" --all
-	compare "minreader -s (SCAN), no CAP_SYS_ADMIN" "minreader (pagemap)" "${nocap[@]}" "$min" "$P" -- \
-		"${nocap[@]}" "$min" -s "$P"
-}
-scan_lines
+maps_lines
 
 for spec in "1G anon" "4G anon" "1G thp" "4G thp"; do
 	set -- $spec
