@@ -384,34 +384,70 @@ static const bool key_byte[256] = {
 #undef R
 };
 
-/* The counter a smaps key of @kl bytes names (the switch on its first letter), or -1 for a
- * key we do not keep */
-static int smaps_key(const char *k, size_t kl)
+/* The line at @p starts with @key and its ':' (a key ends at its first ':', and none of ours
+ * holds one): compared as fixed bytes, no scan for the colon. */
+#define STARTS(key) (end - p > (long)sizeof(key) && !memcmp(p, key ":", sizeof(key)))
+
+/* The counter the smaps line at @p names (the switch on its first letter), with in *@after
+ * the byte after its ':'; -1 for a key we do not keep, or none we know. */
+static int smaps_key(const char *p, const char *end, const char **after)
 {
-#define IS(name) (kl == sizeof(name) - 1 && !memcmp(k, name, sizeof(name) - 1))
-	switch (k[0]) {
+	int f = -1;
+	size_t kl = 0;
+#define KEY(name, field)                                                                           \
+	if (STARTS(name)) {                                                                         \
+		f = field;                                                                          \
+		kl = sizeof(name) - 1;                                                              \
+	} else
+	switch (p[0]) {
 	case 'R':
-		return IS("Rss") ? SM_RSS : IS("Referenced") ? SM_REFERENCED : -1;
+		KEY("Rss", SM_RSS) KEY("Referenced", SM_REFERENCED) {}
+		break;
 	case 'P':
-		return IS("Pss")	     ? SM_PSS
-		       : IS("Private_Clean") ? SM_PRIVATE_CLEAN
-		       : IS("Private_Dirty") ? SM_PRIVATE_DIRTY
-					     : -1;
+		KEY("Pss", SM_PSS)
+		KEY("Private_Clean", SM_PRIVATE_CLEAN) KEY("Private_Dirty", SM_PRIVATE_DIRTY) {}
+		break;
 	case 'S':
-		return IS("Shared_Clean")   ? SM_SHARED_CLEAN
-		       : IS("Shared_Dirty") ? SM_SHARED_DIRTY
-		       : IS("Swap")	    ? SM_SWAP
-		       : IS("SwapPss")	    ? SM_SWAP_PSS
-					    : -1;
+		KEY("Shared_Clean", SM_SHARED_CLEAN) KEY("Shared_Dirty", SM_SHARED_DIRTY)
+		KEY("Swap", SM_SWAP) KEY("SwapPss", SM_SWAP_PSS) {}
+		break;
 	case 'A':
-		return IS("Anonymous") ? SM_ANONYMOUS : IS("AnonHugePages") ? SM_ANON_HUGE : -1;
+		KEY("Anonymous", SM_ANONYMOUS) KEY("AnonHugePages", SM_ANON_HUGE) {}
+		break;
 	case 'L':
-		return IS("Locked") ? SM_LOCKED : -1;
+		KEY("Locked", SM_LOCKED) {}
+		break;
 	case 'K':
-		return IS("KernelPageSize") ? SM_KERNEL_PAGE_SIZE : -1;
+		KEY("KernelPageSize", SM_KERNEL_PAGE_SIZE) {}
+		break;
 	}
-	return -1;
-#undef IS
+#undef KEY
+	*after = p + kl + 1;
+	return f;
+}
+
+/* Spaces from @q on, eight at a time where the bytes up to @end allow */
+static char *skip_blanks(char *q, const char *end)
+{
+	while (end - q >= 8 && !memcmp(q, "        ", 8))
+		q += 8;
+	while (*q == ' ')
+		q++;
+	return q;
+}
+
+/* "N kB\n" at @q (up to @end): the number, and *@next the next line; false if not so. */
+static bool kb_value(char *q, char *end, uint64_t *v, char **next)
+{
+	uint64_t n = 0;
+	char *digits = q;
+	while (*q >= '0' && *q <= '9' && q - digits < 19)
+		n = n * 10 + (uint64_t)(*q++ - '0');
+	if (q == digits || end - q < 4 || memcmp(q, " kB\n", 4))
+		return false;
+	*v = n;
+	*next = q + 4;
+	return true;
 }
 
 /* The common smaps field line at @p ("Rss:      4 kB\n", "VmFlags: rd wr\n") in the bytes up
@@ -421,30 +457,32 @@ static int smaps_key(const char *k, size_t kl)
  * it. In bytes without a NUL. */
 static char *smaps_fast(char *p, char *end, struct vma *v)
 {
-	char *q = p;
-	while (key_byte[(unsigned char)*q])
-		q++;
-	if (q == p || *q != ':')
-		return NULL;
-	int f = smaps_key(p, (size_t)(q - p));
+	const char *after;
+	int f = smaps_key(p, end, &after);
+	char *q = (char *)after, *next;
+	uint64_t n;
 	if (f < 0) {
-		/* a field we do not keep: smaps_line() asks no more of it than this */
-		if (strchr("RPSAKL", p[0]) && q[1] != ' ' && q[1] != '\n')
+		/* a field we do not keep: smaps_line() asks no more of it than a ':' and, when
+		 * its first letter is one of ours, a blank or nothing after it */
+		q = p;
+		while (key_byte[(unsigned char)*q])
+			q++;
+		if (q == p || *q != ':')
 			return NULL;
+		bool ours = p[0] == 'R' || p[0] == 'P' || p[0] == 'S' || p[0] == 'A' ||
+			    p[0] == 'K' || p[0] == 'L';
+		if (ours && q[1] != ' ' && q[1] != '\n')
+			return NULL;
+		/* most are counters too (Size, MMUPageSize, Pss_Dirty): their end without memchr */
+		if (q[1] == ' ' && kb_value(skip_blanks(q + 1, end), end, &n, &next))
+			return next;
 		char *nl = memchr(q, '\n', (size_t)(end - q));
 		return nl ? nl + 1 : NULL;
 	}
-	q++;
-	while (*q == ' ')
-		q++;
-	uint64_t n = 0;
-	char *digits = q;
-	while (*q >= '0' && *q <= '9' && q - digits < 19)
-		n = n * 10 + (uint64_t)(*q++ - '0');
-	if (q == digits || end - q < 4 || memcmp(q, " kB\n", 4) || n > UINT64_MAX / 1024)
+	if (!kb_value(skip_blanks(q, end), end, &n, &next) || n > UINT64_MAX / 1024)
 		return NULL;
 	v->sm[f] = n * 1024;
-	return q + 4;
+	return next;
 }
 
 /* Every mapping of the open stream @s to @fn; the stream is closed here. @t is the process
