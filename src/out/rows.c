@@ -11,7 +11,7 @@
 #include "out/table_int.h"
 
 /* a segment is this many rows, then their strings */
-#define SPOOL_ROWS 512
+#define SPOOL_ROWS 128
 #define SPOOL_BUF (32 * 1024)
 struct spool_head {
 	size_t rows, strings;
@@ -91,8 +91,8 @@ static FILE *spool_open(struct table *t)
 	FILE *f = fd < 0 ? NULL : fdopen(fd, "w+");
 	if (!f && fd >= 0)
 		close(fd);
-	/* a segment is some 140 KiB: written in 32 KiB writes, not 35 of 4 KiB (each write to
-	 * a file system costs alike), without it in the default buffer */
+	/* segments of 35 KiB and more: written in 32 KiB writes, not in the 4 KiB ones of the
+	 * buffer glibc gives a FILE by default (the file's block size) */
 	if (f && (t->spool_buf = malloc(SPOOL_BUF)))
 		setvbuf(f, t->spool_buf, _IOFBF, SPOOL_BUF);
 	return f;

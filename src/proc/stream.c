@@ -11,7 +11,7 @@
 
 #define STREAM_CHUNK (32 * 1024)
 #define STREAM_MAX_LINE (16u << 20)
-#define QUEUE 2
+#define QUEUE 6
 
 struct chunk {
 	char *data;
