@@ -1,7 +1,8 @@
 #!/bin/bash
 # memscope against its peers, median of several runs, side by side. Run as root (frames and
 # page flags need it). Builds the workload with tests' mapper and a minimal reader of its own.
-#   bench/run.sh [BUILD_DIR] [RUNS]        (BENCH=procs: the procs lines only)
+#   bench/run.sh [BUILD_DIR] [RUNS]        (BENCH=procs: the procs lines only; BENCH=maps: the
+#   60 000-mapping lines and maps --rss's peak memory at 15k and 30k mappings)
 # Prints one line per comparison: the medians and the ratio, and peak memory where it matters.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,14 +26,22 @@ once() {
 	e=$EPOCHREALTIME
 	echo "$(((${e/./} - ${s/./}))) $m"
 }
+median() { # "time peak" lines in: the median time (s) and, apart, the median peak (KiB)
+	cat >"$tmp.in"
+	local t m
+	t=$(awk '{ print $1 }' "$tmp.in" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+	m=$(awk '{ print $2 }' "$tmp.in" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+	awk -v t="$t" -v m="$m" 'BEGIN { print t / 1e6, m }'
+}
 measure() {
 	local n=$runs warm
 	read -r warm _ < <(once "$@")
 	[ "$warm" -lt 100000 ] && n=$((runs * 5))
 	for _ in $(seq "$n"); do
 		once "$@"
-	done | sort -n | awk '{ t[NR] = $1; m[NR] = $2 } END { i = int((NR + 1) / 2); print t[i] / 1e6, m[i] }'
+	done | median
 }
+tmp=$(mktemp)
 
 # the same command without CAP_SYS_ADMIN: pagemap then hides frame numbers, so memscope reads
 # pagemap alone, as minreader does without -k; on Linux 6.7+ by PAGEMAP_SCAN, as minreader -s
@@ -46,15 +55,25 @@ compare() { # label, reference label, reference command..., --, command...
 	while [ "$1" != -- ]; do refcmd+=("$1"); shift; done
 	shift
 	cmd=("$@")
-	read -r rt rm < <(measure "${refcmd[@]}")
-	read -r t m < <(measure "${cmd[@]}")
+	# the two runs in turn, not one series after the other: on a shared machine the load
+	# drifts over a series, and would then count against whichever ran in the busier half
+	local n=$runs warm i
+	read -r warm _ < <(once "${refcmd[@]}")
+	[ "$warm" -lt 100000 ] && n=$((runs * 5))
+	once "${cmd[@]}" >/dev/null
+	for i in $(seq "$n"); do
+		echo "r $(once "${refcmd[@]}")"
+		echo "c $(once "${cmd[@]}")"
+	done >"$tmp"
+	read -r rt rm < <(awk '$1 == "r" { print $2, $3 }' "$tmp" | median)
+	read -r t m < <(awk '$1 == "c" { print $2, $3 }' "$tmp" | median)
 	awk -v l="$label" -v r="$ref" -v rt="$rt" -v t="$t" -v m="$m" 'BEGIN {
 		printf "%-44s %7.3f s  vs %-22s %7.3f s  ratio %5.2fx  peak %6.1f MiB\n", l, t, r, rt,
 			(rt > 0 ? t / rt : 0), m / 1024 }'
 }
 
 pids=()
-trap 'kill "${pids[@]}" 2>/dev/null || :' EXIT
+trap 'kill "${pids[@]}" 2>/dev/null || :; rm -f "$tmp" "$tmp.in"' EXIT
 spawn() { # args for mapper; sets P
 	local out
 	out=$(mktemp)
@@ -65,7 +84,7 @@ spawn() { # args for mapper; sets P
 	rm -f "$out"
 }
 
-echo "memscope $($ms --version | cut -d' ' -f2), $(nproc) cores, kernel $(uname -r), median of $runs runs ($((runs * 5)) under 0.1 s)"
+echo "memscope $($ms --version | cut -d' ' -f2), $(nproc) cores, kernel $(uname -r), median of $runs runs ($((runs * 5)) under 0.1 s), reference and command in turn"
 
 # procs over many processes: against cat of exactly the files its default columns read
 # (stat, smaps_rollup and cmdline of every process: the kernel's own cost) and smem
@@ -87,6 +106,37 @@ procs_lines() {
 	wait 2>/dev/null || :
 	pids=()
 }
+scan_lines() {
+	compare "memscope translate --all, no CAP_SYS_ADMIN" "minreader -s (SCAN)" "${nocap[@]}" "$min" -s "$P" -- \
+		"${nocap[@]}" "$ms" translate "$P" --all
+	compare "minreader -s (SCAN), no CAP_SYS_ADMIN" "minreader (pagemap)" "${nocap[@]}" "$min" "$P" -- \
+		"${nocap[@]}" "$min" -s "$P"
+}
+
+# 60 000 mappings, and maps --rss's peak memory at 15 000 and 30 000 (flat as they grow)
+maps_lines() {
+	echo
+	echo "== 60 000 mappings"
+	spawn --maps 60000
+	compare "memscope maps --rss" "cat smaps" cat /proc/$P/smaps -- "$ms" maps "$P" --rss
+	compare "memscope maps --rss --json" "cat smaps" cat /proc/$P/smaps -- "$ms" maps "$P" --rss --json
+	compare "memscope maps --rss" "pmap -X" pmap -X "$P" -- "$ms" maps "$P" --rss
+	compare "memscope maps" "pmap -x" pmap -x "$P" -- "$ms" maps "$P"
+	compare "memscope translate --all" "minreader -k" "$min" -k "$P" -- "$ms" translate "$P" --all
+	compare "memscope translate --all, no CAP_SYS_ADMIN" "minreader (pagemap)" "${nocap[@]}" "$min" "$P" -- \
+		"${nocap[@]}" "$ms" translate "$P" --all
+	scan_lines
+	local n
+	for n in 15000 30000; do
+		spawn --maps $n
+		echo "peak at $n mappings: maps --rss $(measure "$ms" maps "$P" --rss | awk '{ printf "%.1f", $2 / 1024 }') MiB," \
+			"--json $(measure "$ms" maps "$P" --rss --json | awk '{ printf "%.1f", $2 / 1024 }') MiB"
+	done
+}
+if [ "${BENCH:-all}" = maps ]; then
+	maps_lines
+	exit 0
+fi
 if [ "${BENCH:-all}" = procs ]; then
 	procs_lines 370
 	procs_lines 1000
@@ -94,22 +144,7 @@ if [ "${BENCH:-all}" = procs ]; then
 fi
 procs_lines 370
 procs_lines 1000
-
-echo
-echo "== 60 000 mappings"
-spawn --maps 60000
-compare "memscope maps --rss" "cat smaps" cat /proc/$P/smaps -- "$ms" maps "$P" --rss
-compare "memscope maps --rss --json" "cat smaps" cat /proc/$P/smaps -- "$ms" maps "$P" --rss --json
-compare "memscope maps --rss" "pmap -X" pmap -X "$P" -- "$ms" maps "$P" --rss
-compare "memscope maps" "pmap -x" pmap -x "$P" -- "$ms" maps "$P"
-compare "memscope translate --all" "minreader -k" "$min" -k "$P" -- "$ms" translate "$P" --all
-scan_lines() {
-	compare "memscope translate --all, no CAP_SYS_ADMIN" "minreader -s (SCAN)" "${nocap[@]}" "$min" -s "$P" -- \
-		"${nocap[@]}" "$ms" translate "$P" --all
-	compare "minreader -s (SCAN), no CAP_SYS_ADMIN" "minreader (pagemap)" "${nocap[@]}" "$min" "$P" -- \
-		"${nocap[@]}" "$min" -s "$P"
-}
-scan_lines
+maps_lines
 
 for spec in "1G anon" "4G anon" "1G thp" "4G thp"; do
 	set -- $spec

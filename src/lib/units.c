@@ -30,15 +30,14 @@ size_t units_dec(uint64_t v, char *buf, size_t size)
 size_t units_human(uint64_t bytes, char *buf, size_t size)
 {
 	static const char suffix[] = "BKMGTPE";
-	int exp = 0;
-	while (exp < 6 && bytes >> (10 * (exp + 1)))
-		exp++;
+	/* the power of 1024 from the highest bit set, not a loop of shifts */
+	int exp = bytes >> 10 ? (63 - __builtin_clzll(bytes)) / 10 : 0;
 	uint64_t whole = bytes, tenths = 0;
 	if (exp) {
 		whole = bytes >> (10 * exp);
 		uint64_t rest = bytes & ((UINT64_C(1) << (10 * exp)) - 1);
 		/* one decimal, rounded half up: rest / 2^(10*exp) in tenths */
-		tenths = (rest / (UINT64_C(1) << (10 * exp - 10)) * 10 + 512) / 1024;
+		tenths = ((rest >> (10 * exp - 10)) * 10 + 512) >> 10;
 		if (tenths >= 10) {
 			whole++;
 			tenths = 0;
@@ -51,7 +50,17 @@ size_t units_human(uint64_t bytes, char *buf, size_t size)
 		}
 	}
 	char tmp[32];
-	size_t n = units_dec(whole, tmp, sizeof(tmp));
+	size_t n;
+	if (whole < 10) { /* most sizes: one to four digits */
+		tmp[0] = (char)('0' + whole);
+		n = 1;
+	} else if (whole < 100) {
+		tmp[0] = (char)('0' + whole / 10);
+		tmp[1] = (char)('0' + whole % 10);
+		n = 2;
+	} else {
+		n = units_dec(whole, tmp, sizeof(tmp));
+	}
 	if (tenths) {
 		tmp[n++] = '.';
 		tmp[n++] = (char)('0' + tenths);
@@ -62,6 +71,20 @@ size_t units_human(uint64_t bytes, char *buf, size_t size)
 	if (n > size - 1)
 		n = size - 1;
 	memcpy(buf, tmp, n);
+	buf[n] = '\0';
+	return n;
+}
+
+size_t units_hex(uint64_t v, unsigned min, char *buf)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned n = 1;
+	while (n < 16 && v >> (4 * n)) /* the bound first: a shift by 64 is undefined */
+		n++;
+	if (n < min)
+		n = min < 16 ? min : 16;
+	for (unsigned i = n; i-- > 0; v >>= 4)
+		buf[i] = hex[v & 15];
 	buf[n] = '\0';
 	return n;
 }

@@ -13,6 +13,10 @@ size_t units_human(uint64_t bytes, char *buf, size_t size);
 /* @v in decimal, NUL-terminated and cut to @size as snprintf cuts; returns its length. */
 size_t units_dec(uint64_t v, char *buf, size_t size);
 
+/* @v in lower-case hex, at least @min digits (as "%0*" PRIx64 pads), NUL-terminated: @buf
+ * holds 17 bytes. Returns its length. */
+size_t units_hex(uint64_t v, unsigned min, char *buf);
+
 /* "0x" + 16 hex digits: the JSON form of every address. */
 void units_addr_json(uint64_t addr, char *buf, size_t size);
 

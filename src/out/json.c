@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The streaming JSON writer. */
+#include <errno.h>
 #include <inttypes.h>
 #include <string.h>
 
@@ -9,25 +10,98 @@
 
 void jw_init(struct jw *w, FILE *fp, bool pretty)
 {
-	memset(w, 0, sizeof(*w));
 	w->fp = fp;
+	w->len = 0;
 	w->pretty = pretty;
+	w->depth = 0;
+	w->skip = 0;
+	memset(w->array, 0, sizeof(w->array));
+	memset(w->members, 0, sizeof(w->members));
+}
+
+void jw_init_inside(struct jw *w, FILE *fp, bool pretty, int depth)
+{
+	jw_init(w, fp, pretty);
+	if (depth < 1 || depth > JW_DEPTH)
+		return;
+	w->depth = depth;
+	w->array[depth - 1] = true;
+}
+
+void jw_flush(struct jw *w)
+{
+	if (w->len)
+		fwrite_unlocked(w->buf, 1, w->len, w->fp);
+	w->len = 0;
+}
+
+/* Room for @n more bytes in the buffer, if it can have that many. */
+static void room(struct jw *w, size_t n)
+{
+	if (n > JW_BUF - w->len)
+		jw_flush(w);
 }
 
 static void put(struct jw *w, const char *s, size_t n)
 {
-	fwrite_unlocked(s, 1, n, w->fp);
+	room(w, n);
+	if (n > JW_BUF) {
+		fwrite_unlocked(s, 1, n, w->fp);
+		return;
+	}
+	memcpy(w->buf + w->len, s, n);
+	w->len += n;
+}
+
+static void put1(struct jw *w, char c)
+{
+	room(w, 1);
+	w->buf[w->len++] = c;
 }
 
 static void indent(struct jw *w, int level)
 {
-	static const char blanks[] = "                                                                ";
-	for (size_t n = (size_t)level * 2; n;) {
-		size_t k = n < sizeof(blanks) - 1 ? n : sizeof(blanks) - 1;
-		put(w, blanks, k);
-		n -= k;
-	}
+	room(w, (size_t)level * 2);
+	memset(w->buf + w->len, ' ', (size_t)level * 2); /* at most JW_DEPTH levels */
+	w->len += (size_t)level * 2;
 }
+
+int jw_splice(struct jw *w, FILE *from, int depth)
+{
+	int d = w->depth - 1;
+	if (w->skip || d < 0 || w->depth < depth || !w->array[d])
+		return -EINVAL;
+	if (fflush(from) != 0 || fseek(from, 0, SEEK_SET) != 0)
+		return -EIO;
+	size_t extra = w->pretty ? (size_t)(w->depth - depth) * 2 : 0;
+	bool first = true;
+	char b[4096];
+	for (size_t n; (n = fread(b, 1, sizeof(b), from)) > 0;) {
+		if (first && w->members[d])
+			put1(w, ','); /* the spliced members start without one */
+		first = false;
+		if (!extra) {
+			put(w, b, n);
+			continue;
+		}
+		/* a string holds no raw newline (it is escaped): each one starts a line */
+		for (char *p = b, *end = b + n; p < end;) {
+			char *nl = memchr(p, '\n', (size_t)(end - p));
+			char *stop = nl ? nl + 1 : end;
+			put(w, p, (size_t)(stop - p));
+			if (nl)
+				indent(w, (int)extra / 2);
+			p = stop;
+		}
+	}
+	if (ferror(from))
+		return -EIO;
+	if (!first)
+		w->members[d] = true;
+	return 0;
+}
+
+static void escape(struct jw *w, const char *str, size_t len);
 
 /* Whether the next value is written (not inside a container too deep to keep). */
 static bool live(const struct jw *w)
@@ -35,58 +109,66 @@ static bool live(const struct jw *w)
 	return w->skip == 0;
 }
 
-/* Whether @key can be written between quotes as it is (printable ASCII, no quote or
- * backslash): the keys are the program's own, so nearly always. */
-static bool plain_key(const char *key, size_t len)
+/* Whether a key may hold @c as it is, between quotes (printable ASCII but '"' and '\\'): the
+ * keys are the program's own, so nearly always. NUL is not one: it ends the key. */
+static inline bool key_plain(unsigned char c)
 {
-	for (size_t i = 0; i < len; i++)
-		if (key[i] < ' ' || key[i] > '~' || key[i] == '"' || key[i] == '\\')
-			return false;
-	return true;
+	return c >= ' ' && c <= '~' && c != '"' && c != '\\';
 }
 
-/* Before a value or a container: the comma, the line, the key, built into one write (a
- * 60 000-row table has a million of them). */
+/* Before a value or a container: the comma, the line, the key (a 60 000-row table has a
+ * million of them), straight into the buffer. */
 static void member(struct jw *w, const char *key)
 {
 	if (w->depth == 0)
 		return;
 	int d = w->depth - 1;
-	char b[256];
+	/* a comma, a line, JW_DEPTH levels of two blanks, a short key quoted and ": " */
+	room(w, 2 + 2 * JW_DEPTH + 64 + 4);
+	char *b = w->buf + w->len;
 	size_t n = 0;
 	if (w->members[d])
 		b[n++] = ',';
 	w->members[d] = true;
 	if (w->pretty) {
-		b[n++] = '\n';
-		/* at most JW_DEPTH levels of two blanks: 64 of the buffer */
-		memset(b + n, ' ', (size_t)w->depth * 2);
-		n += (size_t)w->depth * 2;
+		/* a line and the blanks of eight levels at once, as two fixed stores */
+		static const char line[17] = "\n                ";
+		size_t k = 1 + (size_t)w->depth * 2;
+		if (k <= 16)
+			memcpy(b + n, line, 16);
+		else {
+			b[n] = '\n';
+			memset(b + n + 1, ' ', k - 1);
+		}
+		n += k;
 	}
 	if (w->array[d]) {
-		put(w, b, n);
+		w->len += n;
 		return;
 	}
 	if (!key)
 		key = "";
-	size_t len = strlen(key);
-	if (len < sizeof(b) - n - 4 && plain_key(key, len)) {
-		b[n++] = '"';
-		memcpy(b + n, key, len);
-		n += len;
+	/* the key copied as it is checked, up to its NUL: one pass */
+	size_t start = n, len = 0;
+	b[n++] = '"';
+	while (len <= 64 && key_plain((unsigned char)key[len])) {
+		b[n++] = key[len];
+		len++;
+	}
+	if (!key[len] && len <= 64) {
 		b[n++] = '"';
 		b[n++] = ':';
 		if (w->pretty)
 			b[n++] = ' ';
-		put(w, b, n);
+		w->len += n;
 		return;
 	}
-	put(w, b, n);
-	jw_escape(w->fp, key, len);
+	w->len += start;
+	escape(w, key, strlen(key));
 	if (w->pretty)
 		put(w, ": ", 2);
 	else
-		putc_unlocked(':', w->fp);
+		put1(w, ':');
 }
 
 static void container(struct jw *w, const char *key, bool array)
@@ -96,7 +178,7 @@ static void container(struct jw *w, const char *key, bool array)
 		return;
 	}
 	member(w, key);
-	putc_unlocked(array ? '[' : '{', w->fp);
+	put1(w, array ? '[' : '{');
 	w->array[w->depth] = array;
 	w->members[w->depth] = false;
 	w->depth++;
@@ -123,10 +205,12 @@ void jw_end(struct jw *w)
 	int d = --w->depth;
 	/* as json-c lays it out: an empty array keeps its line break, an empty object none */
 	if (w->pretty && (w->members[d] || w->array[d])) {
-		putc_unlocked('\n', w->fp);
+		put1(w, '\n');
 		indent(w, w->depth);
 	}
-	putc_unlocked(w->array[d] ? ']' : '}', w->fp);
+	put1(w, w->array[d] ? ']' : '}');
+	if (w->depth == 0)
+		jw_flush(w); /* the document is whole: nothing waits in the writer */
 }
 
 static void value(struct jw *w, const char *key, const char *text, size_t n)
@@ -177,8 +261,8 @@ void jw_word(struct jw *w, const char *key, uint64_t v, bool neg)
 	}
 	b[n++] = '0';
 	b[n++] = 'x';
-	for (int i = 15; i >= 0; i--)
-		b[n + (size_t)(15 - i)] = hex[(v >> (i * 4)) & 15];
+	for (int i = 15; i >= 0; i--, v >>= 4)
+		b[n + (size_t)i] = hex[v & 15];
 	n += 16;
 	b[n++] = '"';
 	value(w, key, b, n);
@@ -193,7 +277,7 @@ void jw_strn(struct jw *w, const char *key, const char *v, size_t len)
 		return;
 	}
 	member(w, key);
-	jw_escape(w->fp, v, len);
+	escape(w, v, len);
 }
 
 void jw_str(struct jw *w, const char *key, const char *v)
@@ -201,15 +285,30 @@ void jw_str(struct jw *w, const char *key, const char *v)
 	jw_strn(w, key, v, v ? strlen(v) : 0);
 }
 
-void jw_escape(FILE *fp, const char *str, size_t len)
+/* Bytes that need more than themselves in a JSON string: control bytes, '"', '\\' and every
+ * byte of a multibyte sequence (checked as UTF-8) */
+static const bool special[256] = {
+#define ROW(a) [a] = 1, [a + 1] = 1, [a + 2] = 1, [a + 3] = 1, [a + 4] = 1, [a + 5] = 1, \
+	       [a + 6] = 1, [a + 7] = 1, [a + 8] = 1, [a + 9] = 1, [a + 10] = 1, [a + 11] = 1, \
+	       [a + 12] = 1, [a + 13] = 1, [a + 14] = 1, [a + 15] = 1
+	ROW(0x00), ROW(0x10), ['"'] = 1, ['\\'] = 1, ROW(0x80), ROW(0x90), ROW(0xa0), ROW(0xb0),
+	ROW(0xc0), ROW(0xd0), ROW(0xe0), ROW(0xf0),
+#undef ROW
+};
+
+static void escape(struct jw *w, const char *str, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)str, *run = s, *end = s + len;
-	putc_unlocked('"', fp);
+	put1(w, '"');
 	while (s < end) {
+		/* the plain bytes of a run at a time: most strings are nothing else */
+		while (s < end && !special[*s])
+			s++;
+		if (s == end)
+			break;
 		unsigned char c = *s;
 		const char *esc = NULL;
-		size_t skip = 1;
 		char u[7];
 		if (c >= 0x80) {
 			uint32_t cp;
@@ -229,21 +328,29 @@ void jw_escape(FILE *fp, const char *str, size_t len)
 			case '"': esc = "\\\""; break;
 			case '\\': esc = "\\\\"; break;
 			default:
-				if (c < ' ') {
-					snprintf(u, sizeof(u), "\\u00%c%c", hex[c >> 4], hex[c & 15]);
-					esc = u;
-				}
+				u[0] = '\\';
+				u[1] = 'u';
+				u[2] = '0';
+				u[3] = '0';
+				u[4] = hex[c >> 4];
+				u[5] = hex[c & 15];
+				u[6] = '\0';
+				esc = u;
 			}
 		}
-		if (!esc) {
-			s++;
-			continue;
-		}
-		fwrite_unlocked(run, 1, (size_t)(s - run), fp);
-		fputs_unlocked(esc, fp);
-		s += skip;
+		put(w, (const char *)run, (size_t)(s - run));
+		put(w, esc, strlen(esc));
+		s++;
 		run = s;
 	}
-	fwrite_unlocked(run, 1, (size_t)(s - run), fp);
-	putc_unlocked('"', fp);
+	put(w, (const char *)run, (size_t)(s - run));
+	put1(w, '"');
+}
+
+void jw_escape(FILE *fp, const char *str, size_t len)
+{
+	static struct jw w; /* the buffer is large for a stack: one at a time */
+	jw_init(&w, fp, false);
+	escape(&w, str, len);
+	jw_flush(&w);
 }

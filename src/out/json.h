@@ -13,17 +13,33 @@
 #include <stdio.h>
 
 #define JW_DEPTH 32
+#define JW_BUF 16384
 
 struct jw {
 	FILE *fp;
+	size_t len;    /* bytes waiting in buf: the writer's own buffer, for the million small
+			* tokens of a long table (a stdio call each cost more than the token) */
 	bool pretty;
 	int depth;			 /* open containers */
 	bool array[JW_DEPTH];		 /* the container at each depth is an array */
 	bool members[JW_DEPTH];		 /* it has a member already */
 	int skip;			 /* containers opened past JW_DEPTH: their contents dropped */
+	char buf[JW_BUF];
 };
 
 void jw_init(struct jw *w, FILE *fp, bool pretty);
+/* Write out what the writer holds: before anything else writes to, flushes or closes its
+ * FILE (the writer also empties itself when the outermost container closes). */
+void jw_flush(struct jw *w);
+
+/* A writer for members of an array written apart, to be spliced into a document later
+ * (jw_splice()): as if inside an array at @depth open containers, none written yet. */
+void jw_init_inside(struct jw *w, FILE *fp, bool pretty, int depth);
+/* The members a writer made by jw_init_inside(..., @depth) wrote to @from (from its start, flushed),
+ * written into the array @w has open at its innermost level (at @depth or deeper: lines
+ * indented further by as much), after the members it has. 0, or -EIO (a read error) or
+ * -EINVAL (@w is shallower than @depth, or not in an array). */
+int jw_splice(struct jw *w, FILE *from, int depth);
 
 /* Containers. @key names the member in an object; it is ignored in an array. */
 void jw_object(struct jw *w, const char *key);

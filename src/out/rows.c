@@ -11,7 +11,8 @@
 #include "out/table_int.h"
 
 /* a segment is this many rows, then their strings */
-#define SPOOL_ROWS 512
+#define SPOOL_ROWS 128
+#define SPOOL_BUF (32 * 1024)
 struct spool_head {
 	size_t rows, strings;
 };
@@ -74,7 +75,7 @@ struct trow *rows_new(struct table *t)
  * however long the table. A segment is a spool_head, then per row its colour pointer (static
  * index) and its cells, then the strings the cells point into. */
 
-static FILE *spool_open(void)
+static FILE *spool_open(struct table *t)
 {
 	const char *dir = getenv("TMPDIR");
 	if (!dir || !*dir)
@@ -90,6 +91,10 @@ static FILE *spool_open(void)
 	FILE *f = fd < 0 ? NULL : fdopen(fd, "w+");
 	if (!f && fd >= 0)
 		close(fd);
+	/* segments of 35 KiB and more: written in 32 KiB writes, not in the 4 KiB ones of the
+	 * buffer glibc gives a FILE by default (the file's block size) */
+	if (f && (t->spool_buf = malloc(SPOOL_BUF)))
+		setvbuf(f, t->spool_buf, _IOFBF, SPOOL_BUF);
 	return f;
 }
 
@@ -98,6 +103,8 @@ static size_t spool_row_size(const struct table *t)
 {
 	return sizeof(uint64_t) + t->ndefs * sizeof(struct cell);
 }
+
+static void rows_reset(struct table *t);
 
 /* Write the rows in memory out as one segment and start afresh. Any failure (no temporary
  * directory, a full disk) just keeps the rows in memory from then on. */
@@ -108,8 +115,14 @@ void rows_spill(struct table *t)
 	for (const struct trow *r = t->first; r; r = r->next)
 		if (r->first || r->key)
 			goto off;
-	if (!t->spool && !(t->spool = spool_open()))
+	if (!t->spool && !(t->spool = spool_open(t)))
 		goto off;
+	if (t->measured->json && out_shows(t->measured, t->show)) {
+		if (json_spill(t))
+			goto off;
+		rows_reset(t);
+		return;
+	}
 	long at = ftell(t->spool);
 	struct spool_head h = {t->mem_rows, t->strings_len};
 	fwrite(&h, sizeof(h), 1, t->spool);
@@ -127,7 +140,16 @@ void rows_spill(struct table *t)
 		goto off;
 	}
 	t->spooled += t->mem_rows;
-	/* keep the newest block for the next rows, free the others */
+	rows_reset(t);
+	return;
+off:
+	t->spool_on = false;
+}
+
+/* The rows in memory gone (spooled): the newest block kept for the next rows, the others
+ * freed. */
+static void rows_reset(struct table *t)
+{
 	struct block *keep = t->blocks;
 	while (keep && keep->next) {
 		struct block *b = keep->next;
@@ -139,9 +161,6 @@ void rows_spill(struct table *t)
 	t->first = t->last = NULL;
 	t->mem_rows = 0;
 	t->strings_len = 0;
-	return;
-off:
-	t->spool_on = false;
 }
 
 void rows_begin(struct rows *it, const struct table *ct)
@@ -267,6 +286,8 @@ int rows_unspool(struct table *t)
 	t->spool_on = false;
 	fclose(t->spool);
 	t->spool = NULL;
+	free(t->spool_buf);
+	t->spool_buf = NULL;
 	return 0;
 }
 
@@ -291,6 +312,8 @@ void rows_release(struct table *t)
 	free(t->strings);
 	if (t->spool)
 		fclose(t->spool);
+	free(t->spool_buf);
+	free(t->json_pre);
 }
 
 bool rows_full(const struct table *t)

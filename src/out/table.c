@@ -20,11 +20,17 @@ struct table *table_new(const struct col_def *defs, size_t ndefs, const char *js
 	t->json_key = json_key;
 	t->sel = calloc(ndefs, sizeof(*t->sel));
 	t->addr_col = calloc(ndefs, sizeof(*t->addr_col));
-	if (!t->sel || !t->addr_col) {
+	t->blank = calloc(ndefs ? ndefs : 1, sizeof(*t->blank));
+	if (!t->sel || !t->addr_col || !t->blank) {
 		free(t->sel);
 		free(t->addr_col);
+		free(t->blank);
 		free(t);
 		return NULL;
+	}
+	for (size_t i = 0; i < ndefs; i++) {
+		t->blank[i].type = (uint8_t)defs[i].type;
+		t->blank[i].wide = defs[i].flags & COLF_WIDE;
 	}
 	for (size_t i = 0; i < ndefs; i++)
 		if (defs[i].flags & COLF_DEFAULT)
@@ -41,6 +47,7 @@ void table_free(struct table *t)
 	free(t->addr_col);
 	free(t->twidth);
 	free(t->addr_max);
+	free(t->blank);
 	free(t);
 }
 
@@ -125,10 +132,7 @@ struct trow *table_add(struct table *t, struct trow *parent)
 	if (!r)
 		return NULL;
 	t->mem_rows += !parent;
-	for (size_t i = 0; i < t->ndefs; i++) {
-		r->cells[i].type = (uint8_t)t->defs[i].type;
-		r->cells[i].wide = t->defs[i].flags & COLF_WIDE;
-	}
+	memcpy(r->cells, t->blank, t->ndefs * sizeof(*r->cells)); /* one copy, not a loop a row */
 	r->parent = parent;
 	struct trow **first = parent ? &parent->first : &t->first;
 	struct trow **last = parent ? &parent->last : &t->last;

@@ -43,6 +43,7 @@ struct table {
 	size_t *sel;
 	size_t nsel;
 	bool *addr_col; /* a column with an address in it: only those need max_hexw() */
+	struct cell *blank; /* a new row's cells: each column's type and width, nothing set */
 	/* table_measure(): text widths kept as cells are set, so a large table is formatted once */
 	const struct out *measured;
 	size_t *twidth;	    /* per column: the widest text of a cell that is not an address */
@@ -66,6 +67,12 @@ struct table {
 	/* table_spool(): full segments of rows written out, read back once when printed */
 	bool spool_on;
 	FILE *spool;
+	char *spool_buf; /* its stdio buffer: glibc makes a NULL one its 4 KiB block size */
+	/* with --json the spool holds the segments as JSON text instead, written as they fill
+	 * (while the kernel still writes smaps) by their own writer, and is spliced into the
+	 * document when printed */
+	struct jw *json_pre;
+	size_t json_rows; /* rows written there */
 	size_t mem_rows; /* top-level rows in memory */
 	size_t spooled;	 /* rows in the spool */
 	int spool_err;	 /* the spool lost rows (a write failed and could not be undone) */
@@ -130,5 +137,11 @@ int print_scols(const struct table *t, struct out *o, const int *hexw);
 
 /* ---- JSON (table_json.c) ---- */
 int print_json(struct table *t, struct out *o);
+/* The rows in memory written to the spool as JSON (the members of the table's array, as a
+ * writer at JSON_SPLICE_DEPTH writes them); 0 or -errno, the spool as it was (or t->spool_err
+ * set). */
+int json_spill(struct table *t);
+/* The least depth a table's array is at: inside the document's object. */
+#define JSON_SPLICE_DEPTH 2
 
 #endif

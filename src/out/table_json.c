@@ -4,7 +4,10 @@
  * key, or one flat object; "a.b" keys nest b in an object a, COLF_LIST columns of one key form
  * an array, and children become "children" or, with table_json_child_lists(), arrays on the
  * parent. A cell never set is absent; a null cell is null. */
+#include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -175,6 +178,32 @@ static void rows_json(struct jw *w, const struct table *t, const struct trow *fi
 		row_json(w, t, r);
 }
 
+int json_spill(struct table *t)
+{
+	if (!t->json_pre) {
+		if (!(t->json_pre = malloc(sizeof(*t->json_pre))))
+			return -ENOMEM;
+		jw_init_inside(t->json_pre, t->spool, t->measured->jw.pretty, JSON_SPLICE_DEPTH);
+	}
+	struct jw *w = t->json_pre;
+	t->plain = plain_members(t);
+	long at = ftell(t->spool);
+	bool had = w->members[JSON_SPLICE_DEPTH - 1];
+	for (const struct trow *r = t->first; r; r = r->next)
+		row_json(w, t, r);
+	jw_flush(w);
+	if (at < 0 || fflush(t->spool) != 0 || ferror(t->spool)) {
+		/* what was spooled before stays good; this segment is cut off */
+		clearerr(t->spool);
+		w->members[JSON_SPLICE_DEPTH - 1] = had;
+		if (at < 0 || ftruncate(fileno(t->spool), at) != 0 || fseek(t->spool, at, SEEK_SET))
+			t->spool_err = -EIO; /* table_print() fails rather than print a part */
+		return -EIO;
+	}
+	t->json_rows += t->mem_rows;
+	return 0;
+}
+
 int print_json(struct table *t, struct out *o)
 {
 	struct jw *w = out_jw(o);
@@ -183,6 +212,14 @@ int print_json(struct table *t, struct out *o)
 		jw_object(w, t->json_key);
 	else
 		jw_array(w, t->json_key);
+	/* the rows spooled as JSON first, then those still in memory */
+	if (t->json_rows) {
+		int e = jw_splice(w, t->spool, JSON_SPLICE_DEPTH);
+		if (e) {
+			jw_end(w);
+			return e;
+		}
+	}
 	struct rows it;
 	rows_begin(&it, t);
 	for (const struct trow *r; (r = rows_next(&it));)

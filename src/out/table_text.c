@@ -16,7 +16,14 @@ size_t cell_text(const struct table *t, const struct out *o, const struct cell *
 		return 0;
 	}
 	if (c->null) {
-		snprintf(buf, size, "-");
+		/* not snprintf: translate --all has eight of them a row */
+		if (size < 2) {
+			if (size)
+				buf[0] = '\0';
+			return 0;
+		}
+		buf[0] = '-';
+		buf[1] = '\0';
 		return 1;
 	}
 	switch ((enum col_type)c->type) {
@@ -51,8 +58,14 @@ size_t cell_text(const struct table *t, const struct out *o, const struct cell *
 	case COL_COUNT:
 		return units_dec(c->u, buf, size);
 	case COL_HEX:
-		snprintf(buf, size, "0x%" PRIx64, c->u);
-		break;
+		if (size < 19) {
+			snprintf(buf, size, "0x%" PRIx64, c->u);
+			break;
+		}
+		/* by hand: snprintf twice for every offset of 60 000 mappings showed */
+		buf[0] = '0';
+		buf[1] = 'x';
+		return 2 + units_hex(c->u, 1, buf + 2);
 	case COL_PERCENT: {
 		uint64_t h = (c->u + 5) / 10; /* tenths */
 		snprintf(buf, size, "%" PRIu64 ".%" PRIu64 "%%", h / 10, h % 10);
@@ -165,8 +178,8 @@ static size_t dec_width(uint64_t v)
 
 void measure(struct table *t, size_t col, const struct cell *c)
 {
-	if (!t->measured)
-		return;
+	if (!t->measured || t->measured->json)
+		return; /* JSON has no widths */
 	if (!c->null && c->type == COL_ADDR) {
 		if (c->u > t->addr_max[col])
 			t->addr_max[col] = c->u;
@@ -225,12 +238,13 @@ int print_direct(const struct table *t, const struct out *o, const int *hexw)
 			if (l > width[j])
 				width[j] = l;
 		}
-	/* each line is built whole and written with one call */
+	/* lines are built whole, one after the other, and written 64 KiB at a time */
 	size_t cap = 1;
 	for (size_t j = 0; j < n; j++)
 		cap += width[j] + 1;
-	char *line = malloc(cap);
-	if (!line)
+	size_t size = cap * 2 > 64 * 1024 ? cap * 2 : 64 * 1024, used = 0;
+	char *out = malloc(size);
+	if (!out)
 		return -ENOMEM;
 	struct rows it;
 	rows_begin(&it, t);
@@ -238,6 +252,11 @@ int print_direct(const struct table *t, const struct out *o, const int *hexw)
 		const struct trow *r = heading ? NULL : rows_next(&it); /* NULL: the heading */
 		if (!heading && !r)
 			break;
+		if (size - used < cap) {
+			fwrite(out, 1, used, o->fp);
+			used = 0;
+		}
+		char *line = out + used;
 		size_t last = 0, pos = 0;
 		for (size_t j = 0; j < n; j++) {
 			size_t k = cols[j];
@@ -271,9 +290,10 @@ int print_direct(const struct table *t, const struct out *o, const int *hexw)
 			}
 		}
 		line[pos++] = '\n';
-		fwrite(line, 1, pos, o->fp);
+		used += pos;
 	}
-	free(line);
+	fwrite(out, 1, used, o->fp);
+	free(out);
 	int e = rows_end(&it);
 	return e ? e : ferror(o->fp) ? -EIO : 0;
 }

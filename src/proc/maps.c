@@ -47,8 +47,9 @@ int maps_parse_line(char *line, struct vma *v, const char **reason)
 		*reason = "mapping ends before it starts";
 		return -EINVAL;
 	}
-	if (strlen(p) < 5 || p[4] != ' ' || !strchr("r-", p[0]) || !strchr("w-", p[1]) ||
-	    !strchr("x-", p[2]) || !strchr("ps", p[3]))
+	/* each byte tested for what it may be, so a NUL is never taken (nor the name's strlen) */
+	if ((p[0] != 'r' && p[0] != '-') || (p[1] != 'w' && p[1] != '-') ||
+	    (p[2] != 'x' && p[2] != '-') || (p[3] != 'p' && p[3] != 's') || p[4] != ' ')
 		return -EINVAL;
 	memcpy(v->perms, p, 4);
 	p += 5;
@@ -374,49 +375,182 @@ static int vanished(const struct task *t, const struct stream *s, size_t n, int 
 		       n == 1 ? "" : "s");
 }
 
+/* The bytes a smaps key is made of ("Private_Dirty", "AnonHugePages"): a key ends at its ':' */
+static const bool key_byte[256] = {
+#define R(a, b) [a] = true, [a + 1] = true, [a + 2] = true, [a + 3] = true, [a + 4] = true, \
+		[a + 5] = true, [a + 6] = true, [a + 7] = true, [a + 8] = true, [a + 9] = true, \
+		[a + 10] = true, [a + 11] = true, [a + 12] = true
+	R('A', 0), R('N', 0), R('a', 0), R('n', 0), ['_'] = true,
+#undef R
+};
+
+/* The line at @p starts with @key and its ':' (a key ends at its first ':', and none of ours
+ * holds one): compared as fixed bytes, no scan for the colon. */
+#define STARTS(key) (end - p > (long)sizeof(key) && !memcmp(p, key ":", sizeof(key)))
+
+/* The counter the smaps line at @p names (the switch on its first letter), with in *@after
+ * the byte after its ':'; -1 for a key we do not keep, or none we know. */
+static int smaps_key(const char *p, const char *end, const char **after)
+{
+	int f = -1;
+	size_t kl = 0;
+#define KEY(name, field)                                                                           \
+	if (STARTS(name)) {                                                                         \
+		f = field;                                                                          \
+		kl = sizeof(name) - 1;                                                              \
+	} else
+	switch (p[0]) {
+	case 'R':
+		KEY("Rss", SM_RSS) KEY("Referenced", SM_REFERENCED) {}
+		break;
+	case 'P':
+		KEY("Pss", SM_PSS)
+		KEY("Private_Clean", SM_PRIVATE_CLEAN) KEY("Private_Dirty", SM_PRIVATE_DIRTY) {}
+		break;
+	case 'S':
+		KEY("Shared_Clean", SM_SHARED_CLEAN) KEY("Shared_Dirty", SM_SHARED_DIRTY)
+		KEY("Swap", SM_SWAP) KEY("SwapPss", SM_SWAP_PSS) {}
+		break;
+	case 'A':
+		KEY("Anonymous", SM_ANONYMOUS) KEY("AnonHugePages", SM_ANON_HUGE) {}
+		break;
+	case 'L':
+		KEY("Locked", SM_LOCKED) {}
+		break;
+	case 'K':
+		KEY("KernelPageSize", SM_KERNEL_PAGE_SIZE) {}
+		break;
+	}
+#undef KEY
+	*after = p + kl + 1;
+	return f;
+}
+
+/* Spaces from @q on, eight at a time where the bytes up to @end allow */
+static char *skip_blanks(char *q, const char *end)
+{
+	while (end - q >= 8 && !memcmp(q, "        ", 8))
+		q += 8;
+	while (*q == ' ')
+		q++;
+	return q;
+}
+
+/* "N kB\n" at @q (up to @end): the number, and *@next the next line; false if not so. */
+static bool kb_value(char *q, char *end, uint64_t *v, char **next)
+{
+	uint64_t n = 0;
+	char *digits = q;
+	while (*q >= '0' && *q <= '9' && q - digits < 19)
+		n = n * 10 + (uint64_t)(*q++ - '0');
+	if (q == digits || end - q < 4 || memcmp(q, " kB\n", 4))
+		return false;
+	*v = n;
+	*next = q + 4;
+	return true;
+}
+
+/* The common smaps field line at @p ("Rss:      4 kB\n", "VmFlags: rd wr\n") in the bytes up
+ * to @end, read in one pass with its line's end found on the way: the next line, or NULL when
+ * the line is anything else (no newline, a bad number, a field smaps_line() would refuse),
+ * which the caller then reads the slow way, so that every error is said as smaps_line() says
+ * it. In bytes without a NUL. */
+static char *smaps_fast(char *p, char *end, struct vma *v)
+{
+	const char *after;
+	int f = smaps_key(p, end, &after);
+	char *q = (char *)after, *next;
+	uint64_t n;
+	if (f < 0) {
+		/* a field we do not keep: smaps_line() asks no more of it than a ':' and, when
+		 * its first letter is one of ours, a blank or nothing after it */
+		q = p;
+		while (key_byte[(unsigned char)*q])
+			q++;
+		if (q == p || *q != ':')
+			return NULL;
+		bool ours = p[0] == 'R' || p[0] == 'P' || p[0] == 'S' || p[0] == 'A' ||
+			    p[0] == 'K' || p[0] == 'L';
+		if (ours && q[1] != ' ' && q[1] != '\n')
+			return NULL;
+		/* most are counters too (Size, MMUPageSize, Pss_Dirty): their end without memchr */
+		if (q[1] == ' ' && kb_value(skip_blanks(q + 1, end), end, &n, &next))
+			return next;
+		char *nl = memchr(q, '\n', (size_t)(end - q));
+		return nl ? nl + 1 : NULL;
+	}
+	if (!kb_value(skip_blanks(q, end), end, &n, &next) || n > UINT64_MAX / 1024)
+		return NULL;
+	v->sm[f] = n * 1024;
+	return next;
+}
+
 /* Every mapping of the open stream @s to @fn; the stream is closed here. @t is the process
  * whose file it is (NULL for bytes): a live one is checked for having gone at the end. */
 static int stream_maps(struct stream *s, const struct task *t, bool smaps, maps_fn fn,
 		       void *data, struct ms_error *err)
 {
 	struct window w = {.fn = fn, .data = data};
-	char *line;
-	size_t len;
-	int ret;
-	while ((line = stream_line(s, &len, &ret, err))) {
-		if (memchr(line, '\0', len)) {
-			ret = ms_fail(err, -EINVAL, s->name, s->no, "NUL byte in line");
-			break;
-		}
-		const char *reason;
-		/* in smaps a mapping's header starts with a hex digit, its fields with a capital
-		 * letter ("Rss:"), so "Size:" can never pass for an address */
-		bool header = !smaps || strchr("0123456789abcdef", line[0]);
-		if (header && line[0]) {
-			struct vma cur;
-			if (maps_parse_line(line, &cur, &reason)) {
-				ret = ms_fail(err, -EINVAL, s->name, s->no, "%s",
-					      s->cut ? "last line cut off" : reason);
+	char *block;
+	size_t blen;
+	int ret = 0;
+	/* whole lines at a time, split here: smaps of 60 000 mappings is 1.5 million lines,
+	 * most of them one counter, read by smaps_fast() in the same pass that finds their end */
+	while (!ret && (block = stream_lines(s, &blen, &ret, err))) {
+		char *end = block + blen;
+		bool clean = !memchr(block, '\0', blen); /* the fast path needs no NUL check */
+		for (char *p = block; p < end;) {
+			if (clean && smaps && w.n && p[0] >= 'A' && p[0] <= 'Z') {
+				char *next = smaps_fast(p, end, &w.v[(w.n - 1) % WIN]);
+				if (next) {
+					s->no++;
+					p = next;
+					continue;
+				}
+			}
+			char *nl = memchr(p, '\n', (size_t)(end - p)), *line = p;
+			if (!nl)
+				nl = end; /* the last line, cut off (NUL-terminated by stream_lines()) */
+			size_t len = (size_t)(nl - p);
+			s->cut = nl == end;
+			*nl = '\0';
+			p = nl + 1;
+			s->no++;
+			if (!clean && memchr(line, '\0', len)) {
+				ret = ms_fail(err, -EINVAL, s->name, s->no, "NUL byte in line");
 				break;
 			}
-			cur.has_smaps = smaps;
-			/* copied now: the line's buffer is reused by the lines that follow */
-			if ((ret = window_push(&w, &cur))) {
-				ret = sink_failed(err, s, ret);
+			const char *reason;
+			/* in smaps a mapping's header starts with a hex digit, its fields with a
+			 * capital letter ("Rss:"), so "Size:" can never pass for an address */
+			bool header = !smaps || strchr("0123456789abcdef", line[0]);
+			if (header && line[0]) {
+				struct vma cur;
+				if (maps_parse_line(line, &cur, &reason)) {
+					ret = ms_fail(err, -EINVAL, s->name, s->no, "%s",
+						      s->cut ? "last line cut off" : reason);
+					break;
+				}
+				cur.has_smaps = smaps;
+				/* copied now: the line's buffer is reused by the lines that follow */
+				if ((ret = window_push(&w, &cur))) {
+					ret = sink_failed(err, s, ret);
+					break;
+				}
+				continue;
+			}
+			if (!line[0])
+				continue;
+			if (!w.n) {
+				ret = ms_fail(err, -EINVAL, s->name, s->no,
+					      "a field before the first mapping");
 				break;
 			}
-			continue;
-		}
-		if (!line[0])
-			continue;
-		if (!w.n) {
-			ret = ms_fail(err, -EINVAL, s->name, s->no, "a field before the first mapping");
-			break;
-		}
-		if (smaps_line(line, len, &w.v[(w.n - 1) % WIN]) < 0) {
-			ret = ms_fail(err, -EINVAL, s->name, s->no,
-				      s->cut ? "last line cut off" : "expected 'Key: N kB'");
-			break;
+			if (smaps_line(line, len, &w.v[(w.n - 1) % WIN]) < 0) {
+				ret = ms_fail(err, -EINVAL, s->name, s->no,
+					      s->cut ? "last line cut off" : "expected 'Key: N kB'");
+				break;
+			}
 		}
 	}
 	if (t && task_live(t) && ret == -ESRCH)

@@ -9,9 +9,9 @@
 
 #include "proc/stream.h"
 
-#define STREAM_CHUNK (128 * 1024)
+#define STREAM_CHUNK (32 * 1024)
 #define STREAM_MAX_LINE (16u << 20)
-#define QUEUE 4
+#define QUEUE 6
 
 struct chunk {
 	char *data;
@@ -238,6 +238,35 @@ char *stream_line(struct stream *s, size_t *len, int *ret, struct ms_error *err)
 			s->pos = s->len;
 			s->no++;
 			s->cut = true;
+			return start;
+		}
+		int e = fill(s, err);
+		if (e) {
+			*ret = e;
+			return NULL;
+		}
+	}
+}
+
+char *stream_lines(struct stream *s, size_t *len, int *ret, struct ms_error *err)
+{
+	*ret = 0;
+	for (;;) {
+		char *start = s->buf + s->pos;
+		size_t avail = s->len - s->pos;
+		char *nl = avail ? memrchr(start, '\n', avail) : NULL;
+		if (nl) {
+			*len = (size_t)(nl + 1 - start);
+			s->pos += *len;
+			return start;
+		}
+		if (s->eof) {
+			if (!avail)
+				return NULL;
+			/* the last line, without a newline */
+			s->buf[s->len] = '\0';
+			*len = avail;
+			s->pos = s->len;
 			return start;
 		}
 		int e = fill(s, err);

@@ -28,7 +28,8 @@ struct stream {
  * -errno with @err filled (@fd is closed then too). */
 int stream_adopt(struct stream *s, int fd, const char *name, struct ms_error *err);
 /* Move the reads of an open stream to a second thread, so that the kernel producing a large
- * file (smaps of 60 000 mappings) works while this thread parses; at most 4 chunks are queued.
+ * file (smaps of 60 000 mappings) works while this thread parses; at most 6 chunks of 32 KiB are
+ * queued.
  * Without a thread to be had, the reads simply stay on this one. */
 int stream_start_reader(struct stream *s);
 /* Read @len bytes at @data as the file @name would be read (the same buffer, lines and
@@ -39,6 +40,12 @@ int stream_open_bytes(struct stream *s, const char *data, size_t len, const char
 /* The next line, NUL-terminated in place (no '\n'), or NULL at the end (*ret 0) or on an error
  * (*ret -errno, @err filled). A line longer than 16 MiB is an error. */
 char *stream_line(struct stream *s, size_t *len, int *ret, struct ms_error *err);
+/* Every whole line buffered from here on, at once: *@len bytes ending just after a '\n' (at
+ * the end of the file, the last line without one, NUL-terminated), or NULL at the end (*ret 0)
+ * or on an error (*ret -errno, @err filled). The caller splits them and counts them in s->no;
+ * the bytes are its own to change until the next call. For parsers of long files, whose
+ * per-line work would otherwise be dwarfed by finding each line. */
+char *stream_lines(struct stream *s, size_t *len, int *ret, struct ms_error *err);
 void stream_close(struct stream *s);
 
 #endif

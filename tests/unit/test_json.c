@@ -2,6 +2,7 @@
 /* The streaming JSON writer (out/json.c), byte for byte: the layout json-c and `jq .` give
  * (pretty) and one line (compact), escaping, strict UTF-8, words, and containers nested past
  * JW_DEPTH. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,6 +28,7 @@ static void cap_open(struct cap *c, bool pretty)
 
 static void cap_expect(struct cap *c, const char *want, size_t wantlen)
 {
+	jw_flush(&c->w);
 	assert_int_equal(fclose(c->fp), 0);
 	assert_bytes(c->buf, c->len, want, wantlen);
 	free(c->buf);
@@ -292,7 +294,127 @@ static void test_depth(void **state)
 	}
 }
 
-TEST_MAIN(cmocka_unit_test(test_pretty), cmocka_unit_test(test_compact),
+/* The writer's own buffer: strings longer than it (with an escape on either side of where it
+ * fills), and many small members that fill it over and over, come out whole and in order. */
+static void test_buffer(void **state)
+{
+	(void)state;
+	enum { LONG = 3 * JW_BUF + 7, MANY = 20000 };
+	char *s = malloc(LONG), *want = malloc(2 * LONG + 8 * MANY + 16);
+	assert_non_null(s);
+	assert_non_null(want);
+	memset(s, 'a', LONG);
+	s[JW_BUF - 3] = '"';
+	s[2 * JW_BUF] = '\n';
+	struct cap c;
+	cap_open(&c, false);
+	jw_array(&c.w, NULL);
+	jw_strn(&c.w, NULL, s, LONG);
+	for (int i = 0; i < MANY; i++)
+		jw_u64(&c.w, NULL, (uint64_t)i % 10);
+	jw_end(&c.w);
+	size_t n = 0;
+	want[n++] = '[';
+	want[n++] = '"';
+	for (size_t i = 0; i < LONG; i++) {
+		if (s[i] == '"' || s[i] == '\n')
+			want[n++] = '\\';
+		want[n++] = s[i] == '\n' ? 'n' : s[i];
+	}
+	want[n++] = '"';
+	for (int i = 0; i < MANY; i++) {
+		want[n++] = ',';
+		want[n++] = (char)('0' + i % 10);
+	}
+	want[n++] = ']';
+	cap_expect(&c, want, n);
+	free(s);
+	free(want);
+}
+
+/* Members written apart by jw_init_inside() and spliced in: the same bytes as written in place,
+ * at the depth they were made for and deeper (lines indented further), after members the
+ * array has already, and nothing for an empty part. */
+static void splice_is(bool pretty, bool deeper, bool before)
+{
+	FILE *part = tmpfile();
+	assert_non_null(part);
+	struct jw *p = malloc(sizeof(*p));
+	assert_non_null(p);
+	jw_init_inside(p, part, pretty, 2);
+	for (int i = 0; i < 3; i++) {
+		jw_object(p, NULL);
+		jw_u64(p, "n", (uint64_t)i);
+		jw_str(p, "s", "a\nb");
+		jw_end(p);
+	}
+	jw_flush(p);
+	/* the same document written in place, and with the part spliced */
+	struct cap want, got;
+	cap_open(&want, pretty);
+	cap_open(&got, pretty);
+	struct cap *c[2] = {&want, &got};
+	for (int k = 0; k < 2; k++) {
+		struct jw *w = &c[k]->w;
+		jw_object(w, NULL);
+		if (deeper)
+			jw_object(w, "deeper");
+		jw_array(w, "rows");
+		if (before)
+			jw_u64(w, NULL, 7);
+		if (k == 0) {
+			for (int i = 0; i < 3; i++) {
+				jw_object(w, NULL);
+				jw_u64(w, "n", (uint64_t)i);
+				jw_str(w, "s", "a\nb");
+				jw_end(w);
+			}
+		} else {
+			assert_int_equal(jw_splice(w, part, 2), 0);
+		}
+		jw_u64(w, NULL, 8);
+		while (w->depth)
+			jw_end(w);
+	}
+	jw_flush(&want.w);
+	assert_int_equal(fclose(want.fp), 0);
+	cap_expect(&got, want.buf, want.len);
+	free(want.buf);
+	free(p);
+	fclose(part);
+}
+
+static void test_splice(void **state)
+{
+	(void)state;
+	for (int pretty = 0; pretty < 2; pretty++)
+		for (int deeper = 0; deeper < 2; deeper++)
+			for (int before = 0; before < 2; before++)
+				splice_is(pretty, deeper, before);
+	/* nothing to splice: nothing changes, not even a comma */
+	FILE *empty = tmpfile();
+	assert_non_null(empty);
+	struct cap c;
+	cap_open(&c, false);
+	jw_array(&c.w, NULL);
+	jw_u64(&c.w, NULL, 1);
+	assert_int_equal(jw_splice(&c.w, empty, 1), 0);
+	jw_u64(&c.w, NULL, 2);
+	jw_end(&c.w);
+	EXPECT(&c, "[1,2]");
+	/* not in an array, or shallower than the part was made for */
+	cap_open(&c, false);
+	jw_object(&c.w, NULL);
+	assert_int_equal(jw_splice(&c.w, empty, 1), -EINVAL);
+	jw_array(&c.w, "a");
+	assert_int_equal(jw_splice(&c.w, empty, 3), -EINVAL);
+	jw_end(&c.w);
+	jw_end(&c.w);
+	EXPECT(&c, "{\"a\":[]}");
+	fclose(empty);
+}
+
+TEST_MAIN(cmocka_unit_test(test_pretty), cmocka_unit_test(test_compact), cmocka_unit_test(test_buffer), cmocka_unit_test(test_splice),
 	  cmocka_unit_test(test_top_level), cmocka_unit_test(test_escape),
 	  cmocka_unit_test(test_utf8), cmocka_unit_test(test_word_number),
 	  cmocka_unit_test(test_depth))

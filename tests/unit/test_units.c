@@ -59,6 +59,23 @@ static void test_formatters(void **state)
 	assert_string_equal(b, "123");
 }
 
+/* units_hex() writes what "%0*" PRIx64 writes, for every width of value and of padding */
+static void test_hex(void **state)
+{
+	(void)state;
+	char b[17], want[40];
+	for (int bits = 0; bits <= 64; bits++) {
+		uint64_t v = bits == 64 ? UINT64_MAX : (UINT64_C(1) << bits) - 1;
+		const uint64_t vs[] = {v, v + 1, v / 3};
+		for (size_t i = 0; i < sizeof(vs) / sizeof(vs[0]); i++)
+			for (unsigned min = 0; min <= 16; min++) {
+				snprintf(want, sizeof(want), "%0*" PRIx64, (int)min, vs[i]);
+				assert_int_equal(units_hex(vs[i], min, b), strlen(want));
+				assert_string_equal(b, want);
+			}
+	}
+}
+
 /* units_parse_u64() reads @s as @want */
 static void u64_is(const char *s, uint64_t want)
 {
@@ -277,7 +294,7 @@ static void test_parse_interval(void **state)
 	interval_fails("86401");
 }
 
-TEST_MAIN(cmocka_unit_test(test_human), cmocka_unit_test(test_formatters),
+TEST_MAIN(cmocka_unit_test(test_human), cmocka_unit_test(test_formatters), cmocka_unit_test(test_hex),
 	  cmocka_unit_test(test_parse_u64), cmocka_unit_test(test_parse_hex),
 	  cmocka_unit_test(test_hex_width), cmocka_unit_test(test_addr_json),
 	  cmocka_unit_test(test_parse_size), cmocka_unit_test(test_parse_interval))
