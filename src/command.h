@@ -23,6 +23,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "opts.h"
 #include "out/out.h"
 #include "proc/machine.h"
 #include "proc/sysroot.h"
@@ -80,13 +81,14 @@ enum command_flags {
 			       * the machine is a choice, not a contradiction (ctx->config_only) */
 };
 
-/* One row of the command table: the dispatcher parses argv with @argp into a zeroed struct of
- * @args_size bytes (the argp's state->input; the global options are added as a child), sets up
- * what @flags ask for, calls @run and commits the output. */
+/* One row of the command table: the dispatcher parses argv with @opts (opts.h) into a zeroed
+ * struct of @args_size bytes (the global options are added as a child), sets up what @flags ask
+ * for, calls @run and commits the output. */
 struct command {
 	const char *name;
 	const char *summary; /* one line for `memscope --help` */
-	const struct argp *argp;
+	const struct opts *opts;
+	const struct argp *argp; /* instead of @opts, a plain argp (its state->input the args) */
 	size_t args_size;
 	unsigned flags; /* enum command_flags */
 	/* the columns -o takes (table_opt_children), listed by --help after the documentation,
@@ -100,9 +102,13 @@ struct command {
 };
 
 /* A command's row in src/cmd/<name>.c: `COMMAND(name, struct name_args, .summary = "...",
- * .flags = CMD_SYSROOT | CMD_OUTPUT);` defines cmd_<name> with its argp <name>_argp, the size of
- * its args struct and its static run(); any other field (.columns, ...) follows the flags. */
+ * .flags = CMD_SYSROOT | CMD_OUTPUT);` defines cmd_<name> with its options <name>_opts (a
+ * struct opts), the size of its args struct and its static run(); any other field (.columns,
+ * ...) follows the flags. COMMAND_ARGP: the same with a plain argp, <name>_argp. */
 #define COMMAND(id, args_type, ...)                                                               \
+	const struct command cmd_##id = {.name = #id, .opts = &id##_opts,                        \
+					 .args_size = sizeof(args_type), .run = run, __VA_ARGS__}
+#define COMMAND_ARGP(id, args_type, ...)                                                          \
 	const struct command cmd_##id = {.name = #id, .argp = &id##_argp,                        \
 					 .args_size = sizeof(args_type), .run = run, __VA_ARGS__}
 

@@ -211,6 +211,7 @@ struct dispatch {
 	const struct command *cmd;
 	struct ctx *ctx;
 	void *args;
+	void *input; /* the command's argp's */
 };
 
 static error_t dispatch_parse(int key, char *arg, struct argp_state *state)
@@ -219,7 +220,7 @@ static error_t dispatch_parse(int key, char *arg, struct argp_state *state)
 	struct dispatch *d = state->input;
 	if (key != ARGP_KEY_INIT)
 		return ARGP_ERR_UNKNOWN;
-	state->child_inputs[0] = d->args;
+	state->child_inputs[0] = d->input;
 	state->child_inputs[1] = d->ctx;
 	return 0;
 }
@@ -243,7 +244,7 @@ static char *dispatch_help(int key, const char *text, void *input)
 	const struct command *c = d->cmd;
 	if (key != ARGP_KEY_HELP_PRE_DOC && key != ARGP_KEY_HELP_POST_DOC)
 		return (char *)text;
-	char *(*filter)(int, const char *, void *) = c->argp->help_filter;
+	char *(*filter)(int, const char *, void *) = c->argp ? c->argp->help_filter : NULL;
 	char *t = filter ? filter(key, text, d->args) : (char *)text;
 	if (key == ARGP_KEY_HELP_POST_DOC && c->columns) {
 		/* -o's columns, from the command's row */
@@ -271,7 +272,11 @@ static int dispatch_parse_args(const struct command *cmd, struct ctx *ctx, void 
 {
 	/* the command's argp, its documentation moved up to the dispatcher's (which wraps it)
 	 * and the global options after its own */
-	struct argp own = *cmd->argp;
+	struct dispatch d = {cmd, ctx, args, args};
+	const struct argp *argp = cmd->argp ? cmd->argp : opts_argp(cmd->opts, args, &d.input);
+	if (!argp)
+		return ms_say(err, -ENOMEM, "out of memory");
+	struct argp own = *argp;
 	own.doc = NULL;
 	own.help_filter = NULL;
 	const struct argp_child children[] = {
@@ -280,9 +285,8 @@ static int dispatch_parse_args(const struct command *cmd, struct ctx *ctx, void 
 		{&no_args_argp, 0, NULL, 0},
 		{NULL, 0, NULL, 0},
 	};
-	const struct argp top = {NULL, dispatch_parse, NULL, cmd->argp->doc, children,
-				 dispatch_help, NULL};
-	struct dispatch d = {cmd, ctx, args};
+	const struct argp top = {NULL, dispatch_parse, NULL, cmd->argp ? argp->doc : cmd->opts->doc,
+				 children, dispatch_help, NULL};
 	/* argp names the program in usage lines from argv[0]: make it "memscope iomem" */
 	char name[128];
 	snprintf(name, sizeof(name), "memscope %s", argv[0]);

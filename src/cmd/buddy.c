@@ -31,62 +31,33 @@ struct buddy_args {
 
 enum { OPT_DIAGRAM = 0x200, OPT_TYPES, OPT_WATCH, OPT_COUNT };
 
-static const struct argp_option buddy_options[] = {
-	{"diagram", OPT_DIAGRAM, NULL, 0,
-	 "Per zone, a bar per order scaled to the bytes it holds, and the fragmentation index", 0},
-	{"types", OPT_TYPES, NULL, 0, "Free blocks per migrate type, from /proc/pagetypeinfo", 0},
-	{"watch", OPT_WATCH, "SECONDS", OPTION_ARG_OPTIONAL,
-	 "Redraw every SECONDS (default 1, decimals allowed): changes per order since the last "
-	 "frame and since the start, history of free memory; q or Ctrl-C ends",
-	 0},
-	{"count", OPT_COUNT, "N", 0, "With --watch, stop after N frames", 0},
-	{NULL, 0, NULL, 0, NULL, 0},
+static const struct opt buddy_opt[] = {
+	OPT_BOOL("diagram", OPT_DIAGRAM, struct buddy_args, diagram,
+		 "Per zone, a bar per order scaled to the bytes it holds, and the fragmentation "
+		 "index"),
+	OPT_BOOL("types", OPT_TYPES, struct buddy_args, types,
+		 "Free blocks per migrate type, from /proc/pagetypeinfo"),
+	OPT_WATCH(OPT_WATCH, struct buddy_args, watch, interval_ms, 1000,
+		  "Redraw every SECONDS (default 1, decimals allowed): changes per order since the "
+		  "last frame and since the start, history of free memory; q or Ctrl-C ends"),
+	OPT_COUNT(OPT_COUNT, struct buddy_args, count),
+	OPT_END,
 };
 
-static error_t buddy_parse_opt(int key, char *arg, struct argp_state *state)
-{
-	struct buddy_args *a = state->input;
-	uint64_t v;
-	switch (key) {
-	case ARGP_KEY_INIT:
-		a->interval_ms = 1000;
-		return 0;
-	case OPT_DIAGRAM:
-		a->diagram = true;
-		return 0;
-	case OPT_TYPES:
-		a->types = true;
-		return 0;
-	case OPT_WATCH:
-		a->watch = true;
-		if (arg && units_parse_interval(arg, &a->interval_ms))
-			argp_error(state, "invalid --watch interval '%s' (seconds, such as 1 or 0.5)",
-				   arg);
-		return 0;
-	case OPT_COUNT:
-		if (units_parse_u64(arg, &v) || v == 0 || v > 100000000)
-			argp_error(state, "invalid --count '%s' (a number of frames, at least 1)", arg);
-		a->count = (long)v;
-		return 0;
-	case ARGP_KEY_END:
-		if (a->count && !a->watch)
-			argp_error(state, "--count goes with --watch");
-		if (a->diagram + a->types > 1)
-			argp_error(state, "--diagram and --types exclude each other");
-		return 0;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-}
+static const struct opt_rule buddy_rules[] = {
+	OPT_NEEDS(OPT_COUNT, OPT_WATCH),
+	OPT_EXCLUDE(OPT_DIAGRAM, OPT_TYPES),
+	OPT_RULES_END,
+};
 
-static const struct argp buddy_argp = {
-	buddy_options, buddy_parse_opt, NULL,
-	"Show the buddy allocator's free blocks per node, zone and order from /proc/buddyinfo: what "
+static const struct opts buddy_opts = {
+	buddy_opt, buddy_rules,
+	.doc = "Show the buddy allocator's free blocks per node, zone and order from /proc/buddyinfo: what "
 	"they amount to, the largest free block, and the unusable free space index per order (the "
 	"share of free memory that cannot serve an allocation of that order).\v"
 	"Not on a terminal, or with --json, --watch writes one complete frame per interval (JSON: one "
 	"object per line).",
-	NULL, NULL, NULL};
+};
 
 enum {
 	C_NAME, C_NODE, C_ZONE, C_BLOCK, C_BLOCKS, C_PAGES, C_FREE, C_LARGEST, C_UNUSABLE, C_DPREV,

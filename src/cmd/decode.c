@@ -19,26 +19,22 @@ struct decode_args {
 	int naddrs;
 };
 
-static error_t parse_opt(int key, char *arg, struct argp_state *state)
-{
-	struct decode_args *a = state->input;
-	switch (key) {
-	case ARGP_KEY_INIT:
-		state->child_inputs[0] = &a->la;
-		return 0;
-	default:
-		return args_list(state, key, &a->addrs, &a->naddrs, "no address given");
-	}
-}
+static const struct opt decode_opt[] = {
+	LAYOUT_OPTS(struct decode_args, la),
+	OPT_END,
+};
 
-static const struct argp decode_argp = {
-	NULL, parse_opt, "ADDR...",
-	"Decode virtual addresses for an architecture configuration (default: this machine): "
+static const struct opts decode_opts = {
+	decode_opt, NULL,
+	.doc = "Decode virtual addresses for an architecture configuration (default: this machine): "
 	"canonical or not and why, user or kernel half, the documented region holding it, and the "
 	"page-table index at each level, drawn as the bit fields of the address.\v"
 	"ADDR is hex with 0x, or decimal. With --live a kernel address in the direct map or the "
 	"kernel text is also translated to its physical address and iomem region.",
-	layout_opt_children, NULL, NULL};
+	.args_doc = "ADDR...",
+	OPTS_LIST(struct decode_args, addrs, naddrs),
+	.list_none = "no address given",
+};
 
 /* The address cut into its fields, top bits first, as boxes with the bit numbers above. */
 static void bitfields(struct out *o, const struct layout *l, uint64_t addr)

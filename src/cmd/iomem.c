@@ -79,57 +79,32 @@ struct iomem_args {
 
 enum { OPT_DEPTH = 0x200, OPT_DIAGRAM };
 
-static const struct argp_option iomem_options[] = {
-	{"depth", OPT_DEPTH, "N", 0, "Show N levels of nesting (1: top level only)", 0},
-	{"diagram", OPT_DIAGRAM, NULL, 0,
-	 "Draw the physical address map, highest address on top (--depth 2 draws children)", 0},
-	{"summary", 's', NULL, 0, "Totals by kind: RAM, reserved, ACPI, PCI windows, kernel image",
-	 0},
-	{"find", 'f', "ADDR", 0, "The regions holding physical address ADDR, outermost first", 0},
-	{NULL, 0, NULL, 0, NULL, 0},
+static const struct opt iomem_opt[] = {
+	OPT_NUM("depth", OPT_DEPTH, "N", struct iomem_args, depth, 1, 64, "a number from 1 to 64",
+		"Show N levels of nesting (1: top level only)"),
+	OPT_BOOL("diagram", OPT_DIAGRAM, struct iomem_args, diagram,
+		 "Draw the physical address map, highest address on top (--depth 2 draws children)"),
+	OPT_BOOL("summary", 's', struct iomem_args, summary,
+		 "Totals by kind: RAM, reserved, ACPI, PCI windows, kernel image"),
+	OPT_STR("find", 'f', "ADDR", struct iomem_args, find,
+		"The regions holding physical address ADDR, outermost first"),
+	OPT_INCLUDE(table_opts, struct iomem_args, tbl, NULL, 0),
+	OPT_END,
 };
 
-static error_t iomem_parse_opt(int key, char *arg, struct argp_state *state)
-{
-	struct iomem_args *a = state->input;
-	uint64_t v;
-	switch (key) {
-	case ARGP_KEY_INIT:
-		state->child_inputs[0] = &a->tbl;
-		return 0;
-	case OPT_DEPTH:
-		if (units_parse_u64(arg, &v) || v < 1 || v > 64)
-			argp_error(state, "invalid --depth '%s' (a number from 1 to 64)", arg);
-		a->depth = (long)v;
-		return 0;
-	case OPT_DIAGRAM:
-		a->diagram = true;
-		return 0;
-	case 's':
-		a->summary = true;
-		return 0;
-	case 'f':
-		a->find = arg;
-		return 0;
-	case ARGP_KEY_END:
-		if ((a->find != NULL) + a->diagram + a->summary > 1)
-			argp_error(state, "--find, --diagram and --summary exclude each other");
-		/* the picture replaces the table that -o, -r and -n shape; --summary has its own
-		 * columns (-r and -n apply to it, -o names the tree's) */
-		if (a->diagram && (a->tbl.columns || a->tbl.raw || a->tbl.noheadings))
-			argp_error(state, "--diagram draws no table: -o, -r and -n do not apply");
-		if (a->summary && a->tbl.columns)
-			argp_error(state, "--summary has its own columns: -o does not apply");
-		return 0;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-}
+static const struct opt_rule iomem_rules[] = {
+	OPT_EXCLUDE('f', OPT_DIAGRAM, 's'),
+	/* the picture replaces the table that -o, -r and -n shape; --summary has its own
+	 * columns (-r and -n apply to it, -o names the tree's) */
+	OPT_REFUSES(OPT_DIAGRAM, "--diagram draws no table", 'o', 'r', 'n'),
+	OPT_REFUSES('s', "--summary has its own columns", 'o'),
+	OPT_RULES_END,
+};
 
-static const struct argp iomem_argp = {
-	iomem_options, iomem_parse_opt, NULL,
-	"Show the physical address map from /proc/iomem: a tree like lsblk by default.\v",
-	table_opt_children, NULL, NULL};
+static const struct opts iomem_opts = {
+	iomem_opt, iomem_rules,
+	.doc = "Show the physical address map from /proc/iomem: a tree like lsblk by default.\v",
+};
 
 static void fill_row(struct trow *row, const struct iomem_tree *t, const struct iomem_region *r)
 {

@@ -21,37 +21,22 @@ struct layout_cmd_args {
 
 enum { OPT_DIAGRAM = 0x200 };
 
-static const struct argp_option options[] = {
-	{"diagram", OPT_DIAGRAM, NULL, 0,
-	 "Draw the map: every row a box on a log scale, named as the table names it; for i386 the "
-	 "3G/1G split with LOWMEM and HIGHMEM",
-	 0},
-	{NULL, 0, NULL, 0, NULL, 0},
+static const struct opt layout_opt[] = {
+	OPT_BOOL("diagram", OPT_DIAGRAM, struct layout_cmd_args, diagram,
+		 "Draw the map: every row a box on a log scale, named as the table names it; for "
+		 "i386 the 3G/1G split with LOWMEM and HIGHMEM"),
+	LAYOUT_OPTS(struct layout_cmd_args, la),
+	OPT_END,
 };
 
-static error_t parse_opt(int key, char *arg, struct argp_state *state)
-{
-	struct layout_cmd_args *a = state->input;
-	switch (key) {
-	case ARGP_KEY_INIT:
-		state->child_inputs[0] = &a->la;
-		return 0;
-	case OPT_DIAGRAM:
-		a->diagram = true;
-		return 0;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-}
-
-static const struct argp layout_argp = {
-	options, parse_opt, NULL,
-	"Print the virtual memory map of an architecture configuration as the kernel documents it "
+static const struct opts layout_opts = {
+	layout_opt, NULL,
+	.doc = "Print the virtual memory map of an architecture configuration as the kernel documents it "
 	"(arch/x86/x86_64/mm.rst, arch/arm64/memory.rst, arch/arm/memory.rst): start, offset, end, "
 	"size and description, in the documentation's own words.\v"
 	"Regions marked KASLR move at boot; the table gives their documented default. --live "
 	"reads the real bases from /proc/kcore (root, CAP_SYS_RAWIO).",
-	layout_opt_children, NULL, NULL};
+};
 
 enum { L_START, L_OFFSET, L_OFFSET_J, L_END, L_SIZE, L_KASLR, L_NAME, L_NCOLS };
 static const struct col_def cols[] = {

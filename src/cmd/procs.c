@@ -43,31 +43,48 @@ struct procs_args {
 
 enum { OPT_COMMAND = 0x200, OPT_BY, OPT_WATCH, OPT_COUNT, OPT_NOHEADINGS };
 
-static const struct argp_option procs_options[] = {
-	{"sort", 's', "KEY", 0,
-	 "Sort by the column KEY (default PSS): sizes and counts largest first, PID, USER and "
-	 "COMMAND in order",
-	 0},
-	{"top", 'n', "N", 0, "Only the first N processes (or groups) after sorting", 0},
-	{"pid", 'p', "PID,...", 0, "Only these processes", 0},
-	{"user", 'u', "USER", 0, "Only the processes of USER (a name or a uid)", 0},
-	{"command", OPT_COMMAND, "REGEX", 0,
-	 "Only the processes whose command line (or name) matches the extended regular "
-	 "expression REGEX",
-	 0},
-	{"by", OPT_BY, "user|command|cgroup", 0,
-	 "One row per user, command name or cgroup: the sums of its processes (with cgroup v2, the "
-	 "group's own memory.current and memory.stat anon and file beside them)",
-	 0},
-	{"watch", OPT_WATCH, "SECONDS", OPTION_ARG_OPTIONAL,
-	 "Redraw every SECONDS (default 2, decimals allowed), sorted, with each row's change of "
-	 "PSS since the last frame; q or Ctrl-C ends",
-	 0},
-	{"count", OPT_COUNT, "N", 0, "With --watch, stop after N frames", 0},
-	{"output", 'o', "LIST", 0, "Columns to print (see below); +LIST adds to the defaults", 1},
-	{"raw", 'r', NULL, 0, "Columns separated by one space, no alignment", 1},
-	{"noheadings", OPT_NOHEADINGS, NULL, 0, "Do not print the heading line", 1},
-	{NULL, 0, NULL, 0, NULL, 0},
+static int sort_parse(void *args, const char *arg, struct argp_state *state);
+static int pid_parse(void *args, const char *arg, struct argp_state *state);
+static int user_parse(void *args, const char *arg, struct argp_state *state);
+static int command_parse(void *args, const char *arg, struct argp_state *state);
+
+static const struct opt procs_opt[] = {
+	OPT_CALL("sort", 's', "KEY", sort_parse, NULL,
+		 "Sort by the column KEY (default PSS): sizes and counts largest first, PID, USER "
+		 "and COMMAND in order"),
+	OPT_NUM("top", 'n', "N", struct procs_args, top, 1, 100000000,
+		"a number of rows, at least 1", "Only the first N processes (or groups) after sorting"),
+	OPT_CALL("pid", 'p', "PID,...", pid_parse, "process ids, such as 1,42",
+		 "Only these processes"),
+	OPT_CALL("user", 'u', "USER", user_parse, NULL,
+		 "Only the processes of USER (a name or a uid)"),
+	OPT_CALL("command", OPT_COMMAND, "REGEX", command_parse, NULL,
+		 "Only the processes whose command line (or name) matches the extended regular "
+		 "expression REGEX"),
+	OPT_CHOICE("by", OPT_BY, "user|command|cgroup", struct procs_args, by, BY_USER,
+		   "user, command or cgroup",
+		   "One row per user, command name or cgroup: the sums of its processes (with cgroup "
+		   "v2, the group's own memory.current and memory.stat anon and file beside them)",
+		   "user", "command", "cgroup"),
+	OPT_WATCH(OPT_WATCH, struct procs_args, watch, interval_ms, 2000,
+		  "Redraw every SECONDS (default 2, decimals allowed), sorted, with each row's change "
+		  "of PSS since the last frame; q or Ctrl-C ends"),
+	OPT_COUNT(OPT_COUNT, struct procs_args, count),
+	/* the table options, but -n is --top here */
+	{.kind = OPTK_STR, .name = "output", .key = 'o', .arg = "LIST", .group = 1,
+	 .doc = "Columns to print (see below); +LIST adds to the defaults",
+	 OPT_FIELD_(struct procs_args, tbl.columns)},
+	{.kind = OPTK_BOOL, .name = "raw", .key = 'r', .group = 1,
+	 .doc = "Columns separated by one space, no alignment",
+	 OPT_FIELD_(struct procs_args, tbl.raw)},
+	{.kind = OPTK_BOOL, .name = "noheadings", .key = OPT_NOHEADINGS, .group = 1,
+	 .doc = "Do not print the heading line", OPT_FIELD_(struct procs_args, tbl.noheadings)},
+	OPT_END,
+};
+
+static const struct opt_rule procs_rules[] = {
+	OPT_NEEDS(OPT_COUNT, OPT_WATCH),
+	OPT_RULES_END,
 };
 
 enum {
@@ -150,92 +167,55 @@ static int parse_pids(const char *arg, struct procs_args *a)
 	return e ? e : a->npids ? 0 : -EINVAL;
 }
 
-static error_t procs_parse_opt(int key, char *arg, struct argp_state *state)
+static int sort_parse(void *args, const char *arg, struct argp_state *state)
 {
-	struct procs_args *a = state->input;
-	uint64_t v;
-	switch (key) {
-	case ARGP_KEY_INIT:
-		a->interval_ms = 2000;
-		return 0;
-	case 's':
-		if (col_index(arg) < 0 || col_index(arg) == P_CHANGE)
-			argp_error(state, "invalid --sort key '%s' (a column name, such as PSS)", arg);
-		a->sort = arg;
-		return 0;
-	case 'n':
-		if (units_parse_u64(arg, &v) || !v || v > 100000000)
-			argp_error(state, "invalid --top '%s' (a number of rows, at least 1)", arg);
-		a->top = (long)v;
-		return 0;
-	case 'p':
-		if (parse_pids(arg, a) == -ENOMEM)
-			argp_failure(state, EXIT_RUNTIME, ENOMEM, "-p");
-		else if (!a->npids || a->npids > 100000)
-			argp_error(state, "invalid --pid '%s' (process ids, such as 1,42)", arg);
-		return 0;
-	case 'u': {
-		a->user = arg;
-		a->have_uid = !units_parse_u64(arg, &v) && v <= UINT32_MAX;
-		a->uid = (uint32_t)v;
-		return 0;
-	}
-	case OPT_COMMAND: {
-		int e = regcomp(&a->re, arg, REG_EXTENDED | REG_NOSUB);
-		if (e) {
-			char why[128];
-			regerror(e, &a->re, why, sizeof(why));
-			argp_error(state, "invalid --command '%s': %s", arg, why);
-		}
-		a->command = arg;
-		a->have_re = true;
-		return 0;
-	}
-	case OPT_BY:
-		if (!strcmp(arg, "user"))
-			a->by = BY_USER;
-		else if (!strcmp(arg, "command"))
-			a->by = BY_COMMAND;
-		else if (!strcmp(arg, "cgroup"))
-			a->by = BY_CGROUP;
-		else
-			argp_error(state, "invalid --by '%s' (user, command or cgroup)", arg);
-		return 0;
-	case OPT_WATCH:
-		a->watch = true;
-		if (arg && units_parse_interval(arg, &a->interval_ms))
-			argp_error(state, "invalid --watch interval '%s' (seconds, such as 1 or 0.5)",
-				   arg);
-		return 0;
-	case OPT_COUNT:
-		if (units_parse_u64(arg, &v) || v == 0 || v > 100000000)
-			argp_error(state, "invalid --count '%s' (a number of frames, at least 1)", arg);
-		a->count = (long)v;
-		return 0;
-	case 'o':
-		a->tbl.columns = arg;
-		return 0;
-	case 'r':
-		a->tbl.raw = true;
-		return 0;
-	case OPT_NOHEADINGS:
-		a->tbl.noheadings = true;
-		return 0;
-	case ARGP_KEY_ARG:
-		argp_error(state, "unexpected argument '%s' (processes are chosen with -p PID)", arg);
-		return 0;
-	case ARGP_KEY_END:
-		if (a->count && !a->watch)
-			argp_error(state, "--count goes with --watch");
-		return 0;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
+	struct procs_args *a = args;
+	if (col_index(arg) < 0 || col_index(arg) == P_CHANGE)
+		argp_error(state, "invalid --sort key '%s' (a column name, such as PSS)", arg);
+	a->sort = arg;
+	return 0;
 }
 
-static const struct argp procs_argp = {
-	procs_options, procs_parse_opt, NULL,
-	"Show every process's share of memory, largest PSS first: resident (RSS), proportional "
+static int pid_parse(void *args, const char *arg, struct argp_state *state)
+{
+	struct procs_args *a = args;
+	int e = parse_pids(arg, a);
+	return e == -ENOMEM ? e : !a->npids || a->npids > 100000 ? -EINVAL : 0;
+}
+
+static int user_parse(void *args, const char *arg, struct argp_state *state)
+{
+	struct procs_args *a = args;
+	uint64_t v;
+	a->user = arg;
+	a->have_uid = !units_parse_u64(arg, &v) && v <= UINT32_MAX;
+	a->uid = (uint32_t)v;
+	return 0;
+}
+
+static int command_parse(void *args, const char *arg, struct argp_state *state)
+{
+	struct procs_args *a = args;
+	int e = regcomp(&a->re, arg, REG_EXTENDED | REG_NOSUB);
+	if (e) {
+		char why[128];
+		regerror(e, &a->re, why, sizeof(why));
+		argp_error(state, "invalid --command '%s': %s", arg, why);
+	}
+	a->command = arg;
+	a->have_re = true;
+	return 0;
+}
+
+static error_t procs_arg(void *args, char *arg, struct argp_state *state)
+{
+	argp_error(state, "unexpected argument '%s' (processes are chosen with -p PID)", arg);
+	return 0;
+}
+
+static const struct opts procs_opts = {
+	procs_opt, procs_rules,
+	.doc = "Show every process's share of memory, largest PSS first: resident (RSS), proportional "
 	"(PSS: a page mapped by n processes counts 1/n to each, so the column sums to the memory "
 	"used), held alone (USS), swap, and page faults, from /proc/PID/smaps_rollup (one read "
 	"per process), stat and cmdline. Kernel threads, which hold no address space, are left "
@@ -246,7 +226,8 @@ static const struct argp procs_argp = {
 	"the process table comes from libproc2 (procps-ng); a dump is read by memscope's own "
 	"parsers. Not on a terminal, or with --json, --watch writes one complete frame per "
 	"interval (JSON: one object per line).",
-	NULL, NULL, NULL};
+	.arg = procs_arg,
+};
 
 /* ---- reading ---- */
 

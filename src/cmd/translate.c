@@ -31,57 +31,53 @@ struct translate_args {
 
 enum { OPT_LEN = 0x200, OPT_ALL };
 
-static const struct argp_option translate_options[] = {
-	{"len", OPT_LEN, "SIZE", 0,
-	 "Translate SIZE bytes from the address (4096, 0x1000, 64K, 1.5M) and draw virtual pages "
-	 "against physical frames; VADDR-VADDR does the same",
-	 0},
-	{"all", OPT_ALL, NULL, 0, "Every mapping of the process, with totals", 0},
-	{NULL, 0, NULL, 0, NULL, 0},
+static const struct opt translate_opt[] = {
+	OPT_STR("len", OPT_LEN, "SIZE", struct translate_args, len,
+		"Translate SIZE bytes from the address (4096, 0x1000, 64K, 1.5M) and draw virtual "
+		"pages against physical frames; VADDR-VADDR does the same"),
+	OPT_BOOL("all", OPT_ALL, struct translate_args, all,
+		 "Every mapping of the process, with totals"),
+	OPT_END,
 };
 
-static error_t translate_parse_opt(int key, char *arg, struct argp_state *state)
+/* PID, then the addresses */
+static error_t translate_arg(void *args, char *arg, struct argp_state *state)
 {
-	struct translate_args *a = state->input;
-	switch (key) {
-	case OPT_LEN:
-		a->len = arg;
+	struct translate_args *a = args;
+	if (a->pid) {
+		args_rest(state, &a->addrs, &a->naddrs);
 		return 0;
-	case OPT_ALL:
-		a->all = true;
-		return 0;
-	case ARGP_KEY_ARG:
-		if (!a->pid) {
-			if (pid_check(arg))
-				argp_error(state, "invalid PID '%s' (a number, or self)", arg);
-			a->pid = arg;
-		} else {
-			args_rest(state, &a->addrs, &a->naddrs);
-		}
-		return 0;
-	case ARGP_KEY_END:
-		if (!a->pid)
-			argp_error(state, "no PID given");
-		if (!a->all && !a->naddrs)
-			argp_error(state, "no address given (or --all)");
-		if (a->all && a->naddrs)
-			argp_error(state, "--all takes no addresses");
-		if (a->len && a->naddrs != 1)
-			argp_error(state, "--len goes with one address");
-		return 0;
-	default:
-		return ARGP_ERR_UNKNOWN;
 	}
+	if (pid_check(arg))
+		argp_error(state, "invalid PID '%s' (a number, or self)", arg);
+	a->pid = arg;
+	return 0;
 }
 
-static const struct argp translate_argp = {
-	translate_options, translate_parse_opt, "PID VADDR...\nPID --all",
-	"Translate virtual addresses of process PID (or self) to physical frames: the mapping, the "
+static void translate_check(void *args, struct argp_state *state)
+{
+	const struct translate_args *a = args;
+	if (!a->pid)
+		argp_error(state, "no PID given");
+	if (!a->all && !a->naddrs)
+		argp_error(state, "no address given (or --all)");
+	if (a->all && a->naddrs)
+		argp_error(state, "--all takes no addresses");
+	if (a->len && a->naddrs != 1)
+		argp_error(state, "--len goes with one address");
+}
+
+static const struct opts translate_opts = {
+	translate_opt, NULL,
+	.doc = "Translate virtual addresses of process PID (or self) to physical frames: the mapping, the "
 	"pagemap entry decoded, the frame, its iomem region, zone and node, its page flags and map "
 	"count, and the page-table indices.\v"
 	"VADDR is hex with 0x, or decimal; VADDR-VADDR is a range. Without CAP_SYS_ADMIN the kernel "
 	"hides frame numbers: the present and swapped bits are still shown.",
-	NULL, NULL, NULL};
+	.args_doc = "PID VADDR...\nPID --all",
+	.arg = translate_arg,
+	.check = translate_check,
+};
 
 struct walk {
 	struct ctx *ctx;
