@@ -39,6 +39,15 @@ enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 
 struct col_def; /* out/table.h */
 
+/* A command's table columns as --help lists them: `static const struct columns maps_columns =
+ * COLUMNS(maps_cols, "what to know about them");` after the table of col_defs. */
+struct columns {
+	const struct col_def *def;
+	size_t n;
+	const char *note; /* or NULL */
+};
+#define COLUMNS(defs, note_) {defs, sizeof(defs) / sizeof((defs)[0]), note_}
+
 /* The machine a command describes, each fact with where it came from (ctx_machine()). */
 struct machine_facts {
 	const char *arch; /* "x86_64", "arm64", "i386", "arm" */
@@ -91,11 +100,8 @@ struct command {
 	const struct argp *argp; /* instead of @opts, a plain argp (its state->input the args) */
 	size_t args_size;
 	unsigned flags; /* enum command_flags */
-	/* the columns -o takes (table_opt_children), listed by --help after the documentation,
-	 * then @columns_note */
-	const struct col_def *columns;
-	size_t ncolumns;
-	const char *columns_note;
+	/* the columns -o takes, listed by --help after the documentation, then their note */
+	const struct columns *columns;
 	/* Returns 0, or -errno with @err filled: the dispatcher says it and exits 1 (2 when
 	 * err->usage: ms_usage()). A command prints no error itself, only warnings. */
 	int (*run)(struct ctx *ctx, void *args, struct ms_error *err);
@@ -122,12 +128,12 @@ int command_dispatch(const struct command *cmd, struct ctx *ctx, int argc, char 
  * ctx: main's argp and the dispatcher's (after the command, for every command) list them. */
 extern const struct argp global_child_argp;
 /* util-linux's table options, for commands that print one table: -o/--output, -r/--raw,
- * -n/--noheadings. A command lists table_opt_argp as a child and passes a struct table_args. */
+ * -n/--noheadings. A command includes table_opts (opts.h) into a struct table_args:
+ * OPT_INCLUDE(table_opts, struct NAME_args, tbl, NULL, 0). */
 struct table_args {
 	const char *columns;
 	bool raw, noheadings;
 };
-extern const struct argp table_opt_argp;
 void table_args_apply(struct ctx *ctx, const struct table_args *t);
 
 /* Parse an address argument (hex with 0x, or decimal). A bad one is a usage error naming @what
@@ -139,13 +145,11 @@ int printed(int e, struct ms_error *err);
 
 /* In a command's ARGP_KEY_ARG: take this and every following argument as a list. */
 void args_rest(struct argp_state *state, char ***argv, int *n);
-/* A command's parser for its other keys, when its arguments are one list that may not be empty
- * (@none: "no address given"): ARGP_KEY_ARG takes the list, ARGP_KEY_END checks it. */
+/* A plain argp's (COMMAND_ARGP) parser for its other keys, when its arguments are one list
+ * that may not be empty (@none: "no address given"): ARGP_KEY_ARG takes the list, ARGP_KEY_END
+ * checks it. (A struct opts says OPTS_LIST instead.) */
 error_t args_list(struct argp_state *state, int key, char ***argv, int *n, const char *none);
 
-/* The children of a command's argp that prints one table: table_opt_argp, its input the
- * command's struct table_args (set in child_inputs[0]). */
-extern const struct argp_child table_opt_children[];
 /* Help, usage and version text go to @f, not stdout (main checks that it was written). */
 void global_help_to(FILE *f);
 /* @text wrapped for --help at argp's right margin: words never split, list items ("  NAME

@@ -127,11 +127,6 @@ static error_t global_parse(int key, char *arg, struct argp_state *state)
 
 const struct argp global_child_argp = {global_options, global_parse, NULL, NULL, NULL, NULL, NULL};
 
-const struct argp_child table_opt_children[] = {
-	{&table_opt_argp, 0, NULL, 0},
-	{NULL, 0, NULL, 0},
-};
-
 /* ---- help text ----
  * argp wraps documentation at its right margin without a hanging indent, so a list ("  maps
  * a process's mappings ...") ran on at column 0, and a line that filled the margin exactly lost
@@ -249,9 +244,9 @@ static char *dispatch_help(int key, const char *text, void *input)
 	if (key == ARGP_KEY_HELP_POST_DOC && c->columns) {
 		/* -o's columns, from the command's row */
 		char cols[4096], *with = NULL;
-		table_columns_help(c->columns, c->ncolumns, cols, sizeof(cols));
-		if (asprintf(&with, "Columns:\n%s%s%s", cols, c->columns_note ? "\n" : "",
-			     c->columns_note ? c->columns_note : "") >= 0) {
+		table_columns_help(c->columns->def, c->columns->n, cols, sizeof(cols));
+		if (asprintf(&with, "Columns:\n%s%s%s", cols, c->columns->note ? "\n" : "",
+			     c->columns->note ? c->columns->note : "") >= 0) {
 			if (t != text)
 				free(t);
 			t = with;
@@ -610,33 +605,6 @@ int page_size_parse(const char *arg, uint64_t *v)
 		return -EINVAL;
 	return 0;
 }
-
-static const struct argp_option table_options[] = {
-	{"output", 'o', "LIST", 0, "Columns to print (see below); +LIST adds to the default", 0},
-	{"raw", 'r', NULL, 0, "Raw output: no alignment, no tree art", 0},
-	{"noheadings", 'n', NULL, 0, "Do not print the heading line", 0},
-	{NULL, 0, NULL, 0, NULL, 0},
-};
-
-static error_t table_parse(int key, char *arg, struct argp_state *state)
-{
-	struct table_args *t = state->input;
-	switch (key) {
-	case 'o':
-		t->columns = arg;
-		return 0;
-	case 'r':
-		t->raw = true;
-		return 0;
-	case 'n':
-		t->noheadings = true;
-		return 0;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-}
-
-const struct argp table_opt_argp = {table_options, table_parse, NULL, NULL, NULL, NULL, NULL};
 
 void table_args_apply(struct ctx *ctx, const struct table_args *t)
 {

@@ -26,6 +26,12 @@ static const struct col_def iomem_cols[] = {
 		      "what the range is", NULL},
 	[COL_DEPTH] = {"DEPTH", "depth", COL_COUNT, COLF_RIGHT, "nesting level, 0 at the top", NULL},
 };
+
+/* the note --help gives after the columns */
+static const struct columns iomem_columns = COLUMNS(
+	iomem_cols,
+	"ADDR is hex with 0x, or decimal. Without CAP_SYS_ADMIN the kernel hides every "
+	"address; the names are still shown.");
 #define NCOLS (sizeof(iomem_cols) / sizeof(iomem_cols[0]))
 
 /* What --summary adds up, with the names the kernel gives those ranges. */
@@ -341,7 +347,4 @@ static int run(struct ctx *ctx, void *args, struct ms_error *err)
 COMMAND(iomem, struct iomem_args,
 	.summary = "physical address map from /proc/iomem",
 	.flags = CMD_SYSROOT | CMD_OUTPUT,
-	.columns = iomem_cols,
-	.ncolumns = NCOLS,
-	.columns_note = "ADDR is hex with 0x, or decimal. Without CAP_SYS_ADMIN the kernel hides "
-			"every address; the names are still shown.");
+	.columns = &iomem_columns);

@@ -72,6 +72,13 @@ static const struct col_def maps_cols[] = {
 	[M_SWAP] = {"SWAP", "swap", COL_SIZE, COLF_RIGHT, "in swap", NULL},
 };
 
+/* the note --help gives after the columns */
+static const struct columns maps_columns = COLUMNS(
+	maps_cols,
+	"PID is a number or self; with several, each process's table follows a line naming "
+	"it, as pmap prints. RSS, PSS, DIRTY and SWAP read smaps, as --rss does. Names are "
+	"escaped before they reach a terminal.");
+
 static const struct opts maps_opts = {
 	maps_opt, maps_rules,
 	.doc = "Show the mappings of process PID from /proc/PID/maps: range, size, permissions, offset, "
@@ -456,8 +463,4 @@ static int run(struct ctx *ctx, void *args, struct ms_error *err)
 COMMAND(maps, struct maps_args,
 	.summary = "a process's mappings: kinds, sizes, resident memory, the layout drawn",
 	.flags = CMD_SYSROOT | CMD_OUTPUT,
-	.columns = maps_cols,
-	.ncolumns = M_NCOLS,
-	.columns_note = "PID is a number or self; with several, each process's table follows a "
-			"line naming it, as pmap prints. RSS, PSS, DIRTY and SWAP read smaps, as "
-			"--rss does. Names are escaped before they reach a terminal.");
+	.columns = &maps_columns);

@@ -135,6 +135,13 @@ static const struct col_def procs_cols[] = {
 		       "command line (the name in brackets when it has none)", NULL},
 };
 
+/* the note --help gives after the columns */
+static const struct columns procs_columns = COLUMNS(
+	procs_cols,
+	"Default columns: PID, USER, RSS, PSS, USS, SWAP, MINFLT, MAJFLT, COMMAND. --by shows "
+	"GROUP, PROCS and the sums (with cgroup, CG_CURRENT, CG_ANON and CG_FILE too). "
+	"Commands are escaped before they reach a terminal.");
+
 static int col_index(const char *name)
 {
 	for (int i = 0; i < P_NCOLS; i++)
@@ -1016,8 +1023,4 @@ static int run(struct ctx *ctx, void *args, struct ms_error *err)
 COMMAND(procs, struct procs_args,
 	.summary = "every process's memory (RSS, PSS, USS, swap, faults), ranked, grouped, watched",
 	.flags = CMD_SYSROOT | CMD_OUTPUT,
-	.columns = procs_cols,
-	.ncolumns = P_NCOLS,
-	.columns_note = "Default columns: PID, USER, RSS, PSS, USS, SWAP, MINFLT, MAJFLT, COMMAND. "
-			"--by shows GROUP, PROCS and the sums (with cgroup, CG_CURRENT, CG_ANON and "
-			"CG_FILE too). Commands are escaped before they reach a terminal.");
+	.columns = &procs_columns);
