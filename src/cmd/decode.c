@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cmd/layoutopt.h"
+#include "cmd/process.h"
 #include "out/record.h"
 #include "lib/units.h"
 #include "proc/iomem.h"
@@ -114,17 +115,9 @@ static void one(struct ctx *ctx, const struct layout *l, uint64_t addr,
 	if (reg && reg->kaslr && !lv)
 		rec_note(&r, "randomised at boot (KASLR): the documented range is the default; --live "
 			     "gives this machine's");
-	unsigned idx[PGTABLE_MAX_LEVELS];
-	uint64_t off;
-	paging_indices(&l->paging, addr, idx, &off);
-	/* one JSON shape with translate's: "page_table": {"pgd": ..., "offset": ...}; the text
-	 * gives the offset a line of its own, in hex as the bit-field box below draws it */
-	rec_group(&r, "page_table", "indices");
-	for (unsigned i = 0; i < l->paging.levels; i++)
-		rec_u64(&r, l->paging.level[i].name, l->paging.level[i].name, idx[i]);
-	rec_group_break(&r, "offset");
-	rec_hex(&r, "offset", "", off);
-	rec_group_end(&r);
+	/* the text gives the offset a line of its own, in hex as the bit-field box below draws
+	 * it */
+	rec_page_table(&r, &l->paging, addr, "indices", true);
 	if (lv) {
 		/* the two mappings whose physical address is arithmetic */
 		bool have = false;

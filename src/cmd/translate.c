@@ -148,14 +148,7 @@ static int one(struct walk *w, uint64_t vaddr)
 		rec_null(&r, "start", "", "not mapped");
 	}
 	rec_group_end(&r);
-	unsigned idx[PGTABLE_MAX_LEVELS];
-	uint64_t off;
-	paging_indices(&w->paging, vaddr, idx, &off);
-	rec_group(&r, "page_table", "page table");
-	for (unsigned i = 0; i < w->paging.levels; i++)
-		rec_u64(&r, w->paging.level[i].name, w->paging.level[i].name, idx[i]);
-	rec_hex(&r, "offset", "offset", off);
-	rec_group_end(&r);
+	uint64_t off = rec_page_table(&r, &w->paging, vaddr, "page table", false);
 	struct pagemap_entry e;
 	pagemap_entry_decode(raw, &e);
 	rec_bool(&r, "present", "present", e.present);
