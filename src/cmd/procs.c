@@ -580,10 +580,7 @@ static void set_row(struct trow *r, const struct proc_row *p, const bool *shown)
 			trow_count(r, c, (uint64_t)p->m.pid);
 			break;
 		case P_USER:
-			if (row_user(p))
-				trow_str(r, c, row_user(p));
-			else
-				trow_null(r, c);
+			trow_str(r, c, row_user(p)); /* NULL: null */
 			break;
 		case P_COMMAND:
 			if (p->m.cmdline && *p->m.cmdline)
@@ -597,22 +594,13 @@ static void set_row(struct trow *r, const struct proc_row *p, const bool *shown)
 			}
 			break;
 		case P_COMM:
-			if (p->m.comm[0])
-				trow_str(r, c, p->m.comm);
-			else
-				trow_null(r, c);
+			trow_str(r, c, p->m.comm[0] ? p->m.comm : NULL);
 			break;
 		case P_CGROUP:
-			if (p->m.cgroup)
-				trow_str(r, c, p->m.cgroup);
-			else
-				trow_null(r, c);
+			trow_str(r, c, p->m.cgroup);
 			break;
 		case P_SOURCE:
-			if (source_name(p))
-				trow_str(r, c, source_name(p));
-			else
-				trow_null(r, c);
+			trow_str(r, c, source_name(p));
 			break;
 		case P_CHANGE:
 			if (p->have_change)
