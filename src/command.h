@@ -2,10 +2,39 @@
 /* The command table and the context every command runs in.
  *
  * Adding a command:
- *   1. src/cmd/<name>.c: its argp, its args struct, a static run() returning 0 or -errno with
- *      the ms_error filled, and its row `const struct command cmd_<name>` (summary, the set-up
- *      it needs in .flags, its -o columns if it prints a table); nothing else to write for
- *      parsing, opening, errors or output: the dispatcher does it;
+ *   1. src/cmd/<name>.c: its args struct, its options as one table (opts.h), a static run()
+ *      returning 0 or -errno with the ms_error filled, and its row `const struct command
+ *      cmd_<name>` (summary, the set-up it needs in .flags, its -o columns if it prints a
+ *      table); nothing else to write for parsing, usage errors, opening, errors or output: the
+ *      dispatcher does it. The options:
+ *
+ *	struct zones_args {
+ *		bool diagram;
+ *		const char *find;
+ *	};
+ *	enum { OPT_DIAGRAM = 0x200 }; // long-only options: keys above 0xff
+ *	static const struct opt zones_opt[] = {
+ *		OPT_BOOL("diagram", OPT_DIAGRAM, struct zones_args, diagram, "Draw ..."),
+ *		OPT_STR("find", 'f', "ADDR", struct zones_args, find, "The node and zone of ..."),
+ *		OPT_END,
+ *	};
+ *	static const struct opt_rule zones_rules[] = {
+ *		OPT_EXCLUDE('f', OPT_DIAGRAM), // "--find and --diagram exclude each other"
+ *		OPT_RULES_END,
+ *	};
+ *	static const struct opts zones_opts = {
+ *		zones_opt, zones_rules,
+ *		.doc = "What it shows, from where.\vMore after the options.",
+ *	};
+ *	COMMAND(zones, struct zones_args, .summary = "...", .flags = CMD_SYSROOT | CMD_OUTPUT);
+ *
+ *      A number with a range is OPT_NUM, a word of a list OPT_CHOICE, --watch[=SECONDS] and
+ *      --count OPT_WATCH and OPT_COUNT (with OPT_NEEDS(OPT_COUNT, OPT_WATCH)), anything else
+ *      OPT_CALL; -o/-r/-n are OPT_INCLUDE(table_opts, struct zones_args, tbl, NULL, 0) into a
+ *      struct table_args field, with `.columns = &zones_columns` (COLUMNS()) in the row;
+ *      arguments are OPTS_LIST (one list, each checked) or an .arg callback, and what the
+ *      rules cannot say an .check callback (argp_error()). A plain argp still works:
+ *      COMMAND_ARGP(name, ...) takes <name>_argp instead (its state->input the args struct);
  *   2. &cmd_<name> in src/commands.c's commands[] and its declaration at the end of this file
  *      (and the file in meson.build's core_sources);
  *   3. man/memscope-<name>.1.scd, and its entry in man/memscope.1.scd's COMMANDS;

@@ -64,8 +64,21 @@ static int node_build(struct opts_node *n, const struct opts *o, char *args,
 	return 0;
 }
 
+static void node_free(struct opts_node *n)
+{
+	for (size_t i = 0; n->kids && i < n->nkids; i++)
+		node_free(&n->kids[i]);
+	free(n->options);
+	free(n->children);
+	free(n->kids);
+}
+
 const struct argp *opts_argp(const struct opts *o, void *args, void **input)
 {
+	if (tree) {
+		node_free(tree);
+		free(tree);
+	}
 	tree = calloc(1, sizeof(*tree));
 	if (!tree || node_build(tree, o, args, NULL))
 		return NULL; /* the dispatcher says "out of memory" and exits */

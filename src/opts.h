@@ -3,22 +3,11 @@
  * each row is an option's spelling, its help and what it does with its argument, written into
  * the command's args struct at offsetof(); the constraints between options are rows too. The
  * dispatcher builds the argp from it (opts_argp()), so the help, the parsing and the messages
- * are the same for every command:
- *
- *	static const struct opt zones_opt[] = {
- *		OPT_BOOL("diagram", OPT_DIAGRAM, struct zones_args, diagram, "Draw ..."),
- *		OPT_STR("find", 'f', "ADDR", struct zones_args, find, "The node and zone ..."),
- *		OPT_END,
- *	};
- *	static const struct opt_rule zones_rules[] = {
- *		OPT_EXCLUDE(OPT_DIAGRAM, 'f'), // "--diagram and --find exclude each other"
- *		OPT_RULES_END,
- *	};
- *	static const struct opts zones_opts = {zones_opt, zones_rules, .doc = "Show ..."};
- *	COMMAND(zones, struct zones_args, .summary = ..., .flags = ...);
+ * are the same for every command. command.h's "Adding a command" has an example.
  *
  * Messages, one wording each (usage errors: argp's "memscope CMD: ..." and exit 2):
- *	invalid --NAME 'ARG' (HINT)           OPT_NUM out of range, OPT_CALL returning -EINVAL
+ *	invalid --NAME 'ARG' (HINT)           OPT_NUM out of range, OPT_CHOICE not a word of
+ *	                                      its list, OPT_CALL returning -EINVAL
  *	invalid --watch interval 'ARG' (...)  OPT_WATCH
  *	--A, --B and --C exclude each other   OPT_EXCLUDE, when more than one is given
  *	--A goes with --B                     OPT_NEEDS, A given without B
@@ -139,16 +128,20 @@ struct opts {
 	void (*check)(void *args, struct argp_state *state);
 };
 
-/* the arguments as one list */
-#define OPTS_LIST(type, argv_field, n_field)                                                     \
-	.list = true, .list_off = offsetof(type, argv_field), .nlist_off = offsetof(type, n_field)
+/* The arguments as one list into @argv_field (char **) and @n_field (int); none given:
+ * "@none"; each checked by @check (a function of the argument: 0, else "invalid WHAT 'ARG'
+ * (HINT)"), or by nothing (NULL, NULL, NULL). */
+#define OPTS_LIST(type, argv_field, n_field, none, check, what, hint)                           \
+	.list = true, .list_off = offsetof(type, argv_field),                                     \
+	.nlist_off = offsetof(type, n_field), .list_none = none, .list_check = check,             \
+	.list_what = what, .list_hint = hint
 
 /* util-linux's table options, for commands that print one table: -o/--output, -r/--raw,
  * -n/--noheadings into a struct table_args (command.h). */
 extern const struct opts table_opts;
 
 /* The argp for @o parsing into @args, and in *@input what its parent hands it (child_inputs).
- * Built once per process run; NULL when out of memory. */
+ * The one built before is freed; NULL when out of memory. */
 const struct argp *opts_argp(const struct opts *o, void *args, void **input);
 
 #endif

@@ -52,11 +52,12 @@ static const struct opt_rule buddy_rules[] = {
 
 static const struct opts buddy_opts = {
 	buddy_opt, buddy_rules,
-	.doc = "Show the buddy allocator's free blocks per node, zone and order from /proc/buddyinfo: what "
-	"they amount to, the largest free block, and the unusable free space index per order (the "
-	"share of free memory that cannot serve an allocation of that order).\v"
-	"Not on a terminal, or with --json, --watch writes one complete frame per interval (JSON: one "
-	"object per line).",
+	.doc = "Show the buddy allocator's free blocks per node, zone and order from "
+	       "/proc/buddyinfo: what they amount to, the largest free block, and the unusable "
+	       "free space index per order (the share of free memory that cannot serve an "
+	       "allocation of that order).\v"
+	       "Not on a terminal, or with --json, --watch writes one complete frame per interval "
+	       "(JSON: one object per line).",
 };
 
 enum {

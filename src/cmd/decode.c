@@ -27,14 +27,14 @@ static const struct opt decode_opt[] = {
 
 static const struct opts decode_opts = {
 	decode_opt, NULL,
-	.doc = "Decode virtual addresses for an architecture configuration (default: this machine): "
-	"canonical or not and why, user or kernel half, the documented region holding it, and the "
-	"page-table index at each level, drawn as the bit fields of the address.\v"
-	"ADDR is hex with 0x, or decimal. With --live a kernel address in the direct map or the "
-	"kernel text is also translated to its physical address and iomem region.",
+	.doc = "Decode virtual addresses for an architecture configuration (default: this "
+	       "machine): canonical or not and why, user or kernel half, the documented region "
+	       "holding it, and the page-table index at each level, drawn as the bit fields of the "
+	       "address.\v"
+	       "ADDR is hex with 0x, or decimal. With --live a kernel address in the direct map or "
+	       "the kernel text is also translated to its physical address and iomem region.",
 	.args_doc = "ADDR...",
-	OPTS_LIST(struct decode_args, addrs, naddrs),
-	.list_none = "no address given",
+	OPTS_LIST(struct decode_args, addrs, naddrs, "no address given", NULL, NULL, NULL),
 };
 
 /* The address cut into its fields, top bits first, as boxes with the bit numbers above. */

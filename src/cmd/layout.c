@@ -31,11 +31,11 @@ static const struct opt layout_opt[] = {
 
 static const struct opts layout_opts = {
 	layout_opt, NULL,
-	.doc = "Print the virtual memory map of an architecture configuration as the kernel documents it "
-	"(arch/x86/x86_64/mm.rst, arch/arm64/memory.rst, arch/arm/memory.rst): start, offset, end, "
-	"size and description, in the documentation's own words.\v"
-	"Regions marked KASLR move at boot; the table gives their documented default. --live "
-	"reads the real bases from /proc/kcore (root, CAP_SYS_RAWIO).",
+	.doc = "Print the virtual memory map of an architecture configuration as the kernel "
+	       "documents it (arch/x86/x86_64/mm.rst, arch/arm64/memory.rst, arch/arm/memory.rst): "
+	       "start, offset, end, size and description, in the documentation's own words.\v"
+	       "Regions marked KASLR move at boot; the table gives their documented default. "
+	       "--live reads the real bases from /proc/kcore (root, CAP_SYS_RAWIO).",
 };
 
 enum { L_START, L_OFFSET, L_OFFSET_J, L_END, L_SIZE, L_KASLR, L_NAME, L_NCOLS };

@@ -81,14 +81,11 @@ static const struct columns maps_columns = COLUMNS(
 
 static const struct opts maps_opts = {
 	maps_opt, maps_rules,
-	.doc = "Show the mappings of process PID from /proc/PID/maps: range, size, permissions, offset, "
-	"device, inode, what kind of memory it is, and its name.\v",
+	.doc = "Show the mappings of process PID from /proc/PID/maps: range, size, permissions, "
+	       "offset, device, inode, what kind of memory it is, and its name.\v",
 	.args_doc = "PID...",
-	OPTS_LIST(struct maps_args, pids, npids),
-	.list_none = "no PID given",
-	.list_what = "PID",
-	.list_hint = "a number, or self",
-	.list_check = pid_check,
+	OPTS_LIST(struct maps_args, pids, npids, "no PID given", pid_check, "PID",
+		  "a number, or self"),
 };
 
 /* The table of mappings, filled one mapping at a time as they are read. */

@@ -31,9 +31,9 @@ static const struct opt_rule meminfo_rules[] = {
 
 static const struct opts meminfo_opts = {
 	meminfo_opt, meminfo_rules,
-	.doc = "Show memory usage from /proc/meminfo. By default a summary computed the way free(1) of "
-	"procps-ng 4 computes it: used = MemTotal - MemAvailable, buff/cache = Buffers + Cached + "
-	"SReclaimable.",
+	.doc = "Show memory usage from /proc/meminfo. By default a summary computed the way "
+	       "free(1) of procps-ng 4 computes it: used = MemTotal - MemAvailable, buff/cache = "
+	       "Buffers + Cached + SReclaimable.",
 };
 
 enum { S_NAME, S_TOTAL, S_USED, S_FREE, S_SHARED, S_BUFF_CACHE, S_AVAILABLE };

@@ -30,12 +30,11 @@ static const struct opt phys_opt[] = {
 
 static const struct opts phys_opts = {
 	phys_opt, NULL,
-	.doc = "Show what lives at physical address ADDR: the iomem regions holding it (outermost first), "
-	"its zone and node, and for RAM its page flags (decoded) and map count.\v"
-	"ADDR and PFN are hex with 0x, or decimal. The page flags and map counts need root.",
+	.doc = "Show what lives at physical address ADDR: the iomem regions holding it (outermost "
+	       "first), its zone and node, and for RAM its page flags (decoded) and map count.\v"
+	       "ADDR and PFN are hex with 0x, or decimal. The page flags and map counts need root.",
 	.args_doc = "ADDR...\n--pfn PFN...",
-	OPTS_LIST(struct phys_args, addrs, naddrs),
-	.list_none = "no address given",
+	OPTS_LIST(struct phys_args, addrs, naddrs, "no address given", NULL, NULL, NULL),
 };
 
 static int run(struct ctx *ctx, void *args, struct ms_error *err)

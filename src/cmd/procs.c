@@ -222,17 +222,17 @@ static error_t procs_arg(void *args, char *arg, struct argp_state *state)
 
 static const struct opts procs_opts = {
 	procs_opt, procs_rules,
-	.doc = "Show every process's share of memory, largest PSS first: resident (RSS), proportional "
-	"(PSS: a page mapped by n processes counts 1/n to each, so the column sums to the memory "
-	"used), held alone (USS), swap, and page faults, from /proc/PID/smaps_rollup (one read "
-	"per process), stat and cmdline. Kernel threads, which hold no address space, are left "
-	"out.\v"
-	"Another user's smaps_rollup needs ptrace access (CAP_SYS_PTRACE, or root): such processes "
-	"are counted and show '-' (null in JSON), never a zero. Before Linux 4.14 (no smaps_rollup) "
-	"smaps is summed instead; a dump with neither gives status' VmRSS, VmSwap and VmLck. Live, "
-	"the process table comes from libproc2 (procps-ng); a dump is read by memscope's own "
-	"parsers. Not on a terminal, or with --json, --watch writes one complete frame per "
-	"interval (JSON: one object per line).",
+	.doc = "Show every process's share of memory, largest PSS first: resident (RSS), "
+	       "proportional (PSS: a page mapped by n processes counts 1/n to each, so the column "
+	       "sums to the memory used), held alone (USS), swap, and page faults, from "
+	       "/proc/PID/smaps_rollup (one read per process), stat and cmdline. Kernel threads, "
+	       "which hold no address space, are left out.\v"
+	       "Another user's smaps_rollup needs ptrace access (CAP_SYS_PTRACE, or root): such "
+	       "processes are counted and show '-' (null in JSON), never a zero. Before Linux 4.14 "
+	       "(no smaps_rollup) smaps is summed instead; a dump with neither gives status' "
+	       "VmRSS, VmSwap and VmLck. Live, the process table comes from libproc2 (procps-ng); "
+	       "a dump is read by memscope's own parsers. Not on a terminal, or with --json, "
+	       "--watch writes one complete frame per interval (JSON: one object per line).",
 	.arg = procs_arg,
 };
 

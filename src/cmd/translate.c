@@ -69,11 +69,11 @@ static void translate_check(void *args, struct argp_state *state)
 
 static const struct opts translate_opts = {
 	translate_opt, NULL,
-	.doc = "Translate virtual addresses of process PID (or self) to physical frames: the mapping, the "
-	"pagemap entry decoded, the frame, its iomem region, zone and node, its page flags and map "
-	"count, and the page-table indices.\v"
-	"VADDR is hex with 0x, or decimal; VADDR-VADDR is a range. Without CAP_SYS_ADMIN the kernel "
-	"hides frame numbers: the present and swapped bits are still shown.",
+	.doc = "Translate virtual addresses of process PID (or self) to physical frames: the "
+	       "mapping, the pagemap entry decoded, the frame, its iomem region, zone and node, "
+	       "its page flags and map count, and the page-table indices.\v"
+	       "VADDR is hex with 0x, or decimal; VADDR-VADDR is a range. Without CAP_SYS_ADMIN "
+	       "the kernel hides frame numbers: the present and swapped bits are still shown.",
 	.args_doc = "PID VADDR...\nPID --all",
 	.arg = translate_arg,
 	.check = translate_check,

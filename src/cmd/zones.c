@@ -38,11 +38,11 @@ static const struct opt_rule zones_rules[] = {
 
 static const struct opts zones_opts = {
 	zones_opt, zones_rules,
-	.doc = "Show each node's memory zones from /proc/zoneinfo: the page frames they span, the physical "
-	"addresses that covers, pages present and managed by the buddy allocator, free pages and "
-	"the min/low/high watermarks.\v"
-	"Sizes in text are bytes (pages x page size); JSON gives the kernel's page counts, and the "
-	"watermarks in bytes.",
+	.doc = "Show each node's memory zones from /proc/zoneinfo: the page frames they span, the "
+	       "physical addresses that covers, pages present and managed by the buddy allocator, "
+	       "free pages and the min/low/high watermarks.\v"
+	       "Sizes in text are bytes (pages x page size); JSON gives the kernel's page counts, "
+	       "and the watermarks in bytes.",
 };
 
 enum {
