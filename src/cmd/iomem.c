@@ -54,25 +54,17 @@ static const struct {
 
 static enum kind classify(const char *name)
 {
-	if (strcmp(name, "System RAM") == 0)
-		return K_RAM;
-	if (strcasecmp(name, "Reserved") == 0)
-		return K_RESERVED;
-	if (strcmp(name, "ACPI Tables") == 0)
-		return K_ACPI_TABLES;
-	if (strcmp(name, "ACPI Non-volatile Storage") == 0)
-		return K_ACPI_NVS;
+	/* "Kernel text" is what 2.6-era ARM kernels call the code */
+	if (strcmp(name, "Kernel text") == 0)
+		return K_CODE;
 	if (strncmp(name, "PCI Bus", 7) == 0)
 		return K_PCI;
-	/* "Kernel text" is what 2.6-era ARM kernels call the code */
-	if (strcmp(name, "Kernel code") == 0 || strcmp(name, "Kernel text") == 0)
-		return K_CODE;
-	if (strcmp(name, "Kernel rodata") == 0)
-		return K_RODATA;
-	if (strcmp(name, "Kernel data") == 0)
-		return K_DATA;
-	if (strcmp(name, "Kernel bss") == 0)
-		return K_BSS;
+	if (strcasecmp(name, "Reserved") == 0)
+		return K_RESERVED;
+	/* the others are labelled with the kernel's own name */
+	for (int k = 0; k < K_NKINDS; k++)
+		if (k != K_PCI && strcmp(name, kinds[k].label) == 0)
+			return (enum kind)k;
 	return K_OTHER;
 }
 
