@@ -351,18 +351,21 @@ static int print_live(struct ctx *ctx, const struct layout *l)
 	const char *unknown = lv.kcore ? "not found in kcore"
 			      : dump	 ? "unknown without proc/kcore in the dump"
 					 : "unknown without /proc/kcore";
-	if (lv.direct)
-		rec_addr(&r, "page_offset_base", "direct map", lv.page_offset_base);
-	else
-		rec_null(&r, "page_offset_base", "direct map", unknown);
-	if (lv.vmalloc)
-		rec_addr(&r, "vmalloc_base", "vmalloc", lv.vmalloc_base);
-	else
-		rec_null(&r, "vmalloc_base", "vmalloc", unknown);
-	if (lv.vmemmap)
-		rec_addr(&r, "vmemmap_base", "vmemmap", lv.vmemmap_base);
-	else
-		rec_null(&r, "vmemmap_base", "vmemmap", unknown);
+	/* the KASLR bases kcore's segments give */
+	const struct {
+		bool have;
+		uint64_t base;
+		const char *key, *label;
+	} bases[] = {
+		{lv.direct, lv.page_offset_base, "page_offset_base", "direct map"},
+		{lv.vmalloc, lv.vmalloc_base, "vmalloc_base", "vmalloc"},
+		{lv.vmemmap, lv.vmemmap_base, "vmemmap_base", "vmemmap"},
+	};
+	for (size_t i = 0; i < sizeof(bases) / sizeof(bases[0]); i++)
+		if (bases[i].have)
+			rec_addr(&r, bases[i].key, bases[i].label, bases[i].base);
+		else
+			rec_null(&r, bases[i].key, bases[i].label, unknown);
 	if (lv.text)
 		rec_addr(&r, "text", "kernel text", lv.text_vaddr);
 	else
