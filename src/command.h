@@ -12,24 +12,19 @@
  *		bool diagram;
  *		const char *find;
  *	};
- *	enum { OPT_DIAGRAM = 0x200 }; // long-only options: keys above 0xff
- *	static const struct opt zones_opt[] = {
- *		OPT_BOOL("diagram", OPT_DIAGRAM, struct zones_args, diagram, "Draw ..."),
- *		OPT_STR("find", 'f', "ADDR", struct zones_args, find, "The node and zone of ..."),
- *		OPT_END,
- *	};
- *	static const struct opt_rule zones_rules[] = {
- *		OPT_EXCLUDE('f', OPT_DIAGRAM), // "--find and --diagram exclude each other"
- *		OPT_RULES_END,
- *	};
  *	static const struct opts zones_opts = {
- *		zones_opt, zones_rules,
+ *		.opt = OPTIONS(
+ *			// long name, letter (0: none), the args struct and its field, help
+ *			OPT_BOOL("diagram", 0, struct zones_args, diagram, "Draw ..."),
+ *			OPT_STR("find", 'f', "ADDR", struct zones_args, find, "The node and ...")),
+ *		// "--find and --diagram exclude each other"
+ *		.rules = RULES(OPT_EXCLUDE("find", "diagram")),
  *		.doc = "What it shows, from where.\vMore after the options.",
  *	};
  *	COMMAND(zones, struct zones_args, .summary = "...", .flags = CMD_SYSROOT | CMD_OUTPUT);
  *
  *      A number with a range is OPT_NUM, a word of a list OPT_CHOICE, --watch[=SECONDS] and
- *      --count OPT_WATCH and OPT_COUNT (with OPT_NEEDS(OPT_COUNT, OPT_WATCH)), anything else
+ *      --count OPT_WATCH and OPT_COUNT (with OPT_NEEDS("count", "watch")), anything else
  *      OPT_CALL; -o/-r/-n are OPT_INCLUDE(table_opts, struct zones_args, tbl, NULL, 0) into a
  *      struct table_args field, with `.columns = &zones_columns` (COLUMNS()) in the row;
  *      arguments are OPTS_LIST (one list, each checked) or an .arg callback, and what the

@@ -2,6 +2,7 @@
 /* The option tables of opts.h made into argp: one parser for every command's options, their
  * messages and the checks between them. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,7 @@ struct opts_node {
 	struct opts_node *root;
 	struct argp argp;
 	struct argp_option *options;
+	int *keys; /* each row's key, given or made: o->opt[i]'s is keys[i] */
 	struct argp_child *children;
 	struct opts_node *kids;
 	size_t nkids;
@@ -36,26 +38,35 @@ static size_t count(const struct opt *t, enum opt_kind kind, bool is)
 }
 
 static error_t node_parse(int key, char *arg, struct argp_state *state);
+static const struct opt *find(const struct opts_node *n, const char *name, int *key);
+
+/* The keys made for long options only: past every character, a block of 256 per table */
+enum { MADE_KEYS = 0x1000 };
 
 static int node_build(struct opts_node *n, const struct opts *o, char *args,
-		      struct opts_node *root)
+		      struct opts_node *root, int *made)
 {
 	*n = (struct opts_node){.o = o, .args = args, .root = root ? root : n};
 	size_t nopt = count(o->opt, OPTK_INCLUDE, false), nkid = count(o->opt, OPTK_INCLUDE, true);
 	n->options = calloc(nopt + 1, sizeof(*n->options));
+	n->keys = calloc(nopt + nkid + 1, sizeof(*n->keys));
 	n->children = calloc(nkid + 1, sizeof(*n->children));
 	n->kids = calloc(nkid ? nkid : 1, sizeof(*n->kids));
-	if (!n->options || !n->children || !n->kids)
+	if (!n->options || !n->keys || !n->children || !n->kids)
 		return -ENOMEM;
+	int base = *made;
+	*made += 0x100;
 	size_t i = 0;
 	for (const struct opt *t = o->opt; t->kind != OPTK_END; t++) {
 		if (t->kind != OPTK_INCLUDE) {
-			n->options[i++] = (struct argp_option){t->name, t->key, t->arg, t->flags,
-							       t->doc, t->group};
+			int k = t->key ? t->key : base + (int)(t - o->opt);
+			n->keys[t - o->opt] = k;
+			n->options[i++] = (struct argp_option){t->name, k, t->arg, t->flags, t->doc,
+							       t->group};
 			continue;
 		}
 		struct opts_node *k = &n->kids[n->nkids];
-		if (node_build(k, t->include, args + t->off, n->root))
+		if (node_build(k, t->include, args + t->off, n->root, made))
 			return -ENOMEM;
 		n->children[n->nkids++] = (struct argp_child){&k->argp, 0, t->doc, t->group};
 	}
@@ -69,6 +80,7 @@ static void node_free(struct opts_node *n)
 	for (size_t i = 0; n->kids && i < n->nkids; i++)
 		node_free(&n->kids[i]);
 	free(n->options);
+	free(n->keys);
 	free(n->children);
 	free(n->kids);
 }
@@ -80,52 +92,64 @@ const struct argp *opts_argp(const struct opts *o, void *args, void **input)
 		free(tree);
 	}
 	tree = calloc(1, sizeof(*tree));
-	if (!tree || node_build(tree, o, args, NULL))
+	int made = MADE_KEYS;
+	if (!tree || node_build(tree, o, args, NULL, &made))
 		return NULL; /* the dispatcher says "out of memory" and exits */
+	/* a rule naming no option would never apply: a mistake in the table, found by any run */
+	for (const struct opt_rule *r = o->rules; r && r->kind != RULE_END; r++)
+		for (size_t i = 0; r->names[i]; i++) {
+			int key;
+			if (!find(tree, r->names[i], &key)) {
+				fprintf(stderr, "memscope: bug: a rule names --%s, not an option\n",
+					r->names[i]);
+				abort();
+			}
+		}
 	*input = tree;
 	return &tree->argp;
 }
 
-/* An option by its key, in the tree below @n (and its args struct) */
-static const struct opt *find(const struct opts_node *n, int key, char **args)
+/* An option by its long name, in the tree below @n, and its key */
+static const struct opt *find(const struct opts_node *n, const char *name, int *key)
 {
 	for (const struct opt *t = n->o->opt; t->kind != OPTK_END; t++)
-		if (t->kind != OPTK_INCLUDE && t->key == key) {
-			if (args)
-				*args = n->args;
+		if (t->kind != OPTK_INCLUDE && !strcmp(t->name, name)) {
+			*key = n->keys[t - n->o->opt];
 			return t;
 		}
 	for (size_t i = 0; i < n->nkids; i++) {
-		const struct opt *t = find(&n->kids[i], key, args);
+		const struct opt *t = find(&n->kids[i], name, key);
 		if (t)
 			return t;
 	}
 	return NULL;
 }
 
-static bool given(const struct opts_node *root, int key)
+static bool given(const struct opts_node *root, const char *name)
 {
-	const struct opt *t = find(root, key, NULL);
+	int key;
+	const struct opt *t = find(root, name, &key);
 	for (size_t i = 0; i < root->nseen; i++)
 		if (root->seen[i] == t)
 			return true;
 	return false;
 }
 
-/* "--find, --diagram and --summary" (@letters: "-o" where the option has one) */
-static void names(const struct opts_node *root, const int *keys, bool letters, char *buf,
-		  size_t size)
+/* "--find, --diagram and --summary" (@letters: "-o" where the option has a letter) */
+static void names(const struct opts_node *root, const char *const *list, bool letters,
+		  char *buf, size_t size)
 {
 	size_t len = 0, n = 0;
-	while (keys[n])
+	while (list[n])
 		n++;
 	buf[0] = '\0';
 	for (size_t i = 0; i < n && len < size; i++) {
-		const struct opt *t = find(root, keys[i], NULL);
-		bool letter = letters && keys[i] > ' ' && keys[i] < 127;
+		int key = 0;
+		find(root, list[i], &key);
 		const char *sep = i == 0 ? "" : i + 1 == n ? " and " : ", ";
-		int w = letter ? snprintf(buf + len, size - len, "%s-%c", sep, keys[i])
-			       : snprintf(buf + len, size - len, "%s--%s", sep, t ? t->name : "?");
+		int w = letters && key > ' ' && key < 127
+				? snprintf(buf + len, size - len, "%s-%c", sep, key)
+				: snprintf(buf + len, size - len, "%s--%s", sep, list[i]);
 		len += w > 0 ? (size_t)w : 0;
 	}
 }
@@ -135,24 +159,22 @@ static void check_rules(struct opts_node *root, struct argp_state *state)
 	for (const struct opt_rule *r = root->o->rules; r && r->kind != RULE_END; r++) {
 		char list[256];
 		size_t n = 0, k = 0;
-		for (; r->keys[k]; k++)
-			n += given(root, r->keys[k]);
+		for (; r->names[k]; k++)
+			n += given(root, r->names[k]);
 		switch (r->kind) {
 		case RULE_EXCLUDE:
 			if (n > 1) {
-				names(root, r->keys, false, list, sizeof(list));
+				names(root, r->names, false, list, sizeof(list));
 				argp_error(state, "%s exclude each other", list);
 			}
 			break;
 		case RULE_NEEDS:
-			if (given(root, r->keys[0]) && !given(root, r->keys[1]))
-				argp_error(state, "--%s goes with --%s",
-					   find(root, r->keys[0], NULL)->name,
-					   find(root, r->keys[1], NULL)->name);
+			if (given(root, r->names[0]) && !given(root, r->names[1]))
+				argp_error(state, "--%s goes with --%s", r->names[0], r->names[1]);
 			break;
 		case RULE_REFUSES:
-			if (given(root, r->keys[0]) && n > 1) {
-				names(root, r->keys + 1, true, list, sizeof(list));
+			if (given(root, r->names[0]) && n > 1) {
+				names(root, r->names + 1, true, list, sizeof(list));
 				argp_error(state, "%s: %s do%s not apply", r->why, list,
 					   k > 2 ? "" : "es");
 			}
@@ -253,9 +275,10 @@ static error_t node_parse(int key, char *arg, struct argp_state *state)
 		return 0;
 	default:
 		for (const struct opt *t = o->opt; t->kind != OPTK_END; t++)
-			if (t->kind != OPTK_INCLUDE && t->key == key) {
-				if (n->root->nseen < sizeof(n->root->seen) / sizeof(n->root->seen[0]))
-					n->root->seen[n->root->nseen++] = t;
+			if (t->kind != OPTK_INCLUDE && n->keys[t - o->opt] == key) {
+				struct opts_node *root = n->root;
+				if (root->nseen < sizeof(root->seen) / sizeof(root->seen[0]))
+					root->seen[root->nseen++] = t;
 				parse_one(t, n->args, arg, state);
 				return 0;
 			}
@@ -263,12 +286,12 @@ static error_t node_parse(int key, char *arg, struct argp_state *state)
 	}
 }
 
-static const struct opt table_opt[] = {
-	OPT_STR("output", 'o', "LIST", struct table_args, columns,
-		"Columns to print (see below); +LIST adds to the default"),
-	OPT_BOOL("raw", 'r', struct table_args, raw, "Raw output: no alignment, no tree art"),
-	OPT_BOOL("noheadings", 'n', struct table_args, noheadings, "Do not print the heading line"),
-	OPT_END,
+const struct opts table_opts = {
+	.opt = OPTIONS(
+		OPT_STR("output", 'o', "LIST", struct table_args, columns,
+			"Columns to print (see below); +LIST adds to the default"),
+		OPT_BOOL("raw", 'r', struct table_args, raw,
+			 "Raw output: no alignment, no tree art"),
+		OPT_BOOL("noheadings", 'n', struct table_args, noheadings,
+			 "Do not print the heading line")),
 };
-
-const struct opts table_opts = {.opt = table_opt};

@@ -5,7 +5,9 @@
  * dispatcher builds the argp from it (opts_argp()), so the help, the parsing and the messages
  * are the same for every command. command.h's "Adding a command" has an example.
  *
- * Messages, one wording each (usage errors: argp's "memscope CMD: ..." and exit 2):
+ * A table is written in place, .opt = OPTIONS(OPT_BOOL(...), ...), its rules .rules = RULES(...);
+ * a long option without a letter has key 0 (one is made for argp), and rules name options by
+ * their long names. Messages, one wording each (usage errors: argp's "memscope CMD: ..." and exit 2):
  *	invalid --NAME 'ARG' (HINT)           OPT_NUM out of range, OPT_CHOICE not a word of
  *	                                      its list, OPT_CALL returning -EINVAL
  *	invalid --watch interval 'ARG' (...)  OPT_WATCH
@@ -31,7 +33,7 @@ enum opt_kind {
 	OPTK_CHOICE,  /* one of @choices, its index + @min into an int (or enum) at @off */
 	OPTK_WATCH,   /* --watch[=SECONDS]: a bool at @off, the interval in ms (long) at @off2,
 		       * @min ms unless given */
-	OPTK_CALL,    /* @parse(args, arg, state): 0, or -EINVAL for "invalid --NAME 'ARG' (HINT)" */
+	OPTK_CALL,    /* @parse(args, arg, state): 0, or -EINVAL: "invalid --NAME 'ARG' (HINT)" */
 	OPTK_INCLUDE, /* the options of @include (their args struct at @off), listed under @doc
 		       * (a header, or NULL: among this table's own) in help group @group */
 };
@@ -40,7 +42,7 @@ struct opts;
 
 struct opt {
 	enum opt_kind kind;
-	/* as in struct argp_option */
+	/* as in struct argp_option; @key 0: a long option only (opts.c gives it a key) */
 	const char *name;
 	int key;
 	const char *arg;
@@ -57,7 +59,7 @@ struct opt {
 
 #define OPT_FIELD_(type, field) .off = offsetof(type, field), .size = sizeof(((type *)0)->field)
 
-/* --NAME (-KEY when KEY is a letter) sets a bool */
+/* --NAME (and -KEY when KEY is a letter; 0: no short option) sets a bool */
 #define OPT_BOOL(name_, key_, type, field, doc_)                                                  \
 	{.kind = OPTK_BOOL, .name = name_, .key = key_, .doc = doc_, OPT_FIELD_(type, field)}
 /* --NAME=ARG stores the argument */
@@ -74,13 +76,13 @@ struct opt {
 	 OPT_FIELD_(type, field), .min = first_, .hint = hint_,                                   \
 	 .choices = (const char *const[]){__VA_ARGS__, NULL}}
 /* --watch[=SECONDS] (a bool and a long of milliseconds, default_ms unless given) */
-#define OPT_WATCH(key_, type, watch, interval_ms, default_ms, doc_)                               \
-	{.kind = OPTK_WATCH, .name = "watch", .key = key_, .arg = "SECONDS",                      \
+#define OPT_WATCH(type, watch, interval_ms, default_ms, doc_)                                     \
+	{.kind = OPTK_WATCH, .name = "watch", .arg = "SECONDS",                                   \
 	 .flags = OPTION_ARG_OPTIONAL, .doc = doc_, OPT_FIELD_(type, watch),                       \
 	 .off2 = offsetof(type, interval_ms), .min = default_ms}
-/* --count=N with --watch: stop after N frames (a long) */
-#define OPT_COUNT(key_, type, field)                                                              \
-	OPT_NUM("count", key_, "N", type, field, 1, 100000000, "a number of frames, at least 1",  \
+/* --count=N with --watch: stop after N frames (a long); OPT_NEEDS("count", "watch") */
+#define OPT_COUNT(type, field)                                                                    \
+	OPT_NUM("count", 0, "N", type, field, 1, 100000000, "a number of frames, at least 1",     \
 		"With --watch, stop after N frames")
 /* --NAME[=ARG] handed to fn(args, arg, state) */
 #define OPT_CALL(name_, key_, arg_, fn, hint_, doc_)                                              \
@@ -94,21 +96,25 @@ struct opt {
 
 enum opt_rule_kind { RULE_END, RULE_EXCLUDE, RULE_NEEDS, RULE_REFUSES };
 
-/* A constraint, checked once every option is parsed, in the order of the rules. @keys: 0
- * ends them. */
+/* A constraint, checked once every option is parsed, in the order of the rules, between
+ * options named by their long names (in the command's table or one it includes). */
 struct opt_rule {
 	enum opt_rule_kind kind;
 	const char *why;
-	int keys[8];
+	const char *names[8]; /* NULL ends them */
 };
 
-/* at most one of these */
-#define OPT_EXCLUDE(...) {RULE_EXCLUDE, NULL, {__VA_ARGS__, 0}}
+/* at most one of these: OPT_EXCLUDE("find", "diagram") */
+#define OPT_EXCLUDE(...) {RULE_EXCLUDE, NULL, {__VA_ARGS__, NULL}}
 /* @a only with @b */
-#define OPT_NEEDS(a, b) {RULE_NEEDS, NULL, {a, b, 0}}
+#define OPT_NEEDS(a, b) {RULE_NEEDS, NULL, {a, b, NULL}}
 /* @a with none of the others: "WHY: -o, -r and -n do not apply" */
-#define OPT_REFUSES(a, why_, ...) {RULE_REFUSES, why_, {a, __VA_ARGS__, 0}}
-#define OPT_RULES_END {RULE_END, NULL, {0}}
+#define OPT_REFUSES(a, why_, ...) {RULE_REFUSES, why_, {a, __VA_ARGS__, NULL}}
+#define OPT_RULES_END {RULE_END, NULL, {NULL}}
+
+/* A table of rows (OPT_END added) and one of rules (OPT_RULES_END added), in place */
+#define OPTIONS(...) ((const struct opt[]){__VA_ARGS__, OPT_END})
+#define RULES(...) ((const struct opt_rule[]){__VA_ARGS__, OPT_RULES_END})
 
 /* A command's options and arguments. */
 struct opts {

@@ -29,29 +29,21 @@ struct buddy_args {
 	long count; /* frames, 0: until stopped */
 };
 
-enum { OPT_DIAGRAM = 0x200, OPT_TYPES, OPT_WATCH, OPT_COUNT };
-
-static const struct opt buddy_opt[] = {
-	OPT_BOOL("diagram", OPT_DIAGRAM, struct buddy_args, diagram,
-		 "Per zone, a bar per order scaled to the bytes it holds, and the fragmentation "
-		 "index"),
-	OPT_BOOL("types", OPT_TYPES, struct buddy_args, types,
-		 "Free blocks per migrate type, from /proc/pagetypeinfo"),
-	OPT_WATCH(OPT_WATCH, struct buddy_args, watch, interval_ms, 1000,
-		  "Redraw every SECONDS (default 1, decimals allowed): changes per order since the "
-		  "last frame and since the start, history of free memory; q or Ctrl-C ends"),
-	OPT_COUNT(OPT_COUNT, struct buddy_args, count),
-	OPT_END,
-};
-
-static const struct opt_rule buddy_rules[] = {
-	OPT_NEEDS(OPT_COUNT, OPT_WATCH),
-	OPT_EXCLUDE(OPT_DIAGRAM, OPT_TYPES),
-	OPT_RULES_END,
-};
-
 static const struct opts buddy_opts = {
-	buddy_opt, buddy_rules,
+	.opt = OPTIONS(
+		OPT_BOOL("diagram", 0, struct buddy_args, diagram,
+			 "Per zone, a bar per order scaled to the bytes it holds, and the "
+			 "fragmentation index"),
+		OPT_BOOL("types", 0, struct buddy_args, types,
+			 "Free blocks per migrate type, from /proc/pagetypeinfo"),
+		OPT_WATCH(struct buddy_args, watch, interval_ms, 1000,
+			  "Redraw every SECONDS (default 1, decimals allowed): changes per order "
+			  "since the last frame and since the start, history of free memory; q or "
+			  "Ctrl-C ends"),
+		OPT_COUNT(struct buddy_args, count)),
+	.rules = RULES(
+		OPT_NEEDS("count", "watch"),
+		OPT_EXCLUDE("diagram", "types")),
 	.doc = "Show the buddy allocator's free blocks per node, zone and order from "
 	       "/proc/buddyinfo: what they amount to, the largest free block, and the unusable "
 	       "free space index per order (the share of free memory that cannot serve an "

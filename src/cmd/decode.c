@@ -20,13 +20,9 @@ struct decode_args {
 	int naddrs;
 };
 
-static const struct opt decode_opt[] = {
-	LAYOUT_OPTS(struct decode_args, la),
-	OPT_END,
-};
-
 static const struct opts decode_opts = {
-	decode_opt, NULL,
+	.opt = OPTIONS(
+		LAYOUT_OPTS(struct decode_args, la)),
 	.doc = "Decode virtual addresses for an architecture configuration (default: this "
 	       "machine): canonical or not and why, user or kernel half, the documented region "
 	       "holding it, and the page-table index at each level, drawn as the bit fields of the "

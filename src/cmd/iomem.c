@@ -75,32 +75,24 @@ struct iomem_args {
 	bool diagram, summary;
 };
 
-enum { OPT_DEPTH = 0x200, OPT_DIAGRAM };
-
-static const struct opt iomem_opt[] = {
-	OPT_NUM("depth", OPT_DEPTH, "N", struct iomem_args, depth, 1, 64, "a number from 1 to 64",
-		"Show N levels of nesting (1: top level only)"),
-	OPT_BOOL("diagram", OPT_DIAGRAM, struct iomem_args, diagram,
-		 "Draw the physical address map, highest address on top (--depth 2 draws children)"),
-	OPT_BOOL("summary", 's', struct iomem_args, summary,
-		 "Totals by kind: RAM, reserved, ACPI, PCI windows, kernel image"),
-	OPT_STR("find", 'f', "ADDR", struct iomem_args, find,
-		"The regions holding physical address ADDR, outermost first"),
-	OPT_INCLUDE(table_opts, struct iomem_args, tbl, NULL, 0),
-	OPT_END,
-};
-
-static const struct opt_rule iomem_rules[] = {
-	OPT_EXCLUDE('f', OPT_DIAGRAM, 's'),
-	/* the picture replaces the table that -o, -r and -n shape; --summary has its own
-	 * columns (-r and -n apply to it, -o names the tree's) */
-	OPT_REFUSES(OPT_DIAGRAM, "--diagram draws no table", 'o', 'r', 'n'),
-	OPT_REFUSES('s', "--summary has its own columns", 'o'),
-	OPT_RULES_END,
-};
-
 static const struct opts iomem_opts = {
-	iomem_opt, iomem_rules,
+	.opt = OPTIONS(
+		OPT_NUM("depth", 0, "N", struct iomem_args, depth, 1, 64, "a number from 1 to 64",
+			"Show N levels of nesting (1: top level only)"),
+		OPT_BOOL("diagram", 0, struct iomem_args, diagram,
+			 "Draw the physical address map, highest address on top (--depth 2 draws "
+			 "children)"),
+		OPT_BOOL("summary", 's', struct iomem_args, summary,
+			 "Totals by kind: RAM, reserved, ACPI, PCI windows, kernel image"),
+		OPT_STR("find", 'f', "ADDR", struct iomem_args, find,
+			"The regions holding physical address ADDR, outermost first"),
+		OPT_INCLUDE(table_opts, struct iomem_args, tbl, NULL, 0)),
+	.rules = RULES(
+		OPT_EXCLUDE("find", "diagram", "summary"),
+		/* the picture replaces the table that -o, -r and -n shape; --summary has its own
+		 * columns (-r and -n apply to it, -o names the tree's) */
+		OPT_REFUSES("diagram", "--diagram draws no table", "output", "raw", "noheadings"),
+		OPT_REFUSES("summary", "--summary has its own columns", "output")),
 	.doc = "Show the physical address map from /proc/iomem: a tree like lsblk by default.\v",
 };
 

@@ -19,18 +19,12 @@ struct layout_cmd_args {
 	bool diagram;
 };
 
-enum { OPT_DIAGRAM = 0x200 };
-
-static const struct opt layout_opt[] = {
-	OPT_BOOL("diagram", OPT_DIAGRAM, struct layout_cmd_args, diagram,
-		 "Draw the map: every row a box on a log scale, named as the table names it; for "
-		 "i386 the 3G/1G split with LOWMEM and HIGHMEM"),
-	LAYOUT_OPTS(struct layout_cmd_args, la),
-	OPT_END,
-};
-
 static const struct opts layout_opts = {
-	layout_opt, NULL,
+	.opt = OPTIONS(
+		OPT_BOOL("diagram", 0, struct layout_cmd_args, diagram,
+			 "Draw the map: every row a box on a log scale, named as the table names "
+			 "it; for i386 the 3G/1G split with LOWMEM and HIGHMEM"),
+		LAYOUT_OPTS(struct layout_cmd_args, la)),
 	.doc = "Print the virtual memory map of an architecture configuration as the kernel "
 	       "documents it (arch/x86/x86_64/mm.rst, arch/arm64/memory.rst, arch/arm/memory.rst): "
 	       "start, offset, end, size and description, in the documentation's own words.\v"

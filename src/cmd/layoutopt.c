@@ -10,8 +10,6 @@
 #include "lib/units.h"
 #include "sys/msg.h"
 
-enum { OPT_LEVELS = 0x300, OPT_VA_BITS, OPT_LIVE };
-
 static int va_bits_parse(void *args, const char *arg, struct argp_state *state)
 {
 	struct layout_args *a = args;
@@ -23,20 +21,19 @@ static int va_bits_parse(void *args, const char *arg, struct argp_state *state)
 	return 0;
 }
 
-static const struct opt layout_opt[] = {
-	OPT_NUM("levels", OPT_LEVELS, "N", struct layout_args, levels, 2, 5,
-		"x86_64: 4 or 5; i386: 2 or 3",
-		"Paging levels: x86_64 4 (48-bit) or 5 (57-bit); i386 2, or 3 with PAE (default: "
-		"what the dump says, or this machine's)"),
-	OPT_CALL("va-bits", OPT_VA_BITS, "N", va_bits_parse, "36, 39, 42, 47, 48 or 52",
-		 "arm64 virtual address bits: 36, 39, 42, 47, 48 or 52, as the page size allows"),
-	OPT_BOOL("live", OPT_LIVE, struct layout_args, live,
-		 "This machine's real layout: paging, page size, and the KASLR bases from "
-		 "/proc/kcore (root)"),
-	OPT_END,
+const struct opts layout_config_opts = {
+	.opt = OPTIONS(
+		OPT_NUM("levels", 0, "N", struct layout_args, levels, 2, 5,
+			"x86_64: 4 or 5; i386: 2 or 3",
+			"Paging levels: x86_64 4 (48-bit) or 5 (57-bit); i386 2, or 3 with PAE "
+			"(default: what the dump says, or this machine's)"),
+		OPT_CALL("va-bits", 0, "N", va_bits_parse, "36, 39, 42, 47, 48 or 52",
+			 "arm64 virtual address bits: 36, 39, 42, 47, 48 or 52, as the page size "
+			 "allows"),
+		OPT_BOOL("live", 0, struct layout_args, live,
+			 "This machine's real layout: paging, page size, and the KASLR bases from "
+			 "/proc/kcore (root)")),
 };
-
-const struct opts layout_config_opts = {.opt = layout_opt};
 
 int layout_from_args(struct ctx *ctx, struct layout_args *a, struct layout *l,
 		     struct ms_error *err)

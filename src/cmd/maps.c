@@ -25,26 +25,6 @@ struct maps_args {
 	bool smaps; /* read smaps: --rss, or a column of it in -o */
 };
 
-enum { OPT_RSS = 0x200, OPT_DIAGRAM };
-
-static const struct opt maps_opt[] = {
-	OPT_BOOL("rss", OPT_RSS, struct maps_args, rss,
-		 "Add RSS, PSS, dirty and swap per mapping from smaps, with totals (as pmap -X)"),
-	OPT_BOOL("diagram", OPT_DIAGRAM, struct maps_args, diagram,
-		 "Draw the address space: stack on top, mmap area, heap, bss, data, text, the "
-		 "kernel half above"),
-	OPT_INCLUDE(table_opts, struct maps_args, tbl, NULL, 0),
-	OPT_END,
-};
-
-static const struct opt_rule maps_rules[] = {
-	/* the picture shows no smaps counters */
-	OPT_EXCLUDE(OPT_DIAGRAM, OPT_RSS),
-	/* nor the table that -o, -r and -n shape (iomem --diagram refuses them alike) */
-	OPT_REFUSES(OPT_DIAGRAM, "--diagram draws no table", 'o', 'r', 'n'),
-	OPT_RULES_END,
-};
-
 enum { M_START, M_END, M_SIZE, M_PERM, M_OFFSET, M_DEVICE, M_INODE, M_KIND, M_NAME, M_RSS,
        M_PSS, M_DIRTY, M_SWAP, M_NCOLS };
 
@@ -80,7 +60,19 @@ static const struct columns maps_columns = COLUMNS(
 	"escaped before they reach a terminal.");
 
 static const struct opts maps_opts = {
-	maps_opt, maps_rules,
+	.opt = OPTIONS(
+		OPT_BOOL("rss", 0, struct maps_args, rss,
+			 "Add RSS, PSS, dirty and swap per mapping from smaps, with totals (as "
+			 "pmap -X)"),
+		OPT_BOOL("diagram", 0, struct maps_args, diagram,
+			 "Draw the address space: stack on top, mmap area, heap, bss, data, text, "
+			 "the kernel half above"),
+		OPT_INCLUDE(table_opts, struct maps_args, tbl, NULL, 0)),
+	.rules = RULES(
+		/* the picture shows no smaps counters */
+		OPT_EXCLUDE("diagram", "rss"),
+		/* nor the table that -o, -r and -n shape (iomem --diagram refuses them alike) */
+		OPT_REFUSES("diagram", "--diagram draws no table", "output", "raw", "noheadings")),
 	.doc = "Show the mappings of process PID from /proc/PID/maps: range, size, permissions, "
 	       "offset, device, inode, what kind of memory it is, and its name.\v",
 	.args_doc = "PID...",

@@ -14,23 +14,14 @@ struct meminfo_args {
 	bool all, diagram;
 };
 
-enum { OPT_DIAGRAM = 0x200 };
-
-static const struct opt meminfo_opt[] = {
-	OPT_BOOL("all", 'a', struct meminfo_args, all,
-		 "Every field of /proc/meminfo, in the kernel's order"),
-	OPT_BOOL("diagram", OPT_DIAGRAM, struct meminfo_args, diagram,
-		 "A bar of MemTotal split into its main users (and LowTotal/HighTotal where present)"),
-	OPT_END,
-};
-
-static const struct opt_rule meminfo_rules[] = {
-	OPT_EXCLUDE('a', OPT_DIAGRAM),
-	OPT_RULES_END,
-};
-
 static const struct opts meminfo_opts = {
-	meminfo_opt, meminfo_rules,
+	.opt = OPTIONS(
+		OPT_BOOL("all", 'a', struct meminfo_args, all,
+			 "Every field of /proc/meminfo, in the kernel's order"),
+		OPT_BOOL("diagram", 0, struct meminfo_args, diagram,
+			 "A bar of MemTotal split into its main users (and LowTotal/HighTotal "
+			 "where present)")),
+	.rules = RULES(OPT_EXCLUDE("all", "diagram")),
 	.doc = "Show memory usage from /proc/meminfo. By default a summary computed the way "
 	       "free(1) of procps-ng 4 computes it: used = MemTotal - MemAvailable, buff/cache = "
 	       "Buffers + Cached + SReclaimable.",

@@ -20,16 +20,10 @@ struct phys_args {
 	bool pfn;
 };
 
-enum { OPT_PFN = 0x200 };
-
-static const struct opt phys_opt[] = {
-	OPT_BOOL("pfn", OPT_PFN, struct phys_args, pfn,
-		 "The arguments are page frame numbers, not addresses"),
-	OPT_END,
-};
-
 static const struct opts phys_opts = {
-	phys_opt, NULL,
+	.opt = OPTIONS(
+		OPT_BOOL("pfn", 0, struct phys_args, pfn,
+			 "The arguments are page frame numbers, not addresses")),
 	.doc = "Show what lives at physical address ADDR: the iomem regions holding it (outermost "
 	       "first), its zone and node, and for RAM its page flags (decoded) and map count.\v"
 	       "ADDR and PFN are hex with 0x, or decimal. The page flags and map counts need root.",

@@ -41,51 +41,10 @@ struct procs_args {
 	long count;
 };
 
-enum { OPT_COMMAND = 0x200, OPT_BY, OPT_WATCH, OPT_COUNT, OPT_NOHEADINGS };
-
 static int sort_parse(void *args, const char *arg, struct argp_state *state);
 static int pid_parse(void *args, const char *arg, struct argp_state *state);
 static int user_parse(void *args, const char *arg, struct argp_state *state);
 static int command_parse(void *args, const char *arg, struct argp_state *state);
-
-static const struct opt procs_opt[] = {
-	OPT_CALL("sort", 's', "KEY", sort_parse, NULL,
-		 "Sort by the column KEY (default PSS): sizes and counts largest first, PID, USER "
-		 "and COMMAND in order"),
-	OPT_NUM("top", 'n', "N", struct procs_args, top, 1, 100000000,
-		"a number of rows, at least 1", "Only the first N processes (or groups) after sorting"),
-	OPT_CALL("pid", 'p', "PID,...", pid_parse, "process ids, such as 1,42",
-		 "Only these processes"),
-	OPT_CALL("user", 'u', "USER", user_parse, NULL,
-		 "Only the processes of USER (a name or a uid)"),
-	OPT_CALL("command", OPT_COMMAND, "REGEX", command_parse, NULL,
-		 "Only the processes whose command line (or name) matches the extended regular "
-		 "expression REGEX"),
-	OPT_CHOICE("by", OPT_BY, "user|command|cgroup", struct procs_args, by, BY_USER,
-		   "user, command or cgroup",
-		   "One row per user, command name or cgroup: the sums of its processes (with cgroup "
-		   "v2, the group's own memory.current and memory.stat anon and file beside them)",
-		   "user", "command", "cgroup"),
-	OPT_WATCH(OPT_WATCH, struct procs_args, watch, interval_ms, 2000,
-		  "Redraw every SECONDS (default 2, decimals allowed), sorted, with each row's change "
-		  "of PSS since the last frame; q or Ctrl-C ends"),
-	OPT_COUNT(OPT_COUNT, struct procs_args, count),
-	/* the table options, but -n is --top here */
-	{.kind = OPTK_STR, .name = "output", .key = 'o', .arg = "LIST", .group = 1,
-	 .doc = "Columns to print (see below); +LIST adds to the defaults",
-	 OPT_FIELD_(struct procs_args, tbl.columns)},
-	{.kind = OPTK_BOOL, .name = "raw", .key = 'r', .group = 1,
-	 .doc = "Columns separated by one space, no alignment",
-	 OPT_FIELD_(struct procs_args, tbl.raw)},
-	{.kind = OPTK_BOOL, .name = "noheadings", .key = OPT_NOHEADINGS, .group = 1,
-	 .doc = "Do not print the heading line", OPT_FIELD_(struct procs_args, tbl.noheadings)},
-	OPT_END,
-};
-
-static const struct opt_rule procs_rules[] = {
-	OPT_NEEDS(OPT_COUNT, OPT_WATCH),
-	OPT_RULES_END,
-};
 
 enum {
 	P_PID, P_USER, P_GROUP, P_PROCS, P_RSS, P_PSS, P_USS, P_SWAP, P_SWAP_PSS, P_PSS_ANON,
@@ -221,7 +180,41 @@ static error_t procs_arg(void *args, char *arg, struct argp_state *state)
 }
 
 static const struct opts procs_opts = {
-	procs_opt, procs_rules,
+	.opt = OPTIONS(
+		OPT_CALL("sort", 's', "KEY", sort_parse, NULL,
+			 "Sort by the column KEY (default PSS): sizes and counts largest first, "
+			 "PID, USER and COMMAND in order"),
+		OPT_NUM("top", 'n', "N", struct procs_args, top, 1, 100000000,
+			"a number of rows, at least 1",
+			"Only the first N processes (or groups) after sorting"),
+		OPT_CALL("pid", 'p', "PID,...", pid_parse, "process ids, such as 1,42",
+			 "Only these processes"),
+		OPT_CALL("user", 'u', "USER", user_parse, NULL,
+			 "Only the processes of USER (a name or a uid)"),
+		OPT_CALL("command", 0, "REGEX", command_parse, NULL,
+			 "Only the processes whose command line (or name) matches the extended "
+			 "regular expression REGEX"),
+		OPT_CHOICE("by", 0, "user|command|cgroup", struct procs_args, by, BY_USER,
+			   "user, command or cgroup",
+			   "One row per user, command name or cgroup: the sums of its processes "
+			   "(with cgroup v2, the group's own memory.current and memory.stat anon "
+			   "and file beside them)",
+			   "user", "command", "cgroup"),
+		OPT_WATCH(struct procs_args, watch, interval_ms, 2000,
+			  "Redraw every SECONDS (default 2, decimals allowed), sorted, with each "
+			  "row's change of PSS since the last frame; q or Ctrl-C ends"),
+		OPT_COUNT(struct procs_args, count),
+		/* the table options, but -n is --top here */
+		{.kind = OPTK_STR, .name = "output", .key = 'o', .arg = "LIST", .group = 1,
+		 .doc = "Columns to print (see below); +LIST adds to the defaults",
+		 OPT_FIELD_(struct procs_args, tbl.columns)},
+		{.kind = OPTK_BOOL, .name = "raw", .key = 'r', .group = 1,
+		 .doc = "Columns separated by one space, no alignment",
+		 OPT_FIELD_(struct procs_args, tbl.raw)},
+		{.kind = OPTK_BOOL, .name = "noheadings", .group = 1,
+		 .doc = "Do not print the heading line",
+		 OPT_FIELD_(struct procs_args, tbl.noheadings)}),
+	.rules = RULES(OPT_NEEDS("count", "watch")),
 	.doc = "Show every process's share of memory, largest PSS first: resident (RSS), "
 	       "proportional (PSS: a page mapped by n processes counts 1/n to each, so the column "
 	       "sums to the memory used), held alone (USS), swap, and page faults, from "

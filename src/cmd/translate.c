@@ -29,17 +29,6 @@ struct translate_args {
 	bool all;
 };
 
-enum { OPT_LEN = 0x200, OPT_ALL };
-
-static const struct opt translate_opt[] = {
-	OPT_STR("len", OPT_LEN, "SIZE", struct translate_args, len,
-		"Translate SIZE bytes from the address (4096, 0x1000, 64K, 1.5M) and draw virtual "
-		"pages against physical frames; VADDR-VADDR does the same"),
-	OPT_BOOL("all", OPT_ALL, struct translate_args, all,
-		 "Every mapping of the process, with totals"),
-	OPT_END,
-};
-
 /* PID, then the addresses */
 static error_t translate_arg(void *args, char *arg, struct argp_state *state)
 {
@@ -68,7 +57,12 @@ static void translate_check(void *args, struct argp_state *state)
 }
 
 static const struct opts translate_opts = {
-	translate_opt, NULL,
+	.opt = OPTIONS(
+		OPT_STR("len", 0, "SIZE", struct translate_args, len,
+			"Translate SIZE bytes from the address (4096, 0x1000, 64K, 1.5M) and draw "
+			"virtual pages against physical frames; VADDR-VADDR does the same"),
+		OPT_BOOL("all", 0, struct translate_args, all,
+			 "Every mapping of the process, with totals")),
 	.doc = "Translate virtual addresses of process PID (or self) to physical frames: the "
 	       "mapping, the pagemap entry decoded, the frame, its iomem region, zone and node, "
 	       "its page flags and map count, and the page-table indices.\v"

@@ -20,24 +20,14 @@ struct zones_args {
 	const char *find;
 };
 
-enum { OPT_DIAGRAM = 0x200 };
-
-static const struct opt zones_opt[] = {
-	OPT_BOOL("diagram", OPT_DIAGRAM, struct zones_args, diagram,
-		 "Draw physical memory from 0 to the top of RAM with the zones on it, and iomem's "
-		 "System RAM ranges inside them"),
-	OPT_STR("find", 'f', "ADDR", struct zones_args, find,
-		"The node and zone of physical address ADDR"),
-	OPT_END,
-};
-
-static const struct opt_rule zones_rules[] = {
-	OPT_EXCLUDE('f', OPT_DIAGRAM),
-	OPT_RULES_END,
-};
-
 static const struct opts zones_opts = {
-	zones_opt, zones_rules,
+	.opt = OPTIONS(
+		OPT_BOOL("diagram", 0, struct zones_args, diagram,
+			 "Draw physical memory from 0 to the top of RAM with the zones on it, and "
+			 "iomem's System RAM ranges inside them"),
+		OPT_STR("find", 'f', "ADDR", struct zones_args, find,
+			"The node and zone of physical address ADDR")),
+	.rules = RULES(OPT_EXCLUDE("find", "diagram")),
 	.doc = "Show each node's memory zones from /proc/zoneinfo: the page frames they span, the "
 	       "physical addresses that covers, pages present and managed by the buddy allocator, "
 	       "free pages and the min/low/high watermarks.\v"

@@ -21,7 +21,6 @@ static const struct opt sub_opt[] = {
 
 static const struct opts sub_opts = {.opt = sub_opt};
 
-enum { K_DEPTH = 0x200, K_WATCH, K_COUNT, K_MODE, K_ODD, K_DIAGRAM };
 enum mode { M_NONE, M_FAST, M_SLOW };
 
 struct t_args {
@@ -45,29 +44,6 @@ static int odd_parse(void *args, const char *arg, struct argp_state *state)
 	return 0;
 }
 
-static const struct opt t_opt[] = {
-	OPT_BOOL("all", 'a', struct t_args, all, "Everything"),
-	OPT_BOOL("diagram", K_DIAGRAM, struct t_args, diagram, "Draw it"),
-	OPT_STR("find", 'f', "ADDR", struct t_args, find, "Find ADDR"),
-	OPT_NUM("depth", K_DEPTH, "N", struct t_args, depth, 1, 64, "a number from 1 to 64",
-		"N levels"),
-	OPT_CHOICE("mode", K_MODE, "fast|slow", struct t_args, mode, M_FAST, "fast or slow",
-		   "How", "fast", "slow"),
-	OPT_CALL("odd", K_ODD, "WORD", odd_parse, "a word of odd length", "An odd word"),
-	OPT_WATCH(K_WATCH, struct t_args, watch, interval_ms, 1500, "Redraw every SECONDS"),
-	OPT_COUNT(K_COUNT, struct t_args, count),
-	OPT_INCLUDE(sub_opts, struct t_args, sub, "Sub:", 1),
-	OPT_END,
-};
-
-static const struct opt_rule t_rules[] = {
-	OPT_NEEDS(K_COUNT, K_WATCH),
-	OPT_EXCLUDE('a', K_DIAGRAM, 'f'),
-	OPT_REFUSES(K_DIAGRAM, "--diagram draws no name", 'N', 'q'),
-	OPT_REFUSES('a', "--all names everything", 'N'),
-	OPT_RULES_END,
-};
-
 /* the arguments' check: anything but "x" */
 static int not_x(const char *s)
 {
@@ -75,7 +51,23 @@ static int not_x(const char *s)
 }
 
 static const struct opts t_opts = {
-	t_opt, t_rules,
+	.opt = OPTIONS(
+		OPT_BOOL("all", 'a', struct t_args, all, "Everything"),
+		OPT_BOOL("diagram", 0, struct t_args, diagram, "Draw it"),
+		OPT_STR("find", 'f', "ADDR", struct t_args, find, "Find ADDR"),
+		OPT_NUM("depth", 0, "N", struct t_args, depth, 1, 64, "a number from 1 to 64",
+			"N levels"),
+		OPT_CHOICE("mode", 0, "fast|slow", struct t_args, mode, M_FAST, "fast or slow",
+			   "How", "fast", "slow"),
+		OPT_CALL("odd", 0, "WORD", odd_parse, "a word of odd length", "An odd word"),
+		OPT_WATCH(struct t_args, watch, interval_ms, 1500, "Redraw every SECONDS"),
+		OPT_COUNT(struct t_args, count),
+		OPT_INCLUDE(sub_opts, struct t_args, sub, "Sub:", 1)),
+	.rules = RULES(
+		OPT_NEEDS("count", "watch"),
+		OPT_EXCLUDE("all", "diagram", "find"),
+		OPT_REFUSES("diagram", "--diagram draws no name", "name", "quiet"),
+		OPT_REFUSES("all", "--all names everything", "name")),
 	.doc = "A test.",
 	.args_doc = "WORD...",
 	OPTS_LIST(struct t_args, argv, argc, "no word given", not_x, "word", "not x"),
@@ -164,7 +156,8 @@ static void test_messages(void **state)
 		{{"--depth", "x", "w"}, "t: invalid --depth 'x' (a number from 1 to 64)"},
 		{{"--mode", "medium", "w"}, "t: invalid --mode 'medium' (fast or slow)"},
 		{{"--odd", "ab", "w"}, "t: invalid --odd 'ab' (a word of odd length)"},
-		{{"--watch=soon", "w"}, "t: invalid --watch interval 'soon' (seconds, such as 1 or 0.5)"},
+		{{"--watch=soon", "w"},
+		 "t: invalid --watch interval 'soon' (seconds, such as 1 or 0.5)"},
 		{{"--count", "0", "w"}, "t: invalid --count '0' (a number of frames, at least 1)"},
 		{{"--count", "2", "w"}, "t: --count goes with --watch"},
 		{{"-a", "-f", "1", "w"}, "t: --all, --diagram and --find exclude each other"},
