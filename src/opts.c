@@ -267,11 +267,12 @@ static error_t node_parse(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_END:
 		if (n != n->root)
 			return 0;
+		/* the arguments first, then the options */
 		if (o->list && !*(int *)(n->args + o->nlist_off))
 			argp_error(state, "%s", o->list_none);
-		check_rules(n, state);
 		if (o->check)
 			o->check(n->args, state);
+		check_rules(n, state);
 		return 0;
 	default:
 		for (const struct opt *t = o->opt; t->kind != OPTK_END; t++)

@@ -130,7 +130,7 @@ struct opts {
 	int (*list_check)(const char *arg);
 	/* else the arguments one at a time (ARGP_KEY_ARG), when a command takes them otherwise */
 	error_t (*arg)(void *args, char *arg, struct argp_state *state);
-	/* after the rules, what they cannot say (argp_error() for a usage error) */
+	/* what the rules cannot say, checked before them (argp_error() for a usage error) */
 	void (*check)(void *args, struct argp_state *state);
 };
 

@@ -24,9 +24,8 @@
 #include "sys/term.h"
 
 struct buddy_args {
-	bool diagram, types, watch;
-	long interval_ms;
-	long count; /* frames, 0: until stopped */
+	bool diagram, types;
+	struct watch_opts watch;
 };
 
 static const struct opts buddy_opts = {
@@ -36,11 +35,11 @@ static const struct opts buddy_opts = {
 			 "fragmentation index"),
 		OPT_BOOL("types", 0, struct buddy_args, types,
 			 "Free blocks per migrate type, from /proc/pagetypeinfo"),
-		OPT_WATCH(struct buddy_args, watch, interval_ms, 1000,
+		OPT_WATCH(struct buddy_args, watch.on, watch.interval_ms, 1000,
 			  "Redraw every SECONDS (default 1, decimals allowed): changes per order "
 			  "since the last frame and since the start, history of free memory; q or "
 			  "Ctrl-C ends"),
-		OPT_COUNT(struct buddy_args, count)),
+		OPT_COUNT(struct buddy_args, watch.count)),
 	.rules = RULES(
 		OPT_NEEDS("count", "watch"),
 		OPT_EXCLUDE("diagram", "types")),
@@ -461,8 +460,8 @@ static int watch_frame(struct ctx *ctx, void *arg, struct ms_error *err)
 
 static int watch(struct ctx *ctx, struct buddy_args *a, struct ms_error *err)
 {
-	struct watch_call c = {.a = a, .w = {.interval_ms = a->interval_ms}};
-	int rc = watch_loop(ctx, "buddy", a->interval_ms, a->count, watch_frame, &c, err);
+	struct watch_call c = {.a = a, .w = {.interval_ms = a->watch.interval_ms}};
+	int rc = watch_loop(ctx, "buddy", a->watch.interval_ms, a->watch.count, watch_frame, &c, err);
 	buddyinfo_free(&c.w.start);
 	buddyinfo_free(&c.w.prev);
 	return rc;
@@ -471,7 +470,7 @@ static int watch(struct ctx *ctx, struct buddy_args *a, struct ms_error *err)
 static int run(struct ctx *ctx, void *args, struct ms_error *err)
 {
 	struct buddy_args *a = args;
-	if (a->watch)
+	if (a->watch.on)
 		return watch(ctx, a, err);
 	return frame(ctx, a, NULL, err);
 }

@@ -17,6 +17,7 @@
 #include "out/table.h"
 #include "proc/procmem.h"
 #include "proc/text.h"
+#include "sys/caps.h"
 #include "sys/msg.h"
 #include "sys/procs.h"
 #include "sys/term.h"
@@ -36,9 +37,7 @@ struct procs_args {
 	regex_t re;
 	bool have_re;
 	enum group_by by;
-	bool watch;
-	long interval_ms;
-	long count;
+	struct watch_opts watch;
 };
 
 static int sort_parse(void *args, const char *arg, struct argp_state *state);
@@ -90,7 +89,7 @@ static const struct col_def procs_cols[] = {
 	[P_COMM] = {"COMM", "comm", COL_STR, 0, "the name the kernel keeps (stat's comm)", NULL},
 	[P_SOURCE] = {"SOURCE", "source", COL_STR, 0,
 		      "where the figures came from: smaps_rollup, smaps or status", NULL},
-	[P_COMMAND] = {"COMMAND", "command", COL_STR, COLF_DEFAULT | COLF_WRAP,
+	[P_COMMAND] = {"COMMAND", "command", COL_STR, COLF_DEFAULT | COLF_TRUNC,
 		       "command line (the name in brackets when it has none)", NULL},
 };
 
@@ -200,10 +199,10 @@ static const struct opts procs_opts = {
 			   "(with cgroup v2, the group's own memory.current and memory.stat anon "
 			   "and file beside them)",
 			   "user", "command", "cgroup"),
-		OPT_WATCH(struct procs_args, watch, interval_ms, 2000,
+		OPT_WATCH(struct procs_args, watch.on, watch.interval_ms, 2000,
 			  "Redraw every SECONDS (default 2, decimals allowed), sorted, with each "
 			  "row's change of PSS since the last frame; q or Ctrl-C ends"),
-		OPT_COUNT(struct procs_args, count),
+		OPT_COUNT(struct procs_args, watch.count),
 		/* the table options, but -n is --top here */
 		{.kind = OPTK_STR, .name = "output", .key = 'o', .arg = "LIST", .group = 1,
 		 .doc = "Columns to print (see below); +LIST adds to the defaults",
@@ -308,6 +307,17 @@ static const char *user_name(struct ctx *ctx, struct user_cache *uc, uint32_t ui
 		return uc->v[uc->n++].name[0] ? uc->v[uc->n - 1].name : NULL;
 	}
 	return NULL;
+}
+
+/* Why smaps_rollup was refused, after ": ": ptrace access a capability would give, or, with
+ * CAP_SYS_PTRACE held, a refusal it cannot lift (a task of another user namespace, a security
+ * module, a process that is not dumpable to this one). */
+static const char *denied_why(void)
+{
+	if (caps_have(CAP_SYS_PTRACE))
+		return ": smaps_rollup refused even with CAP_SYS_PTRACE (a process in another user "
+		       "namespace, or a security module's rule)";
+	return ": another user's smaps_rollup needs ptrace access (CAP_SYS_PTRACE, or root)";
 }
 
 static unsigned wanted(const struct procs_args *a, const bool *shown)
@@ -884,11 +894,11 @@ static int frame(struct ctx *ctx, const struct procs_args *a, struct user_cache 
 		return e;
 	}
 	if (set.n && set.unreadable == set.n && !w) {
-		e = ms_say(err, -EACCES,
-			   "none of the %zu processes could be read%s", set.n,
-			   ctx->sysroot_dir ? " (see the lines above)"
-					    : ": another user's smaps_rollup needs ptrace access "
-					      "(CAP_SYS_PTRACE, or root)");
+		const char *why = ctx->sysroot_dir ? " (see the lines above)" : denied_why();
+		if (set.n == 1)
+			e = ms_say(err, -EACCES, "process %d could not be read%s", (int)set.v[0].m.pid, why);
+		else
+			e = ms_say(err, -EACCES, "none of the %zu processes could be read%s", set.n, why);
 		set_free(&set);
 		return e;
 	}
@@ -938,9 +948,8 @@ static int frame(struct ctx *ctx, const struct procs_args *a, struct user_cache 
 			ctx_note(ctx, "%zu of %zu processes could not be read (said above): "
 				      "they show '-'", set.unreadable, set.n);
 		else
-			ctx_note(ctx, "%zu of %zu processes could not be read: another "
-				      "user's smaps_rollup needs ptrace access (CAP_SYS_PTRACE, or "
-				      "root); they show '-'", set.unreadable, set.n);
+			ctx_note(ctx, "%zu of %zu processes could not be read%s; they show '-'",
+				 set.unreadable, set.n, denied_why());
 	}
 	if (set.fallback_smaps && !w)
 		ctx_note(ctx, "no smaps_rollup (before Linux 4.14): summed smaps instead; "
@@ -980,7 +989,7 @@ static int watch(struct ctx *ctx, struct procs_args *a, struct user_cache *uc,
 		 struct ms_error *err)
 {
 	struct watch_call c = {.a = a, .uc = uc};
-	int rc = watch_loop(ctx, "procs", a->interval_ms, a->count, watch_frame, &c, err);
+	int rc = watch_loop(ctx, "procs", a->watch.interval_ms, a->watch.count, watch_frame, &c, err);
 	free(c.w.prev);
 	return rc;
 }
@@ -992,7 +1001,7 @@ static int run(struct ctx *ctx, void *args, struct ms_error *err)
 	if (!uc)
 		return ms_say(err, -ENOMEM, "out of memory");
 	table_args_apply(ctx, &a->tbl);
-	int rc = a->watch ? watch(ctx, a, uc, err) : frame(ctx, a, uc, NULL, err);
+	int rc = a->watch.on ? watch(ctx, a, uc, err) : frame(ctx, a, uc, NULL, err);
 	free(uc->passwd);
 	free(uc);
 	if (a->have_re)

@@ -72,7 +72,7 @@ teardown() {
 	run --separate-stderr memscope --sysroot "$HAND" procs -p 500
 	assert_failure 1
 	assert_output ""
-	[[ "$stderr" == *"none of the 1 processes could be read"* ]]
+	[[ "$stderr" == *"process 500 could not be read"* ]]
 }
 
 @test "-p with a pid the dump does not hold: an error, exit 1" {
@@ -205,4 +205,19 @@ teardown() {
 		([.procs.processes[] | select(.pid == $pid)][0] | .rss == null and .pss == null and .user == "root")'
 	# its own process is read: memscope itself
 	echo "$output" | jq -e '[.procs.processes[] | select(.user == "nobody" and .rss != null)] | length >= 1'
+}
+
+@test "live, refused though CAP_SYS_PTRACE is held: said so, not 'get the capability'" {
+	is_root || skip "needs root (CAP_SYS_PTRACE)"
+	local pid
+	# a process root cannot read: one of another user namespace (pid 1 in some containers)
+	for pid in $(ls /proc | grep -E '^[0-9]+$'); do
+		[ -r "/proc/$pid/smaps_rollup" ] && ! head -c1 "/proc/$pid/smaps_rollup" >/dev/null 2>&1 && break
+		pid=
+	done
+	[ -n "$pid" ] || skip "every process's smaps_rollup is readable to root here"
+	run --separate-stderr memscope procs -p "$pid"
+	assert_failure 1
+	assert_output ""
+	[[ "$stderr" == *"process $pid could not be read: smaps_rollup refused even with CAP_SYS_PTRACE"* ]]
 }
