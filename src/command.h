@@ -2,10 +2,34 @@
 /* The command table and the context every command runs in.
  *
  * Adding a command:
- *   1. src/cmd/<name>.c: its argp, its args struct, a static run() returning 0 or -errno with
- *      the ms_error filled, and its row `const struct command cmd_<name>` (summary, the set-up
- *      it needs in .flags, its -o columns if it prints a table); nothing else to write for
- *      parsing, opening, errors or output: the dispatcher does it;
+ *   1. src/cmd/<name>.c: its args struct, its options as one table (opts.h), a static run()
+ *      returning 0 or -errno with the ms_error filled, and its row `const struct command
+ *      cmd_<name>` (summary, the set-up it needs in .flags, its -o columns if it prints a
+ *      table); nothing else to write for parsing, usage errors, opening, errors or output: the
+ *      dispatcher does it. The options:
+ *
+ *	struct zones_args {
+ *		bool diagram;
+ *		const char *find;
+ *	};
+ *	static const struct opts zones_opts = {
+ *		.opt = OPTIONS(
+ *			// long name, letter (0: none), the args struct and its field, help
+ *			OPT_BOOL("diagram", 0, struct zones_args, diagram, "Draw ..."),
+ *			OPT_STR("find", 'f', "ADDR", struct zones_args, find, "The node and ...")),
+ *		// "--find and --diagram exclude each other"
+ *		.rules = RULES(OPT_EXCLUDE("find", "diagram")),
+ *		.doc = "What it shows, from where.\vMore after the options.",
+ *	};
+ *	COMMAND(zones, struct zones_args, .summary = "...", .flags = CMD_SYSROOT | CMD_OUTPUT);
+ *
+ *      A number with a range is OPT_NUM, a word of a list OPT_CHOICE, --watch[=SECONDS] and
+ *      --count OPT_WATCH and OPT_COUNT (with OPT_NEEDS("count", "watch")), anything else
+ *      OPT_CALL; -o/-r/-n are OPT_INCLUDE(table_opts, struct zones_args, tbl, NULL, 0) into a
+ *      struct table_args field, with `.columns = &zones_columns` (COLUMNS()) in the row;
+ *      arguments are OPTS_LIST (one list, each checked) or an .arg callback, and what the
+ *      rules cannot say an .check callback (argp_error()). A plain argp still works:
+ *      COMMAND_ARGP(name, ...) takes <name>_argp instead (its state->input the args struct);
  *   2. &cmd_<name> in src/commands.c's commands[] and its declaration at the end of this file
  *      (and the file in meson.build's core_sources);
  *   3. man/memscope-<name>.1.scd, and its entry in man/memscope.1.scd's COMMANDS;
@@ -23,6 +47,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "opts.h"
 #include "out/out.h"
 #include "proc/machine.h"
 #include "proc/sysroot.h"
@@ -37,6 +62,15 @@ enum {
 enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 
 struct col_def; /* out/table.h */
+
+/* A command's table columns as --help lists them: `static const struct columns maps_columns =
+ * COLUMNS(maps_cols, "what to know about them");` after the table of col_defs. */
+struct columns {
+	const struct col_def *def;
+	size_t n;
+	const char *note; /* or NULL */
+};
+#define COLUMNS(defs, note_) {defs, sizeof(defs) / sizeof((defs)[0]), note_}
 
 /* The machine a command describes, each fact with where it came from (ctx_machine()). */
 struct machine_facts {
@@ -89,29 +123,31 @@ enum command_flags {
 			       * the machine is a choice, not a contradiction (ctx->config_only) */
 };
 
-/* One row of the command table: the dispatcher parses argv with @argp into a zeroed struct of
- * @args_size bytes (the argp's state->input; the global options are added as a child), sets up
- * what @flags ask for, calls @run and commits the output. */
+/* One row of the command table: the dispatcher parses argv with @opts (opts.h) into a zeroed
+ * struct of @args_size bytes (the global options are added as a child), sets up what @flags ask
+ * for, calls @run and commits the output. */
 struct command {
 	const char *name;
 	const char *summary; /* one line for `memscope --help` */
-	const struct argp *argp;
+	const struct opts *opts;
+	const struct argp *argp; /* instead of @opts, a plain argp (its state->input the args) */
 	size_t args_size;
 	unsigned flags; /* enum command_flags */
-	/* the columns -o takes (table_opt_children), listed by --help after the documentation,
-	 * then @columns_note */
-	const struct col_def *columns;
-	size_t ncolumns;
-	const char *columns_note;
+	/* the columns -o takes, listed by --help after the documentation, then their note */
+	const struct columns *columns;
 	/* Returns 0, or -errno with @err filled: the dispatcher says it and exits 1 (2 when
 	 * err->usage: ms_usage()). A command prints no error itself, only warnings. */
 	int (*run)(struct ctx *ctx, void *args, struct ms_error *err);
 };
 
 /* A command's row in src/cmd/<name>.c: `COMMAND(name, struct name_args, .summary = "...",
- * .flags = CMD_SYSROOT | CMD_OUTPUT);` defines cmd_<name> with its argp <name>_argp, the size of
- * its args struct and its static run(); any other field (.columns, ...) follows the flags. */
+ * .flags = CMD_SYSROOT | CMD_OUTPUT);` defines cmd_<name> with its options <name>_opts (a
+ * struct opts), the size of its args struct and its static run(); any other field (.columns,
+ * ...) follows the flags. COMMAND_ARGP: the same with a plain argp, <name>_argp. */
 #define COMMAND(id, args_type, ...)                                                               \
+	const struct command cmd_##id = {.name = #id, .opts = &id##_opts,                        \
+					 .args_size = sizeof(args_type), .run = run, __VA_ARGS__}
+#define COMMAND_ARGP(id, args_type, ...)                                                          \
 	const struct command cmd_##id = {.name = #id, .argp = &id##_argp,                        \
 					 .args_size = sizeof(args_type), .run = run, __VA_ARGS__}
 
@@ -125,12 +161,12 @@ int command_dispatch(const struct command *cmd, struct ctx *ctx, int argc, char 
  * ctx: main's argp and the dispatcher's (after the command, for every command) list them. */
 extern const struct argp global_child_argp;
 /* util-linux's table options, for commands that print one table: -o/--output, -r/--raw,
- * -n/--noheadings. A command lists table_opt_argp as a child and passes a struct table_args. */
+ * -n/--noheadings. A command includes table_opts (opts.h) into a struct table_args:
+ * OPT_INCLUDE(table_opts, struct NAME_args, tbl, NULL, 0). */
 struct table_args {
 	const char *columns;
 	bool raw, noheadings;
 };
-extern const struct argp table_opt_argp;
 void table_args_apply(struct ctx *ctx, const struct table_args *t);
 
 /* Parse an address argument (hex with 0x, or decimal). A bad one is a usage error naming @what
@@ -147,13 +183,11 @@ int printed(int e, struct ms_error *err);
 
 /* In a command's ARGP_KEY_ARG: take this and every following argument as a list. */
 void args_rest(struct argp_state *state, char ***argv, int *n);
-/* A command's parser for its other keys, when its arguments are one list that may not be empty
- * (@none: "no address given"): ARGP_KEY_ARG takes the list, ARGP_KEY_END checks it. */
+/* A plain argp's (COMMAND_ARGP) parser for its other keys, when its arguments are one list
+ * that may not be empty (@none: "no address given"): ARGP_KEY_ARG takes the list, ARGP_KEY_END
+ * checks it. (A struct opts says OPTS_LIST instead.) */
 error_t args_list(struct argp_state *state, int key, char ***argv, int *n, const char *none);
 
-/* The children of a command's argp that prints one table: table_opt_argp, its input the
- * command's struct table_args (set in child_inputs[0]). */
-extern const struct argp_child table_opt_children[];
 /* Help, usage and version text go to @f, not stdout (main checks that it was written). */
 void global_help_to(FILE *f);
 /* @text wrapped for --help at argp's right margin: words never split, list items ("  NAME
@@ -194,21 +228,14 @@ int page_size_check(uint64_t ps, const char *arch, bool arch_opt, struct ms_erro
 /* Parse a --page-size value: a power of two from 1K to 1M ("4K", "16K", "65536"). */
 int page_size_parse(const char *arg, uint64_t *v);
 
-/* --watch[=SECONDS] and --count N, as buddy, procs and faults take them: each lists the two
- * options in its own words under these keys, its parser hands them on to watch_opt_parse() and
- * calls watch_opt_end() at ARGP_KEY_END; the default interval is the command's, set at
- * ARGP_KEY_INIT. */
-enum { OPT_WATCH = 0x180, OPT_COUNT };
+/* --watch[=SECONDS] and --count N, as buddy, procs and faults take them: OPT_WATCH(struct
+ * NAME_args, watch.on, watch.interval_ms, DEFAULT_MS, "help"), OPT_COUNT(struct NAME_args,
+ * watch.count) and OPT_NEEDS("count", "watch") in the command's options (opts.h). */
 struct watch_opts {
 	bool on;	  /* --watch given */
 	long interval_ms; /* its SECONDS */
 	long count;	  /* --count: frames, 0: until stopped */
 };
-/* OPT_WATCH and OPT_COUNT into @w (a bad value is argp's usage error): 0, or ARGP_ERR_UNKNOWN for
- * any other key. */
-error_t watch_opt_parse(struct argp_state *state, int key, const char *arg, struct watch_opts *w);
-/* At ARGP_KEY_END: --count without --watch is a usage error. */
-void watch_opt_end(struct argp_state *state, const struct watch_opts *w);
 
 /* --watch (buddy, procs, faults): a heading "memscope @name: every N s, frame N at TIME" in text,
  * then @frame, which renders one frame into ctx->out; every

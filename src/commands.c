@@ -128,11 +128,6 @@ static error_t global_parse(int key, char *arg, struct argp_state *state)
 
 const struct argp global_child_argp = {global_options, global_parse, NULL, NULL, NULL, NULL, NULL};
 
-const struct argp_child table_opt_children[] = {
-	{&table_opt_argp, 0, NULL, 0},
-	{NULL, 0, NULL, 0},
-};
-
 /* ---- help text ----
  * argp wraps documentation at its right margin without a hanging indent, so a list ("  maps
  * a process's mappings ...") ran on at column 0, and a line that filled the margin exactly lost
@@ -212,6 +207,7 @@ struct dispatch {
 	const struct command *cmd;
 	struct ctx *ctx;
 	void *args;
+	void *input; /* the command's argp's */
 };
 
 static error_t dispatch_parse(int key, char *arg, struct argp_state *state)
@@ -220,7 +216,7 @@ static error_t dispatch_parse(int key, char *arg, struct argp_state *state)
 	struct dispatch *d = state->input;
 	if (key != ARGP_KEY_INIT)
 		return ARGP_ERR_UNKNOWN;
-	state->child_inputs[0] = d->args;
+	state->child_inputs[0] = d->input;
 	state->child_inputs[1] = d->ctx;
 	return 0;
 }
@@ -244,14 +240,14 @@ static char *dispatch_help(int key, const char *text, void *input)
 	const struct command *c = d->cmd;
 	if (key != ARGP_KEY_HELP_PRE_DOC && key != ARGP_KEY_HELP_POST_DOC)
 		return (char *)text;
-	char *(*filter)(int, const char *, void *) = c->argp->help_filter;
+	char *(*filter)(int, const char *, void *) = c->argp ? c->argp->help_filter : NULL;
 	char *t = filter ? filter(key, text, d->args) : (char *)text;
 	if (key == ARGP_KEY_HELP_POST_DOC && c->columns) {
 		/* -o's columns, from the command's row */
 		char cols[4096], *with = NULL;
-		table_columns_help(c->columns, c->ncolumns, cols, sizeof(cols));
-		if (asprintf(&with, "Columns:\n%s%s%s", cols, c->columns_note ? "\n" : "",
-			     c->columns_note ? c->columns_note : "") >= 0) {
+		table_columns_help(c->columns->def, c->columns->n, cols, sizeof(cols));
+		if (asprintf(&with, "Columns:\n%s%s%s", cols, c->columns->note ? "\n" : "",
+			     c->columns->note ? c->columns->note : "") >= 0) {
 			if (t != text)
 				free(t);
 			t = with;
@@ -272,7 +268,11 @@ static int dispatch_parse_args(const struct command *cmd, struct ctx *ctx, void 
 {
 	/* the command's argp, its documentation moved up to the dispatcher's (which wraps it)
 	 * and the global options after its own */
-	struct argp own = *cmd->argp;
+	struct dispatch d = {cmd, ctx, args, args};
+	const struct argp *argp = cmd->argp ? cmd->argp : opts_argp(cmd->opts, args, &d.input);
+	if (!argp)
+		return ms_say(err, -ENOMEM, "out of memory");
+	struct argp own = *argp;
 	own.doc = NULL;
 	own.help_filter = NULL;
 	const struct argp_child children[] = {
@@ -281,9 +281,8 @@ static int dispatch_parse_args(const struct command *cmd, struct ctx *ctx, void 
 		{&no_args_argp, 0, NULL, 0},
 		{NULL, 0, NULL, 0},
 	};
-	const struct argp top = {NULL, dispatch_parse, NULL, cmd->argp->doc, children,
-				 dispatch_help, NULL};
-	struct dispatch d = {cmd, ctx, args};
+	const struct argp top = {NULL, dispatch_parse, NULL, cmd->argp ? argp->doc : cmd->opts->doc,
+				 children, dispatch_help, NULL};
 	/* argp names the program in usage lines from argv[0]: make it "memscope iomem" */
 	char name[128];
 	snprintf(name, sizeof(name), "memscope %s", argv[0]);
@@ -631,33 +630,6 @@ int page_size_parse(const char *arg, uint64_t *v)
 	return 0;
 }
 
-static const struct argp_option table_options[] = {
-	{"output", 'o', "LIST", 0, "Columns to print (see below); +LIST adds to the default", 0},
-	{"raw", 'r', NULL, 0, "Raw output: no alignment, no tree art", 0},
-	{"noheadings", 'n', NULL, 0, "Do not print the heading line", 0},
-	{NULL, 0, NULL, 0, NULL, 0},
-};
-
-static error_t table_parse(int key, char *arg, struct argp_state *state)
-{
-	struct table_args *t = state->input;
-	switch (key) {
-	case 'o':
-		t->columns = arg;
-		return 0;
-	case 'r':
-		t->raw = true;
-		return 0;
-	case 'n':
-		t->noheadings = true;
-		return 0;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-}
-
-const struct argp table_opt_argp = {table_options, table_parse, NULL, NULL, NULL, NULL, NULL};
-
 void table_args_apply(struct ctx *ctx, const struct table_args *t)
 {
 	ctx->out.raw = t->raw;
@@ -708,32 +680,6 @@ int addr_arg(const char *s, const char *what, uint64_t *v, struct ms_error *err)
 	if (units_parse_u64(s, v) == 0)
 		return 0;
 	return ms_usage(err, "invalid %s '%s' (hex with 0x, or decimal)", what, s);
-}
-
-error_t watch_opt_parse(struct argp_state *state, int key, const char *arg, struct watch_opts *w)
-{
-	uint64_t v;
-	switch (key) {
-	case OPT_WATCH:
-		w->on = true;
-		if (arg && units_parse_interval(arg, &w->interval_ms))
-			argp_error(state, "invalid --watch interval '%s' (seconds, such as 1 or 0.5)",
-				   arg);
-		return 0;
-	case OPT_COUNT:
-		if (units_parse_u64(arg, &v) || v == 0 || v > 100000000)
-			argp_error(state, "invalid --count '%s' (a number of frames, at least 1)", arg);
-		w->count = (long)v;
-		return 0;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-}
-
-void watch_opt_end(struct argp_state *state, const struct watch_opts *w)
-{
-	if (w->count && !w->on)
-		argp_error(state, "--count goes with --watch");
 }
 
 int watch_loop(struct ctx *ctx, const char *name, long interval_ms, long count,

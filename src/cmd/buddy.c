@@ -28,51 +28,28 @@ struct buddy_args {
 	struct watch_opts watch;
 };
 
-enum { OPT_DIAGRAM = 0x200, OPT_TYPES };
-
-static const struct argp_option buddy_options[] = {
-	{"diagram", OPT_DIAGRAM, NULL, 0,
-	 "Per zone, a bar per order scaled to the bytes it holds, and the fragmentation index", 0},
-	{"types", OPT_TYPES, NULL, 0, "Free blocks per migrate type, from /proc/pagetypeinfo", 0},
-	{"watch", OPT_WATCH, "SECONDS", OPTION_ARG_OPTIONAL,
-	 "Redraw every SECONDS (default 1, decimals allowed): changes per order since the last "
-	 "frame and since the start, history of free memory; q or Ctrl-C ends",
-	 0},
-	{"count", OPT_COUNT, "N", 0, "With --watch, stop after N frames", 0},
-	{NULL, 0, NULL, 0, NULL, 0},
+static const struct opts buddy_opts = {
+	.opt = OPTIONS(
+		OPT_BOOL("diagram", 0, struct buddy_args, diagram,
+			 "Per zone, a bar per order scaled to the bytes it holds, and the "
+			 "fragmentation index"),
+		OPT_BOOL("types", 0, struct buddy_args, types,
+			 "Free blocks per migrate type, from /proc/pagetypeinfo"),
+		OPT_WATCH(struct buddy_args, watch.on, watch.interval_ms, 1000,
+			  "Redraw every SECONDS (default 1, decimals allowed): changes per order "
+			  "since the last frame and since the start, history of free memory; q or "
+			  "Ctrl-C ends"),
+		OPT_COUNT(struct buddy_args, watch.count)),
+	.rules = RULES(
+		OPT_NEEDS("count", "watch"),
+		OPT_EXCLUDE("diagram", "types")),
+	.doc = "Show the buddy allocator's free blocks per node, zone and order from "
+	       "/proc/buddyinfo: what they amount to, the largest free block, and the unusable "
+	       "free space index per order (the share of free memory that cannot serve an "
+	       "allocation of that order).\v"
+	       "Not on a terminal, or with --json, --watch writes one complete frame per interval "
+	       "(JSON: one object per line).",
 };
-
-static error_t buddy_parse_opt(int key, char *arg, struct argp_state *state)
-{
-	struct buddy_args *a = state->input;
-	switch (key) {
-	case ARGP_KEY_INIT:
-		a->watch.interval_ms = 1000;
-		return 0;
-	case OPT_DIAGRAM:
-		a->diagram = true;
-		return 0;
-	case OPT_TYPES:
-		a->types = true;
-		return 0;
-	case ARGP_KEY_END:
-		watch_opt_end(state, &a->watch);
-		if (a->diagram + a->types > 1)
-			argp_error(state, "--diagram and --types exclude each other");
-		return 0;
-	default:
-		return watch_opt_parse(state, key, arg, &a->watch);
-	}
-}
-
-static const struct argp buddy_argp = {
-	buddy_options, buddy_parse_opt, NULL,
-	"Show the buddy allocator's free blocks per node, zone and order from /proc/buddyinfo: what "
-	"they amount to, the largest free block, and the unusable free space index per order (the "
-	"share of free memory that cannot serve an allocation of that order).\v"
-	"Not on a terminal, or with --json, --watch writes one complete frame per interval (JSON: one "
-	"object per line).",
-	NULL, NULL, NULL};
 
 enum {
 	C_NAME, C_NODE, C_ZONE, C_BLOCK, C_BLOCKS, C_PAGES, C_FREE, C_LARGEST, C_UNUSABLE, C_DPREV,

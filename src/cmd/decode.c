@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cmd/layoutopt.h"
+#include "cmd/process.h"
 #include "out/record.h"
 #include "lib/units.h"
 #include "proc/iomem.h"
@@ -19,26 +20,18 @@ struct decode_args {
 	int naddrs;
 };
 
-static error_t parse_opt(int key, char *arg, struct argp_state *state)
-{
-	struct decode_args *a = state->input;
-	switch (key) {
-	case ARGP_KEY_INIT:
-		state->child_inputs[0] = &a->la;
-		return 0;
-	default:
-		return args_list(state, key, &a->addrs, &a->naddrs, "no address given");
-	}
-}
-
-static const struct argp decode_argp = {
-	NULL, parse_opt, "ADDR...",
-	"Decode virtual addresses for an architecture configuration (default: this machine): "
-	"canonical or not and why, user or kernel half, the documented region holding it, and the "
-	"page-table index at each level, drawn as the bit fields of the address.\v"
-	"ADDR is hex with 0x, or decimal. With --live a kernel address in the direct map or the "
-	"kernel text is also translated to its physical address and iomem region.",
-	layout_opt_children, NULL, NULL};
+static const struct opts decode_opts = {
+	.opt = OPTIONS(
+		LAYOUT_OPTS(struct decode_args, la)),
+	.doc = "Decode virtual addresses for an architecture configuration (default: this "
+	       "machine): canonical or not and why, user or kernel half, the documented region "
+	       "holding it, and the page-table index at each level, drawn as the bit fields of the "
+	       "address.\v"
+	       "ADDR is hex with 0x, or decimal. With --live a kernel address in the direct map or "
+	       "the kernel text is also translated to its physical address and iomem region.",
+	.args_doc = "ADDR...",
+	OPTS_LIST(struct decode_args, addrs, naddrs, "no address given", NULL, NULL, NULL),
+};
 
 /* The address cut into its fields, top bits first, as boxes with the bit numbers above. */
 static void bitfields(struct out *o, const struct layout *l, uint64_t addr)
@@ -118,17 +111,9 @@ static void one(struct ctx *ctx, const struct layout *l, uint64_t addr,
 	if (reg && reg->kaslr && !lv)
 		rec_note(&r, "randomised at boot (KASLR): the documented range is the default; --live "
 			     "gives this machine's");
-	unsigned idx[PGTABLE_MAX_LEVELS];
-	uint64_t off;
-	paging_indices(&l->paging, addr, idx, &off);
-	/* one JSON shape with translate's: "page_table": {"pgd": ..., "offset": ...}; the text
-	 * gives the offset a line of its own, in hex as the bit-field box below draws it */
-	rec_group(&r, "page_table", "indices");
-	for (unsigned i = 0; i < l->paging.levels; i++)
-		rec_u64(&r, l->paging.level[i].name, l->paging.level[i].name, idx[i]);
-	rec_group_break(&r, "offset");
-	rec_hex(&r, "offset", "", off);
-	rec_group_end(&r);
+	/* the text gives the offset a line of its own, in hex as the bit-field box below draws
+	 * it */
+	rec_page_table(&r, &l->paging, addr, "indices", true);
 	if (lv) {
 		/* the two mappings whose physical address is arithmetic */
 		bool have = false;

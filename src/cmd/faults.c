@@ -32,93 +32,88 @@ struct faults_args {
 	struct watch_opts watch;
 };
 
-enum { OPT_INTERVAL = 0x200 };
-
-static const struct argp_option faults_options[] = {
-	{"interval", OPT_INTERVAL, "SECONDS", 0,
-	 "Sample every SECONDS (default 0.1; decimals allowed, at least 0.01); for a PID, the time "
-	 "between the two readings a rate is taken over",
-	 0},
-	{"output", 'o', "FILE", 0,
-	 "Write the report to FILE (replaced whole once the command has ended) instead of stderr "
-	 "(-- COMMAND) or stdout (PID)",
-	 0},
-	{"watch", OPT_WATCH, "SECONDS", OPTION_ARG_OPTIONAL,
-	 "With a PID: redraw every SECONDS (default 1, decimals allowed) with the faults since the "
-	 "last frame; q or Ctrl-C ends",
-	 0},
-	{"count", OPT_COUNT, "N", 0, "With --watch, stop after N frames", 0},
-	{NULL, 0, NULL, 0, NULL, 0},
-};
-
-static error_t faults_parse_opt(int key, char *arg, struct argp_state *state)
+static int interval_parse(void *args, const char *arg, struct argp_state *state)
 {
-	struct faults_args *a = state->input;
-	switch (key) {
-	case ARGP_KEY_INIT:
-		a->interval_ms = 100;
-		a->watch.interval_ms = 1000;
-		return 0;
-	case OPT_INTERVAL:
-		if (units_parse_interval(arg, &a->interval_ms) || a->interval_ms < 10)
-			argp_error(state, "invalid --interval '%s' (seconds, at least 0.01, such as 0.1)",
-				   arg);
-		return 0;
-	case 'o':
-		if (!*arg)
-			argp_error(state, "invalid --output '' (a file name)");
-		a->output = arg;
-		return 0;
-	case ARGP_KEY_ARG: {
-		/* after "--", or anything but a pid: the command and its arguments, all of them */
-		bool dashes = state->next >= 2 && !strcmp(state->argv[state->next - 2], "--");
-		if (!dashes && !a->pid && strspn(arg, "0123456789") == strlen(arg)) {
-			if (pid_check(arg))
-				argp_error(state, "invalid PID '%s'", arg);
-			a->pid = arg;
-			return 0;
-		}
-		if (a->pid)
-			argp_error(state, "unexpected argument '%s' (one PID, or -- COMMAND)", arg);
-		args_rest(state, &a->argv, &a->argc);
-		return 0;
-	}
-	case ARGP_KEY_END:
-		if (!a->pid && !a->argc)
-			argp_error(state, "no command given (-- COMMAND [ARGS], or a PID)");
-		watch_opt_end(state, &a->watch);
-		if (a->watch.on && !a->pid)
-			argp_error(state, "--watch goes with a PID (a command is sampled to its end)");
-		if (a->watch.on && a->output)
-			argp_error(state, "--output goes without --watch");
-		return 0;
-	default:
-		return watch_opt_parse(state, key, arg, &a->watch);
-	}
+	struct faults_args *a = args;
+	return units_parse_interval(arg, &a->interval_ms) || a->interval_ms < 10 ? -EINVAL : 0;
 }
 
-static const struct argp faults_argp = {
-	faults_options, faults_parse_opt, "-- COMMAND [ARGS...]\nPID",
-	"Show the page faults and the RSS of a command from its start to its end, or of a running "
-	"process. A page fault is the kernel's trap on a touch of a page that is not mapped yet: "
-	"memory handed out by malloc(3) costs nothing until it is first written.\n"
-	"  minor  the kernel had the page in memory (a new zeroed one, or one in the page cache) "
-	"and only mapped it\n"
-	"  major  the page had to be read in first, from its file or from swap: far slower\n"
-	"\v"
-	"-- COMMAND runs COMMAND (looked up in PATH) with memscope's stdin, stdout and stderr, reads "
-	"its proc/PID/stat every --interval (minflt and majflt, with those of the children it has "
-	"reaped, and its RSS), and when it ends writes a timeline of the faults per interval and "
-	"the totals of wait4's rusage to stderr (or -o FILE). memscope then exits with the "
-	"command's own status (128 + N when signal N killed it; 127 when it was not found, 126 "
-	"when it could not be executed). SIGINT, SIGTERM, SIGHUP and SIGQUIT sent to memscope "
-	"by another process are handed on to the command (those of the terminal reach it "
-	"directly).\n"
-	"PID reads the process's proc/PID/stat twice, --interval apart: its fault counts, the "
-	"rates between the two readings, and its RSS; --watch goes on every SECONDS. Any user's "
-	"stat is readable, so any process can be watched. Under --sysroot the dump's stat is read "
-	"once: a single sample, without rates.",
-	NULL, NULL, NULL};
+static int output_parse(void *args, const char *arg, struct argp_state *state)
+{
+	struct faults_args *a = args;
+	a->output = arg;
+	return *arg ? 0 : -EINVAL;
+}
+
+/* after "--", or anything but a pid: the command and its arguments, all of them */
+static error_t faults_arg(void *args, char *arg, struct argp_state *state)
+{
+	struct faults_args *a = args;
+	bool dashes = state->next >= 2 && !strcmp(state->argv[state->next - 2], "--");
+	if (!dashes && !a->pid && strspn(arg, "0123456789") == strlen(arg)) {
+		if (pid_check(arg))
+			argp_error(state, "invalid PID '%s'", arg);
+		a->pid = arg;
+		return 0;
+	}
+	if (a->pid)
+		argp_error(state, "unexpected argument '%s' (one PID, or -- COMMAND)", arg);
+	args_rest(state, &a->argv, &a->argc);
+	return 0;
+}
+
+static void faults_check(void *args, struct argp_state *state)
+{
+	struct faults_args *a = args;
+	if (!a->interval_ms)
+		a->interval_ms = 100;
+	if (!a->pid && !a->argc)
+		argp_error(state, "no command given (-- COMMAND [ARGS], or a PID)");
+	if (a->watch.on && !a->pid)
+		argp_error(state, "--watch goes with a PID (a command is sampled to its end)");
+	if (a->watch.on && a->output)
+		argp_error(state, "--output goes without --watch");
+}
+
+static const struct opts faults_opts = {
+	.opt = OPTIONS(
+		OPT_CALL("interval", 0, "SECONDS", interval_parse,
+			 "seconds, at least 0.01, such as 0.1",
+			 "Sample every SECONDS (default 0.1; decimals allowed, at least 0.01); for "
+			 "a PID, the time between the two readings a rate is taken over"),
+		OPT_CALL("output", 'o', "FILE", output_parse, "a file name",
+			 "Write the report to FILE (replaced whole once the command has ended) "
+			 "instead of stderr (-- COMMAND) or stdout (PID)"),
+		OPT_WATCH(struct faults_args, watch.on, watch.interval_ms, 1000,
+			  "With a PID: redraw every SECONDS (default 1, decimals allowed) with the "
+			  "faults since the last frame; q or Ctrl-C ends"),
+		OPT_COUNT(struct faults_args, watch.count)),
+	.rules = RULES(OPT_NEEDS("count", "watch")),
+	.args_doc = "-- COMMAND [ARGS...]\nPID",
+	.arg = faults_arg,
+	.check = faults_check,
+	.doc = "Show the page faults and the RSS of a command from its start to its end, or of a "
+	       "running process. A page fault is the kernel's trap on a touch of a page that is "
+	       "not mapped yet: memory handed out by malloc(3) costs nothing until it is first "
+	       "written.\n"
+	       "  minor  the kernel had the page in memory (a new zeroed one, or one in the page "
+	       "cache) and only mapped it\n"
+	       "  major  the page had to be read in first, from its file or from swap: far "
+	       "slower\n"
+	       "\v"
+	       "-- COMMAND runs COMMAND (looked up in PATH) with memscope's stdin, stdout and "
+	       "stderr, reads its proc/PID/stat every --interval (minflt and majflt, with those of "
+	       "the children it has reaped, and its RSS), and when it ends writes a timeline of "
+	       "the faults per interval and the totals of wait4's rusage to stderr (or -o FILE). "
+	       "memscope then exits with the command's own status (128 + N when signal N killed "
+	       "it; 127 when it was not found, 126 when it could not be executed). SIGINT, "
+	       "SIGTERM, SIGHUP and SIGQUIT sent to memscope by another process are handed on to "
+	       "the command (those of the terminal reach it directly).\n"
+	       "PID reads the process's proc/PID/stat twice, --interval apart: its fault counts, "
+	       "the rates between the two readings, and its RSS; --watch goes on every SECONDS. "
+	       "Any user's stat is readable, so any process can be watched. Under --sysroot the "
+	       "dump's stat is read once: a single sample, without rates.",
+};
 
 /* ---- one reading of proc/PID/stat ---- */
 

@@ -26,6 +26,12 @@ static const struct col_def iomem_cols[] = {
 		      "what the range is", NULL},
 	[COL_DEPTH] = {"DEPTH", "depth", COL_COUNT, COLF_RIGHT, "nesting level, 0 at the top", NULL},
 };
+
+/* the note --help gives after the columns */
+static const struct columns iomem_columns = COLUMNS(
+	iomem_cols,
+	"ADDR is hex with 0x, or decimal. Without CAP_SYS_ADMIN the kernel hides every "
+	"address; the names are still shown.");
 #define NCOLS (sizeof(iomem_cols) / sizeof(iomem_cols[0]))
 
 /* What --summary adds up, with the names the kernel gives those ranges. */
@@ -48,25 +54,17 @@ static const struct {
 
 static enum kind classify(const char *name)
 {
-	if (strcmp(name, "System RAM") == 0)
-		return K_RAM;
-	if (strcasecmp(name, "Reserved") == 0)
-		return K_RESERVED;
-	if (strcmp(name, "ACPI Tables") == 0)
-		return K_ACPI_TABLES;
-	if (strcmp(name, "ACPI Non-volatile Storage") == 0)
-		return K_ACPI_NVS;
+	/* "Kernel text" is what 2.6-era ARM kernels call the code */
+	if (strcmp(name, "Kernel text") == 0)
+		return K_CODE;
 	if (strncmp(name, "PCI Bus", 7) == 0)
 		return K_PCI;
-	/* "Kernel text" is what 2.6-era ARM kernels call the code */
-	if (strcmp(name, "Kernel code") == 0 || strcmp(name, "Kernel text") == 0)
-		return K_CODE;
-	if (strcmp(name, "Kernel rodata") == 0)
-		return K_RODATA;
-	if (strcmp(name, "Kernel data") == 0)
-		return K_DATA;
-	if (strcmp(name, "Kernel bss") == 0)
-		return K_BSS;
+	if (strcasecmp(name, "Reserved") == 0)
+		return K_RESERVED;
+	/* the others are labelled with the kernel's own name */
+	for (int k = 0; k < K_NKINDS; k++)
+		if (k != K_PCI && strcmp(name, kinds[k].label) == 0)
+			return (enum kind)k;
 	return K_OTHER;
 }
 
@@ -77,59 +75,26 @@ struct iomem_args {
 	bool diagram, summary;
 };
 
-enum { OPT_DEPTH = 0x200, OPT_DIAGRAM };
-
-static const struct argp_option iomem_options[] = {
-	{"depth", OPT_DEPTH, "N", 0, "Show N levels of nesting (1: top level only)", 0},
-	{"diagram", OPT_DIAGRAM, NULL, 0,
-	 "Draw the physical address map, highest address on top (--depth 2 draws children)", 0},
-	{"summary", 's', NULL, 0, "Totals by kind: RAM, reserved, ACPI, PCI windows, kernel image",
-	 0},
-	{"find", 'f', "ADDR", 0, "The regions holding physical address ADDR, outermost first", 0},
-	{NULL, 0, NULL, 0, NULL, 0},
-};
-
-static error_t iomem_parse_opt(int key, char *arg, struct argp_state *state)
-{
-	struct iomem_args *a = state->input;
-	uint64_t v;
-	switch (key) {
-	case ARGP_KEY_INIT:
-		state->child_inputs[0] = &a->tbl;
-		return 0;
-	case OPT_DEPTH:
-		if (units_parse_u64(arg, &v) || v < 1 || v > 64)
-			argp_error(state, "invalid --depth '%s' (a number from 1 to 64)", arg);
-		a->depth = (long)v;
-		return 0;
-	case OPT_DIAGRAM:
-		a->diagram = true;
-		return 0;
-	case 's':
-		a->summary = true;
-		return 0;
-	case 'f':
-		a->find = arg;
-		return 0;
-	case ARGP_KEY_END:
-		if ((a->find != NULL) + a->diagram + a->summary > 1)
-			argp_error(state, "--find, --diagram and --summary exclude each other");
+static const struct opts iomem_opts = {
+	.opt = OPTIONS(
+		OPT_NUM("depth", 0, "N", struct iomem_args, depth, 1, 64, "a number from 1 to 64",
+			"Show N levels of nesting (1: top level only)"),
+		OPT_BOOL("diagram", 0, struct iomem_args, diagram,
+			 "Draw the physical address map, highest address on top (--depth 2 draws "
+			 "children)"),
+		OPT_BOOL("summary", 's', struct iomem_args, summary,
+			 "Totals by kind: RAM, reserved, ACPI, PCI windows, kernel image"),
+		OPT_STR("find", 'f', "ADDR", struct iomem_args, find,
+			"The regions holding physical address ADDR, outermost first"),
+		OPT_INCLUDE(table_opts, struct iomem_args, tbl, NULL, 0)),
+	.rules = RULES(
+		OPT_EXCLUDE("find", "diagram", "summary"),
 		/* the picture replaces the table that -o, -r and -n shape; --summary has its own
 		 * columns (-r and -n apply to it, -o names the tree's) */
-		if (a->diagram && (a->tbl.columns || a->tbl.raw || a->tbl.noheadings))
-			argp_error(state, "--diagram draws no table: -o, -r and -n do not apply");
-		if (a->summary && a->tbl.columns)
-			argp_error(state, "--summary has its own columns: -o does not apply");
-		return 0;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-}
-
-static const struct argp iomem_argp = {
-	iomem_options, iomem_parse_opt, NULL,
-	"Show the physical address map from /proc/iomem: a tree like lsblk by default.\v",
-	table_opt_children, NULL, NULL};
+		OPT_REFUSES("diagram", "--diagram draws no table", "output", "raw", "noheadings"),
+		OPT_REFUSES("summary", "--summary has its own columns", "output")),
+	.doc = "Show the physical address map from /proc/iomem: a tree like lsblk by default.\v",
+};
 
 static void fill_row(struct trow *row, const struct iomem_tree *t, const struct iomem_region *r)
 {
@@ -366,7 +331,4 @@ static int run(struct ctx *ctx, void *args, struct ms_error *err)
 COMMAND(iomem, struct iomem_args,
 	.summary = "physical address map from /proc/iomem",
 	.flags = CMD_SYSROOT | CMD_OUTPUT,
-	.columns = iomem_cols,
-	.ncolumns = NCOLS,
-	.columns_note = "ADDR is hex with 0x, or decimal. Without CAP_SYS_ADMIN the kernel hides "
-			"every address; the names are still shown.");
+	.columns = &iomem_columns);

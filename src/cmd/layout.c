@@ -19,39 +19,18 @@ struct layout_cmd_args {
 	bool diagram;
 };
 
-enum { OPT_DIAGRAM = 0x200 };
-
-static const struct argp_option options[] = {
-	{"diagram", OPT_DIAGRAM, NULL, 0,
-	 "Draw the map: every row a box on a log scale, named as the table names it; for i386 the "
-	 "3G/1G split with LOWMEM and HIGHMEM",
-	 0},
-	{NULL, 0, NULL, 0, NULL, 0},
+static const struct opts layout_opts = {
+	.opt = OPTIONS(
+		OPT_BOOL("diagram", 0, struct layout_cmd_args, diagram,
+			 "Draw the map: every row a box on a log scale, named as the table names "
+			 "it; for i386 the 3G/1G split with LOWMEM and HIGHMEM"),
+		LAYOUT_OPTS(struct layout_cmd_args, la)),
+	.doc = "Print the virtual memory map of an architecture configuration as the kernel "
+	       "documents it (arch/x86/x86_64/mm.rst, arch/arm64/memory.rst, arch/arm/memory.rst): "
+	       "start, offset, end, size and description, in the documentation's own words.\v"
+	       "Regions marked KASLR move at boot; the table gives their documented default. "
+	       "--live reads the real bases from /proc/kcore (root, CAP_SYS_RAWIO).",
 };
-
-static error_t parse_opt(int key, char *arg, struct argp_state *state)
-{
-	struct layout_cmd_args *a = state->input;
-	switch (key) {
-	case ARGP_KEY_INIT:
-		state->child_inputs[0] = &a->la;
-		return 0;
-	case OPT_DIAGRAM:
-		a->diagram = true;
-		return 0;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-}
-
-static const struct argp layout_argp = {
-	options, parse_opt, NULL,
-	"Print the virtual memory map of an architecture configuration as the kernel documents it "
-	"(arch/x86/x86_64/mm.rst, arch/arm64/memory.rst, arch/arm/memory.rst): start, offset, end, "
-	"size and description, in the documentation's own words.\v"
-	"Regions marked KASLR move at boot; the table gives their documented default. --live "
-	"reads the real bases from /proc/kcore (root, CAP_SYS_RAWIO).",
-	layout_opt_children, NULL, NULL};
 
 enum { L_START, L_OFFSET, L_OFFSET_J, L_END, L_SIZE, L_KASLR, L_NAME, L_NCOLS };
 static const struct col_def cols[] = {
@@ -366,18 +345,21 @@ static int print_live(struct ctx *ctx, const struct layout *l)
 	const char *unknown = lv.kcore ? "not found in kcore"
 			      : dump	 ? "unknown without proc/kcore in the dump"
 					 : "unknown without /proc/kcore";
-	if (lv.direct)
-		rec_addr(&r, "page_offset_base", "direct map", lv.page_offset_base);
-	else
-		rec_null(&r, "page_offset_base", "direct map", unknown);
-	if (lv.vmalloc)
-		rec_addr(&r, "vmalloc_base", "vmalloc", lv.vmalloc_base);
-	else
-		rec_null(&r, "vmalloc_base", "vmalloc", unknown);
-	if (lv.vmemmap)
-		rec_addr(&r, "vmemmap_base", "vmemmap", lv.vmemmap_base);
-	else
-		rec_null(&r, "vmemmap_base", "vmemmap", unknown);
+	/* the KASLR bases kcore's segments give */
+	const struct {
+		bool have;
+		uint64_t base;
+		const char *key, *label;
+	} bases[] = {
+		{lv.direct, lv.page_offset_base, "page_offset_base", "direct map"},
+		{lv.vmalloc, lv.vmalloc_base, "vmalloc_base", "vmalloc"},
+		{lv.vmemmap, lv.vmemmap_base, "vmemmap_base", "vmemmap"},
+	};
+	for (size_t i = 0; i < sizeof(bases) / sizeof(bases[0]); i++)
+		if (bases[i].have)
+			rec_addr(&r, bases[i].key, bases[i].label, bases[i].base);
+		else
+			rec_null(&r, bases[i].key, bases[i].label, unknown);
 	if (lv.text)
 		rec_addr(&r, "text", "kernel text", lv.text_vaddr);
 	else

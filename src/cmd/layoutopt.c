@@ -10,53 +10,29 @@
 #include "lib/units.h"
 #include "sys/msg.h"
 
-enum { OPT_LEVELS = 0x300, OPT_VA_BITS, OPT_LIVE };
-
-static const struct argp_option options[] = {
-	{"levels", OPT_LEVELS, "N", 0,
-	 "Paging levels: x86_64 4 (48-bit) or 5 (57-bit); i386 2, or 3 with PAE (default: what the "
-	 "dump says, or this machine's)",
-	 0},
-	{"va-bits", OPT_VA_BITS, "N", 0,
-	 "arm64 virtual address bits: 36, 39, 42, 47, 48 or 52, as the page size allows", 0},
-	{"live", OPT_LIVE, NULL, 0,
-	 "This machine's real layout: paging, page size, and the KASLR bases from /proc/kcore "
-	 "(root)",
-	 0},
-	{NULL, 0, NULL, 0, NULL, 0},
-};
-
-static error_t parse(int key, char *arg, struct argp_state *state)
+static int va_bits_parse(void *args, const char *arg, struct argp_state *state)
 {
-	struct layout_args *a = state->input;
+	struct layout_args *a = args;
 	uint64_t v;
-	switch (key) {
-	case ARGP_KEY_INIT:
-		return 0;
-	case OPT_LEVELS:
-		if (units_parse_u64(arg, &v) || v < 2 || v > 5)
-			argp_error(state, "invalid --levels '%s' (x86_64: 4 or 5; i386: 2 or 3)", arg);
-		a->levels = (unsigned)v;
-		return 0;
-	case OPT_VA_BITS:
-		if (units_parse_u64(arg, &v) || (v != 39 && v != 42 && v != 47 && v != 48 && v != 52 &&
-						  v != 36))
-			argp_error(state, "invalid --va-bits '%s' (36, 39, 42, 47, 48 or 52)", arg);
-		a->va_bits = (unsigned)v;
-		return 0;
-	case OPT_LIVE:
-		a->live = true;
-		return 0;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
+	if (units_parse_u64(arg, &v) ||
+	    (v != 39 && v != 42 && v != 47 && v != 48 && v != 52 && v != 36))
+		return -EINVAL;
+	a->va_bits = (unsigned)v;
+	return 0;
 }
 
-const struct argp layout_opt_argp = {options, parse, NULL, NULL, NULL, NULL, NULL};
-
-const struct argp_child layout_opt_children[] = {
-	{&layout_opt_argp, 0, "Configuration:", 1},
-	{NULL, 0, NULL, 0},
+const struct opts layout_config_opts = {
+	.opt = OPTIONS(
+		OPT_NUM("levels", 0, "N", struct layout_args, levels, 2, 5,
+			"x86_64: 4 or 5; i386: 2 or 3",
+			"Paging levels: x86_64 4 (48-bit) or 5 (57-bit); i386 2, or 3 with PAE "
+			"(default: what the dump says, or this machine's)"),
+		OPT_CALL("va-bits", 0, "N", va_bits_parse, "36, 39, 42, 47, 48 or 52",
+			 "arm64 virtual address bits: 36, 39, 42, 47, 48 or 52, as the page size "
+			 "allows"),
+		OPT_BOOL("live", 0, struct layout_args, live,
+			 "This machine's real layout: paging, page size, and the KASLR bases from "
+			 "/proc/kcore (root)")),
 };
 
 int layout_from_args(struct ctx *ctx, struct layout_args *a, struct layout *l,

@@ -19,10 +19,10 @@ struct layout_args {
 	enum machine_source arch_source, levels_source, page_size_source, va_bits_source;
 };
 
-extern const struct argp layout_opt_argp;
-/* The children of layout's and decode's argp: layout_opt_argp under "Configuration:", its input
- * the command's struct layout_args (set in child_inputs[0]). */
-extern const struct argp_child layout_opt_children[];
+/* Their table, which layout and decode include under "Configuration:" (LAYOUT_OPTS), into the
+ * command's struct layout_args */
+extern const struct opts layout_config_opts;
+#define LAYOUT_OPTS(type, field) OPT_INCLUDE(layout_config_opts, type, field, "Configuration:", 1)
 
 /* The layout the options describe: --arch, --page-size, --levels, --va-bits, else the machine
  * the dump (or this system) is (ctx_machine()), else the documented defaults, each assumption

@@ -25,52 +25,6 @@ struct maps_args {
 	bool smaps; /* read smaps: --rss, or a column of it in -o */
 };
 
-enum { OPT_RSS = 0x200, OPT_DIAGRAM };
-
-static const struct argp_option maps_options[] = {
-	{"rss", OPT_RSS, NULL, 0,
-	 "Add RSS, PSS, dirty and swap per mapping from smaps, with totals (as pmap -X)", 0},
-	{"diagram", OPT_DIAGRAM, NULL, 0,
-	 "Draw the address space: stack on top, mmap area, heap, bss, data, text, the kernel half "
-	 "above",
-	 0},
-	{NULL, 0, NULL, 0, NULL, 0},
-};
-
-static error_t maps_parse_opt(int key, char *arg, struct argp_state *state)
-{
-	struct maps_args *a = state->input;
-	switch (key) {
-	case ARGP_KEY_INIT:
-		state->child_inputs[0] = &a->tbl;
-		return 0;
-	case OPT_RSS:
-		a->rss = true;
-		return 0;
-	case OPT_DIAGRAM:
-		a->diagram = true;
-		return 0;
-	case ARGP_KEY_ARG:
-		args_rest(state, &a->pids, &a->npids);
-		for (int i = 0; i < a->npids; i++)
-			if (pid_check(a->pids[i]))
-				argp_error(state, "invalid PID '%s' (a number, or self)", a->pids[i]);
-		return 0;
-	case ARGP_KEY_END:
-		if (!a->npids)
-			argp_error(state, "no PID given");
-		/* the picture shows no smaps counters */
-		if (a->diagram && a->rss)
-			argp_error(state, "--diagram and --rss exclude each other");
-		/* nor the table that -o, -r and -n shape (iomem --diagram refuses them alike) */
-		if (a->diagram && (a->tbl.columns || a->tbl.raw || a->tbl.noheadings))
-			argp_error(state, "--diagram draws no table: -o, -r and -n do not apply");
-		return 0;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-}
-
 enum { M_START, M_END, M_SIZE, M_PERM, M_OFFSET, M_DEVICE, M_INODE, M_KIND, M_NAME, M_RSS,
        M_PSS, M_DIRTY, M_SWAP, M_NCOLS };
 
@@ -98,11 +52,33 @@ static const struct col_def maps_cols[] = {
 	[M_SWAP] = {"SWAP", "swap", COL_SIZE, COLF_RIGHT, "in swap", NULL},
 };
 
-static const struct argp maps_argp = {
-	maps_options, maps_parse_opt, "PID...",
-	"Show the mappings of process PID from /proc/PID/maps: range, size, permissions, offset, "
-	"device, inode, what kind of memory it is, and its name.\v",
-	table_opt_children, NULL, NULL};
+/* the note --help gives after the columns */
+static const struct columns maps_columns = COLUMNS(
+	maps_cols,
+	"PID is a number or self; with several, each process's table follows a line naming "
+	"it, as pmap prints. RSS, PSS, DIRTY and SWAP read smaps, as --rss does. Names are "
+	"escaped before they reach a terminal.");
+
+static const struct opts maps_opts = {
+	.opt = OPTIONS(
+		OPT_BOOL("rss", 0, struct maps_args, rss,
+			 "Add RSS, PSS, dirty and swap per mapping from smaps, with totals (as "
+			 "pmap -X)"),
+		OPT_BOOL("diagram", 0, struct maps_args, diagram,
+			 "Draw the address space: stack on top, mmap area, heap, bss, data, text, "
+			 "the kernel half above"),
+		OPT_INCLUDE(table_opts, struct maps_args, tbl, NULL, 0)),
+	.rules = RULES(
+		/* the picture shows no smaps counters */
+		OPT_EXCLUDE("diagram", "rss"),
+		/* nor the table that -o, -r and -n shape (iomem --diagram refuses them alike) */
+		OPT_REFUSES("diagram", "--diagram draws no table", "output", "raw", "noheadings")),
+	.doc = "Show the mappings of process PID from /proc/PID/maps: range, size, permissions, "
+	       "offset, device, inode, what kind of memory it is, and its name.\v",
+	.args_doc = "PID...",
+	OPTS_LIST(struct maps_args, pids, npids, "no PID given", pid_check, "PID",
+		  "a number, or self"),
+};
 
 /* The table of mappings, filled one mapping at a time as they are read. */
 struct maps_table {
@@ -479,8 +455,4 @@ static int run(struct ctx *ctx, void *args, struct ms_error *err)
 COMMAND(maps, struct maps_args,
 	.summary = "a process's mappings: kinds, sizes, resident memory, the layout drawn",
 	.flags = CMD_SYSROOT | CMD_OUTPUT,
-	.columns = maps_cols,
-	.ncolumns = M_NCOLS,
-	.columns_note = "PID is a number or self; with several, each process's table follows a "
-			"line naming it, as pmap prints. RSS, PSS, DIRTY and SWAP read smaps, as "
-			"--rss does. Names are escaped before they reach a terminal.");
+	.columns = &maps_columns);

@@ -14,40 +14,18 @@ struct meminfo_args {
 	bool all, diagram;
 };
 
-enum { OPT_DIAGRAM = 0x200 };
-
-static const struct argp_option meminfo_options[] = {
-	{"all", 'a', NULL, 0, "Every field of /proc/meminfo, in the kernel's order", 0},
-	{"diagram", OPT_DIAGRAM, NULL, 0,
-	 "A bar of MemTotal split into its main users (and LowTotal/HighTotal where present)", 0},
-	{NULL, 0, NULL, 0, NULL, 0},
+static const struct opts meminfo_opts = {
+	.opt = OPTIONS(
+		OPT_BOOL("all", 'a', struct meminfo_args, all,
+			 "Every field of /proc/meminfo, in the kernel's order"),
+		OPT_BOOL("diagram", 0, struct meminfo_args, diagram,
+			 "A bar of MemTotal split into its main users (and LowTotal/HighTotal "
+			 "where present)")),
+	.rules = RULES(OPT_EXCLUDE("all", "diagram")),
+	.doc = "Show memory usage from /proc/meminfo. By default a summary computed the way "
+	       "free(1) of procps-ng 4 computes it: used = MemTotal - MemAvailable, buff/cache = "
+	       "Buffers + Cached + SReclaimable.",
 };
-
-static error_t meminfo_parse_opt(int key, char *arg, struct argp_state *state)
-{
-	struct meminfo_args *a = state->input;
-	switch (key) {
-	case 'a':
-		a->all = true;
-		return 0;
-	case OPT_DIAGRAM:
-		a->diagram = true;
-		return 0;
-	case ARGP_KEY_END:
-		if (a->all && a->diagram)
-			argp_error(state, "--all and --diagram exclude each other");
-		return 0;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-}
-
-static const struct argp meminfo_argp = {
-	meminfo_options, meminfo_parse_opt, NULL,
-	"Show memory usage from /proc/meminfo. By default a summary computed the way free(1) of "
-	"procps-ng 4 computes it: used = MemTotal - MemAvailable, buff/cache = Buffers + Cached + "
-	"SReclaimable.",
-	NULL, NULL, NULL};
 
 enum { S_NAME, S_TOTAL, S_USED, S_FREE, S_SHARED, S_BUFF_CACHE, S_AVAILABLE };
 

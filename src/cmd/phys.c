@@ -20,31 +20,16 @@ struct phys_args {
 	bool pfn;
 };
 
-enum { OPT_PFN = 0x200 };
-
-static const struct argp_option phys_options[] = {
-	{"pfn", OPT_PFN, NULL, 0, "The arguments are page frame numbers, not addresses", 0},
-	{NULL, 0, NULL, 0, NULL, 0},
+static const struct opts phys_opts = {
+	.opt = OPTIONS(
+		OPT_BOOL("pfn", 0, struct phys_args, pfn,
+			 "The arguments are page frame numbers, not addresses")),
+	.doc = "Show what lives at physical address ADDR: the iomem regions holding it (outermost "
+	       "first), its zone and node, and for RAM its page flags (decoded) and map count.\v"
+	       "ADDR and PFN are hex with 0x, or decimal. The page flags and map counts need root.",
+	.args_doc = "ADDR...\n--pfn PFN...",
+	OPTS_LIST(struct phys_args, addrs, naddrs, "no address given", NULL, NULL, NULL),
 };
-
-static error_t phys_parse_opt(int key, char *arg, struct argp_state *state)
-{
-	struct phys_args *a = state->input;
-	switch (key) {
-	case OPT_PFN:
-		a->pfn = true;
-		return 0;
-	default:
-		return args_list(state, key, &a->addrs, &a->naddrs, "no address given");
-	}
-}
-
-static const struct argp phys_argp = {
-	phys_options, phys_parse_opt, "ADDR...\n--pfn PFN...",
-	"Show what lives at physical address ADDR: the iomem regions holding it (outermost first), "
-	"its zone and node, and for RAM its page flags (decoded) and map count.\v"
-	"ADDR and PFN are hex with 0x, or decimal. The page flags and map counts need root.",
-	NULL, NULL, NULL};
 
 static int run(struct ctx *ctx, void *args, struct ms_error *err)
 {

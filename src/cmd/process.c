@@ -15,6 +15,22 @@
 #include "sys/caps.h"
 #include "sys/msg.h"
 
+uint64_t rec_page_table(struct record *r, const struct paging *p, uint64_t vaddr,
+			const char *title, bool offset_apart)
+{
+	unsigned idx[PGTABLE_MAX_LEVELS];
+	uint64_t off;
+	paging_indices(p, vaddr, idx, &off);
+	rec_group(r, "page_table", title);
+	for (unsigned i = 0; i < p->levels; i++)
+		rec_u64(r, p->level[i].name, p->level[i].name, idx[i]);
+	if (offset_apart)
+		rec_group_break(r, "offset");
+	rec_hex(r, "offset", offset_apart ? "" : "offset", off);
+	rec_group_end(r);
+	return off;
+}
+
 int pid_check(const char *s)
 {
 	if (!strcmp(s, "self"))

@@ -15,6 +15,12 @@
 #include "proc/task.h"
 #include "proc/zoneinfo.h"
 
+/* The page-table indices of @vaddr under @p, and its offset in the page, as one group titled
+ * @title in text, in JSON "page_table": {"pgd": ..., "offset": ...} (decode's and translate's
+ * one shape); @offset_apart: the offset on a line of its own in text. Returns the offset. */
+uint64_t rec_page_table(struct record *r, const struct paging *p, uint64_t vaddr,
+			const char *title, bool offset_apart);
+
 /* "self" or a positive decimal pid; 0 or -EINVAL. */
 int pid_check(const char *s);
 

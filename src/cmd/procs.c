@@ -40,34 +40,10 @@ struct procs_args {
 	struct watch_opts watch;
 };
 
-enum { OPT_COMMAND = 0x200, OPT_BY, OPT_NOHEADINGS };
-
-static const struct argp_option procs_options[] = {
-	{"sort", 's', "KEY", 0,
-	 "Sort by the column KEY (default PSS): sizes and counts largest first, PID, USER and "
-	 "COMMAND in order",
-	 0},
-	{"top", 'n', "N", 0, "Only the first N processes (or groups) after sorting", 0},
-	{"pid", 'p', "PID,...", 0, "Only these processes", 0},
-	{"user", 'u', "USER", 0, "Only the processes of USER (a name or a uid)", 0},
-	{"command", OPT_COMMAND, "REGEX", 0,
-	 "Only the processes whose command line (or name) matches the extended regular "
-	 "expression REGEX",
-	 0},
-	{"by", OPT_BY, "user|command|cgroup", 0,
-	 "One row per user, command name or cgroup: the sums of its processes (with cgroup v2, the "
-	 "group's own memory.current and memory.stat anon and file beside them)",
-	 0},
-	{"watch", OPT_WATCH, "SECONDS", OPTION_ARG_OPTIONAL,
-	 "Redraw every SECONDS (default 2, decimals allowed), sorted, with each row's change of "
-	 "PSS since the last frame; q or Ctrl-C ends",
-	 0},
-	{"count", OPT_COUNT, "N", 0, "With --watch, stop after N frames", 0},
-	{"output", 'o', "LIST", 0, "Columns to print (see below); +LIST adds to the defaults", 1},
-	{"raw", 'r', NULL, 0, "Columns separated by one space, no alignment", 1},
-	{"noheadings", OPT_NOHEADINGS, NULL, 0, "Do not print the heading line", 1},
-	{NULL, 0, NULL, 0, NULL, 0},
-};
+static int sort_parse(void *args, const char *arg, struct argp_state *state);
+static int pid_parse(void *args, const char *arg, struct argp_state *state);
+static int user_parse(void *args, const char *arg, struct argp_state *state);
+static int command_parse(void *args, const char *arg, struct argp_state *state);
 
 enum {
 	P_PID, P_USER, P_GROUP, P_PROCS, P_RSS, P_PSS, P_USS, P_SWAP, P_SWAP_PSS, P_PSS_ANON,
@@ -117,6 +93,13 @@ static const struct col_def procs_cols[] = {
 		       "command line (the name in brackets when it has none)", NULL},
 };
 
+/* the note --help gives after the columns */
+static const struct columns procs_columns = COLUMNS(
+	procs_cols,
+	"Default columns: PID, USER, RSS, PSS, USS, SWAP, MINFLT, MAJFLT, COMMAND. --by shows "
+	"GROUP, PROCS and the sums (with cgroup, CG_CURRENT, CG_ANON and CG_FILE too). "
+	"Commands are escaped before they reach a terminal.");
+
 static int col_index(const char *name)
 {
 	for (int i = 0; i < P_NCOLS; i++)
@@ -149,91 +132,101 @@ static int parse_pids(const char *arg, struct procs_args *a)
 	return e ? e : a->npids ? 0 : -EINVAL;
 }
 
-static error_t procs_parse_opt(int key, char *arg, struct argp_state *state)
+static int sort_parse(void *args, const char *arg, struct argp_state *state)
 {
-	struct procs_args *a = state->input;
-	uint64_t v;
-	switch (key) {
-	case ARGP_KEY_INIT:
-		a->watch.interval_ms = 2000;
-		return 0;
-	case 's':
-		if (col_index(arg) < 0 || col_index(arg) == P_CHANGE)
-			argp_error(state, "invalid --sort key '%s' (a column name, such as PSS)", arg);
-		a->sort = arg;
-		return 0;
-	case 'n':
-		if (units_parse_u64(arg, &v) || !v || v > 100000000)
-			argp_error(state, "invalid --top '%s' (a number of rows, at least 1)", arg);
-		a->top = (long)v;
-		return 0;
-	case 'p':
-		if (parse_pids(arg, a) == -ENOMEM)
-			argp_failure(state, EXIT_RUNTIME, ENOMEM, "-p");
-		else if (!a->npids || a->npids > 100000)
-			argp_error(state, "invalid --pid '%s' (process ids, such as 1,42)", arg);
-		return 0;
-	case 'u': {
-		a->user = arg;
-		a->have_uid = !units_parse_u64(arg, &v) && v <= UINT32_MAX;
-		a->uid = (uint32_t)v;
-		return 0;
-	}
-	case OPT_COMMAND: {
-		int e = regcomp(&a->re, arg, REG_EXTENDED | REG_NOSUB);
-		if (e) {
-			char why[128];
-			regerror(e, &a->re, why, sizeof(why));
-			argp_error(state, "invalid --command '%s': %s", arg, why);
-		}
-		a->command = arg;
-		a->have_re = true;
-		return 0;
-	}
-	case OPT_BY:
-		if (!strcmp(arg, "user"))
-			a->by = BY_USER;
-		else if (!strcmp(arg, "command"))
-			a->by = BY_COMMAND;
-		else if (!strcmp(arg, "cgroup"))
-			a->by = BY_CGROUP;
-		else
-			argp_error(state, "invalid --by '%s' (user, command or cgroup)", arg);
-		return 0;
-	case 'o':
-		a->tbl.columns = arg;
-		return 0;
-	case 'r':
-		a->tbl.raw = true;
-		return 0;
-	case OPT_NOHEADINGS:
-		a->tbl.noheadings = true;
-		return 0;
-	case ARGP_KEY_ARG:
-		argp_error(state, "unexpected argument '%s' (processes are chosen with -p PID)", arg);
-		return 0;
-	case ARGP_KEY_END:
-		watch_opt_end(state, &a->watch);
-		return 0;
-	default:
-		return watch_opt_parse(state, key, arg, &a->watch);
-	}
+	struct procs_args *a = args;
+	if (col_index(arg) < 0 || col_index(arg) == P_CHANGE)
+		argp_error(state, "invalid --sort key '%s' (a column name, such as PSS)", arg);
+	a->sort = arg;
+	return 0;
 }
 
-static const struct argp procs_argp = {
-	procs_options, procs_parse_opt, NULL,
-	"Show every process's share of memory, largest PSS first: resident (RSS), proportional "
-	"(PSS: a page mapped by n processes counts 1/n to each, so the column sums to the memory "
-	"used), held alone (USS), swap, and page faults, from /proc/PID/smaps_rollup (one read "
-	"per process), stat and cmdline. Kernel threads, which hold no address space, are left "
-	"out.\v"
-	"Another user's smaps_rollup needs ptrace access (CAP_SYS_PTRACE, or root): such processes "
-	"are counted and show '-' (null in JSON), never a zero. Before Linux 4.14 (no smaps_rollup) "
-	"smaps is summed instead; a dump with neither gives status' VmRSS, VmSwap and VmLck. Live, "
-	"the process table comes from libproc2 (procps-ng); a dump is read by memscope's own "
-	"parsers. Not on a terminal, or with --json, --watch writes one complete frame per "
-	"interval (JSON: one object per line).",
-	NULL, NULL, NULL};
+static int pid_parse(void *args, const char *arg, struct argp_state *state)
+{
+	struct procs_args *a = args;
+	int e = parse_pids(arg, a);
+	return e == -ENOMEM ? e : !a->npids || a->npids > 100000 ? -EINVAL : 0;
+}
+
+static int user_parse(void *args, const char *arg, struct argp_state *state)
+{
+	struct procs_args *a = args;
+	uint64_t v;
+	a->user = arg;
+	a->have_uid = !units_parse_u64(arg, &v) && v <= UINT32_MAX;
+	a->uid = (uint32_t)v;
+	return 0;
+}
+
+static int command_parse(void *args, const char *arg, struct argp_state *state)
+{
+	struct procs_args *a = args;
+	int e = regcomp(&a->re, arg, REG_EXTENDED | REG_NOSUB);
+	if (e) {
+		char why[128];
+		regerror(e, &a->re, why, sizeof(why));
+		argp_error(state, "invalid --command '%s': %s", arg, why);
+	}
+	a->command = arg;
+	a->have_re = true;
+	return 0;
+}
+
+static error_t procs_arg(void *args, char *arg, struct argp_state *state)
+{
+	argp_error(state, "unexpected argument '%s' (processes are chosen with -p PID)", arg);
+	return 0;
+}
+
+static const struct opts procs_opts = {
+	.opt = OPTIONS(
+		OPT_CALL("sort", 's', "KEY", sort_parse, NULL,
+			 "Sort by the column KEY (default PSS): sizes and counts largest first, "
+			 "PID, USER and COMMAND in order"),
+		OPT_NUM("top", 'n', "N", struct procs_args, top, 1, 100000000,
+			"a number of rows, at least 1",
+			"Only the first N processes (or groups) after sorting"),
+		OPT_CALL("pid", 'p', "PID,...", pid_parse, "process ids, such as 1,42",
+			 "Only these processes"),
+		OPT_CALL("user", 'u', "USER", user_parse, NULL,
+			 "Only the processes of USER (a name or a uid)"),
+		OPT_CALL("command", 0, "REGEX", command_parse, NULL,
+			 "Only the processes whose command line (or name) matches the extended "
+			 "regular expression REGEX"),
+		OPT_CHOICE("by", 0, "user|command|cgroup", struct procs_args, by, BY_USER,
+			   "user, command or cgroup",
+			   "One row per user, command name or cgroup: the sums of its processes "
+			   "(with cgroup v2, the group's own memory.current and memory.stat anon "
+			   "and file beside them)",
+			   "user", "command", "cgroup"),
+		OPT_WATCH(struct procs_args, watch.on, watch.interval_ms, 2000,
+			  "Redraw every SECONDS (default 2, decimals allowed), sorted, with each "
+			  "row's change of PSS since the last frame; q or Ctrl-C ends"),
+		OPT_COUNT(struct procs_args, watch.count),
+		/* the table options, but -n is --top here */
+		{.kind = OPTK_STR, .name = "output", .key = 'o', .arg = "LIST", .group = 1,
+		 .doc = "Columns to print (see below); +LIST adds to the defaults",
+		 OPT_FIELD_(struct procs_args, tbl.columns)},
+		{.kind = OPTK_BOOL, .name = "raw", .key = 'r', .group = 1,
+		 .doc = "Columns separated by one space, no alignment",
+		 OPT_FIELD_(struct procs_args, tbl.raw)},
+		{.kind = OPTK_BOOL, .name = "noheadings", .group = 1,
+		 .doc = "Do not print the heading line",
+		 OPT_FIELD_(struct procs_args, tbl.noheadings)}),
+	.rules = RULES(OPT_NEEDS("count", "watch")),
+	.doc = "Show every process's share of memory, largest PSS first: resident (RSS), "
+	       "proportional (PSS: a page mapped by n processes counts 1/n to each, so the column "
+	       "sums to the memory used), held alone (USS), swap, and page faults, from "
+	       "/proc/PID/smaps_rollup (one read per process), stat and cmdline. Kernel threads, "
+	       "which hold no address space, are left out.\v"
+	       "Another user's smaps_rollup needs ptrace access (CAP_SYS_PTRACE, or root): such "
+	       "processes are counted and show '-' (null in JSON), never a zero. Before Linux 4.14 "
+	       "(no smaps_rollup) smaps is summed instead; a dump with neither gives status' "
+	       "VmRSS, VmSwap and VmLck. Live, the process table comes from libproc2 (procps-ng); "
+	       "a dump is read by memscope's own parsers. Not on a terminal, or with --json, "
+	       "--watch writes one complete frame per interval (JSON: one object per line).",
+	.arg = procs_arg,
+};
 
 /* ---- reading ---- */
 
@@ -590,10 +583,7 @@ static void set_row(struct trow *r, const struct proc_row *p, const bool *shown)
 			trow_count(r, c, (uint64_t)p->m.pid);
 			break;
 		case P_USER:
-			if (row_user(p))
-				trow_str(r, c, row_user(p));
-			else
-				trow_null(r, c);
+			trow_str(r, c, row_user(p)); /* NULL: null */
 			break;
 		case P_COMMAND:
 			if (p->m.cmdline && *p->m.cmdline)
@@ -607,22 +597,13 @@ static void set_row(struct trow *r, const struct proc_row *p, const bool *shown)
 			}
 			break;
 		case P_COMM:
-			if (p->m.comm[0])
-				trow_str(r, c, p->m.comm);
-			else
-				trow_null(r, c);
+			trow_str(r, c, p->m.comm[0] ? p->m.comm : NULL);
 			break;
 		case P_CGROUP:
-			if (p->m.cgroup)
-				trow_str(r, c, p->m.cgroup);
-			else
-				trow_null(r, c);
+			trow_str(r, c, p->m.cgroup);
 			break;
 		case P_SOURCE:
-			if (source_name(p))
-				trow_str(r, c, source_name(p));
-			else
-				trow_null(r, c);
+			trow_str(r, c, source_name(p));
 			break;
 		case P_CHANGE:
 			if (p->have_change)
@@ -1032,8 +1013,4 @@ static int run(struct ctx *ctx, void *args, struct ms_error *err)
 COMMAND(procs, struct procs_args,
 	.summary = "every process's memory (RSS, PSS, USS, swap, faults), ranked, grouped, watched",
 	.flags = CMD_SYSROOT | CMD_OUTPUT,
-	.columns = procs_cols,
-	.ncolumns = P_NCOLS,
-	.columns_note = "Default columns: PID, USER, RSS, PSS, USS, SWAP, MINFLT, MAJFLT, COMMAND. "
-			"--by shows GROUP, PROCS and the sums (with cgroup, CG_CURRENT, CG_ANON and "
-			"CG_FILE too). Commands are escaped before they reach a terminal.");
+	.columns = &procs_columns);

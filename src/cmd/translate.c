@@ -29,59 +29,49 @@ struct translate_args {
 	bool all;
 };
 
-enum { OPT_LEN = 0x200, OPT_ALL };
-
-static const struct argp_option translate_options[] = {
-	{"len", OPT_LEN, "SIZE", 0,
-	 "Translate SIZE bytes from the address (4096, 0x1000, 64K, 1.5M) and draw virtual pages "
-	 "against physical frames; VADDR-VADDR does the same",
-	 0},
-	{"all", OPT_ALL, NULL, 0, "Every mapping of the process, with totals", 0},
-	{NULL, 0, NULL, 0, NULL, 0},
-};
-
-static error_t translate_parse_opt(int key, char *arg, struct argp_state *state)
+/* PID, then the addresses */
+static error_t translate_arg(void *args, char *arg, struct argp_state *state)
 {
-	struct translate_args *a = state->input;
-	switch (key) {
-	case OPT_LEN:
-		a->len = arg;
+	struct translate_args *a = args;
+	if (a->pid) {
+		args_rest(state, &a->addrs, &a->naddrs);
 		return 0;
-	case OPT_ALL:
-		a->all = true;
-		return 0;
-	case ARGP_KEY_ARG:
-		if (!a->pid) {
-			if (pid_check(arg))
-				argp_error(state, "invalid PID '%s' (a number, or self)", arg);
-			a->pid = arg;
-		} else {
-			args_rest(state, &a->addrs, &a->naddrs);
-		}
-		return 0;
-	case ARGP_KEY_END:
-		if (!a->pid)
-			argp_error(state, "no PID given");
-		if (!a->all && !a->naddrs)
-			argp_error(state, "no address given (or --all)");
-		if (a->all && a->naddrs)
-			argp_error(state, "--all takes no addresses");
-		if (a->len && a->naddrs != 1)
-			argp_error(state, "--len goes with one address");
-		return 0;
-	default:
-		return ARGP_ERR_UNKNOWN;
 	}
+	if (pid_check(arg))
+		argp_error(state, "invalid PID '%s' (a number, or self)", arg);
+	a->pid = arg;
+	return 0;
 }
 
-static const struct argp translate_argp = {
-	translate_options, translate_parse_opt, "PID VADDR...\nPID --all",
-	"Translate virtual addresses of process PID (or self) to physical frames: the mapping, the "
-	"pagemap entry decoded, the frame, its iomem region, zone and node, its page flags and map "
-	"count, and the page-table indices.\v"
-	"VADDR is hex with 0x, or decimal; VADDR-VADDR is a range. Without CAP_SYS_ADMIN the kernel "
-	"hides frame numbers: the present and swapped bits are still shown.",
-	NULL, NULL, NULL};
+static void translate_check(void *args, struct argp_state *state)
+{
+	const struct translate_args *a = args;
+	if (!a->pid)
+		argp_error(state, "no PID given");
+	if (!a->all && !a->naddrs)
+		argp_error(state, "no address given (or --all)");
+	if (a->all && a->naddrs)
+		argp_error(state, "--all takes no addresses");
+	if (a->len && a->naddrs != 1)
+		argp_error(state, "--len goes with one address");
+}
+
+static const struct opts translate_opts = {
+	.opt = OPTIONS(
+		OPT_STR("len", 0, "SIZE", struct translate_args, len,
+			"Translate SIZE bytes from the address (4096, 0x1000, 64K, 1.5M) and draw "
+			"virtual pages against physical frames; VADDR-VADDR does the same"),
+		OPT_BOOL("all", 0, struct translate_args, all,
+			 "Every mapping of the process, with totals")),
+	.doc = "Translate virtual addresses of process PID (or self) to physical frames: the "
+	       "mapping, the pagemap entry decoded, the frame, its iomem region, zone and node, "
+	       "its page flags and map count, and the page-table indices.\v"
+	       "VADDR is hex with 0x, or decimal; VADDR-VADDR is a range. Without CAP_SYS_ADMIN "
+	       "the kernel hides frame numbers: the present and swapped bits are still shown.",
+	.args_doc = "PID VADDR...\nPID --all",
+	.arg = translate_arg,
+	.check = translate_check,
+};
 
 struct walk {
 	struct ctx *ctx;
@@ -152,14 +142,7 @@ static int one(struct walk *w, uint64_t vaddr)
 		rec_null(&r, "start", "", "not mapped");
 	}
 	rec_group_end(&r);
-	unsigned idx[PGTABLE_MAX_LEVELS];
-	uint64_t off;
-	paging_indices(&w->paging, vaddr, idx, &off);
-	rec_group(&r, "page_table", "page table");
-	for (unsigned i = 0; i < w->paging.levels; i++)
-		rec_u64(&r, w->paging.level[i].name, w->paging.level[i].name, idx[i]);
-	rec_hex(&r, "offset", "offset", off);
-	rec_group_end(&r);
+	uint64_t off = rec_page_table(&r, &w->paging, vaddr, "page table", false);
 	struct pagemap_entry e;
 	pagemap_entry_decode(raw, &e);
 	rec_bool(&r, "present", "present", e.present);

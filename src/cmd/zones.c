@@ -20,44 +20,20 @@ struct zones_args {
 	const char *find;
 };
 
-enum { OPT_DIAGRAM = 0x200 };
-
-static const struct argp_option zones_options[] = {
-	{"diagram", OPT_DIAGRAM, NULL, 0,
-	 "Draw physical memory from 0 to the top of RAM with the zones on it, and iomem's System "
-	 "RAM ranges inside them",
-	 0},
-	{"find", 'f', "ADDR", 0, "The node and zone of physical address ADDR", 0},
-	{NULL, 0, NULL, 0, NULL, 0},
+static const struct opts zones_opts = {
+	.opt = OPTIONS(
+		OPT_BOOL("diagram", 0, struct zones_args, diagram,
+			 "Draw physical memory from 0 to the top of RAM with the zones on it, and "
+			 "iomem's System RAM ranges inside them"),
+		OPT_STR("find", 'f', "ADDR", struct zones_args, find,
+			"The node and zone of physical address ADDR")),
+	.rules = RULES(OPT_EXCLUDE("find", "diagram")),
+	.doc = "Show each node's memory zones from /proc/zoneinfo: the page frames they span, the "
+	       "physical addresses that covers, pages present and managed by the buddy allocator, "
+	       "free pages and the min/low/high watermarks.\v"
+	       "Sizes in text are bytes (pages x page size); JSON gives the kernel's page counts, "
+	       "and the watermarks in bytes.",
 };
-
-static error_t zones_parse_opt(int key, char *arg, struct argp_state *state)
-{
-	struct zones_args *a = state->input;
-	switch (key) {
-	case OPT_DIAGRAM:
-		a->diagram = true;
-		return 0;
-	case 'f':
-		a->find = arg;
-		return 0;
-	case ARGP_KEY_END:
-		if (a->find && a->diagram)
-			argp_error(state, "--find and --diagram exclude each other");
-		return 0;
-	default:
-		return ARGP_ERR_UNKNOWN;
-	}
-}
-
-static const struct argp zones_argp = {
-	zones_options, zones_parse_opt, NULL,
-	"Show each node's memory zones from /proc/zoneinfo: the page frames they span, the physical "
-	"addresses that covers, pages present and managed by the buddy allocator, free pages and "
-	"the min/low/high watermarks.\v"
-	"Sizes in text are bytes (pages x page size); JSON gives the kernel's page counts, and the "
-	"watermarks in bytes.",
-	NULL, NULL, NULL};
 
 enum {
 	Z_NODE, Z_ZONE, Z_START_PFN, Z_SPANNED_P, Z_PRESENT_P, Z_MANAGED_P, Z_START, Z_END,

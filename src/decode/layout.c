@@ -21,53 +21,39 @@ static void add(struct layout *l, uint64_t start, uint64_t end, enum region_kind
 		l->r[l->n++] = (struct layout_region){start, end, name, kind, kaslr};
 }
 
-/* The rows of mm.rst's tables, as they are (start, end inclusive, name, kind, KASLR-moved). */
-static const struct layout_region x86_64_4level[] = {
-	{0, 0x00007fffffffffff, "user-space virtual memory, different per mm", RK_USER, false},
-	{0x0000800000000000, 0xffff7fffffffffff,
+/* The rows of mm.rst's two tables up to where they are the same, one row per region with its
+ * range under 4-level and under 5-level paging (start, end inclusive), its name (the 5-level
+ * table's own where it words it otherwise), kind and whether KASLR moves it. */
+static const struct x86_64_row {
+	uint64_t start4, end4, start5, end5;
+	const char *name, *name5;
+	enum region_kind kind;
+	bool kaslr;
+} x86_64_low[] = {
+	{0, 0x00007fffffffffff, 0, 0x00ffffffffffffff,
+	 "user-space virtual memory, different per mm", NULL, RK_USER, false},
+	{0x0000800000000000, 0xffff7fffffffffff, 0x0100000000000000, 0xfeffffffffffffff,
 	 "... huge, almost 64 bits wide hole of non-canonical virtual memory addresses",
-	 RK_NONCANONICAL, false},
-	{0xffff800000000000, 0xffff87ffffffffff,
-	 "... guard hole, also reserved for hypervisor",
-	 RK_HOLE, false},
-	{0xffff880000000000, 0xffff887fffffffff, "LDT remap for PTI", RK_KERNEL, false},
-	{0xffff888000000000, 0xffffc87fffffffff,
-	 "direct mapping of all physical memory (page_offset_base)",
-	 RK_KERNEL, true},
-	{0xffffc88000000000, 0xffffc8ffffffffff, "... unused hole", RK_HOLE, false},
-	{0xffffc90000000000, 0xffffe8ffffffffff,
-	 "vmalloc/ioremap space (vmalloc_base)",
-	 RK_KERNEL, true},
-	{0xffffe90000000000, 0xffffe9ffffffffff, "... unused hole", RK_HOLE, false},
-	{0xffffea0000000000, 0xffffeaffffffffff,
-	 "virtual memory map (vmemmap_base)",
-	 RK_KERNEL, true},
-	{0xffffeb0000000000, 0xffffebffffffffff, "... unused hole", RK_HOLE, false},
-	{0xffffec0000000000, 0xfffffbffffffffff, "KASAN shadow memory", RK_KERNEL, false},
-};
-
-static const struct layout_region x86_64_5level[] = {
-	{0, 0x00ffffffffffffff, "user-space virtual memory, different per mm", RK_USER, false},
-	{0x0100000000000000, 0xfeffffffffffffff,
 	 "... huge, still almost 64 bits wide hole of non-canonical virtual memory addresses",
 	 RK_NONCANONICAL, false},
-	{0xff00000000000000, 0xff0fffffffffffff,
-	 "... guard hole, also reserved for hypervisor",
-	 RK_HOLE, false},
-	{0xff10000000000000, 0xff10ffffffffffff, "LDT remap for PTI", RK_KERNEL, false},
-	{0xff11000000000000, 0xff90ffffffffffff,
-	 "direct mapping of all physical memory (page_offset_base)",
-	 RK_KERNEL, true},
-	{0xff91000000000000, 0xff9fffffffffffff, "... unused hole", RK_HOLE, false},
-	{0xffa0000000000000, 0xffd1ffffffffffff,
-	 "vmalloc/ioremap space (vmalloc_base)",
-	 RK_KERNEL, true},
-	{0xffd2000000000000, 0xffd3ffffffffffff, "... unused hole", RK_HOLE, false},
-	{0xffd4000000000000, 0xffd5ffffffffffff,
-	 "virtual memory map (vmemmap_base)",
-	 RK_KERNEL, true},
-	{0xffd6000000000000, 0xffdeffffffffffff, "... unused hole", RK_HOLE, false},
-	{0xffdf000000000000, 0xfffffbffffffffff, "KASAN shadow memory", RK_KERNEL, false},
+	{0xffff800000000000, 0xffff87ffffffffff, 0xff00000000000000, 0xff0fffffffffffff,
+	 "... guard hole, also reserved for hypervisor", NULL, RK_HOLE, false},
+	{0xffff880000000000, 0xffff887fffffffff, 0xff10000000000000, 0xff10ffffffffffff,
+	 "LDT remap for PTI", NULL, RK_KERNEL, false},
+	{0xffff888000000000, 0xffffc87fffffffff, 0xff11000000000000, 0xff90ffffffffffff,
+	 "direct mapping of all physical memory (page_offset_base)", NULL, RK_KERNEL, true},
+	{0xffffc88000000000, 0xffffc8ffffffffff, 0xff91000000000000, 0xff9fffffffffffff,
+	 "... unused hole", NULL, RK_HOLE, false},
+	{0xffffc90000000000, 0xffffe8ffffffffff, 0xffa0000000000000, 0xffd1ffffffffffff,
+	 "vmalloc/ioremap space (vmalloc_base)", NULL, RK_KERNEL, true},
+	{0xffffe90000000000, 0xffffe9ffffffffff, 0xffd2000000000000, 0xffd3ffffffffffff,
+	 "... unused hole", NULL, RK_HOLE, false},
+	{0xffffea0000000000, 0xffffeaffffffffff, 0xffd4000000000000, 0xffd5ffffffffffff,
+	 "virtual memory map (vmemmap_base)", NULL, RK_KERNEL, true},
+	{0xffffeb0000000000, 0xffffebffffffffff, 0xffd6000000000000, 0xffdeffffffffffff,
+	 "... unused hole", NULL, RK_HOLE, false},
+	{0xffffec0000000000, 0xfffffbffffffffff, 0xffdf000000000000, 0xfffffbffffffffff,
+	 "KASAN shadow memory", NULL, RK_KERNEL, false},
 };
 
 /* The kernel half below the 2 GB text window is the same for 4 and 5 levels (mm.rst: "Identical
@@ -111,10 +97,12 @@ static void x86_64(struct layout *l)
 {
 	l->doc = l->levels == 5 ? "Documentation/arch/x86/x86_64/mm.rst, 5-level page tables"
 				: "Documentation/arch/x86/x86_64/mm.rst, 4-level page tables";
-	if (l->levels == 4)
-		add_rows(l, x86_64_4level, NROWS(x86_64_4level));
-	else
-		add_rows(l, x86_64_5level, NROWS(x86_64_5level));
+	bool five = l->levels == 5;
+	for (size_t i = 0; i < NROWS(x86_64_low); i++) {
+		const struct x86_64_row *r = &x86_64_low[i];
+		add(l, five ? r->start5 : r->start4, five ? r->end5 : r->end4, r->kind, r->kaslr,
+		    five && r->name5 ? r->name5 : r->name);
+	}
 	add_rows(l, x86_64_top, NROWS(x86_64_top));
 }
 

@@ -37,9 +37,7 @@ int buddyinfo_parse(const char *data, size_t len, const char *file, struct buddy
 {
 	struct lines it;
 	lines_open_model(&it, bi, data, len, file, err);
-	for (char *line; (line = lines_next(&it));) {
-		if (text_blank(line))
-			continue;
+	for (char *line; (line = lines_next_text(&it));) {
 		struct buddy_zone *z = &bi->v[bi->n];
 		z->line = it.no;
 		char *p = line;

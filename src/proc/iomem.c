@@ -30,11 +30,9 @@ int iomem_parse(const char *data, size_t len, const char *file, struct iomem_tre
 	int prev_depth = -1;
 	bool all_zero = true;
 
-	for (char *line; (line = lines_next(&it));) {
+	for (char *line; (line = lines_next_text(&it));) {
 		char *eol = it.eol;
 		bool cut = it.cut; /* no newline: the last line, possibly cut off */
-		if (text_blank(line))
-			continue;
 		const char *q = line;
 		size_t indent = 0;
 		while (*q == ' ')

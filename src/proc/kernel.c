@@ -45,9 +45,7 @@ int kallsyms_text_symbol(const char *data, size_t len, const char *file, const c
 	struct lines it;
 	lines_open(&it, data, len, file, err, 0);
 	size_t found = 0;
-	for (char *line; (line = lines_next(&it));) {
-		if (text_blank(line))
-			continue;
+	for (char *line; (line = lines_next_text(&it));) {
 		char *p = line;
 		while (*p && strchr("0123456789abcdefABCDEF", *p))
 			p++;

@@ -71,9 +71,7 @@ int procmem_smaps_parse(const char *data, size_t len, const char *file, bool sma
 	size_t found = 0;
 	memset(p->v, 0, sizeof(p->v));
 	p->have = 0;
-	for (char *line; (line = lines_next(&it));) {
-		if (text_blank(line))
-			continue;
+	for (char *line; (line = lines_next_text(&it));) {
 		if (map_header(line)) {
 			if (!smaps && found)
 				lines_fail(&it, "a second header: smaps_rollup has one");
@@ -123,9 +121,7 @@ int procmem_status_parse(const char *data, size_t len, const char *file, bool me
 	} vm_keys[] = {{"VmRSS", PM_RSS}, {"VmSwap", PM_SWAP}, {"VmLck", PM_LOCKED}};
 	uint64_t v[PM_NFIELDS] = {0};
 	uint32_t have = 0;
-	for (char *line; (line = lines_next(&it));) {
-		if (text_blank(line))
-			continue;
+	for (char *line; (line = lines_next_text(&it));) {
 		char *colon = strchr(line, ':');
 		if (!colon || colon == line) {
 			lines_fail(&it, "expected 'Key:\tvalue'");
@@ -203,9 +199,7 @@ int procmem_cgroup_parse(const char *data, size_t len, const char *file, struct 
 	struct lines it;
 	lines_open(&it, data, len, file, err, 0);
 	size_t found = 0;
-	for (char *line; (line = lines_next(&it));) {
-		if (text_blank(line))
-			continue;
+	for (char *line; (line = lines_next_text(&it));) {
 		int e = procmem_cgroup_line(p, line);
 		if (e == -ENOMEM)
 			it.ret = ms_fail(err, e, file, 0, "out of memory");

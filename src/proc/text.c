@@ -68,6 +68,14 @@ char *lines_next(struct lines *it)
 	return line;
 }
 
+char *lines_next_text(struct lines *it)
+{
+	char *line;
+	while ((line = lines_next(it)) && text_blank(line))
+		;
+	return line;
+}
+
 int lines_fail(struct lines *it, const char *fmt, ...)
 {
 	if (it->ret)

@@ -48,6 +48,8 @@ void *lines_open(struct lines *it, const char *data, size_t len, const char *fil
 /* The next line, or NULL at the end or once the parse has failed. Without nul_ok a line holding
  * a NUL byte fails the parse: "NUL byte in line". */
 char *lines_next(struct lines *it);
+/* The same, passing over blank lines (only spaces, tabs, carriage returns) */
+char *lines_next_text(struct lines *it);
 /* lines_open() for a model @m whose rows are m->v: the model zeroed, then its rows allocated. */
 #define lines_open_model(it, m, data, len, file, err)                                           \
 	(memset((m), 0, sizeof(*(m))),                                                            \

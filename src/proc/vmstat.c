@@ -31,9 +31,7 @@ int vmstat_parse(const char *data, size_t len, const char *file, struct vmstat *
 	lines_open(&it, data, len, file, err, 0);
 	it.nul_ok = true; /* a line cut at a NUL byte is "expected 'name value'" */
 	size_t fields = 0;
-	for (char *line; (line = lines_next(&it));) {
-		if (text_blank(line))
-			continue;
+	for (char *line; (line = lines_next_text(&it));) {
 		char *sp = strchr(line, ' ');
 		uint64_t v;
 		char *q = sp ? text_skip_blank(sp) : NULL;

@@ -3,6 +3,7 @@
 #ifndef MEMSCOPE_TEST_H
 #define MEMSCOPE_TEST_H
 
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -76,11 +77,31 @@ struct bad_input {
 	const char *reason;
 };
 
-/* @parse (a NAME_parse() of models of @type) refuses every row of the array @bad as
- * assert_parse_fails() says. */
+/* @parse (a NAME_parse() of models of @type) refuses every row of the array @bad, and the
+ * empty file (every parser's "empty file", from lines_end()), as assert_parse_fails() says. */
 #define assert_parse_fails_all(parse, type, bad)                                                   \
-	for (size_t i_ = 0; i_ < sizeof(bad) / sizeof((bad)[0]); i_++)                             \
-	assert_parse_fails(parse, type, (bad)[i_].text, (bad)[i_].line, (bad)[i_].reason)
+	do {                                                                                      \
+		assert_parse_fails(parse, type, "", 0, "empty file");                             \
+		for (size_t i_ = 0; i_ < sizeof(bad) / sizeof((bad)[0]); i_++)                     \
+			assert_parse_fails(parse, type, (bad)[i_].text, (bad)[i_].line,           \
+					   (bad)[i_].reason);                                     \
+	} while (0)
+
+/* @fn(text, len, err), a parse wrapped by the test (for a parser of another shape, or to check
+ * what it leaves behind), refuses every row of @bad, and the empty file, as assert_failed()
+ * says. */
+static inline void assert_refuses_all_(int (*fn)(const char *, size_t, struct ms_error *),
+				       const struct bad_input *bad, size_t n)
+{
+	struct ms_error empty = {0};
+	assert_failed(fn("", 0, &empty), &empty, -EINVAL, 0, "empty file");
+	for (size_t i = 0; i < n; i++) {
+		struct ms_error err = {0};
+		assert_failed(fn(bad[i].text, strlen(bad[i].text), &err), &err, -EINVAL,
+			      bad[i].line, bad[i].reason);
+	}
+}
+#define assert_refuses_all(fn, bad) assert_refuses_all_(fn, bad, sizeof(bad) / sizeof((bad)[0]))
 
 /* A dump made on the spot: a new directory under /tmp (@dir, at least 64 bytes), files written
  * into it by tmp_sysroot_write() and all of it removed by tmp_sysroot_remove(). */
