@@ -81,8 +81,13 @@ phase() { awk -v p="$2" '$1 == "phase" && $2 == p { print $4 }' "$1"; }
 	[[ "$stderr" == "memscope faults: $FAULTS_DEMO 150 (pid "*"), a sample every 0.100 s"* ]]
 	grep -q '^  minor fault: the page was in memory' <<<"$stderr"
 	grep -q '^  major fault: the page had to be read in first' <<<"$stderr"
-	# the memset's bar is the longest: 40 cells
-	grep -qE '^ +[0-9]+\.[0-9]{3}s \|#{40}\| +1[0-9]{3} minor +0 major  RSS [0-9.]+M$' <<<"$stderr"
+	# the memset's bar is the longest: 40 cells. On a loaded machine a sample may fall inside
+	# the memset and split its 1024 faults over two rows: the longer holds at least half, and
+	# the rows together hold them all (within the demo test's 10%)
+	grep -qE '^ +[0-9]+\.[0-9]{3}s \|#{40}\| +([5-9][0-9]{2}|1[0-9]{3}) minor +0 major  RSS [0-9.]+M$' <<<"$stderr"
+	sum=$(awk '/^ +[0-9]+\.[0-9][0-9][0-9]s \|/ { sub(/.*\| */, ""); s += $1 } END { print s }' <<<"$stderr")
+	echo "minor faults over the rows: $sum"
+	[ "$sum" -ge 922 ]
 	grep -qE '^RSS .* to [0-9.]+M$' <<<"$stderr"
 	grep -qE '^totals \(wait4\): [0-9]+ minor faults, [0-9]+ major faults, max RSS' <<<"$stderr"
 	grep -qx 'exit status 0' <<<"$stderr"
