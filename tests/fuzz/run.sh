@@ -34,7 +34,7 @@ rm -f "$log"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 status=0
-for t in iomem meminfo buddyinfo zoneinfo pagetypeinfo vmstat stat smaps_rollup status cgroup maps decode kallsyms kcore; do
+for t in iomem meminfo buddyinfo zoneinfo pagetypeinfo vmstat stat smaps_rollup status cgroup slabinfo vmallocinfo maps decode kallsyms kcore; do
 	mkdir -p "$work/$t"
 	cp tests/fuzz/corpus/$t/* "$work/$t/"
 	limit=
