@@ -5,7 +5,7 @@ _memscope()
 	_init_completion -s || return
 
 	local global_opts="-J --json -b --bytes --sysroot --color --arch --page-size -h --help -V --version"
-	local commands="iomem meminfo buddy zones maps translate phys layout decode procs"
+	local commands="iomem meminfo buddy zones maps translate phys layout decode procs slab"
 
 	# the command is the first word that is neither an option nor an option's value
 	local cmd="" i
@@ -66,6 +66,13 @@ _memscope()
 		esac
 	fi
 
+	if [[ $cmd == slab ]]; then
+		case $prev in
+		-s | --sort) COMPREPLY=($(compgen -W "name active objs use slot object_size per_slab pages order slabs active_slabs memory waste reclaim aliases partial cpu_slabs limit batch shared" -- "$cur")) && return ;;
+		-n | --top | -o | --output) return ;;
+		esac
+	fi
+
 	if [[ -z $cmd ]]; then
 		COMPREPLY=($(compgen -W "$commands $global_opts" -- "$cur"))
 		return
@@ -82,6 +89,7 @@ _memscope()
 	layout) opts="--levels --va-bits --diagram --live" ;;
 	decode) opts="--levels --va-bits --live" ;;
 	procs) opts="-s --sort -n --top -p --pid -u --user --command --by --watch --count -o --output -r --raw --noheadings" ;;
+	slab) opts="-s --sort -n --top -o --output -r --raw --noheadings" ;;
 	esac
 	# maps takes PIDs, translate a PID first: offer the running ones
 	if [[ ($cmd == maps || $cmd == translate) && $cur != -* ]]; then

@@ -1,5 +1,5 @@
 # fish completion for memscope(1)
-set -l commands iomem meminfo buddy zones maps translate phys layout decode procs
+set -l commands iomem meminfo buddy zones maps translate phys layout decode procs slab
 
 complete -c memscope -f
 # global options, before or after the command
@@ -22,6 +22,7 @@ complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a phys -d '
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a layout -d 'Virtual memory map as the kernel documents it'
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a decode -d 'Decode virtual addresses'
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a procs -d 'Every process'"'"'s memory, ranked, grouped, watched'
+complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a slab -d 'Slab caches: objects, sizes, memory held'
 
 # iomem
 complete -c memscope -n '__fish_seen_subcommand_from iomem' -s o -l output -x -a 'START END SIZE NAME DEPTH' -d 'Columns to print'
@@ -79,3 +80,10 @@ complete -c memscope -n '__fish_seen_subcommand_from procs' -l count -x -d 'With
 complete -c memscope -n '__fish_seen_subcommand_from procs' -s o -l output -x -a 'PID USER GROUP PROCS RSS PSS USS SWAP SWAPPSS ANON FILE SHMEM SHARED THP LOCKED MINFLT MAJFLT CG_CURRENT CG_ANON CG_FILE CHANGE CGROUP COMM SOURCE COMMAND' -d 'Columns to print'
 complete -c memscope -n '__fish_seen_subcommand_from procs' -s r -l raw -d 'Raw output'
 complete -c memscope -n '__fish_seen_subcommand_from procs' -l noheadings -d 'Do not print headings'
+
+# slab
+complete -c memscope -n '__fish_seen_subcommand_from slab' -s s -l sort -x -a 'name active objs use slot object_size per_slab pages order slabs active_slabs memory waste reclaim aliases partial cpu_slabs limit batch shared' -d 'Sort by a column'
+complete -c memscope -n '__fish_seen_subcommand_from slab' -s n -l top -x -d 'Only the first N caches'
+complete -c memscope -n '__fish_seen_subcommand_from slab' -s o -l output -x -a 'NAME ACTIVE OBJS USE SLOT OBJECT_SIZE PER_SLAB PAGES ORDER SLABS ACTIVE_SLABS MEMORY WASTE RECLAIM ALIASES PARTIAL CPU_SLABS LIMIT BATCH SHARED' -d 'Columns to print'
+complete -c memscope -n '__fish_seen_subcommand_from slab' -s r -l raw -d 'Raw output'
+complete -c memscope -n '__fish_seen_subcommand_from slab' -l noheadings -d 'Do not print headings'

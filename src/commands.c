@@ -21,7 +21,8 @@
 /* The order of `memscope --help` */
 const struct command *const commands[] = {
 	&cmd_iomem, &cmd_meminfo, &cmd_buddy,  &cmd_zones, &cmd_maps,
-	&cmd_translate, &cmd_layout, &cmd_decode, &cmd_phys, &cmd_procs, NULL,
+	&cmd_translate, &cmd_layout, &cmd_decode, &cmd_phys, &cmd_procs,
+	&cmd_slab, NULL,
 };
 
 const struct command *command_find(const char *name)

@@ -26,13 +26,15 @@ static int vmalloc_area_seen(const struct vmalloc_area *a, void *arg)
 {
 	struct kptr_check *c = arg;
 	kptr_check_range(c, a->start, a->end, a->size);
-	volatile size_t n = 0;
+	size_t n = 0;
 	if (a->func)
 		n += strlen(a->func);
 	if (a->module)
 		n += strlen(a->module);
 	for (unsigned i = 0; i < a->n_extra; i++)
 		n += strlen(a->extra[i]);
+	volatile size_t sink = n;
+	(void)sink;
 	if (a->n_extra > VMALLOC_MAX_EXTRA || a->line == 0)
 		__builtin_trap();
 	for (unsigned b = 0; b < VMK_NKINDS; b++)
@@ -127,15 +129,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 #elif defined(TARGET_SLABINFO)
 	struct slabinfo si;
 	if (slabinfo_parse(d, size, "f", &si, &err) == 0) {
-		volatile uint64_t bytes = 0;
+		uint64_t bytes = 0;
 		for (size_t i = 0; i < si.n; i++) {
 			/* a name is a whole string, never empty; memory held wraps, never undefined */
 			if (!si.v[i].name[0] || si.v[i].line == 0)
 				__builtin_trap();
 			bytes += si.v[i].num_objs * si.v[i].objsize +
 				 si.v[i].num_slabs * si.v[i].pagesperslab * 4096u;
-			(void)strlen(si.v[i].name);
+			bytes += strlen(si.v[i].name);
 		}
+		volatile uint64_t sink = bytes;
+		(void)sink;
 		if (si.n && slabinfo_find(&si, si.v[si.n - 1].name) == NULL)
 			__builtin_trap();
 		slabinfo_free(&si);

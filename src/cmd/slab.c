@@ -1,0 +1,448 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* memscope slab: the slab caches of /proc/slabinfo (SLUB or the old SLAB), ranked by the memory
+ * their slabs hold, with SLUB's /sys/kernel/slab details read only for the columns that need
+ * them, and their total set against meminfo's Slab, SReclaimable and SUnreclaim. */
+#include <argp.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "command.h"
+#include "lib/units.h"
+#include "out/table.h"
+#include "proc/meminfo.h"
+#include "proc/slabinfo.h"
+#include "proc/slabsys.h"
+#include "sys/caps.h"
+
+struct slab_args {
+	struct table_args tbl;
+	const char *sort;
+	long top; /* 0: all */
+};
+
+enum { OPT_NOHEADINGS = 0x200 };
+
+static const struct argp_option slab_options[] = {
+	{"sort", 's', "KEY", 0,
+	 "Sort by the column KEY (default MEMORY): sizes and counts largest first, NAME in order",
+	 0},
+	{"top", 'n', "N", 0, "Only the first N caches after sorting (the totals count them all)", 0},
+	{"output", 'o', "LIST", 0, "Columns to print (see below); +LIST adds to the defaults", 1},
+	{"raw", 'r', NULL, 0, "Columns separated by one space, no alignment", 1},
+	{"noheadings", OPT_NOHEADINGS, NULL, 0, "Do not print the heading line", 1},
+	{NULL, 0, NULL, 0, NULL, 0},
+};
+
+enum {
+	S_NAME, S_ACTIVE, S_OBJS, S_USE, S_SLOT, S_OBJSIZE, S_PER_SLAB, S_PAGES, S_ORDER, S_SLABS,
+	S_ACTIVE_SLABS, S_MEMORY, S_WASTE, S_RECLAIM, S_ALIASES, S_PARTIAL, S_CPU_SLABS, S_LIMIT,
+	S_BATCH, S_SHARED, S_NCOLS
+};
+
+#define NUM (COLF_DEFAULT | COLF_RIGHT)
+static const struct col_def slab_cols[] = {
+	[S_NAME] = {"NAME", "name", COL_STR, COLF_DEFAULT, "cache name", NULL},
+	[S_ACTIVE] = {"ACTIVE", "active_objs", COL_COUNT, NUM, "objects in use", NULL},
+	[S_OBJS] = {"OBJS", "num_objs", COL_COUNT, NUM, "object slots in its slabs", NULL},
+	[S_USE] = {"USE", "use", COL_PERCENT, NUM, "ACTIVE / OBJS", NULL},
+	[S_SLOT] = {"SLOT", "objsize", COL_SIZE, NUM,
+		    "bytes per slot (slabinfo's objsize: metadata and alignment included)", NULL},
+	[S_OBJSIZE] = {"OBJECT_SIZE", "object_size", COL_SIZE, COLF_RIGHT,
+		       "the object as asked for (SLUB sysfs object_size)", NULL},
+	[S_PER_SLAB] = {"PER_SLAB", "objperslab", COL_COUNT, NUM, "objects per slab", NULL},
+	[S_PAGES] = {"PAGES", "pagesperslab", COL_COUNT, COLF_RIGHT, "pages per slab", NULL},
+	[S_ORDER] = {"ORDER", "order", COL_COUNT, NUM, "buddy order of a slab (log2 of PAGES)", NULL},
+	[S_SLABS] = {"SLABS", "num_slabs", COL_COUNT, NUM, "slabs", NULL},
+	[S_ACTIVE_SLABS] = {"ACTIVE_SLABS", "active_slabs", COL_COUNT, COLF_RIGHT,
+			    "slabs with objects in use (SLAB; SLUB prints SLABS)", NULL},
+	[S_MEMORY] = {"MEMORY", "memory", COL_SIZE, NUM, "held by its slabs: SLABS x PAGES x page size",
+		      NULL},
+	[S_WASTE] = {"WASTE", "wasted", COL_SIZE, NUM,
+		     "MEMORY not in used slots: free slots and each slab's unused tail", NULL},
+	[S_RECLAIM] = {"RECLAIM", "reclaimable", COL_BOOL, COLF_RIGHT,
+		       "counted in SReclaimable (SLUB sysfs reclaim_account)", NULL},
+	[S_ALIASES] = {"ALIASES", "aliases", COL_COUNT, COLF_RIGHT,
+		       "caches merged into this one (SLUB sysfs)", NULL},
+	[S_PARTIAL] = {"PARTIAL", "partial_slabs", COL_COUNT, COLF_RIGHT,
+		       "slabs on the node partial lists (SLUB sysfs)", NULL},
+	[S_CPU_SLABS] = {"CPU_SLABS", "cpu_slabs", COL_COUNT, COLF_RIGHT,
+			 "slabs held by CPUs (SLUB sysfs)", NULL},
+	[S_LIMIT] = {"LIMIT", "limit", COL_COUNT, COLF_RIGHT, "SLAB tunable: per-CPU objects", NULL},
+	[S_BATCH] = {"BATCH", "batchcount", COL_COUNT, COLF_RIGHT, "SLAB tunable: batch count",
+		     NULL},
+	[S_SHARED] = {"SHARED", "sharedfactor", COL_COUNT, COLF_RIGHT, "SLAB tunable: shared factor",
+		      NULL},
+};
+
+/* The sysfs attribute each column needs, or SA_N. */
+static const int col_attr[S_NCOLS] = {
+	[S_NAME] = SA_N, [S_ACTIVE] = SA_N, [S_OBJS] = SA_N, [S_USE] = SA_N, [S_SLOT] = SA_N,
+	[S_OBJSIZE] = SA_OBJECT_SIZE, [S_PER_SLAB] = SA_N, [S_PAGES] = SA_N, [S_ORDER] = SA_N,
+	[S_SLABS] = SA_N, [S_ACTIVE_SLABS] = SA_N, [S_MEMORY] = SA_N, [S_WASTE] = SA_N,
+	[S_RECLAIM] = SA_RECLAIM_ACCOUNT, [S_ALIASES] = SA_ALIASES, [S_PARTIAL] = SA_PARTIAL,
+	[S_CPU_SLABS] = SA_CPU_SLABS, [S_LIMIT] = SA_N, [S_BATCH] = SA_N, [S_SHARED] = SA_N,
+};
+
+static int col_index(const char *name)
+{
+	for (int i = 0; i < S_NCOLS; i++)
+		if (!strcasecmp(slab_cols[i].name, name) || !strcasecmp(slab_cols[i].key, name))
+			return i;
+	return -1;
+}
+
+static error_t slab_parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct slab_args *a = state->input;
+	uint64_t v;
+	switch (key) {
+	case 's':
+		if (col_index(arg) < 0)
+			argp_error(state, "invalid --sort key '%s' (a column name, such as MEMORY)", arg);
+		a->sort = arg;
+		return 0;
+	case 'n':
+		if (units_parse_u64(arg, &v) || !v || v > 100000000)
+			argp_error(state, "invalid --top '%s' (a number of rows, at least 1)", arg);
+		a->top = (long)v;
+		return 0;
+	case 'o':
+		a->tbl.columns = arg;
+		return 0;
+	case 'r':
+		a->tbl.raw = true;
+		return 0;
+	case OPT_NOHEADINGS:
+		a->tbl.noheadings = true;
+		return 0;
+	case ARGP_KEY_ARG:
+		argp_error(state, "unexpected argument '%s'", arg);
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static const struct argp slab_argp = {
+	slab_options, slab_parse_opt, NULL,
+	"Show the kernel's slab caches from /proc/slabinfo (SLUB, or the old SLAB with its "
+	"tunables), ranked by the memory their slabs hold, with the total set against meminfo's "
+	"Slab. /proc/slabinfo is mode 0400: reading it live needs root or CAP_DAC_READ_SEARCH. "
+	"OBJECT_SIZE, RECLAIM, ALIASES, PARTIAL and CPU_SLABS come from SLUB's /sys/kernel/slab, read "
+	"only when one of them is asked for.\v"
+	"MEMORY is what slabinfo says (slabs x pages per slab); meminfo counts the pages the "
+	"allocator really holds, so the two differ by slabs of a smaller order than the cache's "
+	"own and by pages meminfo charges as slab that no cache lists: --json gives both and the "
+	"difference.",
+	NULL, NULL, NULL};
+
+struct cache_row {
+	const struct slab_cache *c;
+	struct slabsys sys;
+	uint64_t memory, wasted;
+};
+
+static int sort_col;
+
+static uint64_t key_of(const struct cache_row *r, int col)
+{
+	const struct slab_cache *c = r->c;
+	switch (col) {
+	case S_ACTIVE: return c->active_objs;
+	case S_OBJS: return c->num_objs;
+	case S_USE: return c->num_objs ? c->active_objs * 1000000 / c->num_objs : 0;
+	case S_SLOT: return c->objsize;
+	case S_OBJSIZE: return r->sys.v[SA_OBJECT_SIZE];
+	case S_PER_SLAB: return c->objperslab;
+	case S_PAGES:
+	case S_ORDER: return c->pagesperslab;
+	case S_SLABS: return c->num_slabs;
+	case S_ACTIVE_SLABS: return c->active_slabs;
+	case S_WASTE: return r->wasted;
+	case S_RECLAIM: return r->sys.v[SA_RECLAIM_ACCOUNT];
+	case S_ALIASES: return r->sys.v[SA_ALIASES];
+	case S_PARTIAL: return r->sys.v[SA_PARTIAL];
+	case S_CPU_SLABS: return r->sys.v[SA_CPU_SLABS];
+	case S_LIMIT: return c->limit;
+	case S_BATCH: return c->batchcount;
+	case S_SHARED: return c->sharedfactor;
+	default: return r->memory;
+	}
+}
+
+static int by_key(const void *pa, const void *pb)
+{
+	const struct cache_row *a = pa, *b = pb;
+	if (sort_col != S_NAME) {
+		uint64_t x = key_of(a, sort_col), y = key_of(b, sort_col);
+		if (x != y)
+			return x < y ? 1 : -1;
+	}
+	return strcmp(a->c->name, b->c->name);
+}
+
+static unsigned log2u(uint64_t v)
+{
+	unsigned o = 0;
+	while (v > 1) {
+		v >>= 1;
+		o++;
+	}
+	return o;
+}
+
+static void fill(struct trow *r, const struct cache_row *cr)
+{
+	const struct slab_cache *c = cr->c;
+	trow_str(r, S_NAME, c->name);
+	trow_count(r, S_ACTIVE, c->active_objs);
+	trow_count(r, S_OBJS, c->num_objs);
+	if (c->num_objs)
+		trow_percent(r, S_USE, 100.0 * (double)c->active_objs / (double)c->num_objs);
+	else
+		trow_null(r, S_USE);
+	trow_size(r, S_SLOT, c->objsize);
+	trow_count(r, S_PER_SLAB, c->objperslab);
+	trow_count(r, S_PAGES, c->pagesperslab);
+	/* the kernel prints 1 << order: anything else has no order */
+	if (c->pagesperslab && !(c->pagesperslab & (c->pagesperslab - 1)))
+		trow_count(r, S_ORDER, log2u(c->pagesperslab));
+	else
+		trow_null(r, S_ORDER);
+	trow_count(r, S_SLABS, c->num_slabs);
+	trow_count(r, S_ACTIVE_SLABS, c->active_slabs);
+	trow_size(r, S_MEMORY, cr->memory);
+	trow_size(r, S_WASTE, cr->wasted);
+	for (int col = 0; col < S_NCOLS; col++) {
+		int a = col_attr[col];
+		if (a == SA_N)
+			continue;
+		if (!cr->sys.has[a])
+			trow_null(r, (size_t)col);
+		else if (col == S_RECLAIM)
+			trow_bool(r, S_RECLAIM, cr->sys.v[a] != 0);
+		else if (col == S_OBJSIZE)
+			trow_size(r, S_OBJSIZE, cr->sys.v[a]);
+		else
+			trow_count(r, (size_t)col, cr->sys.v[a]);
+	}
+	trow_count(r, S_LIMIT, c->limit);
+	trow_count(r, S_BATCH, c->batchcount);
+	trow_count(r, S_SHARED, c->sharedfactor);
+}
+
+/* The columns shown: the defaults unless -o replaces them, what -o adds, the sort key. */
+static void columns_shown(const struct slab_args *a, bool *shown)
+{
+	const char *cols = a->tbl.columns;
+	for (int c = 0; c < S_NCOLS; c++)
+		shown[c] = (slab_cols[c].flags & COLF_DEFAULT) && !(cols && cols[0] != '+');
+	if (cols) {
+		char *copy = strdup(cols + (cols[0] == '+'));
+		for (char *save, *t = copy ? strtok_r(copy, ",", &save) : NULL; t;
+		     t = strtok_r(NULL, ",", &save))
+			if (col_index(t) >= 0)
+				shown[col_index(t)] = true;
+		free(copy);
+	}
+	if (a->sort)
+		shown[col_index(a->sort)] = true;
+}
+
+/* The totals: slabinfo's, and meminfo's beside them with the difference. */
+static void print_totals(struct ctx *ctx, const struct slabinfo *si, const struct cache_row *v,
+			 bool reclaim_known, uint64_t ps)
+{
+	struct out *o = &ctx->out;
+	uint64_t active = 0, objs = 0, memory = 0, wasted = 0, recl = 0;
+	for (size_t i = 0; i < si->n; i++) {
+		active += v[i].c->active_objs;
+		objs += v[i].c->num_objs;
+		memory += v[i].memory;
+		wasted += v[i].wasted;
+		if (v[i].sys.v[SA_RECLAIM_ACCOUNT])
+			recl += v[i].memory;
+	}
+	struct meminfo mi;
+	struct ms_error merr = {0};
+	bool have_mi = meminfo_read(&ctx->root, &mi, &merr) == 0;
+	const struct meminfo_entry *slab = have_mi ? meminfo_get(&mi, "Slab") : NULL;
+	const struct meminfo_entry *sr = have_mi ? meminfo_get(&mi, "SReclaimable") : NULL;
+	const struct meminfo_entry *su = have_mi ? meminfo_get(&mi, "SUnreclaim") : NULL;
+
+	char h[32], hs[32];
+	units_human(memory, h, sizeof(h));
+	if (ctx->bytes)
+		snprintf(h, sizeof(h), "%llu", (unsigned long long)memory);
+	out_printf(o, "\n%zu caches, %s in slabs", si->n, h);
+	if (slab) {
+		units_human(slab->value, hs, sizeof(hs));
+		if (ctx->bytes)
+			snprintf(hs, sizeof(hs), "%llu", (unsigned long long)slab->value);
+		uint64_t d = memory > slab->value ? memory - slab->value : slab->value - memory;
+		char hd[32];
+		units_human(d, hd, sizeof(hd));
+		if (ctx->bytes)
+			snprintf(hd, sizeof(hd), "%llu", (unsigned long long)d);
+		double pct = slab->value ? 100.0 * (double)d / (double)slab->value : 0;
+		out_printf(o, "; meminfo Slab %s, %s %s (%.1f%%)", hs, hd,
+			   memory >= slab->value ? "more in slabinfo" : "less in slabinfo", pct);
+	} else {
+		out_printf(o, "; meminfo's Slab %s", have_mi ? "not printed" : "not read");
+	}
+	out_printf(o, "\n");
+
+	out_object(o, "totals");
+	out_u64(o, SHOW_JSON, "caches", NULL, si->n);
+	out_u64(o, SHOW_JSON, "active_objs", NULL, active);
+	out_u64(o, SHOW_JSON, "num_objs", NULL, objs);
+	out_u64(o, SHOW_JSON, "memory", NULL, memory);
+	out_u64(o, SHOW_JSON, "wasted", NULL, wasted);
+	if (reclaim_known) {
+		out_u64(o, SHOW_JSON, "reclaimable", NULL, recl);
+		out_u64(o, SHOW_JSON, "unreclaimable", NULL, memory - recl);
+	} else {
+		out_null(o, SHOW_JSON, "reclaimable", NULL);
+		out_null(o, SHOW_JSON, "unreclaimable", NULL);
+	}
+	out_end(o);
+	out_object(o, "meminfo");
+	const struct meminfo_entry *m[3] = {slab, sr, su};
+	const char *keys[3] = {"Slab", "SReclaimable", "SUnreclaim"};
+	for (int i = 0; i < 3; i++)
+		if (m[i])
+			out_u64(o, SHOW_JSON, keys[i], NULL, m[i]->value);
+		else
+			out_null(o, SHOW_JSON, keys[i], NULL);
+	/* slabinfo's memory less meminfo's: pages are exact, meminfo rounds to 1 kB, so a
+	 * difference past 1 kB is the two counting differently, not rounding */
+	if (slab)
+		out_i64(o, SHOW_JSON, "difference", NULL, (int64_t)(memory - slab->value));
+	else
+		out_null(o, SHOW_JSON, "difference", NULL);
+	if (slab && reclaim_known && sr)
+		out_i64(o, SHOW_JSON, "reclaimable_difference", NULL, (int64_t)(recl - sr->value));
+	else
+		out_null(o, SHOW_JSON, "reclaimable_difference", NULL);
+	out_end(o);
+	(void)ps;
+	if (have_mi)
+		meminfo_free(&mi);
+}
+
+static int run(struct ctx *ctx, void *args, struct ms_error *err)
+{
+	struct slab_args *a = args;
+	struct table *tb = table_new(slab_cols, S_NCOLS, "caches");
+	if (!tb)
+		return ms_say(err, -ENOMEM, "out of memory");
+	int e = a->tbl.columns ? table_select(tb, a->tbl.columns, err) : 0;
+	if (e) {
+		err->usage = true; /* a bad -o is a bad command line: exit 2 */
+		table_free(tb);
+		return e;
+	}
+	table_args_apply(ctx, &a->tbl);
+	/* mode 0400 root: root or CAP_DAC_READ_SEARCH opens it; memscope's file capabilities
+	 * are raised for this open of the live file only */
+	struct slabinfo si;
+	bool raised = !ctx->root.dir && caps_raise();
+	int ret = slabinfo_read(&ctx->root, &si, err);
+	if (raised)
+		caps_lower();
+	if (ret == -EACCES && ctx->root.dir && !strncmp(err->reason, "empty file", 10)) {
+		char file[sizeof(err->file)];
+		snprintf(file, sizeof(file), "%s", err->file);
+		table_free(tb);
+		return ms_say(err, ret,
+			      "'%s': empty in the dump (the kernel shows slabinfo to root only, and "
+			      "the dump was made without)",
+			      file);
+	}
+	if (ret) {
+		table_free(tb);
+		return ret;
+	}
+	uint64_t ps = ctx_page_size(ctx);
+	bool shown[S_NCOLS];
+	columns_shown(a, shown);
+	unsigned mask = 0;
+	for (int c = 0; c < S_NCOLS; c++)
+		if (shown[c] && col_attr[c] != SA_N)
+			mask |= SA_BIT(col_attr[c]);
+	/* the split by reclaimability needs every cache's reclaim_account: JSON asks for it */
+	if (ctx->json && !si.tunables)
+		mask |= SA_BIT(SA_RECLAIM_ACCOUNT);
+	struct cache_row *v = calloc(si.n, sizeof(*v));
+	if (!v) {
+		table_free(tb);
+		slabinfo_free(&si);
+		return ms_say(err, -ENOMEM, "out of memory");
+	}
+	bool sys_ok = mask != 0;
+	if (sys_ok) {
+		/* no /sys/kernel/slab at all (SLAB, or a dump without it): the columns stay
+		 * empty, said once */
+		struct ms_error perr = {0};
+		int fd = sysroot_openat(&ctx->root, "sys/kernel/slab", &perr);
+		sys_ok = fd >= 0;
+		if (fd >= 0)
+			close(fd);
+		else if (mask & ~SA_BIT(SA_RECLAIM_ACCOUNT) || shown[S_RECLAIM])
+			ctx_note(ctx, "%s: the sysfs columns are empty",
+				 ctx->root.dir ? "the dump has no sys/kernel/slab"
+					       : "this kernel has no /sys/kernel/slab (not SLUB)");
+	}
+	bool reclaim_known = sys_ok && (mask & SA_BIT(SA_RECLAIM_ACCOUNT));
+	for (size_t i = 0; i < si.n; i++) {
+		const struct slab_cache *c = &si.v[i];
+		v[i].c = c;
+		v[i].memory = c->num_slabs * c->pagesperslab * ps;
+		uint64_t used = c->active_objs * c->objsize;
+		v[i].wasted = v[i].memory > used ? v[i].memory - used : 0;
+		if (!sys_ok)
+			continue;
+		struct ms_error serr = {0};
+		int r = slabsys_read(&ctx->root, c->name, mask, &v[i].sys, &serr);
+		/* a cache sysfs does not list (a name it cannot hold): its cells stay empty */
+		if (r && r != -ENOENT && r != -EINVAL) {
+			free(v);
+			table_free(tb);
+			slabinfo_free(&si);
+			*err = serr;
+			return r;
+		}
+		if (!v[i].sys.has[SA_RECLAIM_ACCOUNT])
+			reclaim_known = false;
+	}
+	sort_col = a->sort ? col_index(a->sort) : S_MEMORY;
+	qsort(v, si.n, sizeof(*v), by_key);
+	size_t n = si.n;
+	if (a->top && (size_t)a->top < n)
+		n = (size_t)a->top;
+	out_str(&ctx->out, SHOW_JSON, "allocator", NULL, si.tunables ? "SLAB" : "SLUB");
+	ctx_machine_json(ctx, false, true);
+	for (size_t i = 0; !e && i < n; i++) {
+		struct trow *r = table_add(tb, NULL);
+		if (!r)
+			e = -ENOMEM;
+		else
+			fill(r, &v[i]);
+	}
+	if (!e)
+		e = table_print(tb, &ctx->out);
+	if (!e)
+		print_totals(ctx, &si, v, reclaim_known, ps);
+	free(v);
+	table_free(tb);
+	slabinfo_free(&si);
+	return printed(e, err);
+}
+
+COMMAND(slab, struct slab_args,
+	.summary = "slab caches: objects, sizes, memory held and wasted, against meminfo",
+	.flags = CMD_SYSROOT | CMD_OUTPUT, .columns = slab_cols, .ncolumns = S_NCOLS);
