@@ -2,7 +2,6 @@
 /* The slab parsers: /proc/slabinfo (SLUB and SLAB), SLUB's /sys/kernel/slab attributes, and
  * every real capture's slabinfo summed against awk's reading of the same file. */
 #include <errno.h>
-#include <glob.h>
 #include <string.h>
 
 #include "test.h"
@@ -266,23 +265,15 @@ static void awk_sums(const char *file, uint64_t *n, uint64_t *bytes, uint64_t *p
 
 static void test_real_dumps(void **state)
 {
-	const char *env = getenv("REAL_DUMPS");
-	char dir[1024], pat[1100];
-	snprintf(dir, sizeof(dir), "%s", env ? env : FIXTURES "/../../shared/real-dumps");
-	struct stat st;
-	if (stat(dir, &st) != 0)
-		SKIP_TEST("no real dumps at %s (they are not part of the repository)\n", dir);
-	snprintf(pat, sizeof(pat), "%s/*/proc/slabinfo", dir);
+	char dir[1024];
 	glob_t g;
-	assert_int_equal(glob(pat, 0, NULL, &g), 0);
+	if (!real_dumps("slabinfo", dir, sizeof(dir), &g))
+		SKIP_TEST("no real dumps at %s (they are not part of the repository)\n", dir);
 	assert_true(g.gl_pathc >= 10);
 	size_t slab = 0;
 	for (size_t i = 0; i < g.gl_pathc; i++) {
-		FILE *f = fopen(g.gl_pathv[i], "rb");
-		assert_non_null(f);
 		static char data[1 << 20];
-		size_t len = fread(data, 1, sizeof(data), f);
-		fclose(f);
+		size_t len = read_whole(g.gl_pathv[i], data, sizeof(data));
 		struct slabinfo si;
 		struct ms_error err = {0};
 		if (slabinfo_parse(data, len, g.gl_pathv[i], &si, &err))

@@ -2,7 +2,6 @@
 /* The vmallocinfo parser (streamed, an area at a time), the kernel pointer check (real, zeroed,
  * hashed) and kernel.kptr_restrict; every real capture's vmallocinfo against awk. */
 #include <errno.h>
-#include <glob.h>
 #include <string.h>
 
 #include "test.h"
@@ -324,15 +323,10 @@ static void awk_sums(const char *file, uint64_t v[6])
 
 static void test_real_dumps(void **state)
 {
-	const char *env = getenv("REAL_DUMPS");
-	char dir[1024], pat[1100];
-	snprintf(dir, sizeof(dir), "%s", env ? env : FIXTURES "/../../shared/real-dumps");
-	struct stat st;
-	if (stat(dir, &st) != 0)
-		SKIP_TEST("no real dumps at %s (they are not part of the repository)\n", dir);
-	snprintf(pat, sizeof(pat), "%s/*/proc/vmallocinfo", dir);
+	char dir[1024];
 	glob_t g;
-	assert_int_equal(glob(pat, 0, NULL, &g), 0);
+	if (!real_dumps("vmallocinfo", dir, sizeof(dir), &g))
+		SKIP_TEST("no real dumps at %s (they are not part of the repository)\n", dir);
 	assert_true(g.gl_pathc >= 3);
 	size_t hashed = 0;
 	for (size_t i = 0; i < g.gl_pathc; i++) {
@@ -342,11 +336,8 @@ static void test_real_dumps(void **state)
 		assert_int_equal(layout_build(&l, x86 ? "x86_64" : "arm", x86 ? 4 : 0, 4096, 0), 0);
 		struct sums s = {0};
 		kptr_check_init(&s.kc, &l, x86);
-		FILE *f = fopen(g.gl_pathv[i], "rb");
-		assert_non_null(f);
 		static char data[1 << 20];
-		size_t len = fread(data, 1, sizeof(data), f);
-		fclose(f);
+		size_t len = read_whole(g.gl_pathv[i], data, sizeof(data));
 		struct ms_error err = {0};
 		if (vmallocinfo_stream_bytes(data, len, g.gl_pathv[i], add, &s, &err))
 			fail_msg("%s:%lu: %s", err.file, err.line, err.reason);
