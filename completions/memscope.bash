@@ -89,7 +89,7 @@ _memscope()
 	layout) opts="--levels --va-bits --diagram --live" ;;
 	decode) opts="--levels --va-bits --live" ;;
 	procs) opts="-s --sort -n --top -p --pid -u --user --command --by --watch --count -o --output -r --raw --noheadings" ;;
-	slab) opts="-s --sort -n --top -o --output -r --raw --noheadings" ;;
+	slab) opts="-s --sort -n --top --diagram -o --output -r --raw --noheadings" ;;
 	esac
 	# maps takes PIDs, translate a PID first: offer the running ones
 	if [[ ($cmd == maps || $cmd == translate) && $cur != -* ]]; then

@@ -11,26 +11,34 @@
 #include <unistd.h>
 
 #include "command.h"
+#include "lib/escape.h"
 #include "lib/units.h"
+#include "out/diagram.h"
 #include "out/table.h"
 #include "proc/meminfo.h"
 #include "proc/slabinfo.h"
 #include "proc/slabsys.h"
+#include "proc/text.h"
 #include "sys/caps.h"
 
 struct slab_args {
 	struct table_args tbl;
 	const char *sort;
 	long top; /* 0: all */
+	bool diagram;
 };
 
-enum { OPT_NOHEADINGS = 0x200 };
+enum { OPT_NOHEADINGS = 0x200, OPT_DIAGRAM };
 
 static const struct argp_option slab_options[] = {
 	{"sort", 's', "KEY", 0,
 	 "Sort by the column KEY (default MEMORY): sizes and counts largest first, NAME in order",
 	 0},
 	{"top", 'n', "N", 0, "Only the first N caches after sorting (the totals count them all)", 0},
+	{"diagram", OPT_DIAGRAM, NULL, 0,
+	 "Draw the kmalloc size classes (kmalloc-8 to kmalloc-8k and their dma, cg and rcl "
+	 "variants) as bars of the memory their slabs hold, each with its slab order",
+	 0},
 	{"output", 'o', "LIST", 0, "Columns to print (see below); +LIST adds to the defaults", 1},
 	{"raw", 'r', NULL, 0, "Columns separated by one space, no alignment", 1},
 	{"noheadings", OPT_NOHEADINGS, NULL, 0, "Do not print the heading line", 1},
@@ -118,6 +126,14 @@ static error_t slab_parse_opt(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_NOHEADINGS:
 		a->tbl.noheadings = true;
+		return 0;
+	case OPT_DIAGRAM:
+		a->diagram = true;
+		return 0;
+	case ARGP_KEY_END:
+		if (a->diagram && (a->tbl.columns || a->sort || a->top || a->tbl.raw))
+			argp_error(state, "--diagram draws the kmalloc classes: -o, -s, -n and -r go "
+					  "with the table");
 		return 0;
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s'", arg);
@@ -251,6 +267,110 @@ static void columns_shown(const struct slab_args *a, bool *shown)
 	}
 	if (a->sort)
 		shown[col_index(a->sort)] = true;
+}
+
+/* A kmalloc size class: "kmalloc-cg-2k" is family "kmalloc-cg", 2048 bytes; "kmalloc-192",
+ * "dma-kmalloc-8192" (before 5.x sizes were bytes), the old SLAB's "size-64(DMA)". False for
+ * any other cache ("kmalloc_buckets", "kmalloc-node"). */
+static bool kmalloc_class(const char *name, char *family, size_t fsize, uint64_t *bytes)
+{
+	if (strncmp(name, "kmalloc-", 8) && strncmp(name, "dma-kmalloc-", 12) &&
+	    strncmp(name, "size-", 5))
+		return false;
+	const char *dash = strrchr(name, '-');
+	char *p = (char *)dash + 1;
+	uint64_t v;
+	if (text_u64(&p, &v) || !v || v > (UINT64_C(1) << 40))
+		return false;
+	if (*p == 'k' || *p == 'M')
+		v <<= *p++ == 'k' ? 10 : 20;
+	const char *tail = p;
+	if (*tail && strcmp(tail, "(DMA)"))
+		return false;
+	snprintf(family, fsize, "%.*s%s", (int)(dash - name), name, tail);
+	*bytes = v;
+	return true;
+}
+
+struct kclass {
+	char family[40];
+	uint64_t bytes;
+	const struct cache_row *r;
+};
+
+static int by_class(const void *pa, const void *pb)
+{
+	const struct kclass *a = pa, *b = pb;
+	int c = strcmp(a->family, b->family);
+	return c ? c : (a->bytes > b->bytes) - (a->bytes < b->bytes);
+}
+
+/* The kmalloc classes as bars of memory held, a family at a time, all on one scale. */
+static int print_diagram(struct ctx *ctx, const struct cache_row *v, size_t n)
+{
+	struct out *o = &ctx->out;
+	if (!out_shows(o, SHOW_TEXT))
+		return 0; /* bars are text: the table is the JSON */
+	struct kclass *k = calloc(n ? n : 1, sizeof(*k));
+	struct diagram_hbar *rows = calloc(n ? n : 1, sizeof(*rows));
+	if (!k || !rows) {
+		free(k);
+		free(rows);
+		return -ENOMEM;
+	}
+	size_t nk = 0;
+	uint64_t max = 0;
+	for (size_t i = 0; i < n; i++)
+		if (kmalloc_class(v[i].c->name, k[nk].family, sizeof(k[nk].family), &k[nk].bytes)) {
+			k[nk].r = &v[i];
+			max = v[i].memory > max ? v[i].memory : max;
+			nk++;
+		}
+	if (!nk) {
+		diagram_note(o, "no kmalloc size classes in slabinfo (kmalloc-8 ... kmalloc-8k)", 0,
+			     0, 0);
+		free(k);
+		free(rows);
+		return 0;
+	}
+	qsort(k, nk, sizeof(*k), by_class);
+	for (size_t i = 0; i < nk; i++) {
+		char sz[32], held[32];
+		const struct cache_row *r = k[i].r;
+		units_human(k[i].bytes, sz, sizeof(sz));
+		out_size_text(o, r->memory, held, sizeof(held));
+		snprintf(rows[i].left, sizeof(rows[i].left), "  %6s", sz);
+		rows[i].value = r->memory;
+		uint64_t pages = r->c->pagesperslab;
+		if (pages && !(pages & (pages - 1)))
+			snprintf(rows[i].right, sizeof(rows[i].right), "%8s  order %u", held,
+				 log2u(pages));
+		else
+			snprintf(rows[i].right, sizeof(rows[i].right), "%8s", held);
+	}
+	int width = diagram_hbars_width(o, rows, nk, 40);
+	diagram_note(o, "kmalloc size classes: the memory their slabs hold, and the buddy order of "
+			"a slab",
+		     0, 0, 0);
+	int e = 0;
+	for (size_t i = 0; i < nk && !e;) {
+		size_t j = i;
+		uint64_t total = 0;
+		while (j < nk && !strcmp(k[j].family, k[i].family))
+			total += k[j++].r->memory;
+		char fam[sizeof(k[i].family) * 4], held[32], head[256];
+		escape_text(k[i].family, strlen(k[i].family), fam, sizeof(fam));
+		out_size_text(o, total, held, sizeof(held));
+		out_printf(o, "\n");
+		snprintf(head, sizeof(head), "%s: %s in %zu classes", fam, held, j - i);
+		diagram_note(o, head, 0, 0, 0);
+		if (total)
+			e = diagram_hbars(o, rows + i, j - i, max, width);
+		i = j;
+	}
+	free(k);
+	free(rows);
+	return e;
 }
 
 /* The totals: slabinfo's, and meminfo's beside them with the difference. */
@@ -426,6 +546,8 @@ static int run(struct ctx *ctx, void *args, struct ms_error *err)
 		n = (size_t)a->top;
 	out_str(&ctx->out, SHOW_JSON, "allocator", NULL, si.tunables ? "SLAB" : "SLUB");
 	ctx_machine_json(ctx, false, true);
+	if (a->diagram)
+		table_show(tb, SHOW_JSON); /* the text is the picture */
 	for (size_t i = 0; !e && i < n; i++) {
 		struct trow *r = table_add(tb, NULL);
 		if (!r)
@@ -435,6 +557,8 @@ static int run(struct ctx *ctx, void *args, struct ms_error *err)
 	}
 	if (!e)
 		e = table_print(tb, &ctx->out);
+	if (!e && a->diagram)
+		e = print_diagram(ctx, v, si.n);
 	if (!e)
 		print_totals(ctx, &si, v, reclaim_known, ps);
 	free(v);

@@ -304,6 +304,8 @@ process_dirs() {
 		fi
 		run memscope --sysroot "$r" slab --page-size 4K -n 5
 		[ "$status" -eq 0 ]
+		run memscope --sysroot "$r" slab --page-size 4K --diagram
+		[ "$status" -eq 0 ] && [[ $output == *"kmalloc: "* ]] || { echo "$c: no kmalloc classes drawn"; false; }
 	done
 	[ "$n" -ge 10 ]
 	[ "$slab" -eq 1 ] # arm32-xilinx-zynq-4.4.0-252M

@@ -152,6 +152,39 @@ kmalloc-16 1 2 3 4 1 : tun"
 	assert_equal "$stderr" "memscope: '/proc/slabinfo': cannot open: Permission denied (it needs root or CAP_DAC_READ_SEARCH: the kernel makes it mode 0400 root)"
 }
 
+@test "--diagram: the kmalloc classes by family, bars of memory held, the slab order" {
+	run --separate-stderr memscope --sysroot "$SLAB" slab --diagram --bytes
+	assert_success
+	assert_equal "$stderr" ""
+	assert_line --index 0 "kmalloc size classes: the memory their slabs hold, and the buddy order of a slab"
+	# a family that holds nothing is its heading alone
+	assert_line --index 1 "dma-kmalloc: 0 in 13 classes"
+	assert_line --index 2 "kmalloc: $(awk '$1 ~ /^kmalloc-[0-9]+k?$/ { p += $15 * $6 } END { print p * 4096 }' "$SLAB/proc/slabinfo") in 13 classes"
+	# kmalloc-512: 357 slabs of 2 pages; kmalloc-2k: 8 pages, order 3; the largest fills the bar
+	assert_line --index 11 --regexp "^ +512B \|#{40}\| +$((357 * 2 * 4096))  order 1$"
+	assert_line --index 14 --regexp "^ +4K \|#+ +\| +$((45 * 8 * 4096))  order 3$"
+	assert_line --regexp '^kmalloc-cg: [0-9]+ in 13 classes$'
+	assert_line --regexp '^kmalloc-rcl: [0-9]+ in 13 classes$'
+	[[ ${lines[-1]} == "235 caches, "* ]]
+	# old kernels name classes in bytes, the old SLAB "size-N"; other caches are not classes
+	dump old "$HEAD
+size-64(DMA) 0 0 64 59 1 : tunables 120 60 8 : slabdata 0 0 0
+size-64 100 118 64 59 1 : tunables 120 60 8 : slabdata 2 2 0
+kmalloc-8192 4 4 8192 4 8 : tunables 0 0 0 : slabdata 1 1 0
+kmalloc-node 9 9 64 64 1 : tunables 0 0 0 : slabdata 1 1 0
+"
+	run memscope --sysroot "$ROOT/old" slab --diagram --page-size 4K
+	assert_success
+	assert_line --index 1 "kmalloc: 32K in 1 classes"
+	assert_line --index 2 --regexp '^ +8K \|#{40}\| +32K  order 3$'
+	assert_line --index 3 "size: 8K in 1 classes"
+	assert_line --index 5 "size(DMA): 0B in 1 classes"
+	run memscope --sysroot "$ROOT/old" slab --diagram --page-size 4K --json
+	echo "$output" | jq -e '(.caches | length) == 4'
+	run memscope --sysroot "$SLAB" slab --diagram -n 3
+	assert_failure 2
+}
+
 @test "option checks: bad --sort, bad --top, an argument: exit 2" {
 	run --separate-stderr memscope slab -s nosuch
 	assert_failure 2
