@@ -46,6 +46,12 @@ for t in iomem meminfo buddyinfo zoneinfo pagetypeinfo vmstat stat smaps_rollup 
 		# KiB smaps seed) would halve the executions
 		limit=-max_len=4096
 		;;
+	vmallocinfo)
+		names=vmallocinfo
+		# the areas are streamed one line at a time: 4 KiB hold some 40 of them, and the
+		# 116 KiB fixture as a seed would cut the executions by ten
+		limit=-max_len=4096
+		;;
 	decode)
 		names="kpageflags.txt pagemap.txt"
 		# 8-byte entries, each decoded in three layouts: 4 KiB as before the text dumps
