@@ -47,7 +47,7 @@ static const struct argp_option slab_options[] = {
 
 enum {
 	S_NAME, S_ACTIVE, S_OBJS, S_USE, S_SLOT, S_OBJSIZE, S_PER_SLAB, S_PAGES, S_ORDER, S_SLABS,
-	S_ACTIVE_SLABS, S_MEMORY, S_WASTE, S_RECLAIM, S_ALIASES, S_PARTIAL, S_CPU_SLABS, S_LIMIT,
+	S_ACT_SLABS, S_MEMORY, S_WASTE, S_RECLAIM, S_ALIASES, S_PARTIAL, S_CPU_SLABS, S_LIMIT,
 	S_BATCH, S_SHARED, S_NCOLS
 };
 
@@ -59,13 +59,13 @@ static const struct col_def slab_cols[] = {
 	[S_USE] = {"USE", "use", COL_PERCENT, NUM, "ACTIVE / OBJS", NULL},
 	[S_SLOT] = {"SLOT", "objsize", COL_SIZE, NUM,
 		    "bytes per slot (slabinfo's objsize: metadata and alignment included)", NULL},
-	[S_OBJSIZE] = {"OBJECT_SIZE", "object_size", COL_SIZE, COLF_RIGHT,
+	[S_OBJSIZE] = {"OBJECT", "object_size", COL_SIZE, COLF_RIGHT,
 		       "the object as asked for (SLUB sysfs object_size)", NULL},
 	[S_PER_SLAB] = {"PER_SLAB", "objperslab", COL_COUNT, NUM, "objects per slab", NULL},
 	[S_PAGES] = {"PAGES", "pagesperslab", COL_COUNT, COLF_RIGHT, "pages per slab", NULL},
 	[S_ORDER] = {"ORDER", "order", COL_COUNT, NUM, "buddy order of a slab (log2 of PAGES)", NULL},
 	[S_SLABS] = {"SLABS", "num_slabs", COL_COUNT, NUM, "slabs", NULL},
-	[S_ACTIVE_SLABS] = {"ACTIVE_SLABS", "active_slabs", COL_COUNT, COLF_RIGHT,
+	[S_ACT_SLABS] = {"ACT_SLABS", "active_slabs", COL_COUNT, COLF_RIGHT,
 			    "slabs with objects in use (SLAB; SLUB prints SLABS)", NULL},
 	[S_MEMORY] = {"MEMORY", "memory", COL_SIZE, NUM, "held by its slabs: SLABS x PAGES x page size",
 		      NULL},
@@ -90,7 +90,7 @@ static const struct col_def slab_cols[] = {
 static const int col_attr[S_NCOLS] = {
 	[S_NAME] = SA_N, [S_ACTIVE] = SA_N, [S_OBJS] = SA_N, [S_USE] = SA_N, [S_SLOT] = SA_N,
 	[S_OBJSIZE] = SA_OBJECT_SIZE, [S_PER_SLAB] = SA_N, [S_PAGES] = SA_N, [S_ORDER] = SA_N,
-	[S_SLABS] = SA_N, [S_ACTIVE_SLABS] = SA_N, [S_MEMORY] = SA_N, [S_WASTE] = SA_N,
+	[S_SLABS] = SA_N, [S_ACT_SLABS] = SA_N, [S_MEMORY] = SA_N, [S_WASTE] = SA_N,
 	[S_RECLAIM] = SA_RECLAIM_ACCOUNT, [S_ALIASES] = SA_ALIASES, [S_PARTIAL] = SA_PARTIAL,
 	[S_CPU_SLABS] = SA_CPU_SLABS, [S_LIMIT] = SA_N, [S_BATCH] = SA_N, [S_SHARED] = SA_N,
 };
@@ -148,7 +148,7 @@ static const struct argp slab_argp = {
 	"Show the kernel's slab caches from /proc/slabinfo (SLUB, or the old SLAB with its "
 	"tunables), ranked by the memory their slabs hold, with the total set against meminfo's "
 	"Slab. /proc/slabinfo is mode 0400: reading it live needs root or CAP_DAC_READ_SEARCH. "
-	"OBJECT_SIZE, RECLAIM, ALIASES, PARTIAL and CPU_SLABS come from SLUB's /sys/kernel/slab, read "
+	"OBJECT, RECLAIM, ALIASES, PARTIAL and CPU_SLABS come from SLUB's /sys/kernel/slab, read "
 	"only when one of them is asked for.\v"
 	"MEMORY is what slabinfo says (slabs x pages per slab); meminfo counts the pages the "
 	"allocator really holds, so the two differ by slabs of a smaller order than the cache's "
@@ -177,7 +177,7 @@ static uint64_t key_of(const struct cache_row *r, int col)
 	case S_PAGES:
 	case S_ORDER: return c->pagesperslab;
 	case S_SLABS: return c->num_slabs;
-	case S_ACTIVE_SLABS: return c->active_slabs;
+	case S_ACT_SLABS: return c->active_slabs;
 	case S_WASTE: return r->wasted;
 	case S_RECLAIM: return r->sys.v[SA_RECLAIM_ACCOUNT];
 	case S_ALIASES: return r->sys.v[SA_ALIASES];
@@ -230,7 +230,7 @@ static void fill(struct trow *r, const struct cache_row *cr)
 	else
 		trow_null(r, S_ORDER);
 	trow_count(r, S_SLABS, c->num_slabs);
-	trow_count(r, S_ACTIVE_SLABS, c->active_slabs);
+	trow_count(r, S_ACT_SLABS, c->active_slabs);
 	trow_size(r, S_MEMORY, cr->memory);
 	trow_size(r, S_WASTE, cr->wasted);
 	for (int col = 0; col < S_NCOLS; col++) {
@@ -495,7 +495,7 @@ static int run(struct ctx *ctx, void *args, struct ms_error *err)
 		if (shown[c] && col_attr[c] != SA_N)
 			mask |= SA_BIT(col_attr[c]);
 	/* the split by reclaimability needs every cache's reclaim_account: JSON asks for it */
-	if (ctx->json && !si.tunables)
+	if (out_shows(&ctx->out, SHOW_JSON) && !si.tunables)
 		mask |= SA_BIT(SA_RECLAIM_ACCOUNT);
 	struct cache_row *v = calloc(si.n, sizeof(*v));
 	if (!v) {

@@ -66,7 +66,7 @@ dump() {
 	run --separate-stderr memscope --sysroot "$SLAB" slab -s SLOT -n 1 -o NAME,SLOT --noheadings
 	assert_line --index 0 --regexp '^kvm_vcpu +50\.3K$'
 	# dentry has its sysfs directory in the fixture, pid not; vmap_area is a link to a merged one
-	run --separate-stderr memscope --sysroot "$SLAB" slab -o NAME,OBJECT_SIZE,RECLAIM,ALIASES,PARTIAL,CPU_SLABS --json
+	run --separate-stderr memscope --sysroot "$SLAB" slab -o NAME,OBJECT,RECLAIM,ALIASES,PARTIAL,CPU_SLABS --json
 	assert_success
 	assert_equal "$stderr" ""
 	echo "$output" | jq -e '.caches[] | select(.name == "dentry") == {"name": "dentry",
@@ -85,7 +85,7 @@ dump() {
 can_gw                 0      0    480    8    1 : tunables   54   27    8 : slabdata      0      0      0
 RAWv6                  6     18    832    9    2 : tunables   54   27    8 : slabdata      2      2      0
 "
-	run --separate-stderr memscope --sysroot "$ROOT/slab" slab -o NAME,RECLAIM,LIMIT,BATCH,SHARED,ACTIVE_SLABS --page-size 4K
+	run --separate-stderr memscope --sysroot "$ROOT/slab" slab -o NAME,RECLAIM,LIMIT,BATCH,SHARED,ACT_SLABS --page-size 4K
 	assert_success
 	assert_equal "$stderr" "memscope: the dump has no sys/kernel/slab: the sysfs columns are empty"
 	assert_line --index 1 --regexp '^RAWv6 +- +54 +27 +8 +2$'
