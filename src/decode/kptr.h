@@ -31,7 +31,11 @@ struct kptr_check {
 					      * span is not their printed size */
 };
 
-/* Start a check for a kernel of @wide (64-bit) pointers, laid out as @l (may be NULL). */
+/* Start a check for a kernel of @wide (64-bit) pointers, laid out as @l (may be NULL). On a
+ * 32-bit kernel the layout is the only test of a lone address, and the documented one: a 32-bit
+ * ARM built with a 2G/2G or 1G/3G split keeps its kernel below 3G, where the table has user
+ * space, so pass no layout there unless the split is known (ranges still tell: a hash ends
+ * before it starts half the time). */
 void kptr_check_init(struct kptr_check *c, const struct layout *l, bool wide);
 void kptr_check_addr(struct kptr_check *c, uint64_t addr);
 /* A range @start-@end the file printed as two pointers, with the @size it printed beside
