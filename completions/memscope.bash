@@ -68,8 +68,8 @@ _memscope()
 
 	if [[ $cmd == slab ]]; then
 		case $prev in
-		-s | --sort) COMPREPLY=($(compgen -W "name active objs use slot object_size per_slab pages order slabs active_slabs memory waste reclaim aliases partial cpu_slabs limit batch shared" -- "$cur")) && return ;;
-		-n | --top | -o | --output) return ;;
+		-s | --sort) COMPREPLY=($(compgen -W "change rate name active objs use slot object_size per_slab pages order slabs active_slabs memory waste reclaim aliases partial cpu_slabs limit batch shared" -- "$cur")) && return ;;
+		-n | --top | --count | -o | --output) return ;;
 		esac
 	fi
 
@@ -89,7 +89,7 @@ _memscope()
 	layout) opts="--levels --va-bits --diagram --live" ;;
 	decode) opts="--levels --va-bits --live" ;;
 	procs) opts="-s --sort -n --top -p --pid -u --user --command --by --watch --count -o --output -r --raw --noheadings" ;;
-	slab) opts="-s --sort -n --top --diagram -o --output -r --raw --noheadings" ;;
+	slab) opts="-s --sort -n --top --diagram --watch --count -o --output -r --raw --noheadings" ;;
 	esac
 	# maps takes PIDs, translate a PID first: offer the running ones
 	if [[ ($cmd == maps || $cmd == translate) && $cur != -* ]]; then

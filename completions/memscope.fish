@@ -82,9 +82,11 @@ complete -c memscope -n '__fish_seen_subcommand_from procs' -s r -l raw -d 'Raw 
 complete -c memscope -n '__fish_seen_subcommand_from procs' -l noheadings -d 'Do not print headings'
 
 # slab
-complete -c memscope -n '__fish_seen_subcommand_from slab' -s s -l sort -x -a 'name active objs use slot object_size per_slab pages order slabs active_slabs memory waste reclaim aliases partial cpu_slabs limit batch shared' -d 'Sort by a column'
+complete -c memscope -n '__fish_seen_subcommand_from slab' -s s -l sort -x -a 'change rate name active objs use slot object_size per_slab pages order slabs active_slabs memory waste reclaim aliases partial cpu_slabs limit batch shared' -d 'Sort by a column'
 complete -c memscope -n '__fish_seen_subcommand_from slab' -s n -l top -x -d 'Only the first N caches'
 complete -c memscope -n '__fish_seen_subcommand_from slab' -l diagram -d 'The kmalloc size classes as bars'
-complete -c memscope -n '__fish_seen_subcommand_from slab' -s o -l output -x -a 'NAME ACTIVE OBJS USE SLOT OBJECT PER_SLAB PAGES ORDER SLABS ACT_SLABS MEMORY WASTE RECLAIM ALIASES PARTIAL CPU_SLABS LIMIT BATCH SHARED' -d 'Columns to print'
+complete -c memscope -n '__fish_seen_subcommand_from slab' -l watch -x -a '1 2 5' -d 'Redraw every SECONDS with growth'
+complete -c memscope -n '__fish_seen_subcommand_from slab' -l count -x -d 'With --watch, stop after N frames'
+complete -c memscope -n '__fish_seen_subcommand_from slab' -s o -l output -x -a 'NAME ACTIVE OBJS USE SLOT OBJECT PER_SLAB PAGES ORDER SLABS ACT_SLABS MEMORY WASTE RECLAIM ALIASES PARTIAL CPU_SLABS LIMIT BATCH SHARED CHANGE RATE' -d 'Columns to print'
 complete -c memscope -n '__fish_seen_subcommand_from slab' -s r -l raw -d 'Raw output'
 complete -c memscope -n '__fish_seen_subcommand_from slab' -l noheadings -d 'Do not print headings'

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "command.h"
@@ -25,10 +26,12 @@ struct slab_args {
 	struct table_args tbl;
 	const char *sort;
 	long top; /* 0: all */
-	bool diagram;
+	bool diagram, watch;
+	long interval_ms;
+	long count; /* --watch frames, 0: until stopped */
 };
 
-enum { OPT_NOHEADINGS = 0x200, OPT_DIAGRAM };
+enum { OPT_NOHEADINGS = 0x200, OPT_DIAGRAM, OPT_WATCH, OPT_COUNT };
 
 static const struct argp_option slab_options[] = {
 	{"sort", 's', "KEY", 0,
@@ -39,6 +42,12 @@ static const struct argp_option slab_options[] = {
 	 "Draw the kmalloc size classes (kmalloc-8 to kmalloc-8k and their dma, cg and rcl "
 	 "variants) as bars of the memory their slabs hold, each with its slab order",
 	 0},
+	{"watch", OPT_WATCH, "SECONDS", OPTION_ARG_OPTIONAL,
+	 "Redraw every SECONDS (default 2, decimals allowed) with each cache's growth since the "
+	 "start (CHANGE) and its slope per minute (RATE): a leak is the cache whose memory keeps "
+	 "rising; q or Ctrl-C ends",
+	 0},
+	{"count", OPT_COUNT, "N", 0, "With --watch, stop after N frames", 0},
 	{"output", 'o', "LIST", 0, "Columns to print (see below); +LIST adds to the defaults", 1},
 	{"raw", 'r', NULL, 0, "Columns separated by one space, no alignment", 1},
 	{"noheadings", OPT_NOHEADINGS, NULL, 0, "Do not print the heading line", 1},
@@ -48,7 +57,7 @@ static const struct argp_option slab_options[] = {
 enum {
 	S_NAME, S_ACTIVE, S_OBJS, S_USE, S_SLOT, S_OBJSIZE, S_PER_SLAB, S_PAGES, S_ORDER, S_SLABS,
 	S_ACT_SLABS, S_MEMORY, S_WASTE, S_RECLAIM, S_ALIASES, S_PARTIAL, S_CPU_SLABS, S_LIMIT,
-	S_BATCH, S_SHARED, S_NCOLS
+	S_BATCH, S_SHARED, S_CHANGE, S_RATE, S_NCOLS
 };
 
 #define NUM (COLF_DEFAULT | COLF_RIGHT)
@@ -84,6 +93,10 @@ static const struct col_def slab_cols[] = {
 		     NULL},
 	[S_SHARED] = {"SHARED", "sharedfactor", COL_COUNT, COLF_RIGHT, "SLAB tunable: shared factor",
 		      NULL},
+	[S_CHANGE] = {"CHANGE", "memory_change", COL_DELTA, COLF_RIGHT,
+		      "with --watch: MEMORY's change since the first frame, bytes", NULL},
+	[S_RATE] = {"RATE", "memory_per_minute", COL_DELTA, COLF_RIGHT,
+		    "with --watch: CHANGE per minute since the first frame, bytes", NULL},
 };
 
 /* The sysfs attribute each column needs, or SA_N. */
@@ -93,6 +106,7 @@ static const int col_attr[S_NCOLS] = {
 	[S_SLABS] = SA_N, [S_ACT_SLABS] = SA_N, [S_MEMORY] = SA_N, [S_WASTE] = SA_N,
 	[S_RECLAIM] = SA_RECLAIM_ACCOUNT, [S_ALIASES] = SA_ALIASES, [S_PARTIAL] = SA_PARTIAL,
 	[S_CPU_SLABS] = SA_CPU_SLABS, [S_LIMIT] = SA_N, [S_BATCH] = SA_N, [S_SHARED] = SA_N,
+	[S_CHANGE] = SA_N, [S_RATE] = SA_N,
 };
 
 static int col_index(const char *name)
@@ -130,10 +144,28 @@ static error_t slab_parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_DIAGRAM:
 		a->diagram = true;
 		return 0;
+	case ARGP_KEY_INIT:
+		a->interval_ms = 2000;
+		return 0;
+	case OPT_WATCH:
+		a->watch = true;
+		if (arg && units_parse_interval(arg, &a->interval_ms))
+			argp_error(state, "invalid --watch interval '%s' (seconds, such as 1 or 0.5)",
+				   arg);
+		return 0;
+	case OPT_COUNT:
+		if (units_parse_u64(arg, &v) || v == 0 || v > 100000000)
+			argp_error(state, "invalid --count '%s' (a number of frames, at least 1)", arg);
+		a->count = (long)v;
+		return 0;
 	case ARGP_KEY_END:
 		if (a->diagram && (a->tbl.columns || a->sort || a->top || a->tbl.raw))
 			argp_error(state, "--diagram draws the kmalloc classes: -o, -s, -n and -r go "
 					  "with the table");
+		if (a->diagram && a->watch)
+			argp_error(state, "--diagram and --watch exclude each other");
+		if (a->count && !a->watch)
+			argp_error(state, "--count goes with --watch");
 		return 0;
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s'", arg);
@@ -160,7 +192,26 @@ struct cache_row {
 	const struct slab_cache *c;
 	struct slabsys sys;
 	uint64_t memory, wasted;
+	int64_t change, rate; /* --watch: since the first frame, and per minute */
 };
+
+/* What --watch keeps: each cache's memory in the first frame, by name. */
+struct start_entry {
+	char *name;
+	uint64_t memory;
+};
+struct slab_watch {
+	struct start_entry *v;
+	size_t n;
+	bool have_start;
+	struct timespec t0;
+	long frame;
+};
+
+static int by_start_name(const void *pa, const void *pb)
+{
+	return strcmp(((const struct start_entry *)pa)->name, ((const struct start_entry *)pb)->name);
+}
 
 static int sort_col;
 
@@ -186,6 +237,8 @@ static uint64_t key_of(const struct cache_row *r, int col)
 	case S_LIMIT: return c->limit;
 	case S_BATCH: return c->batchcount;
 	case S_SHARED: return c->sharedfactor;
+	case S_CHANGE: return (uint64_t)r->change ^ (UINT64_C(1) << 63); /* signed order */
+	case S_RATE: return (uint64_t)r->rate ^ (UINT64_C(1) << 63);
 	default: return r->memory;
 	}
 }
@@ -249,6 +302,8 @@ static void fill(struct trow *r, const struct cache_row *cr)
 	trow_count(r, S_LIMIT, c->limit);
 	trow_count(r, S_BATCH, c->batchcount);
 	trow_count(r, S_SHARED, c->sharedfactor);
+	trow_delta(r, S_CHANGE, cr->change);
+	trow_delta(r, S_RATE, cr->rate);
 }
 
 /* The columns shown: the defaults unless -o replaces them, what -o adds, the sort key. */
@@ -454,13 +509,48 @@ static void print_totals(struct ctx *ctx, const struct slabinfo *si, const struc
 		meminfo_free(&mi);
 }
 
-static int run(struct ctx *ctx, void *args, struct ms_error *err)
+/* Each cache's change since the first frame (which it records), and its slope per minute. */
+static int watch_changes(struct slab_watch *w, struct cache_row *v, size_t n)
 {
-	struct slab_args *a = args;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!w->have_start) {
+		w->v = calloc(n ? n : 1, sizeof(*w->v));
+		if (!w->v)
+			return -ENOMEM;
+		for (size_t i = 0; i < n; i++) {
+			w->v[i].name = strdup(v[i].c->name);
+			if (!w->v[i].name)
+				return -ENOMEM;
+			w->v[i].memory = v[i].memory;
+			w->n++;
+		}
+		qsort(w->v, w->n, sizeof(*w->v), by_start_name);
+		w->t0 = now;
+		w->have_start = true;
+		return 0;
+	}
+	double minutes = (double)(now.tv_sec - w->t0.tv_sec) / 60.0 +
+			 (double)(now.tv_nsec - w->t0.tv_nsec) / 60e9;
+	for (size_t i = 0; i < n; i++) {
+		struct start_entry key = {(char *)v[i].c->name, 0};
+		const struct start_entry *s = bsearch(&key, w->v, w->n, sizeof(*w->v), by_start_name);
+		/* a cache made since the start grew from nothing */
+		v[i].change = (int64_t)(v[i].memory - (s ? s->memory : 0));
+		v[i].rate = minutes > 0 ? (int64_t)((double)v[i].change / minutes) : 0;
+	}
+	return 0;
+}
+
+static int frame(struct ctx *ctx, struct slab_args *a, struct slab_watch *w,
+		 struct ms_error *err)
+{
 	struct table *tb = table_new(slab_cols, S_NCOLS, "caches");
 	if (!tb)
 		return ms_say(err, -ENOMEM, "out of memory");
 	int e = a->tbl.columns ? table_select(tb, a->tbl.columns, err) : 0;
+	if (!e && w && !a->tbl.columns)
+		e = table_select(tb, "+CHANGE,RATE", err);
 	if (e) {
 		err->usage = true; /* a bad -o is a bad command line: exit 2 */
 		table_free(tb);
@@ -539,11 +629,19 @@ static int run(struct ctx *ctx, void *args, struct ms_error *err)
 		if (!v[i].sys.has[SA_RECLAIM_ACCOUNT])
 			reclaim_known = false;
 	}
+	if (w && watch_changes(w, v, si.n)) {
+		free(v);
+		table_free(tb);
+		slabinfo_free(&si);
+		return ms_say(err, -ENOMEM, "out of memory");
+	}
 	sort_col = a->sort ? col_index(a->sort) : S_MEMORY;
 	qsort(v, si.n, sizeof(*v), by_key);
 	size_t n = si.n;
 	if (a->top && (size_t)a->top < n)
 		n = (size_t)a->top;
+	if (w)
+		out_i64(&ctx->out, SHOW_JSON, "frame", NULL, w->frame);
 	out_str(&ctx->out, SHOW_JSON, "allocator", NULL, si.tunables ? "SLAB" : "SLUB");
 	ctx_machine_json(ctx, false, true);
 	if (a->diagram)
@@ -565,6 +663,29 @@ static int run(struct ctx *ctx, void *args, struct ms_error *err)
 	table_free(tb);
 	slabinfo_free(&si);
 	return printed(e, err);
+}
+
+static int watch_frame(struct ctx *ctx, void *arg, struct ms_error *err)
+{
+	void **c = arg;
+	struct slab_watch *w = c[1];
+	int rc = frame(ctx, c[0], w, err);
+	w->frame++;
+	return rc;
+}
+
+static int run(struct ctx *ctx, void *args, struct ms_error *err)
+{
+	struct slab_args *a = args;
+	if (!a->watch)
+		return frame(ctx, a, NULL, err);
+	struct slab_watch w = {0};
+	void *c[2] = {a, &w};
+	int rc = watch_loop(ctx, "slab", a->interval_ms, a->count, watch_frame, c, err);
+	for (size_t i = 0; i < w.n; i++)
+		free(w.v[i].name);
+	free(w.v);
+	return rc;
 }
 
 COMMAND(slab, struct slab_args,

@@ -185,6 +185,37 @@ kmalloc-node 9 9 64 64 1 : tunables 0 0 0 : slabdata 1 1 0
 	assert_failure 2
 }
 
+@test "--watch: frames with CHANGE and RATE since the first; JSON one line a frame" {
+	run --separate-stderr memscope --sysroot "$SLAB" slab --watch=0.1 --count 2 -n 2
+	assert_success
+	assert_line --index 0 --regexp '^memscope slab: every 0\.100s, frame 1 at [0-9:]+$'
+	assert_line --index 1 --regexp '^NAME +ACTIVE +OBJS .* +WASTE +CHANGE +RATE$'
+	# a dump does not move: nothing grew
+	assert_line --index 2 --regexp '^ext4_inode_cache .* +0 +0$'
+	assert_line --regexp '^memscope slab: every 0\.100s, frame 2 at '
+	run --separate-stderr memscope --sysroot "$SLAB" slab --watch=0.1 --count 3 -n 1 -o NAME,CHANGE --json
+	assert_success
+	[ "${#lines[@]}" -eq 3 ]
+	echo "${lines[2]}" | jq -e '.frame == 2 and .caches == [{"name": "ext4_inode_cache", "memory_change": 0}]'
+	# a cache that grows: the file swapped between two frames
+	dump grow "$HEAD
+a 1 1 64 64 1 : tunables 0 0 0 : slabdata 1 1 0
+"
+	( sleep 0.5; printf '%s\n%s\n' "$HEAD" "a 9 9 64 64 1 : tunables 0 0 0 : slabdata 9 9 0" >"$ROOT/grow/proc/slabinfo.new"; mv "$ROOT/grow/proc/slabinfo.new" "$ROOT/grow/proc/slabinfo" ) &
+	run --separate-stderr memscope --sysroot "$ROOT/grow" slab --watch=1 --count 2 -o NAME,MEMORY,CHANGE,RATE --json --page-size 4K
+	wait
+	assert_success
+	echo "${lines[0]}" | jq -e '.caches[0].memory_change == 0'
+	echo "${lines[1]}" | jq -e '.caches[0] | .memory == 36864 and .memory_change == 32768 and .memory_per_minute > 32768'
+	# option checks
+	run memscope slab --count 2
+	assert_failure 2
+	run memscope slab --watch --diagram
+	assert_failure 2
+	run memscope slab --watch=0
+	assert_failure 2
+}
+
 @test "option checks: bad --sort, bad --top, an argument: exit 2" {
 	run --separate-stderr memscope slab -s nosuch
 	assert_failure 2
