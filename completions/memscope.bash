@@ -5,14 +5,14 @@ _memscope()
 	_init_completion -s || return
 
 	local global_opts="-J --json -b --bytes --sysroot --color --arch --page-size -h --help -V --version"
-	local commands="iomem meminfo buddy zones maps translate phys layout decode procs slab"
+	local commands="iomem meminfo buddy zones maps translate phys layout decode procs faults slab"
 
 	# the command is the first word that is neither an option nor an option's value
 	local cmd="" i
 	for ((i = 1; i < cword; i++)); do
 		case ${words[i]} in
 		--sysroot | -o | --output | --depth | -f | --find | --page-size | --count | --len | \
-			--arch | --levels | --va-bits) ((i++)) ;;
+			--arch | --levels | --va-bits | --interval) ((i++)) ;;
 		-*) ;;
 		*) cmd=${words[i]} && break ;;
 		esac
@@ -29,6 +29,7 @@ _memscope()
 	--depth) choices="1 2 3 4" ;;
 	--page-size) choices="4K 16K 64K" ;;
 	--watch) choices="0.5 1 2 5" ;;
+	--interval) choices="0.05 0.1 0.5 1" ;;
 	esac
 	if [[ -n $choices ]]; then
 		COMPREPLY=($(compgen -W "$choices" -- "$cur"))
@@ -41,6 +42,10 @@ _memscope()
 		return
 		;;
 	-o | --output)
+		if [[ $cmd == faults ]]; then
+			_filedir
+			return
+		fi
 		local cols="START END SIZE NAME DEPTH"
 		[[ $cmd == maps ]] && cols="START END SIZE PERM OFFSET DEVICE INODE KIND NAME RSS PSS DIRTY SWAP"
 		local prefix="" list=$cur
@@ -56,6 +61,19 @@ _memscope()
 		;;
 	esac
 	$split && return
+	if [[ $cmd == faults ]]; then
+		# after --, the command and its own arguments: complete as a command line
+		local w
+		for ((w = i + 1; w < cword; w++)); do
+			if [[ ${words[w]} == -- ]]; then
+				_command_offset $((w + 1))
+				return
+			fi
+		done
+		case $prev in
+		-o | --output) _filedir && return ;;
+		esac
+	fi
 	if [[ $cmd == procs ]]; then
 		case $prev in
 		--by) COMPREPLY=($(compgen -W "user command cgroup" -- "$cur")) && return ;;
@@ -89,10 +107,11 @@ _memscope()
 	layout) opts="--levels --va-bits --diagram --live" ;;
 	decode) opts="--levels --va-bits --live" ;;
 	procs) opts="-s --sort -n --top -p --pid -u --user --command --by --watch --count -o --output -r --raw --noheadings" ;;
+	faults) opts="--interval -o --output --watch --count --" ;;
 	slab) opts="-s --sort -n --top --diagram --watch --count -o --output -r --raw --noheadings" ;;
 	esac
-	# maps takes PIDs, translate a PID first: offer the running ones
-	if [[ ($cmd == maps || $cmd == translate) && $cur != -* ]]; then
+	# maps takes PIDs, translate and faults a PID first: offer the running ones
+	if [[ ($cmd == maps || $cmd == translate || $cmd == faults) && $cur != -* ]]; then
 		local w n=0
 		for ((w = i + 1; w < cword; w++)); do [[ ${words[w]} != -* ]] && ((n++)); done
 		if ((n == 0)) || [[ $cmd == maps ]]; then

@@ -69,6 +69,15 @@ struct ctx {
 	char notes[1024];
 	struct machine machine; /* what the dump (or this system) says, options aside */
 	struct machine_facts facts;
+	/* Where the output goes once the command succeeds: stdout, unless the command chose
+	 * another before printing (faults' report goes to stderr, the stdout being its
+	 * command's); with @dest_file (-o FILE), the file's temporary, renamed over it once
+	 * written whole, removed when the command fails. */
+	FILE *dest;
+	struct outfile *dest_file; /* sys/outfile.h */
+	/* The exit status the command passes on as memscope's own, 0: the usual (faults: its
+	 * command's, or a shell's 126 and 127 when it could not be run) */
+	int exit_status;
 };
 
 /* What the dispatcher sets up before a command runs (git's RUN_SETUP) */
@@ -128,6 +137,11 @@ void table_args_apply(struct ctx *ctx, const struct table_args *t);
  * ("address", "frame number"): -EINVAL with @err filled; else 0. */
 int addr_arg(const char *s, const char *what, uint64_t *v, struct ms_error *err);
 
+/* Send the output to @path instead of stdout: a temporary beside it is made now (a path that
+ * cannot be written is said before anything runs: -errno with @err naming it), renamed over
+ * it once the output is written whole, removed when the command fails. */
+int ctx_output_file(struct ctx *ctx, const char *path, struct ms_error *err);
+
 /* What printing came to: 0, or @e (-errno) worded "cannot print: REASON" in @err. */
 int printed(int e, struct ms_error *err);
 
@@ -180,7 +194,23 @@ int page_size_check(uint64_t ps, const char *arch, bool arch_opt, struct ms_erro
 /* Parse a --page-size value: a power of two from 1K to 1M ("4K", "16K", "65536"). */
 int page_size_parse(const char *arg, uint64_t *v);
 
-/* --watch (buddy, procs): a heading "memscope @name: every N s, frame N at TIME" in text,
+/* --watch[=SECONDS] and --count N, as buddy, procs and faults take them: each lists the two
+ * options in its own words under these keys, its parser hands them on to watch_opt_parse() and
+ * calls watch_opt_end() at ARGP_KEY_END; the default interval is the command's, set at
+ * ARGP_KEY_INIT. */
+enum { OPT_WATCH = 0x180, OPT_COUNT };
+struct watch_opts {
+	bool on;	  /* --watch given */
+	long interval_ms; /* its SECONDS */
+	long count;	  /* --count: frames, 0: until stopped */
+};
+/* OPT_WATCH and OPT_COUNT into @w (a bad value is argp's usage error): 0, or ARGP_ERR_UNKNOWN for
+ * any other key. */
+error_t watch_opt_parse(struct argp_state *state, int key, const char *arg, struct watch_opts *w);
+/* At ARGP_KEY_END: --count without --watch is a usage error. */
+void watch_opt_end(struct argp_state *state, const struct watch_opts *w);
+
+/* --watch (buddy, procs, faults): a heading "memscope @name: every N s, frame N at TIME" in text,
  * then @frame, which renders one frame into ctx->out; every
  * @interval_ms until q, Ctrl-C or a signal ends it, or @count frames (0: no limit) were shown.
  * On a terminal each frame is redrawn in place on the alternate screen, cut to its height;
@@ -191,7 +221,7 @@ int watch_loop(struct ctx *ctx, const char *name, long interval_ms, long count,
 	       struct ms_error *err);
 
 extern const struct command cmd_iomem, cmd_meminfo, cmd_buddy, cmd_zones, cmd_translate, cmd_maps,
-	cmd_phys, cmd_layout, cmd_decode, cmd_procs;
+	cmd_phys, cmd_layout, cmd_decode, cmd_procs, cmd_faults;
 extern const struct command cmd_slab;
 
 #endif

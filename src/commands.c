@@ -17,11 +17,12 @@
 #include "lib/units.h"
 #include "sys/term.h"
 #include "sys/msg.h"
+#include "sys/outfile.h"
 
 /* The order of `memscope --help` */
 const struct command *const commands[] = {
 	&cmd_iomem, &cmd_meminfo, &cmd_buddy,  &cmd_zones, &cmd_maps,
-	&cmd_translate, &cmd_layout, &cmd_decode, &cmd_phys, &cmd_procs,
+	&cmd_translate, &cmd_layout, &cmd_decode, &cmd_phys, &cmd_procs, &cmd_faults,
 	&cmd_slab, NULL,
 };
 
@@ -328,13 +329,34 @@ static int dispatch_commit(const struct command *cmd, struct ctx *ctx, int rc, s
 		return rc;
 	if (rc) {
 		out_discard(&ctx->out);
+		if (ctx->dest_file)
+			outfile_abort(ctx->dest_file);
+		free(ctx->dest_file);
+		ctx->dest_file = NULL;
 		return rc;
 	}
-	int e = out_commit(&ctx->out, stdout);
-	if (e == 0 && fflush(stdout) != 0)
+	FILE *dest = ctx->dest ? ctx->dest : stdout;
+	int e = out_commit(&ctx->out, dest);
+	if (e == 0 && fflush(dest) != 0)
 		e = -errno;
-	if (e == 0 && ferror(stdout))
+	if (e == 0 && ferror(dest))
 		e = -EIO;
+	if (e)
+		ctx->exit_status = 0; /* a write error is memscope's own: 1 */
+	if (ctx->dest_file) {
+		struct outfile *f = ctx->dest_file;
+		ctx->dest_file = NULL;
+		if (e)
+			outfile_abort(f);
+		else
+			e = outfile_commit(f, err);
+		free(f);
+		if (e)
+			ctx->exit_status = 0;
+		if (e)
+			return err->reason[0] ? e : ms_say(err, e, "write error: %s", strerror(-e));
+		return 0;
+	}
 	return e ? ms_say(err, e, "write error: %s", strerror(-e)) : 0;
 }
 
@@ -352,12 +374,14 @@ int command_dispatch(const struct command *cmd, struct ctx *ctx, int argc, char 
 	free(args);
 	sysroot_close(&ctx->root);
 	if (!rc)
-		return EXIT_OK;
+		return ctx->exit_status;
 	/* the one place a command's error is said */
 	if (err.reason[0])
 		msg_error(&err);
 	else
 		msg_errorf("%s", strerror(-rc));
+	if (ctx->exit_status)
+		return ctx->exit_status;
 	return err.usage ? EXIT_USAGE : EXIT_RUNTIME;
 }
 
@@ -641,6 +665,22 @@ void table_args_apply(struct ctx *ctx, const struct table_args *t)
 	ctx->out.noheadings = t->noheadings;
 }
 
+int ctx_output_file(struct ctx *ctx, const char *path, struct ms_error *err)
+{
+	struct outfile *f = calloc(1, sizeof(*f));
+	if (!f)
+		return ms_say(err, -ENOMEM, "out of memory");
+	int e = outfile_open(f, path, err);
+	if (e) {
+		free(f);
+		return e;
+	}
+	ctx->dest_file = f;
+	ctx->dest = f->fp;
+	ctx->out.term_width = 0; /* a file keeps the full width, as a pipe does */
+	return 0;
+}
+
 int printed(int e, struct ms_error *err)
 {
 	return e ? ms_say(err, e, "cannot print: %s", strerror(-e)) : 0;
@@ -669,6 +709,32 @@ int addr_arg(const char *s, const char *what, uint64_t *v, struct ms_error *err)
 	if (units_parse_u64(s, v) == 0)
 		return 0;
 	return ms_usage(err, "invalid %s '%s' (hex with 0x, or decimal)", what, s);
+}
+
+error_t watch_opt_parse(struct argp_state *state, int key, const char *arg, struct watch_opts *w)
+{
+	uint64_t v;
+	switch (key) {
+	case OPT_WATCH:
+		w->on = true;
+		if (arg && units_parse_interval(arg, &w->interval_ms))
+			argp_error(state, "invalid --watch interval '%s' (seconds, such as 1 or 0.5)",
+				   arg);
+		return 0;
+	case OPT_COUNT:
+		if (units_parse_u64(arg, &v) || v == 0 || v > 100000000)
+			argp_error(state, "invalid --count '%s' (a number of frames, at least 1)", arg);
+		w->count = (long)v;
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+void watch_opt_end(struct argp_state *state, const struct watch_opts *w)
+{
+	if (w->count && !w->on)
+		argp_error(state, "--count goes with --watch");
 }
 
 int watch_loop(struct ctx *ctx, const char *name, long interval_ms, long count,

@@ -24,12 +24,11 @@
 #include "sys/term.h"
 
 struct buddy_args {
-	bool diagram, types, watch;
-	long interval_ms;
-	long count; /* frames, 0: until stopped */
+	bool diagram, types;
+	struct watch_opts watch;
 };
 
-enum { OPT_DIAGRAM = 0x200, OPT_TYPES, OPT_WATCH, OPT_COUNT };
+enum { OPT_DIAGRAM = 0x200, OPT_TYPES };
 
 static const struct argp_option buddy_options[] = {
 	{"diagram", OPT_DIAGRAM, NULL, 0,
@@ -46,10 +45,9 @@ static const struct argp_option buddy_options[] = {
 static error_t buddy_parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct buddy_args *a = state->input;
-	uint64_t v;
 	switch (key) {
 	case ARGP_KEY_INIT:
-		a->interval_ms = 1000;
+		a->watch.interval_ms = 1000;
 		return 0;
 	case OPT_DIAGRAM:
 		a->diagram = true;
@@ -57,25 +55,13 @@ static error_t buddy_parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_TYPES:
 		a->types = true;
 		return 0;
-	case OPT_WATCH:
-		a->watch = true;
-		if (arg && units_parse_interval(arg, &a->interval_ms))
-			argp_error(state, "invalid --watch interval '%s' (seconds, such as 1 or 0.5)",
-				   arg);
-		return 0;
-	case OPT_COUNT:
-		if (units_parse_u64(arg, &v) || v == 0 || v > 100000000)
-			argp_error(state, "invalid --count '%s' (a number of frames, at least 1)", arg);
-		a->count = (long)v;
-		return 0;
 	case ARGP_KEY_END:
-		if (a->count && !a->watch)
-			argp_error(state, "--count goes with --watch");
+		watch_opt_end(state, &a->watch);
 		if (a->diagram + a->types > 1)
 			argp_error(state, "--diagram and --types exclude each other");
 		return 0;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return watch_opt_parse(state, key, arg, &a->watch);
 	}
 }
 
@@ -497,8 +483,8 @@ static int watch_frame(struct ctx *ctx, void *arg, struct ms_error *err)
 
 static int watch(struct ctx *ctx, struct buddy_args *a, struct ms_error *err)
 {
-	struct watch_call c = {.a = a, .w = {.interval_ms = a->interval_ms}};
-	int rc = watch_loop(ctx, "buddy", a->interval_ms, a->count, watch_frame, &c, err);
+	struct watch_call c = {.a = a, .w = {.interval_ms = a->watch.interval_ms}};
+	int rc = watch_loop(ctx, "buddy", a->watch.interval_ms, a->watch.count, watch_frame, &c, err);
 	buddyinfo_free(&c.w.start);
 	buddyinfo_free(&c.w.prev);
 	return rc;
@@ -507,7 +493,7 @@ static int watch(struct ctx *ctx, struct buddy_args *a, struct ms_error *err)
 static int run(struct ctx *ctx, void *args, struct ms_error *err)
 {
 	struct buddy_args *a = args;
-	if (a->watch)
+	if (a->watch.on)
 		return watch(ctx, a, err);
 	return frame(ctx, a, NULL, err);
 }

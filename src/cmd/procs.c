@@ -37,12 +37,10 @@ struct procs_args {
 	regex_t re;
 	bool have_re;
 	enum group_by by;
-	bool watch;
-	long interval_ms;
-	long count;
+	struct watch_opts watch;
 };
 
-enum { OPT_COMMAND = 0x200, OPT_BY, OPT_WATCH, OPT_COUNT, OPT_NOHEADINGS };
+enum { OPT_COMMAND = 0x200, OPT_BY, OPT_NOHEADINGS };
 
 static const struct argp_option procs_options[] = {
 	{"sort", 's', "KEY", 0,
@@ -157,7 +155,7 @@ static error_t procs_parse_opt(int key, char *arg, struct argp_state *state)
 	uint64_t v;
 	switch (key) {
 	case ARGP_KEY_INIT:
-		a->interval_ms = 2000;
+		a->watch.interval_ms = 2000;
 		return 0;
 	case 's':
 		if (col_index(arg) < 0 || col_index(arg) == P_CHANGE)
@@ -202,17 +200,6 @@ static error_t procs_parse_opt(int key, char *arg, struct argp_state *state)
 		else
 			argp_error(state, "invalid --by '%s' (user, command or cgroup)", arg);
 		return 0;
-	case OPT_WATCH:
-		a->watch = true;
-		if (arg && units_parse_interval(arg, &a->interval_ms))
-			argp_error(state, "invalid --watch interval '%s' (seconds, such as 1 or 0.5)",
-				   arg);
-		return 0;
-	case OPT_COUNT:
-		if (units_parse_u64(arg, &v) || v == 0 || v > 100000000)
-			argp_error(state, "invalid --count '%s' (a number of frames, at least 1)", arg);
-		a->count = (long)v;
-		return 0;
 	case 'o':
 		a->tbl.columns = arg;
 		return 0;
@@ -226,11 +213,10 @@ static error_t procs_parse_opt(int key, char *arg, struct argp_state *state)
 		argp_error(state, "unexpected argument '%s' (processes are chosen with -p PID)", arg);
 		return 0;
 	case ARGP_KEY_END:
-		if (a->count && !a->watch)
-			argp_error(state, "--count goes with --watch");
+		watch_opt_end(state, &a->watch);
 		return 0;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return watch_opt_parse(state, key, arg, &a->watch);
 	}
 }
 
@@ -1022,7 +1008,7 @@ static int watch(struct ctx *ctx, struct procs_args *a, struct user_cache *uc,
 		 struct ms_error *err)
 {
 	struct watch_call c = {.a = a, .uc = uc};
-	int rc = watch_loop(ctx, "procs", a->interval_ms, a->count, watch_frame, &c, err);
+	int rc = watch_loop(ctx, "procs", a->watch.interval_ms, a->watch.count, watch_frame, &c, err);
 	free(c.w.prev);
 	return rc;
 }
@@ -1034,7 +1020,7 @@ static int run(struct ctx *ctx, void *args, struct ms_error *err)
 	if (!uc)
 		return ms_say(err, -ENOMEM, "out of memory");
 	table_args_apply(ctx, &a->tbl);
-	int rc = a->watch ? watch(ctx, a, uc, err) : frame(ctx, a, uc, NULL, err);
+	int rc = a->watch.on ? watch(ctx, a, uc, err) : frame(ctx, a, uc, NULL, err);
 	free(uc->passwd);
 	free(uc);
 	if (a->have_re)

@@ -26,12 +26,11 @@ struct slab_args {
 	struct table_args tbl;
 	const char *sort;
 	long top; /* 0: all */
-	bool diagram, watch;
-	long interval_ms;
-	long count; /* --watch frames, 0: until stopped */
+	bool diagram;
+	struct watch_opts watch;
 };
 
-enum { OPT_NOHEADINGS = 0x200, OPT_DIAGRAM, OPT_WATCH, OPT_COUNT };
+enum { OPT_NOHEADINGS = 0x200, OPT_DIAGRAM };
 
 static const struct argp_option slab_options[] = {
 	{"sort", 's', "KEY", 0,
@@ -145,33 +144,21 @@ static error_t slab_parse_opt(int key, char *arg, struct argp_state *state)
 		a->diagram = true;
 		return 0;
 	case ARGP_KEY_INIT:
-		a->interval_ms = 2000;
-		return 0;
-	case OPT_WATCH:
-		a->watch = true;
-		if (arg && units_parse_interval(arg, &a->interval_ms))
-			argp_error(state, "invalid --watch interval '%s' (seconds, such as 1 or 0.5)",
-				   arg);
-		return 0;
-	case OPT_COUNT:
-		if (units_parse_u64(arg, &v) || v == 0 || v > 100000000)
-			argp_error(state, "invalid --count '%s' (a number of frames, at least 1)", arg);
-		a->count = (long)v;
+		a->watch.interval_ms = 2000;
 		return 0;
 	case ARGP_KEY_END:
+		watch_opt_end(state, &a->watch);
 		if (a->diagram && (a->tbl.columns || a->sort || a->top || a->tbl.raw))
 			argp_error(state, "--diagram draws the kmalloc classes: -o, -s, -n and -r go "
 					  "with the table");
-		if (a->diagram && a->watch)
+		if (a->diagram && a->watch.on)
 			argp_error(state, "--diagram and --watch exclude each other");
-		if (a->count && !a->watch)
-			argp_error(state, "--count goes with --watch");
 		return 0;
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s'", arg);
 		return 0;
 	default:
-		return ARGP_ERR_UNKNOWN;
+		return watch_opt_parse(state, key, arg, &a->watch);
 	}
 }
 
@@ -677,11 +664,11 @@ static int watch_frame(struct ctx *ctx, void *arg, struct ms_error *err)
 static int run(struct ctx *ctx, void *args, struct ms_error *err)
 {
 	struct slab_args *a = args;
-	if (!a->watch)
+	if (!a->watch.on)
 		return frame(ctx, a, NULL, err);
 	struct slab_watch w = {0};
 	void *c[2] = {a, &w};
-	int rc = watch_loop(ctx, "slab", a->interval_ms, a->count, watch_frame, c, err);
+	int rc = watch_loop(ctx, "slab", a->watch.interval_ms, a->watch.count, watch_frame, c, err);
 	for (size_t i = 0; i < w.n; i++)
 		free(w.v[i].name);
 	free(w.v);

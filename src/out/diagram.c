@@ -257,3 +257,72 @@ void diagram_sparkline(const uint64_t *v, size_t n, bool utf8, char *buf, size_t
 		o += len;
 	}
 }
+
+size_t diagram_timeline_step(size_t n, size_t max_rows)
+{
+	if (!max_rows)
+		max_rows = 1;
+	return n <= max_rows ? 1 : (n + max_rows - 1) / max_rows;
+}
+
+int diagram_timeline(struct out *o, const struct diagram_tick *t, size_t n, size_t max_rows,
+		     int width, bool utf8)
+{
+	if (o->json)
+		return 0;
+	if (!n) {
+		fprintf(o->fp, "no samples: the command ended within the first interval\n");
+		return 0;
+	}
+	size_t step = diagram_timeline_step(n, max_rows), rows = (n + step - 1) / step;
+	struct diagram_hbar *bar = calloc(rows, sizeof(*bar));
+	uint64_t *rss = malloc(n * sizeof(*rss));
+	if (!bar || !rss) {
+		free(bar);
+		free(rss);
+		return -ENOMEM;
+	}
+	size_t nrss = 0;
+	uint64_t lo = UINT64_MAX, hi = 0;
+	for (size_t r = 0; r < rows; r++) {
+		uint64_t minor = 0, major = 0;
+		const struct diagram_tick *last = &t[r * step];
+		for (size_t i = r * step; i < n && i < (r + 1) * step; i++) {
+			minor += t[i].minor;
+			major += t[i].major;
+			last = &t[i];
+			if (t[i].have_rss) {
+				rss[nrss++] = t[i].rss;
+				lo = t[i].rss < lo ? t[i].rss : lo;
+				hi = t[i].rss > hi ? t[i].rss : hi;
+			}
+		}
+		char size[24] = "-";
+		if (last->have_rss)
+			out_size_text(o, last->rss, size, sizeof(size));
+		snprintf(bar[r].left, sizeof(bar[r].left), "%5ld.%03lds", last->t_ms / 1000,
+			 last->t_ms % 1000);
+		snprintf(bar[r].right, sizeof(bar[r].right), "%7llu minor %5llu major  RSS %s",
+			 (unsigned long long)minor, (unsigned long long)major, size);
+		bar[r].value = minor + major;
+	}
+	if (step > 1)
+		fprintf(o->fp, "each row %zu samples\n", step);
+	int e = diagram_hbars(o, bar, rows, 0, width);
+	if (!e && nrss) {
+		/* as many samples as fit the bars' width: the last ones when there are more */
+		size_t cols = (size_t)diagram_hbars_width(o, bar, rows, width) + 12, from = 0;
+		if (nrss > cols)
+			from = nrss - cols;
+		char spark[4 * 256 + 1], a[24], b[24];
+		if (nrss - from > 256)
+			from = nrss - 256;
+		diagram_sparkline(rss + from, nrss - from, utf8, spark, sizeof(spark));
+		out_size_text(o, lo, a, sizeof(a));
+		out_size_text(o, hi, b, sizeof(b));
+		fprintf(o->fp, "RSS %s%s  %s to %s\n", from ? "(the last samples) " : "", spark, a, b);
+	}
+	free(bar);
+	free(rss);
+	return e;
+}

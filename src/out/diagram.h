@@ -118,4 +118,23 @@ int diagram_hbars(struct out *o, const struct diagram_hbar *rows, size_t n, uint
  * when @utf8, else an ASCII ramp. Writes at most @size-1 bytes into @buf. */
 void diagram_sparkline(const uint64_t *v, size_t n, bool utf8, char *buf, size_t size);
 
+/* One sample of a process over time: the faults of the interval that ends at @t_ms, the RSS then. */
+struct diagram_tick {
+	long t_ms;
+	uint64_t minor, major;
+	uint64_t rss; /* bytes */
+	bool have_rss;
+};
+
+/* How many samples make one row of diagram_timeline() for @n samples and @max_rows rows. */
+size_t diagram_timeline_step(size_t n, size_t max_rows);
+
+/* A timeline of faults per interval: one horizontal bar per row (diagram_hbars()), of the
+ * faults (minor and major) of diagram_timeline_step() samples summed, labelled with the time
+ * at the row's end and followed by its minor and major counts and the RSS at that time; then the
+ * RSS of every sample as a sparkline (@utf8: block characters) with its least and most. @n may
+ * be 0 ("no samples"). Text only. */
+int diagram_timeline(struct out *o, const struct diagram_tick *t, size_t n, size_t max_rows,
+		     int width, bool utf8);
+
 #endif

@@ -409,8 +409,72 @@ static void test_note(void **state)
 	out_discard(&o);
 }
 
+/* faults' timeline: a bar per sample, the counts and RSS beside, the RSS as a sparkline */
+static void draw_timeline(struct out *o)
+{
+	struct diagram_tick t[4] = {
+		{100, 60, 0, 1 << 20, true},
+		{200, 0, 0, 1 << 20, true},
+		{300, 1024, 2, 5 << 20, true},
+		{312, 3, 0, 0, false}, /* at exit: no RSS */
+	};
+	assert_int_equal(diagram_timeline(o, t, 4, 40, 40, false), 0);
+}
+
+static void test_timeline(void **state)
+{
+	struct out o;
+	const char *t = drawn(&o, 0, draw_timeline);
+	assert_non_null(strstr(t, "    0.100s |###                                     |      60 minor     0 major  RSS 1M\n"));
+	assert_non_null(strstr(t, "    0.200s |                                        |       0 minor     0 major  RSS 1M\n"));
+	/* the largest is the whole width */
+	assert_non_null(strstr(t, "    0.300s |########################################|    1024 minor     2 major  RSS 5M\n"));
+	/* a value that is not zero always shows */
+	assert_non_null(strstr(t, "    0.312s |#                                       |       3 minor     0 major  RSS -\n"));
+	/* the samples with an RSS: lowest, lowest, highest */
+	assert_non_null(strstr(t, "RSS __#  1M to 5M\n"));
+	assert_null(strstr(t, "each row"));
+	out_discard(&o);
+	/* nothing to draw */
+	assert_int_equal(out_init(&o, false, false, false), 0);
+	assert_int_equal(diagram_timeline(&o, NULL, 0, 40, 40, false), 0);
+	size_t len;
+	assert_string_equal(out_text(&o, &len), "no samples: the command ended within the first interval\n");
+	out_discard(&o);
+	/* JSON: nothing (the samples are the command's keys) */
+	assert_int_equal(out_init(&o, true, false, false), 0);
+	struct diagram_tick one = {100, 1, 0, 4096, true};
+	assert_int_equal(diagram_timeline(&o, &one, 1, 40, 40, false), 0);
+	out_discard(&o);
+}
+
+/* a long run: samples summed into rows, the faults added, the RSS the row's last */
+static void test_timeline_rows(void **state)
+{
+	assert_int_equal(diagram_timeline_step(0, 40), 1);
+	assert_int_equal(diagram_timeline_step(40, 40), 1);
+	assert_int_equal(diagram_timeline_step(41, 40), 2);
+	assert_int_equal(diagram_timeline_step(400, 40), 10);
+	assert_int_equal(diagram_timeline_step(401, 40), 11);
+	assert_int_equal(diagram_timeline_step(5, 0), 5);
+	struct diagram_tick t[5];
+	for (int i = 0; i < 5; i++)
+		t[i] = (struct diagram_tick){(i + 1) * 10, (uint64_t)i + 1, 0, (uint64_t)(i + 1) << 20, true};
+	struct out o;
+	assert_int_equal(out_init(&o, false, false, false), 0);
+	assert_int_equal(diagram_timeline(&o, t, 5, 2, 10, false), 0);
+	size_t len;
+	const char *s = out_text(&o, &len);
+	assert_string_equal(s, "each row 3 samples\n"
+			       "    0.030s |#######   |       6 minor     0 major  RSS 3M\n"
+			       "    0.050s |##########|       9 minor     0 major  RSS 5M\n"
+			       "RSS _.:+#  1M to 5M\n");
+	out_discard(&o);
+}
+
 TEST_MAIN(cmocka_unit_test(test_map), cmocka_unit_test(test_cut_keeps_size),
 	  cmocka_unit_test(test_bar), cmocka_unit_test(test_size_never_cut),
 	  cmocka_unit_test(test_bar_rounding), cmocka_unit_test(test_hbars),
 	  cmocka_unit_test(test_pairs), cmocka_unit_test(test_pairs_blank),
-	  cmocka_unit_test(test_note))
+	  cmocka_unit_test(test_note), cmocka_unit_test(test_timeline),
+	  cmocka_unit_test(test_timeline_rows))
