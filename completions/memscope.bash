@@ -5,7 +5,7 @@ _memscope()
 	_init_completion -s || return
 
 	local global_opts="-J --json -b --bytes --sysroot --color --arch --page-size -h --help -V --version"
-	local commands="iomem meminfo buddy zones maps translate phys layout decode procs faults"
+	local commands="iomem meminfo buddy zones maps translate phys layout decode procs faults slab"
 
 	# the command is the first word that is neither an option nor an option's value
 	local cmd="" i
@@ -84,6 +84,13 @@ _memscope()
 		esac
 	fi
 
+	if [[ $cmd == slab ]]; then
+		case $prev in
+		-s | --sort) COMPREPLY=($(compgen -W "change rate name active objs use slot object_size per_slab pages order slabs active_slabs memory waste reclaim aliases partial cpu_slabs limit batch shared" -- "$cur")) && return ;;
+		-n | --top | --count | -o | --output) return ;;
+		esac
+	fi
+
 	if [[ -z $cmd ]]; then
 		COMPREPLY=($(compgen -W "$commands $global_opts" -- "$cur"))
 		return
@@ -101,6 +108,7 @@ _memscope()
 	decode) opts="--levels --va-bits --live" ;;
 	procs) opts="-s --sort -n --top -p --pid -u --user --command --by --watch --count -o --output -r --raw --noheadings" ;;
 	faults) opts="--interval -o --output --watch --count --" ;;
+	slab) opts="-s --sort -n --top --diagram --watch --count -o --output -r --raw --noheadings" ;;
 	esac
 	# maps takes PIDs, translate and faults a PID first: offer the running ones
 	if [[ ($cmd == maps || $cmd == translate || $cmd == faults) && $cur != -* ]]; then

@@ -1,5 +1,5 @@
 # fish completion for memscope(1)
-set -l commands iomem meminfo buddy zones maps translate phys layout decode procs faults
+set -l commands iomem meminfo buddy zones maps translate phys layout decode procs faults slab
 
 complete -c memscope -f
 # global options, before or after the command
@@ -23,6 +23,7 @@ complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a layout -d
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a decode -d 'Decode virtual addresses'
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a procs -d 'Every process'"'"'s memory, ranked, grouped, watched'
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a faults -d 'Page faults and RSS of a command or a process'
+complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a slab -d 'Slab caches: objects, sizes, memory held'
 
 # iomem
 complete -c memscope -n '__fish_seen_subcommand_from iomem' -s o -l output -x -a 'START END SIZE NAME DEPTH' -d 'Columns to print'
@@ -87,3 +88,12 @@ complete -c memscope -n '__fish_seen_subcommand_from faults' -s o -l output -r -
 complete -c memscope -n '__fish_seen_subcommand_from faults' -l watch -x -a '1 2 5' -d 'With a PID, redraw every SECONDS'
 complete -c memscope -n '__fish_seen_subcommand_from faults' -l count -x -d 'With --watch, stop after N frames'
 complete -c memscope -n '__fish_seen_subcommand_from faults' -x -a '(__fish_complete_pids)'
+# slab
+complete -c memscope -n '__fish_seen_subcommand_from slab' -s s -l sort -x -a 'change rate name active objs use slot object_size per_slab pages order slabs active_slabs memory waste reclaim aliases partial cpu_slabs limit batch shared' -d 'Sort by a column'
+complete -c memscope -n '__fish_seen_subcommand_from slab' -s n -l top -x -d 'Only the first N caches'
+complete -c memscope -n '__fish_seen_subcommand_from slab' -l diagram -d 'The kmalloc size classes as bars'
+complete -c memscope -n '__fish_seen_subcommand_from slab' -l watch -x -a '1 2 5' -d 'Redraw every SECONDS with growth'
+complete -c memscope -n '__fish_seen_subcommand_from slab' -l count -x -d 'With --watch, stop after N frames'
+complete -c memscope -n '__fish_seen_subcommand_from slab' -s o -l output -x -a 'NAME ACTIVE OBJS USE SLOT OBJECT PER_SLAB PAGES ORDER SLABS ACT_SLABS MEMORY WASTE RECLAIM ALIASES PARTIAL CPU_SLABS LIMIT BATCH SHARED CHANGE RATE' -d 'Columns to print'
+complete -c memscope -n '__fish_seen_subcommand_from slab' -s r -l raw -d 'Raw output'
+complete -c memscope -n '__fish_seen_subcommand_from slab' -l noheadings -d 'Do not print headings'

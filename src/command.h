@@ -28,8 +28,7 @@
  *      OPT_CALL; -o/-r/-n are OPT_INCLUDE(table_opts, struct zones_args, tbl, NULL, 0) into a
  *      struct table_args field, with `.columns = &zones_columns` (COLUMNS()) in the row;
  *      arguments are OPTS_LIST (one list, each checked) or an .arg callback, and what the
- *      rules cannot say an .check callback (argp_error()). A plain argp still works:
- *      COMMAND_ARGP(name, ...) takes <name>_argp instead (its state->input the args struct);
+ *      rules cannot say an .check callback (argp_error());
  *   2. &cmd_<name> in src/commands.c's commands[] and its declaration at the end of this file
  *      (and the file in meson.build's core_sources);
  *   3. man/memscope-<name>.1.scd, and its entry in man/memscope.1.scd's COMMANDS;
@@ -130,7 +129,6 @@ struct command {
 	const char *name;
 	const char *summary; /* one line for `memscope --help` */
 	const struct opts *opts;
-	const struct argp *argp; /* instead of @opts, a plain argp (its state->input the args) */
 	size_t args_size;
 	unsigned flags; /* enum command_flags */
 	/* the columns -o takes, listed by --help after the documentation, then their note */
@@ -143,12 +141,9 @@ struct command {
 /* A command's row in src/cmd/<name>.c: `COMMAND(name, struct name_args, .summary = "...",
  * .flags = CMD_SYSROOT | CMD_OUTPUT);` defines cmd_<name> with its options <name>_opts (a
  * struct opts), the size of its args struct and its static run(); any other field (.columns,
- * ...) follows the flags. COMMAND_ARGP: the same with a plain argp, <name>_argp. */
+ * ...) follows the flags. */
 #define COMMAND(id, args_type, ...)                                                               \
 	const struct command cmd_##id = {.name = #id, .opts = &id##_opts,                        \
-					 .args_size = sizeof(args_type), .run = run, __VA_ARGS__}
-#define COMMAND_ARGP(id, args_type, ...)                                                          \
-	const struct command cmd_##id = {.name = #id, .argp = &id##_argp,                        \
 					 .args_size = sizeof(args_type), .run = run, __VA_ARGS__}
 
 /* Every command, NULL-terminated, in the order `memscope --help` lists them. */
@@ -162,7 +157,8 @@ int command_dispatch(const struct command *cmd, struct ctx *ctx, int argc, char 
 extern const struct argp global_child_argp;
 /* util-linux's table options, for commands that print one table: -o/--output, -r/--raw,
  * -n/--noheadings. A command includes table_opts (opts.h) into a struct table_args:
- * OPT_INCLUDE(table_opts, struct NAME_args, tbl, NULL, 0). */
+ * OPT_INCLUDE(table_opts, struct NAME_args, tbl, NULL, 0); a ranked list whose -n is --top
+ * (procs, slab) includes table_opts_top (no -n). */
 struct table_args {
 	const char *columns;
 	bool raw, noheadings;
@@ -183,10 +179,6 @@ int printed(int e, struct ms_error *err);
 
 /* In a command's ARGP_KEY_ARG: take this and every following argument as a list. */
 void args_rest(struct argp_state *state, char ***argv, int *n);
-/* A plain argp's (COMMAND_ARGP) parser for its other keys, when its arguments are one list
- * that may not be empty (@none: "no address given"): ARGP_KEY_ARG takes the list, ARGP_KEY_END
- * checks it. (A struct opts says OPTS_LIST instead.) */
-error_t args_list(struct argp_state *state, int key, char ***argv, int *n, const char *none);
 
 /* Help, usage and version text go to @f, not stdout (main checks that it was written). */
 void global_help_to(FILE *f);
@@ -249,5 +241,6 @@ int watch_loop(struct ctx *ctx, const char *name, long interval_ms, long count,
 
 extern const struct command cmd_iomem, cmd_meminfo, cmd_buddy, cmd_zones, cmd_translate, cmd_maps,
 	cmd_phys, cmd_layout, cmd_decode, cmd_procs, cmd_faults;
+extern const struct command cmd_slab;
 
 #endif

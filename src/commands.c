@@ -22,7 +22,8 @@
 /* The order of `memscope --help` */
 const struct command *const commands[] = {
 	&cmd_iomem, &cmd_meminfo, &cmd_buddy,  &cmd_zones, &cmd_maps,
-	&cmd_translate, &cmd_layout, &cmd_decode, &cmd_phys, &cmd_procs, &cmd_faults, NULL,
+	&cmd_translate, &cmd_layout, &cmd_decode, &cmd_phys, &cmd_procs, &cmd_faults,
+	&cmd_slab, NULL,
 };
 
 const struct command *command_find(const char *name)
@@ -240,8 +241,7 @@ static char *dispatch_help(int key, const char *text, void *input)
 	const struct command *c = d->cmd;
 	if (key != ARGP_KEY_HELP_PRE_DOC && key != ARGP_KEY_HELP_POST_DOC)
 		return (char *)text;
-	char *(*filter)(int, const char *, void *) = c->argp ? c->argp->help_filter : NULL;
-	char *t = filter ? filter(key, text, d->args) : (char *)text;
+	char *t = (char *)text;
 	if (key == ARGP_KEY_HELP_POST_DOC && c->columns) {
 		/* -o's columns, from the command's row */
 		char cols[4096], *with = NULL;
@@ -269,7 +269,7 @@ static int dispatch_parse_args(const struct command *cmd, struct ctx *ctx, void 
 	/* the command's argp, its documentation moved up to the dispatcher's (which wraps it)
 	 * and the global options after its own */
 	struct dispatch d = {cmd, ctx, args, args};
-	const struct argp *argp = cmd->argp ? cmd->argp : opts_argp(cmd->opts, args, &d.input);
+	const struct argp *argp = opts_argp(cmd->opts, args, &d.input);
 	if (!argp)
 		return ms_say(err, -ENOMEM, "out of memory");
 	struct argp own = *argp;
@@ -281,7 +281,7 @@ static int dispatch_parse_args(const struct command *cmd, struct ctx *ctx, void 
 		{&no_args_argp, 0, NULL, 0},
 		{NULL, 0, NULL, 0},
 	};
-	const struct argp top = {NULL, dispatch_parse, NULL, cmd->argp ? argp->doc : cmd->opts->doc,
+	const struct argp top = {NULL, dispatch_parse, NULL, cmd->opts->doc,
 				 children, dispatch_help, NULL};
 	/* argp names the program in usage lines from argv[0]: make it "memscope iomem" */
 	char name[128];
@@ -662,17 +662,6 @@ void args_rest(struct argp_state *state, char ***argv, int *n)
 	*argv = &state->argv[state->next - 1];
 	*n = state->argc - state->next + 1;
 	state->next = state->argc;
-}
-
-error_t args_list(struct argp_state *state, int key, char ***argv, int *n, const char *none)
-{
-	if (key == ARGP_KEY_ARG)
-		args_rest(state, argv, n);
-	else if (key == ARGP_KEY_END && !*n)
-		argp_error(state, "%s", none);
-	else if (key != ARGP_KEY_END)
-		return ARGP_ERR_UNKNOWN;
-	return 0;
 }
 
 int addr_arg(const char *s, const char *what, uint64_t *v, struct ms_error *err)

@@ -296,3 +296,13 @@ const struct opts table_opts = {
 		OPT_BOOL("noheadings", 'n', struct table_args, noheadings,
 			 "Do not print the heading line")),
 };
+
+const struct opts table_opts_top = {
+	.opt = OPTIONS(
+		OPT_STR("output", 'o', "LIST", struct table_args, columns,
+			"Columns to print (see below); +LIST adds to the defaults"),
+		OPT_BOOL("raw", 'r', struct table_args, raw,
+			 "Columns separated by one space, no alignment"),
+		OPT_BOOL("noheadings", 0, struct table_args, noheadings,
+			 "Do not print the heading line")),
+};

@@ -145,6 +145,9 @@ struct opts {
 /* util-linux's table options, for commands that print one table: -o/--output, -r/--raw,
  * -n/--noheadings into a struct table_args (command.h). */
 extern const struct opts table_opts;
+/* The same for a ranked flat table whose -n is --top (procs, slab): --noheadings has no
+ * letter, and no tree art to speak of. */
+extern const struct opts table_opts_top;
 
 /* The argp for @o parsing into @args, and in *@input what its parent hands it (child_inputs).
  * The one built before is freed; NULL when out of memory. */

@@ -102,10 +102,7 @@ static const struct columns procs_columns = COLUMNS(
 
 static int col_index(const char *name)
 {
-	for (int i = 0; i < P_NCOLS; i++)
-		if (!strcasecmp(procs_cols[i].name, name) || !strcasecmp(procs_cols[i].key, name))
-			return i;
-	return -1;
+	return col_lookup(procs_cols, P_NCOLS, name);
 }
 
 static int parse_pids(const char *arg, struct procs_args *a)
@@ -203,16 +200,7 @@ static const struct opts procs_opts = {
 			  "Redraw every SECONDS (default 2, decimals allowed), sorted, with each "
 			  "row's change of PSS since the last frame; q or Ctrl-C ends"),
 		OPT_COUNT(struct procs_args, watch.count),
-		/* the table options, but -n is --top here */
-		{.kind = OPTK_STR, .name = "output", .key = 'o', .arg = "LIST", .group = 1,
-		 .doc = "Columns to print (see below); +LIST adds to the defaults",
-		 OPT_FIELD_(struct procs_args, tbl.columns)},
-		{.kind = OPTK_BOOL, .name = "raw", .key = 'r', .group = 1,
-		 .doc = "Columns separated by one space, no alignment",
-		 OPT_FIELD_(struct procs_args, tbl.raw)},
-		{.kind = OPTK_BOOL, .name = "noheadings", .group = 1,
-		 .doc = "Do not print the heading line",
-		 OPT_FIELD_(struct procs_args, tbl.noheadings)}),
+		OPT_INCLUDE(table_opts_top, struct procs_args, tbl, NULL, 1)),
 	.rules = RULES(OPT_NEEDS("count", "watch")),
 	.doc = "Show every process's share of memory, largest PSS first: resident (RSS), "
 	       "proportional (PSS: a page mapped by n processes counts 1/n to each, so the column "
@@ -874,18 +862,8 @@ static int frame(struct ctx *ctx, const struct procs_args *a, struct user_cache 
 	if (e)
 		return e;
 	/* the files the columns need: -o decides, as the defaults do */
-	bool shown[P_NCOLS] = {false};
-	for (int c = 0; c < P_NCOLS; c++)
-		shown[c] = (procs_cols[c].flags & COLF_DEFAULT) && !(a->tbl.columns && a->tbl.columns[0] != '+');
-	if (a->tbl.columns) {
-		char *copy = strdup(a->tbl.columns + (a->tbl.columns[0] == '+'));
-		for (char *save, *t = copy ? strtok_r(copy, ",", &save) : NULL; t; t = strtok_r(NULL, ",", &save))
-			if (col_index(t) >= 0)
-				shown[col_index(t)] = true;
-		free(copy);
-	}
-	if (a->sort)
-		shown[col_index(a->sort)] = true;
+	bool shown[P_NCOLS];
+	cols_shown(procs_cols, P_NCOLS, a->tbl.columns, a->sort, shown);
 	unsigned want = wanted(a, shown);
 	struct procs_set set = {0};
 	e = ctx->sysroot_dir ? read_dump(ctx, a, want, uc, &set, err) : read_live(ctx, a, want, uc, &set, err);

@@ -92,6 +92,29 @@ int table_select(struct table *t, const char *spec, struct ms_error *err)
 	return 0;
 }
 
+int col_lookup(const struct col_def *defs, size_t ndefs, const char *name)
+{
+	for (size_t i = 0; i < ndefs; i++)
+		if (!strcasecmp(defs[i].name, name) || (defs[i].key && !strcasecmp(defs[i].key, name)))
+			return (int)i;
+	return -1;
+}
+
+void cols_shown(const struct col_def *defs, size_t ndefs, const char *spec, const char *sort,
+		bool *shown)
+{
+	for (size_t c = 0; c < ndefs; c++)
+		shown[c] = (defs[c].flags & COLF_DEFAULT) && !(spec && spec[0] != '+');
+	char *copy = spec ? strdup(spec + (spec[0] == '+')) : NULL;
+	for (char *save, *t = copy ? strtok_r(copy, ",", &save) : NULL; t;
+	     t = strtok_r(NULL, ",", &save))
+		if (col_lookup(defs, ndefs, t) >= 0)
+			shown[col_lookup(defs, ndefs, t)] = true;
+	free(copy);
+	if (sort && col_lookup(defs, ndefs, sort) >= 0)
+		shown[col_lookup(defs, ndefs, sort)] = true;
+}
+
 void table_json_keyed(struct table *t)
 {
 	t->keyed = true;

@@ -68,6 +68,13 @@ void table_free(struct table *t);
  * defaults). Returns 0 or -EINVAL with @err naming the unknown column. */
 int table_select(struct table *t, const char *spec, struct ms_error *err);
 
+/* The index of the column named @name (its heading or its JSON key, any case), or -1. */
+int col_lookup(const struct col_def *defs, size_t ndefs, const char *name);
+/* Which columns a -o @spec shows (the defaults unless it replaces them, what "+" adds), and
+ * the column @sort (NULL: none) sorts by: for a command that reads only what is shown. */
+void cols_shown(const struct col_def *defs, size_t ndefs, const char *spec, const char *sort,
+		bool *shown);
+
 /* JSON as an object keyed by each row's key instead of an array of rows. */
 void table_json_keyed(struct table *t);
 /* JSON as one object {row key: value of column @col}, e.g. {"MemTotal": 1024}. */

@@ -108,8 +108,10 @@ for i in range(1000000):
 			cp "$FIX/x86_64-vm-6.18-process/proc/$(ls "$FIX/x86_64-vm-6.18-process/proc" | grep -E '^[0-9]+$')/${f#1/}" "$D/proc/$f"
 		chmod 000 "$D/proc/$f"
 	done
+	cp "$FIX/x86_64-vm-6.18-slab/proc/slabinfo" "$D/proc/slabinfo"
+	chmod 000 "$D/proc/slabinfo"
 	for cmd in "iomem:iomem" "meminfo:meminfo" "buddy:buddyinfo" "zones:zoneinfo" \
-	    "buddy --types:pagetypeinfo" "maps 1:1/maps" "maps 1 --rss:1/smaps"; do
+	    "buddy --types:pagetypeinfo" "maps 1:1/maps" "maps 1 --rss:1/smaps" "slab:slabinfo"; do
 		args=${cmd%%:*} file=${cmd#*:}
 		run --separate-stderr as_user "$MEMSCOPE" --sysroot "$D" $args
 		[ "$status" -eq 1 ] || { echo "$args: exit $status"; false; }

@@ -281,3 +281,32 @@ process_dirs() {
 	echo "$n processes checked"
 	[ "$n" -ge 100 ] # 121 when written: every case of the collection read
 }
+
+@test "every real slabinfo is read by slab; caches, objects and slab memory equal awk's" {
+	n=0
+	slab=0
+	for f in $(dumps slabinfo); do
+		# all these machines have 4K pages; the dumps say so or not
+		read_case "$f" slab --json --page-size 4K
+		want=$(awk 'NR > 2 && NF > 0 { n++; b += $3 * $4; p += $15 * $6 } END { printf "%d %.0f %.0f", n, b, p * 4096 }' "$f")
+		got=$(echo "$output" | jq -r '"\(.totals.caches) \([.caches[] | .num_objs * .objsize] | add) \(.totals.memory)"')
+		[ "$got" = "$want" ] || { echo "$c: memscope $got, awk $want"; false; }
+		if [ "$(echo "$output" | jq -r .allocator)" = SLAB ]; then
+			slab=$((slab + 1))
+			# SLAB's tunables, read where awk reads them
+			awk 'NR > 2 && $8 > 0 { found = 1 } END { exit !found }' "$f"
+		fi
+		# the totals against the same case's meminfo, where it has one and is one machine
+		if [[ $c != Mixed-* ]] && [ -e "$(dirname "$f")/meminfo" ]; then
+			kb=$(awk '$1 == "Slab:" { print $2 }' "$(dirname "$f")/meminfo")
+			[ -z "$kb" ] || echo "$output" | jq -e --argjson s "$((kb * 1024))" \
+				'.meminfo.Slab == $s and .meminfo.difference == .totals.memory - $s'
+		fi
+		run memscope --sysroot "$r" slab --page-size 4K -n 5
+		[ "$status" -eq 0 ]
+		run memscope --sysroot "$r" slab --page-size 4K --diagram
+		[ "$status" -eq 0 ] && [[ $output == *"kmalloc: "* ]] || { echo "$c: no kmalloc classes drawn"; false; }
+	done
+	[ "$n" -ge 10 ]
+	[ "$slab" -eq 1 ] # arm32-xilinx-zynq-4.4.0-252M
+}

@@ -10,10 +10,39 @@
 #include "proc/iomem.h"
 #include "proc/meminfo.h"
 #include "proc/pagetypeinfo.h"
+#include "decode/kptr.h"
 #include "proc/procmem.h"
+#include "proc/slabinfo.h"
+#include "proc/slabsys.h"
+#include "proc/sysctl.h"
 #include "proc/task.h"
+#include "proc/vmallocinfo.h"
 #include "proc/vmstat.h"
 #include "proc/zoneinfo.h"
+
+#if defined(TARGET_VMALLOCINFO)
+/* as a command uses an area: its words read, its pointers checked */
+static int vmalloc_area_seen(const struct vmalloc_area *a, void *arg)
+{
+	struct kptr_check *c = arg;
+	kptr_check_range(c, a->start, a->end, a->size);
+	size_t n = 0;
+	if (a->func)
+		n += strlen(a->func);
+	if (a->module)
+		n += strlen(a->module);
+	for (unsigned i = 0; i < a->n_extra; i++)
+		n += strlen(a->extra[i]);
+	volatile size_t sink = n;
+	(void)sink;
+	if (a->n_extra > VMALLOC_MAX_EXTRA || a->line == 0)
+		__builtin_trap();
+	for (unsigned b = 0; b < VMK_NKINDS; b++)
+		if ((a->kinds & (1u << b)) && !vmalloc_kind_name(1u << b))
+			__builtin_trap();
+	return 0;
+}
+#endif
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -96,6 +125,40 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		volatile uint64_t bytes = st.rss * 4096u + st.utime + st.stime + st.starttime;
 		(void)sum;
 		(void)bytes;
+	}
+#elif defined(TARGET_SLABINFO)
+	struct slabinfo si;
+	if (slabinfo_parse(d, size, "f", &si, &err) == 0) {
+		uint64_t bytes = 0;
+		for (size_t i = 0; i < si.n; i++) {
+			/* a name is a whole string, never empty; memory held wraps, never undefined */
+			if (!si.v[i].name[0] || si.v[i].line == 0)
+				__builtin_trap();
+			bytes += si.v[i].num_objs * si.v[i].objsize +
+				 si.v[i].num_slabs * si.v[i].pagesperslab * 4096u;
+			bytes += strlen(si.v[i].name);
+		}
+		volatile uint64_t sink = bytes;
+		(void)sink;
+		if (si.n && slabinfo_find(&si, si.v[si.n - 1].name) == NULL)
+			__builtin_trap();
+		slabinfo_free(&si);
+	}
+	/* the same bytes as one sysfs attribute and one sysctl value */
+	uint64_t v;
+	slabsys_parse(d, size, "f", &v, &err);
+	long l;
+	sysctl_parse_int(d, size, "f", &l, &err);
+#elif defined(TARGET_VMALLOCINFO)
+	struct kptr_check c;
+	struct layout lay;
+	layout_build(&lay, "x86_64", 4, 4096, 0);
+	kptr_check_init(&c, size & 1 ? &lay : NULL, true);
+	if (vmallocinfo_stream_bytes(d, size, "f", vmalloc_area_seen, &c, &err) == 0) {
+		char line[512];
+		kptr_explain(&c, "f", (int)(size % 4) - 1, line, sizeof(line));
+		if (kptr_verdict(&c) == KPTR_NONE)
+			__builtin_trap(); /* an area has two addresses */
 	}
 #else
 #error "no fuzz target chosen"

@@ -34,7 +34,7 @@ rm -f "$log"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 status=0
-for t in iomem meminfo buddyinfo zoneinfo pagetypeinfo vmstat stat smaps_rollup status cgroup maps decode kallsyms kcore; do
+for t in iomem meminfo buddyinfo zoneinfo pagetypeinfo vmstat stat smaps_rollup status cgroup slabinfo vmallocinfo maps decode kallsyms kcore; do
 	mkdir -p "$work/$t"
 	cp tests/fuzz/corpus/$t/* "$work/$t/"
 	limit=
@@ -44,6 +44,12 @@ for t in iomem meminfo buddyinfo zoneinfo pagetypeinfo vmstat stat smaps_rollup 
 		# 4 KiB hold some 50 maps lines, three times the reading window; beyond that an
 		# input only runs the same code over more lines, and libFuzzer's default (the 22
 		# KiB smaps seed) would halve the executions
+		limit=-max_len=4096
+		;;
+	vmallocinfo)
+		names=vmallocinfo
+		# the areas are streamed one line at a time: 4 KiB hold some 40 of them, and the
+		# 116 KiB fixture as a seed would cut the executions by ten
 		limit=-max_len=4096
 		;;
 	decode)

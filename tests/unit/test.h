@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <ftw.h>
+#include <glob.h>
 
 #include "proc/sysroot.h"
 
@@ -154,6 +155,28 @@ static inline void assert_bytes(const char *got, size_t gotlen, const char *want
 	if (gotlen != wantlen || memcmp(got, want, wantlen) != 0)
 		fail_msg("got  [%.*s] (%zu bytes)\nwant [%.*s] (%zu bytes)", (int)gotlen, got, gotlen,
 			 (int)wantlen, want, wantlen);
+}
+
+/* The real captures' copies of /proc/@file (../shared/real-dumps beside the tree, or
+ * $REAL_DUMPS): true with @dir and @g filled (globfree() it), false when there are none here. */
+static inline bool real_dumps(const char *file, char *dir, size_t size, glob_t *g)
+{
+	const char *env = getenv("REAL_DUMPS");
+	snprintf(dir, size, "%s", env ? env : FIXTURES "/../../shared/real-dumps");
+	struct stat st;
+	char pat[1200];
+	snprintf(pat, sizeof(pat), "%s/*/proc/%s", dir, file);
+	return stat(dir, &st) == 0 && glob(pat, 0, NULL, g) == 0;
+}
+
+/* @path read whole (up to @size bytes) into @buf; returns the length. */
+static inline size_t read_whole(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	size_t len = fread(buf, 1, size, f);
+	fclose(f);
+	return len;
 }
 
 #endif

@@ -1,0 +1,41 @@
+#!/bin/bash
+# memscope slab against slabtop and cat, median of several runs (issue 14's targets: slab from
+# slabinfo alone within 1.5x `slabtop -o`; with the sysfs columns within 1.2x `cat` of the same
+# sysfs files). Run as root: /proc/slabinfo is mode 0400.
+#   bench/slab.sh [BUILD_DIR] [RUNS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build}
+runs=${2:-21}
+ms=$build/memscope
+[ -x "$ms" ] || { echo "build first: meson compile -C $build" >&2; exit 1; }
+[ -r /proc/slabinfo ] || { echo "bench: /proc/slabinfo is not readable (run as root)" >&2; exit 1; }
+
+# median wall time in seconds of a command over $runs runs, output discarded (one warm-up)
+median() {
+	"$@" >/dev/null 2>&1
+	for _ in $(seq "$runs"); do
+		local s=$EPOCHREALTIME
+		"$@" >/dev/null 2>&1
+		local e=$EPOCHREALTIME
+		echo $((${e/./} - ${s/./}))
+	done | sort -n | awk '{ t[NR] = $1 } END { printf "%.4f", t[int((NR + 1) / 2)] / 1e6 }'
+}
+line() {
+	awk -v a="$2" -v b="$4" -v n="$1" -v m="$3" -v t="$5" \
+		'BEGIN { printf "%-44s %8.4f s   %-24s %8.4f s   ratio %.2f (target <= %s)\n", n, a, m, b, a / b, t }'
+}
+
+line "memscope slab" "$(median "$ms" slab)" "slabtop -o" "$(median slabtop -o)" 1.5
+# the five sysfs attributes the columns read, for every cache slabinfo lists
+cols=NAME,OBJECT,RECLAIM,ALIASES,PARTIAL,CPU_SLABS
+files=$(mktemp)
+trap 'rm -f "$files"' EXIT
+awk 'NR > 2 { print $1 }' /proc/slabinfo | while read -r c; do
+	for a in object_size reclaim_account aliases partial cpu_slabs; do
+		echo "/sys/kernel/slab/$c/$a"
+	done
+done >"$files"
+n=$(wc -l <"$files")
+line "memscope slab -o $cols" "$(median "$ms" slab -o "$cols")" "cat of the $n files" \
+	"$(median xargs -a "$files" cat)" 1.2
