@@ -136,7 +136,7 @@ static void test_slabinfo_errors(void **state)
 	    {HEAD "a 1 2 3 4 5 : tunables 0 0 0 : slabdata 1 1 99999999999999999999\n", 3,
 	     "a number does not fit in 64 bits"},
 	};
-	assert_parse_fails_all(slabinfo_parse, struct slabinfo, bad);
+	assert_parse_fails_each(slabinfo_parse, struct slabinfo, bad);
 	/* a NUL byte needs the length given, not strlen() */
 	static const char nul[] = HEAD "a 1 2\0 3 4 5 : tunables 0 0 0 : slabdata 1 1 0\n";
 	struct slabinfo si;
