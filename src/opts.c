@@ -287,22 +287,19 @@ static error_t node_parse(int key, char *arg, struct argp_state *state)
 	}
 }
 
+/* -o, -r and --noheadings (-n, or none where -n is --top), in each table's wording */
+#define TABLE_OPT_ROWS(output_doc, raw_doc, noheadings_key)                                       \
+	OPT_STR("output", 'o', "LIST", struct table_args, columns, output_doc),                    \
+	OPT_BOOL("raw", 'r', struct table_args, raw, raw_doc),                                     \
+	OPT_BOOL("noheadings", noheadings_key, struct table_args, noheadings,                      \
+		 "Do not print the heading line")
+
 const struct opts table_opts = {
-	.opt = OPTIONS(
-		OPT_STR("output", 'o', "LIST", struct table_args, columns,
-			"Columns to print (see below); +LIST adds to the default"),
-		OPT_BOOL("raw", 'r', struct table_args, raw,
-			 "Raw output: no alignment, no tree art"),
-		OPT_BOOL("noheadings", 'n', struct table_args, noheadings,
-			 "Do not print the heading line")),
+	.opt = OPTIONS(TABLE_OPT_ROWS("Columns to print (see below); +LIST adds to the default",
+				      "Raw output: no alignment, no tree art", 'n')),
 };
 
 const struct opts table_opts_top = {
-	.opt = OPTIONS(
-		OPT_STR("output", 'o', "LIST", struct table_args, columns,
-			"Columns to print (see below); +LIST adds to the defaults"),
-		OPT_BOOL("raw", 'r', struct table_args, raw,
-			 "Columns separated by one space, no alignment"),
-		OPT_BOOL("noheadings", 0, struct table_args, noheadings,
-			 "Do not print the heading line")),
+	.opt = OPTIONS(TABLE_OPT_ROWS("Columns to print (see below); +LIST adds to the defaults",
+				      "Columns separated by one space, no alignment", 0)),
 };

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "command.h"
+#include "lib/grow.h"
 #include "lib/units.h"
 #include "out/table.h"
 #include "proc/procmem.h"
@@ -346,14 +347,8 @@ static bool selected(const struct procs_args *a, struct ctx *ctx, struct user_ca
 
 static int add_row(struct procs_set *s, size_t *cap, const struct procmem *m, bool unread)
 {
-	if (s->n == *cap) {
-		size_t c = *cap ? *cap * 2 : 256;
-		struct proc_row *g = realloc(s->v, c * sizeof(*g));
-		if (!g)
-			return -ENOMEM;
-		s->v = g;
-		*cap = c;
-	}
+	if (grow(&s->v, cap, s->n + 1, sizeof(*s->v), 256))
+		return -ENOMEM;
 	s->v[s->n++] = (struct proc_row){.m = *m, .unread = unread};
 	return 0;
 }

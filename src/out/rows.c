@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/grow.h"
 #include "out/table_int.h"
 
 /* a segment is this many rows, then their strings */
@@ -40,16 +41,8 @@ static void *table_alloc(struct table *t, size_t size)
 /* Copy @len bytes to the end of the string arena; their offset in *@off. 0 or -ENOMEM. */
 int strings_append(struct table *t, const char *s, size_t len, uint64_t *off)
 {
-	if (t->strings_len + len > t->strings_cap) {
-		size_t cap = t->strings_cap ? t->strings_cap * 2 : 64 * 1024;
-		while (cap < t->strings_len + len)
-			cap *= 2;
-		char *n = realloc(t->strings, cap);
-		if (!n)
-			return -ENOMEM;
-		t->strings = n;
-		t->strings_cap = cap;
-	}
+	if (grow(&t->strings, &t->strings_cap, t->strings_len + len, 1, 64 * 1024))
+		return -ENOMEM;
 	memcpy(t->strings + t->strings_len, s, len);
 	*off = t->strings_len;
 	t->strings_len += len;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/grow.h"
 #include "lib/units.h"
 #include "proc/maps.h"
 #include "proc/stream.h"
@@ -97,25 +98,10 @@ static const struct {
 
 static int push_vma(struct maps *m, const struct vma *v)
 {
-	if (m->n == m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 256;
-		struct vma *nv = realloc(m->v, cap * sizeof(*nv));
-		if (!nv)
-			return -ENOMEM;
-		m->v = nv;
-		m->cap = cap;
-	}
 	size_t len = strlen(v->name) + 1;
-	if (m->names_len + len > m->names_cap) {
-		size_t cap = m->names_cap ? m->names_cap * 2 : 16384;
-		while (cap < m->names_len + len)
-			cap *= 2;
-		char *nn = realloc(m->names, cap);
-		if (!nn)
-			return -ENOMEM;
-		m->names = nn;
-		m->names_cap = cap;
-	}
+	if (grow(&m->v, &m->cap, m->n + 1, sizeof(*m->v), 256) ||
+	    grow(&m->names, &m->names_cap, m->names_len + len, 1, 16384))
+		return -ENOMEM;
 	memcpy(m->names + m->names_len, v->name, len);
 	m->v[m->n] = *v;
 	/* an offset for now: the arena may still move */
