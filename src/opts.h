@@ -84,6 +84,12 @@ struct opt {
 #define OPT_COUNT(type, field)                                                                    \
 	OPT_NUM("count", 0, "N", type, field, 1, 100000000, "a number of frames, at least 1",     \
 		"With --watch, stop after N frames")
+/* A ranked list's pair: -s/--sort KEY handed to sort_fn (which checks it is a column) and
+ * -n/--top N into the long top_field */
+#define OPT_SORT_TOP(type, top_field, sort_fn, sort_doc, top_doc)                                 \
+	OPT_CALL("sort", 's', "KEY", sort_fn, NULL, sort_doc),                                     \
+	OPT_NUM("top", 'n', "N", type, top_field, 1, 100000000, "a number of rows, at least 1",   \
+		top_doc)
 /* --NAME[=ARG] handed to fn(args, arg, state) */
 #define OPT_CALL(name_, key_, arg_, fn, hint_, doc_)                                              \
 	{.kind = OPTK_CALL, .name = name_, .key = key_, .arg = arg_, .doc = doc_, .parse = fn,     \

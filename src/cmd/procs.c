@@ -178,12 +178,10 @@ static error_t procs_arg(void *args, char *arg, struct argp_state *state)
 
 static const struct opts procs_opts = {
 	.opt = OPTIONS(
-		OPT_CALL("sort", 's', "KEY", sort_parse, NULL,
-			 "Sort by the column KEY (default PSS): sizes and counts largest first, "
-			 "PID, USER and COMMAND in order"),
-		OPT_NUM("top", 'n', "N", struct procs_args, top, 1, 100000000,
-			"a number of rows, at least 1",
-			"Only the first N processes (or groups) after sorting"),
+		OPT_SORT_TOP(struct procs_args, top, sort_parse,
+			     "Sort by the column KEY (default PSS): sizes and counts largest first, "
+			     "PID, USER and COMMAND in order",
+			     "Only the first N processes (or groups) after sorting"),
 		OPT_CALL("pid", 'p', "PID,...", pid_parse, "process ids, such as 1,42",
 			 "Only these processes"),
 		OPT_CALL("user", 'u', "USER", user_parse, NULL,

@@ -105,12 +105,10 @@ static int sort_parse(void *args, const char *arg, struct argp_state *state)
 
 static const struct opts slab_opts = {
 	.opt = OPTIONS(
-		OPT_CALL("sort", 's', "KEY", sort_parse, NULL,
-			 "Sort by the column KEY (default MEMORY): sizes and counts largest first, "
-			 "NAME in order"),
-		OPT_NUM("top", 'n', "N", struct slab_args, top, 1, 100000000,
-			"a number of rows, at least 1",
-			"Only the first N caches after sorting (the totals count them all)"),
+		OPT_SORT_TOP(struct slab_args, top, sort_parse,
+			     "Sort by the column KEY (default MEMORY): sizes and counts largest first, "
+			     "NAME in order",
+			     "Only the first N caches after sorting (the totals count them all)"),
 		OPT_BOOL("diagram", 0, struct slab_args, diagram,
 			 "Draw the kmalloc size classes (kmalloc-8 to kmalloc-8k and their dma, cg "
 			 "and rcl variants) as bars of the memory their slabs hold, each with its "
