@@ -39,6 +39,28 @@ static inline void fixture_open(struct sysroot *sr, const char *name)
 	}
 #define TEST_MAIN(...) TEST_MAIN_WITH(NULL, NULL, __VA_ARGS__)
 
+/* TESTS(a, b, ...): cmocka_unit_test(a), cmocka_unit_test(b), ... for up to 16 names. */
+#define TESTS_N_(_1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, n, ...) TESTS_##n##_
+#define TESTS(...) TESTS_N_(__VA_ARGS__, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1)(__VA_ARGS__)
+#define TESTS_1_(a) cmocka_unit_test(a)
+#define TESTS_2_(a, ...) cmocka_unit_test(a), TESTS_1_(__VA_ARGS__)
+#define TESTS_3_(a, ...) cmocka_unit_test(a), TESTS_2_(__VA_ARGS__)
+#define TESTS_4_(a, ...) cmocka_unit_test(a), TESTS_3_(__VA_ARGS__)
+#define TESTS_5_(a, ...) cmocka_unit_test(a), TESTS_4_(__VA_ARGS__)
+#define TESTS_6_(a, ...) cmocka_unit_test(a), TESTS_5_(__VA_ARGS__)
+#define TESTS_7_(a, ...) cmocka_unit_test(a), TESTS_6_(__VA_ARGS__)
+#define TESTS_8_(a, ...) cmocka_unit_test(a), TESTS_7_(__VA_ARGS__)
+#define TESTS_9_(a, ...) cmocka_unit_test(a), TESTS_8_(__VA_ARGS__)
+#define TESTS_10_(a, ...) cmocka_unit_test(a), TESTS_9_(__VA_ARGS__)
+#define TESTS_11_(a, ...) cmocka_unit_test(a), TESTS_10_(__VA_ARGS__)
+#define TESTS_12_(a, ...) cmocka_unit_test(a), TESTS_11_(__VA_ARGS__)
+#define TESTS_13_(a, ...) cmocka_unit_test(a), TESTS_12_(__VA_ARGS__)
+#define TESTS_14_(a, ...) cmocka_unit_test(a), TESTS_13_(__VA_ARGS__)
+#define TESTS_15_(a, ...) cmocka_unit_test(a), TESTS_14_(__VA_ARGS__)
+#define TESTS_16_(a, ...) cmocka_unit_test(a), TESTS_15_(__VA_ARGS__)
+/* main() running the tests named (as TESTS() says), with no setup or teardown. */
+#define TEST_MAIN_OF(...) TEST_MAIN(TESTS(__VA_ARGS__))
+
 /* Read fixtures/@name's file with @read (a NAME_read()) into @model; an error fails the test. */
 #define fixture_read(name, read, model)                                                         \
 	do {                                                                                      \

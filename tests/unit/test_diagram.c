@@ -472,9 +472,5 @@ static void test_timeline_rows(void **state)
 	out_discard(&o);
 }
 
-TEST_MAIN(cmocka_unit_test(test_map), cmocka_unit_test(test_cut_keeps_size),
-	  cmocka_unit_test(test_bar), cmocka_unit_test(test_size_never_cut),
-	  cmocka_unit_test(test_bar_rounding), cmocka_unit_test(test_hbars),
-	  cmocka_unit_test(test_pairs), cmocka_unit_test(test_pairs_blank),
-	  cmocka_unit_test(test_note), cmocka_unit_test(test_timeline),
-	  cmocka_unit_test(test_timeline_rows))
+TEST_MAIN_OF(test_map, test_cut_keeps_size, test_bar, test_size_never_cut, test_bar_rounding,
+	     test_hbars, test_pairs, test_pairs_blank, test_note, test_timeline, test_timeline_rows)
