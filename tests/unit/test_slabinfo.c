@@ -14,6 +14,14 @@
 	"tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs> <num_slabs> "    \
 	"<sharedavail>\n"
 
+/* @t (HEAD and rows) parsed into @si: @n caches. */
+static void parse_ok(const char *t, struct slabinfo *si, size_t n)
+{
+	struct ms_error err = {0};
+	assert_int_equal(slabinfo_parse(t, strlen(t), "f", si, &err), 0);
+	assert_int_equal(si->n, n);
+}
+
 static void test_slub_fixture(void **state)
 {
 	struct slabinfo si;
@@ -60,9 +68,7 @@ static void test_slab_tunables(void **state)
 		"RAWv6                  6     18    832    9    2 : tunables   54   27    8 : "
 		"slabdata      2      2      1";
 	struct slabinfo si;
-	struct ms_error err = {0};
-	assert_int_equal(slabinfo_parse(t, strlen(t), "f", &si, &err), 0);
-	assert_int_equal(si.n, 2);
+	parse_ok(t, &si, 2);
 	assert_true(si.tunables);
 	assert_int_equal(si.v[1].limit, 54);
 	assert_int_equal(si.v[1].batchcount, 27);
@@ -82,9 +88,7 @@ static void test_names_and_statistics(void **state)
 		"   0 : slabdata      0      0      0\n"
 		"\x1b]0;x\x07 1 2 3 4 1 : tunables 0 0 0 : slabdata 1 1 0\r\n";
 	struct slabinfo si;
-	struct ms_error err = {0};
-	assert_int_equal(slabinfo_parse(t, strlen(t), "f", &si, &err), 0);
-	assert_int_equal(si.n, 3);
+	parse_ok(t, &si, 3);
 	assert_string_equal(si.v[0].name, "my cache 2");
 	assert_int_equal(si.v[0].active_objs, 5);
 	assert_string_equal(si.v[1].name, "nf_conntrack_ffff881026e52400");
@@ -98,6 +102,7 @@ static void test_names_and_statistics(void **state)
 		"# name <active_objs> ... : globalstat <listallocs> ... : cpustat <allochit> ...\n"
 		"kmalloc-32 100 113 32 113 1 : tunables 120 60 8 : slabdata 1 1 0 : globalstat 5 5 1 "
 		"0 0 0 0 0 0 : cpustat 10 2 3 0\n";
+	struct ms_error err = {0};
 	assert_int_equal(slabinfo_parse(s, strlen(s), "f", &si, &err), 0);
 	assert_true(si.statistics);
 	assert_int_equal(si.v[0].num_objs, 113);
