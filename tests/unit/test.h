@@ -177,6 +177,15 @@ static inline void tmp_sysroot_remove(const char *dir)
 		return;                                                                           \
 	} while (0)
 
+/* Every string after @t is in @t: assert_contains(t, "a", "b"). */
+#define assert_contains(t, ...) assert_contains_(t, (const char *const[]){__VA_ARGS__, NULL})
+static inline void assert_contains_(const char *t, const char *const *want)
+{
+	for (; *want; want++)
+		if (!strstr(t, *want))
+			fail_msg("\"%s\" is not in\n%s", *want, t);
+}
+
 /* @got (@gotlen bytes) is exactly @want (@wantlen bytes), NULs and all. */
 static inline void assert_bytes(const char *got, size_t gotlen, const char *want, size_t wantlen)
 {
