@@ -107,6 +107,14 @@ struct bad_input {
 		assert_parse_fails(parse, type, "", 0, "empty file");                             \
 		assert_parse_fails_each(parse, type, bad);                                        \
 	} while (0)
+/* A test @name whose whole body is assert_parse_fails_all(@parse, @type, the bad_input rows
+ * after @type). */
+#define PARSE_REFUSES_TEST(name, parse, type, ...)                                                \
+	static void name(void **state)                                                            \
+	{                                                                                         \
+		static const struct bad_input bad_[] = {__VA_ARGS__};                             \
+		assert_parse_fails_all(parse, type, bad_);                                        \
+	}
 /* The same without the empty file, for a parser that reads it otherwise (slabinfo: a dump
  * made without root holds it empty, -EACCES) */
 #define assert_parse_fails_each(parse, type, bad)                                                  \
@@ -177,6 +185,24 @@ static inline void tmp_sysroot_remove(const char *dir)
 		return;                                                                           \
 	} while (0)
 
+/* A file of /proc the kernel shows to root only (@file, "/proc/slabinfo"): as root it opens,
+ * so the test ends there; as a user @sr is opened on the live machine, for the refusal. */
+#define LIVE_AS_USER(sr, file, err)                                                              \
+	do {                                                                                      \
+		if (geteuid() == 0)                                                               \
+			SKIP_TEST("as root " file " opens: the refusal is tested as a user\n");   \
+		assert_int_equal(sysroot_open(sr, NULL, err), 0);                                 \
+	} while (0)
+
+/* A read of the live @file (see LIVE_AS_USER()) returned @ret: refused, @err naming it. */
+static inline void assert_root_only(int ret, const struct ms_error *err, const char *file)
+{
+	assert_int_equal(ret, -EACCES);
+	assert_string_equal(err->file, file);
+	assert_string_equal(err->reason, "cannot open: Permission denied (it needs root or "
+					 "CAP_DAC_READ_SEARCH: the kernel makes it mode 0400 root)");
+}
+
 /* Every string after @t is in @t: assert_contains(t, "a", "b"). */
 #define assert_contains(t, ...) assert_contains_(t, (const char *const[]){__VA_ARGS__, NULL})
 static inline void assert_contains_(const char *t, const char *const *want)
@@ -204,6 +230,31 @@ static inline bool real_dumps(const char *file, char *dir, size_t size, glob_t *
 	char pat[1200];
 	snprintf(pat, sizeof(pat), "%s/*/proc/%s", dir, file);
 	return stat(dir, &st) == 0 && glob(pat, 0, NULL, g) == 0;
+}
+
+/* End the test unless real_dumps() finds copies of /proc/@file here (into @dir, a char array,
+ * and @g); there must be @min of them at least. */
+#define REAL_DUMPS_OR_SKIP(file, dir, g, min)                                                    \
+	do {                                                                                      \
+		if (!real_dumps(file, dir, sizeof(dir), g))                                       \
+			SKIP_TEST("no real dumps at %s (they are not part of the repository)\n", dir); \
+		assert_true((g)->gl_pathc >= (min));                                              \
+	} while (0)
+
+/* awk's reading of @file: @prog (an awk program, without single quotes) prints @n whole
+ * numbers, into @v. */
+static inline void awk_numbers(const char *prog, const char *file, uint64_t *v, int n)
+{
+	char cmd[2048];
+	snprintf(cmd, sizeof(cmd), "awk '%s' '%s'", prog, file);
+	FILE *f = popen(cmd, "r");
+	assert_non_null(f);
+	int got = 0;
+	unsigned long long x;
+	while (got < n && fscanf(f, "%llu", &x) == 1)
+		v[got++] = x;
+	pclose(f);
+	assert_int_equal(got, n);
 }
 
 /* @path read whole (up to @size bytes) into @buf; returns the length. */

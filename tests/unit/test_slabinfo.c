@@ -165,16 +165,11 @@ static void test_slabinfo_missing_and_denied(void **state)
 	assert_string_equal(err.reason, "missing from the dump");
 	assert_non_null(strstr(err.file, "empty/proc/slabinfo"));
 	sysroot_close(&sr);
-	if (geteuid() == 0)
-		SKIP_TEST("as root /proc/slabinfo opens: the refusal is tested as a user\n");
-	assert_int_equal(sysroot_open(&sr, NULL, &err), 0);
+	LIVE_AS_USER(&sr, "/proc/slabinfo", &err);
 	int ret = slabinfo_read(&sr, &si, &err);
 	if (ret == -ENOENT)
 		SKIP_TEST("this kernel has no /proc/slabinfo\n");
-	assert_int_equal(ret, -EACCES);
-	assert_string_equal(err.file, "/proc/slabinfo");
-	assert_string_equal(err.reason, "cannot open: Permission denied (it needs root or "
-					"CAP_DAC_READ_SEARCH: the kernel makes it mode 0400 root)");
+	assert_root_only(ret, &err, "/proc/slabinfo");
 	sysroot_close(&sr);
 }
 
@@ -253,28 +248,14 @@ static void test_slabsys_parse(void **state)
 }
 
 /* awk's reading of a slabinfo: caches, sum of num_objs*objsize, sum of num_slabs*pagesperslab */
-static void awk_sums(const char *file, uint64_t *n, uint64_t *bytes, uint64_t *pages)
-{
-	char cmd[2048];
-	snprintf(cmd, sizeof(cmd),
-		 "awk 'NR>2 && NF>0 {n++; b+=$3*$4; p+=$15*$6} END {printf \"%%.0f %%.0f %%.0f\\n\", "
-		 "n, b, p}' '%s'",
-		 file);
-	FILE *f = popen(cmd, "r");
-	assert_non_null(f);
-	unsigned long long a = 0, b = 0, c = 0;
-	assert_int_equal(fscanf(f, "%llu %llu %llu", &a, &b, &c), 3);
-	pclose(f);
-	*n = a, *bytes = b, *pages = c;
-}
+static const char awk_sums[] =
+	"NR>2 && NF>0 {n++; b+=$3*$4; p+=$15*$6} END {printf \"%.0f %.0f %.0f\\n\", n, b, p}";
 
 static void test_real_dumps(void **state)
 {
 	char dir[1024];
 	glob_t g;
-	if (!real_dumps("slabinfo", dir, sizeof(dir), &g))
-		SKIP_TEST("no real dumps at %s (they are not part of the repository)\n", dir);
-	assert_true(g.gl_pathc >= 10);
+	REAL_DUMPS_OR_SKIP("slabinfo", dir, &g, 10);
 	size_t slab = 0;
 	for (size_t i = 0; i < g.gl_pathc; i++) {
 		static char data[1 << 20];
@@ -283,8 +264,8 @@ static void test_real_dumps(void **state)
 		struct ms_error err = {0};
 		if (slabinfo_parse(data, len, g.gl_pathv[i], &si, &err))
 			fail_msg("%s:%lu: %s", err.file, err.line, err.reason);
-		uint64_t n, bytes, pages, my_bytes = 0, my_pages = 0;
-		awk_sums(g.gl_pathv[i], &n, &bytes, &pages);
+		uint64_t awk[3], my_bytes = 0, my_pages = 0;
+		awk_numbers(awk_sums, g.gl_pathv[i], awk, 3);
 		for (size_t c = 0; c < si.n; c++) {
 			my_bytes += si.v[c].num_objs * si.v[c].objsize;
 			my_pages += si.v[c].num_slabs * si.v[c].pagesperslab;
@@ -292,9 +273,9 @@ static void test_real_dumps(void **state)
 		print_message("# %s: %zu caches, %llu bytes of objects, %llu slab pages%s\n",
 			      g.gl_pathv[i] + strlen(dir) + 1, si.n, (unsigned long long)my_bytes,
 			      (unsigned long long)my_pages, si.tunables ? " (SLAB)" : "");
-		assert_int_equal(si.n, n);
-		assert_int_equal(my_bytes, bytes);
-		assert_int_equal(my_pages, pages);
+		assert_int_equal(si.n, awk[0]);
+		assert_int_equal(my_bytes, awk[1]);
+		assert_int_equal(my_pages, awk[2]);
 		slab += si.tunables;
 		slabinfo_free(&si);
 	}

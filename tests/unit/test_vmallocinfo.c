@@ -193,13 +193,8 @@ static void test_vmallocinfo_errors(void **state)
 	assert_int_equal(vmallocinfo_stream(&sr, add, &s, &err), -ENOENT);
 	assert_string_equal(err.reason, "missing from the dump");
 	sysroot_close(&sr);
-	if (geteuid() == 0)
-		SKIP_TEST("as root /proc/vmallocinfo opens: the refusal is tested as a user\n");
-	assert_int_equal(sysroot_open(&sr, NULL, &err), 0);
-	assert_int_equal(vmallocinfo_stream(&sr, add, &s, &err), -EACCES);
-	assert_string_equal(err.file, "/proc/vmallocinfo");
-	assert_string_equal(err.reason, "cannot open: Permission denied (it needs root or "
-					"CAP_DAC_READ_SEARCH: the kernel makes it mode 0400 root)");
+	LIVE_AS_USER(&sr, "/proc/vmallocinfo", &err);
+	assert_root_only(vmallocinfo_stream(&sr, add, &s, &err), &err, "/proc/vmallocinfo");
 	sysroot_close(&sr);
 }
 
@@ -299,34 +294,18 @@ static void test_sysctl(void **state)
 }
 
 /* awk's reading: areas, sizes, pages=, ioremap, vmalloc, ranges ending before they start */
-static void awk_sums(const char *file, uint64_t v[6])
-{
-	char cmd[2048];
-	snprintf(cmd, sizeof(cmd),
-		 "awk 'NF>0 {n++; s+=$2; split($1, r, \"-\"); if (length(r[1]) == length(r[2]) && "
-		 "r[1] > r[2]) rev++; for (i = 3; i <= NF; i++) { if ($i ~ /^pages=/) { "
-		 "split($i, a, \"=\"); p += a[2] } if ($i == \"ioremap\") io++; if ($i == "
-		 "\"vmalloc\") vm++ } } END {printf \"%%.0f %%.0f %%.0f %%.0f %%.0f %%.0f\\n\", n, "
-		 "s, p, io, vm, rev}' '%s'",
-		 file);
-	FILE *f = popen(cmd, "r");
-	assert_non_null(f);
-	unsigned long long a[6];
-	assert_int_equal(fscanf(f, "%llu %llu %llu %llu %llu %llu", &a[0], &a[1], &a[2], &a[3],
-				&a[4], &a[5]),
-			 6);
-	pclose(f);
-	for (int i = 0; i < 6; i++)
-		v[i] = a[i];
-}
+static const char awk_sums[] =
+	"NF>0 {n++; s+=$2; split($1, r, \"-\"); if (length(r[1]) == length(r[2]) && "
+	"r[1] > r[2]) rev++; for (i = 3; i <= NF; i++) { if ($i ~ /^pages=/) { "
+	"split($i, a, \"=\"); p += a[2] } if ($i == \"ioremap\") io++; if ($i == "
+	"\"vmalloc\") vm++ } } END {printf \"%.0f %.0f %.0f %.0f %.0f %.0f\\n\", n, "
+	"s, p, io, vm, rev}";
 
 static void test_real_dumps(void **state)
 {
 	char dir[1024];
 	glob_t g;
-	if (!real_dumps("vmallocinfo", dir, sizeof(dir), &g))
-		SKIP_TEST("no real dumps at %s (they are not part of the repository)\n", dir);
-	assert_true(g.gl_pathc >= 3);
+	REAL_DUMPS_OR_SKIP("vmallocinfo", dir, &g, 3);
 	size_t hashed = 0;
 	for (size_t i = 0; i < g.gl_pathc; i++) {
 		const char *name = g.gl_pathv[i] + strlen(dir) + 1;
@@ -341,7 +320,7 @@ static void test_real_dumps(void **state)
 		if (vmallocinfo_stream_bytes(data, len, g.gl_pathv[i], add, &s, &err))
 			fail_msg("%s:%lu: %s", err.file, err.line, err.reason);
 		uint64_t w[6];
-		awk_sums(g.gl_pathv[i], w);
+		awk_numbers(awk_sums, g.gl_pathv[i], w, 6);
 		enum kptr_kind k = kptr_verdict(&s.kc);
 		print_message("# %s: %zu areas, %llu bytes, %llu pages, %zu ioremap, %zu vmalloc, "
 			      "%zu reversed, addresses %s\n",
