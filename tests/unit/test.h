@@ -232,15 +232,6 @@ static inline bool real_dumps(const char *file, char *dir, size_t size, glob_t *
 	return stat(dir, &st) == 0 && glob(pat, 0, NULL, g) == 0;
 }
 
-/* End the test unless real_dumps() finds copies of /proc/@file here (into @dir, a char array,
- * and @g); there must be @min of them at least. */
-#define REAL_DUMPS_OR_SKIP(file, dir, g, min)                                                    \
-	do {                                                                                      \
-		if (!real_dumps(file, dir, sizeof(dir), g))                                       \
-			SKIP_TEST("no real dumps at %s (they are not part of the repository)\n", dir); \
-		assert_true((g)->gl_pathc >= (min));                                              \
-	} while (0)
-
 /* awk's reading of @file: @prog (an awk program, without single quotes) prints @n whole
  * numbers, into @v. */
 static inline void awk_numbers(const char *prog, const char *file, uint64_t *v, int n)
@@ -265,6 +256,38 @@ static inline size_t read_whole(const char *path, char *buf, size_t size)
 	size_t len = fread(buf, 1, size, f);
 	fclose(f);
 	return len;
+}
+
+/* One real capture (see real_dumps()): @name below the captures' folder, @path, its @len bytes
+ * at @data, and awk's reading of it (@awk, as many numbers as the caller asked). */
+struct real_dump {
+	const char *name, *path, *data;
+	size_t len;
+	uint64_t awk[8];
+};
+
+/* Every real capture of /proc/@file (there must be @min of them at least), read whole and by
+ * the awk program @prog (@nawk numbers, at most 8), given to @check with @ctx. False, with the
+ * SKIP line printed, when there are none here: the test then ends. */
+static inline bool real_dumps_each(const char *file, size_t min, const char *prog, int nawk,
+				   void (*check)(const struct real_dump *d, void *ctx), void *ctx)
+{
+	char dir[1024];
+	glob_t g;
+	if (!real_dumps(file, dir, sizeof(dir), &g)) {
+		print_message("# SKIP no real dumps at %s (they are not part of the repository)\n", dir);
+		return false;
+	}
+	assert_true(g.gl_pathc >= min);
+	static char data[1 << 20];
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		struct real_dump d = {g.gl_pathv[i] + strlen(dir) + 1, g.gl_pathv[i], data, 0, {0}};
+		d.len = read_whole(d.path, data, sizeof(data));
+		awk_numbers(prog, d.path, d.awk, nawk);
+		check(&d, ctx);
+	}
+	globfree(&g);
+	return true;
 }
 
 #endif

@@ -251,36 +251,34 @@ static void test_slabsys_parse(void **state)
 static const char awk_sums[] =
 	"NR>2 && NF>0 {n++; b+=$3*$4; p+=$15*$6} END {printf \"%.0f %.0f %.0f\\n\", n, b, p}";
 
+/* A capture's slabinfo parsed and summed as awk sums it; @ctx counts the SLAB ones. */
+static void check_real_dump(const struct real_dump *d, void *ctx)
+{
+	struct slabinfo si;
+	struct ms_error err = {0};
+	if (slabinfo_parse(d->data, d->len, d->path, &si, &err))
+		fail_msg("%s:%lu: %s", err.file, err.line, err.reason);
+	uint64_t my_bytes = 0, my_pages = 0;
+	for (size_t c = 0; c < si.n; c++) {
+		my_bytes += si.v[c].num_objs * si.v[c].objsize;
+		my_pages += si.v[c].num_slabs * si.v[c].pagesperslab;
+	}
+	print_message("# %s: %zu caches, %llu bytes of objects, %llu slab pages%s\n", d->name, si.n,
+		      (unsigned long long)my_bytes, (unsigned long long)my_pages,
+		      si.tunables ? " (SLAB)" : "");
+	assert_int_equal(si.n, d->awk[0]);
+	assert_int_equal(my_bytes, d->awk[1]);
+	assert_int_equal(my_pages, d->awk[2]);
+	*(size_t *)ctx += si.tunables;
+	slabinfo_free(&si);
+}
+
 static void test_real_dumps(void **state)
 {
-	char dir[1024];
-	glob_t g;
-	REAL_DUMPS_OR_SKIP("slabinfo", dir, &g, 10);
 	size_t slab = 0;
-	for (size_t i = 0; i < g.gl_pathc; i++) {
-		static char data[1 << 20];
-		size_t len = read_whole(g.gl_pathv[i], data, sizeof(data));
-		struct slabinfo si;
-		struct ms_error err = {0};
-		if (slabinfo_parse(data, len, g.gl_pathv[i], &si, &err))
-			fail_msg("%s:%lu: %s", err.file, err.line, err.reason);
-		uint64_t awk[3], my_bytes = 0, my_pages = 0;
-		awk_numbers(awk_sums, g.gl_pathv[i], awk, 3);
-		for (size_t c = 0; c < si.n; c++) {
-			my_bytes += si.v[c].num_objs * si.v[c].objsize;
-			my_pages += si.v[c].num_slabs * si.v[c].pagesperslab;
-		}
-		print_message("# %s: %zu caches, %llu bytes of objects, %llu slab pages%s\n",
-			      g.gl_pathv[i] + strlen(dir) + 1, si.n, (unsigned long long)my_bytes,
-			      (unsigned long long)my_pages, si.tunables ? " (SLAB)" : "");
-		assert_int_equal(si.n, awk[0]);
-		assert_int_equal(my_bytes, awk[1]);
-		assert_int_equal(my_pages, awk[2]);
-		slab += si.tunables;
-		slabinfo_free(&si);
-	}
+	if (!real_dumps_each("slabinfo", 10, awk_sums, 3, check_real_dump, &slab))
+		return;
 	assert_int_equal(slab, 1); /* arm32-xilinx-zynq-4.4.0-252M */
-	globfree(&g);
 }
 
 TEST_MAIN(cmocka_unit_test(test_slub_fixture), cmocka_unit_test(test_slab_tunables),

@@ -301,42 +301,40 @@ static const char awk_sums[] =
 	"\"vmalloc\") vm++ } } END {printf \"%.0f %.0f %.0f %.0f %.0f %.0f\\n\", n, "
 	"s, p, io, vm, rev}";
 
+/* A capture's vmallocinfo streamed and summed as awk sums it, its addresses judged (hashed on
+ * x86_64, real on arm); @ctx counts the hashed ones. */
+static void check_real_dump(const struct real_dump *d, void *ctx)
+{
+	bool x86 = !strncmp(d->name, "x86_64", 6);
+	struct layout l;
+	assert_int_equal(layout_build(&l, x86 ? "x86_64" : "arm", x86 ? 4 : 0, 4096, 0), 0);
+	struct sums s = {0};
+	kptr_check_init(&s.kc, &l, x86);
+	struct ms_error err = {0};
+	if (vmallocinfo_stream_bytes(d->data, d->len, d->path, add, &s, &err))
+		fail_msg("%s:%lu: %s", err.file, err.line, err.reason);
+	enum kptr_kind k = kptr_verdict(&s.kc);
+	print_message("# %s: %zu areas, %llu bytes, %llu pages, %zu ioremap, %zu vmalloc, "
+		      "%zu reversed, addresses %s\n",
+		      d->name, s.n, (unsigned long long)s.bytes, (unsigned long long)s.pages,
+		      s.kind[0], s.kind[1], s.kc.reversed, kptr_kind_name(k));
+	const uint64_t *w = d->awk;
+	assert_int_equal(s.n, w[0]);
+	assert_int_equal(s.bytes, w[1]);
+	assert_int_equal(s.pages, w[2]);
+	assert_int_equal(s.kind[0], w[3]);
+	assert_int_equal(s.kind[1], w[4]);
+	assert_int_equal(s.kc.reversed, w[5]);
+	assert_int_equal(k, x86 ? KPTR_HASHED : KPTR_REAL);
+	*(size_t *)ctx += k == KPTR_HASHED;
+}
+
 static void test_real_dumps(void **state)
 {
-	char dir[1024];
-	glob_t g;
-	REAL_DUMPS_OR_SKIP("vmallocinfo", dir, &g, 3);
 	size_t hashed = 0;
-	for (size_t i = 0; i < g.gl_pathc; i++) {
-		const char *name = g.gl_pathv[i] + strlen(dir) + 1;
-		bool x86 = !strncmp(name, "x86_64", 6);
-		struct layout l;
-		assert_int_equal(layout_build(&l, x86 ? "x86_64" : "arm", x86 ? 4 : 0, 4096, 0), 0);
-		struct sums s = {0};
-		kptr_check_init(&s.kc, &l, x86);
-		static char data[1 << 20];
-		size_t len = read_whole(g.gl_pathv[i], data, sizeof(data));
-		struct ms_error err = {0};
-		if (vmallocinfo_stream_bytes(data, len, g.gl_pathv[i], add, &s, &err))
-			fail_msg("%s:%lu: %s", err.file, err.line, err.reason);
-		uint64_t w[6];
-		awk_numbers(awk_sums, g.gl_pathv[i], w, 6);
-		enum kptr_kind k = kptr_verdict(&s.kc);
-		print_message("# %s: %zu areas, %llu bytes, %llu pages, %zu ioremap, %zu vmalloc, "
-			      "%zu reversed, addresses %s\n",
-			      name, s.n, (unsigned long long)s.bytes, (unsigned long long)s.pages,
-			      s.kind[0], s.kind[1], s.kc.reversed, kptr_kind_name(k));
-		assert_int_equal(s.n, w[0]);
-		assert_int_equal(s.bytes, w[1]);
-		assert_int_equal(s.pages, w[2]);
-		assert_int_equal(s.kind[0], w[3]);
-		assert_int_equal(s.kind[1], w[4]);
-		assert_int_equal(s.kc.reversed, w[5]);
-		assert_int_equal(k, x86 ? KPTR_HASHED : KPTR_REAL);
-		hashed += k == KPTR_HASHED;
-	}
+	if (!real_dumps_each("vmallocinfo", 3, awk_sums, 6, check_real_dump, &hashed))
+		return;
 	assert_int_equal(hashed, 1); /* x86_64-rhel8-4.18.0-80-rhcos-vm-8G-sosreport */
-	globfree(&g);
 }
 
 TEST_MAIN(cmocka_unit_test(test_fixture_hashed), cmocka_unit_test(test_words),
