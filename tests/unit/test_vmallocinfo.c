@@ -272,12 +272,16 @@ static void test_kptr(void **state)
 
 static void test_sysctl(void **state)
 {
+	static const struct {
+		const char *text;
+		long want;
+	} good[] = {{"2\n", 2}, {"-1", -1}};
 	long v;
 	struct ms_error err = {0};
-	assert_int_equal(sysctl_parse_int("2\n", 2, "f", &v, &err), 0);
-	assert_int_equal(v, 2);
-	assert_int_equal(sysctl_parse_int("-1", 2, "f", &v, &err), 0);
-	assert_int_equal(v, -1);
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		assert_int_equal(sysctl_parse_int(good[i].text, strlen(good[i].text), "f", &v, &err), 0);
+		assert_int_equal(v, good[i].want);
+	}
 	assert_failed(sysctl_parse_int("", 0, "f", &v, &err), &err, -EINVAL, 0, "empty file");
 	assert_failed(sysctl_parse_int("\n", 1, "f", &v, &err), &err, -EINVAL, 0,
 		      "no value in the file");
