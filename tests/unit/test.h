@@ -39,6 +39,28 @@ static inline void fixture_open(struct sysroot *sr, const char *name)
 	}
 #define TEST_MAIN(...) TEST_MAIN_WITH(NULL, NULL, __VA_ARGS__)
 
+/* TESTS(a, b, ...): cmocka_unit_test(a), cmocka_unit_test(b), ... for up to 16 names. */
+#define TESTS_N_(_1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, n, ...) TESTS_##n##_
+#define TESTS(...) TESTS_N_(__VA_ARGS__, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1)(__VA_ARGS__)
+#define TESTS_1_(a) cmocka_unit_test(a)
+#define TESTS_2_(a, ...) cmocka_unit_test(a), TESTS_1_(__VA_ARGS__)
+#define TESTS_3_(a, ...) cmocka_unit_test(a), TESTS_2_(__VA_ARGS__)
+#define TESTS_4_(a, ...) cmocka_unit_test(a), TESTS_3_(__VA_ARGS__)
+#define TESTS_5_(a, ...) cmocka_unit_test(a), TESTS_4_(__VA_ARGS__)
+#define TESTS_6_(a, ...) cmocka_unit_test(a), TESTS_5_(__VA_ARGS__)
+#define TESTS_7_(a, ...) cmocka_unit_test(a), TESTS_6_(__VA_ARGS__)
+#define TESTS_8_(a, ...) cmocka_unit_test(a), TESTS_7_(__VA_ARGS__)
+#define TESTS_9_(a, ...) cmocka_unit_test(a), TESTS_8_(__VA_ARGS__)
+#define TESTS_10_(a, ...) cmocka_unit_test(a), TESTS_9_(__VA_ARGS__)
+#define TESTS_11_(a, ...) cmocka_unit_test(a), TESTS_10_(__VA_ARGS__)
+#define TESTS_12_(a, ...) cmocka_unit_test(a), TESTS_11_(__VA_ARGS__)
+#define TESTS_13_(a, ...) cmocka_unit_test(a), TESTS_12_(__VA_ARGS__)
+#define TESTS_14_(a, ...) cmocka_unit_test(a), TESTS_13_(__VA_ARGS__)
+#define TESTS_15_(a, ...) cmocka_unit_test(a), TESTS_14_(__VA_ARGS__)
+#define TESTS_16_(a, ...) cmocka_unit_test(a), TESTS_15_(__VA_ARGS__)
+/* main() running the tests named (as TESTS() says), with no setup or teardown. */
+#define TEST_MAIN_OF(...) TEST_MAIN(TESTS(__VA_ARGS__))
+
 /* Read fixtures/@name's file with @read (a NAME_read()) into @model; an error fails the test. */
 #define fixture_read(name, read, model)                                                         \
 	do {                                                                                      \
@@ -85,6 +107,14 @@ struct bad_input {
 		assert_parse_fails(parse, type, "", 0, "empty file");                             \
 		assert_parse_fails_each(parse, type, bad);                                        \
 	} while (0)
+/* A test @name whose whole body is assert_parse_fails_all(@parse, @type, the bad_input rows
+ * after @type). */
+#define PARSE_REFUSES_TEST(name, parse, type, ...)                                                \
+	static void name(void **state)                                                            \
+	{                                                                                         \
+		static const struct bad_input bad_[] = {__VA_ARGS__};                             \
+		assert_parse_fails_all(parse, type, bad_);                                        \
+	}
 /* The same without the empty file, for a parser that reads it otherwise (slabinfo: a dump
  * made without root holds it empty, -EACCES) */
 #define assert_parse_fails_each(parse, type, bad)                                                  \
@@ -155,6 +185,33 @@ static inline void tmp_sysroot_remove(const char *dir)
 		return;                                                                           \
 	} while (0)
 
+/* A file of /proc the kernel shows to root only (@file, "/proc/slabinfo"): as root it opens,
+ * so the test ends there; as a user @sr is opened on the live machine, for the refusal. */
+#define LIVE_AS_USER(sr, file, err)                                                              \
+	do {                                                                                      \
+		if (geteuid() == 0)                                                               \
+			SKIP_TEST("as root " file " opens: the refusal is tested as a user\n");   \
+		assert_int_equal(sysroot_open(sr, NULL, err), 0);                                 \
+	} while (0)
+
+/* A read of the live @file (see LIVE_AS_USER()) returned @ret: refused, @err naming it. */
+static inline void assert_root_only(int ret, const struct ms_error *err, const char *file)
+{
+	assert_int_equal(ret, -EACCES);
+	assert_string_equal(err->file, file);
+	assert_string_equal(err->reason, "cannot open: Permission denied (it needs root or "
+					 "CAP_DAC_READ_SEARCH: the kernel makes it mode 0400 root)");
+}
+
+/* Every string after @t is in @t: assert_contains(t, "a", "b"). */
+#define assert_contains(t, ...) assert_contains_(t, (const char *const[]){__VA_ARGS__, NULL})
+static inline void assert_contains_(const char *t, const char *const *want)
+{
+	for (; *want; want++)
+		if (!strstr(t, *want))
+			fail_msg("\"%s\" is not in\n%s", *want, t);
+}
+
 /* @got (@gotlen bytes) is exactly @want (@wantlen bytes), NULs and all. */
 static inline void assert_bytes(const char *got, size_t gotlen, const char *want, size_t wantlen)
 {
@@ -175,6 +232,22 @@ static inline bool real_dumps(const char *file, char *dir, size_t size, glob_t *
 	return stat(dir, &st) == 0 && glob(pat, 0, NULL, g) == 0;
 }
 
+/* awk's reading of @file: @prog (an awk program, without single quotes) prints @n whole
+ * numbers, into @v. */
+static inline void awk_numbers(const char *prog, const char *file, uint64_t *v, int n)
+{
+	char cmd[2048];
+	snprintf(cmd, sizeof(cmd), "awk '%s' '%s'", prog, file);
+	FILE *f = popen(cmd, "r");
+	assert_non_null(f);
+	int got = 0;
+	unsigned long long x;
+	while (got < n && fscanf(f, "%llu", &x) == 1)
+		v[got++] = x;
+	pclose(f);
+	assert_int_equal(got, n);
+}
+
 /* @path read whole (up to @size bytes) into @buf; returns the length. */
 static inline size_t read_whole(const char *path, char *buf, size_t size)
 {
@@ -183,6 +256,38 @@ static inline size_t read_whole(const char *path, char *buf, size_t size)
 	size_t len = fread(buf, 1, size, f);
 	fclose(f);
 	return len;
+}
+
+/* One real capture (see real_dumps()): @name below the captures' folder, @path, its @len bytes
+ * at @data, and awk's reading of it (@awk, as many numbers as the caller asked). */
+struct real_dump {
+	const char *name, *path, *data;
+	size_t len;
+	uint64_t awk[8];
+};
+
+/* Every real capture of /proc/@file (there must be @min of them at least), read whole and by
+ * the awk program @prog (@nawk numbers, at most 8), given to @check with @ctx. False, with the
+ * SKIP line printed, when there are none here: the test then ends. */
+static inline bool real_dumps_each(const char *file, size_t min, const char *prog, int nawk,
+				   void (*check)(const struct real_dump *d, void *ctx), void *ctx)
+{
+	char dir[1024];
+	glob_t g;
+	if (!real_dumps(file, dir, sizeof(dir), &g)) {
+		print_message("# SKIP no real dumps at %s (they are not part of the repository)\n", dir);
+		return false;
+	}
+	assert_true(g.gl_pathc >= min);
+	static char data[1 << 20];
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		struct real_dump d = {g.gl_pathv[i] + strlen(dir) + 1, g.gl_pathv[i], data, 0, {0}};
+		d.len = read_whole(d.path, data, sizeof(data));
+		awk_numbers(prog, d.path, d.awk, nawk);
+		check(&d, ctx);
+	}
+	globfree(&g);
+	return true;
 }
 
 #endif

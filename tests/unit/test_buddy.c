@@ -29,9 +29,7 @@ static void test_buddyinfo(void **state)
 	buddyinfo_free(&bi);
 }
 
-static void test_buddyinfo_errors(void **state)
-{
-	static const struct bad_input bad[] = {
+PARSE_REFUSES_TEST(test_buddyinfo_errors, buddyinfo_parse, struct buddyinfo,
 	    {"", 0, "empty file"},
 	    {"Node 0, zone DMA 1 2 3\nNode 0, zone Normal 1 2\n", 2,
 	     "2 orders, but the rows before have 3"},
@@ -41,10 +39,7 @@ static void test_buddyinfo_errors(void **state)
 	    {"Node 0, zone DMA 1 -2 3\n", 1, "counts must be whole numbers"},
 	    {"Node 0, zone DMA 99999999999999999999\n", 1, "a count does not fit in 64 bits"},
 	    {"Node x, zone DMA 1\n", 1, "expected 'Node N, zone NAME COUNTS...'"},
-	    {"zone DMA 1\n", 1, "expected 'Node N, zone NAME COUNTS...'"},
-	};
-	assert_parse_fails_all(buddyinfo_parse, struct buddyinfo, bad);
-}
+	    {"zone DMA 1\n", 1, "expected 'Node N, zone NAME COUNTS...'"})
 
 static void test_zoneinfo_versions(void **state)
 {

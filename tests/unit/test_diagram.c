@@ -89,8 +89,7 @@ static void test_map(void **state)
 	out_discard(&o);
 	const char *t = drawn_width(&o, 60, draw_map, 60);
 	/* the long name is cut with a sign and keeps its size */
-	assert_non_null(strstr(t, ".. (1K) |"));
-	assert_non_null(strstr(t, "Kernel code (16M)"));
+	assert_contains(t, ".. (1K) |", "Kernel code (16M)");
 	out_discard(&o);
 	/* narrower than the minimum: the minimum, and the addresses beside it */
 	assert_int_equal(draw_at(&o, 30, draw_map), pipe - 44 + DIAGRAM_MIN_WIDTH);
@@ -116,8 +115,7 @@ static void test_cut_keeps_size(void **state)
 {
 	struct out o;
 	const char *t = drawn_width(&o, 60, draw_halves, 60);
-	assert_non_null(strstr(t, ".. (128T) |"));
-	assert_non_null(strstr(t, ".. (4K) |"));
+	assert_contains(t, ".. (128T) |", ".. (4K) |");
 	assert_null(strchr(t, '\x1b'));
 	out_discard(&o);
 }
@@ -208,9 +206,7 @@ static void test_bar(void **state)
 	out_discard(&o);
 	t = drawn_width(&o, 50, draw_bar, 50);
 	/* 48 cells in the brackets, 30% of them used; every word of the note is there */
-	assert_non_null(strstr(t, "\n[" "uuuuuuuuuuuuuu" "........"));
-	assert_non_null(strstr(t, " words whatever"));
-	assert_non_null(strstr(t, "never cut.\n"));
+	assert_contains(t, "\n[" "uuuuuuuuuuuuuu" "........", " words whatever", "never cut.\n");
 	out_discard(&o);
 }
 
@@ -232,8 +228,8 @@ static void test_bar_rounding(void **state)
 {
 	struct out o;
 	const char *t = drawn_width(&o, 0, draw_small_parts, 60);
-	assert_non_null(strstr(t, "\n[abcd......................................................]\n"));
-	assert_non_null(strstr(t, "\n d d "));
+	assert_contains(t, "\n[abcd......................................................]\n",
+			"\n d d ");
 	/* a part without a cell says so; a part with one does not */
 	for (char m = 'e'; m <= 'j'; m++) {
 		char head[8];
@@ -323,10 +319,7 @@ static void test_pairs(void **state)
 	assert_true(draw_at(&o, 60, draw_pairs) <= 60);
 	t = out_text(&o, &len);
 	/* the digits the addresses need, a label wrapped at a ", " and the rest cut with a sign */
-	assert_non_null(strstr(t, "0x7fc0fd580000 +"));
-	assert_non_null(strstr(t, "0x120a7ffff\n"));
-	assert_non_null(strstr(t, "17 pages,"));
-	assert_non_null(strstr(t, ".."));
+	assert_contains(t, "0x7fc0fd580000 +", "0x120a7ffff\n", "17 pages,", "..");
 	assert_null(strstr(t, "not present|"));
 	out_discard(&o);
 }
@@ -365,8 +358,7 @@ static void test_pairs_blank(void **state)
 		const char *t = drawn(&o, cols, draw_unmapped);
 		assert_blank_inside(t);
 		/* the dotted box's label, whole over two lines */
-		assert_non_null(strstr(t, " 4 pages, "));
-		assert_non_null(strstr(t, " unmapped "));
+		assert_contains(t, " 4 pages, ", " unmapped ");
 		out_discard(&o);
 	}
 }
@@ -425,14 +417,15 @@ static void test_timeline(void **state)
 {
 	struct out o;
 	const char *t = drawn(&o, 0, draw_timeline);
-	assert_non_null(strstr(t, "    0.100s |###                                     |      60 minor     0 major  RSS 1M\n"));
-	assert_non_null(strstr(t, "    0.200s |                                        |       0 minor     0 major  RSS 1M\n"));
-	/* the largest is the whole width */
-	assert_non_null(strstr(t, "    0.300s |########################################|    1024 minor     2 major  RSS 5M\n"));
-	/* a value that is not zero always shows */
-	assert_non_null(strstr(t, "    0.312s |#                                       |       3 minor     0 major  RSS -\n"));
-	/* the samples with an RSS: lowest, lowest, highest */
-	assert_non_null(strstr(t, "RSS __#  1M to 5M\n"));
+	assert_contains(t,
+			"    0.100s |###                                     |      60 minor     0 major  RSS 1M\n",
+			"    0.200s |                                        |       0 minor     0 major  RSS 1M\n",
+			/* the largest is the whole width */
+			"    0.300s |########################################|    1024 minor     2 major  RSS 5M\n",
+			/* a value that is not zero always shows */
+			"    0.312s |#                                       |       3 minor     0 major  RSS -\n",
+			/* the samples with an RSS: lowest, lowest, highest */
+			"RSS __#  1M to 5M\n");
 	assert_null(strstr(t, "each row"));
 	out_discard(&o);
 	/* nothing to draw */
@@ -472,9 +465,5 @@ static void test_timeline_rows(void **state)
 	out_discard(&o);
 }
 
-TEST_MAIN(cmocka_unit_test(test_map), cmocka_unit_test(test_cut_keeps_size),
-	  cmocka_unit_test(test_bar), cmocka_unit_test(test_size_never_cut),
-	  cmocka_unit_test(test_bar_rounding), cmocka_unit_test(test_hbars),
-	  cmocka_unit_test(test_pairs), cmocka_unit_test(test_pairs_blank),
-	  cmocka_unit_test(test_note), cmocka_unit_test(test_timeline),
-	  cmocka_unit_test(test_timeline_rows))
+TEST_MAIN_OF(test_map, test_cut_keeps_size, test_bar, test_size_never_cut, test_bar_rounding,
+	     test_hbars, test_pairs, test_pairs_blank, test_note, test_timeline, test_timeline_rows)

@@ -135,9 +135,7 @@ static void test_deep(void **state)
 	iomem_free(&t);
 }
 
-static void test_errors(void **state)
-{
-	static const struct bad_input bad[] = {
+PARSE_REFUSES_TEST(test_errors, iomem_parse, struct iomem_tree,
 	    {"", 0, "empty file"},
 	    {"\n\n", 0, "no address ranges in the file"},
 	    {"00000000-00000fff : A\nzzzz\n", 2, "expected 'START-END : NAME'"},
@@ -151,10 +149,7 @@ static void test_errors(void **state)
 	    {"00001000-00000fff : A\n", 1, "range ends before it starts"},
 	    {"10000000000000000-1ffffffffffffffff : A\n", 1,
 	     "start address does not fit in 64 bits"},
-	    {"0-1ffffffffffffffff : A\n", 1, "end address does not fit in 64 bits"},
-	};
-	assert_parse_fails_all(iomem_parse, struct iomem_tree, bad);
-}
+	    {"0-1ffffffffffffffff : A\n", 1, "end address does not fit in 64 bits"})
 
 static void test_nul_byte(void **state)
 {

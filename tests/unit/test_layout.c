@@ -35,6 +35,20 @@ static const struct layout_region *at(const struct layout *l, uint64_t a)
 	return layout_find(l, a);
 }
 
+/* The row holding each address is named so. */
+struct named {
+	uint64_t addr;
+	const char *name;
+};
+static void check_names_(const struct layout *l, const struct named *want, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		assert_string_equal(at(l, want[i].addr)->name, want[i].name);
+}
+#define check_names(l, ...)                                                                        \
+	check_names_(l, (const struct named[]){__VA_ARGS__},                                     \
+		     sizeof((const struct named[]){__VA_ARGS__}) / sizeof(struct named))
+
 static void test_x86_64_4level(void **state)
 {
 	struct layout l;
@@ -45,22 +59,19 @@ static void test_x86_64_4level(void **state)
 			    "user-space virtual memory, different per mm");
 	assert_int_equal(at(&l, 0x0000800000000000)->kind, RK_NONCANONICAL);
 	assert_int_equal(at(&l, 0xffff7fffffffffff)->kind, RK_NONCANONICAL);
-	assert_string_equal(at(&l, 0xffff888000000000)->name,
-			    "direct mapping of all physical memory (page_offset_base)");
-	assert_string_equal(at(&l, 0xffffc87fffffffff)->name,
-			    "direct mapping of all physical memory (page_offset_base)");
-	assert_string_equal(at(&l, 0xffffc90000000000)->name, "vmalloc/ioremap space (vmalloc_base)");
-	assert_string_equal(at(&l, 0xffffe8ffffffffff)->name, "vmalloc/ioremap space (vmalloc_base)");
-	assert_string_equal(at(&l, 0xffffea0000000000)->name, "virtual memory map (vmemmap_base)");
-	assert_string_equal(at(&l, 0xffffec0000000000)->name, "KASAN shadow memory");
-	assert_string_equal(at(&l, 0xfffffe0000000000)->name, "cpu_entry_area mapping");
-	assert_string_equal(at(&l, 0xffffffff80000000)->name,
-			    "kernel text mapping, mapped to physical address 0");
-	assert_string_equal(at(&l, 0xffffffff9fffffff)->name,
-			    "kernel text mapping, mapped to physical address 0");
-	assert_string_equal(at(&l, 0xffffffffa0000000)->name, "module mapping space");
-	assert_string_equal(at(&l, 0xffffffffff600000)->name, "legacy vsyscall ABI");
-	assert_string_equal(at(&l, 0xffffffffff600fff)->name, "legacy vsyscall ABI");
+	check_names(&l,
+		    {0xffff888000000000, "direct mapping of all physical memory (page_offset_base)"},
+		    {0xffffc87fffffffff, "direct mapping of all physical memory (page_offset_base)"},
+		    {0xffffc90000000000, "vmalloc/ioremap space (vmalloc_base)"},
+		    {0xffffe8ffffffffff, "vmalloc/ioremap space (vmalloc_base)"},
+		    {0xffffea0000000000, "virtual memory map (vmemmap_base)"},
+		    {0xffffec0000000000, "KASAN shadow memory"},
+		    {0xfffffe0000000000, "cpu_entry_area mapping"},
+		    {0xffffffff80000000, "kernel text mapping, mapped to physical address 0"},
+		    {0xffffffff9fffffff, "kernel text mapping, mapped to physical address 0"},
+		    {0xffffffffa0000000, "module mapping space"},
+		    {0xffffffffff600000, "legacy vsyscall ABI"},
+		    {0xffffffffff600fff, "legacy vsyscall ABI"});
 	assert_true(at(&l, 0xffffffff80000000)->kaslr);
 	assert_false(at(&l, 0xffffffffa0000000)->kaslr);
 	char why[160];
@@ -81,13 +92,12 @@ static void test_x86_64_5level(void **state)
 	assert_string_equal(at(&l, 0x00ffffffffffffff)->name,
 			    "user-space virtual memory, different per mm");
 	assert_int_equal(at(&l, 0x0100000000000000)->kind, RK_NONCANONICAL);
-	assert_string_equal(at(&l, 0xff11000000000000)->name,
-			    "direct mapping of all physical memory (page_offset_base)");
-	assert_string_equal(at(&l, 0xff90ffffffffffff)->name,
-			    "direct mapping of all physical memory (page_offset_base)");
-	assert_string_equal(at(&l, 0xffa0000000000000)->name, "vmalloc/ioremap space (vmalloc_base)");
-	assert_string_equal(at(&l, 0xffd4000000000000)->name, "virtual memory map (vmemmap_base)");
-	assert_string_equal(at(&l, 0xffdf000000000000)->name, "KASAN shadow memory");
+	check_names(&l,
+		    {0xff11000000000000, "direct mapping of all physical memory (page_offset_base)"},
+		    {0xff90ffffffffffff, "direct mapping of all physical memory (page_offset_base)"},
+		    {0xffa0000000000000, "vmalloc/ioremap space (vmalloc_base)"},
+		    {0xffd4000000000000, "virtual memory map (vmemmap_base)"},
+		    {0xffdf000000000000, "KASAN shadow memory"});
 	/* identical to 4 levels from -4 TB up */
 	assert_string_equal(at(&l, 0xffffffff80000000)->name,
 			    "kernel text mapping, mapped to physical address 0");
@@ -98,34 +108,44 @@ static void test_x86_64_5level(void **state)
 	assert_int_equal(layout_build(&l, "x86_64", 3, 0, 0), -EINVAL);
 }
 
+/* @l built for arm64 with @ps-byte pages and @va-bit addresses: it tiles, the user half
+ * reaches @user_top, and the rows are named as the rest say. */
+static void check_arm64_(struct layout *l, unsigned ps, unsigned va, uint64_t user_top,
+			 const struct named *want, size_t n)
+{
+	assert_int_equal(layout_build(l, "arm64", 0, ps, va), 0);
+	check_tiling(l);
+	assert_true(at(l, user_top)->kind == RK_USER);
+	check_names_(l, want, n);
+}
+#define check_arm64(l, ps, va, user_top, ...)                                                      \
+	check_arm64_(l, ps, va, user_top, (const struct named[]){__VA_ARGS__},                   \
+		     sizeof((const struct named[]){__VA_ARGS__}) / sizeof(struct named))
+
 static void test_arm64_documented(void **state)
 {
 	struct layout l;
 	/* memory.rst, 4KB pages + 4 levels (48-bit) */
-	assert_int_equal(layout_build(&l, "arm64", 0, 4096, 48), 0);
-	check_tiling(&l);
-	assert_true(at(&l, 0x0000ffffffffffff)->kind == RK_USER);
-	assert_string_equal(at(&l, 0xffff000000000000)->name, "kernel logical memory map");
-	assert_string_equal(at(&l, 0xffff7fffffffffff)->name, "kernel logical memory map");
-	assert_string_equal(at(&l, 0xffff800000000000)->name, "modules");
-	assert_string_equal(at(&l, 0xffff80007fffffff)->name, "modules");
-	assert_string_equal(at(&l, 0xffff800080000000)->name, "vmalloc");
-	assert_string_equal(at(&l, 0xfffffbffefffffff)->name, "vmalloc");
-	assert_string_equal(at(&l, 0xfffffbfff0000000)->name, "fixed mappings (top down)");
-	assert_string_equal(at(&l, 0xfffffbfffdffffff)->name, "fixed mappings (top down)");
-	assert_string_equal(at(&l, 0xfffffbfffe800000)->name, "PCI I/O space");
-	assert_string_equal(at(&l, 0xfffffbffff7fffff)->name, "PCI I/O space");
-	assert_string_equal(at(&l, 0xfffffc0000000000)->name, "vmemmap");
-	assert_string_equal(at(&l, 0xfffffdffffffffff)->name, "vmemmap");
-	assert_string_equal(at(&l, 0xfffffe0000000000)->name, "[guard region]");
+	check_arm64(&l, 4096, 48, 0x0000ffffffffffff,
+		    {0xffff000000000000, "kernel logical memory map"},
+		    {0xffff7fffffffffff, "kernel logical memory map"},
+		    {0xffff800000000000, "modules"},
+		    {0xffff80007fffffff, "modules"},
+		    {0xffff800080000000, "vmalloc"},
+		    {0xfffffbffefffffff, "vmalloc"},
+		    {0xfffffbfff0000000, "fixed mappings (top down)"},
+		    {0xfffffbfffdffffff, "fixed mappings (top down)"},
+		    {0xfffffbfffe800000, "PCI I/O space"},
+		    {0xfffffbffff7fffff, "PCI I/O space"},
+		    {0xfffffc0000000000, "vmemmap"},
+		    {0xfffffdffffffffff, "vmemmap"},
+		    {0xfffffe0000000000, "[guard region]"});
 	/* memory.rst, 64KB pages + 3 levels (52-bit) */
-	assert_int_equal(layout_build(&l, "arm64", 0, 65536, 52), 0);
-	check_tiling(&l);
-	assert_true(at(&l, 0x000fffffffffffff)->kind == RK_USER);
-	assert_string_equal(at(&l, 0xfff0000000000000)->name, "kernel logical memory map");
-	assert_string_equal(at(&l, 0xfffffc0000000000)->name, "vmemmap");
-	assert_string_equal(at(&l, 0xffffffdfffffffff)->name, "vmemmap");
-	assert_string_equal(at(&l, 0xffffffe000000000)->name, "[guard region]");
+	check_arm64(&l, 65536, 52, 0x000fffffffffffff,
+		    {0xfff0000000000000, "kernel logical memory map"},
+		    {0xfffffc0000000000, "vmemmap"},
+		    {0xffffffdfffffffff, "vmemmap"},
+		    {0xffffffe000000000, "[guard region]"});
 	char why[160];
 	assert_true(layout_canonical(&l, 0x000fffffffffffff, why, sizeof(why)));
 	assert_false(layout_canonical(&l, 0x0010000000000000, why, sizeof(why)));

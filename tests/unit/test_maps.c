@@ -647,9 +647,6 @@ static void test_errors(void **state)
 	sysroot_close(&sr);
 }
 
-TEST_MAIN(cmocka_unit_test(test_line), cmocka_unit_test(test_captured_process),
-	  cmocka_unit_test(test_classify), cmocka_unit_test(test_stream_matches_classify),
-	  cmocka_unit_test(test_kind_guard), cmocka_unit_test(test_kind_dev_zero),
-	  cmocka_unit_test(test_kind_bss), cmocka_unit_test(test_smaps_60000),
-	  cmocka_unit_test(test_bytes), cmocka_unit_test(test_errors),
-	  cmocka_unit_test(test_long_line_threaded))
+TEST_MAIN_OF(test_line, test_captured_process, test_classify, test_stream_matches_classify,
+	     test_kind_guard, test_kind_dev_zero, test_kind_bss, test_smaps_60000, test_bytes,
+	     test_errors, test_long_line_threaded)

@@ -115,9 +115,7 @@ static void test_summary_container(void **state)
 	meminfo_free(&mi);
 }
 
-static void test_errors(void **state)
-{
-	static const struct bad_input bad[] = {
+PARSE_REFUSES_TEST(test_errors, meminfo_parse, struct meminfo,
 	    {"", 0, "empty file"},
 	    {"MemTotal: 1 kB\nMemFree: abc kB\n", 2, "value of MemFree is not a whole number"},
 	    {"MemTotal: -1 kB\n", 1, "value of MemTotal is not a whole number"},
@@ -126,10 +124,7 @@ static void test_errors(void **state)
 	    {"MemTotal: 18446744073709551616\n", 1, "value of MemTotal does not fit in 64 bits"},
 	    {"MemTotal: 18014398509481984 kB\n", 1, "value of MemTotal does not fit in 64 bits"},
 	    {"MemTotal: 1 kB\nMemFr", 2, "last line cut off"},
-	    {"MemTotal: 1 kB\nBuffers:", 2, "last line cut off"},
-	};
-	assert_parse_fails_all(meminfo_parse, struct meminfo, bad);
-}
+	    {"MemTotal: 1 kB\nBuffers:", 2, "last line cut off"})
 
 static void test_lenient_spacing(void **state)
 {

@@ -21,16 +21,28 @@ static const char rollup[] = "55d0c0a00000-7ffc8a5f2000 ---p 00000000 00:00 0   
 			     "SwapPss:               6 kB\n"
 			     "Locked:                4 kB\n";
 
+/* @p was read from @source, with these figures in kB: {PM_FIELD, kB}, ... */
+struct kb {
+	int field;
+	uint64_t kb;
+};
+static void assert_figures_(const struct procmem *p, int source, const struct kb *want, size_t n)
+{
+	assert_int_equal(p->source, source);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(p->v[want[i].field], want[i].kb * 1024);
+}
+#define assert_figures(p, source, ...)                                                             \
+	assert_figures_(p, source, (const struct kb[]){__VA_ARGS__},                             \
+			sizeof((const struct kb[]){__VA_ARGS__}) / sizeof(struct kb))
+
 static void test_rollup(void **state)
 {
 	(void)state;
 	struct procmem p = {0};
 	struct ms_error err = {0};
 	assert_int_equal(procmem_smaps_parse(rollup, strlen(rollup), "f", false, &p, &err), 0);
-	assert_int_equal(p.source, PM_ROLLUP);
-	assert_int_equal(p.v[PM_RSS], 800 * 1024);
-	assert_int_equal(p.v[PM_PSS_SHMEM], 50 * 1024);
-	assert_int_equal(p.v[PM_SWAP_PSS], 6 * 1024);
+	assert_figures(&p, PM_ROLLUP, {PM_RSS, 800}, {PM_PSS_SHMEM, 50}, {PM_SWAP_PSS, 6});
 	assert_int_equal(procmem_uss(&p), 400 * 1024);
 	assert_true(pm_has(&p, PM_LOCKED));
 }
@@ -53,10 +65,7 @@ static void test_smaps_sum(void **state)
 	struct procmem p = {0};
 	struct ms_error err = {0};
 	assert_int_equal(procmem_smaps_parse(smaps, strlen(smaps), "f", true, &p, &err), 0);
-	assert_int_equal(p.source, PM_SMAPS);
-	assert_int_equal(p.v[PM_RSS], 12 * 1024);
-	assert_int_equal(p.v[PM_PSS], 10 * 1024);
-	assert_int_equal(p.v[PM_PRIVATE_DIRTY], 8 * 1024);
+	assert_figures(&p, PM_SMAPS, {PM_RSS, 12}, {PM_PSS, 10}, {PM_PRIVATE_DIRTY, 8});
 	assert_false(pm_has(&p, PM_PSS_ANON));
 	/* smaps_rollup holds one header: a second is not a rollup */
 	assert_int_equal(procmem_smaps_parse(smaps, strlen(smaps), "f", false, &p, &err), -EINVAL);
@@ -103,10 +112,7 @@ static void test_status(void **state)
 	assert_string_equal(p.comm, "my prog");
 	assert_true(p.have_uid);
 	assert_int_equal(p.uid, 1001); /* the effective uid */
-	assert_int_equal(p.source, PM_STATUS);
-	assert_int_equal(p.v[PM_RSS], 3000 * 1024);
-	assert_int_equal(p.v[PM_SWAP], 100 * 1024);
-	assert_int_equal(p.v[PM_LOCKED], 8 * 1024);
+	assert_figures(&p, PM_STATUS, {PM_RSS, 3000}, {PM_SWAP, 100}, {PM_LOCKED, 8});
 	assert_false(pm_has(&p, PM_PSS));
 	assert_false(p.kthread);
 	assert_false(p.thread);
@@ -190,9 +196,7 @@ static void test_read_dump(void **state)
 	assert_true(p.thread);
 	procmem_clear(&p);
 	assert_int_equal(procmem_read(&sr, 300, all, &p, &err), 0);
-	assert_int_equal(p.source, PM_SMAPS);
-	assert_int_equal(p.v[PM_RSS], 3000 * 1024);
-	assert_int_equal(p.v[PM_SWAP], 12 * 1024);
+	assert_figures(&p, PM_SMAPS, {PM_RSS, 3000}, {PM_SWAP, 12});
 	procmem_clear(&p);
 	assert_int_equal(procmem_read(&sr, 400, all, &p, &err), 0);
 	assert_int_equal(p.source, PM_STATUS);

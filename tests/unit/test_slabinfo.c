@@ -14,6 +14,14 @@
 	"tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs> <num_slabs> "    \
 	"<sharedavail>\n"
 
+/* @t (HEAD and rows) parsed into @si: @n caches. */
+static void parse_ok(const char *t, struct slabinfo *si, size_t n)
+{
+	struct ms_error err = {0};
+	assert_int_equal(slabinfo_parse(t, strlen(t), "f", si, &err), 0);
+	assert_int_equal(si->n, n);
+}
+
 static void test_slub_fixture(void **state)
 {
 	struct slabinfo si;
@@ -60,9 +68,7 @@ static void test_slab_tunables(void **state)
 		"RAWv6                  6     18    832    9    2 : tunables   54   27    8 : "
 		"slabdata      2      2      1";
 	struct slabinfo si;
-	struct ms_error err = {0};
-	assert_int_equal(slabinfo_parse(t, strlen(t), "f", &si, &err), 0);
-	assert_int_equal(si.n, 2);
+	parse_ok(t, &si, 2);
 	assert_true(si.tunables);
 	assert_int_equal(si.v[1].limit, 54);
 	assert_int_equal(si.v[1].batchcount, 27);
@@ -82,9 +88,7 @@ static void test_names_and_statistics(void **state)
 		"   0 : slabdata      0      0      0\n"
 		"\x1b]0;x\x07 1 2 3 4 1 : tunables 0 0 0 : slabdata 1 1 0\r\n";
 	struct slabinfo si;
-	struct ms_error err = {0};
-	assert_int_equal(slabinfo_parse(t, strlen(t), "f", &si, &err), 0);
-	assert_int_equal(si.n, 3);
+	parse_ok(t, &si, 3);
 	assert_string_equal(si.v[0].name, "my cache 2");
 	assert_int_equal(si.v[0].active_objs, 5);
 	assert_string_equal(si.v[1].name, "nf_conntrack_ffff881026e52400");
@@ -98,6 +102,7 @@ static void test_names_and_statistics(void **state)
 		"# name <active_objs> ... : globalstat <listallocs> ... : cpustat <allochit> ...\n"
 		"kmalloc-32 100 113 32 113 1 : tunables 120 60 8 : slabdata 1 1 0 : globalstat 5 5 1 "
 		"0 0 0 0 0 0 : cpustat 10 2 3 0\n";
+	struct ms_error err = {0};
 	assert_int_equal(slabinfo_parse(s, strlen(s), "f", &si, &err), 0);
 	assert_true(si.statistics);
 	assert_int_equal(si.v[0].num_objs, 113);
@@ -160,16 +165,11 @@ static void test_slabinfo_missing_and_denied(void **state)
 	assert_string_equal(err.reason, "missing from the dump");
 	assert_non_null(strstr(err.file, "empty/proc/slabinfo"));
 	sysroot_close(&sr);
-	if (geteuid() == 0)
-		SKIP_TEST("as root /proc/slabinfo opens: the refusal is tested as a user\n");
-	assert_int_equal(sysroot_open(&sr, NULL, &err), 0);
+	LIVE_AS_USER(&sr, "/proc/slabinfo", &err);
 	int ret = slabinfo_read(&sr, &si, &err);
 	if (ret == -ENOENT)
 		SKIP_TEST("this kernel has no /proc/slabinfo\n");
-	assert_int_equal(ret, -EACCES);
-	assert_string_equal(err.file, "/proc/slabinfo");
-	assert_string_equal(err.reason, "cannot open: Permission denied (it needs root or "
-					"CAP_DAC_READ_SEARCH: the kernel makes it mode 0400 root)");
+	assert_root_only(ret, &err, "/proc/slabinfo");
 	sysroot_close(&sr);
 }
 
@@ -248,53 +248,37 @@ static void test_slabsys_parse(void **state)
 }
 
 /* awk's reading of a slabinfo: caches, sum of num_objs*objsize, sum of num_slabs*pagesperslab */
-static void awk_sums(const char *file, uint64_t *n, uint64_t *bytes, uint64_t *pages)
+static const char awk_sums[] =
+	"NR>2 && NF>0 {n++; b+=$3*$4; p+=$15*$6} END {printf \"%.0f %.0f %.0f\\n\", n, b, p}";
+
+/* A capture's slabinfo parsed and summed as awk sums it; @ctx counts the SLAB ones. */
+static void check_real_dump(const struct real_dump *d, void *ctx)
 {
-	char cmd[2048];
-	snprintf(cmd, sizeof(cmd),
-		 "awk 'NR>2 && NF>0 {n++; b+=$3*$4; p+=$15*$6} END {printf \"%%.0f %%.0f %%.0f\\n\", "
-		 "n, b, p}' '%s'",
-		 file);
-	FILE *f = popen(cmd, "r");
-	assert_non_null(f);
-	unsigned long long a = 0, b = 0, c = 0;
-	assert_int_equal(fscanf(f, "%llu %llu %llu", &a, &b, &c), 3);
-	pclose(f);
-	*n = a, *bytes = b, *pages = c;
+	struct slabinfo si;
+	struct ms_error err = {0};
+	if (slabinfo_parse(d->data, d->len, d->path, &si, &err))
+		fail_msg("%s:%lu: %s", err.file, err.line, err.reason);
+	uint64_t my_bytes = 0, my_pages = 0;
+	for (size_t c = 0; c < si.n; c++) {
+		my_bytes += si.v[c].num_objs * si.v[c].objsize;
+		my_pages += si.v[c].num_slabs * si.v[c].pagesperslab;
+	}
+	print_message("# %s: %zu caches, %llu bytes of objects, %llu slab pages%s\n", d->name, si.n,
+		      (unsigned long long)my_bytes, (unsigned long long)my_pages,
+		      si.tunables ? " (SLAB)" : "");
+	assert_int_equal(si.n, d->awk[0]);
+	assert_int_equal(my_bytes, d->awk[1]);
+	assert_int_equal(my_pages, d->awk[2]);
+	*(size_t *)ctx += si.tunables;
+	slabinfo_free(&si);
 }
 
 static void test_real_dumps(void **state)
 {
-	char dir[1024];
-	glob_t g;
-	if (!real_dumps("slabinfo", dir, sizeof(dir), &g))
-		SKIP_TEST("no real dumps at %s (they are not part of the repository)\n", dir);
-	assert_true(g.gl_pathc >= 10);
 	size_t slab = 0;
-	for (size_t i = 0; i < g.gl_pathc; i++) {
-		static char data[1 << 20];
-		size_t len = read_whole(g.gl_pathv[i], data, sizeof(data));
-		struct slabinfo si;
-		struct ms_error err = {0};
-		if (slabinfo_parse(data, len, g.gl_pathv[i], &si, &err))
-			fail_msg("%s:%lu: %s", err.file, err.line, err.reason);
-		uint64_t n, bytes, pages, my_bytes = 0, my_pages = 0;
-		awk_sums(g.gl_pathv[i], &n, &bytes, &pages);
-		for (size_t c = 0; c < si.n; c++) {
-			my_bytes += si.v[c].num_objs * si.v[c].objsize;
-			my_pages += si.v[c].num_slabs * si.v[c].pagesperslab;
-		}
-		print_message("# %s: %zu caches, %llu bytes of objects, %llu slab pages%s\n",
-			      g.gl_pathv[i] + strlen(dir) + 1, si.n, (unsigned long long)my_bytes,
-			      (unsigned long long)my_pages, si.tunables ? " (SLAB)" : "");
-		assert_int_equal(si.n, n);
-		assert_int_equal(my_bytes, bytes);
-		assert_int_equal(my_pages, pages);
-		slab += si.tunables;
-		slabinfo_free(&si);
-	}
+	if (!real_dumps_each("slabinfo", 10, awk_sums, 3, check_real_dump, &slab))
+		return;
 	assert_int_equal(slab, 1); /* arm32-xilinx-zynq-4.4.0-252M */
-	globfree(&g);
 }
 
 TEST_MAIN(cmocka_unit_test(test_slub_fixture), cmocka_unit_test(test_slab_tunables),
