@@ -124,7 +124,8 @@ static const struct opts slab_opts = {
 				   "raw")),
 	.doc = "Show the kernel's slab caches from /proc/slabinfo (SLUB, or the old SLAB with its "
 	"tunables), ranked by the memory their slabs hold, with the total set against meminfo's "
-	"Slab. /proc/slabinfo is mode 0400: reading it live needs root or CAP_DAC_READ_SEARCH. "
+	"Slab. /proc/slabinfo is mode 0400: reading it live needs root or CAP_DAC_READ_SEARCH "
+	"(without, meminfo's slab totals alone are shown). "
 	"OBJECT, RECLAIM, ALIASES, PARTIAL and CPU_SLABS come from SLUB's /sys/kernel/slab, read "
 	"only when one of them is asked for.\v"
 	"MEMORY is what slabinfo says (slabs x pages per slab); meminfo counts the pages the "
@@ -475,6 +476,40 @@ static int watch_changes(struct slab_watch *w, struct cache_row *v, size_t n)
 	return 0;
 }
 
+/* Live, slabinfo refused (mode 0400, no privilege): meminfo's slab figures are still shown,
+ * with a line naming the file and what would show the caches. A dump's refusal stays an error
+ * (no privilege of this machine's would open it). */
+static int refused_totals(struct ctx *ctx, struct ms_error *err)
+{
+	ctx_note(ctx, "'%s': %s; only meminfo's slab totals are shown", err->file, err->reason);
+	*err = (struct ms_error){0};
+	struct meminfo mi;
+	int e = meminfo_read(&ctx->root, &mi, err);
+	if (e)
+		return e;
+	struct out *o = &ctx->out;
+	static const char *const keys[3] = {"Slab", "SReclaimable", "SUnreclaim"};
+	out_null(o, SHOW_JSON, "caches", NULL);
+	out_object(o, "meminfo");
+	out_printf(o, "meminfo:");
+	for (int i = 0; i < 3; i++) {
+		const struct meminfo_entry *m = meminfo_get(&mi, keys[i]);
+		char h[32] = "-";
+		if (m) {
+			out_size_text(o, m->value, h, sizeof(h));
+			out_u64(o, SHOW_JSON, keys[i], NULL, m->value);
+		} else {
+			out_null(o, SHOW_JSON, keys[i], NULL);
+		}
+		static const char *const before[3] = {" ", " (", ", "};
+		out_printf(o, "%s%s %s%s", before[i], keys[i], h, i == 2 ? ")" : "");
+	}
+	out_printf(o, "\n");
+	out_end(o);
+	meminfo_free(&mi);
+	return 0;
+}
+
 static int frame(struct ctx *ctx, struct slab_args *a, struct slab_watch *w,
 		 struct ms_error *err)
 {
@@ -505,6 +540,10 @@ static int frame(struct ctx *ctx, struct slab_args *a, struct slab_watch *w,
 			      "'%s': empty in the dump (the kernel shows slabinfo to root only, and "
 			      "the dump was made without)",
 			      file);
+	}
+	if (ret == -EACCES && !ctx->root.dir) {
+		table_free(tb);
+		return refused_totals(ctx, err);
 	}
 	if (ret) {
 		table_free(tb);
