@@ -26,6 +26,17 @@ commands() {
 	done
 }
 
+@test "every command's man page points to every other command's" {
+	for c in $(commands); do
+		line=$(grep '^The other commands: ' "$SRCDIR/man/memscope-$c.1.scd") ||
+			{ echo "memscope-$c(1) has no 'The other commands:' line"; false; }
+		for o in $(commands); do
+			[ "$o" = "$c" ] && continue
+			[[ "$line" == *"*memscope-$o*(1)"* ]] || { echo "memscope-$c(1) does not name $o"; false; }
+		done
+	done
+}
+
 # the command table itself (a hidden option), "NAME<TAB>SUMMARY" a line
 table() {
 	memscope --list-commands
