@@ -16,6 +16,7 @@
 #include "cmd/process.h"
 #include "command.h"
 #include "lib/escape.h"
+#include "lib/grow.h"
 #include "lib/units.h"
 #include "out/diagram.h"
 #include "out/table.h"
@@ -185,20 +186,14 @@ static void sample(void *arg, long t_ms, bool at_exit)
 		s->failed++;
 		return;
 	}
-	if (s->n == s->cap) {
-		size_t c = s->cap ? s->cap * 2 : 256;
-		struct diagram_tick *g = realloc(s->v, c * sizeof(*g));
-		if (g)
-			s->v = g;
-		struct reading *h = g ? realloc(s->cum, c * sizeof(*h)) : NULL;
-		if (h)
-			s->cum = h;
-		if (!g || !h) {
-			s->oom = true;
-			return;
-		}
-		s->cap = c;
+	/* the two arrays grow together: s->cap is the room both have */
+	size_t cv = s->cap, cc = s->cap;
+	if (grow(&s->v, &cv, s->n + 1, sizeof(*s->v), 256) ||
+	    grow(&s->cum, &cc, s->n + 1, sizeof(*s->cum), 256)) {
+		s->oom = true;
+		return;
 	}
+	s->cap = cv;
 	/* counts only grow; a child's reaped children added between two readings are its */
 	s->v[s->n] = (struct diagram_tick){
 		.t_ms = t_ms,

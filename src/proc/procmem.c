@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/grow.h"
 #include "proc/procmem.h"
 #include "proc/task.h"
 #include "proc/text.h"
@@ -238,13 +239,9 @@ int procmem_pids(const struct sysroot *sr, int **pids, size_t *n, struct ms_erro
 		long pid = strtol(de->d_name, &end, 10);
 		if (*end || end == de->d_name || pid <= 0 || pid > 0x7fffffff)
 			continue;
-		if (*n == cap) {
-			int *g = realloc(*pids, (cap = cap ? cap * 2 : 256) * sizeof(int));
-			if (!g) {
-				ret = ms_fail(err, -ENOMEM, name, 0, "out of memory");
-				break;
-			}
-			*pids = g;
+		if (grow(pids, &cap, *n + 1, sizeof(**pids), 256)) {
+			ret = ms_fail(err, -ENOMEM, name, 0, "out of memory");
+			break;
 		}
 		(*pids)[(*n)++] = (int)pid;
 	}
