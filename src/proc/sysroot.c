@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Opens the root once and reads every /proc file through it (openat2 keeps dumps closed). */
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <stdint.h>
@@ -11,6 +14,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "lib/grow.h"
 #include "proc/sysroot.h"
 
 int sysroot_open(struct sysroot *sr, const char *dir, struct ms_error *err)
@@ -44,27 +48,29 @@ void sysroot_name(const struct sysroot *sr, const char *path, char *name, size_t
 	}
 }
 
-static int open_beneath(int dirfd, const char *path)
+static int open_beneath(int dirfd, const char *path, int flags)
 {
 	/* RESOLVE_BENEATH: a link in a dump that climbs out of it is refused (EXDEV), so a
 	 * dump can never make memscope read the live system or anything else */
 	struct open_how how = {
-		.flags = O_RDONLY | O_CLOEXEC,
+		.flags = (uint64_t)(O_RDONLY | O_CLOEXEC | flags),
 		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
 	};
 	long fd = syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
 	if (fd < 0 && (errno == ENOSYS || errno == EPERM)) {
 		/* kernels before 5.6, or seccomp filters that do not know openat2 */
-		fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | flags);
 	}
 	return (int)fd;
 }
 
-int sysroot_openat(const struct sysroot *sr, const char *path, struct ms_error *err)
+static int open_flags(const struct sysroot *sr, const char *path, int flags,
+		      struct ms_error *err)
 {
 	char name[512];
 	sysroot_name(sr, path, name, sizeof(name));
-	int fd = sr->dir ? open_beneath(sr->fd, path) : openat(sr->fd, path, O_RDONLY | O_CLOEXEC);
+	int fd = sr->dir ? open_beneath(sr->fd, path, flags)
+			 : openat(sr->fd, path, O_RDONLY | O_CLOEXEC | flags);
 	if (fd >= 0)
 		return fd;
 	int e = errno;
@@ -72,7 +78,96 @@ int sysroot_openat(const struct sysroot *sr, const char *path, struct ms_error *
 		return ms_fail(err, -e, name, 0, "missing from the dump");
 	if (sr->dir && (e == EXDEV || e == ELOOP))
 		return ms_fail(err, -e, name, 0, "a link leads outside the sysroot");
+	if (e == ENOTDIR && (flags & O_DIRECTORY))
+		return ms_fail(err, -e, name, 0, "not a directory");
 	return ms_fail(err, -e, name, 0, "cannot open: %s", strerror(e));
+}
+
+int sysroot_openat(const struct sysroot *sr, const char *path, struct ms_error *err)
+{
+	return open_flags(sr, path, 0, err);
+}
+
+/* "memory2" before "memory10": runs of digits compared as numbers. */
+static int natural_cmp(const void *pa, const void *pb)
+{
+	const char *a = *(char *const *)pa, *b = *(char *const *)pb;
+	while (*a && *b) {
+		if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
+			while (*a == '0' && isdigit((unsigned char)a[1]))
+				a++;
+			while (*b == '0' && isdigit((unsigned char)b[1]))
+				b++;
+			size_t la = strspn(a, "0123456789"), lb = strspn(b, "0123456789");
+			if (la != lb)
+				return la < lb ? -1 : 1;
+			int c = strncmp(a, b, la);
+			if (c)
+				return c;
+			a += la;
+			b += lb;
+			continue;
+		}
+		if (*a != *b)
+			return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
+		a++;
+		b++;
+	}
+	return (unsigned char)*a - (unsigned char)*b;
+}
+
+int sysroot_list(const struct sysroot *sr, const char *path, const char *prefix,
+		 char ***names, struct ms_error *err)
+{
+	char name[512];
+	*names = NULL;
+	int fd = open_flags(sr, path, O_DIRECTORY, err);
+	if (fd < 0)
+		return fd;
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		int e = errno;
+		close(fd);
+		sysroot_name(sr, path, name, sizeof(name));
+		return ms_fail(err, -e, name, 0, "cannot list: %s", strerror(e));
+	}
+	size_t plen = strlen(prefix), n = 0, cap = 0, bytes = 0;
+	char **v = NULL;
+	struct dirent *de;
+	int ret = 0;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.' || strncmp(de->d_name, prefix, plen))
+			continue;
+		char *copy = strdup(de->d_name);
+		if (!copy || grow(&v, &cap, n + 1, sizeof(*v), 64)) {
+			free(copy);
+			ret = -ENOMEM;
+			break;
+		}
+		v[n++] = copy;
+		bytes += strlen(copy) + 1;
+	}
+	closedir(d);
+	/* one allocation, pointers then strings, so the caller frees once */
+	char **one = ret ? NULL : malloc(n * sizeof(*one) + bytes + 1);
+	if (one) {
+		char *at = (char *)(one + n);
+		for (size_t i = 0; i < n; i++) {
+			size_t l = strlen(v[i]) + 1;
+			one[i] = memcpy(at, v[i], l);
+			at += l;
+		}
+		qsort(one, n, sizeof(*one), natural_cmp);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+	if (!one) {
+		sysroot_name(sr, path, name, sizeof(name));
+		return ms_fail(err, -ENOMEM, name, 0, "out of memory");
+	}
+	*names = one;
+	return n > INT_MAX ? INT_MAX : (int)n;
 }
 
 int sysroot_read(const struct sysroot *sr, const char *path, struct buf *out,

@@ -31,6 +31,13 @@ void sysroot_name(const struct sysroot *sr, const char *path, char *name, size_t
  * outside it and a missing file is reported as missing from the dump. Returns an fd or -errno. */
 int sysroot_openat(const struct sysroot *sr, const char *path, struct ms_error *err);
 
+/* The entries of directory @path (relative, "sys/devices/system/memory") under the root whose
+ * names start with @prefix ("" for all; "." and ".." never), sorted with runs of digits
+ * compared as numbers ("memory2" before "memory10"). *@names is one allocation: free() it
+ * (also when the count is 0). Returns the count, or -errno with @err filled: a directory
+ * missing from a dump is "missing from the dump", as a file is. */
+int sysroot_list(const struct sysroot *sr, const char *path, const char *prefix,
+		 char ***names, struct ms_error *err);
 /* Read @path to EOF in growing buffers (procfs reports st_size 0 or 4096 whatever the size).
  * Returns 0 or -errno with @err filled. */
 int sysroot_read(const struct sysroot *sr, const char *path, struct buf *out,

@@ -3,11 +3,13 @@
  * " pages=%d", " phys=%pa", the kinds, " N%u=%u" per node; vm_map_ram and unpurged areas
  * print their kind right after the size. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/grow.h"
 #include "lib/units.h"
 #include "proc/slabinfo.h"
 #include "proc/stream.h"
@@ -219,4 +221,127 @@ int vmallocinfo_stream(const struct sysroot *sr, vmalloc_cb cb, void *arg, struc
 	struct stream s;
 	int ret = stream_adopt(&s, fd, name, err);
 	return ret ? ret : run(&s, cb, arg, err);
+}
+
+void vmalloc_sum_init(struct vmalloc_sum *s)
+{
+	memset(s, 0, sizeof(*s));
+}
+
+/* The caller's key, written to @buf. */
+static const char *caller_key(const struct vmalloc_area *a, char *buf, size_t size)
+{
+	if (a->func && a->module)
+		snprintf(buf, size, "%s [%s]", a->func, a->module);
+	else if (a->func)
+		snprintf(buf, size, "%s", a->func);
+	else if (a->caller_addr)
+		snprintf(buf, size, "0x%" PRIx64, a->caller_value);
+	else
+		buf[0] = '\0';
+	return buf;
+}
+
+static uint64_t name_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull; /* FNV-1a */
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+/* Rebuild the index at twice the callers' room. */
+static int reindex(struct vmalloc_sum *s)
+{
+	size_t n = s->index_size ? s->index_size * 2 : 256;
+	size_t *ix = malloc(n * sizeof(*ix));
+	if (!ix)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		ix[i] = SIZE_MAX;
+	for (size_t c = 0; c < s->n_callers; c++) {
+		size_t h = name_hash(s->callers[c].name) & (n - 1);
+		while (ix[h] != SIZE_MAX)
+			h = (h + 1) & (n - 1);
+		ix[h] = c;
+	}
+	free(s->index);
+	s->index = ix;
+	s->index_size = n;
+	return 0;
+}
+
+static struct vmalloc_caller *caller_of(struct vmalloc_sum *s, const char *name)
+{
+	if ((s->n_callers + 1) * 2 > s->index_size && reindex(s))
+		return NULL;
+	size_t h = name_hash(name) & (s->index_size - 1);
+	for (; s->index[h] != SIZE_MAX; h = (h + 1) & (s->index_size - 1))
+		if (!strcmp(s->callers[s->index[h]].name, name))
+			return &s->callers[s->index[h]];
+	if (grow(&s->callers, &s->cap, s->n_callers + 1, sizeof(*s->callers), 64))
+		return NULL;
+	struct vmalloc_caller *c = &s->callers[s->n_callers];
+	memset(c, 0, sizeof(*c));
+	if (!(c->name = strdup(name)))
+		return NULL;
+	s->index[h] = s->n_callers++;
+	return c;
+}
+
+int vmalloc_sum_add(struct vmalloc_sum *s, const struct vmalloc_area *a)
+{
+	char key[512];
+	struct vmalloc_caller *c = caller_of(s, caller_key(a, key, sizeof(key)));
+	if (!c)
+		return -ENOMEM;
+	c->areas++;
+	c->bytes += a->size;
+	c->pages += a->pages;
+	c->kinds |= a->kinds;
+	if (a->kinds & VMK_IOREMAP)
+		c->ioremap_bytes += a->size;
+	s->areas++;
+	s->bytes += a->size;
+	s->pages += a->pages;
+	for (unsigned k = 0; k < VMK_NKINDS; k++)
+		if (a->kinds & (1u << k)) {
+			s->kind_areas[k]++;
+			s->kind_bytes[k] += a->size;
+			s->kind_pages[k] += a->pages;
+		}
+	for (unsigned n = 0; n < VMALLOC_MAX_NODES; n++)
+		if (a->node_pages[n]) {
+			s->node_pages[n] += a->node_pages[n];
+			if (n + 1 > s->max_node)
+				s->max_node = n + 1;
+		}
+	s->node_pages_above += a->node_pages_above;
+	return 0;
+}
+
+static int by_bytes(const void *pa, const void *pb)
+{
+	const struct vmalloc_caller *a = pa, *b = pb;
+	if (a->bytes != b->bytes)
+		return a->bytes > b->bytes ? -1 : 1;
+	return strcmp(a->name, b->name);
+}
+
+void vmalloc_sum_sort(struct vmalloc_sum *s)
+{
+	free(s->index);
+	s->index = NULL;
+	s->index_size = 0;
+	if (s->n_callers)
+		qsort(s->callers, s->n_callers, sizeof(*s->callers), by_bytes);
+}
+
+void vmalloc_sum_free(struct vmalloc_sum *s)
+{
+	for (size_t c = 0; c < s->n_callers; c++)
+		free(s->callers[c].name);
+	free(s->callers);
+	free(s->index);
+	memset(s, 0, sizeof(*s));
 }

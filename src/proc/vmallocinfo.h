@@ -67,4 +67,30 @@ int vmallocinfo_stream(const struct sysroot *sr, vmalloc_cb cb, void *arg, struc
 int vmallocinfo_stream_bytes(const char *data, size_t len, const char *file, vmalloc_cb cb,
 			     void *arg, struct ms_error *err);
 
+/* What `vmalloc` groups by and `kmem` sums: the areas of one caller, and the whole file. The
+ * callers are few (hundreds) however many areas there are, so memory stays flat. */
+struct vmalloc_caller {
+	char *name;	/* "func", "func [module]", "0xADDR" (a bare caller) or "" (none) */
+	uint64_t areas, bytes, pages; /* bytes as printed (guard page included), pages= */
+	uint64_t ioremap_bytes;	      /* of the areas marked ioremap */
+	unsigned kinds;		      /* enum vmalloc_kind bits of all its areas */
+};
+
+struct vmalloc_sum {
+	uint64_t areas, bytes, pages;
+	uint64_t kind_areas[VMK_NKINDS], kind_bytes[VMK_NKINDS], kind_pages[VMK_NKINDS];
+	uint64_t node_pages[VMALLOC_MAX_NODES], node_pages_above;
+	unsigned max_node; /* highest node with an N<n>= count, +1 (0: none printed) */
+	struct vmalloc_caller *callers; /* in first-seen order until vmalloc_sum_sort() */
+	size_t n_callers, cap;
+	size_t *index, index_size; /* open addressing over callers, by name */
+};
+
+void vmalloc_sum_init(struct vmalloc_sum *s);
+/* Count @a into @s. Returns 0 or -ENOMEM. */
+int vmalloc_sum_add(struct vmalloc_sum *s, const struct vmalloc_area *a);
+/* Sort the callers by bytes, most first (then by name); the index is dropped: no add after. */
+void vmalloc_sum_sort(struct vmalloc_sum *s);
+void vmalloc_sum_free(struct vmalloc_sum *s);
+
 #endif

@@ -143,7 +143,42 @@ static void test_line_with(void **state)
 	assert_null(text_line_with("", "x"));
 }
 
+static void test_sysroot_list(void **state)
+{
+	(void)state;
+	char dir[64];
+	tmp_sysroot(dir, sizeof(dir));
+	const char *files[] = {"sys/m/memory10/state", "sys/m/memory2/state", "sys/m/memory0/state",
+			       "sys/m/block_size_bytes", "sys/m/memory002x/state", "sys/f"};
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		tmp_sysroot_write(dir, files[i], "x", 1);
+	struct sysroot sr;
+	struct ms_error err = {0};
+	assert_int_equal(sysroot_open(&sr, dir, &err), 0);
+	char **v;
+	assert_int_equal(sysroot_list(&sr, "sys/m", "memory", &v, &err), 4);
+	assert_string_equal(v[0], "memory0");
+	assert_string_equal(v[1], "memory2");
+	assert_string_equal(v[2], "memory002x"); /* 2 = 002, then the longer name */
+	assert_string_equal(v[3], "memory10");
+	free(v);
+	assert_int_equal(sysroot_list(&sr, "sys/m", "", &v, &err), 5);
+	assert_string_equal(v[0], "block_size_bytes");
+	free(v);
+	assert_int_equal(sysroot_list(&sr, "sys/m", "nothing", &v, &err), 0);
+	free(v);
+	assert_int_equal(sysroot_list(&sr, "sys/none", "", &v, &err), -ENOENT);
+	assert_contains(err.file, "sys/none");
+	assert_string_equal(err.reason, "missing from the dump");
+	assert_null(v);
+	assert_int_equal(sysroot_list(&sr, "sys/f", "", &v, &err), -ENOTDIR);
+	assert_contains(err.file, "sys/f");
+	assert_string_equal(err.reason, "not a directory");
+	sysroot_close(&sr);
+	tmp_sysroot_remove(dir);
+}
+
 TEST_MAIN(cmocka_unit_test(test_lines_numbered), cmocka_unit_test(test_rows),
 	  cmocka_unit_test(test_empty_and_none), cmocka_unit_test(test_fail_names_line),
 	  cmocka_unit_test(test_nul_byte), cmocka_unit_test(test_keep),
-	  cmocka_unit_test(test_line_with))
+	  cmocka_unit_test(test_line_with), cmocka_unit_test(test_sysroot_list))

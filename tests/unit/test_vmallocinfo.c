@@ -341,6 +341,69 @@ static void test_real_dumps(void **state)
 	assert_int_equal(hashed, 1); /* x86_64-rhel8-4.18.0-80-rhcos-vm-8G-sosreport */
 }
 
+static int sum_add(const struct vmalloc_area *a, void *arg)
+{
+	return vmalloc_sum_add(arg, a);
+}
+
+static void test_sum(void **state)
+{
+	(void)state;
+	/* awk over the fixture: 1727 areas, 49422336 bytes, 3655 pages; 18 callers, the
+	 * caller-less areas (vm_map_ram, unpurged) 30105600 bytes in 1470, then
+	 * htab_map_alloc 8327168 in 10 and kernel_clone 2375680 in 116; ioremap 1286144 */
+	struct sysroot sr;
+	struct ms_error err = {0};
+	fixture_open(&sr, "x86_64-vm-6.18-slab");
+	struct vmalloc_sum s;
+	vmalloc_sum_init(&s);
+	assert_int_equal(vmallocinfo_stream(&sr, sum_add, &s, &err), 0);
+	vmalloc_sum_sort(&s);
+	assert_int_equal(s.areas, 1727);
+	assert_int_equal(s.bytes, 49422336);
+	assert_int_equal(s.pages, 3655);
+	assert_int_equal(s.n_callers, 18);
+	assert_string_equal(s.callers[0].name, "");
+	assert_int_equal(s.callers[0].bytes, 30105600);
+	assert_int_equal(s.callers[0].areas, 1470);
+	assert_string_equal(s.callers[1].name, "htab_map_alloc");
+	assert_int_equal(s.callers[1].bytes, 8327168);
+	assert_int_equal(s.callers[1].areas, 10);
+	assert_string_equal(s.callers[2].name, "kernel_clone");
+	assert_int_equal(s.callers[2].bytes, 2375680);
+	assert_int_equal(s.kind_bytes[0], 1286144); /* ioremap */
+	assert_int_equal(s.max_node, 1);
+	assert_int_equal(s.node_pages[0], 3655);
+	vmalloc_sum_free(&s);
+	sysroot_close(&sr);
+
+	/* a module's caller is its own group; a bare address is one; many callers re-index */
+	vmalloc_sum_init(&s);
+	char text[64 * 1024] = "";
+	size_t at = 0;
+	for (int i = 0; i < 600; i++)
+		at += (size_t)snprintf(text + at, sizeof(text) - at,
+				       "0x%x-0x%x 8192 f%d+0x1/0x2 pages=1 vmalloc N3=1\n",
+				       0x1000 * i, 0x1000 * i + 0x2000, i % 300);
+	at += (size_t)snprintf(text + at, sizeof(text) - at,
+			       "0x1-0x2 4096 f1+0x1/0x2 [mod] ioremap\n0x1-0x2 4096 0xffff12 vmap\n");
+	assert_int_equal(vmallocinfo_stream_bytes(text, at, "f", sum_add, &s, &err), 0);
+	vmalloc_sum_sort(&s);
+	assert_int_equal(s.n_callers, 302);
+	assert_int_equal(s.callers[0].bytes, 16384);
+	assert_int_equal(s.callers[0].areas, 2);
+	assert_int_equal(s.max_node, 4);
+	assert_int_equal(s.node_pages[3], 600);
+	int mod = 0, addr = 0;
+	for (size_t c = 0; c < s.n_callers; c++) {
+		mod += !strcmp(s.callers[c].name, "f1 [mod]") && s.callers[c].ioremap_bytes == 4096;
+		addr += !strcmp(s.callers[c].name, "0xffff12");
+	}
+	assert_int_equal(mod, 1);
+	assert_int_equal(addr, 1);
+	vmalloc_sum_free(&s);
+}
+
 TEST_MAIN(cmocka_unit_test(test_fixture_hashed), cmocka_unit_test(test_words),
 	  cmocka_unit_test(test_vmallocinfo_errors), cmocka_unit_test(test_kptr),
-	  cmocka_unit_test(test_sysctl), cmocka_unit_test(test_real_dumps))
+	  cmocka_unit_test(test_sysctl), cmocka_unit_test(test_real_dumps), cmocka_unit_test(test_sum))
