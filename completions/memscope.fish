@@ -1,5 +1,5 @@
 # fish completion for memscope(1)
-set -l commands iomem meminfo buddy zones maps translate phys layout decode procs faults slab
+set -l commands iomem meminfo buddy zones maps translate phys layout decode procs faults slab vmalloc
 
 complete -c memscope -f
 # global options, before or after the command
@@ -24,6 +24,7 @@ complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a decode -d
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a procs -d 'Every process'"'"'s memory, ranked, grouped, watched'
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a faults -d 'Page faults and RSS of a command or a process'
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a slab -d 'Slab caches: objects, sizes, memory held'
+complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a vmalloc -d 'Vmalloc areas by caller or one by one'
 
 # iomem
 complete -c memscope -n '__fish_seen_subcommand_from iomem' -s o -l output -x -a 'START END SIZE NAME DEPTH' -d 'Columns to print'
@@ -97,3 +98,10 @@ complete -c memscope -n '__fish_seen_subcommand_from slab' -l count -x -d 'With 
 complete -c memscope -n '__fish_seen_subcommand_from slab' -s o -l output -x -a 'NAME ACTIVE OBJS USE SLOT OBJECT PER_SLAB PAGES ORDER SLABS ACT_SLABS MEMORY WASTE RECLAIM ALIASES PARTIAL CPU_SLABS LIMIT BATCH SHARED CHANGE RATE' -d 'Columns to print'
 complete -c memscope -n '__fish_seen_subcommand_from slab' -s r -l raw -d 'Raw output'
 complete -c memscope -n '__fish_seen_subcommand_from slab' -l noheadings -d 'Do not print headings'
+# vmalloc
+complete -c memscope -n '__fish_seen_subcommand_from vmalloc' -s l -l list -d 'One row per area'
+complete -c memscope -n '__fish_seen_subcommand_from vmalloc' -s s -l sort -x -a 'caller areas size pages memory ioremap share kinds start end nodes phys iomem region line' -d 'Sort by a column'
+complete -c memscope -n '__fish_seen_subcommand_from vmalloc' -s n -l top -x -d 'Only the first N rows'
+complete -c memscope -n '__fish_seen_subcommand_from vmalloc' -s o -l output -x -a 'CALLER AREAS SIZE PAGES MEMORY IOREMAP SHARE KINDS START END NODES PHYS IOMEM REGION LINE' -d 'Columns to print'
+complete -c memscope -n '__fish_seen_subcommand_from vmalloc' -s r -l raw -d 'Raw output'
+complete -c memscope -n '__fish_seen_subcommand_from vmalloc' -l noheadings -d 'Do not print headings'

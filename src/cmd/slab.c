@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "command.h"
+#include "cmd/rootonly.h"
 #include "opts.h"
 #include "lib/escape.h"
 #include "lib/units.h"
@@ -481,33 +482,8 @@ static int watch_changes(struct slab_watch *w, struct cache_row *v, size_t n)
  * (no privilege of this machine's would open it). */
 static int refused_totals(struct ctx *ctx, struct ms_error *err)
 {
-	ctx_note(ctx, "'%s': %s; only meminfo's slab totals are shown", err->file, err->reason);
-	*err = (struct ms_error){0};
-	struct meminfo mi;
-	int e = meminfo_read(&ctx->root, &mi, err);
-	if (e)
-		return e;
-	struct out *o = &ctx->out;
-	static const char *const keys[3] = {"Slab", "SReclaimable", "SUnreclaim"};
-	out_null(o, SHOW_JSON, "caches", NULL);
-	out_object(o, "meminfo");
-	out_printf(o, "meminfo:");
-	for (int i = 0; i < 3; i++) {
-		const struct meminfo_entry *m = meminfo_get(&mi, keys[i]);
-		char h[32] = "-";
-		if (m) {
-			out_size_text(o, m->value, h, sizeof(h));
-			out_u64(o, SHOW_JSON, keys[i], NULL, m->value);
-		} else {
-			out_null(o, SHOW_JSON, keys[i], NULL);
-		}
-		static const char *const before[3] = {" ", " (", ", "};
-		out_printf(o, "%s%s %s%s", before[i], keys[i], h, i == 2 ? ")" : "");
-	}
-	out_printf(o, "\n");
-	out_end(o);
-	meminfo_free(&mi);
-	return 0;
+	static const char *const keys[] = {"Slab", "SReclaimable", "SUnreclaim"};
+	return meminfo_only(ctx, err, "slab totals", "caches", keys, sizeof(keys) / sizeof(keys[0]));
 }
 
 static int frame(struct ctx *ctx, struct slab_args *a, struct slab_watch *w,

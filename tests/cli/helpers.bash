@@ -149,3 +149,16 @@ tmux_buddy_watch() {
 	done
 	false
 }
+
+# A scratch directory $ROOT for hand-made dumps, made by setup and removed by teardown: a suite
+# that needs no other set-up calls `scratch_root` at its top.
+scratch_root() {
+	setup() { ROOT=$(mktemp -d); }
+	teardown() { rm -rf "$ROOT"; }
+}
+
+# proc_file NAME FILE TEXT: $ROOT/NAME/proc/FILE holding TEXT (no newline added)
+proc_file() {
+	mkdir -p "$ROOT/$1/proc"
+	printf '%s' "$3" >"$ROOT/$1/proc/$2"
+}

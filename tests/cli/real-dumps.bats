@@ -310,3 +310,37 @@ process_dirs() {
 	[ "$n" -ge 10 ]
 	[ "$slab" -eq 1 ] # arm32-xilinx-zynq-4.4.0-252M
 }
+
+@test "every real vmallocinfo is read by vmalloc: areas, sizes, pages and kinds equal awk's" {
+	n=0
+	real=0
+	for f in $(dumps vmallocinfo); do
+		read_case "$f" vmalloc --json --page-size 4K
+		want=$(awk 'NF { n++; b += $2; for (i = 3; i <= NF; i++) { if ($i ~ /^pages=/) { sub(/pages=/, "", $i); p += $i } if ($i == "ioremap") io += $2 } } END { printf "%d %.0f %.0f %.0f", n, b, p, io }' "$f")
+		got=$(echo "$output" | jq -r '"\(.totals.areas) \(.totals.size) \(.totals.pages) \(.totals.kinds.ioremap.size // 0)"')
+		[ "$got" = "$want" ] || { echo "$c: memscope $got, awk $want"; false; }
+		echo "$output" | jq -e '([.callers[].size] | add) == .totals.size'
+		# hashed (the x86_64 sosreport: a %pK kernel) or real (the 32-bit ARM boards)
+		case $(echo "$output" | jq -r .addresses) in
+		real)
+			real=$((real + 1))
+			echo "$output" | jq -e '([.placement[].areas] | add) == .totals.areas'
+			;;
+		hashed) echo "$output" | jq -e '.placement == null' && [[ $stderr == *"shows hashed kernel addresses"* ]] ;;
+		*) echo "$c: addresses $(echo "$output" | jq -r .addresses)"; false ;;
+		esac
+		# VmallocUsed as that kernel counted it: 0 from 4.4 to 5.2, the areas' sizes before
+		kb=$(awk '$1 == "VmallocUsed:" { print $2 }' "$(dirname "$f")/meminfo")
+		if [ "$kb" = 0 ]; then
+			echo "$output" | jq -e '.meminfo.counts == "nothing"'
+		else
+			echo "$output" | jq -e --argjson u "$((kb * 1024))" '.meminfo.VmallocUsed == $u and
+				.meminfo.difference == (if .meminfo.counts == "sizes" then .totals.size
+				else .totals.memory end) - $u'
+		fi
+		run memscope --sysroot "$r" vmalloc --page-size 4K --list
+		[ "$status" -eq 0 ] || { echo "$c: --list failed"; false; }
+	done
+	[ "$n" -ge 3 ]
+	[ "$real" -ge 2 ] # arm32-router-4.1.25-zte-orange-92M, arm32-xilinx-zynq-4.4.0-252M
+}
