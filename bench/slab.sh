@@ -11,20 +11,7 @@ ms=$build/memscope
 [ -x "$ms" ] || { echo "build first: meson compile -C $build" >&2; exit 1; }
 [ -r /proc/slabinfo ] || { echo "bench: /proc/slabinfo is not readable (run as root)" >&2; exit 1; }
 
-# median wall time in seconds of a command over $runs runs, output discarded (one warm-up)
-median() {
-	"$@" >/dev/null 2>&1
-	for _ in $(seq "$runs"); do
-		local s=$EPOCHREALTIME
-		"$@" >/dev/null 2>&1
-		local e=$EPOCHREALTIME
-		echo $((${e/./} - ${s/./}))
-	done | sort -n | awk '{ t[NR] = $1 } END { printf "%.4f", t[int((NR + 1) / 2)] / 1e6 }'
-}
-line() {
-	awk -v a="$2" -v b="$4" -v n="$1" -v m="$3" -v t="$5" \
-		'BEGIN { printf "%-44s %8.4f s   %-24s %8.4f s   ratio %.2f (target <= %s)\n", n, a, m, b, a / b, t }'
-}
+. bench/lib.sh
 
 line "memscope slab" "$(median "$ms" slab)" "slabtop -o" "$(median slabtop -o)" 1.5
 # the five sysfs attributes the columns read, for every cache slabinfo lists

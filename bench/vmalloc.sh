@@ -1,0 +1,20 @@
+#!/bin/bash
+# memscope vmalloc against cat of the same file, median of several runs (issue 14's target:
+# within 2x `cat /proc/vmallocinfo`), grouped and listed. Run as root: the file is mode 0400.
+#   bench/vmalloc.sh [BUILD_DIR] [RUNS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build}
+runs=${2:-21}
+ms=$build/memscope
+[ -x "$ms" ] || { echo "build first: meson compile -C $build" >&2; exit 1; }
+[ -r /proc/vmallocinfo ] || { echo "bench: /proc/vmallocinfo is not readable (run as root)" >&2; exit 1; }
+. bench/lib.sh
+
+echo "/proc/vmallocinfo: $(wc -l </proc/vmallocinfo) areas now (unpurged ones come and go)"
+c=(cat /proc/vmallocinfo)
+paired "memscope vmalloc" "cat /proc/vmallocinfo" 2 -- "$ms" vmalloc -- "${c[@]}"
+paired "memscope vmalloc --list" "cat /proc/vmallocinfo" 2 -- "$ms" vmalloc --list -- "${c[@]}"
+paired "memscope vmalloc --json" "cat /proc/vmallocinfo" 2 -- "$ms" vmalloc --json -- "${c[@]}"
+# the start-up alone (loading libproc2's, libsmartcols' and libcap's libraries), for scale
+paired "memscope --version" "cat /proc/vmallocinfo" - -- "$ms" --version -- "${c[@]}"
