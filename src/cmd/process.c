@@ -112,6 +112,12 @@ static int maps_failed(const struct process *p, int ret, struct ms_error *err)
 	return ret;
 }
 
+int process_read(const struct process *p, const char *file, struct buf *b, struct ms_error *err)
+{
+	int ret = task_read(&p->task, file, b, err);
+	return ret ? maps_failed(p, ret, err) : 0;
+}
+
 int process_maps(const struct process *p, bool smaps, struct maps *m, struct ms_error *err)
 {
 	int ret = maps_read_task(&p->task, smaps, m, err);

@@ -43,6 +43,8 @@ void process_close(struct process *p);
  * process, exited while read (with how many were read), not allowed. Returns 0 or -errno with
  * @err filled. */
 int process_maps(const struct process *p, bool smaps, struct maps *m, struct ms_error *err);
+/* Read @p's @file ("numa_maps") whole, its failures worded as process_maps() words them. */
+int process_read(const struct process *p, const char *file, struct buf *b, struct ms_error *err);
 /* The same, each mapping handed to @fn as it is read (maps_stream()), none kept. @fn stops the
  * read by returning -errno, having filled the @err it was given (through @data) itself: that
  * error is returned as it is. */

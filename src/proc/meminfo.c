@@ -10,8 +10,10 @@
 
 TEXT_MODEL_KEEPING_TEXT(meminfo, struct meminfo, "proc/meminfo")
 
-int meminfo_parse(const char *data, size_t len, const char *file, struct meminfo *mi,
-		  struct ms_error *err)
+/* "Node N " before each key (a node's meminfo, drivers/base/node.c): the same N on every line,
+ * given back in *@node; else (@node NULL) none. */
+static int parse(const char *data, size_t len, const char *file, struct meminfo *mi,
+		 struct ms_error *err, long *node)
 {
 	struct lines it;
 	lines_open_model(&it, mi, data, len, file, err);
@@ -21,6 +23,21 @@ int meminfo_parse(const char *data, size_t len, const char *file, struct meminfo
 		bool cut = it.cut;
 		if (!it.nul && text_blank(p))
 			continue;
+		if (node && !it.nul) {
+			char *q = p;
+			uint64_t n;
+			if (strncmp(q, "Node ", 5) || (q += 5, text_u64(&q, &n)) || *q != ' ' ||
+			    n > 1u << 20) {
+				lines_fail(&it, cut ? "last line cut off" : "expected 'Node N Key: value [kB]'");
+				break;
+			}
+			if (*node >= 0 && (uint64_t)*node != n) {
+				lines_fail(&it, "node %llu after node %ld", (unsigned long long)n, *node);
+				break;
+			}
+			*node = (long)n;
+			p = text_skip_blank(q);
+		}
 		char *colon = strchr(p, ':');
 		if (it.nul || !colon || colon == p || memchr(p, ' ', (size_t)(colon - p))) {
 			lines_fail(&it, cut ? "last line cut off" : "expected 'Key: value [kB]'");
@@ -71,6 +88,19 @@ int meminfo_parse(const char *data, size_t len, const char *file, struct meminfo
 	if (lines_end(&it, mi->n, "no fields in the file", &mi->text))
 		meminfo_free(mi);
 	return it.ret;
+}
+
+int meminfo_parse(const char *data, size_t len, const char *file, struct meminfo *mi,
+		  struct ms_error *err)
+{
+	return parse(data, len, file, mi, err, NULL);
+}
+
+int meminfo_parse_node(const char *data, size_t len, const char *file, struct meminfo *mi,
+		       long *node, struct ms_error *err)
+{
+	*node = -1;
+	return parse(data, len, file, mi, err, node);
 }
 
 const struct meminfo_entry *meminfo_get(const struct meminfo *mi, const char *key)

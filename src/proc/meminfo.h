@@ -26,6 +26,10 @@ struct meminfo {
 /* Parse "Key:   value [kB]" lines. Returns 0 or -EINVAL with @err naming the line. */
 int meminfo_parse(const char *data, size_t len, const char *file, struct meminfo *mi,
 		  struct ms_error *err);
+/* A NUMA node's meminfo (/sys/devices/system/node/nodeN/meminfo): "Node N Key: value [kB]",
+ * the same N on every line, given back in *@node. The keys as /proc/meminfo's. */
+int meminfo_parse_node(const char *data, size_t len, const char *file, struct meminfo *mi,
+		       long *node, struct ms_error *err);
 int meminfo_read(const struct sysroot *sr, struct meminfo *mi, struct ms_error *err);
 void meminfo_free(struct meminfo *mi);
 

@@ -170,18 +170,12 @@ int sysroot_list(const struct sysroot *sr, const char *path, const char *prefix,
 	return n > INT_MAX ? INT_MAX : (int)n;
 }
 
-int sysroot_read(const struct sysroot *sr, const char *path, struct buf *out,
-		 struct ms_error *err)
+int sysroot_read_fd(int fd, const char *name, struct buf *out, struct ms_error *err)
 {
-	char name[512];
-	int fd = sysroot_openat(sr, path, err);
-	if (fd < 0)
-		return fd;
 	size_t cap = 64 * 1024, len = 0;
 	char *data = malloc(cap + 1);
 	if (!data) {
 		close(fd);
-		sysroot_name(sr, path, name, sizeof(name));
 		return ms_fail(err, -ENOMEM, name, 0, "out of memory");
 	}
 	for (;;) {
@@ -190,7 +184,6 @@ int sysroot_read(const struct sysroot *sr, const char *path, struct buf *out,
 			if (!n) {
 				free(data);
 				close(fd);
-				sysroot_name(sr, path, name, sizeof(name));
 				return ms_fail(err, -ENOMEM, name, 0, "file too large for memory");
 			}
 			data = n;
@@ -203,7 +196,6 @@ int sysroot_read(const struct sysroot *sr, const char *path, struct buf *out,
 			int e = errno;
 			free(data);
 			close(fd);
-			sysroot_name(sr, path, name, sizeof(name));
 			if (e == EISDIR)
 				return ms_fail(err, -e, name, 0, "is a directory, not a file");
 			return ms_fail(err, -e, name, 0, "read error: %s", strerror(e));
@@ -217,6 +209,17 @@ int sysroot_read(const struct sysroot *sr, const char *path, struct buf *out,
 	out->data = data;
 	out->len = len;
 	return 0;
+}
+
+int sysroot_read(const struct sysroot *sr, const char *path, struct buf *out,
+		 struct ms_error *err)
+{
+	char name[512];
+	int fd = sysroot_openat(sr, path, err);
+	if (fd < 0)
+		return fd;
+	sysroot_name(sr, path, name, sizeof(name));
+	return sysroot_read_fd(fd, name, out, err);
 }
 
 void buf_free(struct buf *b)

@@ -42,6 +42,8 @@ int sysroot_list(const struct sysroot *sr, const char *path, const char *prefix,
  * Returns 0 or -errno with @err filled. */
 int sysroot_read(const struct sysroot *sr, const char *path, struct buf *out,
 		 struct ms_error *err);
+/* The same from @fd (closed, whatever happens), named @name in errors. */
+int sysroot_read_fd(int fd, const char *name, struct buf *out, struct ms_error *err);
 void buf_free(struct buf *b);
 
 /* A parser of a whole text file: @file names it in errors, @out is its model. */

@@ -154,6 +154,16 @@ out:
 	return ret;
 }
 
+int task_read(const struct task *t, const char *file, struct buf *b, struct ms_error *err)
+{
+	int fd = task_openat(t, file, err);
+	if (fd < 0)
+		return fd;
+	char name[128];
+	task_name(t, file, name, sizeof(name));
+	return sysroot_read_fd(fd, name, b, err);
+}
+
 int task_stat_read(const struct task *t, struct task_stat *st, struct ms_error *err)
 {
 	int fd = task_openat(t, "stat", err);

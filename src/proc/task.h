@@ -59,6 +59,8 @@ static inline bool task_live(const struct task *t)
 /* Open @file ("maps", "pagemap") of the process for reading. Returns an fd or -errno with @err
  * naming proc/PID/@file; -ENOENT when a live process was reaped. */
 int task_openat(const struct task *t, const char *file, struct ms_error *err);
+/* Read proc/PID/@file whole into @b. Returns 0 or -errno with @err naming it. */
+int task_read(const struct task *t, const char *file, struct buf *b, struct ms_error *err);
 /* proc/PID/@file as named to the user ("/proc/1234/maps", "DIR/proc/1234/maps"). */
 void task_name(const struct task *t, const char *file, char *name, size_t size);
 

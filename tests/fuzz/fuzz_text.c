@@ -9,6 +9,8 @@
 #include "proc/buddyinfo.h"
 #include "proc/iomem.h"
 #include "proc/meminfo.h"
+#include "proc/node.h"
+#include "proc/numamaps.h"
 #include "proc/pagetypeinfo.h"
 #include "decode/kptr.h"
 #include "proc/procmem.h"
@@ -67,6 +69,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		meminfo_get(&mi, "MemTotal");
 		meminfo_free(&mi);
 	}
+#elif defined(TARGET_NODE_MEMINFO)
+	struct meminfo mi;
+	long node;
+	if (meminfo_parse_node(d, size, "f", &mi, &node, &err) == 0) {
+		if (node < 0)
+			__builtin_trap();
+		meminfo_get(&mi, "MemTotal");
+		meminfo_free(&mi);
+	}
+#elif defined(TARGET_NUMASTAT)
+	struct numastat ns;
+	numastat_parse(d, size, "f", &ns, &err);
+	unsigned dist[64];
+	if (node_distance_parse(d, size, "f", dist, 64, &err) > 64)
+		__builtin_trap();
+#elif defined(TARGET_NUMA_MAPS)
+	static struct numa_usage u;
+	if (numa_maps_parse(d, size, "f", &u, &err) == 0 && u.nodes > NUMA_MAPS_NODES)
+		__builtin_trap();
 #elif defined(TARGET_BUDDYINFO)
 	struct buddyinfo bi;
 	if (buddyinfo_parse(d, size, "f", &bi, &err) == 0) {
