@@ -47,7 +47,7 @@ static const struct col_def blocks_cols[] = {
 		     "valid_zones: the zone of an online block (None: more than one), the zones "
 		     "an offline one may join",
 		     NULL},
-	[B_PHYS] = {"PHYS_DEVICE", "phys_device", COL_COUNT, COLF_RIGHT,
+	[B_PHYS] = {"PHYS_DEV", "phys_device", COL_COUNT, COLF_RIGHT,
 		    "phys_device: the card or DIMM it belongs to where the platform says (s390), "
 		    "else 0",
 		    NULL},
@@ -58,7 +58,7 @@ static const struct col_def blocks_cols[] = {
 };
 static const struct columns blocks_columns = COLUMNS(
 	blocks_cols, "A range goes on while the next block is equal in each of STATE, REMOVABLE, "
-		     "NODE, ZONES, PHYS_DEVICE and MEMMAP that is shown (--split chooses others).");
+		     "NODE, ZONES, PHYS_DEV and MEMMAP that is shown (--split chooses others).");
 
 /* The split each column makes, 0: none */
 static const unsigned col_split[B_NCOLS] = {
@@ -116,9 +116,9 @@ static const struct opts blocks_opts = {
 		OPT_BOOL("all", 'a', struct blocks_args, all,
 			 "Every block on a row of its own, merged with none (lsmem --all)"),
 		OPT_CALL("split", 'S', "LIST", split_parse,
-			 "STATE, REMOVABLE, NODE, ZONES, PHYS_DEVICE, MEMMAP, or none",
+			 "STATE, REMOVABLE, NODE, ZONES, PHYS_DEV, MEMMAP, or none",
 			 "Split ranges where these attributes differ (comma-separated: STATE, "
-			 "REMOVABLE, NODE, ZONES, PHYS_DEVICE, MEMMAP; or none), instead of by the "
+			 "REMOVABLE, NODE, ZONES, PHYS_DEV, MEMMAP; or none), instead of by the "
 			 "columns shown"),
 		/* lsmem's --summary[=WHEN] */
 		{.kind = OPTK_CALL, .name = "summary", .arg = "WHEN", .flags = OPTION_ARG_OPTIONAL,

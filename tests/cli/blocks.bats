@@ -5,7 +5,7 @@ bats_require_minimum_version 1.5.0
 load helpers
 
 MEM=sys/devices/system/memory
-REAL="$SRCDIR/../shared/real-dumps"
+REAL="${REAL_DUMPS:-$SRCDIR/../shared/real-dumps}"
 
 setup() {
 	ROOT=$(mktemp -d)
@@ -113,12 +113,12 @@ Total offline memory:         805306368"
 	assert_line --index 4 --regexp '^Memory block size: +128M$'
 	[[ "$output" == *$' 20\n\nMemory block size:'* ]]
 	# MEMMAP shown splits 10-11 (memmap_on_memory 1) from 12-13 (0)
-	run memscope --sysroot "$FIX/blocks-hole-hand" blocks -o BLOCK,MEMMAP,PHYS_DEVICE --summary=never
-	assert_output "BLOCK MEMMAP PHYS_DEVICE
-  0-3      -           0
-10-11    yes           1
-12-13     no           1
-   20    yes           2"
+	run memscope --sysroot "$FIX/blocks-hole-hand" blocks -o BLOCK,MEMMAP,PHYS_DEV --summary=never
+	assert_output "BLOCK MEMMAP PHYS_DEV
+  0-3      -        0
+10-11    yes        1
+12-13     no        1
+   20    yes        2"
 	# going-offline in the kernel's word
 	run memscope --sysroot "$FIX/blocks-offline-hand" blocks -o BLOCK,STATE -r -n
 	assert_line "38 going-offline"
