@@ -638,6 +638,26 @@ void table_args_apply(struct ctx *ctx, const struct table_args *t)
 	ctx->out.noheadings = t->noheadings;
 }
 
+int table_from_args(struct ctx *ctx, const struct col_def *defs, size_t n, const char *json_key,
+		    const struct table_args *t, const char *extra, struct table **tb,
+		    struct ms_error *err)
+{
+	*tb = table_new(defs, n, json_key);
+	if (!*tb)
+		return ms_say(err, -ENOMEM, "out of memory");
+	int e = t->columns ? table_select(*tb, t->columns, err) : 0;
+	if (!e && extra && !t->columns)
+		e = table_select(*tb, extra, err);
+	if (e) {
+		err->usage = true; /* a bad -o is a bad command line: exit 2 */
+		table_free(*tb);
+		*tb = NULL;
+		return e;
+	}
+	table_args_apply(ctx, t);
+	return 0;
+}
+
 int ctx_output_file(struct ctx *ctx, const char *path, struct ms_error *err)
 {
 	struct outfile *f = calloc(1, sizeof(*f));

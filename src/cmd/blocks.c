@@ -243,16 +243,10 @@ static int no_blocks(struct ctx *ctx, int e, struct ms_error *err)
 static int run(struct ctx *ctx, void *args, struct ms_error *err)
 {
 	struct blocks_args *a = args;
-	struct table *tb = table_new(blocks_cols, B_NCOLS, "memory");
-	if (!tb)
-		return ms_say(err, -ENOMEM, "out of memory");
-	int e = a->tbl.columns ? table_select(tb, a->tbl.columns, err) : 0;
-	if (e) {
-		err->usage = true; /* a bad -o is a bad command line: exit 2 */
-		table_free(tb);
+	struct table *tb;
+	int e = table_from_args(ctx, blocks_cols, B_NCOLS, "memory", &a->tbl, NULL, &tb, err);
+	if (e)
 		return e;
-	}
-	table_args_apply(ctx, &a->tbl);
 	struct memblocks m;
 	if ((e = memblocks_read(&ctx->root, &m, err))) {
 		table_free(tb);

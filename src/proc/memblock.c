@@ -114,29 +114,17 @@ int memblock_parse_zones(const char *data, size_t len, const char *file, struct 
 	return ret;
 }
 
-static int parse_size_any(const char *data, size_t len, const char *file, void *out,
-			  struct ms_error *err)
-{
-	return memblock_parse_size(data, len, file, out, err);
-}
-
-static int parse_state_any(const char *data, size_t len, const char *file, void *out,
-			   struct ms_error *err)
-{
-	return memblock_parse_state(data, len, file, out, err);
-}
-
-static int parse_zones_any(const char *data, size_t len, const char *file, void *out,
-			   struct ms_error *err)
-{
-	return memblock_parse_zones(data, len, file, out, err);
-}
-
-static int parse_int_any(const char *data, size_t len, const char *file, void *out,
-			 struct ms_error *err)
-{
-	return sysctl_parse_int(data, len, file, out, err);
-}
+/* sysroot_parse()'s parsers, each the typed one above */
+#define PARSE_ANY(name, fn, type)                                                                  \
+	static int name(const char *data, size_t len, const char *file, void *out,                 \
+			struct ms_error *err)                                                      \
+	{                                                                                          \
+		return fn(data, len, file, (type *)out, err);                                      \
+	}
+PARSE_ANY(parse_size_any, memblock_parse_size, uint64_t)
+PARSE_ANY(parse_state_any, memblock_parse_state, enum mb_state)
+PARSE_ANY(parse_zones_any, memblock_parse_zones, struct memblock)
+PARSE_ANY(parse_int_any, sysctl_parse_int, long)
 
 /* The number after @prefix in @name ("memory12", "node1"): 0 with *@v, or -1 for a name
  * that is not the prefix and digits alone. */

@@ -281,14 +281,20 @@ load helpers
 	assert_success
 }
 
+# live_kallsyms_is DUMP VERDICT LEVEL: layout --live judged the dump's kallsyms VERDICT under
+# kptr_restrict LEVEL, and took no text base (nor a slide) from it
+live_kallsyms_is() {
+	run --separate-stderr memscope --sysroot "$1" layout --live --json
+	assert_success
+	echo "$output" | jq -e --arg v "$2" --argjson k "$3" '.live.kallsyms == {addresses: $v, kptr_restrict: $k}'
+	echo "$output" | jq -e '.live.text == null and (.live | has("text_kaslr_offset") | not)'
+}
+
 @test "--live judges kallsyms' addresses: zeroed under kptr_restrict 1 and 2, nothing worked out from them" {
 	for k in 1 2; do
 		d="$FIX/kallsyms-zero-kptr$k-hand"
 		level=$(cat "$d/proc/sys/kernel/kptr_restrict")
-		run --separate-stderr memscope --sysroot "$d" layout --live --json
-		assert_success
-		echo "$output" | jq -e --argjson k "$level" '.live.kallsyms == {addresses: "zeroed", kptr_restrict: $k}'
-		echo "$output" | jq -e '.live.text == null and (.live | has("text_kaslr_offset") | not)'
+		live_kallsyms_is "$d" zeroed "$level"
 		run --separate-stderr memscope --sysroot "$d" layout --live
 		assert_success
 		assert_line --regexp "^  kernel text +unknown \(kallsyms in the dump shows every kernel address as 0: kernel.kptr_restrict is $level, "
@@ -309,10 +315,7 @@ load helpers
 	d="$FIX/kallsyms-hashed-hand"
 	n=$(awk '$2 == "T" || $2 == "t" { n++ } END { print n }' "$d/proc/kallsyms")
 	level=$(cat "$d/proc/sys/kernel/kptr_restrict")
-	run --separate-stderr memscope --sysroot "$d" layout --live --json
-	assert_success
-	echo "$output" | jq -e --argjson k "$level" '.live.kallsyms == {addresses: "hashed", kptr_restrict: $k}'
-	echo "$output" | jq -e '.live.text == null and (.live | has("text_kaslr_offset") | not)'
+	live_kallsyms_is "$d" hashed "$level"
 	run --separate-stderr memscope --sysroot "$d" layout --live
 	assert_line --partial "kernel text  unknown (kallsyms in the dump shows hashed kernel addresses ($n of $n addresses lie where no kernel address can)"
 	# this machine: what kallsyms shows is judged too, the same way, and matches it
