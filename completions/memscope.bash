@@ -5,7 +5,7 @@ _memscope()
 	_init_completion -s || return
 
 	local global_opts="-J --json -b --bytes --sysroot --color --arch --page-size -h --help -V --version"
-	local commands="iomem meminfo buddy zones maps translate phys layout decode procs faults slab vmalloc"
+	local commands="iomem meminfo buddy zones maps translate phys layout decode procs faults slab vmalloc blocks"
 
 	# the command is the first word that is neither an option nor an option's value
 	local cmd="" i
@@ -48,6 +48,7 @@ _memscope()
 		fi
 		local cols="START END SIZE NAME DEPTH"
 		[[ $cmd == maps ]] && cols="START END SIZE PERM OFFSET DEVICE INODE KIND NAME RSS PSS DIRTY SWAP"
+		[[ $cmd == blocks ]] && cols="RANGE START END SIZE STATE REMOVABLE BLOCK BLOCKS NODE ZONES PHYS_DEV MEMMAP"
 		local prefix="" list=$cur
 		[[ $list == +* ]] && prefix="+" && list=${list#+}
 		local done_part="${list%,*}"
@@ -99,6 +100,13 @@ _memscope()
 		esac
 	fi
 
+	if [[ $cmd == blocks ]]; then
+		case $prev in
+		-S | --split) COMPREPLY=($(compgen -W "STATE REMOVABLE NODE ZONES PHYS_DEV MEMMAP none" -- "$cur")) && return ;;
+		esac
+		[[ $cur == --summary=* ]] && COMPREPLY=($(compgen -P "--summary=" -W "never always only" -- "${cur#--summary=}")) && return
+	fi
+
 	if [[ -z $cmd ]]; then
 		COMPREPLY=($(compgen -W "$commands $global_opts" -- "$cur"))
 		return
@@ -118,6 +126,7 @@ _memscope()
 	faults) opts="--interval -o --output --watch --count --" ;;
 	slab) opts="-s --sort -n --top --diagram --watch --count -o --output -r --raw --noheadings" ;;
 	vmalloc) opts="-l --list -s --sort -n --top -o --output -r --raw --noheadings" ;;
+	blocks) opts="-a --all -S --split --summary -o --output -r --raw -n --noheadings" ;;
 	esac
 	# maps takes PIDs, translate and faults a PID first: offer the running ones
 	if [[ ($cmd == maps || $cmd == translate || $cmd == faults) && $cur != -* ]]; then

@@ -1,5 +1,5 @@
 # fish completion for memscope(1)
-set -l commands iomem meminfo buddy zones maps translate phys layout decode procs faults slab vmalloc
+set -l commands iomem meminfo buddy zones maps translate phys layout decode procs faults slab vmalloc blocks
 
 complete -c memscope -f
 # global options, before or after the command
@@ -25,6 +25,7 @@ complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a procs -d 
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a faults -d 'Page faults and RSS of a command or a process'
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a slab -d 'Slab caches: objects, sizes, memory held'
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a vmalloc -d 'Vmalloc areas by caller or one by one'
+complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a blocks -d 'Memory blocks as lsmem merges them'
 
 # iomem
 complete -c memscope -n '__fish_seen_subcommand_from iomem' -s o -l output -x -a 'START END SIZE NAME DEPTH' -d 'Columns to print'
@@ -105,3 +106,11 @@ complete -c memscope -n '__fish_seen_subcommand_from vmalloc' -s n -l top -x -d 
 complete -c memscope -n '__fish_seen_subcommand_from vmalloc' -s o -l output -x -a 'CALLER AREAS SIZE PAGES MEMORY IOREMAP SHARE KINDS START END NODES PHYS IOMEM REGION LINE' -d 'Columns to print'
 complete -c memscope -n '__fish_seen_subcommand_from vmalloc' -s r -l raw -d 'Raw output'
 complete -c memscope -n '__fish_seen_subcommand_from vmalloc' -l noheadings -d 'Do not print headings'
+
+# blocks
+complete -c memscope -n '__fish_seen_subcommand_from blocks' -s a -l all -d 'Every block on a row of its own'
+complete -c memscope -n '__fish_seen_subcommand_from blocks' -s S -l split -x -a 'STATE REMOVABLE NODE ZONES PHYS_DEV MEMMAP none' -d 'Split ranges where these differ'
+complete -c memscope -n '__fish_seen_subcommand_from blocks' -l summary -x -a 'never always only' -d 'The summary: only it, never or always'
+complete -c memscope -n '__fish_seen_subcommand_from blocks' -s o -l output -x -a 'RANGE START END SIZE STATE REMOVABLE BLOCK BLOCKS NODE ZONES PHYS_DEV MEMMAP' -d 'Columns to print'
+complete -c memscope -n '__fish_seen_subcommand_from blocks' -s r -l raw -d 'Raw output'
+complete -c memscope -n '__fish_seen_subcommand_from blocks' -s n -l noheadings -d 'Do not print headings'

@@ -61,6 +61,7 @@ enum {
 enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 
 struct col_def; /* out/table.h */
+struct table;   /* out/table.h */
 
 /* A command's table columns as --help lists them: `static const struct columns maps_columns =
  * COLUMNS(maps_cols, "what to know about them");` after the table of col_defs. */
@@ -164,6 +165,12 @@ struct table_args {
 	bool raw, noheadings;
 };
 void table_args_apply(struct ctx *ctx, const struct table_args *t);
+/* The command's table of @defs (JSON under @json_key) as -o, -r and -n (@t) shape it, with
+ * @extra ("+CHANGE,RATE", or NULL) added when -o is not given: 0 with *@tb, or -errno with @err
+ * filled (a bad -o is a usage error, exit 2). */
+int table_from_args(struct ctx *ctx, const struct col_def *defs, size_t n, const char *json_key,
+		    const struct table_args *t, const char *extra, struct table **tb,
+		    struct ms_error *err);
 
 /* Parse an address argument (hex with 0x, or decimal). A bad one is a usage error naming @what
  * ("address", "frame number"): -EINVAL with @err filled; else 0. */
@@ -241,6 +248,6 @@ int watch_loop(struct ctx *ctx, const char *name, long interval_ms, long count,
 
 extern const struct command cmd_iomem, cmd_meminfo, cmd_buddy, cmd_zones, cmd_translate, cmd_maps,
 	cmd_phys, cmd_layout, cmd_decode, cmd_procs, cmd_faults;
-extern const struct command cmd_slab, cmd_vmalloc;
+extern const struct command cmd_slab, cmd_vmalloc, cmd_blocks;
 
 #endif

@@ -23,7 +23,7 @@
 const struct command *const commands[] = {
 	&cmd_iomem, &cmd_meminfo, &cmd_buddy,  &cmd_zones, &cmd_maps,
 	&cmd_translate, &cmd_layout, &cmd_decode, &cmd_phys, &cmd_procs, &cmd_faults,
-	&cmd_slab, &cmd_vmalloc, NULL,
+	&cmd_slab, &cmd_vmalloc, &cmd_blocks, NULL,
 };
 
 const struct command *command_find(const char *name)
@@ -634,6 +634,26 @@ void table_args_apply(struct ctx *ctx, const struct table_args *t)
 {
 	ctx->out.raw = t->raw;
 	ctx->out.noheadings = t->noheadings;
+}
+
+int table_from_args(struct ctx *ctx, const struct col_def *defs, size_t n, const char *json_key,
+		    const struct table_args *t, const char *extra, struct table **tb,
+		    struct ms_error *err)
+{
+	*tb = table_new(defs, n, json_key);
+	if (!*tb)
+		return ms_say(err, -ENOMEM, "out of memory");
+	int e = t->columns ? table_select(*tb, t->columns, err) : 0;
+	if (!e && extra && !t->columns)
+		e = table_select(*tb, extra, err);
+	if (e) {
+		err->usage = true; /* a bad -o is a bad command line: exit 2 */
+		table_free(*tb);
+		*tb = NULL;
+		return e;
+	}
+	table_args_apply(ctx, t);
+	return 0;
 }
 
 int ctx_output_file(struct ctx *ctx, const char *path, struct ms_error *err)

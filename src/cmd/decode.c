@@ -159,22 +159,25 @@ static int run(struct ctx *ctx, void *args, struct ms_error *err)
 			free(v);
 			return rc;
 		}
-	struct kernel_facts lv = {0};
+	struct live_facts lf = {0};
+	const struct kernel_facts *lv = &lf.kf;
 	if (a->la.live) {
-		kernel_facts_read(&ctx->root, l.arch, &lv);
-		if (!lv.kcore)
-			msg_warnf("%s; only the kernel text can be translated%s",
-				  live_kcore_reason(ctx, lv.kcore_errno),
-				  lv.text ? "" : ", and its base is unknown too");
+		live_facts_read(ctx, &l, &lf);
+		char why[400];
+		if (!lv->kcore)
+			msg_warnf("%s; only the kernel text can be translated%s%s",
+				  live_kcore_reason(ctx, lv->kcore_errno),
+				  lv->text ? "" : ", and its base is ",
+				  lv->text ? "" : live_text_unknown(ctx, &lf, why, sizeof(why)));
 	}
 	out_object(&ctx->out, "machine");
 	layout_json(&ctx->out, &l, &a->la);
 	out_end(&ctx->out);
 	out_array(&ctx->out, "decode");
 	for (int i = 0; i < a->naddrs; i++)
-		one(ctx, &l, v[i], a->la.live ? &lv : NULL, lv.io.n ? &lv.io : NULL);
+		one(ctx, &l, v[i], a->la.live ? lv : NULL, lv->io.n ? &lv->io : NULL);
 	out_end(&ctx->out);
-	kernel_facts_free(&lv);
+	kernel_facts_free(&lf.kf);
 	free(v);
 	return 0;
 }

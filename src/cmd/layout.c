@@ -329,8 +329,9 @@ static int print_diagram(struct ctx *ctx, const struct layout *l)
 
 static int print_live(struct ctx *ctx, const struct layout *l)
 {
-	struct kernel_facts lv;
-	kernel_facts_read(&ctx->root, l->arch, &lv);
+	struct live_facts lf;
+	live_facts_read(ctx, l, &lf);
+	struct kernel_facts lv = lf.kf;
 	struct record r;
 	out_printf(&ctx->out, "\n");
 	bool dump = ctx->root.dir != NULL;
@@ -360,13 +361,22 @@ static int print_live(struct ctx *ctx, const struct layout *l)
 			rec_addr(&r, bases[i].key, bases[i].label, bases[i].base);
 		else
 			rec_null(&r, bases[i].key, bases[i].label, unknown);
-	if (lv.text)
+	if (lv.text) {
 		rec_addr(&r, "text", "kernel text", lv.text_vaddr);
-	else
-		rec_null(&r, "text", "kernel text",
-			 dump ? "unknown (neither kcore nor kallsyms in the dump gives it)"
-			      : "unknown (kcore and /proc/kallsyms need root; kptr_restrict may hide "
-				"it)");
+	} else {
+		char why[400];
+		rec_null(&r, "text", "kernel text", live_text_unknown(ctx, &lf, why, sizeof(why)));
+	}
+	/* what kallsyms' addresses are, when it was read (kcore gave no text) */
+	if (lv.kallsyms) {
+		rec_group(&r, "kallsyms", "kallsyms");
+		rec_str(&r, "addresses", "addresses", kptr_kind_name(lf.kallsyms));
+		if (lf.kptr_restrict >= 0)
+			rec_u64(&r, "kptr_restrict", "kptr_restrict", (uint64_t)lf.kptr_restrict);
+		else
+			rec_null(&r, "kptr_restrict", "kptr_restrict", "not known");
+		rec_group_end(&r);
+	}
 	if (lv.have_text_paddr)
 		rec_addr(&r, "text_phys", "text phys", lv.text_paddr);
 	else if (lv.iomem_code)
@@ -392,7 +402,7 @@ static int print_live(struct ctx *ctx, const struct layout *l)
 	if (!lv.kcore)
 		msg_warnf("%s; the randomised bases are unknown",
 			  live_kcore_reason(ctx, lv.kcore_errno));
-	kernel_facts_free(&lv);
+	kernel_facts_free(&lf.kf);
 	return 0;
 }
 

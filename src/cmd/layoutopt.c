@@ -8,6 +8,7 @@
 #include "cmd/layoutopt.h"
 #include "cmd/process.h"
 #include "lib/units.h"
+#include "proc/sysctl.h"
 #include "sys/msg.h"
 
 static int va_bits_parse(void *args, const char *arg, struct argp_state *state)
@@ -169,4 +170,49 @@ const char *live_kcore_reason(const struct ctx *ctx, int err)
 	default:
 		return "/proc/kcore could not be read";
 	}
+}
+
+static void kallsyms_addr(void *arg, uint64_t addr)
+{
+	kptr_check_addr(arg, addr);
+}
+
+void live_facts_read(struct ctx *ctx, const struct layout *l, struct live_facts *lf)
+{
+	memset(lf, 0, sizeof(*lf));
+	/* a 32-bit kernel's split is not known for sure: by width alone there (decode/kptr.h) */
+	bool wide = l->top == UINT64_MAX;
+	struct kptr_check kc;
+	kptr_check_init(&kc, wide ? l : NULL, wide);
+	const struct kallsyms_watch w = {kallsyms_addr, &kc};
+	kernel_facts_read(&ctx->root, l->arch, &w, &lf->kf);
+	lf->kptr_restrict = -1;
+	if (!lf->kf.kallsyms)
+		return;
+	long v;
+	if (sysctl_read_int(&ctx->root, "kernel/kptr_restrict", &v, NULL) == 0 && v >= 0 && v <= 2)
+		lf->kptr_restrict = v;
+	lf->kallsyms = kptr_verdict(&kc);
+	kptr_explain(&kc, ctx->root.dir ? "kallsyms in the dump" : "/proc/kallsyms",
+		     (int)lf->kptr_restrict, lf->kallsyms_why, sizeof(lf->kallsyms_why));
+	if (lf->kallsyms != KPTR_REAL && lf->kf.text_kallsyms)
+		lf->kf.text = lf->kf.text_kallsyms = false; /* a hash or a 0 is no position */
+}
+
+const char *live_text_unknown(const struct ctx *ctx, const struct live_facts *lf, char *buf,
+			      size_t size)
+{
+	bool dump = ctx->root.dir != NULL;
+	if (!lf->kf.kallsyms)
+		snprintf(buf, size, "unknown (%s%s%s)",
+			 lf->kf.kcore_errno ? live_kcore_reason(ctx, lf->kf.kcore_errno) : "",
+			 lf->kf.kcore_errno ? ", and " : "",
+			 dump ? "proc/kallsyms is missing from the dump"
+			      : "/proc/kallsyms could not be read");
+	else if (lf->kallsyms == KPTR_REAL)
+		snprintf(buf, size, "unknown (%s has no _text)",
+			 dump ? "kallsyms in the dump" : "/proc/kallsyms");
+	else
+		snprintf(buf, size, "unknown (%s)", lf->kallsyms_why);
+	return buf;
 }

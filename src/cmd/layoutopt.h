@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "command.h"
+#include "decode/kptr.h"
 #include "decode/layout.h"
 #include "proc/kernel.h"
 
@@ -35,6 +36,20 @@ int layout_from_args(struct ctx *ctx, struct layout_args *a, struct layout *l,
  * ("option", "dump", "live", "assumed"). */
 /* The layout's facts and where each came from, at the current place of the JSON document. */
 void layout_json(struct out *o, const struct layout *l, const struct layout_args *a);
+
+/* What --live knows of the kernel (kernel_facts_read()), with kallsyms judged: its text
+ * symbols' addresses go through a kptr check, and when they are zeroed or hashed the text
+ * taken from them is dropped (text false), nothing computed from it. */
+struct live_facts {
+	struct kernel_facts kf;
+	enum kptr_kind kallsyms; /* KPTR_NONE when kallsyms was not read */
+	long kptr_restrict;	 /* kernel.kptr_restrict, -1: not known */
+	char kallsyms_why[320];	 /* kptr_explain()'s line when kallsyms was read */
+};
+void live_facts_read(struct ctx *ctx, const struct layout *l, struct live_facts *lf);
+/* Why the kernel text is unknown, one line for the record ("unknown: ..."). */
+const char *live_text_unknown(const struct ctx *ctx, const struct live_facts *lf, char *buf,
+			      size_t size);
 
 /* The one-line reason kcore could not be read, naming what is missing: on this system what the
  * kernel or the user lacks, in a dump that the dump lacks it. */

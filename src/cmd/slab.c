@@ -489,18 +489,11 @@ static int refused_totals(struct ctx *ctx, struct ms_error *err)
 static int frame(struct ctx *ctx, struct slab_args *a, struct slab_watch *w,
 		 struct ms_error *err)
 {
-	struct table *tb = table_new(slab_cols, S_NCOLS, "caches");
-	if (!tb)
-		return ms_say(err, -ENOMEM, "out of memory");
-	int e = a->tbl.columns ? table_select(tb, a->tbl.columns, err) : 0;
-	if (!e && w && !a->tbl.columns)
-		e = table_select(tb, "+CHANGE,RATE", err);
-	if (e) {
-		err->usage = true; /* a bad -o is a bad command line: exit 2 */
-		table_free(tb);
+	struct table *tb;
+	int e = table_from_args(ctx, slab_cols, S_NCOLS, "caches", &a->tbl, w ? "+CHANGE,RATE" : NULL,
+				&tb, err);
+	if (e)
 		return e;
-	}
-	table_args_apply(ctx, &a->tbl);
 	/* mode 0400 root: root or CAP_DAC_READ_SEARCH opens it; memscope's file capabilities
 	 * are raised for this open of the live file only */
 	struct slabinfo si;

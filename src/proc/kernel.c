@@ -42,6 +42,12 @@ void kernel_from_kcore(const struct kcore *k, struct kernel_facts *kf)
 int kallsyms_text_symbol(const char *data, size_t len, const char *file, const char *sym,
 			 uint64_t *addr, struct ms_error *err)
 {
+	return kallsyms_text_scan(data, len, file, sym, NULL, addr, err);
+}
+
+int kallsyms_text_scan(const char *data, size_t len, const char *file, const char *sym,
+		       const struct kallsyms_watch *w, uint64_t *addr, struct ms_error *err)
+{
 	struct lines it;
 	lines_open(&it, data, len, file, err, 0);
 	size_t found = 0;
@@ -59,20 +65,26 @@ int kallsyms_text_symbol(const char *data, size_t len, const char *file, const c
 			break;
 		}
 		char *name = p + 3, *end = name + strcspn(name, " \t\r");
-		if ((type != 'T' && type != 't') || (size_t)(end - name) != strlen(sym) ||
+		if (type != 'T' && type != 't')
+			continue;
+		if (w)
+			w->addr(w->arg, v);
+		if (found || (size_t)(end - name) != strlen(sym) ||
 		    strncmp(name, sym, (size_t)(end - name)))
 			continue;
 		if (v) { /* kptr_restrict shows every address as 0 */
 			*addr = v;
 			found = 1;
-			break;
+			if (!w)
+				break;
 		}
 	}
 	int ret = lines_end(&it, 1, "", NULL);
 	return ret ? ret : found ? 0 : -ENOENT;
 }
 
-void kernel_facts_read(const struct sysroot *sr, const char *arch, struct kernel_facts *kf)
+void kernel_facts_read(const struct sysroot *sr, const char *arch, const struct kallsyms_watch *w,
+		       struct kernel_facts *kf)
 {
 	memset(kf, 0, sizeof(*kf));
 	struct iomem_tree *io = &kf->io;
@@ -96,8 +108,10 @@ void kernel_facts_read(const struct sysroot *sr, const char *arch, struct kernel
 		/* without kcore, kallsyms has _text for CAP_SYSLOG (kptr_restrict permitting) */
 		struct buf b;
 		if (sysroot_read(sr, "proc/kallsyms", &b, NULL) == 0) {
-			kf->text = kallsyms_text_symbol(b.data, b.len, "kallsyms", "_text",
-							&kf->text_vaddr, NULL) == 0;
+			kf->kallsyms = true;
+			kf->text = kf->text_kallsyms =
+				kallsyms_text_scan(b.data, b.len, "kallsyms", "_text", w,
+						   &kf->text_vaddr, NULL) == 0;
 			buf_free(&b);
 		}
 	}

@@ -280,3 +280,55 @@ load helpers
 	run --separate-stderr memscope --arch arm64 --page-size 16K layout
 	assert_success
 }
+
+# live_kallsyms_is DUMP VERDICT LEVEL: layout --live judged the dump's kallsyms VERDICT under
+# kptr_restrict LEVEL, and took no text base (nor a slide) from it
+live_kallsyms_is() {
+	run --separate-stderr memscope --sysroot "$1" layout --live --json
+	assert_success
+	echo "$output" | jq -e --arg v "$2" --argjson k "$3" '.live.kallsyms == {addresses: $v, kptr_restrict: $k}'
+	echo "$output" | jq -e '.live.text == null and (.live | has("text_kaslr_offset") | not)'
+}
+
+@test "--live judges kallsyms' addresses: zeroed under kptr_restrict 1 and 2, nothing worked out from them" {
+	for k in 1 2; do
+		d="$FIX/kallsyms-zero-kptr$k-hand"
+		level=$(cat "$d/proc/sys/kernel/kptr_restrict")
+		live_kallsyms_is "$d" zeroed "$level"
+		run --separate-stderr memscope --sysroot "$d" layout --live
+		assert_success
+		assert_line --regexp "^  kernel text +unknown \(kallsyms in the dump shows every kernel address as 0: kernel.kptr_restrict is $level, "
+		assert_line --regexp "^  kallsyms +addresses zeroed +kptr_restrict $level$"
+		refute_output --partial "may hide"
+		refute_output --partial "text slide"
+		# decode translates nothing from a zero, and says why
+		run --separate-stderr memscope --sysroot "$d" decode --live 0xffffffff81000010 --json
+		assert_success
+		echo "$output" | jq -e '.decode[0].phys == null'
+		[[ "$stderr" == *"its base is unknown (kallsyms in the dump shows every kernel address as 0: kernel.kptr_restrict is $level"* ]]
+	done
+	[[ "$(memscope --sysroot "$FIX/kallsyms-zero-kptr1-hand" layout --live 2>/dev/null)" == *"only to a reader with CAP_SYSLOG, and it had none"* ]]
+	[[ "$(memscope --sysroot "$FIX/kallsyms-zero-kptr2-hand" layout --live 2>/dev/null)" == *"which hides them from everyone"* ]]
+}
+
+@test "--live: hashed kallsyms values are no base: the text stays unknown, the count of them said" {
+	d="$FIX/kallsyms-hashed-hand"
+	n=$(awk '$2 == "T" || $2 == "t" { n++ } END { print n }' "$d/proc/kallsyms")
+	level=$(cat "$d/proc/sys/kernel/kptr_restrict")
+	live_kallsyms_is "$d" hashed "$level"
+	run --separate-stderr memscope --sysroot "$d" layout --live
+	assert_line --partial "kernel text  unknown (kallsyms in the dump shows hashed kernel addresses ($n of $n addresses lie where no kernel address can)"
+	# this machine: what kallsyms shows is judged too, the same way, and matches it
+	run --separate-stderr memscope layout --live --json
+	assert_success
+	if [ -r /proc/kcore ]; then
+		skip "kcore gives the text here: kallsyms is not read"
+	fi
+	first=$(awk '$2 == "T" || $2 == "t" { print $1; exit }' /proc/kallsyms)
+	if [ "$first" = 0000000000000000 ]; then
+		echo "$output" | jq -e '.live.kallsyms.addresses == "zeroed" and .live.text == null'
+	else
+		echo "$output" | jq -e --arg t "0x$(awk '$3 == "_text" { print $1; exit }' /proc/kallsyms)" '.live.kallsyms.addresses == "real" and .live.text == $t'
+	fi
+	echo "$output" | jq -e --argjson k "$(cat /proc/sys/kernel/kptr_restrict)" '.live.kallsyms.kptr_restrict == $k'
+}

@@ -6,6 +6,14 @@
 #include "fuzz.h"
 #include "proc/kernel.h"
 
+#if defined(TARGET_KALLSYMS)
+static void count_addr(void *arg, uint64_t addr)
+{
+	(void)addr;
+	(*(uint64_t *)arg)++;
+}
+#endif
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ms_error err;
@@ -15,6 +23,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (kallsyms_text_symbol(d, size, "f", "_text", &addr, &err) == 0 && !addr)
 		__builtin_trap(); /* a hidden address (0) is never a found one */
 	kallsyms_text_symbol(d, size, "f", "_stext", &addr, NULL);
+	/* with a watch: the same answer, every text symbol's address handed on */
+	uint64_t seen = 0, a2;
+	const struct kallsyms_watch w = {count_addr, &seen};
+	int e1 = kallsyms_text_symbol(d, size, "f", "_text", &addr, NULL);
+	int e2 = kallsyms_text_scan(d, size, "f", "_text", &w, &a2, NULL);
+	if (e1 != e2 || (e1 == 0 && (addr != a2 || !seen)))
+		__builtin_trap();
 #elif defined(TARGET_KCORE)
 	static struct kcore k;
 	if (kcore_parse(data, size, "f", &k, &err) == 0) {

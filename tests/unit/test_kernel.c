@@ -80,6 +80,44 @@ static void test_kallsyms(void **state)
 	assert_int_equal(kallsyms_text_symbol("", 0, "k", "_text", &a, &err), -ENOENT);
 }
 
+struct seen {
+	size_t n;
+	uint64_t v[8];
+};
+static void see(void *arg, uint64_t addr)
+{
+	struct seen *s = arg;
+	if (s->n < 8)
+		s->v[s->n] = addr;
+	s->n++;
+}
+
+/* the scan hands on every text symbol's address, zeros included, the found one and those after
+ * it, and no data symbol's; the symbol found is the same as without a watch */
+static void test_kallsyms_scan(void **state)
+{
+	static const char t[] = "0000000000000000 A fixed_percpu_data\n"
+				"0000000000000000 T _text\n"
+				"ffffffff81000000 T _text\n"
+				"ffffffff81000010 D jiffies\n"
+				"ffffffffc0a01000 t init_module\t[foo]\n";
+	struct seen s = {0};
+	const struct kallsyms_watch w = {see, &s};
+	uint64_t a = 0;
+	struct ms_error err = {0};
+	assert_int_equal(kallsyms_text_scan(t, strlen(t), "k", "_text", &w, &a, &err), 0);
+	assert_true(a == UINT64_C(0xffffffff81000000));
+	assert_int_equal(s.n, 3);
+	assert_true(s.v[0] == 0 && s.v[1] == UINT64_C(0xffffffff81000000) &&
+		    s.v[2] == UINT64_C(0xffffffffc0a01000));
+	/* all hidden: every one seen, none found */
+	static const char hidden[] = "0000000000000000 T _text\n0000000000000000 t x\n";
+	s.n = 0;
+	assert_int_equal(kallsyms_text_scan(hidden, strlen(hidden), "k", "_text", &w, &a, &err),
+			 -ENOENT);
+	assert_int_equal(s.n, 2);
+}
+
 /* proc/kcore as fs/proc/kcore.c writes its headers: a PT_NOTE, then one PT_LOAD per segment */
 static void write_kcore(const char *dir)
 {
@@ -117,7 +155,7 @@ static void test_read_dump(void **state)
 	struct ms_error err = {0};
 	assert_int_equal(sysroot_open(&sr, dir, &err), 0);
 	struct kernel_facts kf;
-	kernel_facts_read(&sr, "x86_64", &kf);
+	kernel_facts_read(&sr, "x86_64", NULL, &kf);
 	assert_true(kf.kcore);
 	assert_int_equal(kf.kcore_errno, 0);
 	assert_true(kf.page_offset_base == PAGE_OFFSET && kf.vmemmap_base == VMEMMAP);
@@ -127,7 +165,7 @@ static void test_read_dump(void **state)
 	kernel_facts_free(&kf);
 	assert_int_equal(kf.io.n, 0);
 	/* kcore is x86_64's to interpret: for arm64 it is read, and gives nothing */
-	kernel_facts_read(&sr, "arm64", &kf);
+	kernel_facts_read(&sr, "arm64", NULL, &kf);
 	assert_false(kf.kcore);
 	assert_false(kf.direct);
 	kernel_facts_free(&kf);
@@ -139,7 +177,7 @@ static void test_read_dump(void **state)
 	tmp_sysroot(dir, sizeof(dir));
 	tmp_sysroot_write(dir, "proc/kallsyms", kallsyms, strlen(kallsyms));
 	assert_int_equal(sysroot_open(&sr, dir, &err), 0);
-	kernel_facts_read(&sr, "x86_64", &kf);
+	kernel_facts_read(&sr, "x86_64", NULL, &kf);
 	assert_false(kf.kcore);
 	assert_int_equal(kf.kcore_errno, ENOENT);
 	assert_true(kf.text && kf.text_vaddr == TEXT_V);
@@ -153,7 +191,7 @@ static void test_read_dump(void **state)
 	/* an empty dump: nothing known, nothing fails */
 	tmp_sysroot(dir, sizeof(dir));
 	assert_int_equal(sysroot_open(&sr, dir, &err), 0);
-	kernel_facts_read(&sr, "x86_64", &kf);
+	kernel_facts_read(&sr, "x86_64", NULL, &kf);
 	assert_false(kf.kcore || kf.text || kf.direct || kf.vmalloc || kf.iomem_code);
 	kernel_facts_free(&kf);
 	sysroot_close(&sr);
@@ -161,4 +199,5 @@ static void test_read_dump(void **state)
 }
 
 TEST_MAIN(cmocka_unit_test(test_from_kcore), cmocka_unit_test(test_kallsyms),
+	  cmocka_unit_test(test_kallsyms_scan),
 	  cmocka_unit_test(test_read_dump))
