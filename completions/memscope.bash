@@ -5,7 +5,7 @@ _memscope()
 	_init_completion -s || return
 
 	local global_opts="-J --json -b --bytes --sysroot --color --arch --page-size -h --help -V --version"
-	local commands="iomem meminfo buddy zones maps translate phys layout decode procs faults slab"
+	local commands="iomem meminfo buddy zones maps translate phys layout decode procs faults slab kmem"
 
 	# the command is the first word that is neither an option nor an option's value
 	local cmd="" i
@@ -91,6 +91,12 @@ _memscope()
 		esac
 	fi
 
+	if [[ $cmd == kmem ]]; then
+		case $prev in
+		-n | --top) return ;;
+		esac
+	fi
+
 	if [[ -z $cmd ]]; then
 		COMPREPLY=($(compgen -W "$commands $global_opts" -- "$cur"))
 		return
@@ -109,6 +115,7 @@ _memscope()
 	procs) opts="-s --sort -n --top -p --pid -u --user --command --by --watch --count -o --output -r --raw --noheadings" ;;
 	faults) opts="--interval -o --output --watch --count --" ;;
 	slab) opts="-s --sort -n --top --diagram --watch --count -o --output -r --raw --noheadings" ;;
+	kmem) opts="--diagram -n --top" ;;
 	esac
 	# maps takes PIDs, translate and faults a PID first: offer the running ones
 	if [[ ($cmd == maps || $cmd == translate || $cmd == faults) && $cur != -* ]]; then

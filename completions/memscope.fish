@@ -1,5 +1,5 @@
 # fish completion for memscope(1)
-set -l commands iomem meminfo buddy zones maps translate phys layout decode procs faults slab
+set -l commands iomem meminfo buddy zones maps translate phys layout decode procs faults slab kmem
 
 complete -c memscope -f
 # global options, before or after the command
@@ -24,6 +24,7 @@ complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a decode -d
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a procs -d 'Every process'"'"'s memory, ranked, grouped, watched'
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a faults -d 'Page faults and RSS of a command or a process'
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a slab -d 'Slab caches: objects, sizes, memory held'
+complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a kmem -d 'The allocator stack: kmalloc, slab, vmalloc, pages, memory'
 
 # iomem
 complete -c memscope -n '__fish_seen_subcommand_from iomem' -s o -l output -x -a 'START END SIZE NAME DEPTH' -d 'Columns to print'
@@ -97,3 +98,6 @@ complete -c memscope -n '__fish_seen_subcommand_from slab' -l count -x -d 'With 
 complete -c memscope -n '__fish_seen_subcommand_from slab' -s o -l output -x -a 'NAME ACTIVE OBJS USE SLOT OBJECT PER_SLAB PAGES ORDER SLABS ACT_SLABS MEMORY WASTE RECLAIM ALIASES PARTIAL CPU_SLABS LIMIT BATCH SHARED CHANGE RATE' -d 'Columns to print'
 complete -c memscope -n '__fish_seen_subcommand_from slab' -s r -l raw -d 'Raw output'
 complete -c memscope -n '__fish_seen_subcommand_from slab' -l noheadings -d 'Do not print headings'
+# kmem
+complete -c memscope -n '__fish_seen_subcommand_from kmem' -l diagram -d 'The allocators drawn as boxes'
+complete -c memscope -n '__fish_seen_subcommand_from kmem' -s n -l top -x -d 'List the N largest caches, callers, families'
