@@ -329,7 +329,7 @@ static void kmalloc_part(struct out *o, const struct kmem *k, const struct kmem_
 	out_object(o, p->key);
 	out_str(o, SHOW_JSON, "command", NULL, p->command);
 	if (!k->have_slab) {
-		add(p, NULL, "size classes unknown (no slabinfo)");
+		add(p, NULL, "size classes unknown (slabinfo not read)");
 		out_null(o, SHOW_JSON, "classes", NULL);
 		out_null(o, SHOW_JSON, "memory", NULL);
 		out_null(o, SHOW_JSON, "families", NULL);
@@ -353,7 +353,8 @@ static void kmalloc_part(struct out *o, const struct kmem *k, const struct kmem_
 	}
 	out_end(o);
 	if (k->nfam > (size_t)top_n(a))
-		add(p, NULL, "  and %zu more families", k->nfam - (size_t)top_n(a));
+		add(p, NULL, "  and %zu more famil%s", k->nfam - (size_t)top_n(a),
+		    k->nfam - (size_t)top_n(a) == 1 ? "y" : "ies");
 	out_end(o);
 }
 
@@ -376,7 +377,7 @@ static void slab_part(struct out *o, const struct kmem *k, const struct kmem_arg
 		out_null(o, SHOW_JSON, "caches", NULL);
 		out_null(o, SHOW_JSON, "memory", NULL);
 		out_null(o, SHOW_JSON, "wasted", NULL);
-		add(p, NULL, "caches unknown (no slabinfo)");
+		add(p, NULL, "caches unknown (slabinfo not read)");
 	}
 	static const char *const keys[3] = {"Slab", "SReclaimable", "SUnreclaim"};
 	char t[3][32];
@@ -432,7 +433,7 @@ static void vmalloc_part(struct out *o, const struct kmem *k, const struct kmem_
 	else
 		out_null(o, SHOW_JSON, "VmallocTotal", NULL);
 	if (!k->have_vm) {
-		add(p, NULL, "areas unknown (no vmallocinfo)");
+		add(p, NULL, "areas unknown (vmallocinfo not read)");
 		out_null(o, SHOW_JSON, "areas", NULL);
 		out_null(o, SHOW_JSON, "bytes", NULL);
 		out_null(o, SHOW_JSON, "pages", NULL);
@@ -443,15 +444,25 @@ static void vmalloc_part(struct out *o, const struct kmem *k, const struct kmem_
 	const struct vmalloc_sum *s = &k->vs;
 	add(p, NULL, "%" PRIu64 " areas, %s of addresses", s->areas, sz(o, s->bytes));
 	add(p, NULL, "  %" PRIu64 " pages (%s) behind them", s->pages, sz(o, s->pages * k->ps));
+	/* freed areas whose TLB flush is still lazy: addresses held, no pages */
+	unsigned unp = (unsigned)__builtin_ctz(VMK_UNPURGED); /* its index in the kinds */
+	add(p, NULL, "  %" PRIu64 " freed, unpurged: %s", s->kind_areas[unp],
+	    sz(o, s->kind_bytes[unp]));
 	out_u64(o, SHOW_JSON, "areas", NULL, s->areas);
 	out_u64(o, SHOW_JSON, "bytes", NULL, s->bytes);
 	out_u64(o, SHOW_JSON, "pages", NULL, s->pages);
+	out_u64(o, SHOW_JSON, "unpurged_areas", NULL, s->kind_areas[unp]);
+	out_u64(o, SHOW_JSON, "unpurged_bytes", NULL, s->kind_bytes[unp]);
 	add(p, NULL, "largest callers:");
 	out_array(o, "top_callers");
 	for (size_t i = 0; i < s->n_callers && i < (size_t)top_n(a); i++) {
 		const struct vmalloc_caller *c = &s->callers[i];
 		char e[1024];
-		add(p, sz(o, c->bytes), "  %s", *c->name ? esc(c->name, e, sizeof(e)) : "(no caller)");
+		/* the areas printed without a caller: unpurged ones, vm_map_ram's blocks */
+		const char *none = c->kinds == VMK_UNPURGED	 ? "(unpurged areas)"
+				   : c->kinds == VMK_VM_MAP_RAM ? "(vm_map_ram)"
+								: "(no caller)";
+		add(p, sz(o, c->bytes), "  %s", *c->name ? esc(c->name, e, sizeof(e)) : none);
 		out_object(o, NULL);
 		out_str(o, SHOW_JSON, "caller", NULL, c->name);
 		out_u64(o, SHOW_JSON, "areas", NULL, c->areas);
@@ -511,7 +522,7 @@ static int page_part(struct out *o, const struct kmem *k, struct part *p, int gr
 		out_null(o, SHOW_JSON, "MemFree", NULL);
 	out_u64(o, SHOW_JSON, "unusable_order", NULL, FRAG_ORDER);
 	if (!k->have_buddy) {
-		add(p, NULL, "free blocks unknown (no buddyinfo); meminfo MemFree %s",
+		add(p, NULL, "free blocks unknown (buddyinfo not read); meminfo MemFree %s",
 		    kf ? sz(o, memfree) : "-");
 		out_null(o, SHOW_JSON, "free_pages", NULL);
 		out_null(o, SHOW_JSON, "free_bytes", NULL);
