@@ -329,7 +329,7 @@ static void kmalloc_part(struct out *o, const struct kmem *k, const struct kmem_
 	out_object(o, p->key);
 	out_str(o, SHOW_JSON, "command", NULL, p->command);
 	if (!k->have_slab) {
-		add(p, NULL, "size classes unknown (slabinfo not read)");
+		add(p, NULL, "size classes: slabinfo not read");
 		out_null(o, SHOW_JSON, "classes", NULL);
 		out_null(o, SHOW_JSON, "memory", NULL);
 		out_null(o, SHOW_JSON, "families", NULL);
@@ -377,7 +377,7 @@ static void slab_part(struct out *o, const struct kmem *k, const struct kmem_arg
 		out_null(o, SHOW_JSON, "caches", NULL);
 		out_null(o, SHOW_JSON, "memory", NULL);
 		out_null(o, SHOW_JSON, "wasted", NULL);
-		add(p, NULL, "caches unknown (slabinfo not read)");
+		add(p, NULL, "caches: slabinfo not read");
 	}
 	static const char *const keys[3] = {"Slab", "SReclaimable", "SUnreclaim"};
 	char t[3][32];
@@ -433,7 +433,7 @@ static void vmalloc_part(struct out *o, const struct kmem *k, const struct kmem_
 	else
 		out_null(o, SHOW_JSON, "VmallocTotal", NULL);
 	if (!k->have_vm) {
-		add(p, NULL, "areas unknown (vmallocinfo not read)");
+		add(p, NULL, "areas: vmallocinfo not read");
 		out_null(o, SHOW_JSON, "areas", NULL);
 		out_null(o, SHOW_JSON, "bytes", NULL);
 		out_null(o, SHOW_JSON, "pages", NULL);
@@ -522,7 +522,7 @@ static int page_part(struct out *o, const struct kmem *k, struct part *p, int gr
 		out_null(o, SHOW_JSON, "MemFree", NULL);
 	out_u64(o, SHOW_JSON, "unusable_order", NULL, FRAG_ORDER);
 	if (!k->have_buddy) {
-		add(p, NULL, "free blocks unknown (buddyinfo not read); meminfo MemFree %s",
+		add(p, NULL, "free blocks: buddyinfo not read; meminfo MemFree %s",
 		    kf ? sz(o, memfree) : "-");
 		out_null(o, SHOW_JSON, "free_pages", NULL);
 		out_null(o, SHOW_JSON, "free_bytes", NULL);
