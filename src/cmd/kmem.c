@@ -322,12 +322,34 @@ static long top_n(const struct kmem_args *a)
 	return a->top ? a->top : TOP_DEFAULT;
 }
 
+/* Start part @p: its JSON object under @key with the command that shows it in full. */
+static void part_begin(struct out *o, struct part *p, const char *key, const char *title,
+		       const char *command)
+{
+	*p = (struct part){.key = key, .title = title, .command = command};
+	out_object(o, key);
+	out_str(o, SHOW_JSON, "command", NULL, command);
+}
+
+/* meminfo's @key into JSON (null when the kernel does not print it) and as text into @text
+ * ("-" then); returns the value. */
+static uint64_t mi_show(struct out *o, const struct kmem *k, const char *key, char *text,
+			size_t size)
+{
+	bool known;
+	uint64_t v = mi_get(k, key, &known);
+	if (known)
+		out_u64(o, SHOW_JSON, key, NULL, v);
+	else
+		out_null(o, SHOW_JSON, key, NULL);
+	snprintf(text, size, "%s", known ? sz(o, v) : "-");
+	return v;
+}
+
 static void kmalloc_part(struct out *o, const struct kmem *k, const struct kmem_args *a,
 			 struct part *p)
 {
-	*p = (struct part){.key = "kmalloc", .title = "kmalloc", .command = "memscope slab --diagram"};
-	out_object(o, p->key);
-	out_str(o, SHOW_JSON, "command", NULL, p->command);
+	part_begin(o, p, "kmalloc", "kmalloc", "memscope slab --diagram");
 	if (!k->have_slab) {
 		add(p, NULL, "size classes: slabinfo not read");
 		out_null(o, SHOW_JSON, "classes", NULL);
@@ -361,9 +383,7 @@ static void kmalloc_part(struct out *o, const struct kmem *k, const struct kmem_
 static void slab_part(struct out *o, const struct kmem *k, const struct kmem_args *a,
 		      struct part *p)
 {
-	*p = (struct part){.key = "slab", .title = "slab allocator", .command = "memscope slab"};
-	out_object(o, p->key);
-	out_str(o, SHOW_JSON, "command", NULL, p->command);
+	part_begin(o, p, "slab", "slab allocator", "memscope slab");
 	if (k->have_slab) {
 		out_str(o, SHOW_JSON, "allocator", NULL, k->si.tunables ? "SLAB" : "SLUB");
 		out_u64(o, SHOW_JSON, "caches", NULL, k->st.caches);
@@ -381,15 +401,8 @@ static void slab_part(struct out *o, const struct kmem *k, const struct kmem_arg
 	}
 	static const char *const keys[3] = {"Slab", "SReclaimable", "SUnreclaim"};
 	char t[3][32];
-	for (int i = 0; i < 3; i++) {
-		bool known;
-		uint64_t v = mi_get(k, keys[i], &known);
-		snprintf(t[i], sizeof(t[i]), "%s", known ? sz(o, v) : "-");
-		if (known)
-			out_u64(o, SHOW_JSON, keys[i], NULL, v);
-		else
-			out_null(o, SHOW_JSON, keys[i], NULL);
-	}
+	for (int i = 0; i < 3; i++)
+		mi_show(o, k, keys[i], t[i], sizeof(t[i]));
 	add(p, NULL, "meminfo Slab %s", t[0]);
 	add(p, NULL, "  SReclaimable %s, SUnreclaim %s", t[1], t[2]);
 	if (!k->have_slab) {
@@ -417,21 +430,12 @@ static void slab_part(struct out *o, const struct kmem *k, const struct kmem_arg
 static void vmalloc_part(struct out *o, const struct kmem *k, const struct kmem_args *a,
 			 struct part *p)
 {
-	*p = (struct part){.key = "vmalloc", .title = "vmalloc", .command = "memscope vmalloc"};
-	out_object(o, p->key);
-	out_str(o, SHOW_JSON, "command", NULL, p->command);
-	bool ku, kt;
-	uint64_t used = mi_get(k, "VmallocUsed", &ku), total = mi_get(k, "VmallocTotal", &kt);
-	add(p, NULL, "meminfo VmallocUsed %s", ku ? sz(o, used) : "-");
-	add(p, NULL, "  of VmallocTotal %s", kt ? sz(o, total) : "-");
-	if (ku)
-		out_u64(o, SHOW_JSON, "VmallocUsed", NULL, used);
-	else
-		out_null(o, SHOW_JSON, "VmallocUsed", NULL);
-	if (kt)
-		out_u64(o, SHOW_JSON, "VmallocTotal", NULL, total);
-	else
-		out_null(o, SHOW_JSON, "VmallocTotal", NULL);
+	part_begin(o, p, "vmalloc", "vmalloc", "memscope vmalloc");
+	char used[32], total[32];
+	mi_show(o, k, "VmallocUsed", used, sizeof(used));
+	mi_show(o, k, "VmallocTotal", total, sizeof(total));
+	add(p, NULL, "meminfo VmallocUsed %s", used);
+	add(p, NULL, "  of VmallocTotal %s", total);
 	if (!k->have_vm) {
 		add(p, NULL, "areas: vmallocinfo not read");
 		out_null(o, SHOW_JSON, "areas", NULL);
@@ -510,20 +514,12 @@ static void order_grid(struct part *p, const struct buddyinfo *bi, int width)
 
 static int page_part(struct out *o, const struct kmem *k, struct part *p, int grid_width)
 {
-	*p = (struct part){.key = "page_allocator", .title = "page allocator",
-			   .command = "memscope buddy"};
-	out_object(o, p->key);
-	out_str(o, SHOW_JSON, "command", NULL, p->command);
-	bool kf;
-	uint64_t memfree = mi_get(k, "MemFree", &kf);
-	if (kf)
-		out_u64(o, SHOW_JSON, "MemFree", NULL, memfree);
-	else
-		out_null(o, SHOW_JSON, "MemFree", NULL);
+	part_begin(o, p, "page_allocator", "page allocator", "memscope buddy");
+	char memfree[32];
+	mi_show(o, k, "MemFree", memfree, sizeof(memfree));
 	out_u64(o, SHOW_JSON, "unusable_order", NULL, FRAG_ORDER);
 	if (!k->have_buddy) {
-		add(p, NULL, "free blocks: buddyinfo not read; meminfo MemFree %s",
-		    kf ? sz(o, memfree) : "-");
+		add(p, NULL, "free blocks: buddyinfo not read; meminfo MemFree %s", memfree);
 		out_null(o, SHOW_JSON, "free_pages", NULL);
 		out_null(o, SHOW_JSON, "free_bytes", NULL);
 		out_null(o, SHOW_JSON, "zones", NULL);
@@ -536,8 +532,8 @@ static int page_part(struct out *o, const struct kmem *k, struct part *p, int gr
 		pages += frag_free_pages(bi->v[i].free, bi->orders);
 	out_u64(o, SHOW_JSON, "free_pages", NULL, pages);
 	out_u64(o, SHOW_JSON, "free_bytes", NULL, pages * k->ps);
-	add(p, NULL, "%s free in %" PRIu64 " pages of %s, %zu zones; meminfo MemFree %s",
-	    sz(o, pages * k->ps), pages, sz(o, k->ps), bi->n, kf ? sz(o, memfree) : "-");
+	add(p, NULL, "%s free in %" PRIu64 " pages of %s, %zu zone%s; meminfo MemFree %s",
+	    sz(o, pages * k->ps), pages, sz(o, k->ps), bi->n, bi->n == 1 ? "" : "s", memfree);
 	add(p, NULL, "unusable free space index at order %u (blocks of %s):", FRAG_ORDER,
 	    sz(o, k->ps << FRAG_ORDER));
 	static const struct col_def cols[] = {
@@ -595,16 +591,10 @@ nomem:
 static void main_part(struct ctx *ctx, const struct kmem *k, struct part *p)
 {
 	struct out *o = &ctx->out;
-	*p = (struct part){.key = "main_memory", .title = "main memory", .command = "memscope meminfo"};
-	out_object(o, p->key);
-	out_str(o, SHOW_JSON, "command", NULL, p->command);
-	bool kt;
-	uint64_t total = mi_get(k, "MemTotal", &kt);
-	if (kt)
-		out_u64(o, SHOW_JSON, "MemTotal", NULL, total);
-	else
-		out_null(o, SHOW_JSON, "MemTotal", NULL);
-	add(p, NULL, "MemTotal %s, the pages the page allocator manages", kt ? sz(o, total) : "-");
+	part_begin(o, p, "main_memory", "main memory", "memscope meminfo");
+	char total[32];
+	mi_show(o, k, "MemTotal", total, sizeof(total));
+	add(p, NULL, "MemTotal %s, the pages the page allocator manages", total);
 
 	out_object(o, "system_ram");
 	out_str(o, SHOW_JSON, "command", NULL, "memscope iomem --summary");

@@ -270,22 +270,21 @@ static void test_arithmetic(void **state)
 	assert_int_equal(t.wasted, 30720);
 	slabinfo_free(&si);
 
+	static const struct {
+		const char *name, *family;
+		uint64_t bytes;
+	} classes[] = {
+		{"kmalloc-cg-2k", "kmalloc-cg", 2048}, {"kmalloc-192", "kmalloc", 192},
+		{"dma-kmalloc-8192", "dma-kmalloc", 8192}, {"size-64(DMA)", "size(DMA)", 64},
+		{"kmalloc-rcl-4M", "kmalloc-rcl", 4 << 20}, {"kmalloc-rnd-01-64", "kmalloc-rnd-01", 64},
+	};
 	char fam[40];
 	uint64_t b = 0;
-	assert_true(slab_kmalloc_class("kmalloc-cg-2k", fam, sizeof(fam), &b));
-	assert_string_equal(fam, "kmalloc-cg");
-	assert_int_equal(b, 2048);
-	assert_true(slab_kmalloc_class("kmalloc-192", fam, sizeof(fam), &b));
-	assert_string_equal(fam, "kmalloc");
-	assert_int_equal(b, 192);
-	assert_true(slab_kmalloc_class("dma-kmalloc-8192", fam, sizeof(fam), &b));
-	assert_string_equal(fam, "dma-kmalloc");
-	assert_int_equal(b, 8192);
-	assert_true(slab_kmalloc_class("size-64(DMA)", fam, sizeof(fam), &b));
-	assert_string_equal(fam, "size(DMA)");
-	assert_int_equal(b, 64);
-	assert_true(slab_kmalloc_class("kmalloc-rcl-4M", fam, sizeof(fam), &b));
-	assert_int_equal(b, 4 << 20);
+	for (size_t i = 0; i < sizeof(classes) / sizeof(classes[0]); i++) {
+		assert_true(slab_kmalloc_class(classes[i].name, fam, sizeof(fam), &b));
+		assert_string_equal(fam, classes[i].family);
+		assert_int_equal(b, classes[i].bytes);
+	}
 	assert_false(slab_kmalloc_class("kmalloc_buckets", fam, sizeof(fam), &b));
 	assert_false(slab_kmalloc_class("kmalloc-node", fam, sizeof(fam), &b));
 	assert_false(slab_kmalloc_class("kmalloc-64x", fam, sizeof(fam), &b));
