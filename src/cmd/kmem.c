@@ -705,11 +705,58 @@ static void cv_vline(struct canvas *cv, int x, int y0, int y1, bool arrow)
 		cv_put(cv, x, y, arrow && y == y1 ? 'v' : '|');
 }
 
-/* A box at @x, @y of @w columns holding @p: its title and command, then its lines. Returns
- * its height. */
+/* The rows of a box @inner columns wide holding @p: its title and command, then its lines;
+ * a line of prose that does not fit is wrapped between words (its continuation indented
+ * further), a name beside a size cut with "..", the size kept whole. Returns the rows. */
+#define BOX_ROWS (MAXLINES * 3 + 2)
+#define ROW 160
+static void rowf(char *row, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void rowf(char *row, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(row, ROW, fmt, ap);
+	va_end(ap);
+}
+
+static int box_rows(const struct part *p, int inner, char (*row)[ROW])
+{
+	int n = 0;
+	char head[160], wrapped[3][160];
+	snprintf(head, sizeof(head), "%s (%s)", p->title, p->command);
+	int nw = diagram_wrap(head, inner, wrapped[0], sizeof(wrapped[0]), 2);
+	for (int j = 0; j < nw; j++)
+		rowf(row[n++], "%s%s", j ? "  " : "", wrapped[j]);
+	for (int i = 0; i < p->n; i++) {
+		const struct kline *l = &p->line[i];
+		int rn = (int)strlen(l->r);
+		if (rn) {
+			char name[160];
+			snprintf(name, sizeof(name), "%s", l->l);
+			int room = inner - rn - 1;
+			if ((int)strlen(name) > room && room >= 2)
+				memcpy(name + room - 2, "..", 3);
+			rowf(row[n++], "%-*s %s", room, name, l->r);
+			continue;
+		}
+		size_t lead = strspn(l->l, " ");
+		if ((int)strlen(l->l) <= inner) {
+			rowf(row[n++], "%s", l->l);
+			continue;
+		}
+		nw = diagram_wrap(l->l + lead, inner - (int)lead - 2, wrapped[0], sizeof(wrapped[0]), 3);
+		for (int j = 0; j < nw; j++)
+			rowf(row[n++], "%*s%s", (int)lead + (j ? 2 : 0), "", wrapped[j]);
+	}
+	return n;
+}
+
+/* A box at @x, @y of @w columns holding @p (box_rows()). Returns its height, or -1. */
 static int cv_box(struct canvas *cv, int x, int y, int w, const struct part *p)
 {
-	int h = p->n + 3;
+	static char row[BOX_ROWS][ROW];
+	int n = box_rows(p, w - 4, row);
+	int h = n + 2;
 	if (cv_rows(cv, y + h))
 		return -1;
 	for (int i = 0; i < w; i++) {
@@ -720,20 +767,8 @@ static int cv_box(struct canvas *cv, int x, int y, int w, const struct part *p)
 		cv_put(cv, x, y + j, '|');
 		cv_put(cv, x + w - 1, y + j, '|');
 	}
-	int inner = w - 4;
-	char head[160];
-	snprintf(head, sizeof(head), "%s (%s)", p->title, p->command);
-	cv_text(cv, x + 2, y + 1, head, inner);
-	for (int i = 0; i < p->n; i++) {
-		const struct kline *l = &p->line[i];
-		int rn = (int)strlen(l->r);
-		if (rn) {
-			cv_text(cv, x + 2, y + 2 + i, l->l, inner - rn - 1);
-			cv_text(cv, x + 2 + inner - rn, y + 2 + i, l->r, rn);
-		} else {
-			cv_text(cv, x + 2, y + 2 + i, l->l, inner);
-		}
-	}
+	for (int j = 0; j < n; j++)
+		cv_text(cv, x + 2, y + 1 + j, row[j], w - 4);
 	return h;
 }
 

@@ -145,6 +145,19 @@ kb() { awk -v k="$1:" '$1 == k { printf "%.0f\n", $2 * 1024 }' "$2/proc/meminfo"
 	assert_line "    and 3 more families"
 }
 
+@test "--diagram in a narrow terminal: narrower boxes, prose wrapped, every size still whole" {
+	command -v script >/dev/null || skip "script(1) is not installed"
+	out=$(COLUMNS=82 script -qec "$MEMSCOPE --sysroot $KMEM kmem --diagram" /dev/null | tr -d '\r')
+	while IFS= read -r line; do
+		[ "${#line}" -le 82 ] || { echo "too wide: $line"; false; }
+	done <<<"$out"
+	for v in $(memscope --sysroot "$KMEM" kmem --json | jq -r '.slab.top_caches[].memory,
+			.vmalloc.top_callers[].bytes, .vmalloc.unpurged_bytes'); do
+		h=$(numfmt --to=iec --round=nearest --format=%.1f "$v" | sed 's/\.0\([KMGT]\)/\1/; s/\.0$/B/')
+		[[ $out == *" $h "* ]] || { echo "narrow diagram lacks $v ($h)"; false; }
+	done
+}
+
 @test "a dump without buddyinfo, zoneinfo and iomem: those parts unknown, each said, exit 0" {
 	run --separate-stderr memscope --sysroot "$FIX/x86_64-vm-6.18-slab" kmem --json
 	assert_success
