@@ -14,6 +14,7 @@
 #include "opts.h"
 #include "decode/frag.h"
 #include "lib/escape.h"
+#include "lib/grow.h"
 #include "lib/units.h"
 #include "out/diagram.h"
 #include "out/table.h"
@@ -260,8 +261,6 @@ static int kmem_read(struct ctx *ctx, struct kmem *k, struct ms_error *err)
 
 /* ---- the parts, as lines: the same lines in text and in the picture ---- */
 
-#define MAXLINES 48
-
 /* One line of a part: @l, and @r right-aligned after it (a size beside a name); a name from a
  * file is escaped. */
 struct kline {
@@ -271,16 +270,19 @@ struct kline {
 
 struct part {
 	const char *key, *title, *command;
-	struct kline line[MAXLINES];
-	int n;
+	struct kline *line;
+	size_t n, cap;
+	bool nomem; /* a line could not be added */
 };
 
 static struct kline *add(struct part *p, const char *r, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static struct kline *add(struct part *p, const char *r, const char *fmt, ...)
 {
-	if (p->n >= MAXLINES)
+	if (grow(&p->line, &p->cap, p->n + 1, sizeof(*p->line), 16)) {
+		p->nomem = true;
 		return NULL;
+	}
 	struct kline *l = &p->line[p->n++];
 	va_list ap;
 	va_start(ap, fmt);
@@ -326,6 +328,7 @@ static long top_n(const struct kmem_args *a)
 static void part_begin(struct out *o, struct part *p, const char *key, const char *title,
 		       const char *command)
 {
+	free(p->line);
 	*p = (struct part){.key = key, .title = title, .command = command};
 	out_object(o, key);
 	out_str(o, SHOW_JSON, "command", NULL, command);
@@ -643,12 +646,12 @@ static void print_part(struct out *o, const struct part *p)
 	snprintf(head, sizeof(head), "%s (%s)", p->title, p->command);
 	diagram_note(o, head, 0, 0, 0);
 	int w = 0;
-	for (int i = 0; i < p->n; i++)
+	for (size_t i = 0; i < p->n; i++)
 		if (p->line[i].r[0]) {
 			int n = (int)strlen(p->line[i].l);
 			w = n > w ? n : w;
 		}
-	for (int i = 0; i < p->n; i++) {
+	for (size_t i = 0; i < p->n; i++) {
 		char line[256];
 		if (p->line[i].r[0])
 			snprintf(line, sizeof(line), "  %-*s %9s", w, p->line[i].l, p->line[i].r);
@@ -708,7 +711,8 @@ static void cv_vline(struct canvas *cv, int x, int y0, int y1, bool arrow)
 /* The rows of a box @inner columns wide holding @p: its title and command, then its lines;
  * a line of prose that does not fit is wrapped between words (its continuation indented
  * further), a name beside a size cut with "..", the size kept whole. Returns the rows. */
-#define BOX_ROWS (MAXLINES * 3 + 2)
+/* at most: the title in two rows, each line in three */
+#define BOX_ROWS(p) ((p)->n * 3 + 2)
 #define ROW 160
 static void rowf(char *row, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void rowf(char *row, const char *fmt, ...)
@@ -727,7 +731,7 @@ static int box_rows(const struct part *p, int inner, char (*row)[ROW])
 	int nw = diagram_wrap(head, inner, wrapped[0], sizeof(wrapped[0]), 2);
 	for (int j = 0; j < nw; j++)
 		rowf(row[n++], "%s%s", j ? "  " : "", wrapped[j]);
-	for (int i = 0; i < p->n; i++) {
+	for (size_t i = 0; i < p->n; i++) {
 		const struct kline *l = &p->line[i];
 		int rn = (int)strlen(l->r);
 		if (rn) {
@@ -754,11 +758,15 @@ static int box_rows(const struct part *p, int inner, char (*row)[ROW])
 /* A box at @x, @y of @w columns holding @p (box_rows()). Returns its height, or -1. */
 static int cv_box(struct canvas *cv, int x, int y, int w, const struct part *p)
 {
-	static char row[BOX_ROWS][ROW];
+	char (*row)[ROW] = malloc(BOX_ROWS(p) * sizeof(*row));
+	if (!row)
+		return -1;
 	int n = box_rows(p, w - 4, row);
 	int h = n + 2;
-	if (cv_rows(cv, y + h))
+	if (cv_rows(cv, y + h)) {
+		free(row);
 		return -1;
+	}
 	for (int i = 0; i < w; i++) {
 		cv_put(cv, x + i, y, i == 0 || i == w - 1 ? '+' : '-');
 		cv_put(cv, x + i, y + h - 1, i == 0 || i == w - 1 ? '+' : '-');
@@ -769,6 +777,7 @@ static int cv_box(struct canvas *cv, int x, int y, int w, const struct part *p)
 	}
 	for (int j = 0; j < n; j++)
 		cv_text(cv, x + 2, y + 1 + j, row[j], w - 4);
+	free(row);
 	return h;
 }
 
@@ -852,6 +861,9 @@ static int run(struct ctx *ctx, void *args, struct ms_error *err)
 	vmalloc_part(o, &k, a, &parts[2]);
 	e = page_part(o, &k, &parts[3], width ? width - 4 : 0);
 	main_part(ctx, &k, &parts[4]);
+	for (int i = 0; i < 5; i++)
+		if (parts[i].nomem)
+			e = -ENOMEM;
 	if (!e && out_shows(o, SHOW_TEXT)) {
 		if (a->diagram) {
 			e = print_diagram(o, parts, width);
@@ -863,6 +875,8 @@ static int run(struct ctx *ctx, void *args, struct ms_error *err)
 			}
 		}
 	}
+	for (int i = 0; i < 5; i++)
+		free(parts[i].line);
 	free(parts);
 	kmem_free(&k);
 	return printed(e, err);
