@@ -5,7 +5,7 @@ _memscope()
 	_init_completion -s || return
 
 	local global_opts="-J --json -b --bytes --sysroot --color --arch --page-size -h --help -V --version"
-	local commands="iomem meminfo buddy zones maps translate phys layout decode procs faults slab vmalloc blocks"
+	local commands="iomem meminfo buddy zones maps translate phys layout decode procs faults slab vmalloc blocks kmem"
 
 	# the command is the first word that is neither an option nor an option's value
 	local cmd="" i
@@ -100,6 +100,12 @@ _memscope()
 		esac
 	fi
 
+	if [[ $cmd == kmem ]]; then
+		case $prev in
+		-n | --top) return ;;
+		esac
+	fi
+
 	if [[ $cmd == blocks ]]; then
 		case $prev in
 		-S | --split) COMPREPLY=($(compgen -W "STATE REMOVABLE NODE ZONES PHYS_DEV MEMMAP none" -- "$cur")) && return ;;
@@ -127,6 +133,7 @@ _memscope()
 	slab) opts="-s --sort -n --top --diagram --watch --count -o --output -r --raw --noheadings" ;;
 	vmalloc) opts="-l --list -s --sort -n --top -o --output -r --raw --noheadings" ;;
 	blocks) opts="-a --all -S --split --summary -o --output -r --raw -n --noheadings" ;;
+	kmem) opts="--diagram -n --top" ;;
 	esac
 	# maps takes PIDs, translate and faults a PID first: offer the running ones
 	if [[ ($cmd == maps || $cmd == translate || $cmd == faults) && $cur != -* ]]; then

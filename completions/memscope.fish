@@ -1,5 +1,5 @@
 # fish completion for memscope(1)
-set -l commands iomem meminfo buddy zones maps translate phys layout decode procs faults slab vmalloc blocks
+set -l commands iomem meminfo buddy zones maps translate phys layout decode procs faults slab vmalloc blocks kmem
 
 complete -c memscope -f
 # global options, before or after the command
@@ -26,6 +26,7 @@ complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a faults -d
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a slab -d 'Slab caches: objects, sizes, memory held'
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a vmalloc -d 'Vmalloc areas by caller or one by one'
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a blocks -d 'Memory blocks as lsmem merges them'
+complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a kmem -d 'The allocator stack: kmalloc, slab, vmalloc, pages, memory'
 
 # iomem
 complete -c memscope -n '__fish_seen_subcommand_from iomem' -s o -l output -x -a 'START END SIZE NAME DEPTH' -d 'Columns to print'
@@ -114,3 +115,6 @@ complete -c memscope -n '__fish_seen_subcommand_from blocks' -l summary -x -a 'n
 complete -c memscope -n '__fish_seen_subcommand_from blocks' -s o -l output -x -a 'RANGE START END SIZE STATE REMOVABLE BLOCK BLOCKS NODE ZONES PHYS_DEV MEMMAP' -d 'Columns to print'
 complete -c memscope -n '__fish_seen_subcommand_from blocks' -s r -l raw -d 'Raw output'
 complete -c memscope -n '__fish_seen_subcommand_from blocks' -s n -l noheadings -d 'Do not print headings'
+# kmem
+complete -c memscope -n '__fish_seen_subcommand_from kmem' -l diagram -d 'The allocators drawn as boxes'
+complete -c memscope -n '__fish_seen_subcommand_from kmem' -s n -l top -x -d 'List the N largest caches, callers, families'

@@ -21,7 +21,6 @@
 #include "proc/meminfo.h"
 #include "proc/slabinfo.h"
 #include "proc/slabsys.h"
-#include "proc/text.h"
 #include "sys/caps.h"
 
 struct slab_args {
@@ -259,29 +258,6 @@ static void columns_shown(const struct slab_args *a, bool *shown)
 	cols_shown(slab_cols, S_NCOLS, a->tbl.columns, a->sort, shown);
 }
 
-/* A kmalloc size class: "kmalloc-cg-2k" is family "kmalloc-cg", 2048 bytes; "kmalloc-192",
- * "dma-kmalloc-8192" (before 5.x sizes were bytes), the old SLAB's "size-64(DMA)". False for
- * any other cache ("kmalloc_buckets", "kmalloc-node"). */
-static bool kmalloc_class(const char *name, char *family, size_t fsize, uint64_t *bytes)
-{
-	if (strncmp(name, "kmalloc-", 8) && strncmp(name, "dma-kmalloc-", 12) &&
-	    strncmp(name, "size-", 5))
-		return false;
-	const char *dash = strrchr(name, '-');
-	char *p = (char *)dash + 1;
-	uint64_t v;
-	if (text_u64(&p, &v) || !v || v > (UINT64_C(1) << 40))
-		return false;
-	if (*p == 'k' || *p == 'M')
-		v <<= *p++ == 'k' ? 10 : 20;
-	const char *tail = p;
-	if (*tail && strcmp(tail, "(DMA)"))
-		return false;
-	snprintf(family, fsize, "%.*s%s", (int)(dash - name), name, tail);
-	*bytes = v;
-	return true;
-}
-
 struct kclass {
 	char family[40];
 	uint64_t bytes;
@@ -311,7 +287,7 @@ static int print_diagram(struct ctx *ctx, const struct cache_row *v, size_t n)
 	size_t nk = 0;
 	uint64_t max = 0;
 	for (size_t i = 0; i < n; i++)
-		if (kmalloc_class(v[i].c->name, k[nk].family, sizeof(k[nk].family), &k[nk].bytes)) {
+		if (slab_kmalloc_class(v[i].c->name, k[nk].family, sizeof(k[nk].family), &k[nk].bytes)) {
 			k[nk].r = &v[i];
 			max = v[i].memory > max ? v[i].memory : max;
 			nk++;
@@ -368,15 +344,12 @@ static void print_totals(struct ctx *ctx, const struct slabinfo *si, const struc
 			 bool reclaim_known, uint64_t ps)
 {
 	struct out *o = &ctx->out;
-	uint64_t active = 0, objs = 0, memory = 0, wasted = 0, recl = 0;
-	for (size_t i = 0; i < si->n; i++) {
-		active += v[i].c->active_objs;
-		objs += v[i].c->num_objs;
-		memory += v[i].memory;
-		wasted += v[i].wasted;
+	struct slab_totals t;
+	slabinfo_totals(si, ps, &t);
+	uint64_t memory = t.memory, recl = 0;
+	for (size_t i = 0; i < si->n; i++)
 		if (v[i].sys.v[SA_RECLAIM_ACCOUNT])
 			recl += v[i].memory;
-	}
 	struct meminfo mi;
 	struct ms_error merr = {0};
 	bool have_mi = meminfo_read(&ctx->root, &mi, &merr) == 0;
@@ -407,11 +380,11 @@ static void print_totals(struct ctx *ctx, const struct slabinfo *si, const struc
 	out_printf(o, "\n");
 
 	out_object(o, "totals");
-	out_u64(o, SHOW_JSON, "caches", NULL, si->n);
-	out_u64(o, SHOW_JSON, "active_objs", NULL, active);
-	out_u64(o, SHOW_JSON, "num_objs", NULL, objs);
+	out_u64(o, SHOW_JSON, "caches", NULL, t.caches);
+	out_u64(o, SHOW_JSON, "active_objs", NULL, t.active_objs);
+	out_u64(o, SHOW_JSON, "num_objs", NULL, t.num_objs);
 	out_u64(o, SHOW_JSON, "memory", NULL, memory);
-	out_u64(o, SHOW_JSON, "wasted", NULL, wasted);
+	out_u64(o, SHOW_JSON, "wasted", NULL, t.wasted);
 	if (reclaim_known) {
 		out_u64(o, SHOW_JSON, "reclaimable", NULL, recl);
 		out_u64(o, SHOW_JSON, "unreclaimable", NULL, memory - recl);
@@ -439,7 +412,6 @@ static void print_totals(struct ctx *ctx, const struct slabinfo *si, const struc
 	else
 		out_null(o, SHOW_JSON, "reclaimable_difference", NULL);
 	out_end(o);
-	(void)ps;
 	if (have_mi)
 		meminfo_free(&mi);
 }
@@ -552,9 +524,8 @@ static int frame(struct ctx *ctx, struct slab_args *a, struct slab_watch *w,
 	for (size_t i = 0; i < si.n; i++) {
 		const struct slab_cache *c = &si.v[i];
 		v[i].c = c;
-		v[i].memory = c->num_slabs * c->pagesperslab * ps;
-		uint64_t used = c->active_objs * c->objsize;
-		v[i].wasted = v[i].memory > used ? v[i].memory - used : 0;
+		v[i].memory = slab_cache_memory(c, ps);
+		v[i].wasted = slab_cache_wasted(c, ps);
 		if (!sys_ok)
 			continue;
 		struct ms_error serr = {0};

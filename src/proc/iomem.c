@@ -134,3 +134,17 @@ uint64_t iomem_size(const struct iomem_region *r)
 	uint64_t s = r->end - r->start;
 	return s == UINT64_MAX ? UINT64_MAX : s + 1;
 }
+
+uint64_t iomem_ram_bytes(const struct iomem_tree *t, size_t *ranges)
+{
+	uint64_t bytes = 0;
+	size_t n = 0;
+	for (size_t i = 0; i < t->n; i++)
+		if (!t->v[i].depth && !strcmp(t->v[i].name, "System RAM")) {
+			bytes += iomem_size(&t->v[i]);
+			n++;
+		}
+	if (ranges)
+		*ranges = n;
+	return bytes;
+}

@@ -44,4 +44,8 @@ size_t iomem_find(const struct iomem_tree *t, uint64_t addr, long *chain, size_t
 /* Size of a region in bytes (end - start + 1; 2^64 saturates to UINT64_MAX). */
 uint64_t iomem_size(const struct iomem_region *r);
 
+/* The top-level "System RAM" ranges: their bytes, and how many (*@ranges, when not NULL). With
+ * the addresses hidden (@t->hidden) every range reads as one byte: the sum means nothing. */
+uint64_t iomem_ram_bytes(const struct iomem_tree *t, size_t *ranges);
+
 #endif

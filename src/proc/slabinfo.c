@@ -192,3 +192,46 @@ const struct slab_cache *slabinfo_find(const struct slabinfo *si, const char *na
 			return &si->v[i];
 	return NULL;
 }
+
+uint64_t slab_cache_memory(const struct slab_cache *c, uint64_t page_size)
+{
+	return c->num_slabs * c->pagesperslab * page_size;
+}
+
+uint64_t slab_cache_wasted(const struct slab_cache *c, uint64_t page_size)
+{
+	uint64_t memory = slab_cache_memory(c, page_size), used = c->active_objs * c->objsize;
+	return memory > used ? memory - used : 0;
+}
+
+void slabinfo_totals(const struct slabinfo *si, uint64_t page_size, struct slab_totals *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->caches = si->n;
+	for (size_t i = 0; i < si->n; i++) {
+		t->active_objs += si->v[i].active_objs;
+		t->num_objs += si->v[i].num_objs;
+		t->memory += slab_cache_memory(&si->v[i], page_size);
+		t->wasted += slab_cache_wasted(&si->v[i], page_size);
+	}
+}
+
+bool slab_kmalloc_class(const char *name, char *family, size_t fsize, uint64_t *bytes)
+{
+	if (strncmp(name, "kmalloc-", 8) && strncmp(name, "dma-kmalloc-", 12) &&
+	    strncmp(name, "size-", 5))
+		return false;
+	const char *dash = strrchr(name, '-');
+	char *p = (char *)dash + 1;
+	uint64_t v;
+	if (text_u64(&p, &v) || !v || v > (UINT64_C(1) << 40))
+		return false;
+	if (*p == 'k' || *p == 'M')
+		v <<= *p++ == 'k' ? 10 : 20;
+	const char *tail = p;
+	if (*tail && strcmp(tail, "(DMA)"))
+		return false;
+	snprintf(family, fsize, "%.*s%s", (int)(dash - name), name, tail);
+	*bytes = v;
+	return true;
+}

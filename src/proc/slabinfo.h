@@ -45,6 +45,25 @@ void slabinfo_free(struct slabinfo *si);
 /* The cache named @name, or NULL. */
 const struct slab_cache *slabinfo_find(const struct slabinfo *si, const char *name);
 
+/* What a cache's slabs hold: num_slabs x pagesperslab x @page_size (slabinfo's own count; meminfo
+ * counts the pages the allocator holds, which differs by slabs of another order). */
+uint64_t slab_cache_memory(const struct slab_cache *c, uint64_t page_size);
+/* Of that, what no object in use fills: free slots and each slab's unused tail. */
+uint64_t slab_cache_wasted(const struct slab_cache *c, uint64_t page_size);
+
+/* Every cache of @si added up (slab_cache_memory(), slab_cache_wasted()). */
+struct slab_totals {
+	size_t caches;
+	uint64_t active_objs, num_objs, memory, wasted;
+};
+void slabinfo_totals(const struct slabinfo *si, uint64_t page_size, struct slab_totals *t);
+
+/* A kmalloc size class: "kmalloc-cg-2k" is family "kmalloc-cg" (into @family), 2048 bytes
+ * (*@bytes); "kmalloc-192", "dma-kmalloc-8192" (before 5.x sizes were bytes), the old SLAB's
+ * "size-64(DMA)" (family "size(DMA)"). False for any other cache ("kmalloc_buckets",
+ * "kmalloc-node"). */
+bool slab_kmalloc_class(const char *name, char *family, size_t fsize, uint64_t *bytes);
+
 /* What opening a root-only /proc file takes (an ordinary permission check on a 0400 root file:
  * CAP_DAC_READ_SEARCH passes it, CAP_DAC_OVERRIDE too). */
 #define SLABINFO_PRIVILEGE "root or CAP_DAC_READ_SEARCH: the kernel makes it mode 0400 root"

@@ -344,3 +344,30 @@ process_dirs() {
 	[ "$n" -ge 3 ]
 	[ "$real" -ge 2 ] # arm32-router-4.1.25-zte-orange-92M, arm32-xilinx-zynq-4.4.0-252M
 }
+
+@test "every real case with slabinfo or vmallocinfo is read by kmem; its sums equal awk's" {
+	n=0
+	for f in $( (dumps slabinfo; dumps vmallocinfo) | xargs -n1 dirname | sort -u); do
+		[ -e "$f/meminfo" ] || continue # kmem needs meminfo: a case without it is an error
+		read_case "$f/meminfo" kmem --json --page-size 4K
+		if [ -s "$f/slabinfo" ]; then
+			want=$(awk 'NR > 2 && NF > 0 { n++; p += $15 * $6 } END { printf "%d %.0f", n, p * 4096 }' "$f/slabinfo")
+			got=$(echo "$output" | jq -r '"\(.slab.caches) \(.slab.memory)"')
+			[ "$got" = "$want" ] || { echo "$c: slab: memscope $got, awk $want"; false; }
+		fi
+		if [ -s "$f/vmallocinfo" ]; then
+			want=$(awk 'NF > 0 { n++; b += $2 } END { printf "%d %.0f", n, b }' "$f/vmallocinfo")
+			got=$(echo "$output" | jq -r '"\(.vmalloc.areas) \(.vmalloc.bytes)"')
+			[ "$got" = "$want" ] || { echo "$c: vmalloc: memscope $got, awk $want"; false; }
+		fi
+		if [ -e "$f/buddyinfo" ]; then
+			want=$(awk '{ for (o = 0; o + 5 <= NF; o++) t += $(o + 5) * 2 ^ o } END { printf "%.0f", t }' "$f/buddyinfo")
+			echo "$output" | jq -e --argjson t "$want" '.page_allocator.free_pages == $t'
+		fi
+		run --separate-stderr memscope --sysroot "$r" kmem --diagram --page-size 4K
+		[ "$status" -eq 0 ] || { echo "$c: --diagram failed"; false; }
+		while IFS= read -r line; do [ "${#line}" -lt 100 ]; done <<<"$output"
+	done
+	echo "$n cases read"
+	[ "$n" -ge 8 ]
+}

@@ -173,7 +173,32 @@ static void test_blank_lines_and_cr(void **state)
 	iomem_free(&t);
 }
 
-TEST_MAIN(cmocka_unit_test(test_notes_example), cmocka_unit_test(test_tree_links),
+/* iomem_ram_bytes(): top-level System RAM only, a nested one (a hand-made oddity) not again */
+static void test_ram_bytes(void **state)
+{
+	static const char t1[] = "00001000-0009ffff : System RAM\n"
+				 "000a0000-000fffff : Reserved\n"
+				 "00100000-3fffffff : System RAM\n"
+				 "  01000000-01ffffff : Kernel code\n"
+				 "  02000000-02000fff : System RAM\n"
+				 "100000000-13fffffff : System RAM\n";
+	struct iomem_tree t;
+	struct ms_error err = {0};
+	assert_int_equal(iomem_parse(t1, sizeof(t1) - 1, "f", &t, &err), 0);
+	size_t n = 0;
+	assert_int_equal(iomem_ram_bytes(&t, &n), 0x9f000 + 0x3ff00000 + 0x40000000ull);
+	assert_int_equal(n, 3);
+	assert_int_equal(iomem_ram_bytes(&t, NULL), 0x9f000 + 0x3ff00000 + 0x40000000ull);
+	iomem_free(&t);
+	static const char t2[] = "00000000-00000fff : Reserved\n";
+	assert_int_equal(iomem_parse(t2, sizeof(t2) - 1, "f", &t, &err), 0);
+	assert_int_equal(iomem_ram_bytes(&t, &n), 0);
+	assert_int_equal(n, 0);
+	iomem_free(&t);
+	(void)state;
+}
+
+TEST_MAIN(cmocka_unit_test(test_notes_example), cmocka_unit_test(test_ram_bytes), cmocka_unit_test(test_tree_links),
 	  cmocka_unit_test(test_names), cmocka_unit_test(test_hidden), cmocka_unit_test(test_64bit),
 	  cmocka_unit_test(test_deep), cmocka_unit_test(test_errors),
 	  cmocka_unit_test(test_nul_byte), cmocka_unit_test(test_blank_lines_and_cr))

@@ -247,6 +247,52 @@ static void test_slabsys_parse(void **state)
 	assert_string_equal(err.reason, "NUL byte in line");
 }
 
+/* The shared arithmetic: a cache's memory and waste, the totals, the kmalloc classes. */
+static void test_arithmetic(void **state)
+{
+	struct slabinfo si;
+	/* 10 slabs of 2 pages of 4K: 81920 bytes; 100 objects of 512 in use: 30720 wasted; a
+	 * cache fuller than its slabs (a racing read) wastes nothing */
+	parse_ok(HEAD "a 100 150 512 15 2 : tunables 0 0 0 : slabdata 10 10 0\n"
+		      "b 9 9 1000 9 1 : tunables 0 0 0 : slabdata 1 1 0\n",
+		 &si, 2);
+	assert_int_equal(slab_cache_memory(&si.v[0], 4096), 81920);
+	assert_int_equal(slab_cache_wasted(&si.v[0], 4096), 81920 - 51200);
+	assert_int_equal(slab_cache_memory(&si.v[1], 4096), 4096);
+	assert_int_equal(slab_cache_wasted(&si.v[1], 4096), 0);
+	assert_int_equal(slab_cache_memory(&si.v[0], 65536), 20 * 65536);
+	struct slab_totals t;
+	slabinfo_totals(&si, 4096, &t);
+	assert_int_equal(t.caches, 2);
+	assert_int_equal(t.active_objs, 109);
+	assert_int_equal(t.num_objs, 159);
+	assert_int_equal(t.memory, 81920 + 4096);
+	assert_int_equal(t.wasted, 30720);
+	slabinfo_free(&si);
+
+	static const struct {
+		const char *name, *family;
+		uint64_t bytes;
+	} classes[] = {
+		{"kmalloc-cg-2k", "kmalloc-cg", 2048}, {"kmalloc-192", "kmalloc", 192},
+		{"dma-kmalloc-8192", "dma-kmalloc", 8192}, {"size-64(DMA)", "size(DMA)", 64},
+		{"kmalloc-rcl-4M", "kmalloc-rcl", 4 << 20}, {"kmalloc-rnd-01-64", "kmalloc-rnd-01", 64},
+	};
+	char fam[40];
+	uint64_t b = 0;
+	for (size_t i = 0; i < sizeof(classes) / sizeof(classes[0]); i++) {
+		assert_true(slab_kmalloc_class(classes[i].name, fam, sizeof(fam), &b));
+		assert_string_equal(fam, classes[i].family);
+		assert_int_equal(b, classes[i].bytes);
+	}
+	assert_false(slab_kmalloc_class("kmalloc_buckets", fam, sizeof(fam), &b));
+	assert_false(slab_kmalloc_class("kmalloc-node", fam, sizeof(fam), &b));
+	assert_false(slab_kmalloc_class("kmalloc-64x", fam, sizeof(fam), &b));
+	assert_false(slab_kmalloc_class("dentry", fam, sizeof(fam), &b));
+	assert_false(slab_kmalloc_class("kmalloc-0", fam, sizeof(fam), &b));
+	(void)state;
+}
+
 /* awk's reading of a slabinfo: caches, sum of num_objs*objsize, sum of num_slabs*pagesperslab */
 static const char awk_sums[] =
 	"NR>2 && NF>0 {n++; b+=$3*$4; p+=$15*$6} END {printf \"%.0f %.0f %.0f\\n\", n, b, p}";
@@ -284,4 +330,4 @@ static void test_real_dumps(void **state)
 TEST_MAIN(cmocka_unit_test(test_slub_fixture), cmocka_unit_test(test_slab_tunables),
 	  cmocka_unit_test(test_names_and_statistics), cmocka_unit_test(test_slabinfo_errors),
 	  cmocka_unit_test(test_slabinfo_missing_and_denied), cmocka_unit_test(test_slabsys),
-	  cmocka_unit_test(test_slabsys_parse), cmocka_unit_test(test_real_dumps))
+	  cmocka_unit_test(test_slabsys_parse), cmocka_unit_test(test_arithmetic), cmocka_unit_test(test_real_dumps))
