@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Fuzz targets for what --live reads of the kernel (proc/kernel.c), chosen with -DTARGET_<NAME>:
  * kallsyms' text symbols, and kcore's ELF headers with the bases worked out from them. */
+#include <errno.h>
 #include <string.h>
 
 #include "fuzz.h"
@@ -28,7 +29,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const struct kallsyms_watch w = {count_addr, &seen};
 	int e1 = kallsyms_text_symbol(d, size, "f", "_text", &addr, NULL);
 	int e2 = kallsyms_text_scan(d, size, "f", "_text", &w, &a2, NULL);
-	if (e1 != e2 || (e1 == 0 && (addr != a2 || !seen)))
+	/* the watch reads on past the symbol, so it may meet a bad line the plain read, which
+	 * stops at the symbol, never reached: then only the watch fails */
+	if ((e2 == 0 && (e1 != 0 || addr != a2 || !seen)) || (e1 != 0 && e1 != e2) ||
+	    (e1 == 0 && e2 != 0 && e2 != -EINVAL))
 		__builtin_trap();
 #elif defined(TARGET_KCORE)
 	static struct kcore k;
