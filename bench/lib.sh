@@ -1,6 +1,18 @@
 # Shared by bench/slab.sh and bench/vmalloc.sh (sourced): medians of wall time, one line a
 # ratio. $runs is the number of timed runs.
 
+# bench_setup FILE "$@": build dir and runs from the arguments ($build, $runs, $ms), the binary
+# built and FILE readable (the kernel's root-only files: run as root), or exit
+bench_setup() {
+	local file=$1
+	shift
+	build=${1:-build}
+	runs=${2:-21}
+	ms=$build/memscope
+	[ -x "$ms" ] || { echo "build first: meson compile -C $build" >&2; exit 1; }
+	[ -r "$file" ] || { echo "bench: $file is not readable (run as root)" >&2; exit 1; }
+}
+
 # median wall time in seconds of a command over $runs runs, output discarded (one warm-up)
 median() {
 	"$@" >/dev/null 2>&1

@@ -5,13 +5,8 @@
 #   bench/slab.sh [BUILD_DIR] [RUNS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-build=${1:-build}
-runs=${2:-21}
-ms=$build/memscope
-[ -x "$ms" ] || { echo "build first: meson compile -C $build" >&2; exit 1; }
-[ -r /proc/slabinfo ] || { echo "bench: /proc/slabinfo is not readable (run as root)" >&2; exit 1; }
-
 . bench/lib.sh
+bench_setup /proc/slabinfo "$@"
 
 line "memscope slab" "$(median "$ms" slab)" "slabtop -o" "$(median slabtop -o)" 1.5
 # the five sysfs attributes the columns read, for every cache slabinfo lists

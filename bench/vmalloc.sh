@@ -4,12 +4,8 @@
 #   bench/vmalloc.sh [BUILD_DIR] [RUNS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-build=${1:-build}
-runs=${2:-21}
-ms=$build/memscope
-[ -x "$ms" ] || { echo "build first: meson compile -C $build" >&2; exit 1; }
-[ -r /proc/vmallocinfo ] || { echo "bench: /proc/vmallocinfo is not readable (run as root)" >&2; exit 1; }
 . bench/lib.sh
+bench_setup /proc/vmallocinfo "$@"
 
 echo "/proc/vmallocinfo: $(wc -l </proc/vmallocinfo) areas now (unpurged ones come and go)"
 c=(cat /proc/vmallocinfo)

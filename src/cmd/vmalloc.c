@@ -167,14 +167,7 @@ static int keep_area(struct vmalloc_run *r, const struct vmalloc_area *a)
 	}
 	struct area_row *row = &r->rows[r->n];
 	char caller[512], nodes[256] = "", kinds[256];
-	if (a->func && a->module)
-		snprintf(caller, sizeof(caller), "%s [%s]", a->func, a->module);
-	else if (a->func)
-		snprintf(caller, sizeof(caller), "%s", a->func);
-	else if (a->caller_addr)
-		snprintf(caller, sizeof(caller), "0x%" PRIx64, a->caller_value);
-	else
-		caller[0] = '\0';
+	vmalloc_caller_name(a, caller, sizeof(caller));
 	size_t len = 0;
 	for (unsigned i = 0; i < VMALLOC_MAX_NODES; i++)
 		if (a->node_pages[i])
@@ -248,9 +241,9 @@ static int by_area_key(const void *pa, const void *pb)
 		c = strcmp(a->kind_text, b->kind_text);
 	else if (sort_col == V_START || sort_col == V_END || sort_col == V_REGION)
 		c = (a->start > b->start) - (a->start < b->start); /* lowest first */
-	else if (sort_col == V_IOMEM || sort_col == V_NODES)
-		c = strcmp(sort_col == V_NODES ? a->nodes : "", sort_col == V_NODES ? b->nodes : "");
-	else {
+	else if (sort_col == V_NODES)
+		c = strcmp(a->nodes, b->nodes);
+	else if (sort_col != V_IOMEM) {
 		uint64_t x = area_key(a, sort_col), y = area_key(b, sort_col);
 		c = (x < y) - (x > y); /* largest first */
 	}

@@ -228,8 +228,7 @@ void vmalloc_sum_init(struct vmalloc_sum *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* The caller's key, written to @buf. */
-static const char *caller_key(const struct vmalloc_area *a, char *buf, size_t size)
+const char *vmalloc_caller_name(const struct vmalloc_area *a, char *buf, size_t size)
 {
 	if (a->func && a->module)
 		snprintf(buf, size, "%s [%s]", a->func, a->module);
@@ -292,7 +291,7 @@ static struct vmalloc_caller *caller_of(struct vmalloc_sum *s, const char *name)
 int vmalloc_sum_add(struct vmalloc_sum *s, const struct vmalloc_area *a)
 {
 	char key[512];
-	struct vmalloc_caller *c = caller_of(s, caller_key(a, key, sizeof(key)));
+	struct vmalloc_caller *c = caller_of(s, vmalloc_caller_name(a, key, sizeof(key)));
 	if (!c)
 		return -ENOMEM;
 	c->areas++;

@@ -86,6 +86,9 @@ struct vmalloc_sum {
 	size_t *index, index_size; /* open addressing over callers, by name */
 };
 
+/* @a's caller as vmalloc_sum groups it ("func", "func [module]", "0xADDR", "") into @buf. */
+const char *vmalloc_caller_name(const struct vmalloc_area *a, char *buf, size_t size);
+
 void vmalloc_sum_init(struct vmalloc_sum *s);
 /* Count @a into @s. Returns 0 or -ENOMEM. */
 int vmalloc_sum_add(struct vmalloc_sum *s, const struct vmalloc_area *a);
