@@ -34,31 +34,35 @@ rm -f "$log"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 status=0
-for t in iomem meminfo buddyinfo zoneinfo pagetypeinfo vmstat stat smaps_rollup status cgroup slabinfo vmallocinfo maps decode kallsyms kcore; do
+# the targets and the fixture names that seed them come from tests/meson.build's table, so a
+# target added there is fuzzed here too
+targets=$(sed -nE "s/^  '([a-z_]+)' : \[[^]]*, '([^']*)'\],?$/\1 \2/p" tests/meson.build)
+[ -n "$targets" ] || build_failed "reading the fuzz targets from tests/meson.build"
+while read -r t seeds; do
 	mkdir -p "$work/$t"
-	cp tests/fuzz/corpus/$t/* "$work/$t/"
+	# saved inputs may sit in sub-directories (where a replay reads them as a sysroot file)
+	find tests/fuzz/corpus/$t -type f | while read -r f; do
+		cp "$f" "$work/$t/$(echo "${f#tests/fuzz/corpus/$t/}" | tr / _)"
+	done
+	names=$(echo "$seeds" | tr , ' ')
 	limit=
 	case $t in
 	maps)
-		names="maps smaps"
 		# 4 KiB hold some 50 maps lines, three times the reading window; beyond that an
 		# input only runs the same code over more lines, and libFuzzer's default (the 22
 		# KiB smaps seed) would halve the executions
 		limit=-max_len=4096
 		;;
 	vmallocinfo)
-		names=vmallocinfo
 		# the areas are streamed one line at a time: 4 KiB hold some 40 of them, and the
 		# 116 KiB fixture as a seed would cut the executions by ten
 		limit=-max_len=4096
 		;;
 	decode)
-		names="kpageflags.txt pagemap.txt"
 		# 8-byte entries, each decoded in three layouts: 4 KiB as before the text dumps
 		# seeded it (libFuzzer's default with small seeds), not the 26 KiB pagemap.txt
 		limit=-max_len=4096
 		;;
-	*) names=$t ;;
 	esac
 	for n in $names; do
 		# -size rounds up to whole units: -1M would be files of 0 bytes only
@@ -68,7 +72,7 @@ for t in iomem meminfo buddyinfo zoneinfo pagetypeinfo vmstat stat smaps_rollup 
 	done
 	log="$work/$t.log"
 	if ! "$build/tests/fuzz-$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=1024 $limit \
-		-artifact_prefix="tests/fuzz/corpus/$t/crash-" "$work/$t" >"$log" 2>&1; then
+		-artifact_prefix="tests/fuzz/corpus/$t/crash-" "$work/$t" </dev/null >"$log" 2>&1; then
 		status=1
 		echo "fuzz-$t: CRASH, input saved in tests/fuzz/corpus/$t/"
 		grep -m3 -E "ERROR|runtime error|SUMMARY" "$log" | sed 's/^/  /'
@@ -76,5 +80,7 @@ for t in iomem meminfo buddyinfo zoneinfo pagetypeinfo vmstat stat smaps_rollup 
 	execs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+|#[0-9]+[[:space:]]+DONE' "$log" | grep -oE '[0-9]+' | tail -1)
 	[ -n "$execs" ] || execs=$(grep -oE '^#[0-9]+' "$log" | tail -1 | tr -d '#')
 	echo "fuzz-$t: ${execs:-0} executions in ${secs}s"
-done
+done <<EOF
+$targets
+EOF
 exit $status
