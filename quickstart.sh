@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 packages=(
-	gcc libc6-dev pkg-config meson ninja-build scdoc
+	gcc libc6-dev pkg-config meson ninja-build scdoc numactl
 	libproc2-dev libcap-dev libsmartcols-dev libcmocka-dev
 	bats bats-assert bats-support bash-completion jq python3 procps util-linux bsdutils tmux
 	libcap2-bin clang libclang-rt-dev locales time valgrind

@@ -5,7 +5,7 @@ _memscope()
 	_init_completion -s || return
 
 	local global_opts="-J --json -b --bytes --sysroot --color --arch --page-size -h --help -V --version"
-	local commands="iomem meminfo buddy zones maps translate phys layout decode procs faults slab vmalloc blocks kmem"
+	local commands="iomem meminfo buddy zones maps translate phys layout decode procs faults slab vmalloc blocks kmem numa"
 
 	# the command is the first word that is neither an option nor an option's value
 	local cmd="" i
@@ -106,6 +106,12 @@ _memscope()
 		esac
 	fi
 
+	if [[ $cmd == numa ]]; then
+		case $prev in
+		-o | --output) COMPREPLY=($(compgen -W "NODE CPUS TOTAL FREE USED FILE ANON SHMEM SLAB KSTACK PTABLES HUGE HUGE_FREE DISTANCES HIT MISS FOREIGN INTERLEAVE LOCAL OTHER" -- "$cur")) && return ;;
+		esac
+	fi
+
 	if [[ $cmd == blocks ]]; then
 		case $prev in
 		-S | --split) COMPREPLY=($(compgen -W "STATE REMOVABLE NODE ZONES PHYS_DEV MEMMAP none" -- "$cur")) && return ;;
@@ -134,6 +140,7 @@ _memscope()
 	vmalloc) opts="-l --list -s --sort -n --top -o --output -r --raw --noheadings" ;;
 	blocks) opts="-a --all -S --split --summary -o --output -r --raw -n --noheadings" ;;
 	kmem) opts="--diagram -n --top" ;;
+	numa) opts="-o --output -r --raw -n --noheadings" ;;
 	esac
 	# maps takes PIDs, translate and faults a PID first: offer the running ones
 	if [[ ($cmd == maps || $cmd == translate || $cmd == faults) && $cur != -* ]]; then

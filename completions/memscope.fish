@@ -1,11 +1,11 @@
 # fish completion for memscope(1)
-set -l commands iomem meminfo buddy zones maps translate phys layout decode procs faults slab vmalloc blocks kmem
+set -l commands iomem meminfo buddy zones maps translate phys layout decode procs faults slab vmalloc blocks kmem numa
 
 complete -c memscope -f
 # global options, before or after the command
 complete -c memscope -s J -l json -d 'Print JSON instead of text'
 complete -c memscope -s b -l bytes -d 'Print sizes in bytes'
-complete -c memscope -l sysroot -r -F -a '(__fish_complete_directories)' -d 'Read /proc files from DIR/proc'
+complete -c memscope -l sysroot -r -F -a '(__fish_complete_directories)' -d 'Read /proc and /sys files from DIR/proc and DIR/sys'
 complete -c memscope -l color -x -a 'auto always never' -d 'Colorize output'
 complete -c memscope -l arch -x -a 'x86_64 arm64 i386 arm' -d 'Architecture of the machine described'
 complete -c memscope -l page-size -x -a '4K 16K 64K' -d 'Page size of the machine described'
@@ -26,6 +26,7 @@ complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a faults -d
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a slab -d 'Slab caches: objects, sizes, memory held'
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a vmalloc -d 'Vmalloc areas by caller or one by one'
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a blocks -d 'Memory blocks as lsmem merges them'
+complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a numa -d 'NUMA nodes: memory, hugetlb pools, CPUs, distances'
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a kmem -d 'The allocator stack: kmalloc, slab, vmalloc, pages, memory'
 
 # iomem
@@ -118,3 +119,7 @@ complete -c memscope -n '__fish_seen_subcommand_from blocks' -s n -l noheadings 
 # kmem
 complete -c memscope -n '__fish_seen_subcommand_from kmem' -l diagram -d 'The allocators drawn as boxes'
 complete -c memscope -n '__fish_seen_subcommand_from kmem' -s n -l top -x -d 'List the N largest caches, callers, families'
+# numa
+complete -c memscope -n '__fish_seen_subcommand_from numa' -s o -l output -x -a 'NODE CPUS TOTAL FREE USED FILE ANON SHMEM SLAB KSTACK PTABLES HUGE HUGE_FREE DISTANCES HIT MISS FOREIGN INTERLEAVE LOCAL OTHER' -d 'Columns to print'
+complete -c memscope -n '__fish_seen_subcommand_from numa' -s r -l raw -d 'Raw output'
+complete -c memscope -n '__fish_seen_subcommand_from numa' -s n -l noheadings -d 'Do not print headings'

@@ -23,7 +23,7 @@
 const struct command *const commands[] = {
 	&cmd_iomem, &cmd_meminfo, &cmd_buddy,  &cmd_zones, &cmd_maps,
 	&cmd_translate, &cmd_layout, &cmd_decode, &cmd_phys, &cmd_procs, &cmd_faults,
-	&cmd_slab, &cmd_vmalloc, &cmd_blocks, &cmd_kmem, NULL,
+	&cmd_slab, &cmd_vmalloc, &cmd_blocks, &cmd_kmem, &cmd_numa, NULL,
 };
 
 const struct command *command_find(const char *name)
@@ -47,8 +47,8 @@ static const struct argp_option global_options[] = {
 	{"version", 'V', NULL, 0, "Print program version", -1},
 	{"json", 'J', NULL, 0, "Print JSON (one object) instead of text", -1},
 	{"bytes", 'b', NULL, 0, "Print sizes in bytes instead of a human-readable form", -1},
-	{"sysroot", OPT_SYSROOT, "DIR", 0, "Read every /proc file from DIR/proc (a captured dump)",
-	 -1},
+	{"sysroot", OPT_SYSROOT, "DIR", 0,
+	 "Read every /proc and /sys file from DIR/proc and DIR/sys (a captured dump)", -1},
 	{"color", OPT_COLOR, "WHEN", OPTION_ARG_OPTIONAL,
 	 "Colorize output: auto (default), always or never; NO_COLOR turns auto off", -1},
 	{"arch", OPT_ARCH, "ARCH", 0,

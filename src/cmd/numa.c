@@ -1,0 +1,353 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* memscope numa: the NUMA nodes of /sys/devices/system/node, one row each: their memory as
+ * numastat -m gives it, their huge page pools, CPUs, distances and numastat counters; then
+ * the nodes' MemTotal set against /proc/meminfo's and the zones' present and managed pages. */
+#include <argp.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "command.h"
+#include "opts.h"
+#include "out/table.h"
+#include "proc/node.h"
+#include "proc/zoneinfo.h"
+
+struct numa_args {
+	struct table_args tbl;
+};
+
+enum {
+	N_NODE, N_CPUS, N_TOTAL, N_FREE, N_USED, N_FILE, N_ANON, N_SHMEM, N_SLAB, N_KSTACK,
+	N_PTABLES, N_HUGE, N_HUGE_FREE, N_DIST, N_HIT, N_MISS, N_FOREIGN, N_INTERLEAVE, N_LOCAL,
+	N_OTHER, N_NCOLS
+};
+
+#define NUM (COLF_DEFAULT | COLF_RIGHT)
+static const struct col_def numa_cols[] = {
+	[N_NODE] = {"NODE", "node", COL_COUNT, NUM, "node number", NULL},
+	[N_CPUS] = {"CPUS", "cpus", COL_STR, COLF_DEFAULT, "the node's CPUs (cpulist)", NULL},
+	[N_TOTAL] = {"TOTAL", "memtotal", COL_SIZE, NUM,
+		     "MemTotal: the pages the node's zones manage", NULL},
+	[N_FREE] = {"FREE", "memfree", COL_SIZE, NUM, "MemFree", NULL},
+	[N_USED] = {"USED", "memused", COL_SIZE, NUM, "MemUsed: MemTotal - MemFree", NULL},
+	[N_FILE] = {"FILE", "filepages", COL_SIZE, NUM, "FilePages: page cache, buffers, swap cache",
+		    NULL},
+	[N_ANON] = {"ANON", "anonpages", COL_SIZE, NUM, "AnonPages", NULL},
+	[N_SHMEM] = {"SHMEM", "shmem", COL_SIZE, NUM, "Shmem", NULL},
+	[N_SLAB] = {"SLAB", "slab", COL_SIZE, NUM, "Slab", NULL},
+	[N_KSTACK] = {"KSTACK", "kernelstack", COL_SIZE, COLF_RIGHT, "KernelStack", NULL},
+	[N_PTABLES] = {"PTABLES", "pagetables", COL_SIZE, COLF_RIGHT, "PageTables", NULL},
+	[N_HUGE] = {"HUGE", "hugetlb", COL_SIZE, NUM,
+		    "the node's hugetlb pools: nr_hugepages x page size, every size", NULL},
+	[N_HUGE_FREE] = {"HUGE_FREE", "hugetlb_free", COL_SIZE, COLF_RIGHT,
+			 "the pools' free_hugepages x page size", NULL},
+	[N_DIST] = {"DISTANCES", "distances", COL_STR, COLF_DEFAULT,
+		    "distance to each node, in the order of NODE", NULL},
+	[N_HIT] = {"HIT", "numa_hit", COL_COUNT, COLF_RIGHT,
+		   "numastat numa_hit: pages allocated here as intended", NULL},
+	[N_MISS] = {"MISS", "numa_miss", COL_COUNT, COLF_RIGHT,
+		    "numa_miss: pages allocated here meant for another node", NULL},
+	[N_FOREIGN] = {"FOREIGN", "numa_foreign", COL_COUNT, COLF_RIGHT,
+		       "numa_foreign: pages meant for here allocated elsewhere", NULL},
+	[N_INTERLEAVE] = {"INTERLEAVE", "interleave_hit", COL_COUNT, COLF_RIGHT,
+			  "interleave_hit: interleaved pages allocated here as intended", NULL},
+	[N_LOCAL] = {"LOCAL", "local_node", COL_COUNT, COLF_RIGHT,
+		     "local_node: pages allocated here by a process running here", NULL},
+	[N_OTHER] = {"OTHER", "other_node", COL_COUNT, COLF_RIGHT,
+		     "other_node: pages allocated here by a process on another node", NULL},
+};
+static const struct columns numa_columns =
+	COLUMNS(numa_cols, "Sizes are the node's meminfo; a value the kernel did not print is "
+			   "empty (null in JSON). The numastat counters are pages.");
+
+static const struct opts numa_opts = {
+	.opt = OPTIONS(OPT_INCLUDE(table_opts, struct numa_args, tbl, NULL, 0)),
+	.doc = "Show the NUMA nodes of /sys/devices/system/node: each node's memory (its "
+	       "meminfo, as numastat -m reads it), hugetlb pools, CPUs, distances and numastat "
+	       "counters; then the nodes' MemTotal set against /proc/meminfo's, and each node's "
+	       "present and managed pages from /proc/zoneinfo. No privilege is needed.\v"
+	       "A kernel without NUMA (or a dump without the directory) is shown as one node "
+	       "from /proc/meminfo, its FilePages taken as Cached + Buffers + SwapCached and "
+	       "MemUsed as MemTotal - MemFree; that is said on stderr.",
+};
+
+/* The meminfo key each size column shows */
+static const char *const col_key[N_NCOLS] = {
+	[N_TOTAL] = "MemTotal",	   [N_FREE] = "MemFree",   [N_USED] = "MemUsed",
+	[N_FILE] = "FilePages",	   [N_ANON] = "AnonPages", [N_SHMEM] = "Shmem",
+	[N_SLAB] = "Slab",	   [N_KSTACK] = "KernelStack", [N_PTABLES] = "PageTables",
+};
+
+static const int col_counter[N_NCOLS] = {
+	[N_HIT] = NS_HIT + 1,	   [N_MISS] = NS_MISS + 1,   [N_FOREIGN] = NS_FOREIGN + 1,
+	[N_INTERLEAVE] = NS_INTERLEAVE + 1, [N_LOCAL] = NS_LOCAL + 1, [N_OTHER] = NS_OTHER + 1,
+};
+
+static void fill(struct trow *r, const struct node *n)
+{
+	trow_count(r, N_NODE, n->id);
+	if (n->has_cpus)
+		trow_str(r, N_CPUS, n->cpus);
+	else
+		trow_null(r, N_CPUS);
+	for (int c = 0; c < N_NCOLS; c++) {
+		if (col_key[c]) {
+			const struct meminfo_entry *e = meminfo_get(&n->mi, col_key[c]);
+			if (e && e->bytes)
+				trow_size(r, (size_t)c, e->value);
+			else
+				trow_null(r, (size_t)c);
+		} else if (col_counter[c]) {
+			int k = col_counter[c] - 1;
+			if (n->has_numastat && n->ns.has[k])
+				trow_count(r, (size_t)c, n->ns.v[k]);
+			else
+				trow_null(r, (size_t)c);
+		}
+	}
+	const struct meminfo_entry *ht = meminfo_get(&n->mi, "HugePages_Total"),
+				   *hb = meminfo_get(&n->mi, "Hugetlb");
+	if (n->n_pools == 0) {
+		/* no pools read (a dump without hugepages/): what meminfo says, else unknown */
+		if (hb && hb->bytes)
+			trow_size(r, N_HUGE, hb->value);
+		else if (ht && !ht->bytes && ht->value == 0)
+			trow_size(r, N_HUGE, 0);
+		else
+			trow_null(r, N_HUGE);
+		trow_null(r, N_HUGE_FREE);
+	} else {
+		uint64_t nr = 0, fr = 0;
+		for (int i = 0; i < n->n_pools; i++) {
+			nr += n->pools[i].nr * n->pools[i].page_size;
+			fr += n->pools[i].free * n->pools[i].page_size;
+		}
+		trow_size(r, N_HUGE, nr);
+		trow_size(r, N_HUGE_FREE, fr);
+	}
+	if (n->n_dist) {
+		char buf[512];
+		size_t len = 0;
+		buf[0] = '\0';
+		for (size_t i = 0; i < n->n_dist && len < sizeof(buf); i++)
+			len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%u", i ? " " : "",
+						n->dist[i]);
+		trow_str(r, N_DIST, buf);
+	} else {
+		trow_null(r, N_DIST);
+	}
+}
+
+/* A node made of /proc/meminfo, for a kernel without NUMA: the keys a node's meminfo has
+ * that /proc/meminfo lacks are derived, and said to be */
+static int node_from_meminfo(struct ctx *ctx, struct node *n, struct ms_error *err)
+{
+	memset(n, 0, sizeof(*n));
+	struct meminfo mi;
+	int e = meminfo_read(&ctx->root, &mi, err);
+	if (e)
+		return e;
+	const struct meminfo_entry *t = meminfo_get(&mi, "MemTotal"),
+				   *f = meminfo_get(&mi, "MemFree");
+	uint64_t file = 0;
+	static const char *const parts[] = {"Cached", "Buffers", "SwapCached"};
+	bool has_file = true;
+	for (int i = 0; i < 3; i++) {
+		const struct meminfo_entry *p = meminfo_get(&mi, parts[i]);
+		if (p)
+			file += p->value;
+		else
+			has_file = false;
+	}
+	/* a new array: the parsed one with MemUsed and FilePages added */
+	struct meminfo_entry *v = calloc(mi.n + 2, sizeof(*v));
+	if (!v) {
+		meminfo_free(&mi);
+		return ms_say(err, -ENOMEM, "out of memory");
+	}
+	memcpy(v, mi.v, mi.n * sizeof(*v));
+	size_t k = mi.n;
+	if (t && f && t->value >= f->value)
+		v[k++] = (struct meminfo_entry){"MemUsed", t->value - f->value, true, 0};
+	if (has_file)
+		v[k++] = (struct meminfo_entry){"FilePages", file, true, 0};
+	free(mi.v);
+	mi.v = v;
+	mi.n = k;
+	n->mi = mi;
+	n->has_meminfo = true;
+	n->n_pools = hugepools_read(&ctx->root, "sys/kernel/mm/hugepages", n->pools, err);
+	if (n->n_pools < 0) {
+		e = n->n_pools;
+		node_free(n);
+		return e;
+	}
+	ctx_note(ctx,
+		 "%s no NUMA nodes (no sys/devices/system/node): one node 0 from /proc/meminfo, "
+		 "FilePages taken as Cached + Buffers + SwapCached",
+		 ctx->root.dir ? "the dump has" : "this kernel has");
+	return 0;
+}
+
+/* The nodes' MemTotal against /proc/meminfo's, and the zones' present and managed pages */
+static void print_summary(struct ctx *ctx, const struct node *v, size_t n, bool fallback,
+			  struct ms_error *err)
+{
+	struct out *o = &ctx->out;
+	uint64_t sum = 0;
+	bool all = true;
+	for (size_t i = 0; i < n; i++) {
+		const struct meminfo_entry *t = meminfo_get(&v[i].mi, "MemTotal");
+		if (t)
+			sum += t->value;
+		else
+			all = false;
+	}
+	out_object(o, "summary");
+	out_printf(o, "\n");
+	char a[32], b[32], d[32];
+	out_u64(o, SHOW_JSON, "nodes", NULL, n);
+	if (all)
+		out_u64(o, SHOW_JSON, "nodes_memtotal", NULL, sum);
+	else
+		out_null(o, SHOW_JSON, "nodes_memtotal", NULL);
+	struct meminfo mi;
+	struct ms_error e2 = {0};
+	const struct meminfo_entry *t = NULL;
+	bool have_mi = !fallback && !meminfo_read(&ctx->root, &mi, &e2);
+	if (have_mi)
+		t = meminfo_get(&mi, "MemTotal");
+	if (all && t) {
+		out_size_text(o, sum, a, sizeof(a));
+		out_size_text(o, t->value, b, sizeof(b));
+		int64_t diff = (int64_t)(t->value - sum);
+		out_size_text(o, diff < 0 ? (uint64_t)-diff : (uint64_t)diff, d, sizeof(d));
+		out_printf(o, "MemTotal: %s in the %zu node%s, %s in /proc/meminfo (%s%s)\n", a, n,
+			   n == 1 ? "" : "s", b, diff == 0 ? "equal" : diff > 0 ? "+" : "-",
+			   diff == 0 ? "" : d);
+		out_u64(o, SHOW_JSON, "meminfo_memtotal", NULL, t->value);
+		out_i64(o, SHOW_JSON, "difference", NULL, diff);
+	} else if (!fallback) {
+		if (all) {
+			out_size_text(o, sum, a, sizeof(a));
+			out_printf(o, "MemTotal: %s in the %zu node%s; /proc/meminfo's not read: %s\n",
+				   a, n, n == 1 ? "" : "s", have_mi ? "it has no MemTotal" : e2.reason);
+		}
+		out_null(o, SHOW_JSON, "meminfo_memtotal", NULL);
+		out_null(o, SHOW_JSON, "difference", NULL);
+	}
+	if (have_mi)
+		meminfo_free(&mi);
+	/* zoneinfo: present and managed per node; a node's MemTotal is its managed pages */
+	struct zoneinfo zi;
+	if (zoneinfo_read(&ctx->root, &zi, &e2)) {
+		out_end(o);
+		return;
+	}
+	uint64_t ps = ctx_page_size(ctx);
+	out_array(o, "zones");
+	for (size_t i = 0; i < n; i++) {
+		uint64_t present = 0, managed = 0;
+		bool found = false, has_managed = true;
+		for (size_t z = 0; z < zi.n; z++) {
+			if (zi.v[z].node != v[i].id)
+				continue;
+			found = true;
+			present += zi.v[z].f[ZF_PRESENT];
+			if (zi.v[z].has[ZF_MANAGED])
+				managed += zi.v[z].f[ZF_MANAGED];
+			else
+				has_managed = false;
+		}
+		if (!found)
+			continue;
+		out_object(o, NULL);
+		out_u64(o, SHOW_JSON, "node", NULL, v[i].id);
+		out_u64(o, SHOW_JSON, "present_pages", NULL, present);
+		out_size_text(o, present * ps, a, sizeof(a));
+		if (has_managed) {
+			out_u64(o, SHOW_JSON, "managed_pages", NULL, managed);
+			out_size_text(o, managed * ps, b, sizeof(b));
+			out_size_text(o, (present - managed) * ps, d, sizeof(d));
+			out_printf(o,
+				   "Node %u zones: %" PRIu64 " pages present (%s), %" PRIu64
+				   " managed (%s): %s present, not managed\n",
+				   v[i].id, present, a, managed, b, d);
+		} else {
+			out_null(o, SHOW_JSON, "managed_pages", NULL);
+			out_printf(o, "Node %u zones: %" PRIu64 " pages present (%s)\n", v[i].id,
+				   present, a);
+		}
+		out_end(o);
+	}
+	out_end(o);
+	zoneinfo_free(&zi);
+	out_end(o);
+	(void)err;
+}
+
+static int run(struct ctx *ctx, void *args, struct ms_error *err)
+{
+	struct numa_args *a = args;
+	struct table *tb;
+	int e = table_from_args(ctx, numa_cols, N_NCOLS, "nodes", &a->tbl, NULL, &tb, err);
+	if (e)
+		return e;
+	unsigned *ids = NULL;
+	int count = node_list(&ctx->root, &ids, err);
+	if (count < 0) {
+		table_free(tb);
+		return count;
+	}
+	bool fallback = count == 0;
+	size_t n = fallback ? 1 : (size_t)count;
+	struct node *v = calloc(n, sizeof(*v));
+	if (!v) {
+		free(ids);
+		table_free(tb);
+		return ms_say(err, -ENOMEM, "out of memory");
+	}
+	size_t got = 0;
+	if (fallback) {
+		e = node_from_meminfo(ctx, &v[0], err);
+		got = e ? 0 : 1;
+	} else {
+		for (; !e && got < n; got++)
+			if ((e = node_read(&ctx->root, ids[got], &v[got], err)))
+				break;
+	}
+	for (size_t i = 0; !e && i < got; i++) {
+		/* old kernels' per-node counters drift (2.6 ia64 dumps give a node more AnonPages
+		 * than it has memory): shown as read, and said */
+		const struct meminfo_entry *t = meminfo_get(&v[i].mi, "MemTotal");
+		for (int c = N_FILE; t && c <= N_PTABLES; c++) {
+			const struct meminfo_entry *x = meminfo_get(&v[i].mi, col_key[c]);
+			if (x && x->bytes && x->value > t->value)
+				ctx_note(ctx, "node %u's %s (%" PRIu64 " kB) exceeds its MemTotal (%" PRIu64
+					 " kB): the kernel's counter, shown as read",
+					 v[i].id, col_key[c], x->value >> 10, t->value >> 10);
+		}
+		struct trow *r = table_add(tb, NULL);
+		if (!r)
+			e = ms_say(err, -ENOMEM, "out of memory");
+		else
+			fill(r, &v[i]);
+	}
+	if (!e)
+		e = printed(table_print(tb, &ctx->out), err);
+	if (!e && !a->tbl.raw)
+		print_summary(ctx, v, got, fallback, err);
+	for (size_t i = 0; i < got; i++)
+		node_free(&v[i]);
+	free(v);
+	free(ids);
+	table_free(tb);
+	return e;
+}
+
+COMMAND(numa, struct numa_args,
+	.summary = "NUMA nodes: memory per node as numastat -m, hugetlb pools, CPUs, distances",
+	.flags = CMD_SYSROOT | CMD_OUTPUT, .columns = &numa_columns);

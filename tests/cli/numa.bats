@@ -1,0 +1,182 @@
+#!/usr/bin/env bats
+# memscope numa: each node's meminfo, pools, CPUs, distances and numastat counters against awk
+# over the files, against numastat -m live, the summary against /proc/meminfo and zoneinfo,
+# the one-node fallback, and bad input.
+bats_require_minimum_version 1.5.0
+load helpers
+scratch_root
+
+NODE=sys/devices/system/node
+REAL="${REAL_DUMPS:-$SRCDIR/../shared/real-dumps}"
+
+# "node key bytes" for every kB line of every node's meminfo under $1, as awk reads them
+awk_nodes() {
+	for f in "$1/$NODE"/node*/meminfo; do
+		awk '$5 == "kB" { sub(":", "", $3); printf "%s %s %.0f\n", $2, $3, $4 * 1024 }' "$f"
+	done
+}
+
+# the same from memscope's JSON, for the keys it shows
+json_nodes() {
+	memscope --sysroot "$1" -J numa -o NODE,TOTAL,FREE,USED,FILE,ANON,SHMEM,SLAB,KSTACK,PTABLES |
+		jq -r '.nodes[] | .node as $n | to_entries[] | select(.key != "node" and .value != null)
+			| "\($n) \(.key) \(.value)"'
+}
+
+@test "every size column equals the node's meminfo line, on the fixtures and the real NUMA dumps" {
+	declare -A key=([memtotal]=MemTotal [memfree]=MemFree [memused]=MemUsed [filepages]=FilePages
+		[anonpages]=AnonPages [shmem]=Shmem [slab]=Slab [kernelstack]=KernelStack [pagetables]=PageTables)
+	n=0
+	for c in "$FIX/numa2-hand" "$FIX/x86_64-vm-6.18-numa" "$REAL"/hwloc-*node*; do
+		[ -f "$c/$NODE/node0/meminfo" ] || continue
+		want=$(awk_nodes "$c" | sort)
+		got=$(json_nodes "$c" 2>/dev/null)
+		[ -n "$got" ]
+		while read -r node k v; do
+			line=$(echo "$want" | grep -x "$node ${key[$k]} [0-9]*") || { echo "$c: node $node has no ${key[$k]}" >&2; return 1; }
+			[ "${line##* }" = "$v" ] || { echo "$c node $node $k: $v, the file says ${line##* }" >&2; return 1; }
+		done <<<"$got"
+		n=$((n + 1))
+	done
+	[ "$n" -ge 3 ]
+}
+
+@test "numastat counters, CPUs and distances are the node's files" {
+	c="$FIX/numa2-hand"
+	run --separate-stderr memscope --sysroot "$c" -J numa -o NODE,CPUS,DISTANCES,HIT,MISS,FOREIGN,INTERLEAVE,LOCAL,OTHER
+	assert_success
+	for i in 0 1; do
+		d="$c/$NODE/node$i"
+		assert_equal "$(echo "$output" | jq -r ".nodes[$i].cpus")" "$(cat "$d/cpulist")"
+		assert_equal "$(echo "$output" | jq -r ".nodes[$i].distances")" "$(cat "$d/distance")"
+		for k in numa_hit numa_miss numa_foreign interleave_hit local_node other_node; do
+			assert_equal "$(echo "$output" | jq -r ".nodes[$i].$k")" "$(awk -v k=$k '$1 == k { print $2 }' "$d/numastat")"
+		done
+	done
+	# text: the heading and a row per node
+	run --separate-stderr memscope --sysroot "$c" numa -r -o NODE,HIT
+	assert_success
+	assert_output "$(printf 'NODE HIT\n0 %s\n1 %s' "$(awk '/numa_hit/ { print $2 }' "$c/$NODE/node0/numastat")" \
+		"$(awk '/numa_hit/ { print $2 }' "$c/$NODE/node1/numastat")")"
+}
+
+@test "HUGE is every pool's nr_hugepages x its size, HUGE_FREE the free ones" {
+	c="$ROOT/pools"
+	mkdir -p "$c/$NODE/node0/hugepages/hugepages-2048kB" "$c/$NODE/node0/hugepages/hugepages-1048576kB"
+	printf 'Node 0 MemTotal: 8388608 kB\nNode 0 MemFree: 4194304 kB\nNode 0 HugePages_Total: 6\n' >"$c/$NODE/node0/meminfo"
+	p="$c/$NODE/node0/hugepages"
+	echo 6 >"$p/hugepages-2048kB/nr_hugepages"; echo 2 >"$p/hugepages-2048kB/free_hugepages"
+	echo 0 >"$p/hugepages-2048kB/surplus_hugepages"
+	echo 1 >"$p/hugepages-1048576kB/nr_hugepages"; echo 1 >"$p/hugepages-1048576kB/free_hugepages"
+	echo 0 >"$p/hugepages-1048576kB/surplus_hugepages"
+	run --separate-stderr memscope --sysroot "$c" -J numa -o NODE,HUGE,HUGE_FREE
+	assert_success
+	assert_equal "$(echo "$output" | jq .nodes[0].hugetlb)" $((6 * 2048 * 1024 + 1024 * 1024 * 1024))
+	assert_equal "$(echo "$output" | jq .nodes[0].hugetlb_free)" $((2 * 2048 * 1024 + 1024 * 1024 * 1024))
+	# no pools directory: meminfo's HugePages_Total of 0 is 0, else unknown (null)
+	rm -r "$p"
+	sed -i 's/HugePages_Total: 6/HugePages_Total: 0/' "$c/$NODE/node0/meminfo"
+	run --separate-stderr memscope --sysroot "$c" -J numa -o NODE,HUGE,HUGE_FREE
+	assert_equal "$(echo "$output" | jq -c '.nodes[0] | [.hugetlb, .hugetlb_free]')" '[0,null]'
+	sed -i 's/HugePages_Total: 0/HugePages_Total: 3/' "$c/$NODE/node0/meminfo"
+	run --separate-stderr memscope --sysroot "$c" -J numa -o NODE,HUGE
+	assert_equal "$(echo "$output" | jq -c '.nodes[0].hugetlb')" null
+}
+
+@test "the summary sets the nodes' MemTotal against /proc/meminfo's, and zones' present against managed" {
+	c="$FIX/x86_64-vm-6.18-numa"
+	run --separate-stderr memscope --sysroot "$c" -J numa
+	assert_success
+	nodes=$(awk '/MemTotal/ { s += $4 * 1024 } END { printf "%.0f", s }' "$c/$NODE"/node*/meminfo)
+	mi=$(awk '/^MemTotal:/ { printf "%.0f", $2 * 1024 }' "$c/proc/meminfo")
+	assert_equal "$(echo "$output" | jq .summary.nodes_memtotal)" "$nodes"
+	assert_equal "$(echo "$output" | jq .summary.meminfo_memtotal)" "$mi"
+	assert_equal "$(echo "$output" | jq .summary.difference)" $((mi - nodes))
+	present=$(awk '/^Node 0/ { on = 1 } /^Node [1-9]/ { on = 0 } on && $1 == "present" { s += $2 } END { print s }' "$c/proc/zoneinfo")
+	managed=$(awk '/^Node 0/ { on = 1 } /^Node [1-9]/ { on = 0 } on && $1 == "managed" { s += $2 } END { print s }' "$c/proc/zoneinfo")
+	assert_equal "$(echo "$output" | jq -c '.summary.zones[0] | [.node, .present_pages, .managed_pages]')" "[0,$present,$managed]"
+	# a node's MemTotal is its zones' managed pages
+	assert_equal $((managed * 4096)) "$nodes"
+	# text says both figures and the difference
+	run --separate-stderr memscope --sysroot "$c" -b numa
+	assert_success
+	assert_line "MemTotal: $nodes in the 1 node, $mi in /proc/meminfo (+$((mi - nodes)))"
+	assert_line "Node 0 zones: $present pages present ($((present * 4096))), $managed managed ($((managed * 4096))): $(((present - managed) * 4096)) present, not managed"
+	# a dump without /proc/meminfo says so, and JSON has nulls
+	run --separate-stderr memscope --sysroot "$FIX/numa2-hand" -J numa
+	assert_success
+	assert_equal "$(echo "$output" | jq -c '.summary | [.nodes, .meminfo_memtotal, .difference]')" '[2,null,null]'
+}
+
+@test "without node directories one node comes from /proc/meminfo, and that is said" {
+	c="$FIX/x86_64-vm-6.18-kmem"
+	[ ! -e "$c/$NODE" ]
+	run --separate-stderr memscope --sysroot "$c" -J numa -o NODE,TOTAL,FREE,USED,FILE,ANON
+	assert_success
+	kb() { awk -v k="$1:" '$1 == k { printf "%.0f", $2 * 1024 }' "$c/proc/meminfo"; }
+	assert_equal "$(echo "$output" | jq -c '[.nodes[] | .node]')" '[0]'
+	assert_equal "$(echo "$output" | jq .nodes[0].memtotal)" "$(kb MemTotal)"
+	assert_equal "$(echo "$output" | jq .nodes[0].memused)" $(($(kb MemTotal) - $(kb MemFree)))
+	assert_equal "$(echo "$output" | jq .nodes[0].filepages)" $(($(kb Cached) + $(kb Buffers) + $(kb SwapCached)))
+	assert_equal "$(echo "$output" | jq .nodes[0].anonpages)" "$(kb AnonPages)"
+	[[ $stderr == *"the dump has no NUMA nodes"*"Cached + Buffers + SwapCached"* ]]
+	# no comparison of a node with itself
+	assert_equal "$(echo "$output" | jq -c '.summary | has("difference")')" false
+}
+
+@test "live: every node's MemTotal, MemFree and FilePages as numastat -m reads them" {
+	[ -d /$NODE/node0 ] || skip "this kernel has no NUMA nodes"
+	command -v numastat >/dev/null || skip "numastat (numactl) is not installed"
+	# numastat -m: MB with two decimals, one column per node then Total; both reads are a
+	# moment apart, so MemTotal must be equal and the others within 64 MB
+	run --separate-stderr memscope -J numa -o NODE,TOTAL,FREE,FILE
+	assert_success
+	peer=$(numastat -m 2>/dev/null)
+	nodes=$(echo "$output" | jq '.nodes | length')
+	for i in $(seq 0 $((nodes - 1))); do
+		for pair in MemTotal:memtotal:0 MemFree:memfree:64 FilePages:filepages:64; do
+			IFS=: read -r k j tol <<<"$pair"
+			want=$(echo "$peer" | awk -v k="$k" -v i=$((i + 2)) '$1 == k { print $i }')
+			got=$(echo "$output" | jq ".nodes[$i].$j / 1048576")
+			awk -v a="$want" -v b="$got" -v t="$tol" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= t + 0.01) }' ||
+				{ echo "node $i $k: memscope $got MB, numastat $want MB" >&2; return 1; }
+		done
+	done
+}
+
+@test "a missing or malformed node file is one line naming it, nothing on stdout" {
+	c="$ROOT/bad"
+	mkdir -p "$c/$NODE/node0" "$c/$NODE/node1"
+	printf 'Node 0 MemTotal: 1024 kB\n' >"$c/$NODE/node0/meminfo"
+	run --separate-stderr memscope --sysroot "$c" numa
+	assert_failure 1
+	assert_output ""
+	[[ $stderr == *"$NODE/node1/meminfo"*"missing from the dump"* ]]
+	[ "$(echo "$stderr" | wc -l)" -eq 1 ]
+	printf 'Node 1 MemTotal: lots kB\n' >"$c/$NODE/node1/meminfo"
+	run --separate-stderr memscope --sysroot "$c" numa
+	assert_failure 1
+	assert_output ""
+	[[ $stderr == *"node1/meminfo:1: "* ]]
+	printf 'Node 1 MemTotal: 1024 kB\n' >"$c/$NODE/node1/meminfo"
+	printf '10 x\n' >"$c/$NODE/node1/distance"
+	run --separate-stderr memscope --sysroot "$c" numa
+	assert_failure 1
+	[[ $stderr == *"node1/distance"* ]]
+}
+
+@test "a bad column is a usage error; -r leaves the summary out; the node counter that exceeds MemTotal is said" {
+	run --separate-stderr memscope --sysroot "$FIX/numa2-hand" numa -o NODE,BOGUS
+	assert_failure 2
+	assert_output ""
+	run --separate-stderr memscope --sysroot "$FIX/x86_64-vm-6.18-numa" numa -r -n -o NODE
+	assert_success
+	assert_output "0"
+	c="$ROOT/drift"
+	mkdir -p "$c/$NODE/node0"
+	printf 'Node 0 MemTotal: 1024 kB\nNode 0 AnonPages: 4096 kB\n' >"$c/$NODE/node0/meminfo"
+	run --separate-stderr memscope --sysroot "$c" -J numa -o NODE,ANON
+	assert_success
+	assert_equal "$(echo "$output" | jq .nodes[0].anonpages)" 4194304
+	[[ $stderr == *"node 0's AnonPages (4096 kB) exceeds its MemTotal (1024 kB)"* ]]
+}
