@@ -235,6 +235,8 @@ static void print_summary(struct ctx *ctx, const struct node *v, size_t n, bool 
 			out_size_text(o, sum, a, sizeof(a));
 			out_printf(o, "MemTotal: %s in the %zu node%s; /proc/meminfo's not read: %s\n",
 				   a, n, n == 1 ? "" : "s", have_mi ? "it has no MemTotal" : e2.reason);
+		} else {
+			out_printf(o, "MemTotal: not known for every node (one has no meminfo, or no MemTotal in it)\n");
 		}
 		out_null(o, SHOW_JSON, "meminfo_memtotal", NULL);
 		out_null(o, SHOW_JSON, "difference", NULL);
@@ -322,6 +324,8 @@ static int run(struct ctx *ctx, void *args, struct ms_error *err)
 	for (size_t i = 0; !e && i < got; i++) {
 		/* old kernels' per-node counters drift (2.6 ia64 dumps give a node more AnonPages
 		 * than it has memory): shown as read, and said */
+		if (!v[i].has_meminfo)
+			ctx_note(ctx, "node %u has no meminfo: its memory is not known", v[i].id);
 		const struct meminfo_entry *t = meminfo_get(&v[i].mi, "MemTotal");
 		for (int c = N_FILE; t && c <= N_PTABLES; c++) {
 			const struct meminfo_entry *x = meminfo_get(&v[i].mi, col_key[c]);

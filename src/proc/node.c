@@ -267,7 +267,11 @@ int node_read(const struct sysroot *sr, unsigned id, struct node *n, struct ms_e
 	snprintf(path, sizeof(path), "sys/devices/system/node/node%u/meminfo", id);
 	int e = sysroot_parse(sr, path, parse_node_meminfo, n, err);
 	n->has_meminfo = e == 0;
-	if (e)
+	/* a node may be read for its counters alone (collectd's numa plugin keeps only
+	 * numastat): a missing meminfo is no memory figures, any other failure an error */
+	if (e == -ENOENT)
+		*err = (struct ms_error){0};
+	else if (e)
 		return e;
 	bool has;
 	e = optional(sr, id, "numastat", parse_numastat, &n->ns, &n->has_numastat, err);

@@ -73,7 +73,8 @@ struct node {
 /* The node numbers of sys/devices/system/node under @sr, in order, into *@ids (free() it).
  * Returns the count, 0 when the directory is missing (no NUMA), or -errno with @err. */
 int node_list(const struct sysroot *sr, unsigned **ids, struct ms_error *err);
-/* Read node @id: meminfo (required), numastat, distance, cpulist and hugepages when present.
+/* Read node @id: meminfo, numastat, distance, cpulist and hugepages, each when present
+ * (has_meminfo, has_numastat, n_dist, has_cpus, n_pools say which were).
  * Returns 0 or -errno with @err naming the file and line. */
 int node_read(const struct sysroot *sr, unsigned id, struct node *n, struct ms_error *err);
 void node_free(struct node *n);
