@@ -81,10 +81,8 @@ static const char *const col_key[N_NCOLS] = {
 	[N_SLAB] = "Slab",	   [N_KSTACK] = "KernelStack", [N_PTABLES] = "PageTables",
 };
 
-static const int col_counter[N_NCOLS] = {
-	[N_HIT] = NS_HIT + 1,	   [N_MISS] = NS_MISS + 1,   [N_FOREIGN] = NS_FOREIGN + 1,
-	[N_INTERLEAVE] = NS_INTERLEAVE + 1, [N_LOCAL] = NS_LOCAL + 1, [N_OTHER] = NS_OTHER + 1,
-};
+/* HIT..OTHER are numastat's counters in the kernel's order */
+_Static_assert(N_OTHER - N_HIT == NS_OTHER - NS_HIT, "one column per numastat counter");
 
 static void fill(struct trow *r, const struct node *n)
 {
@@ -100,8 +98,8 @@ static void fill(struct trow *r, const struct node *n)
 				trow_size(r, (size_t)c, e->value);
 			else
 				trow_null(r, (size_t)c);
-		} else if (col_counter[c]) {
-			int k = col_counter[c] - 1;
+		} else if (c >= N_HIT && c <= N_OTHER) {
+			int k = NS_HIT + (c - N_HIT);
 			if (n->has_numastat && n->ns.has[k])
 				trow_count(r, (size_t)c, n->ns.v[k]);
 			else
@@ -193,8 +191,7 @@ static int node_from_meminfo(struct ctx *ctx, struct node *n, struct ms_error *e
 }
 
 /* The nodes' MemTotal against /proc/meminfo's, and the zones' present and managed pages */
-static void print_summary(struct ctx *ctx, const struct node *v, size_t n, bool fallback,
-			  struct ms_error *err)
+static void print_summary(struct ctx *ctx, const struct node *v, size_t n, bool fallback)
 {
 	struct out *o = &ctx->out;
 	uint64_t sum = 0;
@@ -288,7 +285,6 @@ static void print_summary(struct ctx *ctx, const struct node *v, size_t n, bool 
 	out_end(o);
 	zoneinfo_free(&zi);
 	out_end(o);
-	(void)err;
 }
 
 static int run(struct ctx *ctx, void *args, struct ms_error *err)
@@ -343,7 +339,7 @@ static int run(struct ctx *ctx, void *args, struct ms_error *err)
 	if (!e)
 		e = printed(table_print(tb, &ctx->out), err);
 	if (!e && !a->tbl.raw)
-		print_summary(ctx, v, got, fallback, err);
+		print_summary(ctx, v, got, fallback);
 	for (size_t i = 0; i < got; i++)
 		node_free(&v[i]);
 	free(v);
