@@ -5,7 +5,7 @@ _memscope()
 	_init_completion -s || return
 
 	local global_opts="-J --json -b --bytes --sysroot --color --arch --page-size -h --help -V --version"
-	local commands="iomem meminfo buddy zones maps translate phys layout decode procs faults slab vmalloc blocks kmem numa"
+	local commands="iomem meminfo buddy zones maps translate phys layout decode procs faults slab vmalloc blocks kmem numa hugepages"
 
 	# the command is the first word that is neither an option nor an option's value
 	local cmd="" i
@@ -141,12 +141,13 @@ _memscope()
 	blocks) opts="-a --all -S --split --summary -o --output -r --raw -n --noheadings" ;;
 	kmem) opts="--diagram -n --top" ;;
 	numa) opts="-o --output -r --raw -n --noheadings" ;;
+	hugepages) opts="-a --all" ;;
 	esac
-	# maps takes PIDs, translate and faults a PID first: offer the running ones
-	if [[ ($cmd == maps || $cmd == translate || $cmd == faults) && $cur != -* ]]; then
+	# maps, hugepages and numa take PIDs, translate and faults a PID first: offer the running ones
+	if [[ ($cmd == maps || $cmd == translate || $cmd == faults || $cmd == hugepages || $cmd == numa) && $cur != -* ]]; then
 		local w n=0
 		for ((w = i + 1; w < cword; w++)); do [[ ${words[w]} != -* ]] && ((n++)); done
-		if ((n == 0)) || [[ $cmd == maps ]]; then
+		if ((n == 0)) || [[ $cmd == maps || $cmd == hugepages || $cmd == numa ]]; then
 			COMPREPLY=($(compgen -W "self $(command ls /proc 2>/dev/null | grep -E '^[0-9]+$')" -- "$cur"))
 			return
 		fi

@@ -1,5 +1,5 @@
 # fish completion for memscope(1)
-set -l commands iomem meminfo buddy zones maps translate phys layout decode procs faults slab vmalloc blocks kmem numa
+set -l commands iomem meminfo buddy zones maps translate phys layout decode procs faults slab vmalloc blocks kmem numa hugepages
 
 complete -c memscope -f
 # global options, before or after the command
@@ -27,6 +27,7 @@ complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a slab -d '
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a vmalloc -d 'Vmalloc areas by caller or one by one'
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a blocks -d 'Memory blocks as lsmem merges them'
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a numa -d 'NUMA nodes: memory, hugetlb pools, CPUs, distances'
+complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a hugepages -d 'Hugetlb pools, THP policy and sizes, a process'"'"'s huge pages'
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a kmem -d 'The allocator stack: kmalloc, slab, vmalloc, pages, memory'
 
 # iomem
@@ -119,6 +120,9 @@ complete -c memscope -n '__fish_seen_subcommand_from blocks' -s n -l noheadings 
 # kmem
 complete -c memscope -n '__fish_seen_subcommand_from kmem' -l diagram -d 'The allocators drawn as boxes'
 complete -c memscope -n '__fish_seen_subcommand_from kmem' -s n -l top -x -d 'List the N largest caches, callers, families'
+# hugepages
+complete -c memscope -n '__fish_seen_subcommand_from hugepages' -s a -l all -d 'Every mapping of the PIDs'
+complete -c memscope -n '__fish_seen_subcommand_from hugepages numa' -x -a '(__fish_complete_pids)'
 # numa
 complete -c memscope -n '__fish_seen_subcommand_from numa' -s o -l output -x -a 'NODE CPUS TOTAL FREE USED FILE ANON SHMEM SLAB KSTACK PTABLES HUGE HUGE_FREE DISTANCES HIT MISS FOREIGN INTERLEAVE LOCAL OTHER' -d 'Columns to print'
 complete -c memscope -n '__fish_seen_subcommand_from numa' -s r -l raw -d 'Raw output'

@@ -268,7 +268,7 @@ static error_t node_parse(int key, char *arg, struct argp_state *state)
 		if (n != n->root)
 			return 0;
 		/* the arguments first, then the options */
-		if (o->list && !*(int *)(n->args + o->nlist_off))
+		if (o->list && o->list_none && !*(int *)(n->args + o->nlist_off))
 			argp_error(state, "%s", o->list_none);
 		if (o->check)
 			o->check(n->args, state);

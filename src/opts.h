@@ -129,7 +129,8 @@ struct opts {
 	const char *doc;	     /* argp's: the text before the options, \v, the text after */
 	const char *args_doc;	     /* "PID...", or NULL: no arguments */
 	/* the arguments as one list (char ** at @list, int at @nlist): each checked by
-	 * @list_check (0: good; else "invalid WHAT 'ARG' (HINT)"), none given: @list_none */
+	 * @list_check (0: good; else "invalid WHAT 'ARG' (HINT)"), none given: @list_none (a
+	 * usage error; NULL: the command runs without them) */
 	bool list;
 	size_t list_off, nlist_off;
 	const char *list_none, *list_what, *list_hint;
@@ -141,8 +142,8 @@ struct opts {
 };
 
 /* The arguments as one list into @argv_field (char **) and @n_field (int); none given:
- * "@none"; each checked by @check (a function of the argument: 0, else "invalid WHAT 'ARG'
- * (HINT)"), or by nothing (NULL, NULL, NULL). */
+ * "@none" (NULL: none may be given); each checked by @check (a function of the argument: 0,
+ * else "invalid WHAT 'ARG' (HINT)"), or by nothing (NULL, NULL, NULL). */
 #define OPTS_LIST(type, argv_field, n_field, none, check, what, hint)                           \
 	.list = true, .list_off = offsetof(type, argv_field),                                     \
 	.nlist_off = offsetof(type, n_field), .list_none = none, .list_check = check,             \

@@ -350,26 +350,6 @@ static bool wants_smaps(const char *spec)
 	return false;
 }
 
-/* The line pmap prints before a process's table: "PID:   COMMAND LINE" (the command line
- * escaped for the terminal; in JSON as it is); the command line's NULs become spaces, and a
- * process without one (a dump that lacks it) gets the pid alone. */
-static void process_header(struct ctx *ctx, const struct process *p)
-{
-	char cmd[4096];
-	size_t len = task_cmdline(&p->task, cmd, sizeof(cmd));
-	struct out *o = &ctx->out;
-	if (out_shows(o, SHOW_TEXT)) {
-		char *esc = escape_dup(cmd);
-		out_printf(o, "%s:%s%s\n", p->pid, len ? "   " : "", esc ? esc : "");
-		free(esc);
-	}
-	if (strcmp(p->pid, "self"))
-		out_i64(o, SHOW_JSON, "pid", NULL, atoll(p->pid));
-	else
-		out_null(o, SHOW_JSON, "pid", NULL);
-	out_str(o, SHOW_JSON, "command", NULL, len ? cmd : NULL);
-}
-
 /* One process: its mappings read into a table (and a list, for the picture). */
 struct one_maps {
 	struct process proc;
@@ -430,7 +410,7 @@ static int run(struct ctx *ctx, void *args, struct ms_error *err)
 			out_object(&ctx->out, NULL);
 			if (i)
 				out_printf(&ctx->out, "\n");
-			process_header(ctx, &om->proc);
+			process_header(ctx, &om->proc, true);
 		}
 		e = maps_table_print(ctx, &om->mt, a->diagram);
 		if (!e && a->diagram)

@@ -9,14 +9,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd/process.h"
 #include "command.h"
 #include "opts.h"
 #include "out/table.h"
 #include "proc/node.h"
+#include "proc/numamaps.h"
 #include "proc/zoneinfo.h"
 
 struct numa_args {
 	struct table_args tbl;
+	char **pids;
+	int npids;
 };
 
 enum {
@@ -71,8 +75,133 @@ static const struct opts numa_opts = {
 	       "present and managed pages from /proc/zoneinfo. No privilege is needed.\v"
 	       "A kernel without NUMA (or a dump without the directory) is shown as one node "
 	       "from /proc/meminfo, its FilePages taken as Cached + Buffers + SwapCached and "
-	       "MemUsed as MemTotal - MemFree; that is said on stderr.",
+	       "MemUsed as MemTotal - MemFree; that is said on stderr.\n\n"
+	       "With PIDs, each process's memory per node from /proc/PID/numa_maps instead, as "
+	       "numastat -p: anonymous, file-backed and hugetlb, each huge page counted in its "
+	       "mapping's own page size; -o then takes NODE, ANON, FILE, HUGE and TOTAL.",
+	.args_doc = "[PID...]",
+	/* none given: the nodes */
+	OPTS_LIST(struct numa_args, pids, npids, NULL, pid_check, "PID", "a number, or self"),
 };
+
+/* ---- numa PID...: a process's pages per node ---- */
+
+enum { PN_NODE, PN_ANON, PN_FILE, PN_HUGE, PN_TOTAL, PN_NCOLS };
+static const struct col_def pid_cols[] = {
+	[PN_NODE] = {"NODE", "node", COL_COUNT, COLF_DEFAULT | COLF_RIGHT, "node", NULL},
+	[PN_ANON] = {"ANON", "anon", COL_SIZE, COLF_DEFAULT | COLF_RIGHT,
+		     "anonymous memory: heap, stack, private and shared anonymous mappings", NULL},
+	[PN_FILE] = {"FILE", "file", COL_SIZE, COLF_DEFAULT | COLF_RIGHT,
+		     "file-backed mappings (file=), hugetlb ones aside", NULL},
+	[PN_HUGE] = {"HUGE", "huge", COL_SIZE, COLF_DEFAULT | COLF_RIGHT,
+		     "hugetlb pages, each in its mapping's kernelpagesize_kB", NULL},
+	[PN_TOTAL] = {"TOTAL", "total", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "ANON + FILE + HUGE",
+		      NULL},
+};
+
+struct one_proc {
+	struct process proc;
+	bool open;
+	struct numa_usage u;
+};
+
+static int pid_table(struct ctx *ctx, const struct numa_args *a, const struct one_proc *p,
+		     struct ms_error *err)
+{
+	struct table *tb;
+	int e = table_from_args(ctx, pid_cols, PN_NCOLS, "nodes", &a->tbl, NULL, &tb, err);
+	if (e)
+		return e;
+	uint64_t t[3] = {0};
+	for (unsigned n = 0; n < p->u.nodes && !e; n++) {
+		uint64_t v[3] = {p->u.anon[n], p->u.file[n], p->u.huge[n]};
+		struct trow *r = table_add(tb, NULL);
+		if (!r) {
+			e = ms_say(err, -ENOMEM, "out of memory");
+			break;
+		}
+		trow_count(r, PN_NODE, n);
+		for (int k = 0; k < 3; k++) {
+			trow_size(r, (size_t)(PN_ANON + k), v[k]);
+			t[k] += v[k];
+		}
+		trow_size(r, PN_TOTAL, v[0] + v[1] + v[2]);
+	}
+	if (!e)
+		e = printed(table_print(tb, &ctx->out), err);
+	table_free(tb);
+	if (e)
+		return e;
+	struct out *o = &ctx->out;
+	char b[4][32];
+	for (int k = 0; k < 3; k++)
+		out_size_text(o, t[k], b[k], sizeof(b[k]));
+	out_size_text(o, t[0] + t[1] + t[2], b[3], sizeof(b[3]));
+	if (!a->tbl.raw)
+		out_printf(o, "total %s: anon %s, file %s, huge %s in %" PRIu64 " mapping%s\n", b[3],
+			   b[0], b[1], b[2], p->u.mappings, p->u.mappings == 1 ? "" : "s");
+	out_object(o, "total");
+	out_u64(o, SHOW_JSON, "anon", NULL, t[0]);
+	out_u64(o, SHOW_JSON, "file", NULL, t[1]);
+	out_u64(o, SHOW_JSON, "huge", NULL, t[2]);
+	out_u64(o, SHOW_JSON, "total", NULL, t[0] + t[1] + t[2]);
+	out_u64(o, SHOW_JSON, "mappings", NULL, p->u.mappings);
+	out_end(o);
+	/* the huge page sizes met, each counted in its own */
+	out_array(o, "huge_page_sizes");
+	char sizes[256] = "";
+	size_t len = 0;
+	for (unsigned k = 0; k < 64; k++)
+		if (p->u.huge_sizes_seen >> k & 1) {
+			out_u64(o, SHOW_JSON, NULL, NULL, UINT64_C(1) << k);
+			out_size_text(o, UINT64_C(1) << k, b[0], sizeof(b[0]));
+			len += (size_t)snprintf(sizes + len, sizeof(sizes) - len, "%s%s",
+						len ? ", " : "", b[0]);
+		}
+	out_end(o);
+	if (len && !a->tbl.raw)
+		out_printf(o, "huge pages counted in their own size: %s\n", sizes);
+	return 0;
+}
+
+static int run_pids(struct ctx *ctx, const struct numa_args *a, struct ms_error *err)
+{
+	struct one_proc *all = calloc((size_t)a->npids, sizeof(*all));
+	if (!all)
+		return ms_say(err, -ENOMEM, "out of memory");
+	int rc = 0;
+	for (int i = 0; i < a->npids && !rc; i++) {
+		struct one_proc *p = &all[i];
+		if ((rc = process_open(ctx, a->pids[i], &p->proc, err)))
+			break;
+		p->open = true;
+		struct buf b = {0};
+		if ((rc = process_read(&p->proc, "numa_maps", &b, err)))
+			break;
+		char name[600];
+		task_name(&p->proc.task, "numa_maps", name, sizeof(name));
+		rc = numa_maps_parse(b.data, b.len, name, &p->u, err);
+		buf_free(&b);
+	}
+	bool several = a->npids > 1;
+	if (!rc && several)
+		out_array(&ctx->out, "processes");
+	for (int i = 0; !rc && i < a->npids; i++) {
+		out_object(&ctx->out, several ? NULL : "process");
+		if (i)
+			out_printf(&ctx->out, "\n");
+		process_header(ctx, &all[i].proc, several); /* pmap's line, for several */
+		rc = pid_table(ctx, a, &all[i], err);
+		out_end(&ctx->out);
+	}
+	if (!rc && several)
+		out_end(&ctx->out);
+	for (int i = 0; i < a->npids; i++)
+		if (all[i].open)
+			process_close(&all[i].proc);
+	free(all);
+	return rc;
+}
 
 /* The meminfo key each size column shows */
 static const char *const col_key[N_NCOLS] = {
@@ -290,6 +419,8 @@ static void print_summary(struct ctx *ctx, const struct node *v, size_t n, bool 
 static int run(struct ctx *ctx, void *args, struct ms_error *err)
 {
 	struct numa_args *a = args;
+	if (a->npids)
+		return run_pids(ctx, a, err);
 	struct table *tb;
 	int e = table_from_args(ctx, numa_cols, N_NCOLS, "nodes", &a->tbl, NULL, &tb, err);
 	if (e)

@@ -9,6 +9,7 @@
 #include "cmd/process.h"
 #include "decode/kpageflags.h"
 #include "decode/layout.h"
+#include "lib/escape.h"
 #include "lib/units.h"
 #include "proc/kpage.h"
 #include "proc/text.h"
@@ -299,4 +300,24 @@ void physctx_record(const struct physctx *pc, struct record *r, uint64_t pfn, ui
 		rec_null(r, "mapcount", "map count",
 			 pc->dump && pc->count_errno == ENOENT ? "(missing from the dump)"
 							       : "(kpagecount not readable)");
+}
+
+/* The line pmap prints before a process's table: "PID:   COMMAND LINE" (the command line
+ * escaped for the terminal; in JSON as it is); the command line's NULs become spaces, and a
+ * process without one (a dump that lacks it) gets the pid alone. */
+void process_header(struct ctx *ctx, const struct process *p, bool text)
+{
+	char cmd[4096];
+	size_t len = task_cmdline(&p->task, cmd, sizeof(cmd));
+	struct out *o = &ctx->out;
+	if (text && out_shows(o, SHOW_TEXT)) {
+		char *esc = escape_dup(cmd);
+		out_printf(o, "%s:%s%s\n", p->pid, len ? "   " : "", esc ? esc : "");
+		free(esc);
+	}
+	if (strcmp(p->pid, "self"))
+		out_i64(o, SHOW_JSON, "pid", NULL, atoll(p->pid));
+	else
+		out_null(o, SHOW_JSON, "pid", NULL);
+	out_str(o, SHOW_JSON, "command", NULL, len ? cmd : NULL);
 }

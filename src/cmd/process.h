@@ -53,6 +53,9 @@ int process_maps_stream(const struct process *p, bool smaps, maps_fn fn, void *d
 /* Whether the kernel lets the caller read @p's mappings (it checks when proc/PID/maps is
  * opened), worded as process_maps() words it; nothing is read. Returns 0 or -errno. */
 int process_maps_access(const struct process *p, struct ms_error *err);
+/* In JSON "pid" and "command"; with @text, also the line pmap prints before a process's table,
+ * "PID:   COMMAND LINE" (escaped): for commands that show several processes one after another. */
+void process_header(struct ctx *ctx, const struct process *p, bool text);
 /* Word in @err that @p's address space went away while @what was read ("its pages were read (3
  * of 9 mappings walked)"): it exited, or ran execve(). Returns -ESRCH. */
 int process_vanished(const struct process *p, const char *what, struct ms_error *err);

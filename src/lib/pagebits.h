@@ -19,6 +19,8 @@ static inline uint64_t pagemap_pfn(uint64_t raw) { return pagemap_present(raw) ?
 static inline bool pagebits_head(uint64_t flags) { return flags >> 15 & 1; }
 static inline bool pagebits_tail(uint64_t flags) { return flags >> 16 & 1; }
 static inline bool pagebits_thp(uint64_t flags) { return flags >> 22 & 1; }
+/* KPF_ANON: an anonymous page (not the page cache's) */
+static inline bool pagebits_anon(uint64_t flags) { return flags >> 12 & 1; }
 
 /* The order of a folio of @pages frames: the smallest k with 2^k >= @pages. */
 static inline unsigned pagebits_order(uint64_t pages)

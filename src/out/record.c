@@ -11,13 +11,14 @@
 
 #define LABEL_WIDTH 12
 /* the column values start at: "  ", the label, " " */
-#define VALUE_COLUMN (2 + LABEL_WIDTH + 1)
+#define LABEL_W(r) ((r)->label_width ? (r)->label_width : LABEL_WIDTH)
+#define VALUE_COLUMN(r) (2 + LABEL_W(r) + 1)
 
 /* One text line of a record: in a narrow terminal its value wraps between words under the
  * value column, the label staying where it is; a pipe gets the line whole. */
 static void line_out(struct record *r, const char *line)
 {
-	diagram_note(r->o, line, 0, VALUE_COLUMN, 0);
+	diagram_note(r->o, line, 0, VALUE_COLUMN(r), 0);
 }
 
 void record_begin(struct record *r, struct out *o, const char *key, const char *title)
@@ -34,6 +35,11 @@ void record_begin(struct record *r, struct out *o, const char *key, const char *
 	}
 }
 
+void record_label_width(struct record *r, int width)
+{
+	r->label_width = width;
+}
+
 void record_end(struct record *r)
 {
 	while (r->depth > 0)
@@ -44,7 +50,7 @@ void record_end(struct record *r)
 
 static void group_line(struct record *r, const char *label)
 {
-	r->len = (size_t)snprintf(r->line, sizeof(r->line), "  %-*s ", LABEL_WIDTH, label);
+	r->len = (size_t)snprintf(r->line, sizeof(r->line), "  %-*s ", LABEL_W(r), label);
 }
 
 static void group_line_out(struct record *r)
@@ -98,7 +104,7 @@ static void text(struct record *r, const char *label, const char *value)
 			r->len = sizeof(r->line) - 1;
 	} else {
 		char line[1100];
-		snprintf(line, sizeof(line), "  %-*s %s", LABEL_WIDTH, label, esc);
+		snprintf(line, sizeof(line), "  %-*s %s", LABEL_W(r), label, esc);
 		line_out(r, line);
 	}
 }
@@ -201,7 +207,7 @@ void rec_note(struct record *r, const char *t)
 {
 	if (!r->jw) {
 		char line[1100];
-		snprintf(line, sizeof(line), "  %-*s %s", LABEL_WIDTH, "", t);
+		snprintf(line, sizeof(line), "  %-*s %s", LABEL_W(r), "", t);
 		line_out(r, line);
 	}
 }

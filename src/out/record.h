@@ -16,12 +16,15 @@ struct record {
 	int depth;
 	char line[1024]; /* the text line of an open group */
 	size_t len;
+	int label_width; /* 0: the usual 12 */
 };
 
 /* Start a record: a JSON object under @key at the current place of the document (in an array,
  * @key is ignored); text starts with @title on a line of its own (NULL: none). */
 void record_begin(struct record *r, struct out *o, const char *key, const char *title);
 void record_end(struct record *r);
+/* Text labels padded to @width instead of 12 (a record whose labels are the kernel's names). */
+void record_label_width(struct record *r, int width);
 
 /* A nested group: text "label  k v k v", JSON "key": {...}. */
 void rec_group(struct record *r, const char *key, const char *label);

@@ -93,6 +93,10 @@ static const struct {
 	KEY("SwapPss", SM_SWAP_PSS),
 	KEY("Locked", SM_LOCKED),
 	KEY("KernelPageSize", SM_KERNEL_PAGE_SIZE),
+	KEY("ShmemPmdMapped", SM_SHMEM_PMD),
+	KEY("FilePmdMapped", SM_FILE_PMD),
+	KEY("Shared_Hugetlb", SM_SHARED_HUGETLB),
+	KEY("Private_Hugetlb", SM_PRIVATE_HUGETLB),
 };
 #undef KEY
 
@@ -116,7 +120,7 @@ static int smaps_line(char *line, size_t len, struct vma *v)
 {
 	/* most lines are fields we do not keep (Size, MMUPageSize, Pss_Dirty, ...): every key we
 	 * keep starts with one of these letters */
-	if (!strchr("RPSAK L", line[0]) || line[0] == ' ')
+	if (!strchr("RPSAKFL", line[0]) || line[0] == ' ')
 		return memchr(line, ':', len) ? 0 : -1;
 	char *colon = memchr(line, ':', len);
 	if (!colon)
@@ -391,14 +395,19 @@ static int smaps_key(const char *p, const char *end, const char **after)
 		break;
 	case 'P':
 		KEY("Pss", SM_PSS)
-		KEY("Private_Clean", SM_PRIVATE_CLEAN) KEY("Private_Dirty", SM_PRIVATE_DIRTY) {}
+		KEY("Private_Clean", SM_PRIVATE_CLEAN) KEY("Private_Dirty", SM_PRIVATE_DIRTY)
+		KEY("Private_Hugetlb", SM_PRIVATE_HUGETLB) {}
 		break;
 	case 'S':
 		KEY("Shared_Clean", SM_SHARED_CLEAN) KEY("Shared_Dirty", SM_SHARED_DIRTY)
-		KEY("Swap", SM_SWAP) KEY("SwapPss", SM_SWAP_PSS) {}
+		KEY("Swap", SM_SWAP) KEY("SwapPss", SM_SWAP_PSS) KEY("ShmemPmdMapped", SM_SHMEM_PMD)
+		KEY("Shared_Hugetlb", SM_SHARED_HUGETLB) {}
 		break;
 	case 'A':
 		KEY("Anonymous", SM_ANONYMOUS) KEY("AnonHugePages", SM_ANON_HUGE) {}
+		break;
+	case 'F':
+		KEY("FilePmdMapped", SM_FILE_PMD) {}
 		break;
 	case 'L':
 		KEY("Locked", SM_LOCKED) {}

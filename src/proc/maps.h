@@ -20,7 +20,9 @@ enum vma_kind {
 enum smaps_field {
 	SM_RSS, SM_PSS, SM_SHARED_CLEAN, SM_SHARED_DIRTY, SM_PRIVATE_CLEAN, SM_PRIVATE_DIRTY,
 	SM_REFERENCED, SM_ANONYMOUS, SM_ANON_HUGE, SM_SWAP, SM_SWAP_PSS, SM_LOCKED,
-	SM_KERNEL_PAGE_SIZE, SM_NFIELDS
+	SM_KERNEL_PAGE_SIZE,
+	/* huge pages: THP shmem and page cache mapped by PMD, hugetlb pages shared and private */
+	SM_SHMEM_PMD, SM_FILE_PMD, SM_SHARED_HUGETLB, SM_PRIVATE_HUGETLB, SM_NFIELDS
 };
 
 struct vma {

@@ -89,27 +89,6 @@ int node_cpulist_parse(const char *data, size_t len, const char *file, char *buf
 	return 0;
 }
 
-/* One number of a sysfs attribute file at @path. Returns 0 or -errno (-ENOENT: missing). */
-static int attr_u64(const struct sysroot *sr, const char *path, uint64_t *v, struct ms_error *err)
-{
-	struct buf b = {0};
-	int e = sysroot_read(sr, path, &b, err);
-	if (e)
-		return e;
-	char name[512];
-	sysroot_name(sr, path, name, sizeof(name));
-	char *t = text_dup(b.data, b.len), *p = t;
-	buf_free(&b);
-	if (!t)
-		return ms_fail(err, -ENOMEM, name, 0, "out of memory");
-	p = text_skip_blank(p);
-	e = text_u64(&p, v);
-	if (!e && *text_skip_blank(p) && *text_skip_blank(p) != '\n')
-		e = -EINVAL;
-	free(t);
-	return e ? ms_fail(err, -EINVAL, name, 1, "expected a whole number") : 0;
-}
-
 static int by_size(const void *a, const void *b)
 {
 	const struct hugepool *x = a, *y = b;
@@ -120,23 +99,17 @@ int hugepools_read(const struct sysroot *sr, const char *dir, struct hugepool *v
 		   struct ms_error *err)
 {
 	char **names;
-	struct ms_error lerr = {0};
-	int n = sysroot_list(sr, dir, "hugepages-", &names, &lerr);
-	if (n == -ENOENT)
-		return 0;
-	if (n < 0) {
-		*err = lerr;
+	int n = sysroot_list_opt(sr, dir, "hugepages-", &names, err);
+	if (n <= 0)
 		return n;
-	}
 	int k = 0, e = 0;
 	for (int i = 0; i < n && k < HUGEPOOL_MAX && !e; i++) {
-		char *p = names[i] + 10;
-		uint64_t kb;
-		if (text_u64(&p, &kb) || strcmp(p, "kB") || !kb || kb > (UINT64_C(1) << 40))
+		uint64_t size = hugepage_dir_size(names[i]);
+		if (!size)
 			continue; /* not a pool's directory */
 		struct hugepool *h = &v[k];
 		memset(h, 0, sizeof(*h));
-		h->page_size = kb * 1024;
+		h->page_size = size;
 		static const char *const files[] = {"nr_hugepages", "free_hugepages",
 						    "surplus_hugepages", "resv_hugepages",
 						    "nr_overcommit_hugepages"};
@@ -144,7 +117,7 @@ int hugepools_read(const struct sysroot *sr, const char *dir, struct hugepool *v
 		for (int f = 0; f < 5 && !e; f++) {
 			char path[600];
 			snprintf(path, sizeof(path), "%s/%s/%s", dir, names[i], files[f]);
-			e = attr_u64(sr, path, dst[f], err);
+			e = sysfs_attr_u64(sr, path, dst[f], err);
 			if (e == -ENOENT && f >= 3) { /* a node's pools have neither */
 				*err = (struct ms_error){0};
 				e = 0;
@@ -173,14 +146,9 @@ int node_list(const struct sysroot *sr, unsigned **ids, struct ms_error *err)
 {
 	char **names;
 	*ids = NULL;
-	struct ms_error lerr = {0};
-	int n = sysroot_list(sr, "sys/devices/system/node", "node", &names, &lerr);
-	if (n == -ENOENT)
-		return 0;
-	if (n < 0) {
-		*err = lerr;
+	int n = sysroot_list_opt(sr, "sys/devices/system/node", "node", &names, err);
+	if (n <= 0)
 		return n;
-	}
 	unsigned *v = malloc(((size_t)n + 1) * sizeof(*v));
 	if (!v) {
 		free(names);

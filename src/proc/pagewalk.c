@@ -111,6 +111,11 @@ static void folio_close(struct pagewalk *pw, struct pw_stats *st, struct pw_run 
 		order = PW_FOLIO_ORDERS - 1;
 	st->folios[order]++;
 	st->folio_pages[order] += fo->pages;
+	st->folios_anon[order] += fo->anon;
+	if (fo->pages < pages)
+		st->folios_partial[order]++;
+	else if (fo->from_head && fo->vaddr % (pages * pw->ps) == 0)
+		st->folios_aligned[order]++;
 	if (order < run->lo_order)
 		run->lo_order = order;
 	if (run->hi_order == UINT_MAX || order > run->hi_order)
@@ -247,7 +252,8 @@ static int pread_range(struct pagewalk *pw, uint64_t *at, uint64_t stop, struct 
 			}
 			if (thp) {
 				if (!fo->open)
-					*fo = (struct pw_folio){true, !tail, pfn, 0};
+					*fo = (struct pw_folio){true, !tail, pagebits_anon(fl), pfn, 0,
+								vaddr};
 				fo->pages++;
 				st->thp_pages++;
 				run->thp_pages++;
@@ -298,5 +304,8 @@ void pagewalk_stats_add(struct pw_stats *to, const struct pw_stats *st)
 	for (unsigned k = 0; k < PW_FOLIO_ORDERS; k++) {
 		to->folios[k] += st->folios[k];
 		to->folio_pages[k] += st->folio_pages[k];
+		to->folios_anon[k] += st->folios_anon[k];
+		to->folios_partial[k] += st->folios_partial[k];
+		to->folios_aligned[k] += st->folios_aligned[k];
 	}
 }

@@ -25,6 +25,11 @@ struct pw_stats {
 	/* present pages in transparent huge pages, and per folio order the folios met and how
 	 * many of their pages were mapped here (a folio can be mapped in part) */
 	uint64_t thp_pages, folios[PW_FOLIO_ORDERS], folio_pages[PW_FOLIO_ORDERS];
+	/* of those folios: anonymous ones (KPF_ANON; the rest are the page cache's), the ones
+	 * mapped here in part, and the ones mapped whole at a virtual address aligned to their
+	 * size (what a PMD or a contiguous-PTE mapping needs; tools/mm/thpmaps' "aligned") */
+	uint64_t folios_anon[PW_FOLIO_ORDERS], folios_partial[PW_FOLIO_ORDERS],
+		folios_aligned[PW_FOLIO_ORDERS];
 };
 
 /* A run: pages of one state that follow each other, present ones on consecutive frames. */
@@ -40,8 +45,8 @@ typedef int (*pw_sink)(void *data, const struct pw_run *run);
 
 /* The THP folio being walked: frames that follow each other, the first a head or not. */
 struct pw_folio {
-	bool open, from_head;
-	uint64_t first, pages;
+	bool open, from_head, anon;
+	uint64_t first, pages, vaddr; /* vaddr: where its first frame walked is mapped */
 };
 
 /* How pagemap is read (proc/pagescan.c). PW_READ_SCAN: by the PAGEMAP_SCAN ioctl (Linux 6.7+),

@@ -154,3 +154,49 @@ const char *text_line_with(const char *from, const char *key)
 			return p;
 	return NULL;
 }
+
+int sysfs_attr_u64(const struct sysroot *sr, const char *path, uint64_t *v, struct ms_error *err)
+{
+	struct buf b = {0};
+	int e = sysroot_read(sr, path, &b, err);
+	if (e)
+		return e;
+	char name[512];
+	sysroot_name(sr, path, name, sizeof(name));
+	char *t = text_dup(b.data, b.len), *p = t;
+	buf_free(&b);
+	if (!t)
+		return ms_fail(err, -ENOMEM, name, 0, "out of memory");
+	p = text_skip_blank(p);
+	e = text_u64(&p, v);
+	if (!e && *text_skip_blank(p) && *text_skip_blank(p) != '\n')
+		e = -EINVAL;
+	free(t);
+	return e ? ms_fail(err, -EINVAL, name, 1, "expected a whole number") : 0;
+}
+
+int sysroot_list_opt(const struct sysroot *sr, const char *path, const char *prefix,
+		     char ***names, struct ms_error *err)
+{
+	struct ms_error lerr = {0};
+	int n = sysroot_list(sr, path, prefix, names, &lerr);
+	if (n == -ENOENT) {
+		*names = NULL;
+		return 0;
+	}
+	if (n < 0)
+		*err = lerr;
+	return n;
+}
+
+uint64_t hugepage_dir_size(const char *name)
+{
+	static const char pre[] = "hugepages-";
+	if (strncmp(name, pre, sizeof(pre) - 1))
+		return 0;
+	char *p = (char *)name + sizeof(pre) - 1;
+	uint64_t kb;
+	if (text_u64(&p, &kb) || strcmp(p, "kB") || !kb || kb > (UINT64_C(1) << 40))
+		return 0;
+	return kb * 1024;
+}

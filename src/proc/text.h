@@ -109,4 +109,15 @@ char *text_dup(const char *data, size_t len);
 const char *text_line_with(const char *from, const char *key);
 const char *text_next_line(const char *line);
 
+/* sysroot_list() of a directory that may not be there (an older kernel, a dump without it):
+ * then 0 entries, *@names NULL, not an error. */
+int sysroot_list_opt(const struct sysroot *sr, const char *path, const char *prefix,
+		     char ***names, struct ms_error *err);
+/* The page size a "hugepages-2048kB" directory is named for, in bytes; 0 for another name. */
+uint64_t hugepage_dir_size(const char *name);
+
+/* One number of a sysfs attribute file at @path ("sys/.../nr_hugepages") under @sr. Returns 0
+ * or -errno with @err naming it (-ENOENT: missing, -EINVAL: not a whole number). */
+int sysfs_attr_u64(const struct sysroot *sr, const char *path, uint64_t *v, struct ms_error *err);
+
 #endif

@@ -41,6 +41,12 @@ int vmstat_parse(const char *data, size_t len, const char *file, struct vmstat *
 		}
 		*sp = '\0';
 		fields++;
+		bool huge = !strncmp(line, "thp_", 4) || !strncmp(line, "htlb_", 5) ||
+			    (!strncmp(line, "nr_", 3) && strstr(line, "hugepages"));
+		if (huge && vs->n_huge < VM_HUGE_MAX && strlen(line) < VM_NAME_MAX) {
+			strcpy(vs->huge_name[vs->n_huge], line);
+			vs->huge_v[vs->n_huge++] = v;
+		}
 		for (int c = 0; c < VM_NCOUNTERS; c++) {
 			bool stall = c == VM_ALLOCSTALL && !strncmp(line, "allocstall", 10);
 			if (!stall && strcmp(line, names[c]))

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* /proc/vmstat: "name value" counters; memscope keeps the ones about compaction and
- * high-order allocation failures. */
+ * high-order allocation failures, and every counter about huge pages. */
 #ifndef MEMSCOPE_PROC_VMSTAT_H
 #define MEMSCOPE_PROC_VMSTAT_H
 
@@ -20,9 +20,17 @@ enum vmstat_counter {
 	VM_NCOUNTERS
 };
 
+/* The counters about huge pages (thp_*, htlb_*, nr_*hugepages*), every one the file has, in
+ * its order: memscope hugepages shows them all */
+#define VM_HUGE_MAX 64
+#define VM_NAME_MAX 48
+
 struct vmstat {
 	uint64_t v[VM_NCOUNTERS];
 	bool has[VM_NCOUNTERS];
+	char huge_name[VM_HUGE_MAX][VM_NAME_MAX];
+	uint64_t huge_v[VM_HUGE_MAX];
+	size_t n_huge;
 };
 
 /* The counter's name as the kernel prints it (allocstall for the sum). */

@@ -191,3 +191,92 @@ json_nodes() {
 	assert_equal "$(echo "$output" | jq .nodes[0].anonpages)" 4194304
 	[[ $stderr == *"node 0's AnonPages (4096 kB) exceeds its MemTotal (1024 kB)"* ]]
 }
+
+# "node anon file huge" (bytes) per node of a numa_maps, as awk reads it: every N<n>=pages
+# counted in the line's kernelpagesize_kB, the line hugetlb ("huge"), file-backed (file=) or
+# anonymous
+awk_numa_maps() {
+	awk '{
+		kps = 4; huge = 0; file = 0
+		for (i = 3; i <= NF; i++) {
+			if ($i == "huge") huge = 1
+			if ($i ~ /^file=/) file = 1
+			if ($i ~ /^kernelpagesize_kB=/) { split($i, a, "="); kps = a[2] }
+		}
+		for (i = 3; i <= NF; i++)
+			if ($i ~ /^N[0-9]+=/) {
+				split(substr($i, 2), a, "=")
+				k = huge ? "h" : file ? "f" : "a"
+				v[a[1] " " k] += a[2] * kps * 1024
+				if (a[1] + 1 > n) n = a[1] + 1
+			}
+	} END {
+		for (i = 0; i < n; i++) printf "%d %.0f %.0f %.0f\n", i, v[i " a"], v[i " f"], v[i " h"]
+	}' "$1"
+}
+
+@test "numa PID: a process's pages per node are its numa_maps, huge pages in their own size" {
+	c="$FIX/numa2-hand"
+	run --separate-stderr memscope --sysroot "$c" -J numa 4242
+	assert_success
+	assert_equal "$(echo "$output" | jq -r '.process.nodes[] | "\(.node) \(.anon) \(.file) \(.huge)"')" \
+		"$(awk_numa_maps "$c/proc/4242/numa_maps")"
+	# the 2M hugetlb mapping's 256 pages are 512M, not 256 x 4K
+	assert_equal "$(echo "$output" | jq '.process.total.huge')" $((256 * 2 * 1024 * 1024))
+	assert_equal "$(echo "$output" | jq -c '.process.huge_page_sizes')" "[2097152]"
+	run --separate-stderr memscope --sysroot "$c" numa 4242 -r -o NODE,HUGE
+	assert_success
+	assert_output "$(printf 'NODE HUGE\n0 256M\n1 256M')"
+	# live: this shell, against awk over its numa_maps and numastat -p's total
+	run --separate-stderr memscope -J numa $$
+	assert_success
+	got=$(echo "$output" | jq '.process.total.total')
+	want=$(awk_numa_maps /proc/$$/numa_maps | awk '{ t += $2 + $3 + $4 } END { printf "%.0f", t }')
+	# the shell's pages move a little between the two reads
+	[ $(((got - want) * (got - want))) -le $((256 * 1024 * 256 * 1024)) ] || { echo "memscope $got, awk $want" >&2; return 1; }
+	if command -v numastat >/dev/null; then
+		peer=$(numastat -p $$ | awk '$1 == "Total" { print $NF }')
+		mb=$(echo "$got" | awk '{ printf "%.2f", $1 / 1048576 }')
+		awk -v a="$mb" -v b="$peer" 'BEGIN { d = a - b; exit !(d * d <= 0.25) }' || { echo "memscope $mb MB, numastat -p $peer MB" >&2; return 1; }
+	fi
+}
+
+@test "numa PID, live as root: hugetlb pages of the helper counted as 2M pages on their node" {
+	is_root || skip "needs root to reserve huge pages"
+	[ -w /proc/sys/vm/nr_hugepages ] || skip "/proc/sys/vm/nr_hugepages is not writable here"
+	old=$(cat /proc/sys/vm/nr_hugepages)
+	echo $((old + 2)) >/proc/sys/vm/nr_hugepages
+	if [ "$(cat /proc/sys/vm/nr_hugepages)" -lt $((old + 2)) ]; then
+		echo "$old" >/proc/sys/vm/nr_hugepages
+		skip "2 huge pages could not be reserved"
+	fi
+	start_mapper --hugetlb 4M
+	run --separate-stderr memscope -J numa "$MPID"
+	stop_mapper
+	echo "$old" >/proc/sys/vm/nr_hugepages
+	assert_success
+	assert_equal "$(echo "$output" | jq '.process.total.huge')" 4194304
+	assert_equal "$(echo "$output" | jq -c '.process.huge_page_sizes')" "[2097152]"
+}
+
+@test "numa PID: bad input named, a process not there, two processes one after the other" {
+	c="$ROOT/p"
+	mkdir -p "$c/proc/7"
+	printf '7f0000000000 default anon=1 N0=x kernelpagesize_kB=4\n' >"$c/proc/7/numa_maps"
+	run --separate-stderr memscope --sysroot "$c" numa 7
+	assert_failure 1
+	assert_output ""
+	[[ $stderr == "memscope: $c/proc/7/numa_maps:1: "* ]]
+	run --separate-stderr memscope numa 4000000
+	assert_failure 1
+	assert_equal "$stderr" "memscope: no process with pid 4000000"
+	run --separate-stderr memscope numa 12x
+	assert_failure 2
+	run --separate-stderr memscope --sysroot "$FIX/numa2-hand" numa 4242 -o NODE,HIT
+	assert_failure 2
+	assert_output ""
+	run --separate-stderr memscope -J numa self $$
+	assert_success
+	assert_equal "$(echo "$output" | jq '.processes | length')" 2
+	assert_equal "$(echo "$output" | jq '.processes[1].pid')" $$
+}

@@ -8,6 +8,7 @@
 #include "fuzz.h"
 #include "proc/buddyinfo.h"
 #include "proc/iomem.h"
+#include "proc/memblock.h"
 #include "proc/meminfo.h"
 #include "proc/node.h"
 #include "proc/numamaps.h"
@@ -18,6 +19,7 @@
 #include "proc/slabsys.h"
 #include "proc/sysctl.h"
 #include "proc/task.h"
+#include "proc/thp.h"
 #include "proc/vmallocinfo.h"
 #include "proc/vmstat.h"
 #include "proc/zoneinfo.h"
@@ -84,6 +86,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned dist[64];
 	if (node_distance_parse(d, size, "f", dist, 64, &err) > 64)
 		__builtin_trap();
+#elif defined(TARGET_SYSATTR)
+	/* one-line sysfs attributes: THP's policy words, a memory block's size, state and zones */
+	char sel[THP_WORD];
+	if (thp_choice_parse(d, size, "f", sel, sizeof(sel), &err) == 0 && strlen(sel) >= THP_WORD)
+		__builtin_trap();
+	uint64_t bs;
+	memblock_parse_size(d, size, "f", &bs, &err);
+	enum mb_state st;
+	memblock_parse_state(d, size, "f", &st, &err);
+	static struct memblock b;
+	memblock_parse_zones(d, size, "f", &b, &err);
 #elif defined(TARGET_NUMA_MAPS)
 	static struct numa_usage u;
 	if (numa_maps_parse(d, size, "f", &u, &err) == 0 && u.nodes > NUMA_MAPS_NODES)

@@ -2,8 +2,9 @@
 /* A process for the tests and benchmarks to inspect: it maps and touches memory as asked, prints
  * what it made on stdout ("anon 0x... 4194304"), then waits until it is killed.
  *   mapper [--anon SIZE] [--thp SIZE] [--untouched SIZE] [--file NAME] [--maps N]
- *          [--read FILE] [--hole SIZE] [--guard SIZE]
- * --thp maps 2 MiB-aligned memory with MADV_HUGEPAGE; --file maps a one-page file created with
+ *          [--read FILE] [--hole SIZE] [--guard SIZE] [--hugetlb SIZE]
+ * --thp maps 2 MiB-aligned memory with MADV_HUGEPAGE; --hugetlb maps MAP_HUGETLB pages of the
+ * default size (the pool must hold them); --file maps a one-page file created with
  * exactly NAME (any bytes, for hostile-name tests) and then deletes it if NAME ends in "-del";
  * --maps makes N separate small mappings (alternating protections so they do not merge);
  * --read drops FILE from the page cache, reads it through with read(2) (readahead then fills
@@ -92,6 +93,16 @@ int main(int argc, char **argv)
 			madvise(p, len, MADV_HUGEPAGE);
 			touch(p, len);
 			printf("thp 0x%lx %zu\n", (unsigned long)p, len);
+		} else if (!strcmp(opt, "--hugetlb")) {
+			/* pages of the default hugetlb size, from the pool, every one touched */
+			size_t len = size_arg(arg);
+			char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+				       MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
+			if (p == MAP_FAILED)
+				return perror("mmap MAP_HUGETLB"), 1;
+			for (size_t k = 0; k < len; k += 4096)
+				p[k] = 1;
+			printf("hugetlb 0x%lx %zu\n", (unsigned long)p, len);
 		} else if (!strcmp(opt, "--file")) {
 			int fd = open(arg, O_RDWR | O_CREAT | O_TRUNC, 0600);
 			if (fd < 0 || ftruncate(fd, 4096) < 0)

@@ -8,6 +8,8 @@
 #include "test.h"
 #include "proc/node.h"
 #include "proc/numamaps.h"
+#include "proc/thp.h"
+#include "proc/vmstat.h"
 
 #define S(x) x, strlen(x)
 
@@ -118,5 +120,83 @@ static void test_live_nodes(void **state)
 	sysroot_close(&sr);
 }
 
-TEST_MAIN(cmocka_unit_test(test_node_meminfo), cmocka_unit_test(test_numastat_distance_cpus),
+/* THP's policy files: the bracketed word, or a file's only word; anything else named */
+static void test_thp_choice(void **state)
+{
+	(void)state;
+	char w[THP_WORD];
+	struct ms_error err = {0};
+	assert_int_equal(thp_choice_parse(S("always [madvise] never\n"), "f", w, sizeof(w), &err), 0);
+	assert_string_equal(w, "madvise");
+	assert_int_equal(thp_choice_parse(S("[always] inherit madvise never"), "f", w, sizeof(w), &err), 0);
+	assert_string_equal(w, "always");
+	assert_int_equal(thp_choice_parse(S("always defer defer+madvise [madvise] never\n"), "f", w,
+					  sizeof(w), &err), 0);
+	assert_string_equal(w, "madvise");
+	assert_int_equal(thp_choice_parse(S("1\n"), "f", w, sizeof(w), &err), 0);
+	assert_string_equal(w, "1");
+	static const struct {
+		const char *text, *why;
+	} bad[] = {
+		{"", "empty file"},
+		{"\n", "empty file"},
+		{"always madvise never\n", "no word in brackets"},
+		{"[always] [never]\n", "two words in brackets"},
+		{"always [madvise never\n", "expected words, the one in force in brackets"},
+		{"[]\n", "expected words, the one in force in brackets"},
+		{"[a]b\n", "expected words, the one in force in brackets"},
+		{"al\x1bways\n", "expected words, the one in force in brackets"},
+		{"[aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa]\n", "word too long"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(thp_choice_parse(S(bad[i].text), "f", w, sizeof(w), &err), -EINVAL);
+		assert_string_equal(err.reason, bad[i].why);
+		assert_string_equal(w, "");
+	}
+}
+
+/* The captured machine: 4 hugetlb pages of 2M (2 free), THP policy, every mTHP size */
+static void test_thp_fixture(void **state)
+{
+	(void)state;
+	struct sysroot sr;
+	struct ms_error err = {0};
+	assert_int_equal(sysroot_open(&sr, FIXTURES "/x86_64-vm-6.18-hugepages", &err), 0);
+	struct hugepool p[HUGEPOOL_MAX];
+	assert_int_equal(hugepools_read(&sr, "sys/kernel/mm/hugepages", p, &err), 2);
+	assert_int_equal(p[0].page_size, 2 << 20);
+	assert_int_equal(p[0].nr, 4);
+	assert_int_equal(p[0].free, 2);
+	assert_true(p[0].has_resv);
+	assert_int_equal(p[1].page_size, 1 << 30);
+	struct thp t;
+	assert_int_equal(thp_read(&sr, &t, &err), 0);
+	assert_true(t.present);
+	assert_string_equal(t.enabled, "madvise");
+	assert_string_equal(t.shmem_enabled, "never");
+	assert_int_equal(t.pmd_size, 2 << 20);
+	assert_true(t.has_kh[KH_MAX_PTES_NONE]);
+	assert_int_equal(t.kh[KH_MAX_PTES_NONE], 511);
+	assert_int_equal(t.n_sizes, 9); /* 8K to 2M */
+	assert_int_equal(t.sizes[0].size, 8192);
+	assert_string_equal(t.sizes[0].enabled, ""); /* anonymous mTHP starts at order 2 */
+	assert_int_equal(t.sizes[3].size, 64 * 1024);
+	assert_string_equal(t.sizes[3].enabled, "always");
+	assert_true(t.sizes[3].has[TS_NR_ANON]);
+	assert_int_equal(t.sizes[3].st[TS_NR_ANON], 16); /* the helper's 15 and one more */
+	struct vmstat vs;
+	assert_int_equal(vmstat_read(&sr, &vs, &err), 0);
+	assert_true(vs.n_huge > 20);
+	assert_string_equal(vs.huge_name[0], "nr_shmem_hugepages");
+	/* a dump without the directories: no pools, no THP, no error */
+	sysroot_close(&sr);
+	assert_int_equal(sysroot_open(&sr, FIXTURES "/numa2-hand", &err), 0);
+	assert_int_equal(hugepools_read(&sr, "sys/kernel/mm/hugepages", p, &err), 0);
+	assert_int_equal(thp_read(&sr, &t, &err), 0);
+	assert_false(t.present);
+	sysroot_close(&sr);
+}
+
+TEST_MAIN(cmocka_unit_test(test_thp_choice), cmocka_unit_test(test_thp_fixture),
+	  cmocka_unit_test(test_node_meminfo), cmocka_unit_test(test_numastat_distance_cpus),
 	  cmocka_unit_test(test_numa_maps), cmocka_unit_test(test_live_nodes))
