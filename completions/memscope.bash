@@ -108,7 +108,7 @@ _memscope()
 
 	if [[ $cmd == numa ]]; then
 		case $prev in
-		-o | --output) COMPREPLY=($(compgen -W "NODE CPUS TOTAL FREE USED FILE ANON SHMEM SLAB KSTACK PTABLES HUGE HUGE_FREE DISTANCES HIT MISS FOREIGN INTERLEAVE LOCAL OTHER" -- "$cur")) && return ;;
+		-o | --output) COMPREPLY=($(compgen -W "NODE CPUS TOTAL FREE USED FILE ANON SHMEM SLAB KSTACK PTABLES HUGE HUGE_FREE DISTANCES HIT MISS FOREIGN INTERLEAVE LOCAL OTHER HIT/S MISS/S FOREIGN/S INTERLEAVE/S LOCAL/S OTHER/S" -- "$cur")) && return ;;
 		esac
 	fi
 
@@ -140,7 +140,7 @@ _memscope()
 	vmalloc) opts="-l --list -s --sort -n --top -o --output -r --raw --noheadings" ;;
 	blocks) opts="-a --all -S --split --summary -o --output -r --raw -n --noheadings" ;;
 	kmem) opts="--diagram -n --top" ;;
-	numa) opts="-o --output -r --raw -n --noheadings" ;;
+	numa) opts="--watch --count -o --output -r --raw -n --noheadings" ;;
 	hugepages) opts="-a --all" ;;
 	esac
 	# maps, hugepages and numa take PIDs, translate and faults a PID first: offer the running ones

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cmd/process.h"
 #include "command.h"
@@ -21,12 +22,13 @@ struct numa_args {
 	struct table_args tbl;
 	char **pids;
 	int npids;
+	struct watch_opts watch;
 };
 
 enum {
 	N_NODE, N_CPUS, N_TOTAL, N_FREE, N_USED, N_FILE, N_ANON, N_SHMEM, N_SLAB, N_KSTACK,
 	N_PTABLES, N_HUGE, N_HUGE_FREE, N_DIST, N_HIT, N_MISS, N_FOREIGN, N_INTERLEAVE, N_LOCAL,
-	N_OTHER, N_NCOLS
+	N_OTHER, N_HIT_S, N_MISS_S, N_FOREIGN_S, N_INTERLEAVE_S, N_LOCAL_S, N_OTHER_S, N_NCOLS
 };
 
 #define NUM (COLF_DEFAULT | COLF_RIGHT)
@@ -62,13 +64,33 @@ static const struct col_def numa_cols[] = {
 		     "local_node: pages allocated here by a process running here", NULL},
 	[N_OTHER] = {"OTHER", "other_node", COL_COUNT, COLF_RIGHT,
 		     "other_node: pages allocated here by a process on another node", NULL},
+	/* --watch: the counters' rates */
+	[N_HIT_S] = {"HIT/S", "numa_hit_per_s", COL_COUNT, COLF_RIGHT,
+		     "with --watch: numa_hit per second since the last frame", NULL},
+	[N_MISS_S] = {"MISS/S", "numa_miss_per_s", COL_COUNT, COLF_RIGHT,
+		      "with --watch: numa_miss per second", NULL},
+	[N_FOREIGN_S] = {"FOREIGN/S", "numa_foreign_per_s", COL_COUNT, COLF_RIGHT,
+			 "with --watch: numa_foreign per second", NULL},
+	[N_INTERLEAVE_S] = {"INTERLEAVE/S", "interleave_hit_per_s", COL_COUNT, COLF_RIGHT,
+			    "with --watch: interleave_hit per second", NULL},
+	[N_LOCAL_S] = {"LOCAL/S", "local_node_per_s", COL_COUNT, COLF_RIGHT,
+		       "with --watch: local_node per second", NULL},
+	[N_OTHER_S] = {"OTHER/S", "other_node_per_s", COL_COUNT, COLF_RIGHT,
+		       "with --watch: other_node per second", NULL},
 };
 static const struct columns numa_columns =
 	COLUMNS(numa_cols, "Sizes are the node's meminfo; a value the kernel did not print is "
 			   "empty (null in JSON). The numastat counters are pages.");
 
 static const struct opts numa_opts = {
-	.opt = OPTIONS(OPT_INCLUDE(table_opts, struct numa_args, tbl, NULL, 0)),
+	.opt = OPTIONS(
+		OPT_WATCH(struct numa_args, watch.on, watch.interval_ms, 1000,
+			  "Redraw every SECONDS (default 1, decimals allowed) with the numastat "
+			  "counters' rates per second since the frame before (HIT/S ... OTHER/S): "
+			  "which node allocations miss; q or Ctrl-C ends"),
+		OPT_COUNT(struct numa_args, watch.count),
+		OPT_INCLUDE(table_opts, struct numa_args, tbl, NULL, 0)),
+	.rules = RULES(OPT_NEEDS("count", "watch")),
 	.doc = "Show the NUMA nodes of /sys/devices/system/node: each node's memory (its "
 	       "meminfo, as numastat -m reads it), hugetlb pools, CPUs, distances and numastat "
 	       "counters; then the nodes' MemTotal set against /proc/meminfo's, and each node's "
@@ -212,8 +234,33 @@ static const char *const col_key[N_NCOLS] = {
 
 /* HIT..OTHER are numastat's counters in the kernel's order */
 _Static_assert(N_OTHER - N_HIT == NS_OTHER - NS_HIT, "one column per numastat counter");
+_Static_assert(N_OTHER_S - N_HIT_S == NS_OTHER - NS_HIT, "one rate per numastat counter");
 
-static void fill(struct trow *r, const struct node *n)
+/* What --watch keeps between frames: each node's counters and when they were read */
+#define WATCH_NODES 1024
+struct numa_watch {
+	bool have;
+	struct timespec at;
+	size_t n;
+	unsigned id[WATCH_NODES];
+	struct numastat ns[WATCH_NODES];
+};
+
+/* The rates of node @n since the last frame into @rate (has[k] false: not known, the first
+ * frame or a counter that went back), and @n kept for the next */
+static void watch_rates(struct numa_watch *w, const struct node *n, size_t i, double dt,
+			struct numastat *rate)
+{
+	memset(rate, 0, sizeof(*rate));
+	if (w->have && i < w->n && w->id[i] == n->id && dt > 0 && n->has_numastat)
+		for (int k = 0; k < NS_N; k++)
+			if (n->ns.has[k] && w->ns[i].has[k] && n->ns.v[k] >= w->ns[i].v[k]) {
+				rate->v[k] = (uint64_t)((double)(n->ns.v[k] - w->ns[i].v[k]) / dt + 0.5);
+				rate->has[k] = true;
+			}
+}
+
+static void fill(struct trow *r, const struct node *n, const struct numastat *rate)
 {
 	trow_count(r, N_NODE, n->id);
 	if (n->has_cpus)
@@ -231,6 +278,12 @@ static void fill(struct trow *r, const struct node *n)
 			int k = NS_HIT + (c - N_HIT);
 			if (n->has_numastat && n->ns.has[k])
 				trow_count(r, (size_t)c, n->ns.v[k]);
+			else
+				trow_null(r, (size_t)c);
+		} else if (c >= N_HIT_S && c <= N_OTHER_S) {
+			int k = NS_HIT + (c - N_HIT_S);
+			if (rate && rate->has[k])
+				trow_count(r, (size_t)c, rate->v[k]);
 			else
 				trow_null(r, (size_t)c);
 		}
@@ -416,13 +469,16 @@ static void print_summary(struct ctx *ctx, const struct node *v, size_t n, bool 
 	out_end(o);
 }
 
-static int run(struct ctx *ctx, void *args, struct ms_error *err)
+/* The nodes, once or as one frame of --watch (@w: the counters of the frame before) */
+static int frame(struct ctx *ctx, const struct numa_args *a, struct numa_watch *w,
+		 struct ms_error *err)
 {
-	struct numa_args *a = args;
-	if (a->npids)
-		return run_pids(ctx, a, err);
 	struct table *tb;
-	int e = table_from_args(ctx, numa_cols, N_NCOLS, "nodes", &a->tbl, NULL, &tb, err);
+	int e = table_from_args(ctx, numa_cols, N_NCOLS, "nodes", &a->tbl,
+				w ? "NODE,TOTAL,FREE,USED,FILE,ANON,HIT/S,MISS/S,FOREIGN/S,"
+				    "INTERLEAVE/S,LOCAL/S,OTHER/S"
+				  : NULL,
+				&tb, err);
 	if (e)
 		return e;
 	unsigned *ids = NULL;
@@ -448,6 +504,11 @@ static int run(struct ctx *ctx, void *args, struct ms_error *err)
 			if ((e = node_read(&ctx->root, ids[got], &v[got], err)))
 				break;
 	}
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	double dt = w ? (double)(now.tv_sec - w->at.tv_sec) +
+				(double)(now.tv_nsec - w->at.tv_nsec) / 1e9
+		      : 0;
 	for (size_t i = 0; !e && i < got; i++) {
 		/* old kernels' per-node counters drift (2.6 ia64 dumps give a node more AnonPages
 		 * than it has memory): shown as read, and said */
@@ -461,11 +522,24 @@ static int run(struct ctx *ctx, void *args, struct ms_error *err)
 					 " kB): the kernel's counter, shown as read",
 					 v[i].id, col_key[c], x->value >> 10, t->value >> 10);
 		}
+		struct numastat rate;
+		if (w)
+			watch_rates(w, &v[i], i, dt, &rate);
 		struct trow *r = table_add(tb, NULL);
 		if (!r)
 			e = ms_say(err, -ENOMEM, "out of memory");
 		else
-			fill(r, &v[i]);
+			fill(r, &v[i], w ? &rate : NULL);
+	}
+	if (!e && w) {
+		/* kept for the next frame's rates */
+		w->n = got < WATCH_NODES ? got : WATCH_NODES;
+		for (size_t i = 0; i < w->n; i++) {
+			w->id[i] = v[i].id;
+			w->ns[i] = v[i].ns;
+		}
+		w->at = now;
+		w->have = true;
 	}
 	if (!e)
 		e = printed(table_print(tb, &ctx->out), err);
@@ -477,6 +551,30 @@ static int run(struct ctx *ctx, void *args, struct ms_error *err)
 	free(ids);
 	table_free(tb);
 	return e;
+}
+
+static int watch_frame(struct ctx *ctx, void *arg, struct ms_error *err)
+{
+	void **c = arg;
+	return frame(ctx, c[0], c[1], err);
+}
+
+static int run(struct ctx *ctx, void *args, struct ms_error *err)
+{
+	struct numa_args *a = args;
+	if (a->npids && a->watch.on)
+		return ms_usage(err, "--watch follows the nodes' counters: it takes no PID");
+	if (a->npids)
+		return run_pids(ctx, a, err);
+	if (!a->watch.on)
+		return frame(ctx, a, NULL, err);
+	struct numa_watch *w = calloc(1, sizeof(*w));
+	if (!w)
+		return ms_say(err, -ENOMEM, "out of memory");
+	void *c[2] = {a, w};
+	int rc = watch_loop(ctx, "numa", a->watch.interval_ms, a->watch.count, watch_frame, c, err);
+	free(w);
+	return rc;
 }
 
 COMMAND(numa, struct numa_args,

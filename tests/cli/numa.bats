@@ -280,3 +280,30 @@ awk_numa_maps() {
 	assert_equal "$(echo "$output" | jq '.processes | length')" 2
 	assert_equal "$(echo "$output" | jq '.processes[1].pid')" $$
 }
+
+@test "numa --watch: the counters' rates per second, null in the first frame, 0 on a dump" {
+	run --separate-stderr memscope --sysroot "$FIX/numa2-hand" -J numa --watch=0.2 --count 2
+	assert_success
+	assert_equal "$(echo "$output" | wc -l)" 2
+	assert_equal "$(echo "$output" | head -1 | jq -c '[.nodes[] | .numa_hit_per_s, .other_node_per_s]')" "[null,null,null,null]"
+	assert_equal "$(echo "$output" | tail -1 | jq -c '[.nodes[] | .numa_hit_per_s, .numa_miss_per_s, .local_node_per_s]')" "[0,0,0,0,0,0]"
+	# live: a frame's rate x its interval is at most what the counter grew by around the run
+	f=/sys/devices/system/node/node0/numastat
+	if [ -r "$f" ]; then
+		before=$(awk '$1 == "numa_hit" { print $2 }' "$f")
+		run --separate-stderr memscope -J numa --watch=0.5 --count 2
+		after=$(awk '$1 == "numa_hit" { print $2 }' "$f")
+		assert_success
+		r=$(echo "$output" | tail -1 | jq '.nodes[0].numa_hit_per_s')
+		[ "$r" -ge 0 ] && [ $((r / 2)) -le $((after - before + 1)) ] || { echo "rate $r/s, the counter grew by $((after - before))" >&2; return 1; }
+	fi
+	# text: the watch's columns, and the usage errors
+	run --separate-stderr memscope --sysroot "$FIX/numa2-hand" numa --watch=0.1 --count 1
+	assert_success
+	assert_line --regexp '^NODE +TOTAL +FREE +USED +FILE +ANON +HIT/S +MISS/S +FOREIGN/S +INTERLEAVE/S +LOCAL/S +OTHER/S$'
+	run --separate-stderr memscope numa --count 2
+	assert_failure 2
+	run --separate-stderr memscope numa --watch --count 1 1
+	assert_failure 2
+	assert_equal "$stderr" "memscope: --watch follows the nodes' counters: it takes no PID"
+}
