@@ -140,7 +140,7 @@ _memscope()
 	vmalloc) opts="-l --list -s --sort -n --top -o --output -r --raw --noheadings" ;;
 	blocks) opts="-a --all -S --split --summary -o --output -r --raw -n --noheadings" ;;
 	kmem) opts="--diagram -n --top" ;;
-	numa) opts="--watch --count -o --output -r --raw -n --noheadings" ;;
+	numa) opts="--watch --count --diagram -o --output -r --raw -n --noheadings" ;;
 	hugepages) opts="-a --all" ;;
 	esac
 	# maps, hugepages and numa take PIDs, translate and faults a PID first: offer the running ones

@@ -127,5 +127,6 @@ complete -c memscope -n '__fish_seen_subcommand_from hugepages numa' -x -a '(__f
 complete -c memscope -n '__fish_seen_subcommand_from numa' -s o -l output -x -a 'NODE CPUS TOTAL FREE USED FILE ANON SHMEM SLAB KSTACK PTABLES HUGE HUGE_FREE DISTANCES HIT MISS FOREIGN INTERLEAVE LOCAL OTHER HIT/S MISS/S FOREIGN/S INTERLEAVE/S LOCAL/S OTHER/S' -d 'Columns to print'
 complete -c memscope -n '__fish_seen_subcommand_from numa' -l watch -x -a '0.5 1 2 5' -d 'Redraw every SECONDS with the counters per second'
 complete -c memscope -n '__fish_seen_subcommand_from numa' -l count -x -d 'With --watch: stop after N frames'
+complete -c memscope -n '__fish_seen_subcommand_from numa' -l diagram -d 'Draw the nodes and their zones on the physical line'
 complete -c memscope -n '__fish_seen_subcommand_from numa' -s r -l raw -d 'Raw output'
 complete -c memscope -n '__fish_seen_subcommand_from numa' -s n -l noheadings -d 'Do not print headings'

@@ -13,7 +13,9 @@
 #include "cmd/process.h"
 #include "command.h"
 #include "opts.h"
+#include "out/diagram.h"
 #include "out/table.h"
+#include "proc/memblock.h"
 #include "proc/node.h"
 #include "proc/numamaps.h"
 #include "proc/zoneinfo.h"
@@ -23,6 +25,7 @@ struct numa_args {
 	char **pids;
 	int npids;
 	struct watch_opts watch;
+	bool diagram;
 };
 
 enum {
@@ -89,8 +92,13 @@ static const struct opts numa_opts = {
 			  "counters' rates per second since the frame before (HIT/S ... OTHER/S): "
 			  "which node allocations miss; q or Ctrl-C ends"),
 		OPT_COUNT(struct numa_args, watch.count),
+		OPT_BOOL("diagram", 0, struct numa_args, diagram,
+			 "Draw the nodes on the physical address line, each holding its zones (from "
+			 "/proc/zoneinfo), with each node's memory blocks under it"),
 		OPT_INCLUDE(table_opts, struct numa_args, tbl, NULL, 0)),
-	.rules = RULES(OPT_NEEDS("count", "watch")),
+	.rules = RULES(OPT_NEEDS("count", "watch"), OPT_EXCLUDE("diagram", "watch"),
+		       OPT_REFUSES("diagram", "--diagram draws no table", "output", "raw",
+				   "noheadings")),
 	.doc = "Show the NUMA nodes of /sys/devices/system/node: each node's memory (its "
 	       "meminfo, as numastat -m reads it), hugetlb pools, CPUs, distances and numastat "
 	       "counters; then the nodes' MemTotal set against /proc/meminfo's, and each node's "
@@ -469,6 +477,165 @@ static void print_summary(struct ctx *ctx, const struct node *v, size_t n, bool 
 	out_end(o);
 }
 
+/* A node's span and its zones, for the diagram */
+struct node_span {
+	unsigned id;
+	uint64_t start, end; /* inclusive */
+	struct diagram_box *zones;
+	size_t n;
+	char label[64];
+};
+
+/* The nodes' memory blocks: per node how many are online, and the ranges they make */
+static void print_blocks(struct ctx *ctx, const struct node_span *sp, size_t ns)
+{
+	struct memblocks mb;
+	struct ms_error e2 = {0};
+	if (memblocks_read(&ctx->root, &mb, &e2) || !mb.have_nodes || !mb.block_size) {
+		if (!mb.have_nodes && !e2.reason[0])
+			ctx_note(ctx, "the memory blocks name no nodes: they are not drawn");
+		memblocks_free(&mb);
+		return;
+	}
+	struct out *o = &ctx->out;
+	char bs[32];
+	out_size_text(o, mb.block_size, bs, sizeof(bs));
+	out_printf(o, "\nMemory blocks of %s (sys/devices/system/memory)\n", bs);
+	for (size_t k = 0; k < ns; k++) {
+		uint64_t online = 0, blocks = 0, outside = 0;
+		char ranges[512] = "";
+		size_t len = 0, shown = 0;
+		for (size_t i = 0; i < mb.n; i++) {
+			const struct memblock *b = &mb.v[i];
+			if (b->node < 0 || (unsigned)b->node != sp[k].id)
+				continue;
+			blocks++;
+			online += b->state == MB_ONLINE;
+			uint64_t s0 = b->index * mb.block_size, e0 = s0 + mb.block_size - 1;
+			outside += e0 < sp[k].start || s0 > sp[k].end;
+			/* a range: this block and the ones right after it on the same node */
+			bool first = i == 0 || mb.v[i - 1].node != b->node ||
+				     mb.v[i - 1].index + 1 != b->index;
+			if (!first)
+				continue;
+			size_t j = i;
+			while (j + 1 < mb.n && mb.v[j + 1].node == b->node &&
+			       mb.v[j + 1].index == mb.v[j].index + 1)
+				j++;
+			uint64_t e1 = (mb.v[j].index + 1) * mb.block_size - 1;
+			if (shown++ < 6 && len < sizeof(ranges))
+				len += (size_t)snprintf(ranges + len, sizeof(ranges) - len,
+							"%s0x%" PRIx64 "-0x%" PRIx64, len ? ", " : "",
+							s0, e1);
+			else if (shown == 7 && len < sizeof(ranges))
+				len += (size_t)snprintf(ranges + len, sizeof(ranges) - len, ", ...");
+		}
+		char on[32];
+		out_size_text(o, online * mb.block_size, on, sizeof(on));
+		out_printf(o, "  node %u: %" PRIu64 " block%s, %" PRIu64 " online (%s)%s%s\n",
+			   sp[k].id, blocks, blocks == 1 ? "" : "s", online, on,
+			   blocks ? ": " : "", ranges);
+		if (outside)
+			ctx_note(ctx, "%" PRIu64 " of node %u's memory blocks lie outside its zones' span (zoneinfo and the blocks read a moment apart, or memory hot-plugged between)",
+				 outside, sp[k].id);
+	}
+	memblocks_free(&mb);
+}
+
+/* The nodes on the physical address line, each box a node holding its zones (zoneinfo's
+ * start_pfn and spanned); nodes whose spans cross (a node's zone inside another's) are
+ * listed instead */
+static int print_diagram(struct ctx *ctx, const struct node *v, size_t n, struct ms_error *err)
+{
+	struct zoneinfo zi;
+	int e = zoneinfo_read(&ctx->root, &zi, err);
+	if (e)
+		return e;
+	uint64_t ps = ctx_page_size(ctx);
+	struct node_span *sp = calloc(n ? n : 1, sizeof(*sp));
+	struct diagram_box *boxes = calloc(zi.n ? zi.n : 1, sizeof(*boxes));
+	char(*labels)[64] = calloc(zi.n ? zi.n : 1, sizeof(*labels));
+	if (!sp || !boxes || !labels)
+		e = ms_say(err, -ENOMEM, "out of memory");
+	size_t ns = 0, nz = 0;
+	for (size_t k = 0; !e && k < n; k++) {
+		struct node_span *s = &sp[ns];
+		*s = (struct node_span){.id = v[k].id, .start = UINT64_MAX, .zones = boxes + nz};
+		for (size_t i = 0; i < zi.n; i++) {
+			const struct zone *z = &zi.v[i];
+			if (z->node != v[k].id || !z->has[ZF_START_PFN] || !z->f[ZF_SPANNED])
+				continue;
+			struct diagram_box *b = &boxes[nz];
+			b->start = z->f[ZF_START_PFN] * ps;
+			b->end = (z->f[ZF_START_PFN] + z->f[ZF_SPANNED]) * ps - 1;
+			snprintf(labels[nz], sizeof(labels[nz]), "%s", z->name);
+			b->label = labels[nz];
+			if (b->start < s->start)
+				s->start = b->start;
+			if (b->end > s->end)
+				s->end = b->end;
+			nz++;
+			s->n++;
+		}
+		if (s->n)
+			ns++;
+	}
+	/* the nodes as boxes, unless their spans cross */
+	struct diagram_box *top = e ? NULL : calloc(ns ? ns : 1, sizeof(*top));
+	if (!e && !top)
+		e = ms_say(err, -ENOMEM, "out of memory");
+	bool cross = false;
+	for (size_t k = 0; !e && k < ns; k++) {
+		char sz[32];
+		uint64_t present = 0;
+		for (size_t i = 0; i < zi.n; i++)
+			if (zi.v[i].node == sp[k].id)
+				present += zi.v[i].f[ZF_PRESENT];
+		out_size_text(&ctx->out, present * ps, sz, sizeof(sz));
+		snprintf(sp[k].label, sizeof(sp[k].label), "node %u: %s present", sp[k].id, sz);
+		top[k] = (struct diagram_box){sp[k].start, sp[k].end, sp[k].label, sp[k].zones,
+					       sp[k].n};
+		diagram_sort((struct diagram_box *)top[k].children, top[k].nchildren);
+	}
+	if (!e) {
+		diagram_sort(top, ns);
+		for (size_t k = 1; k < ns; k++)
+			cross |= top[k].start <= top[k - 1].end;
+		const struct diagram_opts opt = {
+			.width = 48,
+			.huge_gap = UINT64_C(1) << 30,
+			.gap_label = "no node",
+			.inner_gap_label = "no zone",
+		};
+		if (cross) {
+			/* overlapping boxes would draw a false picture: the spans as a list */
+			ctx_note(ctx, "the nodes' spans cross (a zone of one lies inside another's): "
+				      "listed, not drawn");
+			out_printf(&ctx->out, "The nodes' zones (their spans cross: no picture):\n");
+			for (size_t k = 0; k < ns; k++)
+				for (size_t i = 0; i < sp[k].n; i++) {
+					const struct diagram_box *b = &sp[k].zones[i];
+					char sz[32];
+					out_size_text(&ctx->out, b->end - b->start + 1, sz, sizeof(sz));
+					out_printf(&ctx->out,
+						   "  node %u %-8s 0x%012" PRIx64 "-0x%012" PRIx64 " (%s)\n",
+						   sp[k].id, b->label, b->start, b->end, sz);
+				}
+		} else {
+			e = diagram_map(&ctx->out, top, ns, &opt);
+		}
+		e = printed(e, err);
+	}
+	if (!e)
+		print_blocks(ctx, sp, ns);
+	free(top);
+	free(sp);
+	free(boxes);
+	free(labels);
+	zoneinfo_free(&zi);
+	return e;
+}
+
 /* The nodes, once or as one frame of --watch (@w: the counters of the frame before) */
 static int frame(struct ctx *ctx, const struct numa_args *a, struct numa_watch *w,
 		 struct ms_error *err)
@@ -541,8 +708,12 @@ static int frame(struct ctx *ctx, const struct numa_args *a, struct numa_watch *
 		w->at = now;
 		w->have = true;
 	}
+	if (!e && a->diagram)
+		table_show(tb, SHOW_JSON); /* the text is the picture */
 	if (!e)
 		e = printed(table_print(tb, &ctx->out), err);
+	if (!e && a->diagram)
+		e = print_diagram(ctx, v, got, err);
 	if (!e && !a->tbl.raw)
 		print_summary(ctx, v, got, fallback);
 	for (size_t i = 0; i < got; i++)
@@ -562,8 +733,9 @@ static int watch_frame(struct ctx *ctx, void *arg, struct ms_error *err)
 static int run(struct ctx *ctx, void *args, struct ms_error *err)
 {
 	struct numa_args *a = args;
-	if (a->npids && a->watch.on)
-		return ms_usage(err, "--watch follows the nodes' counters: it takes no PID");
+	if (a->npids && (a->watch.on || a->diagram))
+		return ms_usage(err, "--%s shows the nodes: it takes no PID",
+				a->watch.on ? "watch" : "diagram");
 	if (a->npids)
 		return run_pids(ctx, a, err);
 	if (!a->watch.on)

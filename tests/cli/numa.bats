@@ -305,5 +305,60 @@ awk_numa_maps() {
 	assert_failure 2
 	run --separate-stderr memscope numa --watch --count 1 1
 	assert_failure 2
-	assert_equal "$stderr" "memscope: --watch follows the nodes' counters: it takes no PID"
+	assert_equal "$stderr" "memscope: --watch shows the nodes: it takes no PID"
+}
+
+@test "numa --diagram: each node a box on the physical line holding its zones, the blocks under it" {
+	c="$FIX/numa2-hand"
+	run --separate-stderr memscope --sysroot "$c" numa --diagram
+	assert_success
+	# a box per node, its size the zones' span, its label the pages present (zoneinfo)
+	for n in 0 1; do
+		present=$(awk -v n="$n," '$1 == "Node" && $2 == n { on = 1; next } $1 == "Node" { on = 0 } on && $1 == "present" { t += $2 } END { print t }' "$c/proc/zoneinfo")
+		gib=$(awk -v p="$present" 'BEGIN { v = p * 4096 / 2^30; printf (v == int(v) ? "%dG" : "%.1fG"), v }')
+		assert_line --regexp "^\\| +node $n: $gib present \\([0-9.]+G\\) +\\|$"
+	done
+	# node 1's box is above node 0's, its Normal zone from 68G; node 0 holds DMA, DMA32, Normal
+	assert_equal "$(echo "$output" | grep -oE '(node [01]|DMA32|DMA|Normal)[: ]' | tr -d ' :' | tr '\n' ' ')" "node1 Normal node0 Normal DMA32 DMA "
+	assert_line --partial "<- 0x1100000000 (68G)"
+	# JSON: the nodes' table, as without --diagram
+	run --separate-stderr memscope --sysroot "$c" -J numa --diagram
+	assert_success
+	assert_equal "$(echo "$output" | jq -c '.nodes | map(.node)')" "[0,1]"
+	# spans that cross: drawn zone by zone, and said
+	d="$ROOT/cross"
+	mkdir -p "$d/proc"
+	cp -r "$c/sys" "$d/"
+	# node 1's Normal from 8G, inside node 0's Normal (4G to 68G)
+	sed 's/^  start_pfn:           17825792$/  start_pfn:           2097152/' "$c/proc/zoneinfo" >"$d/proc/zoneinfo"
+	run --separate-stderr memscope --sysroot "$d" numa --diagram
+	assert_success
+	assert_line --partial "node 1 Normal"
+	assert_regex "$stderr" "the nodes' spans cross"
+	# usage: no table options, no PIDs, no --watch; no zoneinfo: named
+	run --separate-stderr memscope --sysroot "$c" numa --diagram -o NODE
+	assert_failure 2
+	run --separate-stderr memscope numa --diagram 1
+	assert_failure 2
+	assert_equal "$stderr" "memscope: --diagram shows the nodes: it takes no PID"
+	run --separate-stderr memscope numa --diagram --watch
+	assert_failure 2
+	rm "$d/proc/zoneinfo"
+	run --separate-stderr memscope --sysroot "$d" numa --diagram
+	assert_failure 1
+	assert_output ""
+	assert_equal "$stderr" "memscope: '$d/proc/zoneinfo': missing from the dump"
+}
+
+@test "numa --diagram live: every memory block of sysfs counted on its node, as lsmem does" {
+	m=/sys/devices/system/memory
+	[ -d "$m" ] && [ -d /sys/devices/system/node/node0 ] || skip "no memory blocks or nodes here"
+	run --separate-stderr memscope numa --diagram
+	assert_success
+	for nd in /sys/devices/system/node/node*; do
+		n=${nd##*node}
+		blocks=$(ls -d "$nd"/memory[0-9]* 2>/dev/null | wc -l)
+		online=$(for b in "$nd"/memory[0-9]*; do [ -e "$b/state" ] && cat "$b/state"; done | grep -cx online || :)
+		assert_line --regexp "^  node $n: $blocks blocks?, $online online "
+	done
 }
