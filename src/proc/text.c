@@ -40,6 +40,13 @@ void *lines_open(struct lines *it, const char *data, size_t len, const char *fil
 	}
 	it->p = it->text;
 	it->end = it->text + len;
+	/* NUL bytes after the last line are a copy's padding, not the kernel's (a sysfs file
+	 * saved as its 4096-byte page: PCP's test archives have them): the file ends there */
+	char *q = it->end;
+	while (q > it->text && q[-1] == '\0')
+		q--;
+	if (q < it->end && q > it->text && q[-1] == '\n')
+		it->end = q;
 	if (!row_size)
 		return NULL;
 	size_t n = 1;

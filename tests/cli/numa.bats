@@ -27,7 +27,7 @@ json_nodes() {
 	declare -A key=([memtotal]=MemTotal [memfree]=MemFree [memused]=MemUsed [filepages]=FilePages
 		[anonpages]=AnonPages [shmem]=Shmem [slab]=Slab [kernelstack]=KernelStack [pagetables]=PageTables)
 	n=0
-	for c in "$FIX/numa2-hand" "$FIX/x86_64-vm-6.18-numa" "$REAL"/hwloc-*node*; do
+	for c in "$FIX/numa2-hand" "$FIX/x86_64-vm-6.18-numa" "$REAL"/*; do
 		[ -f "$c/$NODE/node0/meminfo" ] || continue
 		want=$(awk_nodes "$c" | sort)
 		got=$(json_nodes "$c" 2>/dev/null)
@@ -361,4 +361,41 @@ awk_numa_maps() {
 		online=$(for b in "$nd"/memory[0-9]*; do [ -e "$b/state" ] && cat "$b/state"; done | grep -cx online || :)
 		assert_line --regexp "^  node $n: $blocks blocks?, $online online "
 	done
+}
+
+@test "PCP's two-node captures (flat files node0-meminfo, ...): laid out as sysfs, every value is the files'" {
+	declare -A key=([memtotal]=MemTotal [memfree]=MemFree [memused]=MemUsed [filepages]=FilePages
+		[anonpages]=AnonPages [shmem]=Shmem [slab]=Slab [kernelstack]=KernelStack [pagetables]=PageTables)
+	n=0
+	for c in "$REAL"/x86_64-pcp-numa2-*; do
+		[ -f "$c/node0-meminfo" ] || continue
+		d="$ROOT/$(basename "$c")"
+		mkdir -p "$d/proc"
+		cp "$c/meminfo" "$c/zoneinfo" "$d/proc/"
+		for f in "$c"/node*-meminfo; do
+			k=$(basename "$f" -meminfo)
+			mkdir -p "$d/$NODE/$k"
+			cp "$f" "$d/$NODE/$k/meminfo"
+		done
+		want=$(awk_nodes "$d" | sort)
+		got=$(json_nodes "$d" 2>/dev/null)
+		[ -n "$got" ]
+		while read -r node k v; do
+			line=$(echo "$want" | grep -x "$node ${key[$k]} [0-9]*") || { echo "$c: node $node has no ${key[$k]}" >&2; return 1; }
+			[ "${line##* }" = "$v" ] || { echo "$c node $node $k: $v, the file says ${line##* }" >&2; return 1; }
+		done <<<"$got"
+		# the summary's zones: present and managed added up per node, as awk adds them
+		run --separate-stderr memscope --sysroot "$d" -J numa
+		assert_success
+		for i in 0 1; do
+			w=$(awk -v n="$i," '$1 == "Node" { on = ($2 == n) } on && $1 == "present" { p += $2 } on && $1 == "managed" { m += $2 } END { print p, m }' "$d/proc/zoneinfo")
+			assert_equal "$(echo "$output" | jq -r ".summary.zones[] | select(.node == $i) | \"\(.present_pages) \(.managed_pages)\"")" "$w"
+		done
+		# and the picture: node 1's box holds its Normal zone
+		run --separate-stderr memscope --sysroot "$d" numa --diagram
+		assert_success
+		assert_line --regexp "^\\| +node 1: "
+		n=$((n + 1))
+	done
+	[ "$n" -ge 1 ] || skip "the real dumps are not here"
 }

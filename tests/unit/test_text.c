@@ -114,6 +114,19 @@ static void test_nul_byte(void **state)
 	assert_string_equal(lines_next(&it), "d");
 	assert_false(it.nul);
 	assert_int_equal(lines_end(&it, 3, "none", NULL), 0);
+	/* NULs after the last line: a saved page's padding, the file ends before them */
+	static const char pad[] = "a\nb\n\0\0\0\0";
+	lines_open(&it, pad, sizeof(pad) - 1, "f", &err, 0);
+	assert_string_equal(lines_next(&it), "a");
+	assert_string_equal(lines_next(&it), "b");
+	assert_null(lines_next(&it));
+	assert_int_equal(lines_end(&it, 2, "none", NULL), 0);
+	/* not after a whole line: the line holds them */
+	static const char cut[] = "a\nb\0\0";
+	lines_open(&it, cut, sizeof(cut) - 1, "f", &err, 0);
+	assert_string_equal(lines_next(&it), "a");
+	assert_null(lines_next(&it));
+	assert_failed(lines_end(&it, 1, "none", NULL), &err, -EINVAL, 2, "NUL byte in line");
 }
 
 static void test_keep(void **state)
