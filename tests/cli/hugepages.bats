@@ -249,3 +249,34 @@ json_pools() {
 	assert_success
 	assert_equal "$(echo "$output" | jq '.process.mappings | length')" "$(grep -c '^[0-9a-f]*-[0-9a-f]* ' "$CAP/proc/$CPID/smaps")"
 }
+
+@test "live, as root: mTHP of three sizes at once, each order counted as folios.py counts it" {
+	is_root || skip "needs root: mTHP's enabled and kpageflags"
+	t=/sys/kernel/mm/transparent_hugepage
+	for kb in 16 64 1024; do
+		[ -w "$t/hugepages-${kb}kB/enabled" ] || skip "this kernel has no ${kb}K mTHP size"
+	done
+	declare -A old
+	for kb in 16 64 1024; do old[$kb]=$(sed -E 's/.*\[([^]]+)\].*/\1/' "$t/hugepages-${kb}kB/enabled"); done
+	restore() { for kb in 16 64 1024; do echo "${old[$kb]}" >"$t/hugepages-${kb}kB/enabled"; done; }
+	for kb in 16 64 1024; do echo always >"$t/hugepages-${kb}kB/enabled"; done
+	start_mapper --anon 3M
+	run --separate-stderr memscope -J hugepages "$MPID"
+	a=$(mapped anon)
+	at=$(printf '0x%016x' "$a")
+	range=$(echo "$output" | jq -r --arg a "$at" '.process.mappings[] | select(.start <= $a and .end > $a) | "\(.start) \(.end)"')
+	want=$(python3 "$SRCDIR/tests/helpers/folios.py" "$MPID" $range)
+	stop_mapper
+	restore
+	assert_success
+	[ -n "$range" ]
+	# the mapping's folios and their orders: the same count
+	got=$(echo "$output" | jq --arg a "$at" '[.process.mappings[] | select(.start <= $a and .end > $a) | .folios][0]')
+	assert_equal "$got" "$(echo "$want" | jq '[.orders[] | .[0]] | add')"
+	# 1M folios where an aligned 1M fits, smaller ones at the edges: at least two orders
+	assert_equal "$(echo "$want" | jq '.orders | length >= 2')" true
+	for o in $(echo "$want" | jq -r '.orders | keys[]'); do
+		n=$(echo "$want" | jq ".orders[\"$o\"][0]")
+		assert_equal "$(echo "$output" | jq "[.process.orders[] | select(.order == $o) | .folios][0] >= $n")" true
+	done
+}
