@@ -18,6 +18,10 @@ teardown() {
 	# what a live test changed, put back
 	[ -n "${OLD_NR:-}" ] && echo "$OLD_NR" >/proc/sys/vm/nr_hugepages
 	[ -n "${OLD_64K:-}" ] && echo "$OLD_64K" >/sys/kernel/mm/transparent_hugepage/hugepages-64kB/enabled
+	# "KB:POLICY ..." of the mTHP sizes a test set
+	for kp in ${OLD_MTHP:-}; do
+		echo "${kp#*:}" >"/sys/kernel/mm/transparent_hugepage/hugepages-${kp%%:*}kB/enabled"
+	done
 	rm -rf "$ROOT"
 	return 0
 }
@@ -256,9 +260,8 @@ json_pools() {
 	for kb in 16 64 1024; do
 		[ -w "$t/hugepages-${kb}kB/enabled" ] || skip "this kernel has no ${kb}K mTHP size"
 	done
-	declare -A old
-	for kb in 16 64 1024; do old[$kb]=$(sed -E 's/.*\[([^]]+)\].*/\1/' "$t/hugepages-${kb}kB/enabled"); done
-	restore() { for kb in 16 64 1024; do echo "${old[$kb]}" >"$t/hugepages-${kb}kB/enabled"; done; }
+	OLD_MTHP=
+	for kb in 16 64 1024; do OLD_MTHP+=" $kb:$(sed -E 's/.*\[([^]]+)\].*/\1/' "$t/hugepages-${kb}kB/enabled")"; done
 	for kb in 16 64 1024; do echo always >"$t/hugepages-${kb}kB/enabled"; done
 	start_mapper --anon 3M
 	run --separate-stderr memscope -J hugepages "$MPID"
@@ -267,7 +270,6 @@ json_pools() {
 	range=$(echo "$output" | jq -r --arg a "$at" '.process.mappings[] | select(.start <= $a and .end > $a) | "\(.start) \(.end)"')
 	want=$(python3 "$SRCDIR/tests/helpers/folios.py" "$MPID" $range)
 	stop_mapper
-	restore
 	assert_success
 	[ -n "$range" ]
 	# the mapping's folios and their orders: the same count
