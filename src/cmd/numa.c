@@ -182,7 +182,7 @@ static int pid_table(struct ctx *ctx, const struct numa_args *a, const struct on
 	char sizes[256] = "";
 	size_t len = 0;
 	for (unsigned k = 0; k < 64; k++)
-		if (p->u.huge_sizes_seen >> k & 1) {
+		if (p->u.huge_sizes_seen >> k & 1 && len < sizeof(sizes) - 32) {
 			out_u64(o, SHOW_JSON, NULL, NULL, UINT64_C(1) << k);
 			out_size_text(o, UINT64_C(1) << k, b[0], sizeof(b[0]));
 			len += (size_t)snprintf(sizes + len, sizeof(sizes) - len, "%s%s",

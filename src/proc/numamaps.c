@@ -87,6 +87,9 @@ int numa_maps_parse(const char *data, size_t len, const char *file, struct numa_
 			why = cut ? "last line cut off" : "node counts without kernelpagesize_kB";
 		if (!why && kps > (UINT64_C(1) << 30))
 			why = "a page size past 1 TiB";
+		for (unsigned n = 0; !why && n < hi; n++)
+			if (pages[n] && pages[n] > UINT64_MAX / (kps * 1024))
+				why = "a node's pages past 2^64 bytes";
 		if (why) {
 			lines_fail(&it, "%s", why);
 			break;
@@ -95,8 +98,10 @@ int numa_maps_parse(const char *data, size_t len, const char *file, struct numa_
 		if (huge && kps && !(kps & (kps - 1)))
 			u->huge_sizes_seen |= kps * 1024;
 		uint64_t *dst = huge ? u->huge : is_file ? u->file : u->anon;
-		for (unsigned n = 0; n < hi; n++)
-			dst[n] += pages[n] * kps * 1024;
+		for (unsigned n = 0; n < hi; n++) {
+			uint64_t b = pages[n] * kps * 1024;
+			dst[n] = dst[n] > UINT64_MAX - b ? UINT64_MAX : dst[n] + b; /* saturates */
+		}
 		if (hi > u->nodes)
 			u->nodes = hi;
 	}

@@ -114,7 +114,7 @@ static void folio_close(struct pagewalk *pw, struct pw_stats *st, struct pw_run 
 	st->folios_anon[order] += fo->anon;
 	if (fo->pages < pages)
 		st->folios_partial[order]++;
-	else if (fo->from_head && fo->vaddr % (pages * pw->ps) == 0)
+	else if (fo->from_head && fo->vaddr % (pw->ps << order) == 0)
 		st->folios_aligned[order]++;
 	if (order < run->lo_order)
 		run->lo_order = order;

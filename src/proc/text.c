@@ -187,7 +187,9 @@ int sysroot_list_opt(const struct sysroot *sr, const char *path, const char *pre
 {
 	struct ms_error lerr = {0};
 	int n = sysroot_list(sr, path, prefix, names, &lerr);
-	if (n == -ENOENT) {
+	if (n == 0)
+		free(*names); /* one allocation even for no entries */
+	if (n == -ENOENT || n == 0) {
 		*names = NULL;
 		return 0;
 	}

@@ -63,6 +63,11 @@ int thp_choice_parse(const char *data, size_t len, const char *file, char *sel, 
 	sel[0] = '\0';
 	/* one line of words, the one in force in brackets */
 	size_t n = len;
+	/* NULs after the line: a saved page's padding (as lines_open() reads them) */
+	while (n && data[n - 1] == '\0')
+		n--;
+	if (n < len && n && data[n - 1] != '\n')
+		n = len; /* not after a whole line: the line holds them, and fails */
 	while (n && (data[n - 1] == '\n' || data[n - 1] == ' '))
 		n--;
 	if (!n)

@@ -267,6 +267,18 @@ awk_numa_maps() {
 	assert_failure 1
 	assert_output ""
 	[[ $stderr == "memscope: $c/proc/7/numa_maps:1: "* ]]
+	# a count whose bytes pass 2^64: refused, named
+	printf '7f0000000000 default huge N0=1099511627776 kernelpagesize_kB=1073741824\n' >"$c/proc/7/numa_maps"
+	run --separate-stderr memscope --sysroot "$c" numa 7
+	assert_failure 1
+	assert_equal "$stderr" "memscope: $c/proc/7/numa_maps:1: a node's pages past 2^64 bytes"
+	# every huge page size from 1K to 1T at once, in bytes: all listed (a review found the
+	# list's buffer overrun here)
+	for k in $(seq 0 30); do printf '7f%010x default file=/x huge N0=1 kernelpagesize_kB=%d\n' "$k" $((1 << k)); done >"$c/proc/7/numa_maps"
+	run --separate-stderr memscope --sysroot "$c" -b numa 7
+	assert_success
+	assert_line --partial "huge pages counted in their own size: 1024, 2048, 4096"
+	assert_equal "$(memscope --sysroot "$c" -J numa 7 | jq '.process.huge_page_sizes | length')" 31
 	run --separate-stderr memscope numa 4000000
 	assert_failure 1
 	assert_equal "$stderr" "memscope: no process with pid 4000000"

@@ -133,6 +133,12 @@ static void test_thp_choice(void **state)
 	assert_int_equal(thp_choice_parse(S("always defer defer+madvise [madvise] never\n"), "f", w,
 					  sizeof(w), &err), 0);
 	assert_string_equal(w, "madvise");
+	/* a sysfs page saved whole: NULs after the line */
+	static const char padded[] = "always [never]\n\0\0\0";
+	assert_int_equal(thp_choice_parse(padded, sizeof(padded) - 1, "f", w, sizeof(w), &err), 0);
+	assert_string_equal(w, "never");
+	static const char inner[] = "always [never]\0\0";
+	assert_int_equal(thp_choice_parse(inner, sizeof(inner) - 1, "f", w, sizeof(w), &err), -EINVAL);
 	assert_int_equal(thp_choice_parse(S("1\n"), "f", w, sizeof(w), &err), 0);
 	assert_string_equal(w, "1");
 	static const struct {
