@@ -301,7 +301,8 @@ void pagewalk_stats_add(struct pw_stats *to, const struct pw_stats *st)
 	to->runs += st->runs;
 	to->shared += st->shared;
 	to->thp_pages += st->thp_pages;
-	for (unsigned k = 0; k < PW_FOLIO_ORDERS; k++) {
+	/* folios are counted only among THP pages: most mappings have none to add */
+	for (unsigned k = 0; st->thp_pages && k < PW_FOLIO_ORDERS; k++) {
 		to->folios[k] += st->folios[k];
 		to->folio_pages[k] += st->folio_pages[k];
 		to->folios_anon[k] += st->folios_anon[k];
