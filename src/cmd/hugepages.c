@@ -237,7 +237,8 @@ static int print_pools(struct ctx *ctx, const struct sys_view *s)
 	int e = s->n_pools ? table_print(tb, o) : 0;
 	table_free(tb);
 	if (!s->n_pools) {
-		out_printf(o, "  none: no hugetlb page sizes\n");
+		out_printf(o, "  %s\n", ctx->root.dir ? "none in the dump"
+						    : "none: this kernel has no hugetlb page sizes");
 		out_array(o, "pools");
 		out_end(o);
 	}
@@ -343,7 +344,10 @@ static int print_thp(struct ctx *ctx, const struct sys_view *s)
 	const struct thp *t = &s->thp;
 	out_printf(o, "\n");
 	if (!t->present) {
-		out_printf(o, "Transparent huge pages: none (no sys/kernel/mm/transparent_hugepage)\n");
+		out_printf(o, "Transparent huge pages: %s\n",
+			   ctx->root.dir ? "not in the dump (no sys/kernel/mm/transparent_hugepage)"
+					 : "none (no sys/kernel/mm/transparent_hugepage: a kernel "
+					   "without CONFIG_TRANSPARENT_HUGEPAGE)");
 		out_null(o, SHOW_JSON, "thp", NULL);
 		return 0;
 	}

@@ -226,8 +226,8 @@ json_pools() {
 	rm -r "$ROOT/a/$HP" "$ROOT/a/sys"
 	run --separate-stderr memscope --sysroot "$ROOT/a" hugepages
 	assert_success
-	assert_line "  none: no hugetlb page sizes"
-	assert_line "Transparent huge pages: none (no sys/kernel/mm/transparent_hugepage)"
+	assert_line "  none in the dump"
+	assert_line "Transparent huge pages: not in the dump (no sys/kernel/mm/transparent_hugepage)"
 	assert_regex "$stderr" "the dump has no sys/kernel/mm/hugepages nor transparent_hugepage"
 	run --separate-stderr memscope --sysroot "$ROOT/a" -J hugepages
 	assert_equal "$(echo "$output" | jq -c '[.pools, .thp]')" "[[],null]"
