@@ -14,6 +14,9 @@ packages=(
 	bats bats-assert bats-support bash-completion jq python3 procps util-linux bsdutils tmux
 	libcap2-bin clang libclang-rt-dev locales time valgrind
 )
+# the suite alone: the real engine export is tested against (node_exporter, promtool, a
+# Prometheus server), and curl to scrape it
+[ "${1:-run}" = test ] && packages+=(curl prometheus prometheus-node-exporter)
 
 install_missing() {
 	local missing=() p

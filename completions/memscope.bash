@@ -5,7 +5,7 @@ _memscope()
 	_init_completion -s || return
 
 	local global_opts="-J --json -b --bytes --sysroot --color --arch --page-size -h --help -V --version"
-	local commands="iomem meminfo buddy zones maps translate phys layout decode procs faults slab vmalloc blocks kmem numa hugepages"
+	local commands="iomem meminfo buddy zones maps translate phys layout decode procs faults slab vmalloc blocks kmem numa hugepages export"
 
 	# the command is the first word that is neither an option nor an option's value
 	local cmd="" i
@@ -112,6 +112,14 @@ _memscope()
 		esac
 	fi
 
+	if [[ $cmd == export ]]; then
+		case $prev in
+		-f | --format) COMPREPLY=($(compgen -W "prometheus openmetrics" -- "$cur")) && return ;;
+		--textfile) COMPREPLY=($(compgen -d -- "$cur")) && return ;;
+		-n | --top) return ;;
+		esac
+	fi
+
 	if [[ $cmd == blocks ]]; then
 		case $prev in
 		-S | --split) COMPREPLY=($(compgen -W "STATE REMOVABLE NODE ZONES PHYS_DEV MEMMAP none" -- "$cur")) && return ;;
@@ -142,6 +150,7 @@ _memscope()
 	kmem) opts="--diagram -n --top" ;;
 	numa) opts="--watch --count --diagram -o --output -r --raw -n --noheadings" ;;
 	hugepages) opts="-a --all" ;;
+	export) opts="-f --format --textfile -n --top" ;;
 	esac
 	# maps, hugepages and numa take PIDs, translate and faults a PID first: offer the running ones
 	if [[ ($cmd == maps || $cmd == translate || $cmd == faults || $cmd == hugepages || $cmd == numa) && $cur != -* ]]; then

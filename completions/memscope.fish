@@ -1,5 +1,5 @@
 # fish completion for memscope(1)
-set -l commands iomem meminfo buddy zones maps translate phys layout decode procs faults slab vmalloc blocks kmem numa hugepages
+set -l commands iomem meminfo buddy zones maps translate phys layout decode procs faults slab vmalloc blocks kmem numa hugepages export
 
 complete -c memscope -f
 # global options, before or after the command
@@ -27,6 +27,7 @@ complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a slab -d '
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a vmalloc -d 'Vmalloc areas by caller or one by one'
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a blocks -d 'Memory blocks as lsmem merges them'
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a numa -d 'NUMA nodes: memory, hugetlb pools, CPUs, distances'
+complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a export -d 'Memory as Prometheus metrics'
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a hugepages -d 'Hugetlb pools, THP policy and sizes, a process'"'"'s huge pages'
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a kmem -d 'The allocator stack: kmalloc, slab, vmalloc, pages, memory'
 
@@ -120,6 +121,10 @@ complete -c memscope -n '__fish_seen_subcommand_from blocks' -s n -l noheadings 
 # kmem
 complete -c memscope -n '__fish_seen_subcommand_from kmem' -l diagram -d 'The allocators drawn as boxes'
 complete -c memscope -n '__fish_seen_subcommand_from kmem' -s n -l top -x -d 'List the N largest caches, callers, families'
+# export
+complete -c memscope -n '__fish_seen_subcommand_from export' -s f -l format -x -a 'prometheus openmetrics' -d 'Exposition format'
+complete -c memscope -n '__fish_seen_subcommand_from export' -l textfile -x -a '(__fish_complete_directories)' -d 'Write DIR/memscope.prom for node_exporter'
+complete -c memscope -n '__fish_seen_subcommand_from export' -s n -l top -x -d 'Slab caches given a series each'
 # hugepages
 complete -c memscope -n '__fish_seen_subcommand_from hugepages' -s a -l all -d 'Every mapping of the PIDs'
 complete -c memscope -n '__fish_seen_subcommand_from hugepages numa' -x -a '(__fish_complete_pids)'

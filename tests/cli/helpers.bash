@@ -48,6 +48,16 @@ stop_mapper() {
 # mapped KIND: the address of the helper's mapping of that kind ("anon", "thp", "file")
 mapped() { awk -v k="$1" '$1 == k { print $2; exit }' "$MOUT"; }
 
+# as_user: sets the array AS to the prefix that runs a command as an ordinary user: setpriv to
+# nobody when root, nothing when the suite already runs as one. Returns 1 (the caller skips)
+# when root has no setpriv.
+as_user() {
+	AS=()
+	is_root || return 0
+	command -v setpriv >/dev/null || return 1
+	AS=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+}
+
 # have_pfns: whether this user sees frame numbers (CAP_SYS_ADMIN)
 have_pfns() { [ "$(id -u)" -eq 0 ]; }
 

@@ -185,20 +185,15 @@ json_pools() {
 }
 
 @test "as nobody: a process's folios are hidden and said, smaps still shown; the pools are the same" {
-	if is_root; then
-		command -v setpriv >/dev/null || skip "setpriv is not installed"
-		as=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
-	else
-		as=()
-	fi
-	run --separate-stderr "${as[@]}" "$MEMSCOPE" -J hugepages self
+	as_user || skip "setpriv is not installed"
+	run --separate-stderr "${AS[@]}" "$MEMSCOPE" -J hugepages self
 	assert_success
 	assert_equal "$(echo "$output" | jq '.process.orders')" null
 	assert_equal "$(echo "$output" | jq -r '.process.folios_hidden | test("kpageflags|CAP_SYS_ADMIN")')" true
 	assert_output --partial '"smaps"'
 	assert_regex "$stderr" "^memscope: .*(kpageflags|CAP_SYS_ADMIN).*: the large folios are not shown, only what smaps says"
 	# the machine's view needs no privilege: the same as root's where root runs it
-	run --separate-stderr "${as[@]}" "$MEMSCOPE" -J hugepages
+	run --separate-stderr "${AS[@]}" "$MEMSCOPE" -J hugepages
 	assert_success
 	assert_equal "$(echo "$output" | jq -c '[.pools[] | .page_size]')" "$(ls -d /sys/kernel/mm/hugepages/hugepages-*kB 2>/dev/null | sed 's/.*-//; s/kB//' | sort -n | jq -sc 'map(. * 1024)')"
 }
