@@ -15,8 +15,8 @@ packages=(
 	libcap2-bin clang libclang-rt-dev locales time valgrind
 )
 # the suite alone: the real engine export is tested against (node_exporter, promtool, a
-# Prometheus server), and curl to scrape it
-[ "${1:-run}" = test ] && packages+=(curl prometheus prometheus-node-exporter)
+# Prometheus server) and curl to scrape it; the Debian package's tools (debhelper, lintian)
+[ "${1:-run}" = test ] && packages+=(curl prometheus prometheus-node-exporter build-essential dpkg-dev debhelper lintian man-db)
 
 install_missing() {
 	local missing=() p
