@@ -132,6 +132,16 @@ value() { echo "$output" | awk -v s="$1" '$1 == s { print $2 }'; }
 	assert_failure 1
 	cmp "$d/memscope.prom" "$ROOT/before"
 	assert_equal "$(ls -A "$d")" "memscope.prom"
+	# a directory this user may not write: one line, nothing left there
+	mkdir "$ROOT/ro"
+	chmod 755 "$ROOT"
+	chmod 555 "$ROOT/ro"
+	as_user || skip "setpriv is not installed"
+	run --separate-stderr "${AS[@]}" "$MEMSCOPE" --sysroot "$KM" export --textfile "$ROOT/ro"
+	assert_failure 1
+	assert_output ""
+	assert_equal "$stderr" "memscope: '$ROOT/ro/memscope.prom': cannot write: Permission denied"
+	assert_equal "$(ls -A "$ROOT/ro")" ""
 	run --separate-stderr memscope --sysroot "$KM" export --textfile "$ROOT/nowhere"
 	assert_failure 1
 	assert_equal "$stderr" "memscope: '$ROOT/nowhere/memscope.prom': cannot write: No such file or directory"
