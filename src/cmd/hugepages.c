@@ -88,11 +88,11 @@ enum { T_SIZE, T_ORDER, T_ENABLED, T_SHMEM, T_ANON, T_ANON_MEM, T_STAT0 };
 /* the stats shown in text; the others are in JSON alone */
 static const bool stat_text[TS_N] = {
 	[TS_NR_ANON_PARTIAL] = true, [TS_ANON_FAULT_ALLOC] = true, [TS_ANON_FAULT_FALLBACK] = true,
-	[TS_SPLIT] = true, [TS_SWPOUT] = true, [TS_SHMEM_ALLOC] = true,
+	[TS_SPLIT] = true, [TS_SWPOUT] = true,
 };
 static const char *const stat_head[TS_N] = {
 	[TS_NR_ANON] = "NR_ANON", [TS_NR_ANON_PARTIAL] = "PARTIAL",
-	[TS_ANON_FAULT_ALLOC] = "FAULT_ALLOC", [TS_ANON_FAULT_FALLBACK] = "FALLBACK",
+	[TS_ANON_FAULT_ALLOC] = "ALLOC", [TS_ANON_FAULT_FALLBACK] = "FALLBACK",
 	[TS_ANON_FAULT_FALLBACK_CHARGE] = "FALLBACK_CHARGE", [TS_ANON_FAULT_DECLINED] = "DECLINED",
 	[TS_SPLIT] = "SPLIT",
 	[TS_SPLIT_FAILED] = "SPLIT_FAILED", [TS_SPLIT_DEFERRED] = "SPLIT_DEFERRED",
@@ -488,21 +488,26 @@ static int run_system(struct ctx *ctx, struct ms_error *err)
 
 /* ---- a process's huge memory ---- */
 
-enum { M_START, M_END, M_SIZE, M_PAGESIZE, M_HUGETLB, M_ANON_PMD, M_SHMEM_PMD, M_FILE_PMD,
-       M_FOLIOS, M_NFOLIOS, M_PARTIAL, M_UNALIGNED, M_NAME, M_NCOLS };
+enum { M_START, M_END, M_SIZE, M_PAGESIZE, M_HUGETLB, M_PMD, M_ANON_PMD, M_SHMEM_PMD,
+       M_FILE_PMD, M_FOLIOS, M_NFOLIOS, M_PARTIAL, M_UNALIGNED, M_NAME, M_NCOLS };
+/* the text fits 80 columns before NAME: END and the three PMD counts are JSON's, their sum
+ * text's */
+#define JSON_ONLY (NUM | COLF_SHOW(SHOW_JSON))
 static const struct col_def map_cols[] = {
 	[M_START] = {"START", "start", COL_ADDR, NUM, "first address", NULL},
-	[M_END] = {"END", "end", COL_ADDR, NUM, "end (exclusive)", NULL},
+	[M_END] = {"END", "end", COL_ADDR, JSON_ONLY, "end (exclusive)", NULL},
 	[M_SIZE] = {"SIZE", "size", COL_SIZE, NUM | COLF_WIDE, "size", NULL},
 	[M_PAGESIZE] = {"PAGESIZE", "kernel_page_size", COL_SIZE, NUM,
 			"smaps KernelPageSize: a hugetlb mapping's huge page size", NULL},
 	[M_HUGETLB] = {"HUGETLB", "hugetlb", COL_SIZE, NUM,
 		       "hugetlb pages mapped: Shared_Hugetlb + Private_Hugetlb", NULL},
-	[M_ANON_PMD] = {"ANON_PMD", "anon_huge_pages", COL_SIZE, NUM,
+	[M_PMD] = {"PMD", NULL, COL_SIZE, NUM | COLF_SHOW(SHOW_TEXT),
+		   "THPs mapped by PMD: AnonHugePages + ShmemPmdMapped + FilePmdMapped", NULL},
+	[M_ANON_PMD] = {"ANON_PMD", "anon_huge_pages", COL_SIZE, JSON_ONLY,
 			"AnonHugePages: anonymous THPs mapped by PMD", NULL},
-	[M_SHMEM_PMD] = {"SHMEM_PMD", "shmem_pmd_mapped", COL_SIZE, NUM,
+	[M_SHMEM_PMD] = {"SHMEM_PMD", "shmem_pmd_mapped", COL_SIZE, JSON_ONLY,
 			 "ShmemPmdMapped: shmem THPs mapped by PMD", NULL},
-	[M_FILE_PMD] = {"FILE_PMD", "file_pmd_mapped", COL_SIZE, NUM,
+	[M_FILE_PMD] = {"FILE_PMD", "file_pmd_mapped", COL_SIZE, JSON_ONLY,
 			"FilePmdMapped: page cache THPs mapped by PMD", NULL},
 	[M_FOLIOS] = {"FOLIOS", NULL, COL_STR, COLF_DEFAULT | COLF_SHOW(SHOW_TEXT),
 		      "large folios by size: 2Mx3 is three 2M folios (root)", NULL},
@@ -646,6 +651,7 @@ static int print_proc(struct ctx *ctx, struct proc_view *pv, bool all)
 		trow_size(r, M_SIZE, v->end - v->start);
 		trow_size(r, M_PAGESIZE, v->sm[SM_KERNEL_PAGE_SIZE]);
 		trow_size(r, M_HUGETLB, hugetlb);
+		trow_size(r, M_PMD, v->sm[SM_ANON_HUGE] + v->sm[SM_SHMEM_PMD] + v->sm[SM_FILE_PMD]);
 		trow_size(r, M_ANON_PMD, v->sm[SM_ANON_HUGE]);
 		trow_size(r, M_SHMEM_PMD, v->sm[SM_SHMEM_PMD]);
 		trow_size(r, M_FILE_PMD, v->sm[SM_FILE_PMD]);

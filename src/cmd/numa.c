@@ -642,8 +642,8 @@ static int frame(struct ctx *ctx, const struct numa_args *a, struct numa_watch *
 {
 	struct table *tb;
 	int e = table_from_args(ctx, numa_cols, N_NCOLS, "nodes", &a->tbl,
-				w ? "NODE,TOTAL,FREE,USED,FILE,ANON,HIT/S,MISS/S,FOREIGN/S,"
-				    "INTERLEAVE/S,LOCAL/S,OTHER/S"
+				w ? "NODE,TOTAL,FREE,USED,HIT/S,MISS/S,FOREIGN/S,INTERLEAVE/S,"
+				    "LOCAL/S,OTHER/S" /* 80 columns */
 				  : NULL,
 				&tb, err);
 	if (e)

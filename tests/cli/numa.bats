@@ -312,7 +312,7 @@ awk_numa_maps() {
 	# text: the watch's columns, and the usage errors
 	run --separate-stderr memscope --sysroot "$FIX/numa2-hand" numa --watch=0.1 --count 1
 	assert_success
-	assert_line --regexp '^NODE +TOTAL +FREE +USED +FILE +ANON +HIT/S +MISS/S +FOREIGN/S +INTERLEAVE/S +LOCAL/S +OTHER/S$'
+	assert_line --regexp '^NODE +TOTAL +FREE +USED +HIT/S +MISS/S +FOREIGN/S +INTERLEAVE/S +LOCAL/S +OTHER/S$'
 	run --separate-stderr memscope numa --count 2
 	assert_failure 2
 	run --separate-stderr memscope numa --watch --count 1 1
