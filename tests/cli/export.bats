@@ -104,6 +104,16 @@ value() { echo "$output" | awk -v s="$1" '$1 == s { print $2 }'; }
 	run promtool check metrics <"$ROOT/k.prom"
 	assert_success
 	assert_output ""
+	# every real dump with a buddyinfo: exported, and promtool finds nothing to say
+	n=0
+	for c in "${REAL_DUMPS:-$SRCDIR/../shared/real-dumps}"/*; do
+		[ -f "$c/proc/buddyinfo" ] || continue
+		memscope --sysroot "$c" export >"$ROOT/r.prom" 2>/dev/null || { echo "$c: export failed" >&2; return 1; }
+		run promtool check metrics <"$ROOT/r.prom"
+		[ "$status" -eq 0 ] && [ -z "$output" ] || { echo "$c: $output" >&2; return 1; }
+		n=$((n + 1))
+	done
+	[ -d "$SRCDIR/../shared/real-dumps" ] && [ "$n" -lt 5 ] && { echo "only $n real dumps" >&2; return 1; }
 	# no timestamps: every sample is NAME{...} VALUE
 	run grep -cvE '^(# (HELP|TYPE) .*|[a-z_]+(\{[^}]*\})? -?[0-9]+(\.[0-9]+)?)$' "$ROOT/m.prom"
 	assert_output 0
