@@ -152,21 +152,22 @@ static void buddy_metrics(struct exp *x, const struct buddyinfo *bi, uint64_t ps
 		"Free blocks of 2^order pages in the zone's buddy free lists (/proc/buddyinfo)",
 		"Bytes free in blocks of exactly this order",
 		"Bytes free in blocks of this order or larger: what an allocation of this order can use",
-		"Unusable free space index for an allocation of this order (mm/vmstat.c "
-		"unusable_free_index): 0 every free page can serve it, 1 none can"};
+		("Unusable free space index for an allocation of this order (mm/vmstat.c "
+		 "unusable_free_index): 0 every free page can serve it, 1 none can")};
 	for (int m = 0; m < 4; m++) {
 		char name[64];
 		snprintf(name, sizeof(name), "memscope_buddy_%s", what[m]);
 		family(x, name, false, help[m]);
+		unsigned no = bi->orders < BUDDY_MAX_ORDERS ? bi->orders : BUDDY_MAX_ORDERS;
 		for (size_t z = 0; z < bi->n; z++) {
 			const struct buddy_zone *b = &bi->v[z];
 			char node[16], ord[16];
 			snprintf(node, sizeof(node), "%u", b->node);
-			for (unsigned k = 0; k < bi->orders; k++) {
+			for (unsigned k = 0; k < no; k++) {
 				snprintf(ord, sizeof(ord), "%u", k);
 				const char *l[] = {"node", node, "zone", b->zone, "order", ord};
 				uint64_t above = 0;
-				for (unsigned j = k; j < bi->orders; j++)
+				for (unsigned j = k; j < no; j++)
 					above += (b->free[j] << j) * ps;
 				if (m == 0)
 					sample(x, l, 3, clamp(b->free[k]), 0);
@@ -176,7 +177,7 @@ static void buddy_metrics(struct exp *x, const struct buddyinfo *bi, uint64_t ps
 					sample(x, l, 3, clamp(above), 0);
 				else
 					sample(x, l, 3,
-					       frag_unusable_index(b->free, bi->orders, k), 1000);
+					       frag_unusable_index(b->free, no, k), 1000);
 			}
 		}
 	}
@@ -278,10 +279,14 @@ static void hugetlb_metrics(struct exp *x, const struct hugepool *p, int n)
 	}
 }
 
-static int by_memory(const void *a, const void *b, void *ps)
+struct cache_mem {
+	const struct slab_cache *c;
+	uint64_t memory;
+};
+
+static int by_memory(const void *a, const void *b)
 {
-	uint64_t x = slab_cache_memory(*(const struct slab_cache *const *)a, *(uint64_t *)ps),
-		 y = slab_cache_memory(*(const struct slab_cache *const *)b, *(uint64_t *)ps);
+	uint64_t x = ((const struct cache_mem *)a)->memory, y = ((const struct cache_mem *)b)->memory;
 	return (x < y) - (x > y);
 }
 
@@ -300,18 +305,17 @@ static void slab_metrics(struct exp *x, const struct meminfo *mi, const struct s
 	}
 	if (!si || !si->n)
 		return;
-	const struct slab_cache **v = malloc(si->n * sizeof(*v));
+	struct cache_mem *v = malloc(si->n * sizeof(*v));
 	if (!v)
 		return;
 	for (size_t i = 0; i < si->n; i++)
-		v[i] = &si->v[i];
-	qsort_r(v, si->n, sizeof(*v), by_memory, &ps);
+		v[i] = (struct cache_mem){&si->v[i], slab_cache_memory(&si->v[i], ps)};
+	qsort(v, si->n, sizeof(*v), by_memory);
 	family(x, "memscope_slab_cache_bytes", false,
 	       "Memory held by the slab caches that hold the most (/proc/slabinfo: slabs x pages "
 	       "per slab)");
 	for (size_t i = 0; i < si->n && i < (size_t)top; i++)
-		sample(x, (const char *[]){"cache", v[i]->name}, 1,
-		       clamp(slab_cache_memory(v[i], ps)), 0);
+		sample(x, (const char *[]){"cache", v[i].c->name}, 1, clamp(v[i].memory), 0);
 	free(v);
 }
 
