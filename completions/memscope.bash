@@ -5,7 +5,7 @@ _memscope()
 	_init_completion -s || return
 
 	local global_opts="-J --json -b --bytes --sysroot --color --arch --page-size -h --help -V --version"
-	local commands="iomem meminfo buddy zones maps translate phys layout decode procs faults slab vmalloc blocks kmem numa hugepages export"
+	local commands="iomem meminfo buddy zones maps translate phys layout decode procs faults slab vmalloc blocks kmem numa hugepages export capture"
 
 	# the command is the first word that is neither an option nor an option's value
 	local cmd="" i
@@ -112,6 +112,18 @@ _memscope()
 		esac
 	fi
 
+	# capture: a directory first, then PIDs
+	if [[ $cmd == capture && $cur != -* ]]; then
+		local w n=0
+		for ((w = i + 1; w < cword; w++)); do [[ ${words[w]} != -* ]] && ((n++)); done
+		if ((n == 0)); then
+			COMPREPLY=($(compgen -d -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "$(command ls /proc 2>/dev/null | grep -E '^[0-9]+$')" -- "$cur"))
+		fi
+		return
+	fi
+
 	if [[ $cmd == export ]]; then
 		case $prev in
 		-f | --format) COMPREPLY=($(compgen -W "prometheus openmetrics" -- "$cur")) && return ;;
@@ -151,6 +163,7 @@ _memscope()
 	numa) opts="--watch --count --diagram -o --output -r --raw -n --noheadings" ;;
 	hugepages) opts="-a --all" ;;
 	export) opts="-f --format --textfile -n --top" ;;
+	capture) opts="" ;;
 	esac
 	# maps, hugepages and numa take PIDs, translate and faults a PID first: offer the running ones
 	if [[ ($cmd == maps || $cmd == translate || $cmd == faults || $cmd == hugepages || $cmd == numa) && $cur != -* ]]; then

@@ -116,6 +116,75 @@ static int natural_cmp(const void *pa, const void *pb)
 	return (unsigned char)*a - (unsigned char)*b;
 }
 
+static int walk_dir(const struct sysroot *sr, char *path, size_t len, size_t cap,
+		    sysroot_walk_fn fn, void *data, int depth)
+{
+	struct ms_error e2 = {0};
+	int fd = open_flags(sr, path, O_DIRECTORY, &e2);
+	if (fd < 0)
+		return 0; /* vanished, or not ours to list: passed over */
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return 0;
+	}
+	int ret = 0;
+	struct dirent *de;
+	while (!ret && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		size_t nl = strlen(de->d_name);
+		if (len + 1 + nl + 1 > cap)
+			continue; /* a path too long for us: passed over */
+		path[len] = '/';
+		memcpy(path + len + 1, de->d_name, nl + 1);
+		unsigned char t = de->d_type;
+		if (t == DT_UNKNOWN) {
+			struct stat st;
+			if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+				t = S_ISDIR(st.st_mode) ? DT_DIR : S_ISLNK(st.st_mode) ? DT_LNK : DT_REG;
+		}
+		if (t == DT_LNK) {
+			char target[1024];
+			ssize_t n = readlinkat(dirfd(d), de->d_name, target, sizeof(target) - 1);
+			if (n > 0) {
+				target[n] = '\0';
+				ret = fn(data, path, SR_LINK, target);
+			}
+		} else if (t == DT_DIR) {
+			ret = fn(data, path, SR_DIR, NULL);
+			if (ret == 1)
+				ret = 0;
+			else if (!ret && depth < 16)
+				ret = walk_dir(sr, path, len + 1 + nl, cap, fn, data, depth + 1);
+		} else if (t == DT_REG) {
+			/* sysfs' write-only attributes (reclaim, compact): nothing to read */
+			struct stat st;
+			bool wo = fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+				  !(st.st_mode & 0444);
+			ret = fn(data, path, wo ? SR_WRITE_ONLY : SR_FILE, NULL);
+		}
+		path[len] = '\0';
+	}
+	closedir(d);
+	return ret;
+}
+
+int sysroot_walk(const struct sysroot *sr, const char *path, sysroot_walk_fn fn, void *data,
+		 struct ms_error *err)
+{
+	int fd = open_flags(sr, path, O_DIRECTORY, err);
+	if (fd < 0)
+		return fd;
+	close(fd);
+	char buf[4096];
+	size_t len = strlen(path);
+	if (len >= sizeof(buf))
+		return ms_say(err, -ENAMETOOLONG, "path too long: %s", path);
+	memcpy(buf, path, len + 1);
+	return walk_dir(sr, buf, len, sizeof(buf), fn, data, 0);
+}
+
 int sysroot_list(const struct sysroot *sr, const char *path, const char *prefix,
 		 char ***names, struct ms_error *err)
 {

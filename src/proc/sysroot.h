@@ -38,6 +38,19 @@ int sysroot_openat(const struct sysroot *sr, const char *path, struct ms_error *
  * missing from a dump is "missing from the dump", as a file is. */
 int sysroot_list(const struct sysroot *sr, const char *path, const char *prefix,
 		 char ***names, struct ms_error *err);
+/* What sysroot_walk() meets */
+enum sysroot_entry { SR_FILE, SR_DIR, SR_LINK, SR_WRITE_ONLY /* a file no one may read */ };
+/* Called for every entry under the directory @path (relative), depth first, @rel its path
+ * from the root ("sys/devices/system/memory/memory0/state"), @link a link's target (else NULL).
+ * Links are reported, never followed. Returns 0 to go on (for a directory: into it), 1 to pass
+ * a directory over, or -errno to stop the walk (which returns it). */
+typedef int (*sysroot_walk_fn)(void *data, const char *rel, enum sysroot_entry type,
+			       const char *link);
+/* Walk @path under the root. A missing @path is -ENOENT with @err filled; entries that vanish
+ * or cannot be listed on the way are passed over. Returns 0 or -errno. */
+int sysroot_walk(const struct sysroot *sr, const char *path, sysroot_walk_fn fn, void *data,
+		 struct ms_error *err);
+
 /* Read @path to EOF in growing buffers (procfs reports st_size 0 or 4096 whatever the size).
  * Returns 0 or -errno with @err filled. */
 int sysroot_read(const struct sysroot *sr, const char *path, struct buf *out,

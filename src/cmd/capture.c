@@ -1,0 +1,278 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* memscope capture DIR [PID...]: every file memscope's commands read, copied into DIR as a dump
+ * that --sysroot replays, with a manifest of the machine, the privileges held and each file that
+ * was hidden, unreadable or missing. DIR is written whole or not at all. */
+#include <errno.h>
+#include <stdarg.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd/process.h"
+#include "command.h"
+#include "opts.h"
+#include "proc/iomem.h"
+#include "sys/caps.h"
+#include "sys/outdir.h"
+
+struct capture_args {
+	const char *dir;
+	char **pids;
+	int npids;
+};
+
+static error_t capture_arg(void *args, char *arg, struct argp_state *state)
+{
+	struct capture_args *a = args;
+	if (!a->dir) {
+		a->dir = arg;
+		return 0;
+	}
+	args_rest(state, &a->pids, &a->npids);
+	for (int i = 0; i < a->npids; i++)
+		if (pid_check(a->pids[i]) || !strcmp(a->pids[i], "self"))
+			argp_error(state, "invalid PID '%s' (a number)", a->pids[i]);
+	return 0;
+}
+
+static void capture_check(void *args, struct argp_state *state)
+{
+	if (!((struct capture_args *)args)->dir)
+		argp_error(state, "no DIR given");
+}
+
+static const struct opts capture_opts = {
+	.opt = OPTIONS(OPT_END),
+	.doc = "Copy every file memscope reads into DIR, a dump that memscope --sysroot DIR "
+	       "replays on any machine: proc/iomem, meminfo, buddyinfo, zoneinfo, pagetypeinfo, "
+	       "vmstat, slabinfo, vmallocinfo, version, cpuinfo and the kernel's arch, release "
+	       "and kptr_restrict; the huge page pools and THP settings, the NUMA nodes and the "
+	       "memory blocks of /sys; and for each PID its maps, smaps, smaps_rollup, status, "
+	       "stat, cmdline and numa_maps. DIR/memscope-capture records the machine, the "
+	       "privileges held and every file that was hidden, unreadable or missing.\v"
+	       "DIR must not exist (or be empty): the capture is made beside it and renamed to "
+	       "it once complete, so a failed capture leaves nothing. Without root, files the "
+	       "kernel withholds are kept empty (slabinfo, pagetypeinfo, vmallocinfo) or as it "
+	       "shows them (iomem's zeroed addresses), and each is named in the manifest.",
+	.args_doc = "DIR [PID...]",
+	.arg = capture_arg,
+	.check = capture_check,
+};
+
+/* the /proc files, as the commands read them */
+static const char *const proc_files[] = {
+	"proc/iomem", "proc/meminfo", "proc/buddyinfo", "proc/zoneinfo", "proc/pagetypeinfo",
+	"proc/vmstat", "proc/slabinfo", "proc/vmallocinfo", "proc/version", "proc/cpuinfo",
+	"proc/sys/kernel/arch", "proc/sys/kernel/osrelease", "proc/sys/kernel/kptr_restrict",
+};
+/* the /sys trees, copied whole but for what sysfs adds to every device */
+static const char *const sys_trees[] = {
+	"sys/kernel/mm/hugepages", "sys/kernel/mm/transparent_hugepage", "sys/devices/system/node",
+	"sys/devices/system/memory", "sys/module/memory_hotplug/parameters",
+};
+static const char *const pid_files[] = {"maps", "smaps", "smaps_rollup", "status", "stat",
+					"cmdline", "numa_maps"};
+
+struct cap {
+	struct ctx *ctx;
+	struct outdir out;
+	char *manifest;
+	size_t mlen, mcap;
+	size_t hidden, missing;
+	const char *tree; /* the tree being walked */
+	bool progress;
+	struct ms_error *err;
+};
+
+static void mf(struct cap *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void mf(struct cap *c, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char line[1200];
+	int n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	size_t l = (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1;
+	if (c->mlen + l + 1 > c->mcap) {
+		size_t cap = (c->mcap + l + 1) * 2;
+		char *m = realloc(c->manifest, cap);
+		if (!m)
+			return;
+		c->manifest = m;
+		c->mcap = cap;
+	}
+	memcpy(c->manifest + c->mlen, line, l);
+	c->mlen += l;
+	c->manifest[c->mlen] = '\0';
+}
+
+static void progress(struct cap *c)
+{
+	if (c->progress && c->out.files % 200 == 0)
+		fprintf(stderr, "\rmemscope capture: %zu files", c->out.files);
+}
+
+/* One file: copied; unreadable kept empty and said; missing said */
+static int copy(struct cap *c, const char *rel, bool keep_empty)
+{
+	struct buf b = {0};
+	struct ms_error e2 = {0};
+	int e = sysroot_read(&c->ctx->root, rel, &b, &e2);
+	if (e == -ENOENT) {
+		mf(c, "missing %s\n", rel);
+		c->missing++;
+		return 0;
+	}
+	if (e == -EACCES || e == -EPERM || e == -EIO || e == -EINVAL || e == -ENODATA) {
+		/* withheld from this user, or an attribute that cannot be read now */
+		mf(c, "unreadable %s: %s\n", rel, strerror(-e));
+		c->hidden++;
+		return keep_empty ? outdir_write(&c->out, rel, "", 0, c->err) : 0;
+	}
+	if (e)
+		return *c->err = e2, e;
+	e = outdir_write(&c->out, rel, b.data, b.len, c->err);
+	if (!e && !strcmp(rel, "proc/iomem")) {
+		struct iomem_tree io;
+		if (!iomem_parse(b.data, b.len, rel, &io, &e2) && io.hidden) {
+			mf(c, "hidden %s: every address reads 0 (CAP_SYS_ADMIN withheld them)\n", rel);
+			c->hidden++;
+		}
+		iomem_free(&io);
+	}
+	buf_free(&b);
+	progress(c);
+	return e;
+}
+
+static int tree_entry(void *data, const char *rel, enum sysroot_entry type, const char *link)
+{
+	struct cap *c = data;
+	const char *name = strrchr(rel, '/');
+	name = name ? name + 1 : rel;
+	/* what sysfs adds to every device, and nothing memscope reads */
+	static const char *const skip[] = {"power", "subsystem", "uevent", "driver",
+					   "firmware_node", "of_node", "hotplug"};
+	for (size_t i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
+		if (!strcmp(name, skip[i]))
+			return type == SR_DIR ? 1 : 0;
+	if (type == SR_DIR)
+		return outdir_mkdir(&c->out, rel, c->err);
+	if (type == SR_WRITE_ONLY)
+		return 0;
+	if (type == SR_LINK) {
+		/* links inside the tree (a block's node0, a node's memory0) are kept as they are;
+		 * the others would lead outside the dump */
+		if (link[0] == '/' || strncmp(link, "../", 3))
+			return 0;
+		return outdir_symlink(&c->out, rel, link, c->err);
+	}
+	return copy(c, rel, false);
+}
+
+static int capture_pid(struct cap *c, const char *pid)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "proc/%s/stat", pid);
+	struct buf b = {0};
+	struct ms_error e2 = {0};
+	int e = sysroot_read(&c->ctx->root, path, &b, &e2);
+	buf_free(&b);
+	if (e == -ENOENT)
+		return ms_say(c->err, -ESRCH, "no process with pid %s", pid);
+	for (size_t i = 0; i < sizeof(pid_files) / sizeof(pid_files[0]) && !e; i++) {
+		snprintf(path, sizeof(path), "proc/%s/%s", pid, pid_files[i]);
+		e = copy(c, path, false);
+	}
+	return e;
+}
+
+static void manifest_head(struct cap *c)
+{
+	struct ctx *ctx = c->ctx;
+	const struct machine_facts *f = ctx_machine(ctx);
+	char when[64];
+	time_t now = time(NULL);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	mf(c, "memscope-capture 1\nmemscope %s\ntime %s\n", MEMSCOPE_VERSION, when);
+	mf(c, "arch %s\npage_size %" PRIu64 "\n", f->arch ? f->arch : "unknown", f->page_size);
+	mf(c, "source %s\n", ctx->root.dir ? ctx->root.dir : "live");
+	mf(c, "uid %u\n", (unsigned)getuid());
+	static const struct {
+		cap_value_t v;
+		const char *name;
+	} caps[] = {{CAP_SYS_ADMIN, "CAP_SYS_ADMIN"},
+		    {CAP_DAC_READ_SEARCH, "CAP_DAC_READ_SEARCH"},
+		    {CAP_SYS_PTRACE, "CAP_SYS_PTRACE"},
+		    {CAP_SYSLOG, "CAP_SYSLOG"}};
+	mf(c, "capabilities");
+	size_t held = 0;
+	for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++)
+		if (!ctx->root.dir && caps_have(caps[i].v))
+			mf(c, " %s", caps[i].name), held++;
+	mf(c, "%s\n", held ? "" : " none");
+}
+
+static int run(struct ctx *ctx, void *args, struct ms_error *err)
+{
+	struct capture_args *a = args;
+	struct cap c = {.ctx = ctx, .err = err, .progress = isatty(STDERR_FILENO)};
+	int e = outdir_open(&c.out, a->dir, err);
+	if (e)
+		return e;
+	manifest_head(&c);
+	bool raised = !ctx->root.dir && caps_raise();
+	for (size_t i = 0; !e && i < sizeof(proc_files) / sizeof(proc_files[0]); i++)
+		e = copy(&c, proc_files[i], true);
+	for (size_t i = 0; !e && i < sizeof(sys_trees) / sizeof(sys_trees[0]); i++) {
+		struct ms_error e2 = {0};
+		c.tree = sys_trees[i];
+		e = sysroot_walk(&ctx->root, sys_trees[i], tree_entry, &c, &e2);
+		if (e == -ENOENT) {
+			mf(&c, "missing %s\n", sys_trees[i]);
+			c.missing++;
+			e = 0;
+		} else if (e && !err->reason[0]) {
+			*err = e2;
+		}
+	}
+	for (int i = 0; !e && i < a->npids; i++)
+		e = capture_pid(&c, a->pids[i]);
+	if (raised)
+		caps_lower();
+	if (c.progress)
+		fprintf(stderr, "\r\033[K");
+	if (!e)
+		e = outdir_write(&c.out, "memscope-capture", c.manifest ? c.manifest : "", c.mlen,
+				 err);
+	size_t files = c.out.files, bytes = c.out.bytes;
+	if (!e)
+		e = outdir_commit(&c.out, err);
+	else
+		outdir_abort(&c.out);
+	free(c.manifest);
+	if (e)
+		return e;
+	char sz[32];
+	out_size_text(&ctx->out, bytes, sz, sizeof(sz));
+	out_printf(&ctx->out, "captured %zu files (%s) into %s", files, sz, a->dir);
+	if (c.hidden || c.missing)
+		out_printf(&ctx->out, "; %zu hidden or unreadable, %zu missing: see %s/memscope-capture",
+			   c.hidden, c.missing, a->dir);
+	out_printf(&ctx->out, "\n");
+	out_str(&ctx->out, SHOW_JSON, "directory", NULL, a->dir);
+	out_u64(&ctx->out, SHOW_JSON, "files", NULL, files);
+	out_u64(&ctx->out, SHOW_JSON, "bytes", NULL, bytes);
+	out_u64(&ctx->out, SHOW_JSON, "hidden", NULL, c.hidden);
+	out_u64(&ctx->out, SHOW_JSON, "missing", NULL, c.missing);
+	return 0;
+}
+
+COMMAND(capture, struct capture_args,
+	.summary = "copy every file memscope reads into a directory --sysroot replays",
+	.flags = CMD_SYSROOT | CMD_OUTPUT);

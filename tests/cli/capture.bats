@@ -1,0 +1,106 @@
+#!/usr/bin/env bats
+# memscope capture DIR [PID...]: the files memscope reads copied into a dump; every command on
+# it prints what it prints live for the files that do not change between the two runs; the
+# manifest names the machine, the privileges and what was hidden; bad input leaves nothing.
+bats_require_minimum_version 1.5.0
+load helpers
+
+setup() { ROOT=$(mktemp -d); chmod 755 "$ROOT"; }
+teardown() { stop_mapper; rm -rf "$ROOT"; return 0; }
+
+@test "a live capture replays as the machine: iomem, blocks, nodes, a quiet process's maps" {
+	start_mapper --anon 1M --thp 2M
+	run --separate-stderr memscope capture "$ROOT/c" "$MPID"
+	assert_success
+	assert_output --regexp "^captured [0-9]+ files \\([0-9.]+[KM]?\\) into $ROOT/c"
+	[ -s "$ROOT/c/memscope-capture" ]
+	# no temporary left beside it
+	assert_equal "$(ls -A "$ROOT")" c
+	# (not --rss: a shared library's PSS moves with every process that maps it, memscope's own)
+	for cmd in "iomem" "blocks" "maps $MPID" "numa -o NODE,CPUS,DISTANCES" "layout"; do
+		# shellcheck disable=SC2086 # the words of the command
+		live=$(memscope $cmd 2>/dev/null)
+		# shellcheck disable=SC2086
+		dump=$(memscope --sysroot "$ROOT/c" $cmd 2>/dev/null)
+		[ "$live" = "$dump" ] || { echo "$cmd differs:"; diff <(echo "$live") <(echo "$dump") | head; false; }
+	done
+	# the sysfs attributes as the kernel gives them, links kept inside the dump
+	m=/sys/devices/system/memory
+	if [ -d "$m" ]; then
+		assert_equal "$(cat "$ROOT/c$m/block_size_bytes")" "$(cat "$m/block_size_bytes")"
+		b=$(ls -d "$m"/memory* | head -1)
+		[ -L "$ROOT/c$b/node0" ] || [ ! -e "$b/node0" ]
+	fi
+}
+
+@test "the manifest: the machine, the privileges held, and each file hidden, unreadable or missing" {
+	run --separate-stderr memscope capture "$ROOT/c"
+	assert_success
+	f="$ROOT/c/memscope-capture"
+	assert_equal "$(sed -n 1p "$f")" "memscope-capture 1"
+	assert_equal "$(sed -n 's/^page_size //p' "$f")" "$(getconf PAGESIZE)"
+	assert_equal "$(sed -n 's/^uid //p' "$f")" "$(id -u)"
+	assert_equal "$(sed -n 's/^source //p' "$f")" live
+	grep -qE '^time [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$' "$f"
+	case $(uname -m) in x86_64) want=x86_64 ;; aarch64) want=arm64 ;; *) want= ;; esac
+	[ -z "$want" ] || assert_equal "$(sed -n 's/^arch //p' "$f")" "$want"
+	# the files of /proc that are there were copied byte for byte where they do not change
+	cmp "$ROOT/c/proc/version" /proc/version
+	# as an ordinary user: the withheld files are named, kept empty, and read as such
+	as_user || skip "setpriv is not installed"
+	mkdir -m 777 "$ROOT/u"
+	run --separate-stderr "${AS[@]}" "$MEMSCOPE" capture "$ROOT/u/n"
+	assert_success
+	said=$output
+	f="$ROOT/u/n/memscope-capture"
+	if ! "${AS[@]}" head -c1 /proc/slabinfo >/dev/null 2>&1; then
+		grep -qx 'unreadable proc/slabinfo: Permission denied' "$f"
+		[ ! -s "$ROOT/u/n/proc/slabinfo" ]
+		run --separate-stderr memscope --sysroot "$ROOT/u/n" slab
+		assert_failure 1
+		assert_regex "$stderr" "empty in the dump \\(the kernel shows slabinfo to root only"
+	fi
+	grep -qx 'capabilities none' "$f"
+	if ! "${AS[@]}" grep -qv '^ *00000000-00000000' /proc/iomem; then
+		grep -qx 'hidden proc/iomem: every address reads 0 (CAP_SYS_ADMIN withheld them)' "$f"
+	fi
+	[[ $said == *"hidden or unreadable"* ]]
+}
+
+@test "a capture of a dump is the dump again" {
+	run --separate-stderr memscope --sysroot "$FIX/x86_64-vm-6.18-numa" capture "$ROOT/c"
+	assert_success
+	for cmd in "numa" "zones"; do
+		# shellcheck disable=SC2086
+		assert_equal "$(memscope --sysroot "$ROOT/c" $cmd 2>&1)" "$(memscope --sysroot "$FIX/x86_64-vm-6.18-numa" $cmd 2>&1 | sed "s|$FIX/x86_64-vm-6.18-numa|$ROOT/c|g")"
+	done
+	grep -qx "source $FIX/x86_64-vm-6.18-numa" "$ROOT/c/memscope-capture"
+	grep -qx 'missing proc/iomem' "$ROOT/c/memscope-capture"
+}
+
+@test "bad input: DIR taken, no DIR, a bad or vanished PID: one line, nothing left behind" {
+	mkdir "$ROOT/full"
+	touch "$ROOT/full/x"
+	run --separate-stderr memscope capture "$ROOT/full"
+	assert_failure 1
+	assert_output ""
+	assert_equal "$stderr" "memscope: '$ROOT/full': cannot capture into it: File exists"
+	assert_equal "$(ls -A "$ROOT/full")" x
+	run --separate-stderr memscope capture "$ROOT/no/such/dir"
+	assert_failure 1
+	assert_regex "$stderr" "^memscope: '$ROOT/no/such/dir': cannot create: No such file or directory$"
+	run --separate-stderr memscope capture
+	assert_failure 2
+	run --separate-stderr memscope capture "$ROOT/c" 12x
+	assert_failure 2
+	run --separate-stderr memscope capture "$ROOT/c" 4000000
+	assert_failure 1
+	assert_equal "$stderr" "memscope: no process with pid 4000000"
+	# nothing half-written: neither DIR nor its temporary
+	assert_equal "$(ls -A "$ROOT")" full
+	# an empty directory may be filled
+	mkdir "$ROOT/empty"
+	run --separate-stderr memscope capture "$ROOT/empty"
+	assert_success
+	[ -s "$ROOT/empty/memscope-capture" ]
+}
