@@ -270,8 +270,10 @@ json_pools() {
 	# the mapping's folios and their orders: the same count
 	got=$(echo "$output" | jq --arg a "$at" '[.process.mappings[] | select(.start <= $a and .end > $a) | .folios][0]')
 	assert_equal "$got" "$(echo "$want" | jq '[.orders[] | .[0]] | add')"
-	# 1M folios where an aligned 1M fits, smaller ones at the edges: at least two orders
-	assert_equal "$(echo "$want" | jq '.orders | length >= 2')" true
+	# large folios there: 1M ones where an aligned 1M fits, smaller ones at the edges when the
+	# kernel placed the mapping off a 1M boundary (it aligns large anonymous mappings to 2M, so
+	# one order alone is as right as three)
+	assert_equal "$(echo "$want" | jq '.orders | length >= 1')" true
 	for o in $(echo "$want" | jq -r '.orders | keys[]'); do
 		n=$(echo "$want" | jq ".orders[\"$o\"][0]")
 		assert_equal "$(echo "$output" | jq "[.process.orders[] | select(.order == $o) | .folios][0] >= $n")" true
