@@ -73,7 +73,7 @@ static const char *const sys_trees[] = {
 	"sys/kernel/mm/hugepages", "sys/kernel/mm/transparent_hugepage", "sys/devices/system/node",
 	"sys/devices/system/memory", "sys/module/memory_hotplug/parameters",
 };
-static const char *const pid_files[] = {"maps", "smaps", "smaps_rollup", "status", "stat",
+static const char *const pid_files[] = {"stat", "maps", "smaps", "smaps_rollup", "status",
 					"cmdline", "numa_maps"};
 
 struct cap {
@@ -178,16 +178,14 @@ static int tree_entry(void *data, const char *rel, enum sysroot_entry type, cons
 static int capture_pid(struct cap *c, const char *pid)
 {
 	char path[64];
-	snprintf(path, sizeof(path), "proc/%s/stat", pid);
-	struct buf b = {0};
-	struct ms_error e2 = {0};
-	int e = sysroot_read(&c->ctx->root, path, &b, &e2);
-	buf_free(&b);
-	if (e == -ENOENT)
-		return ms_say(c->err, -ESRCH, "no process with pid %s", pid);
+	size_t missing = c->missing;
+	int e = 0;
 	for (size_t i = 0; i < sizeof(pid_files) / sizeof(pid_files[0]) && !e; i++) {
 		snprintf(path, sizeof(path), "proc/%s/%s", pid, pid_files[i]);
 		e = copy(c, path, false);
+		/* stat, read first, is every process's: without it there is no such process */
+		if (!e && i == 0 && c->missing > missing)
+			e = ms_say(c->err, -ESRCH, "no process with pid %s", pid);
 	}
 	return e;
 }

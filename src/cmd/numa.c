@@ -497,6 +497,13 @@ static void print_blocks(struct ctx *ctx, const struct node_span *sp, size_t ns)
 		memblocks_free(&mb);
 		return;
 	}
+	/* the ranges as blocks merges them, split by node alone */
+	struct mb_range *g = calloc(mb.n ? mb.n : 1, sizeof(*g));
+	if (!g) {
+		memblocks_free(&mb);
+		return;
+	}
+	size_t ng = memblocks_merge(&mb, MB_SPLIT_NODE, g);
 	struct out *o = &ctx->out;
 	char bs[32];
 	out_size_text(o, mb.block_size, bs, sizeof(bs));
@@ -505,24 +512,18 @@ static void print_blocks(struct ctx *ctx, const struct node_span *sp, size_t ns)
 		uint64_t online = 0, blocks = 0, outside = 0;
 		char ranges[512] = "";
 		size_t len = 0, shown = 0;
-		for (size_t i = 0; i < mb.n; i++) {
-			const struct memblock *b = &mb.v[i];
-			if (b->node < 0 || (unsigned)b->node != sp[k].id)
+		for (size_t r = 0; r < ng; r++) {
+			const struct memblock *f = &mb.v[g[r].first];
+			if (f->node < 0 || (unsigned)f->node != sp[k].id)
 				continue;
-			blocks++;
-			online += b->state == MB_ONLINE;
-			uint64_t s0 = b->index * mb.block_size, e0 = s0 + mb.block_size - 1;
-			outside += e0 < sp[k].start || s0 > sp[k].end;
-			/* a range: this block and the ones right after it on the same node */
-			bool first = i == 0 || mb.v[i - 1].node != b->node ||
-				     mb.v[i - 1].index + 1 != b->index;
-			if (!first)
-				continue;
-			size_t j = i;
-			while (j + 1 < mb.n && mb.v[j + 1].node == b->node &&
-			       mb.v[j + 1].index == mb.v[j].index + 1)
-				j++;
-			uint64_t e1 = (mb.v[j].index + 1) * mb.block_size - 1;
+			for (size_t i = g[r].first; i < g[r].first + g[r].count; i++) {
+				uint64_t s0 = mb.v[i].index * mb.block_size;
+				online += mb.v[i].state == MB_ONLINE;
+				outside += s0 + mb.block_size - 1 < sp[k].start || s0 > sp[k].end;
+			}
+			blocks += g[r].count;
+			uint64_t s0 = f->index * mb.block_size,
+				 e1 = (f->index + g[r].count) * mb.block_size - 1;
 			if (shown++ < 6 && len < sizeof(ranges))
 				len += (size_t)snprintf(ranges + len, sizeof(ranges) - len,
 							"%s0x%" PRIx64 "-0x%" PRIx64, len ? ", " : "",
@@ -539,6 +540,7 @@ static void print_blocks(struct ctx *ctx, const struct node_span *sp, size_t ns)
 			ctx_note(ctx, "%" PRIu64 " of node %u's memory blocks lie outside its zones' span (zoneinfo and the blocks read a moment apart, or memory hot-plugged between)",
 				 outside, sp[k].id);
 	}
+	free(g);
 	memblocks_free(&mb);
 }
 

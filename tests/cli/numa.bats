@@ -23,19 +23,25 @@ json_nodes() {
 			| "\($n) \(.key) \(.value)"'
 }
 
-@test "every size column equals the node's meminfo line, on the fixtures and the real NUMA dumps" {
+# Every size column memscope gives for the nodes under $1 equals the node's meminfo line
+same_nodes() {
 	declare -A key=([memtotal]=MemTotal [memfree]=MemFree [memused]=MemUsed [filepages]=FilePages
 		[anonpages]=AnonPages [shmem]=Shmem [slab]=Slab [kernelstack]=KernelStack [pagetables]=PageTables)
+	local want got node k v line
+	want=$(awk_nodes "$1" | sort)
+	got=$(json_nodes "$1" 2>/dev/null)
+	[ -n "$got" ] || { echo "$1: memscope gave no nodes" >&2; return 1; }
+	while read -r node k v; do
+		line=$(echo "$want" | grep -x "$node ${key[$k]} [0-9]*") || { echo "$1: node $node has no ${key[$k]}" >&2; return 1; }
+		[ "${line##* }" = "$v" ] || { echo "$1 node $node $k: $v, the file says ${line##* }" >&2; return 1; }
+	done <<<"$got"
+}
+
+@test "every size column equals the node's meminfo line, on the fixtures and the real NUMA dumps" {
 	n=0
 	for c in "$FIX/numa2-hand" "$FIX/x86_64-vm-6.18-numa" "$REAL"/*; do
 		[ -f "$c/$NODE/node0/meminfo" ] || continue
-		want=$(awk_nodes "$c" | sort)
-		got=$(json_nodes "$c" 2>/dev/null)
-		[ -n "$got" ]
-		while read -r node k v; do
-			line=$(echo "$want" | grep -x "$node ${key[$k]} [0-9]*") || { echo "$c: node $node has no ${key[$k]}" >&2; return 1; }
-			[ "${line##* }" = "$v" ] || { echo "$c node $node $k: $v, the file says ${line##* }" >&2; return 1; }
-		done <<<"$got"
+		same_nodes "$c" || return 1
 		n=$((n + 1))
 	done
 	[ "$n" -ge 3 ]
@@ -376,8 +382,6 @@ awk_numa_maps() {
 }
 
 @test "PCP's two-node captures (flat files node0-meminfo, ...): laid out as sysfs, every value is the files'" {
-	declare -A key=([memtotal]=MemTotal [memfree]=MemFree [memused]=MemUsed [filepages]=FilePages
-		[anonpages]=AnonPages [shmem]=Shmem [slab]=Slab [kernelstack]=KernelStack [pagetables]=PageTables)
 	n=0
 	for c in "$REAL"/x86_64-pcp-numa2-*; do
 		[ -f "$c/node0-meminfo" ] || continue
@@ -389,13 +393,7 @@ awk_numa_maps() {
 			mkdir -p "$d/$NODE/$k"
 			cp "$f" "$d/$NODE/$k/meminfo"
 		done
-		want=$(awk_nodes "$d" | sort)
-		got=$(json_nodes "$d" 2>/dev/null)
-		[ -n "$got" ]
-		while read -r node k v; do
-			line=$(echo "$want" | grep -x "$node ${key[$k]} [0-9]*") || { echo "$c: node $node has no ${key[$k]}" >&2; return 1; }
-			[ "${line##* }" = "$v" ] || { echo "$c node $node $k: $v, the file says ${line##* }" >&2; return 1; }
-		done <<<"$got"
+		same_nodes "$d" || return 1
 		# the summary's zones: present and managed added up per node, as awk adds them
 		run --separate-stderr memscope --sysroot "$d" -J numa
 		assert_success
