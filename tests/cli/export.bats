@@ -130,12 +130,16 @@ value() { echo "$output" | awk -v s="$1" '$1 == s { print $2 }'; }
 
 @test "--textfile: DIR/memscope.prom written whole; a failed read or an unwritable place leaves the old one" {
 	d="$ROOT/tf"
-	mkdir "$d"
+	mkdir "$d" "$ROOT/cwd"
+	# run from an empty directory: nothing may be written beside the textfile (a dangling
+	# path once left a file with a garbage name in the working directory)
+	cd "$ROOT/cwd"
 	run --separate-stderr memscope --sysroot "$KM" export --textfile "$d"
 	assert_success
 	assert_output ""
 	[ -s "$d/memscope.prom" ]
 	assert_equal "$(ls -A "$d")" "memscope.prom"
+	assert_equal "$(ls -A "$ROOT/cwd")" ""
 	cp "$d/memscope.prom" "$ROOT/before"
 	# a dump export cannot read: the old file stays as it was, no temporary left
 	run --separate-stderr memscope --sysroot "$FIX/numa2-hand" export --textfile "$d"
@@ -155,6 +159,7 @@ value() { echo "$output" | awk -v s="$1" '$1 == s { print $2 }'; }
 	run --separate-stderr memscope --sysroot "$KM" export --textfile "$ROOT/nowhere"
 	assert_failure 1
 	assert_equal "$stderr" "memscope: '$ROOT/nowhere/memscope.prom': cannot write: No such file or directory"
+	assert_equal "$(ls -A "$ROOT/cwd")" ""
 }
 
 # a free TCP port on 127.0.0.1
