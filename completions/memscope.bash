@@ -5,7 +5,7 @@ _memscope()
 	_init_completion -s || return
 
 	local global_opts="-J --json -b --bytes --sysroot --color --arch --page-size -h --help -V --version"
-	local commands="iomem meminfo buddy zones maps translate phys layout decode procs faults slab vmalloc blocks kmem numa hugepages export capture"
+	local commands="iomem meminfo buddy zones maps translate phys layout decode procs faults slab vmalloc blocks kmem numa hugepages export capture diff"
 
 	# the command is the first word that is neither an option nor an option's value
 	local cmd="" i
@@ -112,6 +112,14 @@ _memscope()
 		esac
 	fi
 
+	# diff: two captures (directories) or live
+	if [[ $cmd == diff && $cur != -* ]]; then
+		case $prev in
+		-t | --threshold | -n | --top) return ;;
+		esac
+		COMPREPLY=($(compgen -d -- "$cur") $(compgen -W "live" -- "$cur"))
+		return
+	fi
 	# capture: a directory first, then PIDs
 	if [[ $cmd == capture && $cur != -* ]]; then
 		local w n=0
@@ -164,6 +172,7 @@ _memscope()
 	hugepages) opts="-a --all" ;;
 	export) opts="-f --format --textfile -n --top" ;;
 	capture) opts="" ;;
+	diff) opts="-t --threshold -n --top" ;;
 	esac
 	# maps, hugepages and numa take PIDs, translate and faults a PID first: offer the running ones
 	if [[ ($cmd == maps || $cmd == translate || $cmd == faults || $cmd == hugepages || $cmd == numa) && $cur != -* ]]; then

@@ -1,5 +1,5 @@
 # fish completion for memscope(1)
-set -l commands iomem meminfo buddy zones maps translate phys layout decode procs faults slab vmalloc blocks kmem numa hugepages export capture
+set -l commands iomem meminfo buddy zones maps translate phys layout decode procs faults slab vmalloc blocks kmem numa hugepages export capture diff
 
 complete -c memscope -f
 # global options, before or after the command
@@ -28,6 +28,7 @@ complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a vmalloc -
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a blocks -d 'Memory blocks as lsmem merges them'
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a numa -d 'NUMA nodes: memory, hugetlb pools, CPUs, distances'
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a export -d 'Memory as Prometheus metrics'
+complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a diff -d 'What changed between two captures, or a capture and this system'
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a capture -d 'Copy every file memscope reads into a directory'
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a hugepages -d 'Hugetlb pools, THP policy and sizes, a process'"'"'s huge pages'
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a kmem -d 'The allocator stack: kmalloc, slab, vmalloc, pages, memory'
@@ -124,6 +125,10 @@ complete -c memscope -n '__fish_seen_subcommand_from kmem' -l diagram -d 'The al
 complete -c memscope -n '__fish_seen_subcommand_from kmem' -s n -l top -x -d 'List the N largest caches, callers, families'
 # capture: a directory, then PIDs
 complete -c memscope -n '__fish_seen_subcommand_from capture' -x -a '(__fish_complete_directories) (__fish_complete_pids)'
+# diff: two captures or live
+complete -c memscope -n '__fish_seen_subcommand_from diff' -x -a '(__fish_complete_directories) live'
+complete -c memscope -n '__fish_seen_subcommand_from diff' -s t -l threshold -x -d 'Leave out changes smaller than SIZE'
+complete -c memscope -n '__fish_seen_subcommand_from diff' -s n -l top -x -d 'Caches and processes of each direction'
 # export
 complete -c memscope -n '__fish_seen_subcommand_from export' -s f -l format -x -a 'prometheus openmetrics' -d 'Exposition format'
 complete -c memscope -n '__fish_seen_subcommand_from export' -l textfile -x -a '(__fish_complete_directories)' -d 'Write DIR/memscope.prom for node_exporter'

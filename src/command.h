@@ -249,6 +249,6 @@ int watch_loop(struct ctx *ctx, const char *name, long interval_ms, long count,
 extern const struct command cmd_iomem, cmd_meminfo, cmd_buddy, cmd_zones, cmd_translate, cmd_maps,
 	cmd_phys, cmd_layout, cmd_decode, cmd_procs, cmd_faults;
 extern const struct command cmd_slab, cmd_vmalloc, cmd_blocks, cmd_kmem, cmd_numa,
-	cmd_hugepages, cmd_export, cmd_capture;
+	cmd_hugepages, cmd_export, cmd_capture, cmd_diff;
 
 #endif

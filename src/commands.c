@@ -24,7 +24,7 @@ const struct command *const commands[] = {
 	&cmd_iomem, &cmd_meminfo, &cmd_buddy,  &cmd_zones, &cmd_maps,
 	&cmd_translate, &cmd_layout, &cmd_decode, &cmd_phys, &cmd_procs, &cmd_faults,
 	&cmd_slab, &cmd_vmalloc, &cmd_blocks, &cmd_kmem, &cmd_numa, &cmd_hugepages,
-	&cmd_export, &cmd_capture, NULL,
+	&cmd_export, &cmd_capture, &cmd_diff, NULL,
 };
 
 const struct command *command_find(const char *name)

@@ -257,6 +257,11 @@ void trow_delta(struct trow *r, size_t col, int64_t v)
 	trow_typed(r, col, COL_DELTA, (uint64_t)v);
 }
 
+void trow_size_delta(struct trow *r, size_t col, int64_t v)
+{
+	trow_typed(r, col, COL_SIZE_DELTA, (uint64_t)v);
+}
+
 void trow_bool(struct trow *r, size_t col, bool v)
 {
 	trow_typed(r, col, COL_BOOL, v);

@@ -24,6 +24,8 @@ enum col_type {
 	COL_BOOL,    /* text "yes"/"no"; JSON true/false */
 	COL_HEX,     /* a number written in hex in text ("0x1a000", as the kernel prints file
 		      * offsets); JSON integer */
+	COL_SIZE_DELTA, /* a signed change of a size: text "+1.5M", "-4K", "0B" (--bytes:
+			 * "+1572864"); JSON integer (bytes) */
 };
 
 enum {
@@ -111,6 +113,7 @@ void trow_typed(struct trow *r, size_t col, enum col_type type, uint64_t v);
 void trow_percent(struct trow *r, size_t col, double v);
 void trow_index(struct trow *r, size_t col, unsigned thousandths);
 void trow_delta(struct trow *r, size_t col, int64_t v);
+void trow_size_delta(struct trow *r, size_t col, int64_t v);
 void trow_bool(struct trow *r, size_t col, bool v);
 /* This cell's range passes 2^53: JSON as a "0x" string, as COLF_WIDE does for a column (a row
  * of a table whose rows are different quantities, such as meminfo's fields). */

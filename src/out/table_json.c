@@ -46,6 +46,7 @@ static void cell_json(struct jw *w, const struct table *t, const char *key, cons
 		jw_number(w, key, b);
 		return;
 	case COL_DELTA:
+	case COL_SIZE_DELTA:
 		jw_i64(w, key, (int64_t)c->u);
 		return;
 	case COL_BOOL:

@@ -77,6 +77,16 @@ size_t cell_text(const struct table *t, const struct out *o, const struct cell *
 	case COL_DELTA:
 		snprintf(buf, size, (int64_t)c->u > 0 ? "+%" PRId64 : "%" PRId64, (int64_t)c->u);
 		break;
+	case COL_SIZE_DELTA: {
+		/* the sign, then the size of the change as every size is written */
+		int64_t v = (int64_t)c->u;
+		uint64_t m = v < 0 ? -(uint64_t)v : (uint64_t)v;
+		if (size < 2)
+			break;
+		buf[0] = v < 0 ? '-' : '+';
+		size_t n = out_size_text(o, m, buf + (v != 0), size - (v != 0));
+		return n + (v != 0);
+	}
 	case COL_BOOL:
 		snprintf(buf, size, "%s", c->u ? "yes" : "no");
 		break;

@@ -605,7 +605,46 @@ static void test_spool(void **state)
 	table_free(mem);
 }
 
-TEST_MAIN(cmocka_unit_test(test_text), cmocka_unit_test(test_json), cmocka_unit_test(test_select),
+/* A signed size: the sign, then the size as every size is written (human, or --bytes); 0 has
+ * none; JSON the integer; INT64_MIN's magnitude without overflow */
+static void test_size_delta(void **state)
+{
+	(void)state;
+	static const struct col_def d[] = {
+		{"NAME", "name", COL_STR, COLF_DEFAULT, "name", NULL},
+		{"CHANGE", "change", COL_SIZE_DELTA, COLF_DEFAULT | COLF_RIGHT, "change", NULL},
+	};
+	struct table *t = table_new(d, 2, "rows");
+	assert_non_null(t);
+	const int64_t v[] = {1536, -(INT64_C(4) << 20), 0, INT64_MIN};
+	const char *name[] = {"up", "down", "same", "min"};
+	for (int i = 0; i < 4; i++) {
+		struct trow *r = table_add(t, NULL);
+		trow_str(r, 0, name[i]);
+		trow_size_delta(r, 1, v[i]);
+	}
+	TEXT_IS(t, (&(struct opts){.direct = true}),
+		"NAME CHANGE\n"
+		"up    +1.5K\n"
+		"down    -4M\n"
+		"same     0B\n"
+		"min     -8E\n");
+	TEXT_IS(t, (&(struct opts){.direct = true, .bytes = true}),
+		"NAME               CHANGE\n"
+		"up                  +1536\n"
+		"down             -4194304\n"
+		"same                    0\n"
+		"min  -9223372036854775808\n");
+	char *j = json_of(t);
+	assert_non_null(strstr(j, "\"change\": 1536"));
+	assert_non_null(strstr(j, "\"change\": -4194304"));
+	assert_non_null(strstr(j, "\"change\": 0"));
+	assert_non_null(strstr(j, "\"change\": -9223372036854775808"));
+	free(j);
+	table_free(t);
+}
+
+TEST_MAIN(cmocka_unit_test(test_text), cmocka_unit_test(test_size_delta), cmocka_unit_test(test_json), cmocka_unit_test(test_select),
 	  cmocka_unit_test(test_show), cmocka_unit_test(test_keyed_flat),
 	  cmocka_unit_test(test_nesting_lists), cmocka_unit_test(test_tree),
 	  cmocka_unit_test(test_spool))
