@@ -71,10 +71,10 @@ static const struct col_def slab_cols[] = {
 		     NULL},
 	[S_SHARED] = {"SHARED", "sharedfactor", COL_COUNT, COLF_RIGHT, "SLAB tunable: shared factor",
 		      NULL},
-	[S_CHANGE] = {"CHANGE", "memory_change", COL_DELTA, COLF_RIGHT,
-		      "with --watch: MEMORY's change since the first frame, bytes", NULL},
-	[S_RATE] = {"RATE", "memory_per_minute", COL_DELTA, COLF_RIGHT,
-		    "with --watch: CHANGE per minute since the first frame, bytes", NULL},
+	[S_CHANGE] = {"CHANGE", "memory_change", COL_SIZE_DELTA, COLF_RIGHT,
+		      "with --watch: MEMORY's change since the first frame", NULL},
+	[S_RATE] = {"RATE", "memory_per_minute", COL_SIZE_DELTA, COLF_RIGHT,
+		    "with --watch: CHANGE per minute since the first frame", NULL},
 };
 
 static const struct columns slab_columns = COLUMNS(slab_cols, NULL);
@@ -248,8 +248,8 @@ static void fill(struct trow *r, const struct cache_row *cr)
 	trow_count(r, S_LIMIT, c->limit);
 	trow_count(r, S_BATCH, c->batchcount);
 	trow_count(r, S_SHARED, c->sharedfactor);
-	trow_delta(r, S_CHANGE, cr->change);
-	trow_delta(r, S_RATE, cr->rate);
+	trow_size_delta(r, S_CHANGE, cr->change);
+	trow_size_delta(r, S_RATE, cr->rate);
 }
 
 /* The columns shown: the defaults unless -o replaces them, what -o adds, the sort key. */
@@ -449,9 +449,9 @@ static int watch_changes(struct slab_watch *w, struct cache_row *v, size_t n)
 	return 0;
 }
 
-/* Live, slabinfo refused (mode 0400, no privilege): meminfo's slab figures are still shown,
- * with a line naming the file and what would show the caches. A dump's refusal stays an error
- * (no privilege of this machine's would open it). */
+/* slabinfo refused live (mode 0400, no privilege), or empty in a dump made without root:
+ * meminfo's slab figures are still shown, with a line naming the file and what would show the
+ * caches. */
 static int refused_totals(struct ctx *ctx, struct ms_error *err)
 {
 	static const char *const keys[] = {"Slab", "SReclaimable", "SUnreclaim"};
@@ -474,15 +474,14 @@ static int frame(struct ctx *ctx, struct slab_args *a, struct slab_watch *w,
 	if (raised)
 		caps_lower();
 	if (ret == -EACCES && ctx->root.dir && !strncmp(err->reason, "empty file", 10)) {
+		/* a dump made without root: what the live machine would show such a user */
 		char file[sizeof(err->file)];
 		snprintf(file, sizeof(file), "%s", err->file);
-		table_free(tb);
-		return ms_say(err, ret,
-			      "'%s': empty in the dump (the kernel shows slabinfo to root only, and "
-			      "the dump was made without)",
-			      file);
+		ms_fail(err, ret, file, 0,
+			"empty in the dump (the kernel shows slabinfo to root only, and the dump was "
+			"made without)");
 	}
-	if (ret == -EACCES && !ctx->root.dir) {
+	if (ret == -EACCES) {
 		table_free(tb);
 		return refused_totals(ctx, err);
 	}

@@ -504,8 +504,8 @@ static void fill_area(struct trow *r, const struct area_row *a, bool real,
 	trow_count(r, V_LINE, a->line);
 }
 
-/* Live, vmallocinfo refused (mode 0400): meminfo's vmalloc figures, with a line naming the
- * file and what would show the areas. */
+/* vmallocinfo refused live (mode 0400), or empty in a dump made without root: meminfo's vmalloc
+ * figures, with a line naming the file and what would show the areas. */
 static int refused_totals(struct ctx *ctx, struct ms_error *err)
 {
 	static const char *const keys[] = {"VmallocUsed", "VmallocTotal", "VmallocChunk"};
@@ -574,6 +574,15 @@ static int run(struct ctx *ctx, void *args, struct ms_error *err)
 	}
 	char name[512];
 	sysroot_name(&ctx->root, "proc/vmallocinfo", name, sizeof(name));
+	if (ctx->root.dir && !b.len) {
+		/* a dump made without root: what the live machine would show such a user */
+		buf_free(&b);
+		table_free(tb);
+		ms_fail(err, -EACCES, name, 0,
+			"empty in the dump (the kernel shows vmallocinfo to root only, and the dump "
+			"was made without)");
+		return refused_totals(ctx, err);
+	}
 	page_size = ctx_page_size(ctx);
 	const struct machine_facts *f = ctx_machine(ctx);
 	/* a 64-bit kernel's hash looks like a 32-bit kernel's address: without the architecture
@@ -589,12 +598,7 @@ static int run(struct ctx *ctx, void *args, struct ms_error *err)
 	kptr_check_init(&r.kc, NULL, wide);
 	e = vmallocinfo_stream_bytes(b.data, b.len, name, each_area, &r, err);
 	buf_free(&b);
-	if (e == -EACCES && ctx->root.dir && !strncmp(err->reason, "empty file", 10))
-		e = ms_say(err, e,
-			   "'%s': empty in the dump (the kernel shows vmallocinfo to root only, and "
-			   "the dump was made without)",
-			   name);
-	else if (e == -ENOMEM)
+	if (e == -ENOMEM)
 		e = ms_say(err, e, "out of memory");
 	bool real = !e && kptr_verdict(&r.kc) == KPTR_REAL;
 	if (real && arch_known) {

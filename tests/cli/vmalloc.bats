@@ -156,11 +156,15 @@ VmallocUsed: 0 kB
 	echo "$output" | jq -e '.addresses == "zeroed" and .placement == null and .meminfo.difference == 0'
 }
 
-@test "bad vmallocinfo: missing, empty (no root), malformed, cut, NUL: one line, exit 1" {
+@test "bad vmallocinfo: missing, malformed, cut, NUL: one line, exit 1; empty (no root): meminfo's" {
 	refused "memscope: '$FIX/empty/proc/vmallocinfo': missing from the dump" --sysroot "$FIX/empty" vmalloc
+	# empty (a dump made without root): meminfo's figures, as live without the right
 	dump empty ""
-	refused "memscope: '$ROOT/empty/proc/vmallocinfo': empty in the dump (the kernel shows vmallocinfo to root only, and the dump was made without)" \
-		--sysroot "$ROOT/empty" vmalloc
+	printf 'MemTotal: 1024 kB\nVmallocTotal: 34359738367 kB\nVmallocUsed: 2048 kB\nVmallocChunk: 0 kB\n' >"$ROOT/empty/proc/meminfo"
+	run --separate-stderr memscope --sysroot "$ROOT/empty" vmalloc --json
+	assert_success
+	assert_equal "$stderr" "memscope: '$ROOT/empty/proc/vmallocinfo': empty in the dump (the kernel shows vmallocinfo to root only, and the dump was made without); only meminfo's vmalloc figures are shown"
+	assert_equal "$(echo "$output" | jq -c '[.callers, .meminfo.VmallocUsed, .meminfo.VmallocTotal]')" "[null,2097152,$((34359738367 * 1024))]"
 	dump bad "0xbf000000-0xbf002000    8192 load_module+0x1/0x2 pages=1 vmalloc
 0xbf000000 8192 x
 "
