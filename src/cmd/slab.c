@@ -473,7 +473,9 @@ static int frame(struct ctx *ctx, struct slab_args *a, struct slab_watch *w,
 	int ret = slabinfo_read(&ctx->root, &si, err);
 	if (raised)
 		caps_lower();
-	if (ret == -EACCES && ctx->root.dir && !strncmp(err->reason, "empty file", 10)) {
+	/* a dump's file this user may not open is the dump's fault, not the kernel's */
+	bool withheld = ret == -EACCES && (!ctx->root.dir || !strncmp(err->reason, "empty file", 10));
+	if (withheld && ctx->root.dir) {
 		/* a dump made without root: what the live machine would show such a user */
 		char file[sizeof(err->file)];
 		snprintf(file, sizeof(file), "%s", err->file);
@@ -481,7 +483,7 @@ static int frame(struct ctx *ctx, struct slab_args *a, struct slab_watch *w,
 			"empty in the dump (the kernel shows slabinfo to root only, and the dump was "
 			"made without)");
 	}
-	if (ret == -EACCES) {
+	if (withheld) {
 		table_free(tb);
 		return refused_totals(ctx, err);
 	}
