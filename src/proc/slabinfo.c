@@ -2,6 +2,7 @@
 /* Parser for /proc/slabinfo: print_slabinfo_header() then, per cache, cache_show()'s
  * "%-17s %6lu %6lu %6u %4u %4d : tunables %4u %4u %4u : slabdata %6lu %6lu %6lu". */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,6 +174,12 @@ int slabinfo_parse(const char *data, size_t len, const char *file, struct slabin
 			lines_fail(&it, "%s", r == -ERANGE ? "a number does not fit in 64 bits"
 					      : it.cut	   ? "last line cut off"
 							   : SHAPE);
+			break;
+		}
+		/* a slab is one buddy block: 2^order pages, never 0 nor 3 */
+		if (!c->pagesperslab || (c->pagesperslab & (c->pagesperslab - 1))) {
+			lines_fail(&it, "pagesperslab %" PRIu64 " is not a power of two (a slab is a "
+				   "block of 2^order pages)", c->pagesperslab);
 			break;
 		}
 		c->line = it.no;

@@ -134,12 +134,18 @@ static void test_slabinfo_errors(void **state)
 	    {HEAD "a 1 2 -3 4 5 : tunables 0 0 0 : slabdata 1 1 0\n", 3, shape},
 	    {HEAD "a 1 2 3x 4 5 : tunables 0 0 0 : slabdata 1 1 0\n", 3, shape},
 	    {HEAD "a 1 2 3 4 5\n", 3, shape},
-	    {HEAD "a 1 2 3 4 5 : tunables 0 0 0 : slabdata 1 1 0\nb 1 2 3 4 5 : tunab", 4,
+	    {HEAD "a 1 2 3 4 4 : tunables 0 0 0 : slabdata 1 1 0\nb 1 2 3 4 5 : tunab", 4,
 	     "last line cut off"},
 	    {HEAD "a 1 2 99999999999999999999 4 5 : tunables 0 0 0 : slabdata 1 1 0\n", 3,
 	     "a number does not fit in 64 bits"},
 	    {HEAD "a 1 2 3 4 5 : tunables 0 0 0 : slabdata 1 1 99999999999999999999\n", 3,
 	     "a number does not fit in 64 bits"},
+	    /* pagesperslab: a buddy block's 2^order pages */
+	    {HEAD "a 1 2 3 4 0 : tunables 0 0 0 : slabdata 1 1 0\n", 3,
+	     "pagesperslab 0 is not a power of two (a slab is a block of 2^order pages)"},
+	    {HEAD "a 1 2 3 4 8 : tunables 0 0 0 : slabdata 1 1 0\nb 1 2 3 4 3 : tunables 0 0 0 : "
+		  "slabdata 1 1 0\n", 4,
+	     "pagesperslab 3 is not a power of two (a slab is a block of 2^order pages)"},
 	};
 	assert_parse_fails_each(slabinfo_parse, struct slabinfo, bad);
 	/* a NUL byte needs the length given, not strlen() */
