@@ -375,6 +375,8 @@ static int print_live(struct ctx *ctx, const struct layout *l)
 			rec_u64(&r, "kptr_restrict", "kptr_restrict", (uint64_t)lf.kptr_restrict);
 		else
 			rec_null(&r, "kptr_restrict", "kptr_restrict", "not known");
+		if (lv.text) /* else the text's line above said it */
+			rec_str(&r, "why", "why", lf.kallsyms_why);
 		rec_group_end(&r);
 	}
 	if (lv.have_text_paddr)

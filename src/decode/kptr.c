@@ -94,9 +94,12 @@ const char *kptr_explain(const struct kptr_check *c, const char *file, int restr
 			 restrict_level == 2 ? ", which hides them from everyone (1 shows them to a "
 					       "reader with CAP_SYSLOG)"
 			 : restrict_level == 1
-			     ? ", which shows them only to a reader with CAP_SYSLOG, and it had none"
+			     ? ", which shows them only to a reader with CAP_SYSLOG, and it had none (2 "
+			       "hides them from everyone)"
 			     : restrict_level == 0
-				 ? " and the reader had no CAP_SYSLOG"
+				 ? " and the reader had no CAP_SYSLOG; at 0 kallsyms shows them to anyone "
+				   "only while kernel.perf_event_paranoid is 1 or less (1 shows them only "
+				   "to CAP_SYSLOG, 2 to no one)"
 				 : " (1 shows them only to a reader with CAP_SYSLOG, 2 to no one)");
 		break;
 	case KPTR_HASHED:

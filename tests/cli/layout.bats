@@ -332,3 +332,18 @@ live_kallsyms_is() {
 	fi
 	echo "$output" | jq -e --argjson k "$(cat /proc/sys/kernel/kptr_restrict)" '.live.kallsyms.kptr_restrict == $k'
 }
+
+@test "--live says what kptr_restrict 0, 1 and 2 do, for real addresses and for zeroed ones" {
+	level=$(cat /proc/sys/kernel/kptr_restrict)
+	run --separate-stderr memscope layout --live --json
+	assert_success
+	if [ "$(echo "$output" | jq -r '.live.kallsyms.addresses // empty')" = real ]; then
+		echo "$output" | jq -e --arg l "$level" '.live.kallsyms.why | test("kernel.kptr_restrict is " + $l + ": 1 shows them to CAP_SYSLOG only, 2 to no one")'
+	fi
+	as_user || skip "setpriv is not installed"
+	run --separate-stderr "${AS[@]}" "$MEMSCOPE" layout --live
+	assert_success
+	if [ "$level" = 0 ] && [ "$(cat /proc/sys/kernel/perf_event_paranoid)" -gt 1 ]; then
+		assert_line --regexp "^  kernel text +unknown \(/proc/kallsyms shows every kernel address as 0: kernel.kptr_restrict is 0 and the reader had no CAP_SYSLOG; at 0 kallsyms shows them to anyone only while kernel.perf_event_paranoid is 1 or less \(1 shows them only to CAP_SYSLOG, 2 to no one\)\)$"
+	fi
+}
