@@ -289,6 +289,24 @@ static const char *region_of(const struct layout *l, uint64_t addr, const void *
 		*id = l;
 		return "vmalloc() / ioremap() space (from high_memory + 8M)";
 	}
+	/* x86_64's memory KASLR (CONFIG_RANDOMIZE_MEMORY, arch/x86/mm/kaslr.c) moves the direct
+	 * map, vmalloc space and vmemmap, in that order, anywhere from the direct map's documented
+	 * start to vaddr_end: a vmalloc area found in another of them, or in a hole between, is in
+	 * vmalloc space moved, not in what the documented table has there */
+	if (!strcmp(l->arch, "x86_64") && !strstr(reg->name, "(vmalloc_base)")) {
+		uint64_t lo = 0, hi = 0;
+		for (size_t i = 0; i < l->n; i++) {
+			if (strstr(l->r[i].name, "(page_offset_base)"))
+				lo = l->r[i].start;
+			if (strstr(l->r[i].name, "vaddr_end for KASLR"))
+				hi = l->r[i].start;
+		}
+		if (lo && addr >= lo && addr < hi) {
+			*id = &l->r[0].kaslr; /* one group for all of them */
+			return "vmalloc/ioremap space (vmalloc_base, moved by KASLR between the direct "
+			       "map's documented start and vaddr_end)";
+		}
+	}
 	return reg->name;
 }
 

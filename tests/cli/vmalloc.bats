@@ -227,3 +227,27 @@ VmallocUsed: 0 kB
 	echo "$output" | jq -e --argjson u "$used" '.callers == null and
 		(.meminfo.VmallocUsed - $u | fabs) < 16777216'
 }
+
+@test "x86_64 with memory KASLR: areas where the documented table has the direct map are in vmalloc space moved" {
+	# vmalloc_base randomised to 0xffffb4d300000000 (below the documented 0xffffc90000000000),
+	# modules at their fixed place; real addresses (kptr_restrict 1, read with CAP_SYSLOG)
+	dump kaslr "0xffffb4d300000000-0xffffb4d300005000   20480 fork+0x1/0x2 pages=4 vmalloc N0=4
+0xffffb4d300005000-0xffffb4d300008000   12288 acpi_os_map_iomem+0x1/0x2 phys=0x00000000fed00000 ioremap
+0xffffb4d380000000-0xffffb4d380201000 2101248 alloc_large_system_hash+0x1/0x2 pages=512 vmalloc vpages N0=512
+0xffffffffc0000000-0xffffffffc0005000   20480 load_module+0x1/0x2 pages=4 vmalloc N0=4
+" "MemTotal: 94412 kB
+VmallocTotal: 34359738367 kB
+VmallocUsed: 2080 kB
+"
+	mkdir -p "$ROOT/kaslr/proc/sys/kernel"
+	echo 1 >"$ROOT/kaslr/proc/sys/kernel/kptr_restrict"
+	run --separate-stderr memscope --sysroot "$ROOT/kaslr" vmalloc --arch x86_64 --json
+	assert_success
+	assert_equal "$(echo "$output" | jq -c '[.addresses, [.placement[] | [.region, .areas]]]')" \
+		'["real",[["vmalloc/ioremap space (vmalloc_base, moved by KASLR between the direct map'"'"'s documented start and vaddr_end)",3],["module mapping space",1]]]'
+	# never the direct map, in the list either
+	run --separate-stderr memscope --sysroot "$ROOT/kaslr" vmalloc --arch x86_64 --list -o START,REGION
+	assert_success
+	refute_output --partial "direct mapping"
+	assert_line --regexp '^0xffffb4d300000000 +vmalloc/ioremap space \(vmalloc_base, moved by KASLR'
+}
