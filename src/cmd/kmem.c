@@ -87,10 +87,25 @@ struct kmem {
 	struct buddyinfo bi;
 	bool have_zones;
 	uint64_t present;
+	bool have_managed; /* every zone printed its managed pages (Linux 3.8+) */
+	uint64_t managed;
 	bool have_io, io_hidden;
 	uint64_t ram;
 	size_t ram_ranges;
 };
+
+static uint64_t mi_get(const struct kmem *k, const char *key, bool *known);
+
+/* What MemTotal counts beyond the zones' managed pages (0 when they agree, or either is not
+ * known): more than 1% of it, so a moment between the two reads is not taken for it */
+static uint64_t not_managed(const struct kmem *k)
+{
+	bool known = false;
+	uint64_t total = mi_get(k, "MemTotal", &known), managed = k->managed * k->ps;
+	if (!known || !k->have_managed || total <= managed || total - managed <= total / 100)
+		return 0;
+	return total - managed;
+}
 
 static uint64_t mi_get(const struct kmem *k, const char *key, bool *known)
 {
@@ -232,9 +247,12 @@ static int kmem_read(struct ctx *ctx, struct kmem *k, struct ms_error *err)
 		return e;
 	if (k->have_zones) {
 		bool any = false;
+		k->have_managed = zi.n > 0;
 		for (size_t i = 0; i < zi.n; i++) {
 			k->present += zi.v[i].f[ZF_PRESENT];
 			any |= zi.v[i].has[ZF_PRESENT];
+			k->managed += zi.v[i].f[ZF_MANAGED];
+			k->have_managed &= zi.v[i].has[ZF_MANAGED];
 		}
 		k->have_zones = any;
 		zoneinfo_free(&zi);
@@ -537,6 +555,10 @@ static int page_part(struct out *o, const struct kmem *k, struct part *p, int gr
 	out_u64(o, SHOW_JSON, "free_bytes", NULL, pages * k->ps);
 	add(p, NULL, "%s free in %" PRIu64 " pages of %s, %zu zone%s; meminfo MemFree %s",
 	    sz(o, pages * k->ps), pages, sz(o, k->ps), bi->n, bi->n == 1 ? "" : "s", memfree);
+	uint64_t unmanaged = not_managed(k);
+	if (unmanaged)
+		add(p, NULL, "(MemFree also counts the %s of MemTotal no zone manages yet)",
+		    sz(o, unmanaged));
 	add(p, NULL, "unusable free space index at order %u (blocks of %s):", FRAG_ORDER,
 	    sz(o, k->ps << FRAG_ORDER));
 	static const struct col_def cols[] = {
@@ -597,7 +619,20 @@ static void main_part(struct ctx *ctx, const struct kmem *k, struct part *p)
 	part_begin(o, p, "main_memory", "main memory", "memscope meminfo");
 	char total[32];
 	mi_show(o, k, "MemTotal", total, sizeof(total));
-	add(p, NULL, "MemTotal %s, the pages the page allocator manages", total);
+	uint64_t unmanaged = not_managed(k);
+	if (unmanaged) {
+		/* deferred struct page initialisation (deferred_init, the zones grown on demand)
+		 * or memory being onlined: counted in MemTotal, not yet in any zone */
+		add(p, NULL, "MemTotal %s: %s managed by the zones, %s not yet handed to them", total,
+		    sz(o, k->managed * k->ps), sz(o, unmanaged));
+		add(p, NULL, "  (deferred struct page init growing the zones as needed, or memory being onlined)");
+	} else {
+		add(p, NULL, "MemTotal %s, the pages the page allocator manages", total);
+	}
+	if (k->have_managed)
+		out_u64(o, SHOW_JSON, "managed_bytes", NULL, k->managed * k->ps);
+	else
+		out_null(o, SHOW_JSON, "managed_bytes", NULL);
 
 	out_object(o, "system_ram");
 	out_str(o, SHOW_JSON, "command", NULL, "memscope iomem --summary");

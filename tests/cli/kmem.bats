@@ -297,3 +297,27 @@ memscope: '$d/iomem': missing from the dump; System RAM is unknown"
 		.vmalloc.areas == null and .vmalloc.VmallocUsed > 0 and
 		.page_allocator.free_pages > 0 and .main_memory.system_ram.bytes == null'
 }
+
+@test "MemTotal beyond the zones' managed pages (deferred struct page init): the part says how much" {
+	p="$KMEM/proc"
+	managed=$(awk '$1 == "managed" { s += $2 } END { printf "%.0f", s * 4096 }' "$p/zoneinfo")
+	total=$(kb MemTotal "$KMEM")
+	run --separate-stderr memscope --sysroot "$KMEM" kmem --json
+	assert_success
+	assert_equal "$(echo "$output" | jq .main_memory.managed_bytes)" "$managed"
+	run --separate-stderr memscope --sysroot "$KMEM" kmem --bytes
+	assert_success
+	# this VM's capture: 13.7G of MemTotal not yet in any zone
+	[ $((total - managed)) -gt $((total / 100)) ]
+	assert_line "  MemTotal $total: $managed managed by the zones, $((total - managed)) not yet handed to them"
+	assert_line "  (MemFree also counts the $((total - managed)) of MemTotal no zone manages yet)"
+	# where they agree (within 1%), the usual line
+	d="$ROOT/agree"
+	mkdir -p "$d"
+	cp -r "$KMEM/proc" "$d/"
+	awk -v t=$((managed / 1024)) '$1 == "MemTotal:" { $2 = t } { print }' "$p/meminfo" >"$d/proc/meminfo"
+	run --separate-stderr memscope --sysroot "$d" kmem --bytes
+	assert_success
+	assert_line "  MemTotal $managed, the pages the page allocator manages"
+	refute_output --partial "no zone manages"
+}
