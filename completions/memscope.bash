@@ -88,7 +88,8 @@ _memscope()
 	if [[ $cmd == slab ]]; then
 		case $prev in
 		-s | --sort) COMPREPLY=($(compgen -W "change rate name active objs use slot object_size per_slab pages order slabs active_slabs memory waste reclaim aliases partial cpu_slabs limit batch shared" -- "$cur")) && return ;;
-		-n | --top | --count | -o | --output) return ;;
+		-o | --output) COMPREPLY=($(compgen -W "NAME ACTIVE OBJS USE SLOT OBJECT PER_SLAB PAGES ORDER SLABS ACT_SLABS MEMORY WASTE RECLAIM ALIASES PARTIAL CPU_SLABS LIMIT BATCH SHARED CHANGE RATE" -- "$cur")) && return ;;
+		-n | --top | --count) return ;;
 		esac
 	fi
 
