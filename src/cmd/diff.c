@@ -336,6 +336,16 @@ static int meminfo_diff(struct ctx *ctx, const struct side *a, const struct side
 	return e;
 }
 
+/* A comparison one side cannot make: said in text, null in JSON. Returns true when so. */
+static bool not_compared(struct ctx *ctx, const char *key, bool ha, bool hb, const char *lacks)
+{
+	if (ha && hb)
+		return false;
+	out_printf(&ctx->out, "\n%s: not compared (%s %s)\n", key, !ha ? "A" : "B", lacks);
+	out_null(&ctx->out, SHOW_JSON, key, NULL);
+	return true;
+}
+
 enum { U_NODE, U_ZONE, U_ORDER, U_A, U_B, U_CHANGE, U_BYTES, U_UA, U_UB, U_NCOLS };
 static const struct col_def buddy_cols[] = {
 	[U_NODE] = {"NODE", "node", COL_COUNT, COLF_DEFAULT | COLF_RIGHT, "NUMA node", NULL},
@@ -414,12 +424,8 @@ static void buddy_zone_rows(struct table *tb, const struct side *a, const struct
 static int buddy_diff(struct ctx *ctx, const struct side *a, const struct side *b,
 		      uint64_t threshold)
 {
-	if (!a->have_bi || !b->have_bi) {
-		out_printf(&ctx->out, "\nbuddy: not compared (%s has no buddyinfo)\n",
-			   !a->have_bi ? "A" : "B");
-		out_null(&ctx->out, SHOW_JSON, "buddy", NULL);
+	if (not_compared(ctx, "buddy", a->have_bi, b->have_bi, "has no buddyinfo"))
 		return 0;
-	}
 	struct table *tb = table_new(buddy_cols, U_NCOLS, "buddy");
 	if (!tb)
 		return -ENOMEM;
@@ -514,12 +520,8 @@ static void zone_row(struct table *tb, const struct side *a, const struct side *
 
 static int zone_diff(struct ctx *ctx, const struct side *a, const struct side *b)
 {
-	if (!a->have_zi || !b->have_zi) {
-		out_printf(&ctx->out, "\nzones: not compared (%s has no zoneinfo)\n",
-			   !a->have_zi ? "A" : "B");
-		out_null(&ctx->out, SHOW_JSON, "zones", NULL);
+	if (not_compared(ctx, "zones", a->have_zi, b->have_zi, "has no zoneinfo"))
 		return 0;
-	}
 	struct table *tb = table_new(zone_cols, Z_NCOLS, "zones");
 	if (!tb)
 		return -ENOMEM;
@@ -618,12 +620,8 @@ static int ranked_print(struct ctx *ctx, const struct col_def *cols, const char 
 static int slab_diff(struct ctx *ctx, const struct side *a, const struct side *b,
 		     uint64_t threshold, size_t top)
 {
-	if (!a->have_si || !b->have_si) {
-		out_printf(&ctx->out, "\nslab: not compared (%s's slabinfo is missing or withheld)\n",
-			   !a->have_si ? "A" : "B");
-		out_null(&ctx->out, SHOW_JSON, "slab", NULL);
+	if (not_compared(ctx, "slab", a->have_si, b->have_si, "has no slabinfo it could read"))
 		return 0;
-	}
 	size_t cap = a->si.n + b->si.n, n = 0;
 	struct ranked *v = calloc(cap ? cap : 1, sizeof(*v));
 	if (!v)
@@ -669,12 +667,8 @@ static bool same_process(const struct procmem *x, const struct procmem *y)
 static int proc_diff(struct ctx *ctx, const struct side *a, const struct side *b,
 		     uint64_t threshold, size_t top)
 {
-	if (!a->have_procs || !b->have_procs) {
-		out_printf(&ctx->out, "\nprocesses: not compared (%s has none)\n",
-			   !a->have_procs ? "A" : "B");
-		out_null(&ctx->out, SHOW_JSON, "processes", NULL);
+	if (not_compared(ctx, "processes", a->have_procs, b->have_procs, "has none"))
 		return 0;
-	}
 	struct ranked *v = calloc(a->nprocs ? a->nprocs : 1, sizeof(*v));
 	if (!v)
 		return -ENOMEM;
