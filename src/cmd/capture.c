@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* memscope capture DIR [PID...]: every file memscope's commands read, copied into DIR as a dump
- * that --sysroot replays, with a manifest of the machine, the privileges held and each file that
- * was hidden, unreadable or missing. DIR is written whole or not at all. */
+/* memscope capture [-o FILE.tar.zst | DIR] [--pid PID...]: every file memscope's commands read,
+ * copied into DIR (or an archive) as a dump that --sysroot replays, with a manifest of the
+ * machine, the privileges held and each file that was hidden, unreadable or missing. DIR (FILE)
+ * is written whole or not at all. */
 #include <errno.h>
 #include <stdarg.h>
 #include <inttypes.h>
@@ -20,9 +21,18 @@
 
 struct capture_args {
 	const char *dir;
-	char **pids;
+	const char *output; /* -o FILE: an archive */
+	char **pids;	    /* after DIR */
 	int npids;
+	const char **pid_opts; /* --pid, as many as given */
+	int npid_opts;
+	bool pagemap;
 };
+
+static bool bad_pid(const char *s)
+{
+	return pid_check(s) || !strcmp(s, "self");
+}
 
 static error_t capture_arg(void *args, char *arg, struct argp_state *state)
 {
@@ -33,31 +43,64 @@ static error_t capture_arg(void *args, char *arg, struct argp_state *state)
 	}
 	args_rest(state, &a->pids, &a->npids);
 	for (int i = 0; i < a->npids; i++)
-		if (pid_check(a->pids[i]) || !strcmp(a->pids[i], "self"))
+		if (bad_pid(a->pids[i]))
 			argp_error(state, "invalid PID '%s' (a number)", a->pids[i]);
 	return 0;
 }
 
+static int pid_parse(void *args, const char *arg, struct argp_state *state)
+{
+	struct capture_args *a = args;
+	if (bad_pid(arg))
+		return -EINVAL;
+	const char **v = realloc(a->pid_opts, (size_t)(a->npid_opts + 1) * sizeof(*v));
+	if (!v)
+		argp_failure(state, 1, ENOMEM, "out of memory");
+	a->pid_opts = v;
+	a->pid_opts[a->npid_opts++] = arg;
+	return 0;
+}
+
+static int output_parse(void *args, const char *arg, struct argp_state *state)
+{
+	((struct capture_args *)args)->output = arg;
+	return *arg ? 0 : -EINVAL;
+}
+
 static void capture_check(void *args, struct argp_state *state)
 {
-	if (!((struct capture_args *)args)->dir)
-		argp_error(state, "no DIR given");
+	struct capture_args *a = args;
+	if (a->dir && a->output)
+		argp_error(state, "-o FILE and DIR exclude each other (an archive or a directory)");
+	if (!a->dir && !a->output)
+		argp_error(state, "no DIR or -o FILE given");
 }
 
 static const struct opts capture_opts = {
-	.opt = OPTIONS(OPT_END),
-	.doc = "Copy every file memscope reads into DIR, a dump that memscope --sysroot DIR "
-	       "replays on any machine: proc/iomem, meminfo, buddyinfo, zoneinfo, pagetypeinfo, "
+	.opt = OPTIONS(
+		OPT_CALL("output", 'o', "FILE", output_parse, "a file name",
+			 "Write the capture as one archive, FILE (a zstd-compressed pax tar, such "
+			 "as host.tar.zst), instead of a directory; --sysroot FILE reads it as it "
+			 "is"),
+		OPT_CALL("pid", 'p', "PID", pid_parse, "a number",
+			 "Capture process PID's files too (again for more processes)"),
+		OPT_BOOL("with-pagemap", 0, struct capture_args, pagemap,
+			 "With each --pid, its pagemap (the entries of its mappings alone, holes "
+			 "elsewhere) and the kpageflags and kpagecount entries of the frames they "
+			 "name, so translate replays")),
+	.doc = "Copy every file memscope reads into DIR (or the archive FILE), a dump that "
+	       "memscope --sysroot DIR replays on any machine: proc/iomem, meminfo, buddyinfo, zoneinfo, pagetypeinfo, "
 	       "vmstat, slabinfo, vmallocinfo, version, cpuinfo and the kernel's arch, release "
 	       "and kptr_restrict; the huge page pools and THP settings, the NUMA nodes and the "
 	       "memory blocks of /sys; and for each PID its maps, smaps, smaps_rollup, status, "
 	       "stat, cmdline and numa_maps. DIR/memscope-capture records the machine, the "
 	       "privileges held and every file that was hidden, unreadable or missing.\v"
 	       "DIR must not exist (or be empty): the capture is made beside it and renamed to "
-	       "it once complete, so a failed capture leaves nothing. Without root, files the "
+	       "it once complete, so a failed capture leaves nothing (FILE likewise, replaced "
+	       "whole if it is there). Without root, files the "
 	       "kernel withholds are kept empty (slabinfo, pagetypeinfo, vmallocinfo) or as it "
 	       "shows them (iomem's zeroed addresses), and each is named in the manifest.",
-	.args_doc = "DIR [PID...]",
+	.args_doc = "DIR [PID...]\n-o FILE.tar.zst [--pid PID...]",
 	.arg = capture_arg,
 	.check = capture_check,
 };
@@ -198,7 +241,16 @@ static void manifest_head(struct cap *c)
 	time_t now = time(NULL);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 	mf(c, "memscope-capture 1\nmemscope %s\ntime %s\n", MEMSCOPE_VERSION, when);
-	mf(c, "arch %s\npage_size %" PRIu64 "\n", f->arch ? f->arch : "unknown", f->page_size);
+	/* what the files showed (or this system is), never an assumption: a replay would take
+	 * it for the machine's word */
+	if (f->arch && f->arch_source != MACHINE_ASSUMED)
+		mf(c, "arch %s\n", f->arch);
+	else
+		mf(c, "arch unknown\n");
+	if (f->page_size && f->page_size_source != MACHINE_ASSUMED)
+		mf(c, "page_size %" PRIu64 "\n", f->page_size);
+	else
+		mf(c, "page_size unknown\n");
 	mf(c, "source %s\n", ctx->root.dir ? ctx->root.dir : "live");
 	mf(c, "uid %u\n", (unsigned)getuid());
 	static const struct {
@@ -220,9 +272,28 @@ static int run(struct ctx *ctx, void *args, struct ms_error *err)
 {
 	struct capture_args *a = args;
 	struct cap c = {.ctx = ctx, .err = err, .progress = isatty(STDERR_FILENO)};
-	int e = outdir_open(&c.out, a->dir, err);
-	if (e)
+	const char *to = a->output ? a->output : a->dir;
+	if (a->pagemap)
+		return ms_usage(err, "--with-pagemap is not implemented yet");
+	/* the PIDs after DIR and those of --pid, once each */
+	const char **pids = calloc((size_t)(a->npids + a->npid_opts) + 1, sizeof(*pids));
+	int npids = 0;
+	if (!pids)
+		return ms_say(err, -ENOMEM, "out of memory");
+	for (int i = 0; i < a->npids + a->npid_opts; i++) {
+		const char *p = i < a->npids ? a->pids[i] : a->pid_opts[i - a->npids];
+		bool dup = false;
+		for (int j = 0; j < npids && !dup; j++)
+			dup = strtol(pids[j], NULL, 10) == strtol(p, NULL, 10);
+		if (!dup)
+			pids[npids++] = p;
+	}
+	int e = a->output ? outdir_open_archive(&c.out, a->output, err)
+			  : outdir_open(&c.out, a->dir, err);
+	if (e) {
+		free(pids);
 		return e;
+	}
 	manifest_head(&c);
 	bool raised = !ctx->root.dir && caps_raise();
 	for (size_t i = 0; !e && i < sizeof(proc_files) / sizeof(proc_files[0]); i++)
@@ -239,8 +310,8 @@ static int run(struct ctx *ctx, void *args, struct ms_error *err)
 			*err = e2;
 		}
 	}
-	for (int i = 0; !e && i < a->npids; i++)
-		e = capture_pid(&c, a->pids[i]);
+	for (int i = 0; !e && i < npids; i++)
+		e = capture_pid(&c, pids[i]);
 	if (raised)
 		caps_lower();
 	if (c.progress)
@@ -254,16 +325,20 @@ static int run(struct ctx *ctx, void *args, struct ms_error *err)
 	else
 		outdir_abort(&c.out);
 	free(c.manifest);
+	free(pids);
 	if (e)
 		return e;
 	char sz[32];
 	out_size_text(&ctx->out, bytes, sz, sizeof(sz));
-	out_printf(&ctx->out, "captured %zu files (%s) into %s", files, sz, a->dir);
-	if (c.hidden || c.missing)
+	out_printf(&ctx->out, "captured %zu files (%s) into %s", files, sz, to);
+	if ((c.hidden || c.missing) && a->output)
+		out_printf(&ctx->out, "; %zu hidden or unreadable, %zu missing: see its memscope-capture",
+			   c.hidden, c.missing);
+	else if (c.hidden || c.missing)
 		out_printf(&ctx->out, "; %zu hidden or unreadable, %zu missing: see %s/memscope-capture",
 			   c.hidden, c.missing, a->dir);
 	out_printf(&ctx->out, "\n");
-	out_str(&ctx->out, SHOW_JSON, "directory", NULL, a->dir);
+	out_str(&ctx->out, SHOW_JSON, a->output ? "archive" : "directory", NULL, to);
 	out_u64(&ctx->out, SHOW_JSON, "files", NULL, files);
 	out_u64(&ctx->out, SHOW_JSON, "bytes", NULL, bytes);
 	out_u64(&ctx->out, SHOW_JSON, "hidden", NULL, c.hidden);
@@ -272,5 +347,5 @@ static int run(struct ctx *ctx, void *args, struct ms_error *err)
 }
 
 COMMAND(capture, struct capture_args,
-	.summary = "copy every file memscope reads into a directory --sysroot replays",
+	.summary = "copy every file memscope reads into a directory or archive --sysroot replays",
 	.flags = CMD_SYSROOT | CMD_OUTPUT);

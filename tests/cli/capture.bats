@@ -104,3 +104,113 @@ teardown() { stop_mapper; rm -rf "$ROOT"; return 0; }
 	assert_success
 	[ -s "$ROOT/empty/memscope-capture" ]
 }
+
+# same_output SYSROOT_A SYSROOT_B CMD...: each command prints the same on both, stdout and stderr,
+# but for the sysroot's own name
+same_output() {
+	local a=$1 b=$2 cmd
+	shift 2
+	for cmd in "$@"; do
+		# shellcheck disable=SC2086 # the words of the command
+		one=$(memscope --sysroot "$a" $cmd 2>&1 | sed "s|$a|SYSROOT|g")
+		# shellcheck disable=SC2086
+		two=$(memscope --sysroot "$b" $cmd 2>&1 | sed "s|$b|SYSROOT|g")
+		[ "$one" = "$two" ] || { echo "$cmd differs:"; diff <(echo "$one") <(echo "$two") | head; return 1; }
+	done
+}
+
+commands_of() {
+	local pid=$1
+	CMDS=("iomem" "meminfo" "buddy" "zones" "slab" "vmalloc" "kmem" "numa" "hugepages" "blocks"
+		"export" "layout" "iomem --json" "buddy --json" "zones --json" "numa --json")
+	[ -z "$pid" ] || CMDS+=("maps $pid" "maps $pid --rss" "maps $pid --json" "procs")
+}
+
+@test "-o FILE.tar.zst: the archive replays exactly as the directory of the same dump" {
+	start_mapper --anon 1M --thp 2M
+	# a live capture, then a directory and an archive of it: the same files in both
+	run --separate-stderr memscope capture "$ROOT/live" --pid "$MPID"
+	assert_success
+	run --separate-stderr memscope --sysroot "$ROOT/live" capture "$ROOT/d" "$MPID"
+	assert_success
+	run --separate-stderr memscope --sysroot "$ROOT/live" capture -o "$ROOT/a.tar.zst" --pid "$MPID"
+	assert_success
+	assert_output --regexp "^captured [0-9]+ files \\([0-9.]+[KM]?\\) into $ROOT/a.tar.zst"
+	# nothing beside it but the archive: no temporary left
+	assert_equal "$(ls -A "$ROOT")" "$(printf 'a.tar.zst\nd\nlive')"
+	# a zstd-compressed tar that tar itself unpacks into the directory
+	[ "$(head -c4 "$ROOT/a.tar.zst" | od -An -tx1 | tr -d ' ')" = 28b52ffd ]
+	mkdir "$ROOT/x"
+	tar --zstd -xf "$ROOT/a.tar.zst" -C "$ROOT/x"
+	diff -r --no-dereference "$ROOT/d" "$ROOT/x"
+	commands_of "$MPID"
+	same_output "$ROOT/d" "$ROOT/a.tar.zst" "${CMDS[@]}"
+	# and of fixtures, which hold what this machine may not
+	for f in x86_64-vm-6.18-kmem x86_64-vm-6.18-slab x86_64-vm-6.18-numa x86_64-vm-6.18-hugepages \
+		arm64-64k-numa2-hand blocks-numa2-hand; do
+		rm -rf "$ROOT/f" "$ROOT/f.tar.zst"
+		memscope --sysroot "$FIX/$f" capture "$ROOT/f" >/dev/null
+		memscope --sysroot "$FIX/$f" capture -o "$ROOT/f.tar.zst" >/dev/null
+		commands_of ""
+		same_output "$ROOT/f" "$ROOT/f.tar.zst" "${CMDS[@]}" || { echo "in $f"; false; }
+	done
+	# JSON names the archive
+	run --separate-stderr memscope --json --sysroot "$FIX/x86_64-vm-6.18-numa" capture -o "$ROOT/j.tar.zst"
+	assert_success
+	assert_equal "$(jq -r .archive <<<"$output")" "$ROOT/j.tar.zst"
+}
+
+@test "an archive made by tar of a capture directory reads as the directory" {
+	memscope --sysroot "$FIX/x86_64-vm-6.18-numa" capture "$ROOT/d" >/dev/null
+	(cd "$ROOT/d" && tar -cf "$ROOT/plain.tar" . && tar -czf "$ROOT/g.tgz" proc sys memscope-capture)
+	commands_of ""
+	same_output "$ROOT/d" "$ROOT/plain.tar" "${CMDS[@]}"
+	same_output "$ROOT/d" "$ROOT/g.tgz" "${CMDS[@]}"
+}
+
+@test "--pid PID, repeated, is PID after DIR; -o and DIR, or neither: usage errors" {
+	start_mapper --anon 1M
+	run --separate-stderr memscope capture -o "$ROOT/a.tar.zst" --pid "$MPID" -p "$MPID"
+	assert_success
+	tar --zstd -tf "$ROOT/a.tar.zst" | grep -qx "proc/$MPID/smaps"
+	run --separate-stderr memscope capture "$ROOT/d" --pid "$MPID"
+	assert_success
+	[ -s "$ROOT/d/proc/$MPID/maps" ]
+	run --separate-stderr memscope capture -o "$ROOT/b.tar.zst" "$ROOT/d2"
+	assert_failure 2
+	[ "${stderr%%$'\n'*}" = "memscope capture: -o FILE and DIR exclude each other (an archive or a directory)" ]
+	run --separate-stderr memscope capture --pid 1
+	assert_failure 2
+	run --separate-stderr memscope capture -o "$ROOT/b.tar.zst" --pid 12x
+	assert_failure 2
+	run --separate-stderr memscope capture -o "$ROOT/b.tar.zst" --pid 4000000
+	assert_failure 1
+	assert_equal "$stderr" "memscope: no process with pid 4000000"
+	[ ! -e "$ROOT/b.tar.zst" ]
+	assert_equal "$(ls -A "$ROOT")" "$(printf 'a.tar.zst\nd')"
+}
+
+@test "-o into a missing or read-only directory: one line, nothing left" {
+	run --separate-stderr memscope --sysroot "$FIX/x86_64-vm-6.18-numa" capture -o "$ROOT/no/x.tar.zst"
+	assert_failure 1
+	assert_output ""
+	assert_equal "$stderr" "memscope: '$ROOT/no/x.tar.zst': cannot create: No such file or directory"
+	# a directory in the way
+	mkdir "$ROOT/dir.tar.zst"
+	run --separate-stderr memscope --sysroot "$FIX/x86_64-vm-6.18-numa" capture -o "$ROOT/dir.tar.zst"
+	assert_failure 1
+	assert_equal "$stderr" "memscope: '$ROOT/dir.tar.zst': cannot write the archive over it: File exists"
+	as_user || skip "setpriv is not installed"
+	mkdir -m 555 "$ROOT/ro"
+	run --separate-stderr "${AS[@]}" "$MEMSCOPE" --sysroot "$FIX/x86_64-vm-6.18-numa" capture -o "$ROOT/ro/x.tar.zst"
+	assert_failure 1
+	assert_equal "$stderr" "memscope: '$ROOT/ro/x.tar.zst': cannot create: Permission denied"
+	assert_equal "$(ls -A "$ROOT/ro")" ""
+	# a live capture as an ordinary user, to an archive: what is withheld is said, as with DIR
+	mkdir -m 777 "$ROOT/u"
+	run --separate-stderr "${AS[@]}" "$MEMSCOPE" capture -o "$ROOT/u/n.tar.zst"
+	assert_success
+	assert_equal "$(ls -A "$ROOT/u")" n.tar.zst
+	run --separate-stderr memscope --sysroot "$ROOT/u/n.tar.zst" meminfo
+	assert_success
+}
