@@ -208,8 +208,10 @@ static int member(struct archive *ar, struct archive_entry *ae, struct sysroot_a
 		*why = "a name that cannot be read";
 		return -EINVAL;
 	}
-	if (normalize(name, path, size, why))
+	if (normalize(name, path, size, why)) {
+		path[0] = '\0'; /* named as written */
 		return -EINVAL;
+	}
 	if (archive_entry_hardlink(ae)) {
 		*why = "a hard link (memscope reads files, directories and symbolic links)";
 		return -EINVAL;
@@ -386,7 +388,7 @@ int sysarchive_open(const char *file, struct sysroot_archive **out, struct ms_er
 		}
 		members++;
 		ret = member(ar, ae, a, path, sizeof(path), &why);
-		if (ret && !path[0] && archive_entry_pathname(ae))
+		if (ret == -EINVAL && !path[0] && archive_entry_pathname(ae))
 			snprintf(path, sizeof(path), "%s", archive_entry_pathname(ae));
 	}
 	if (!ret && !members) {
@@ -395,7 +397,7 @@ int sysarchive_open(const char *file, struct sysroot_archive **out, struct ms_er
 	}
 	if (!ret)
 		ret = finish(a, &why, path);
-	char reason[1024];
+	char reason[1024] = "";
 	if (ret) {
 		snprintf(reason, sizeof(reason), "%s", why ? why : strerror(-ret));
 		/* libarchive's own words: a capital and a full stop */
@@ -405,13 +407,15 @@ int sysarchive_open(const char *file, struct sysroot_archive **out, struct ms_er
 		if (reason[0] >= 'A' && reason[0] <= 'Z' && !(reason[1] >= 'A' && reason[1] <= 'Z'))
 			reason[0] = (char)(reason[0] - 'A' + 'a');
 	}
+	/* libarchive knew the compression or saw a tar header: an archive, if broken */
+	bool recognized = !ret || strcmp(reason, "unrecognized archive format");
 	archive_read_free(ar);
 	if (ret) {
 		sysarchive_free(a);
 		if (path[0])
 			return ms_fail(err, ret, file, 0, "archive refused: member '%s': %s", path,
 				       reason);
-		if (!members)
+		if (!members && !recognized)
 			return ms_fail(err, ret, file, 0,
 				       "sysroot is neither a directory nor an archive (%s)", reason);
 		return ms_fail(err, ret, file, 0, "archive refused: %s", reason);

@@ -142,7 +142,8 @@ commands_of() {
 	[ "$(head -c4 "$ROOT/a.tar.zst" | od -An -tx1 | tr -d ' ')" = 28b52ffd ]
 	mkdir "$ROOT/x"
 	tar --zstd -xf "$ROOT/a.tar.zst" -C "$ROOT/x"
-	diff -r --no-dereference "$ROOT/d" "$ROOT/x"
+	diff -r --no-dereference -x memscope-capture "$ROOT/d" "$ROOT/x"
+	diff <(grep -v '^time ' "$ROOT/d/memscope-capture") <(grep -v '^time ' "$ROOT/x/memscope-capture")
 	commands_of "$MPID"
 	same_output "$ROOT/d" "$ROOT/a.tar.zst" "${CMDS[@]}"
 	# and of fixtures, which hold what this machine may not
@@ -213,4 +214,127 @@ commands_of() {
 	assert_equal "$(ls -A "$ROOT/u")" n.tar.zst
 	run --separate-stderr memscope --sysroot "$ROOT/u/n.tar.zst" meminfo
 	assert_success
+}
+
+@test "the manifest gives the machine before the files do; --arch and --page-size still override" {
+	run --separate-stderr memscope --sysroot "$FIX/manifest-arm64-hand" layout --json
+	assert_success
+	assert_equal "$(jq -r '.layout.arch + " " + .layout.arch_source + " " + (.layout.page_size|tostring)' <<<"$output")" "arm64 dump 4096"
+	# the same files without it: an assumption, said
+	cp -r "$FIX/manifest-arm64-hand" "$ROOT/bare"
+	rm "$ROOT/bare/memscope-capture"
+	run --separate-stderr memscope --sysroot "$ROOT/bare" layout --json
+	assert_equal "$(jq -r '.layout.arch_source' <<<"$output")" assumed
+	run --separate-stderr memscope --sysroot "$FIX/manifest-arm64-hand" --arch x86_64 layout --json
+	assert_equal "$(jq -r '.layout.arch' <<<"$output")" x86_64
+	# a capture writes what it knew, and "unknown" for what it would only have assumed
+	memscope --sysroot "$ROOT/bare" capture "$ROOT/c" >/dev/null
+	grep -qx 'arch unknown' "$ROOT/c/memscope-capture"
+	memscope --sysroot "$FIX/manifest-arm64-hand" capture -o "$ROOT/c.tar.zst" >/dev/null
+	assert_equal "$(tar --zstd -xOf "$ROOT/c.tar.zst" memscope-capture | sed -n 's/^arch //p')" arm64
+	run --separate-stderr memscope --sysroot "$ROOT/c.tar.zst" layout --json
+	assert_equal "$(jq -r '.layout.arch + " " + .layout.arch_source' <<<"$output")" "arm64 dump"
+}
+
+@test "a malformed manifest: one line naming file:line and why, exit 1, nothing on stdout" {
+	cp -r "$FIX/manifest-arm64-hand" "$ROOT/m"
+	sed -i 's/^arch arm64$/arch sparc/' "$ROOT/m/memscope-capture"
+	for cmd in "buddy" "layout" "meminfo"; do
+		# shellcheck disable=SC2086
+		run --separate-stderr memscope --sysroot "$ROOT/m" $cmd
+		assert_failure 1
+		assert_output ""
+		assert_equal "$stderr" "memscope: $ROOT/m/memscope-capture:4: unknown architecture 'sparc'"
+	done
+	# the same in an archive
+	(cd "$ROOT/m" && tar --zstd -cf "$ROOT/m.tar.zst" .)
+	run --separate-stderr memscope --sysroot "$ROOT/m.tar.zst" buddy
+	assert_failure 1
+	assert_equal "$stderr" "memscope: $ROOT/m.tar.zst/memscope-capture:4: unknown architecture 'sparc'"
+	printf 'memscope-capture 7\n' >"$ROOT/m/memscope-capture"
+	run --separate-stderr memscope --sysroot "$ROOT/m" buddy
+	assert_failure 1
+	assert_equal "$stderr" "memscope: $ROOT/m/memscope-capture:1: format 7, and this memscope reads format 1"
+}
+
+# forge NAME KIND: a hostile tar archive $ROOT/NAME made by python3's tarfile
+forge() {
+	python3 - "$ROOT/$1" "$2" <<'PY'
+import io, sys, tarfile
+out, kind = sys.argv[1], sys.argv[2]
+def info(name, type=tarfile.REGTYPE, size=0, link=""):
+    t = tarfile.TarInfo(name)
+    t.type, t.size, t.linkname, t.mode = type, size, link, 0o644
+    return t
+with tarfile.open(out, "w", format=tarfile.PAX_FORMAT) as tar:
+    tar.addfile(info("memscope-capture", size=19), io.BytesIO(b"memscope-capture 1\n"))
+    data = b"MemTotal: 1 kB\n"
+    if kind == "absolute":
+        tar.addfile(info("/etc/passwd", size=len(data)), io.BytesIO(data))
+    elif kind == "dotdot":
+        tar.addfile(info("proc/../../etc/passwd", size=len(data)), io.BytesIO(data))
+    elif kind == "link-absolute":
+        tar.addfile(info("proc/meminfo", tarfile.SYMTYPE, link="/proc/meminfo"))
+    elif kind == "link-up":
+        tar.addfile(info("proc/meminfo", tarfile.SYMTYPE, link="../../proc/meminfo"))
+    elif kind == "device":
+        t = info("proc/kcore", tarfile.CHRTYPE)
+        t.devmajor, t.devminor = 1, 1
+        tar.addfile(t)
+    elif kind == "fifo":
+        tar.addfile(info("proc/meminfo", tarfile.FIFOTYPE))
+    elif kind == "hardlink":
+        tar.addfile(info("proc/meminfo", tarfile.LNKTYPE, link="/etc/shadow"))
+    elif kind == "huge":
+        # a header claiming 10 GB, and no data behind it
+        tar.fileobj.write(info("proc/meminfo", size=10 << 30).tobuf(tarfile.PAX_FORMAT))
+        tar.offset += 512
+PY
+}
+
+@test "hostile archives: refused in one line each, nothing written anywhere" {
+	memscope --sysroot "$FIX/x86_64-vm-6.18-numa" capture -o "$ROOT/good.tar.zst" >/dev/null
+	mkdir "$ROOT/cwd"
+	cd "$ROOT/cwd"
+	check() {
+		run --separate-stderr memscope --sysroot "$ROOT/$1" meminfo
+		assert_failure 1
+		assert_output ""
+		assert_equal "${#stderr_lines[@]}" 1
+		assert_equal "$stderr" "memscope: '$ROOT/$1': $2"
+	}
+	# truncated: half of a good archive, compressed or not
+	zstd -dq "$ROOT/good.tar.zst" -o "$ROOT/good.tar"
+	head -c 3000 "$ROOT/good.tar" >"$ROOT/cut.tar"
+	run --separate-stderr memscope --sysroot "$ROOT/cut.tar" meminfo
+	assert_failure 1
+	assert_regex "$stderr" "^memscope: '$ROOT/cut.tar': archive refused: (member '[a-z/]+': )?truncated tar archive$"
+	head -c 1500 "$ROOT/good.tar.zst" >"$ROOT/cut.tar.zst"
+	run --separate-stderr memscope --sysroot "$ROOT/cut.tar.zst" meminfo
+	assert_failure 1
+	assert_equal "${#stderr_lines[@]}" 1
+	[[ $stderr == "memscope: '$ROOT/cut.tar.zst': archive refused: "* ]]
+	head -c 100000 /dev/urandom >"$ROOT/noise"
+	check noise "sysroot is neither a directory nor an archive (unrecognized archive format)"
+	: >"$ROOT/empty"
+	check empty "sysroot is neither a directory nor an archive (unrecognized archive format)"
+	forge abs.tar absolute
+	check abs.tar "archive refused: member '/etc/passwd': an absolute path"
+	forge dotdot.tar dotdot
+	check dotdot.tar "archive refused: member 'proc/../../etc/passwd': a '..' in its path"
+	forge link1.tar link-absolute
+	check link1.tar "archive refused: member 'proc/meminfo': a symbolic link leading out of the archive"
+	forge link2.tar link-up
+	check link2.tar "archive refused: member 'proc/meminfo': a symbolic link leading out of the archive"
+	forge dev.tar device
+	check dev.tar "archive refused: member 'proc/kcore': a device, fifo or socket (memscope reads files, directories and symbolic links)"
+	forge fifo.tar fifo
+	check fifo.tar "archive refused: member 'proc/meminfo': a device, fifo or socket (memscope reads files, directories and symbolic links)"
+	forge hard.tar hardlink
+	check hard.tar "archive refused: member 'proc/meminfo': a hard link (memscope reads files, directories and symbolic links)"
+	forge huge.tar huge
+	check huge.tar "archive refused: member 'proc/meminfo': a member over the 256 MiB a member may hold"
+	# nothing was made: not in the working directory, not beside the archives
+	assert_equal "$(ls -A "$ROOT/cwd")" ""
+	[ ! -e "$ROOT/etc" ]
 }
