@@ -16,6 +16,7 @@
 #include "command.h"
 #include "opts.h"
 #include "proc/iomem.h"
+#include "proc/pagecopy.h"
 #include "sys/caps.h"
 #include "sys/outdir.h"
 
@@ -233,6 +234,66 @@ static int capture_pid(struct cap *c, const char *pid)
 	return e;
 }
 
+/* A file read as runs of a sparse file: kept, or said to be unreadable or missing */
+static int sparse(struct cap *c, const char *rel, int e, struct page_runs *r, struct ms_error *e2)
+{
+	if (e == -ENOENT) {
+		mf(c, "missing %s\n", rel);
+		c->missing++;
+		return 0;
+	}
+	if (e == -EACCES || e == -EPERM || e == -EIO || e == -EINVAL) {
+		mf(c, "unreadable %s: %s\n", rel, strerror(-e));
+		c->hidden++;
+		return 0;
+	}
+	if (e)
+		return *c->err = *e2, e;
+	e = outdir_write_sparse(&c->out, rel, r->size, r->n, r->off, r->len,
+				(const char *const *)r->data, c->err);
+	page_runs_free(r);
+	return e;
+}
+
+/* --with-pagemap: each process's pagemap over its mappings, then the frames' kpageflags and
+ * kpagecount, all sparse */
+static int capture_pages(struct cap *c, const char *const *pids, int npids)
+{
+	uint64_t ps = ctx_page_size(c->ctx);
+	struct pfn_set frames = {0};
+	int e = 0;
+	for (int i = 0; !e && i < npids; i++) {
+		char rel[64];
+		snprintf(rel, sizeof(rel), "proc/%s/pagemap", pids[i]);
+		struct page_runs r;
+		struct ms_error e2 = {0};
+		uint64_t hidden = frames.hidden;
+		int got = pagecopy_pagemap(&c->ctx->root, pids[i], ps, &r, &frames, &e2);
+		e = sparse(c, rel, got, &r, &e2);
+		if (!e && !got) {
+			mf(c, "pagemap %s\n", pids[i]);
+			if (frames.hidden > hidden) {
+				mf(c, "hidden %s: no frame numbers (CAP_SYS_ADMIN withheld them)\n", rel);
+				c->hidden++;
+			}
+		}
+	}
+	if (!e && frames.n) {
+		struct ms_error e2 = {0};
+		int got = pagecopy_folios(&c->ctx->root, &frames, &e2);
+		if (got == -ENOMEM)
+			e = (*c->err = e2, got);
+		static const char *const files[] = {"proc/kpageflags", "proc/kpagecount"};
+		for (size_t i = 0; !e && i < 2; i++) {
+			struct page_runs r;
+			got = pagecopy_frames(&c->ctx->root, files[i], &frames, &r, &e2);
+			e = sparse(c, files[i], got, &r, &e2);
+		}
+	}
+	pfn_set_free(&frames);
+	return e;
+}
+
 static void manifest_head(struct cap *c)
 {
 	struct ctx *ctx = c->ctx;
@@ -273,8 +334,6 @@ static int run(struct ctx *ctx, void *args, struct ms_error *err)
 	struct capture_args *a = args;
 	struct cap c = {.ctx = ctx, .err = err, .progress = isatty(STDERR_FILENO)};
 	const char *to = a->output ? a->output : a->dir;
-	if (a->pagemap)
-		return ms_usage(err, "--with-pagemap is not implemented yet");
 	/* the PIDs after DIR and those of --pid, once each */
 	const char **pids = calloc((size_t)(a->npids + a->npid_opts) + 1, sizeof(*pids));
 	int npids = 0;
@@ -312,6 +371,8 @@ static int run(struct ctx *ctx, void *args, struct ms_error *err)
 	}
 	for (int i = 0; !e && i < npids; i++)
 		e = capture_pid(&c, pids[i]);
+	if (!e && a->pagemap)
+		e = capture_pages(&c, pids, npids);
 	if (raised)
 		caps_lower();
 	if (c.progress)

@@ -338,3 +338,55 @@ PY
 	assert_equal "$(ls -A "$ROOT/cwd")" ""
 	[ ! -e "$ROOT/etc" ]
 }
+
+@test "--with-pagemap: translate and hugepages replay from a directory and an archive as live" {
+	start_mapper --anon 1M --thp 2M --untouched 64K --file "$ROOT/f"
+	anon=$(mapped anon)
+	run --separate-stderr memscope capture "$ROOT/d" --pid "$MPID" --with-pagemap
+	assert_success
+	run --separate-stderr memscope capture -o "$ROOT/a.tar.zst" --pid "$MPID" --with-pagemap
+	assert_success
+	grep -qx "pagemap $MPID" "$ROOT/d/memscope-capture"
+	# sparse: the pagemap spans the address space, its blocks the mappings' entries alone
+	pm="$ROOT/d/proc/$MPID/pagemap"
+	[ "$(stat -c %s "$pm")" -gt $((1 << 30)) ]
+	[ "$(($(stat -c %b "$pm") * 512))" -lt $((4 << 20)) ]
+	# and sparse members in the archive: it stays small
+	[ "$(stat -c %s "$ROOT/a.tar.zst")" -lt $((2 << 20)) ]
+	for cmd in "translate $MPID $anon" "translate $MPID --all" "hugepages $MPID" \
+		"translate $MPID $anon --len 64K"; do
+		# shellcheck disable=SC2086
+		live=$(memscope $cmd 2>&1)
+		for root in "$ROOT/d" "$ROOT/a.tar.zst"; do
+			# shellcheck disable=SC2086
+			dump=$(memscope --sysroot "$root" $cmd 2>&1)
+			[ "$live" = "$dump" ] || { echo "$cmd differs in $root:"; diff <(echo "$live") <(echo "$dump") | head; false; }
+		done
+	done
+	if have_pfns; then
+		[ -s "$ROOT/d/proc/kpageflags" ]
+		[ -s "$ROOT/d/proc/kpagecount" ]
+		tar --zstd -tf "$ROOT/a.tar.zst" | grep -qx proc/kpageflags
+	fi
+	# a process without --with-pagemap has none
+	run --separate-stderr memscope capture "$ROOT/n" --pid "$MPID"
+	[ ! -e "$ROOT/n/proc/$MPID/pagemap" ]
+	# as an ordinary user, of its own process: entries without frames, said in the manifest
+	as_user || skip "setpriv is not installed"
+	stop_mapper
+	mkdir -m 777 "$ROOT/u"
+	MOUT=$(mktemp)
+	"${AS[@]}" "$MAPPER" --anon 1M >"$MOUT" &
+	MPID=$!
+	for _ in $(seq 100); do grep -q '^ready' "$MOUT" && break; sleep 0.05; done
+	run --separate-stderr "${AS[@]}" "$MEMSCOPE" capture -o "$ROOT/u/p.tar.zst" --pid "$MPID" --with-pagemap
+	assert_success
+	tar --zstd -xOf "$ROOT/u/p.tar.zst" memscope-capture | grep -qx "hidden proc/$MPID/pagemap: no frame numbers (CAP_SYS_ADMIN withheld them)"
+	! tar --zstd -tf "$ROOT/u/p.tar.zst" | grep -qx proc/kpageflags
+	# the same table; the warning says where the frames were withheld (here, in the dump)
+	live=$("${AS[@]}" "$MEMSCOPE" translate "$MPID" --all 2>/dev/null)
+	dump=$(memscope --sysroot "$ROOT/u/p.tar.zst" translate "$MPID" --all 2>/dev/null)
+	[ "$live" = "$dump" ]
+	run --separate-stderr memscope --sysroot "$ROOT/u/p.tar.zst" translate "$MPID" --all
+	assert_regex "$stderr" "frame numbers are hidden in the dump"
+}
