@@ -329,9 +329,19 @@ static void manifest_head(struct cap *c)
 	mf(c, "%s\n", held ? "" : " none");
 }
 
+static int capture(struct ctx *ctx, struct capture_args *a, struct ms_error *err);
+
 static int run(struct ctx *ctx, void *args, struct ms_error *err)
 {
 	struct capture_args *a = args;
+	int e = capture(ctx, a, err);
+	free(a->pid_opts); /* pid_parse()'s */
+	a->pid_opts = NULL;
+	return e;
+}
+
+static int capture(struct ctx *ctx, struct capture_args *a, struct ms_error *err)
+{
 	struct cap c = {.ctx = ctx, .err = err, .progress = isatty(STDERR_FILENO)};
 	const char *to = a->output ? a->output : a->dir;
 	/* the PIDs after DIR and those of --pid, once each */
