@@ -10,13 +10,14 @@ cd "$(dirname "$0")"
 
 packages=(
 	gcc libc6-dev pkg-config meson ninja-build scdoc numactl
-	libproc2-dev libcap-dev libsmartcols-dev libcmocka-dev
+	libproc2-dev libcap-dev libsmartcols-dev libcmocka-dev libarchive-dev
 	bats bats-assert bats-support bash-completion jq python3 procps util-linux bsdutils tmux
 	libcap2-bin clang libclang-rt-dev locales time valgrind
 )
 # the suite alone: the real engine export is tested against (node_exporter, promtool, a
-# Prometheus server) and curl to scrape it; the Debian package's tools (debhelper, lintian)
-[ "${1:-run}" = test ] && packages+=(curl prometheus prometheus-node-exporter build-essential dpkg-dev debhelper lintian man-db)
+# Prometheus server) and curl to scrape it; the Debian package's tools (debhelper, lintian);
+# zstd for tar --zstd, which capture's archives are checked and measured against
+[ "${1:-run}" = test ] && packages+=(curl prometheus prometheus-node-exporter build-essential dpkg-dev debhelper lintian man-db zstd)
 
 install_missing() {
 	local missing=() p

@@ -38,11 +38,15 @@ _memscope()
 
 	case $prev in
 	--sysroot)
-		_filedir -d
+		# a dump's directory, or a capture archive
+		_filedir
 		return
 		;;
+	-p | --pid)
+		[[ $cmd == capture ]] && COMPREPLY=($(compgen -W "$(command ls /proc 2>/dev/null | grep -E '^[0-9]+$')" -- "$cur")) && return
+		;;
 	-o | --output)
-		if [[ $cmd == faults ]]; then
+		if [[ $cmd == faults || $cmd == capture ]]; then
 			_filedir
 			return
 		fi
@@ -113,18 +117,21 @@ _memscope()
 		esac
 	fi
 
-	# diff: two captures (directories) or live
+	# diff: two captures (directories or archives) or live
 	if [[ $cmd == diff && $cur != -* ]]; then
 		case $prev in
 		-t | --threshold | -n | --top) return ;;
 		esac
-		COMPREPLY=($(compgen -d -- "$cur") $(compgen -W "live" -- "$cur"))
+		COMPREPLY=($(compgen -f -- "$cur") $(compgen -W "live" -- "$cur"))
 		return
 	fi
-	# capture: a directory first, then PIDs
+	# capture: a directory first (unless -o FILE), then PIDs
 	if [[ $cmd == capture && $cur != -* ]]; then
 		local w n=0
-		for ((w = i + 1; w < cword; w++)); do [[ ${words[w]} != -* ]] && ((n++)); done
+		for ((w = i + 1; w < cword; w++)); do
+			[[ ${words[w]} == -o || ${words[w]} == --output || ${words[w]} == -p || ${words[w]} == --pid ]] && ((w++)) && continue
+			[[ ${words[w]} != -* ]] && ((n++))
+		done
 		if ((n == 0)); then
 			COMPREPLY=($(compgen -d -- "$cur"))
 		else
@@ -172,7 +179,7 @@ _memscope()
 	numa) opts="--watch --count --diagram -o --output -r --raw -n --noheadings" ;;
 	hugepages) opts="-a --all" ;;
 	export) opts="-f --format --textfile -n --top" ;;
-	capture) opts="" ;;
+	capture) opts="-o --output -p --pid --with-pagemap" ;;
 	diff) opts="-t --threshold -n --top" ;;
 	esac
 	# maps, hugepages and numa take PIDs, translate and faults a PID first: offer the running ones

@@ -5,7 +5,7 @@ complete -c memscope -f
 # global options, before or after the command
 complete -c memscope -s J -l json -d 'Print JSON instead of text'
 complete -c memscope -s b -l bytes -d 'Print sizes in bytes'
-complete -c memscope -l sysroot -r -F -a '(__fish_complete_directories)' -d 'Read /proc and /sys files from DIR/proc and DIR/sys'
+complete -c memscope -l sysroot -r -F -d 'Read /proc and /sys files from a dump: a directory or a capture archive'
 complete -c memscope -l color -x -a 'auto always never' -d 'Colorize output'
 complete -c memscope -l arch -x -a 'x86_64 arm64 i386 arm' -d 'Architecture of the machine described'
 complete -c memscope -l page-size -x -a '4K 16K 64K' -d 'Page size of the machine described'
@@ -29,7 +29,7 @@ complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a blocks -d
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a numa -d 'NUMA nodes: memory, hugetlb pools, CPUs, distances'
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a export -d 'Memory as Prometheus metrics'
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a diff -d 'What changed between two captures, or a capture and this system'
-complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a capture -d 'Copy every file memscope reads into a directory'
+complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a capture -d 'Copy every file memscope reads into a directory or archive'
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a hugepages -d 'Hugetlb pools, THP policy and sizes, a process'"'"'s huge pages'
 complete -c memscope -n "not __fish_seen_subcommand_from $commands" -a kmem -d 'The allocator stack: kmalloc, slab, vmalloc, pages, memory'
 
@@ -126,9 +126,12 @@ complete -c memscope -n '__fish_seen_subcommand_from kmem' -s n -l top -x -d 'Li
 # capture: a directory, then PIDs
 complete -c memscope -n '__fish_seen_subcommand_from capture' -x -a '(__fish_complete_directories) (__fish_complete_pids)'
 # diff: two captures or live
-complete -c memscope -n '__fish_seen_subcommand_from diff' -x -a '(__fish_complete_directories) live'
+complete -c memscope -n '__fish_seen_subcommand_from diff' -x -a '(__fish_complete_path) live'
 complete -c memscope -n '__fish_seen_subcommand_from diff' -s t -l threshold -x -d 'Leave out changes smaller than SIZE'
 complete -c memscope -n '__fish_seen_subcommand_from diff' -s n -l top -x -d 'Caches and processes of each direction'
+complete -c memscope -n '__fish_seen_subcommand_from capture' -s o -l output -r -F -d 'Write the capture as one archive, FILE.tar.zst'
+complete -c memscope -n '__fish_seen_subcommand_from capture' -s p -l pid -x -a '(__fish_complete_pids)' -d 'Capture this process too'
+complete -c memscope -n '__fish_seen_subcommand_from capture' -l with-pagemap -d "With each --pid, its pagemap and its frames' kpageflags and kpagecount"
 # export
 complete -c memscope -n '__fish_seen_subcommand_from export' -s f -l format -x -a 'prometheus openmetrics' -d 'Exposition format'
 complete -c memscope -n '__fish_seen_subcommand_from export' -l textfile -x -a '(__fish_complete_directories)' -d 'Write DIR/memscope.prom for node_exporter'

@@ -49,6 +49,7 @@
 #include "opts.h"
 #include "out/out.h"
 #include "proc/machine.h"
+#include "proc/manifest.h"
 #include "proc/sysroot.h"
 
 /* Exit codes (README and memscope(1) document them): the dispatcher's alone. */
@@ -92,6 +93,7 @@ struct ctx {
 	const char *arch_opt;	/* --arch, in memscope's spelling */
 	uint64_t page_size_opt; /* --page-size, 0 when not given */
 	struct sysroot root;	/* opened by the dispatcher before the command runs */
+	struct manifest manifest; /* a capture's, read with the sysroot (present: it had one) */
 	struct out out;		/* set up by the dispatcher; commands write only through it */
 	/* layout and decode describe a configuration: an option that differs from the machine
 	 * is a choice, not a contradiction to warn about (with --live, a usage error) */

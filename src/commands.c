@@ -48,8 +48,10 @@ static const struct argp_option global_options[] = {
 	{"version", 'V', NULL, 0, "Print program version", -1},
 	{"json", 'J', NULL, 0, "Print JSON (one object) instead of text", -1},
 	{"bytes", 'b', NULL, 0, "Print sizes in bytes instead of a human-readable form", -1},
-	{"sysroot", OPT_SYSROOT, "DIR", 0,
-	 "Read every /proc and /sys file from DIR/proc and DIR/sys (a captured dump)", -1},
+	{"sysroot", OPT_SYSROOT, "PATH", 0,
+	 "Read every /proc and /sys file from PATH/proc and PATH/sys: a captured dump, a "
+	 "directory or a capture archive (memscope capture -o FILE.tar.zst, read in place)",
+	 -1},
 	{"color", OPT_COLOR, "WHEN", OPTION_ARG_OPTIONAL,
 	 "Colorize output: auto (default), always or never; NO_COLOR turns auto off", -1},
 	{"arch", OPT_ARCH, "ARCH", 0,
@@ -303,6 +305,10 @@ static int dispatch_setup(const struct command *cmd, struct ctx *ctx, struct ms_
 	ctx->config_only = cmd->flags & CMD_CONFIG;
 	if ((cmd->flags & CMD_SYSROOT) && (e = sysroot_open(&ctx->root, ctx->sysroot_dir, err)))
 		return e;
+	/* a capture says what machine it came from: before any file is guessed from */
+	if ((cmd->flags & CMD_SYSROOT) && ctx->sysroot_dir &&
+	    (e = manifest_read(&ctx->root, &ctx->manifest, err)))
+		return e;
 	if (!(cmd->flags & CMD_OUTPUT))
 		return 0;
 	bool color = false;
@@ -420,6 +426,17 @@ static void machine_resolve(struct ctx *ctx)
 	enum machine_source src = dump ? MACHINE_DUMP : MACHINE_LIVE;
 	machine_init(m);
 	if (dump) {
+		/* the capture's own record first: the files' evidence that contradicts it is set
+		 * aside, as a mixed dump's is */
+		const struct manifest *mf = &ctx->manifest;
+		if (mf->arch || mf->page_size) {
+			char what[96];
+			snprintf(what, sizeof(what), "%s: arch %s, page_size %" PRIu64, MANIFEST_PATH,
+				 mf->arch ? mf->arch : "unknown", mf->page_size);
+			machine_narrow(m, machine_mask_arch(mf->arch) &
+					      machine_mask_page_size(mf->page_size),
+				       what);
+		}
 		machine_read_dump(&ctx->root, m);
 	} else {
 		/* Only the live machine is asked, never for a dump. Its page size is the kernel's

@@ -62,8 +62,9 @@ static const struct opts diff_opts = {
 	OPTS_LIST(struct diff_args, sides, nsides, "no captures given: diff A B", NULL, NULL, NULL),
 	.check = diff_check,
 	.args_doc = "A B",
-	.doc = "Show what changed from A to B, each a directory made by memscope capture (or "
-	       "any dump --sysroot reads) or the word live for this system: meminfo's fields; the "
+	.doc = "Show what changed from A to B, each a capture made by memscope capture (a "
+	       "directory or an archive, or any dump --sysroot reads) or the word live for this "
+	       "system: meminfo's fields; the "
 	       "free blocks of each buddy order per node and zone, in blocks and bytes, with the "
 	       "unusable free space index before and after; each zone's free pages against its "
 	       "min, low and high watermarks; the slab caches and the processes (matched by pid "

@@ -512,11 +512,8 @@ static int frame(struct ctx *ctx, struct slab_args *a, struct slab_watch *w,
 		/* no /sys/kernel/slab at all (SLAB, or a dump without it): the columns stay
 		 * empty, said once */
 		struct ms_error perr = {0};
-		int fd = sysroot_openat(&ctx->root, "sys/kernel/slab", &perr);
-		sys_ok = fd >= 0;
-		if (fd >= 0)
-			close(fd);
-		else if (mask & ~SA_BIT(SA_RECLAIM_ACCOUNT) || shown[S_RECLAIM])
+		sys_ok = sysroot_exists(&ctx->root, "sys/kernel/slab", true, &perr) == 0;
+		if (!sys_ok && (mask & ~SA_BIT(SA_RECLAIM_ACCOUNT) || shown[S_RECLAIM]))
 			ctx_note(ctx, "%s: the sysfs columns are empty",
 				 ctx->root.dir ? "the dump has no sys/kernel/slab"
 					       : "this kernel has no /sys/kernel/slab (not SLUB)");

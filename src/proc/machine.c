@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The machine a dump describes, inferred from the kernel's own files (see machine.h). */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -927,33 +926,24 @@ static bool dump_pid(const struct sysroot *sr, const char *file, char *pid, size
 {
 	char path[96];
 	snprintf(path, sizeof(path), "proc/self/%s", file);
-	int fd = sysroot_openat(sr, path, NULL);
-	if (fd >= 0) {
-		close(fd);
+	if (sysroot_exists(sr, path, false, NULL) == 0) {
 		snprintf(pid, size, "self");
 		return true;
 	}
-	int dfd = sysroot_openat(sr, "proc", NULL);
-	if (dfd < 0)
-		return false;
-	DIR *d = fdopendir(dfd);
-	if (!d) {
-		close(dfd);
-		return false;
-	}
+	char **names;
+	int count = sysroot_list(sr, "proc", "", &names, NULL);
 	unsigned long best = 0;
-	for (struct dirent *e; (e = readdir(d));) {
+	for (int i = 0; i < count; i++) {
 		char *end;
-		unsigned long n = strtoul(e->d_name, &end, 10);
+		unsigned long n = strtoul(names[i], &end, 10);
 		if (*end || !n || (best && n >= best))
 			continue;
 		snprintf(path, sizeof(path), "proc/%lu/%s", n, file);
-		if ((fd = sysroot_openat(sr, path, NULL)) >= 0) {
-			close(fd);
+		if (sysroot_exists(sr, path, false, NULL) == 0)
 			best = n;
-		}
 	}
-	closedir(d);
+	if (count >= 0)
+		free(names);
 	if (best)
 		snprintf(pid, size, "%lu", best);
 	return best != 0;
@@ -974,24 +964,22 @@ static void read_memory_blocks(const struct sysroot *sr, struct machine *m)
 	char *end;
 	uint64_t size = strtoull(b.data, &end, 16);
 	buf_free(&b);
-	int dfd = sysroot_openat(sr, "sys/devices/system/memory", NULL);
-	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
-	if (!d) {
-		if (dfd >= 0)
-			close(dfd);
+	char **names;
+	int count = sysroot_list(sr, "sys/devices/system/memory", "memory", &names, NULL);
+	if (count < 0) {
 		machine_from_memory_blocks(m, size, NULL, 0);
 		return;
 	}
 	struct machine_block *v = NULL;
 	char **texts = NULL;
 	size_t n = 0, cap = 0;
-	for (struct dirent *e; (e = readdir(d));) {
+	for (int i = 0; i < count; i++) {
 		unsigned long id;
-		if (strncmp(e->d_name, "memory", 6) || !e->d_name[6])
+		if (!names[i][6])
 			continue;
-		id = strtoul(e->d_name + 6, &end, 10);
+		id = strtoul(names[i] + 6, &end, 10);
 		char path[320];
-		snprintf(path, sizeof(path), "sys/devices/system/memory/%s/valid_zones", e->d_name);
+		snprintf(path, sizeof(path), "sys/devices/system/memory/%s/valid_zones", names[i]);
 		if (*end || !read_all(sr, path, &b))
 			continue;
 		if (n == cap) {
@@ -1011,7 +999,7 @@ static void read_memory_blocks(const struct sysroot *sr, struct machine *m)
 		v[n] = (struct machine_block){(uint64_t)id * size, b.data};
 		n++;
 	}
-	closedir(d);
+	free(names);
 	machine_from_memory_blocks(m, size, v, n);
 	for (size_t i = 0; i < n; i++)
 		free(texts[i]);
@@ -1023,18 +1011,13 @@ static void read_memory_blocks(const struct sysroot *sr, struct machine *m)
 static void hugepage_dirs(const struct sysroot *sr, const char *dir, uint64_t *kb, size_t *n,
 			  size_t max)
 {
-	int dfd = sysroot_openat(sr, dir, NULL);
-	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
-	if (!d) {
-		if (dfd >= 0)
-			close(dfd);
-		return;
-	}
-	for (struct dirent *e; (e = readdir(d));) {
+	char **names;
+	int count = sysroot_list(sr, dir, "hugepages-", &names, NULL);
+	for (int k = 0; k < count; k++) {
 		char *end;
-		if (strncmp(e->d_name, "hugepages-", 10) || e->d_name[10] < '0' || e->d_name[10] > '9')
+		if (names[k][10] < '0' || names[k][10] > '9')
 			continue;
-		uint64_t v = strtoull(e->d_name + 10, &end, 10);
+		uint64_t v = strtoull(names[k] + 10, &end, 10);
 		if (strcmp(end, "kB"))
 			continue;
 		size_t i = 0;
@@ -1043,7 +1026,8 @@ static void hugepage_dirs(const struct sysroot *sr, const char *dir, uint64_t *k
 		if (i == *n && *n < max)
 			kb[(*n)++] = v;
 	}
-	closedir(d);
+	if (count >= 0)
+		free(names);
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -1061,19 +1045,17 @@ static void read_hugepage_sizes(const struct sysroot *sr, struct machine *m)
 	hugepage_dirs(sr, what, kb, &n, 16);
 	if (!n) {
 		what = "sys/devices/system/node";
-		int dfd = sysroot_openat(sr, what, NULL);
-		DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
-		if (!d && dfd >= 0)
-			close(dfd);
-		for (struct dirent *e; d && (e = readdir(d));) {
+		char **names;
+		int count = sysroot_list(sr, what, "node", &names, NULL);
+		for (int i = 0; i < count; i++) {
 			char path[320];
-			if (strncmp(e->d_name, "node", 4) || e->d_name[4] < '0' || e->d_name[4] > '9')
+			if (names[i][4] < '0' || names[i][4] > '9')
 				continue;
-			snprintf(path, sizeof(path), "%s/%s/hugepages", what, e->d_name);
+			snprintf(path, sizeof(path), "%s/%s/hugepages", what, names[i]);
 			hugepage_dirs(sr, path, kb, &n, 16);
 		}
-		if (d)
-			closedir(d);
+		if (count >= 0)
+			free(names);
 	}
 	qsort(kb, n, sizeof(kb[0]), cmp_u64);
 	machine_from_hugepage_sizes(m, kb, n, what);

@@ -2,7 +2,6 @@
 /* A dump's processes, as procs counts them: smaps_rollup (or smaps, or status), stat, cmdline
  * and cgroup, each parsed through the one line iterator. */
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -221,31 +220,26 @@ int procmem_pids(const struct sysroot *sr, int **pids, size_t *n, struct ms_erro
 {
 	*pids = NULL;
 	*n = 0;
-	int fd = sysroot_openat(sr, "proc", err);
-	if (fd < 0)
-		return fd;
-	char name[512];
-	sysroot_name(sr, "proc", name, sizeof(name));
-	DIR *d = fdopendir(fd);
-	if (!d) {
-		int e = errno;
-		close(fd);
-		return ms_fail(err, -e, name, 0, "cannot list: %s", strerror(e));
-	}
+	char **names;
+	int count = sysroot_list(sr, "proc", "", &names, err);
+	if (count < 0)
+		return count;
 	size_t cap = 0;
 	int ret = 0;
-	for (struct dirent *de; (de = readdir(d));) {
+	for (int i = 0; i < count; i++) {
 		char *end;
-		long pid = strtol(de->d_name, &end, 10);
-		if (*end || end == de->d_name || pid <= 0 || pid > 0x7fffffff)
+		long pid = strtol(names[i], &end, 10);
+		if (*end || end == names[i] || pid <= 0 || pid > 0x7fffffff)
 			continue;
 		if (grow(pids, &cap, *n + 1, sizeof(**pids), 256)) {
+			char name[512];
+			sysroot_name(sr, "proc", name, sizeof(name));
 			ret = ms_fail(err, -ENOMEM, name, 0, "out of memory");
 			break;
 		}
 		(*pids)[(*n)++] = (int)pid;
 	}
-	closedir(d);
+	free(names);
 	if (ret) {
 		free(*pids);
 		*pids = NULL;
@@ -325,11 +319,9 @@ int procmem_read(const struct sysroot *sr, int pid, unsigned want, struct procme
 	p->pid = pid;
 	char dir[32];
 	snprintf(dir, sizeof(dir), "proc/%d", pid);
-	int fd = sysroot_openat(sr, dir, err);
-	if (fd < 0)
-		return fd;
-	close(fd);
-	int e = 0;
+	int e = sysroot_exists(sr, dir, true, err);
+	if (e)
+		return e;
 	/* status first: it tells a kernel thread, and is the figures of last resort */
 	bool status_mem = false;
 	if (want & (PMW_OWNER | PMW_MEM)) {

@@ -92,7 +92,8 @@ int slabsys_read(const struct sysroot *sr, const char *cache, unsigned mask, str
 		sysroot_name(sr, path, name, sizeof(name));
 		return ms_fail(err, -EINVAL, name, 0, "not a cache name sysfs can have");
 	}
-	int dfd = sysroot_openat(sr, path, err);
+	/* an archive has no directory to open: its files are read by path */
+	int dfd = sr->archive ? sysroot_exists(sr, path, true, err) : sysroot_openat(sr, path, err);
 	if (dfd < 0)
 		return dfd;
 	int ret = 0;
@@ -101,9 +102,11 @@ int slabsys_read(const struct sysroot *sr, const char *cache, unsigned mask, str
 			continue;
 		snprintf(name, sizeof(name), "%s/%s", path, names[a]);
 		/* beneath the cache's directory, which is beneath the root: no link followed */
-		int fd = openat(dfd, names[a], O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		struct ms_error aerr;
+		int fd = sr->archive ? sysroot_openat(sr, name, &aerr)
+				     : openat(dfd, names[a], O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 		if (fd < 0) {
-			int e = errno;
+			int e = sr->archive ? -fd : errno;
 			if (e == ENOENT)
 				continue;
 			char shown[768];
@@ -129,6 +132,7 @@ int slabsys_read(const struct sysroot *sr, const char *cache, unsigned mask, str
 		if (!ret)
 			s->has[a] = true;
 	}
-	close(dfd);
+	if (!sr->archive)
+		close(dfd);
 	return ret;
 }

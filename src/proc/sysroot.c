@@ -15,14 +15,19 @@
 #include <unistd.h>
 
 #include "lib/grow.h"
+#include "proc/sysarchive.h"
 #include "proc/sysroot.h"
 
 int sysroot_open(struct sysroot *sr, const char *dir, struct ms_error *err)
 {
 	sr->dir = dir;
+	sr->archive = NULL;
 	sr->fd = open(dir ? dir : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (sr->fd < 0) {
 		int e = errno;
+		struct stat st;
+		if (e == ENOTDIR && stat(dir, &st) == 0 && S_ISREG(st.st_mode))
+			return sysarchive_open(dir, &sr->archive, err);
 		if (e == ENOTDIR)
 			return ms_fail(err, -e, dir, 0, "sysroot is not a directory");
 		return ms_fail(err, -e, dir ? dir : "/", 0, "cannot open sysroot: %s", strerror(e));
@@ -35,6 +40,8 @@ void sysroot_close(struct sysroot *sr)
 	if (sr->fd >= 0)
 		close(sr->fd);
 	sr->fd = -1;
+	sysarchive_free(sr->archive);
+	sr->archive = NULL;
 }
 
 void sysroot_name(const struct sysroot *sr, const char *path, char *name, size_t size)
@@ -64,28 +71,54 @@ static int open_beneath(int dirfd, const char *path, int flags)
 	return (int)fd;
 }
 
-static int open_flags(const struct sysroot *sr, const char *path, int flags,
-		      struct ms_error *err)
+/* The failure -@e of a lookup of @path, worded */
+static int open_failed(const struct sysroot *sr, const char *path, int flags, int e,
+		       struct ms_error *err)
 {
 	char name[512];
 	sysroot_name(sr, path, name, sizeof(name));
-	int fd = sr->dir ? open_beneath(sr->fd, path, flags)
-			 : openat(sr->fd, path, O_RDONLY | O_CLOEXEC | flags);
-	if (fd >= 0)
-		return fd;
-	int e = errno;
 	if (sr->dir && e == ENOENT)
 		return ms_fail(err, -e, name, 0, "missing from the dump");
 	if (sr->dir && (e == EXDEV || e == ELOOP))
 		return ms_fail(err, -e, name, 0, "a link leads outside the sysroot");
 	if (e == ENOTDIR && (flags & O_DIRECTORY))
 		return ms_fail(err, -e, name, 0, "not a directory");
+	if (e == EISDIR)
+		return ms_fail(err, -e, name, 0, "is a directory, not a file");
 	return ms_fail(err, -e, name, 0, "cannot open: %s", strerror(e));
+}
+
+static int open_flags(const struct sysroot *sr, const char *path, int flags,
+		      struct ms_error *err)
+{
+	int fd = sr->dir ? open_beneath(sr->fd, path, flags)
+			 : openat(sr->fd, path, O_RDONLY | O_CLOEXEC | flags);
+	return fd >= 0 ? fd : open_failed(sr, path, flags, errno, err);
 }
 
 int sysroot_openat(const struct sysroot *sr, const char *path, struct ms_error *err)
 {
+	if (sr->archive) {
+		int fd = sysarchive_fd(sr->archive, path);
+		return fd >= 0 ? fd : open_failed(sr, path, 0, -fd, err);
+	}
 	return open_flags(sr, path, 0, err);
+}
+
+int sysroot_exists(const struct sysroot *sr, const char *path, bool dir, struct ms_error *err)
+{
+	if (sr->archive) {
+		enum sysroot_entry t;
+		int e = sysarchive_stat(sr->archive, path, &t);
+		if (!e && dir && t != SR_DIR)
+			e = -ENOTDIR;
+		return e ? open_failed(sr, path, dir ? O_DIRECTORY : 0, -e, err) : 0;
+	}
+	int fd = open_flags(sr, path, O_PATH | (dir ? O_DIRECTORY : 0), err);
+	if (fd < 0)
+		return fd;
+	close(fd);
+	return 0;
 }
 
 /* "memory2" before "memory10": runs of digits compared as numbers. */
@@ -173,6 +206,10 @@ static int walk_dir(const struct sysroot *sr, char *path, size_t len, size_t cap
 int sysroot_walk(const struct sysroot *sr, const char *path, sysroot_walk_fn fn, void *data,
 		 struct ms_error *err)
 {
+	if (sr->archive) {
+		int e = sysroot_exists(sr, path, true, err);
+		return e ? e : sysarchive_walk(sr->archive, path, fn, data);
+	}
 	int fd = open_flags(sr, path, O_DIRECTORY, err);
 	if (fd < 0)
 		return fd;
@@ -185,11 +222,55 @@ int sysroot_walk(const struct sysroot *sr, const char *path, sysroot_walk_fn fn,
 	return walk_dir(sr, buf, len, sizeof(buf), fn, data, 0);
 }
 
+/* @n names (@bytes with their NULs) as one allocation, pointers then strings, sorted */
+static char **names_one(char *const *v, size_t n, size_t bytes)
+{
+	char **one = malloc(n * sizeof(*one) + bytes + 1);
+	if (!one)
+		return NULL;
+	char *at = (char *)(one + n);
+	for (size_t i = 0; i < n; i++) {
+		size_t l = strlen(v[i]) + 1;
+		one[i] = memcpy(at, v[i], l);
+		at += l;
+	}
+	qsort(one, n, sizeof(*one), natural_cmp);
+	return one;
+}
+
+static int list_archive(const struct sysroot *sr, const char *path, const char *prefix,
+			char ***names, struct ms_error *err)
+{
+	int e = sysroot_exists(sr, path, true, err);
+	if (e)
+		return e;
+	const char **v;
+	int n = sysarchive_children(sr->archive, path, &v);
+	if (n < 0)
+		return open_failed(sr, path, O_DIRECTORY, -n, err);
+	size_t plen = strlen(prefix), k = 0, bytes = 0;
+	for (int i = 0; i < n; i++)
+		if (v[i][0] != '.' && !strncmp(v[i], prefix, plen)) {
+			v[k++] = v[i];
+			bytes += strlen(v[i]) + 1;
+		}
+	*names = names_one((char *const *)v, k, bytes);
+	free(v);
+	if (!*names) {
+		char name[512];
+		sysroot_name(sr, path, name, sizeof(name));
+		return ms_fail(err, -ENOMEM, name, 0, "out of memory");
+	}
+	return k > INT_MAX ? INT_MAX : (int)k;
+}
+
 int sysroot_list(const struct sysroot *sr, const char *path, const char *prefix,
 		 char ***names, struct ms_error *err)
 {
 	char name[512];
 	*names = NULL;
+	if (sr->archive)
+		return list_archive(sr, path, prefix, names, err);
 	int fd = open_flags(sr, path, O_DIRECTORY, err);
 	if (fd < 0)
 		return fd;
@@ -218,16 +299,7 @@ int sysroot_list(const struct sysroot *sr, const char *path, const char *prefix,
 	}
 	closedir(d);
 	/* one allocation, pointers then strings, so the caller frees once */
-	char **one = ret ? NULL : malloc(n * sizeof(*one) + bytes + 1);
-	if (one) {
-		char *at = (char *)(one + n);
-		for (size_t i = 0; i < n; i++) {
-			size_t l = strlen(v[i]) + 1;
-			one[i] = memcpy(at, v[i], l);
-			at += l;
-		}
-		qsort(one, n, sizeof(*one), natural_cmp);
-	}
+	char **one = ret ? NULL : names_one(v, n, bytes);
 	for (size_t i = 0; i < n; i++)
 		free(v[i]);
 	free(v);
@@ -284,6 +356,12 @@ int sysroot_read(const struct sysroot *sr, const char *path, struct buf *out,
 		 struct ms_error *err)
 {
 	char name[512];
+	if (sr->archive) {
+		int e = sysarchive_read(sr->archive, path, out);
+		if (e != -EFBIG)
+			return e ? open_failed(sr, path, 0, -e, err) : 0;
+		/* a sparse member past what a read holds: as any file, to EOF */
+	}
 	int fd = sysroot_openat(sr, path, err);
 	if (fd < 0)
 		return fd;

@@ -8,9 +8,11 @@
 
 #include "lib/error.h"
 
+struct sysroot_archive;
 struct sysroot {
-	int fd;		 /* O_PATH directory: "/" or the --sysroot directory */
+	int fd;		 /* O_PATH directory: "/" or the --sysroot directory (-1 for an archive) */
 	const char *dir; /* the --sysroot as given, or NULL for the live system */
+	struct sysroot_archive *archive; /* a capture archive's index (proc/sysarchive.h) */
 };
 
 /* A whole file read into memory; always NUL-terminated one past len. */
@@ -19,7 +21,8 @@ struct buf {
 	size_t len;
 };
 
-/* Open @dir (NULL: the live system's "/"). Returns 0 or -errno with @err filled. */
+/* Open @dir (NULL: the live system's "/"): a directory, or a capture archive (a regular file,
+ * read whole into memory once, never unpacked). Returns 0 or -errno with @err filled. */
 int sysroot_open(struct sysroot *sr, const char *dir, struct ms_error *err);
 void sysroot_close(struct sysroot *sr);
 
@@ -30,6 +33,10 @@ void sysroot_name(const struct sysroot *sr, const char *path, char *name, size_t
 /* Open @path (relative, "proc/iomem") under the root. In a dump, symbolic links may not lead
  * outside it and a missing file is reported as missing from the dump. Returns an fd or -errno. */
 int sysroot_openat(const struct sysroot *sr, const char *path, struct ms_error *err);
+/* Whether @path (a file or a directory, links followed as sysroot_openat() follows them) is
+ * there: 0, or -errno with @err filled as sysroot_openat() fills it. With @dir, it must be a
+ * directory. */
+int sysroot_exists(const struct sysroot *sr, const char *path, bool dir, struct ms_error *err);
 
 /* The entries of directory @path (relative, "sys/devices/system/memory") under the root whose
  * names start with @prefix ("" for all; "." and ".." never), sorted with runs of digits

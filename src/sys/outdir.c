@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* An output directory replaced whole: mkdtemp beside it, rename to it. */
+/* An output directory replaced whole: mkdtemp beside it, rename to it. An archive the same way:
+ * mkstemp beside it, libarchive's pax writer through zstd into it, rename to it. */
+#include <archive.h>
+#include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -7,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib/escape.h"
@@ -54,6 +58,90 @@ int outdir_open(struct outdir *d, const char *path, struct ms_error *err)
 	return 0;
 }
 
+int outdir_open_archive(struct outdir *d, const char *path, struct ms_error *err)
+{
+	*d = (struct outdir){.path = path, .fd = -1, .mtime = (long long)time(NULL)};
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return fail(path, EEXIST, "cannot write the archive over it", err);
+	size_t n = strlen(path);
+	if (!n || path[n - 1] == '/')
+		return fail(path, EISDIR, "cannot write", err);
+	if (!(d->tmp = malloc(n + 16)))
+		return ms_say(err, -ENOMEM, "out of memory");
+	memcpy(d->tmp, path, n);
+	memcpy(d->tmp + n, ".partial-XXXXXX", 16);
+	d->fd = mkostemp(d->tmp, O_CLOEXEC);
+	if (d->fd < 0) {
+		int e = errno;
+		free(d->tmp);
+		d->tmp = NULL;
+		return fail(path, e, "cannot create", err);
+	}
+	/* mkstemp makes it 0600: an archive is as readable as any file the user makes */
+	mode_t mask = umask(0);
+	umask(mask);
+	fchmod(d->fd, 0666 & ~mask);
+	d->ar = archive_write_new();
+	/* pax: long paths and sparse members (GNU.sparse 1.0); restricted: a plain ustar header
+	 * where nothing needs more */
+	if (!d->ar || archive_write_set_format_pax_restricted(d->ar) != ARCHIVE_OK ||
+	    archive_write_add_filter_zstd(d->ar) != ARCHIVE_OK ||
+	    archive_write_set_bytes_in_last_block(d->ar, 1) != ARCHIVE_OK ||
+	    archive_write_open_fd(d->ar, d->fd) != ARCHIVE_OK) {
+		char why[256];
+		snprintf(why, sizeof(why), "%s",
+			 d->ar && archive_error_string(d->ar) ? archive_error_string(d->ar)
+							      : "out of memory");
+		outdir_abort(d);
+		return ms_fail(err, -EIO, path, 0, "cannot write the archive: %s", why);
+	}
+	return 0;
+}
+
+static int ar_fail(struct outdir *d, struct ms_error *err)
+{
+	const char *why = archive_error_string(d->ar);
+	int e = archive_errno(d->ar);
+	return ms_fail(err, e > 0 ? -e : -EIO, d->path, 0, "cannot write: %s",
+		       why ? why : e > 0 ? strerror(e) : "archive error");
+}
+
+/* A member's header: @type AE_IFREG, AE_IFDIR or AE_IFLNK */
+static int ar_header(struct outdir *d, const char *rel, unsigned type, uint64_t size,
+		     const char *target, size_t n, const uint64_t *off, const size_t *len,
+		     struct ms_error *err)
+{
+	struct archive_entry *e = archive_entry_new();
+	if (!e)
+		return ms_say(err, -ENOMEM, "out of memory");
+	archive_entry_set_pathname(e, rel);
+	archive_entry_set_filetype(e, type);
+	archive_entry_set_perm(e, type == AE_IFDIR ? 0755 : type == AE_IFLNK ? 0777 : 0644);
+	archive_entry_set_mtime(e, (time_t)d->mtime, 0);
+	if (type == AE_IFLNK)
+		archive_entry_set_symlink(e, target);
+	if (type == AE_IFREG)
+		archive_entry_set_size(e, (la_int64_t)size);
+	for (size_t i = 0; i < n; i++)
+		archive_entry_sparse_add_entry(e, (la_int64_t)off[i], (la_int64_t)len[i]);
+	int r = archive_write_header(d->ar, e);
+	archive_entry_free(e);
+	return r < ARCHIVE_WARN ? ar_fail(d, err) : 0;
+}
+
+static int ar_data(struct outdir *d, const char *data, size_t len, struct ms_error *err)
+{
+	while (len) {
+		la_ssize_t w = archive_write_data(d->ar, data, len);
+		if (w <= 0)
+			return ar_fail(d, err);
+		data += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
 /* The directories of @rel, made */
 static int parents(struct outdir *d, const char *rel, struct ms_error *err)
 {
@@ -73,6 +161,8 @@ static int parents(struct outdir *d, const char *rel, struct ms_error *err)
 
 int outdir_mkdir(struct outdir *d, const char *rel, struct ms_error *err)
 {
+	if (d->ar)
+		return ar_header(d, rel, AE_IFDIR, 0, NULL, 0, NULL, NULL, err);
 	int e = parents(d, rel, err);
 	if (!e && mkdirat(d->fd, rel, 0777) != 0 && errno != EEXIST)
 		e = fail(d->path, errno, "cannot write", err);
@@ -82,6 +172,16 @@ int outdir_mkdir(struct outdir *d, const char *rel, struct ms_error *err)
 int outdir_write(struct outdir *d, const char *rel, const char *data, size_t len,
 		 struct ms_error *err)
 {
+	if (d->ar) {
+		int e = ar_header(d, rel, AE_IFREG, len, NULL, 0, NULL, NULL, err);
+		if (!e)
+			e = ar_data(d, data, len, err);
+		if (!e) {
+			d->files++;
+			d->bytes += len;
+		}
+		return e;
+	}
 	int e = parents(d, rel, err);
 	if (e)
 		return e;
@@ -106,8 +206,66 @@ int outdir_write(struct outdir *d, const char *rel, const char *data, size_t len
 	return 0;
 }
 
+int outdir_write_sparse(struct outdir *d, const char *rel, uint64_t size, size_t n,
+			const uint64_t *off, const size_t *len, const char *const *data,
+			struct ms_error *err)
+{
+	size_t held = 0;
+	for (size_t i = 0; i < n; i++)
+		held += len[i];
+	if (d->ar) {
+		/* the pax writer takes the whole length, holes too, and skips the holes' bytes
+		 * unread (GNU.sparse 1.0): they come from a buffer of zeros, a block at a time */
+		static char zeros[1 << 20];
+		int e = ar_header(d, rel, AE_IFREG, size, NULL, n, off, len, err);
+		uint64_t at = 0;
+		for (size_t i = 0; !e && i <= n; i++) {
+			uint64_t to = i < n ? off[i] : size;
+			while (!e && at < to) {
+				size_t step = to - at > sizeof(zeros) ? sizeof(zeros) : (size_t)(to - at);
+				e = ar_data(d, zeros, step, err);
+				at += step;
+			}
+			if (!e && i < n) {
+				e = ar_data(d, data[i], len[i], err);
+				at += len[i];
+			}
+		}
+		if (!e) {
+			d->files++;
+			d->bytes += held;
+		}
+		return e;
+	}
+	int e = parents(d, rel, err);
+	if (e)
+		return e;
+	int fd = openat(d->fd, rel, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+	if (fd < 0)
+		return fail(d->path, errno, "cannot write", err);
+	/* the length, then each run where it belongs: the rest stays holes */
+	int we = ftruncate(fd, (off_t)size) ? errno : 0;
+	for (size_t i = 0; !we && i < n; i++)
+		for (size_t done = 0; !we && done < len[i];) {
+			ssize_t w = pwrite(fd, data[i] + done, len[i] - done, (off_t)(off[i] + done));
+			if (w < 0 && errno != EINTR)
+				we = errno;
+			else if (w > 0)
+				done += (size_t)w;
+		}
+	if (close(fd) != 0 && !we)
+		we = errno;
+	if (we)
+		return fail(d->path, we, "cannot write", err);
+	d->files++;
+	d->bytes += held;
+	return 0;
+}
+
 int outdir_symlink(struct outdir *d, const char *rel, const char *target, struct ms_error *err)
 {
+	if (d->ar)
+		return ar_header(d, rel, AE_IFLNK, 0, target, 0, NULL, NULL, err);
 	int e = parents(d, rel, err);
 	if (!e && symlinkat(target, d->fd, rel) != 0 && errno != EEXIST)
 		e = fail(d->path, errno, "cannot write", err);
@@ -118,6 +276,15 @@ int outdir_commit(struct outdir *d, struct ms_error *err)
 {
 	if (!d->tmp)
 		return 0;
+	if (d->ar) {
+		int e = archive_write_close(d->ar) != ARCHIVE_OK ? ar_fail(d, err) : 0;
+		archive_write_free(d->ar);
+		d->ar = NULL;
+		if (e) {
+			outdir_abort(d);
+			return e;
+		}
+	}
 	if (fsync(d->fd) != 0 || rename(d->tmp, d->path) != 0) {
 		int e = errno;
 		outdir_abort(d);
@@ -143,6 +310,15 @@ static int rm_one(const char *path, const struct stat *st, int type, struct FTW 
 
 void outdir_abort(struct outdir *d)
 {
+	if (d->ar) {
+		/* its fd is ours: libarchive writes to it and leaves it open */
+		archive_write_free(d->ar);
+		d->ar = NULL;
+		if (d->tmp)
+			unlink(d->tmp);
+		free(d->tmp);
+		d->tmp = NULL;
+	}
 	if (d->fd >= 0)
 		close(d->fd);
 	d->fd = -1;

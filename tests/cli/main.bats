@@ -86,10 +86,13 @@ load helpers
 	[[ "$stderr" == "memscope: '/nonexistent/dump': cannot open sysroot: No such file or directory" ]]
 }
 
-@test "--sysroot that is not a directory is refused" {
+@test "--sysroot that is neither a directory nor an archive is refused" {
 	run --separate-stderr memscope --sysroot "$FIX/README.md" iomem
 	assert_failure 1
-	[ "$stderr" = "memscope: '$FIX/README.md': sysroot is not a directory" ]
+	[ "$stderr" = "memscope: '$FIX/README.md': sysroot is neither a directory nor an archive (unrecognized archive format)" ]
+	run --separate-stderr memscope --sysroot /dev/null iomem
+	assert_failure 1
+	[ "$stderr" = "memscope: '/dev/null': sysroot is not a directory" ]
 }
 
 @test "a file missing from the dump is reported, never read from the live system" {

@@ -8,6 +8,8 @@
 #include "fuzz.h"
 #include "proc/buddyinfo.h"
 #include "proc/iomem.h"
+#include "proc/machine.h"
+#include "proc/manifest.h"
 #include "proc/memblock.h"
 #include "proc/meminfo.h"
 #include "proc/node.h"
@@ -86,6 +88,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned dist[64];
 	if (node_distance_parse(d, size, "f", dist, 64, &err) > 64)
 		__builtin_trap();
+#elif defined(TARGET_MANIFEST)
+	/* as the dispatcher uses it: the machine's arch and page size */
+	struct manifest m;
+	if (manifest_parse(d, size, "f", &m, &err) == 0) {
+		if (m.arch && !machine_mask_arch(m.arch))
+			__builtin_trap();
+		if (m.page_size & (m.page_size - 1))
+			__builtin_trap();
+	}
 #elif defined(TARGET_SYSATTR)
 	/* one-line sysfs attributes: THP's policy words, a memory block's size, state and zones */
 	char sel[THP_WORD];
