@@ -16,6 +16,7 @@
 #include "command.h"
 #include "opts.h"
 #include "proc/iomem.h"
+#include "proc/slabsys.h"
 #include "proc/pagecopy.h"
 #include "sys/caps.h"
 #include "sys/outdir.h"
@@ -92,8 +93,8 @@ static const struct opts capture_opts = {
 	.doc = "Copy every file memscope reads into DIR (or the archive FILE), a dump that "
 	       "memscope --sysroot DIR replays on any machine: proc/iomem, meminfo, buddyinfo, zoneinfo, pagetypeinfo, "
 	       "vmstat, slabinfo, vmallocinfo, version, cpuinfo and the kernel's arch, release "
-	       "and kptr_restrict; the huge page pools and THP settings, the NUMA nodes and the "
-	       "memory blocks of /sys; and for each PID its maps, smaps, smaps_rollup, status, "
+	       "and kptr_restrict; the huge page pools and THP settings, the NUMA nodes, the "
+	       "memory blocks and SLUB's cache attributes of /sys; and for each PID its maps, smaps, smaps_rollup, status, "
 	       "stat, cmdline and numa_maps. DIR/memscope-capture records the machine, the "
 	       "privileges held and every file that was hidden, unreadable or missing.\v"
 	       "DIR must not exist (or be empty): the capture is made beside it and renamed to "
@@ -116,6 +117,7 @@ static const char *const proc_files[] = {
 static const char *const sys_trees[] = {
 	"sys/kernel/mm/hugepages", "sys/kernel/mm/transparent_hugepage", "sys/devices/system/node",
 	"sys/devices/system/memory", "sys/module/memory_hotplug/parameters",
+	"sys/kernel/slab", /* SLUB's caches: only the attributes slab reads (slab_attr()) */
 };
 static const char *const pid_files[] = {"stat", "maps", "smaps", "smaps_rollup", "status",
 					"cmdline", "numa_maps"};
@@ -194,6 +196,25 @@ static int copy(struct cap *c, const char *rel, bool keep_empty)
 	return e;
 }
 
+/* In /sys/kernel/slab: a cache's directory (or its alias, a link beside it), and in it the
+ * attributes memscope slab reads; not the rest (trace, validate, a memcg's cgroup/, each
+ * cache's 30 other files), which nothing reads */
+static bool slab_attr(const char *tree, const char *rel, enum sysroot_entry type)
+{
+	const char *sub = rel + strlen(tree);
+	if (*sub == '/')
+		sub++;
+	const char *slash = strchr(sub, '/');
+	if (!slash) /* a cache, or an alias of one */
+		return true;
+	if (type == SR_DIR || strchr(slash + 1, '/'))
+		return false;
+	for (int a = 0; a < SA_N; a++)
+		if (!strcmp(slash + 1, slabsys_name(a)))
+			return true;
+	return false;
+}
+
 static int tree_entry(void *data, const char *rel, enum sysroot_entry type, const char *link)
 {
 	struct cap *c = data;
@@ -205,6 +226,8 @@ static int tree_entry(void *data, const char *rel, enum sysroot_entry type, cons
 	for (size_t i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
 		if (!strcmp(name, skip[i]))
 			return type == SR_DIR ? 1 : 0;
+	if (!strcmp(c->tree, "sys/kernel/slab") && !slab_attr(c->tree, rel, type))
+		return type == SR_DIR ? 1 : 0;
 	if (type == SR_DIR)
 		return outdir_mkdir(&c->out, rel, c->err);
 	if (type == SR_WRITE_ONLY)
@@ -212,7 +235,7 @@ static int tree_entry(void *data, const char *rel, enum sysroot_entry type, cons
 	if (type == SR_LINK) {
 		/* links inside the tree (a block's node0, a node's memory0) are kept as they are;
 		 * the others would lead outside the dump */
-		if (link[0] == '/' || strncmp(link, "../", 3))
+		if (link[0] == '/')
 			return 0;
 		return outdir_symlink(&c->out, rel, link, c->err);
 	}

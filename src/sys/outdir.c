@@ -150,12 +150,21 @@ static int parents(struct outdir *d, const char *rel, struct ms_error *err)
 	if (n >= sizeof(p))
 		return ms_say(err, -ENAMETOOLONG, "path too long: %s", rel);
 	memcpy(p, rel, n + 1);
+	char *last = strrchr(p, '/');
+	if (!last)
+		return 0;
+	*last = '\0';
+	if (!strcmp(p, d->made)) /* this directory, made for the file before */
+		return 0;
+	*last = '/';
 	for (char *s = strchr(p, '/'); s; s = strchr(s + 1, '/')) {
 		*s = '\0';
 		if (mkdirat(d->fd, p, 0777) != 0 && errno != EEXIST)
 			return fail(d->path, errno, "cannot write", err);
 		*s = '/';
 	}
+	*last = '\0';
+	memcpy(d->made, p, (size_t)(last - p) + 1);
 	return 0;
 }
 

@@ -19,6 +19,8 @@ struct outdir {
 	size_t files, bytes;
 	struct archive *ar; /* writing an archive (outdir_open_archive()) */
 	long long mtime;    /* of the archive's members: the capture's time */
+	char made[4096];    /* the last directory whose parents are all made: files written in
+			     * turn into one directory make them once, not each time */
 };
 
 /* Make the temporary beside @path, which must not exist yet (or be an empty directory).

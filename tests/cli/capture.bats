@@ -24,6 +24,16 @@ teardown() { stop_mapper; rm -rf "$ROOT"; return 0; }
 		dump=$(memscope --sysroot "$ROOT/c" $cmd 2>/dev/null)
 		[ "$live" = "$dump" ] || { echo "$cmd differs:"; diff <(echo "$live") <(echo "$dump") | head; false; }
 	done
+	# SLUB's attributes that do not move (an alias is a link beside its cache, kept), as root:
+	# the same as live; nothing else of /sys/kernel/slab is copied
+	if is_root && [ -d /sys/kernel/slab ]; then
+		q='[.caches[] | [.name, .object_size, .reclaimable, .aliases]] | sort'
+		assert_equal "$(memscope --sysroot "$ROOT/c" slab -o NAME,OBJECT,RECLAIM,ALIASES --json | jq -c "$q")" \
+			"$(memscope slab -o NAME,OBJECT,RECLAIM,ALIASES --json | jq -c "$q")"
+		extra=$(find "$ROOT/c/sys/kernel/slab" -mindepth 2 -type f | sed 's|.*/||' | sort -u |
+			grep -vxE 'object_size|reclaim_account|aliases|partial|cpu_slabs|order|objs_per_slab|slab_size|total_objects' || true)
+		assert_equal "$extra" ""
+	fi
 	# the sysfs attributes as the kernel gives them, links kept inside the dump
 	m=/sys/devices/system/memory
 	if [ -d "$m" ]; then

@@ -218,7 +218,13 @@ static void test_kptr(void **state)
 				  "CAP_SYSLOG)");
 	kptr_explain(&c, "f", 1, line, sizeof(line));
 	assert_string_equal(line, "f shows every kernel address as 0: kernel.kptr_restrict is 1, "
-				  "which shows them only to a reader with CAP_SYSLOG, and it had none");
+				  "which shows them only to a reader with CAP_SYSLOG, and it had none (2 "
+				  "hides them from everyone)");
+	kptr_explain(&c, "f", 0, line, sizeof(line));
+	assert_string_equal(line, "f shows every kernel address as 0: kernel.kptr_restrict is 0 "
+				  "and the reader had no CAP_SYSLOG; at 0 kallsyms shows them to "
+				  "anyone only while kernel.perf_event_paranoid is 1 or less (1 shows "
+				  "them only to CAP_SYSLOG, 2 to no one)");
 	kptr_explain(&c, "f", -1, line, sizeof(line));
 	assert_string_equal(line, "f shows every kernel address as 0: kernel.kptr_restrict is not "
 				  "known (1 shows them only to a reader with CAP_SYSLOG, 2 to no one)");
