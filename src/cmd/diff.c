@@ -91,8 +91,27 @@ struct side {
 	bool have_bi, have_zi, have_si, have_procs;
 	struct procmem *procs; /* by pid */
 	size_t nprocs;
-	size_t denied; /* live processes whose memory could not be read */
+	size_t denied; /* processes whose memory could not be read */
+	size_t from_status; /* ... whose RSS came from status instead (smaps_rollup withheld) */
 };
+
+/* A process whose smaps_rollup is withheld (another user's, live or in a capture made without
+ * the right): its RSS from status, which any user may read. Returns 0 with @m filled. */
+static int status_rss(const struct sysroot *sr, int pid, struct procmem *m)
+{
+	char path[48];
+	snprintf(path, sizeof(path), "proc/%d/status", pid);
+	struct buf b = {0};
+	struct ms_error err = {0};
+	*m = (struct procmem){.pid = pid};
+	int e = sysroot_read(sr, path, &b, &err);
+	if (!e)
+		e = procmem_status_parse(b.data, b.len, path, true, m, &err);
+	buf_free(&b);
+	if (!e && (m->source != PM_STATUS || !pm_has(m, PM_RSS)))
+		e = -ENODATA;
+	return e;
+}
 
 /* A source a side lacks (missing, or not allowed): its comparison left out and said */
 static int optional(struct ctx *ctx, struct side *s, int e, const struct ms_error *le,
@@ -133,9 +152,15 @@ static int dump_procs(struct side *s, struct ms_error *err)
 		struct ms_error why = {0};
 		if (procmem_read(&s->c.root, pids[i], PMW_MEM | PMW_OWNER, &m, &why) ||
 		    m.source == PM_NONE || !pm_has(&m, PM_RSS)) {
+			bool kthread = m.kthread;
 			procmem_clear(&m);
-			s->denied += !m.kthread;
-			continue;
+			if (kthread)
+				continue;
+			if (status_rss(&s->c.root, pids[i], &m)) {
+				s->denied++;
+				continue;
+			}
+			s->from_status++;
 		}
 		if (m.kthread || m.thread) {
 			procmem_clear(&m);
@@ -169,11 +194,16 @@ static int live_procs(struct side *s, const int *only, size_t nonly, struct ms_e
 		return ms_say(err, -ENOMEM, "out of memory");
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (v[i].miss != PROCS_READ || !pm_has(&v[i].m, PM_RSS)) {
-			s->denied += v[i].miss == PROCS_DENIED;
+		struct procmem m = v[i].m;
+		if (v[i].miss == PROCS_DENIED) {
+			if (status_rss(&s->c.root, v[i].m.pid, &m)) {
+				s->denied++;
+				continue;
+			}
+			s->from_status++;
+		} else if (v[i].miss != PROCS_READ || !pm_has(&v[i].m, PM_RSS)) {
 			continue;
 		}
-		struct procmem m = v[i].m;
 		m.cmdline = m.cgroup = NULL; /* left with v, freed there */
 		s->procs[s->nprocs++] = m;
 	}
@@ -754,6 +784,13 @@ static int run(struct ctx *ctx, void *args, struct ms_error *err)
 			s[i].have_procs = o->have_procs;
 		free(pids);
 	}
+	for (int i = 0; !e && i < 2; i++)
+		if (s[i].from_status)
+			ctx_note(ctx, "%s: the RSS of %zu process%s is status' VmRSS: %s", s[i].label,
+				 s[i].from_status, s[i].from_status == 1 ? "" : "es",
+				 s[i].c.root.dir ? "the capture holds no smaps_rollup for it"
+						 : "another user's smaps_rollup needs CAP_SYS_PTRACE "
+						   "(or root)");
 	for (int i = 0; !e && i < 2; i++)
 		if (s[i].denied)
 			ctx_note(ctx, "%s: %zu process%s passed over: %s", s[i].label, s[i].denied,
