@@ -223,6 +223,11 @@ static int side_open(struct ctx *ctx, struct side *s, const char *label, const c
 	int e = sysroot_open(&s->c.root, live ? NULL : name, err);
 	if (e)
 		return e;
+	/* a capture says what machine it came from, before any file is guessed from */
+	if (!live && (e = manifest_read(&s->c.root, &s->c.manifest, err))) {
+		sysroot_close(&s->c.root);
+		return e;
+	}
 	s->ps = ctx_page_size(&s->c);
 	/* what was assumed of this side's machine, said of it */
 	for (char *l = s->c.notes, *nl; *l; l = nl + 1) {
@@ -395,6 +400,16 @@ static const struct col_def buddy_cols[] = {
 		  "... in B", NULL},
 };
 
+/* @blocks free blocks of 2^@order pages of @ps bytes, in bytes (saturating: a dump's count
+ * may be anything) */
+static uint64_t block_bytes(uint64_t blocks, uint64_t ps, unsigned order)
+{
+	if (order >= 64 || ps > UINT64_MAX >> order)
+		return blocks ? UINT64_MAX : 0;
+	uint64_t block = ps << order;
+	return blocks > UINT64_MAX / block ? UINT64_MAX : blocks * block;
+}
+
 static const struct buddy_zone *buddy_find(const struct buddyinfo *bi, unsigned node,
 					   const char *zone)
 {
@@ -417,10 +432,9 @@ static void buddy_zone_rows(struct table *tb, const struct side *a, const struct
 		uint64_t bx = hx ? x->free[o] : 0, by = hy ? y->free[o] : 0;
 		unsigned ux = hx ? frag_unusable_index(x->free, a->bi.orders, o) : 0;
 		unsigned uy = hy ? frag_unusable_index(y->free, b->bi.orders, o) : 0;
-		uint64_t sx = o < 64 - 20 ? bx * (a->ps << o) : UINT64_MAX;
-		uint64_t sy = o < 64 - 20 ? by * (b->ps << o) : UINT64_MAX;
+		uint64_t sx = block_bytes(bx, a->ps, o), sy = block_bytes(by, b->ps, o);
 		int64_t d = change(sx, sy);
-		if (hx && hy && (bx == by || magnitude(d) < threshold) &&
+		if (hx && hy && (sx == sy || magnitude(d) < threshold) &&
 		    (ux > uy ? ux - uy : uy - ux) < 10)
 			continue;
 		if (!hx && !hy)
@@ -720,16 +734,26 @@ static int proc_diff(struct ctx *ctx, const struct side *a, const struct side *b
 		changed += v[i].d && magnitude(v[i].d) >= threshold;
 	size_t k = rank(v, n, threshold, top);
 	char t[48];
-	out_printf(&ctx->out, "\nprocesses: %zu in both (matched by pid and name), %zu only in A, "
-		   "%zu only in B; %zu changed RSS%s", n, only_a, only_b, changed,
-		   by_threshold(threshold, t, sizeof(t)));
+	/* the live side is read for the capture's pids alone: what only it has is not counted */
+	bool live_a = !a->c.root.dir, live_b = !b->c.root.dir;
+	char oa[48], ob[48];
+	snprintf(oa, sizeof(oa), live_a ? "A read for B's pids" : "%zu only in A", only_a);
+	snprintf(ob, sizeof(ob), live_b ? "B read for A's pids" : "%zu only in B", only_b);
+	out_printf(&ctx->out, "\nprocesses: %zu in both (matched by pid and name), %s, %s; %zu "
+		   "changed RSS%s", n, oa, ob, changed, by_threshold(threshold, t, sizeof(t)));
 	if (k < changed)
 		out_printf(&ctx->out, "; the %zu that grew and the %zu that shrank most", top, top);
 	out_printf(&ctx->out, "%s\n", k ? ":" : "");
 	out_object(&ctx->out, "processes_matched");
 	out_u64(&ctx->out, SHOW_JSON, "both", NULL, n);
-	out_u64(&ctx->out, SHOW_JSON, "only_a", NULL, only_a);
-	out_u64(&ctx->out, SHOW_JSON, "only_b", NULL, only_b);
+	if (live_a)
+		out_null(&ctx->out, SHOW_JSON, "only_a", NULL);
+	else
+		out_u64(&ctx->out, SHOW_JSON, "only_a", NULL, only_a);
+	if (live_b)
+		out_null(&ctx->out, SHOW_JSON, "only_b", NULL);
+	else
+		out_u64(&ctx->out, SHOW_JSON, "only_b", NULL, only_b);
 	out_end(&ctx->out);
 	int e = ranked_print(ctx, proc_cols, "processes", v, k);
 	free(v);

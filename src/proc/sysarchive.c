@@ -141,6 +141,11 @@ static int add_entry(struct sysroot_archive *a, const char *path, enum sysroot_e
 		return -ENOMEM;
 	e->type = type;
 	a->n++;
+	/* what an entry holds counts against the total as its data does: a million members
+	 * with long names must not pass the limit by holding nothing */
+	a->total += sizeof(*e) + strlen(path) + 1;
+	if (a->total > SYSARCHIVE_TOTAL_MAX)
+		return -EFBIG;
 	*out = e;
 	return 0;
 }
@@ -169,13 +174,29 @@ static int read_data(struct archive *ar, struct sysroot_archive *a, struct sa_en
 			return -EINVAL;
 		}
 		held += len;
-		a->total += len;
-		if ((!sparse && held > SYSARCHIVE_MEMBER_MAX) || a->total > SYSARCHIVE_TOTAL_MAX) {
-			*why = a->total > SYSARCHIVE_TOTAL_MAX ? "over the 1 GiB all members may hold"
-							       : "over the 256 MiB a member may hold";
+		if (!sparse && held > SYSARCHIVE_MEMBER_MAX) {
+			*why = "over the 256 MiB a member may hold";
 			return -EFBIG;
 		}
+		/* the memory held counts against the total, not the bytes read: a sparse map of
+		 * a million one-byte runs costs a chunk each */
 		struct sa_chunk *c = e->nchunk ? &e->chunk[e->nchunk - 1] : NULL;
+		size_t more = 0;
+		if (!c || c->off + c->len != (uint64_t)off)
+			more = sizeof(*c);
+		size_t cap = c && !more ? c->cap : 0;
+		if ((c && !more ? c->len : 0) + len > cap) {
+			size_t want = (c && !more ? c->len : 0) + len;
+			cap = cap ? cap : want;
+			while (cap < want)
+				cap *= 2;
+			more += cap - (c && !more ? c->cap : 0);
+		}
+		a->total += more;
+		if (a->total > SYSARCHIVE_TOTAL_MAX) {
+			*why = "over the 1 GiB all members may hold";
+			return -EFBIG;
+		}
 		if (!c || c->off + c->len != (uint64_t)off) {
 			if (grow(&e->chunk, &e->chunkcap, e->nchunk + 1, sizeof(*e->chunk), 4))
 				return -ENOMEM;
@@ -183,9 +204,6 @@ static int read_data(struct archive *ar, struct sysroot_archive *a, struct sa_en
 			*c = (struct sa_chunk){.off = (uint64_t)off};
 		}
 		if (c->len + len > c->cap) {
-			size_t cap = c->cap ? c->cap : 4096;
-			while (cap < c->len + len)
-				cap *= 2;
 			char *d = realloc(c->data, cap);
 			if (!d)
 				return -ENOMEM;
@@ -255,12 +273,18 @@ static int member(struct archive *ar, struct archive_entry *ae, struct sysroot_a
 	struct sa_entry *e;
 	int ret = add_entry(a, path, type, &e);
 	if (ret) {
-		*why = ret == -E2BIG ? "more than a million members" : "out of memory";
+		*why = ret == -E2BIG   ? "more than a million members"
+		     : ret == -EFBIG ? "over the 1 GiB all members may hold"
+				     : "out of memory";
 		return ret;
 	}
 	if (type == SR_LINK && !(e->link = strdup(target))) {
 		*why = "out of memory";
 		return -ENOMEM;
+	}
+	if (type == SR_LINK && (a->total += strlen(target) + 1) > SYSARCHIVE_TOTAL_MAX) {
+		*why = "over the 1 GiB all members may hold";
+		return -EFBIG;
 	}
 	if (type != SR_FILE)
 		return 0;
@@ -293,8 +317,12 @@ static int finish(struct sysroot_archive *a, const char **why, char *path)
 				}
 			if (have)
 				break;
-			if (add_entry(a, p, SR_DIR, &e))
-				return *why = "out of memory", -ENOMEM;
+			int r = add_entry(a, p, SR_DIR, &e);
+			if (r)
+				return *why = r == -E2BIG   ? "more than a million members"
+					    : r == -EFBIG ? "over the 1 GiB all members may hold"
+							    : "out of memory",
+				       r;
 		}
 	}
 	/* duplicates told apart by their order in the archive */
@@ -309,6 +337,7 @@ static int finish(struct sysroot_archive *a, const char **why, char *path)
 		o[i] = (struct order){a->v[i], i};
 	qsort(o, a->n, sizeof(*o), by_path); /* by e.path, its first member */
 	size_t k = 0;
+	bool clash = false;
 	for (size_t i = 0; i < a->n; i++) {
 		/* among equal paths keep the latest member; a directory made up for a member
 		 * gives way to any real entry */
@@ -319,13 +348,14 @@ static int finish(struct sysroot_archive *a, const char **why, char *path)
 		for (size_t m = i; m <= j; m++)
 			if (o[m].i < n && (o[keep].i >= n || o[m].i > o[keep].i))
 				keep = m;
-		if (o[keep].e.type == SR_FILE && j > i)
+		/* refused, but only after the loop: every entry must end in a->v once, or
+		 * freeing the index would free one twice */
+		if (o[keep].e.type == SR_FILE && j > i && !clash)
 			for (size_t m = i; m <= j; m++)
 				if (o[m].i >= n) {
 					snprintf(path, 4096, "%s", o[keep].e.path);
-					free(o);
-					*why = "both a file and a directory";
-					return -EINVAL;
+					clash = true;
+					break;
 				}
 		for (size_t m = i; m <= j; m++)
 			if (m != keep)
@@ -335,6 +365,10 @@ static int finish(struct sysroot_archive *a, const char **why, char *path)
 	}
 	a->n = k;
 	free(o);
+	if (clash) {
+		*why = "both a file and a directory";
+		return -EINVAL;
+	}
 	/* a member beneath a file or a link: nothing could open it */
 	for (size_t i = 0; i < a->n; i++) {
 		char p[4096];

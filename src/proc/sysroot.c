@@ -358,9 +358,12 @@ int sysroot_read(const struct sysroot *sr, const char *path, struct buf *out,
 	char name[512];
 	if (sr->archive) {
 		int e = sysarchive_read(sr->archive, path, out);
-		if (e != -EFBIG)
-			return e ? open_failed(sr, path, 0, -e, err) : 0;
-		/* a sparse member past what a read holds: as any file, to EOF */
+		if (e == -EFBIG) { /* a sparse member: its readers pread it, none reads it whole */
+			sysroot_name(sr, path, name, sizeof(name));
+			return ms_fail(err, e, name, 0, "over the 256 MiB a file may hold to be read "
+							"whole");
+		}
+		return e ? open_failed(sr, path, 0, -e, err) : 0;
 	}
 	int fd = sysroot_openat(sr, path, err);
 	if (fd < 0)

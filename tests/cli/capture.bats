@@ -296,6 +296,14 @@ with tarfile.open(out, "w", format=tarfile.PAX_FORMAT) as tar:
         tar.addfile(info("proc/meminfo", tarfile.FIFOTYPE))
     elif kind == "hardlink":
         tar.addfile(info("proc/meminfo", tarfile.LNKTYPE, link="/etc/shadow"))
+    elif kind == "filedir":
+        # d a file, then enough members that d is far behind, then d/x beneath it
+        tar.addfile(info("d", size=len(data)), io.BytesIO(data))
+        for i in range(80):
+            tar.addfile(info("f%d" % i, size=len(data)), io.BytesIO(data))
+        tar.addfile(info("d/x", size=len(data)), io.BytesIO(data))
+    elif kind == "escape":
+        tar.addfile(info("a\n\x1b[2J/../x", size=len(data)), io.BytesIO(data))
     elif kind == "huge":
         # a header claiming 10 GB, and no data behind it
         tar.fileobj.write(info("proc/meminfo", size=10 << 30).tobuf(tarfile.PAX_FORMAT))
@@ -343,6 +351,10 @@ PY
 	check fifo.tar "archive refused: member 'proc/meminfo': a device, fifo or socket (memscope reads files, directories and symbolic links)"
 	forge hard.tar hardlink
 	check hard.tar "archive refused: member 'proc/meminfo': a hard link (memscope reads files, directories and symbolic links)"
+	forge filedir.tar filedir
+	check filedir.tar "archive refused: member 'd': both a file and a directory"
+	forge escape.tar escape
+	check escape.tar "archive refused: member 'a\\x0a\\x1b[2J/../x': a '..' in its path"
 	forge huge.tar huge
 	check huge.tar "archive refused: member 'proc/meminfo': a member over the 256 MiB a member may hold"
 	# nothing was made: not in the working directory, not beside the archives

@@ -154,7 +154,8 @@ mi() { awk -v k="$2:" '$1 == k { printf "%.0f\n", ($3 == "kB") ? $2 * 1024 : $2 
 	run --separate-stderr memscope -J diff -t 0 "$ROOT/c" live
 	assert_success
 	assert_equal "$(echo "$output" | jq -c '[.a.source, .b.source, .b.page_size]')" "[\"$ROOT/c\",\"live\",$(getconf PAGESIZE)]"
-	assert_equal "$(echo "$output" | jq -c '.processes_matched')" '{"both":1,"only_a":0,"only_b":0}'
+	# live is read for the capture's pids: what only it has is not counted
+	assert_equal "$(echo "$output" | jq -c '.processes_matched')" '{"both":1,"only_a":0,"only_b":null}'
 	# MemTotal is the same machine's (or grown: memory handed to the allocator meanwhile)
 	[ "$(echo "$output" | jq '[.meminfo[] | select(.field == "MemTotal") | .change] | (.[0] // 0) >= 0')" = true ]
 	# the zones of the capture are the live ones
@@ -174,7 +175,7 @@ mi() { awk -v k="$2:" '$1 == k { printf "%.0f\n", ($3 == "kB") ? $2 * 1024 : $2 
 	fi
 	# the mapper is root's: its smaps_rollup withheld, its RSS from status, still matched
 	[[ $stderr == *"B: the RSS of 1 process is status' VmRSS: another user's smaps_rollup needs CAP_SYS_PTRACE (or root)"* ]]
-	assert_equal "$(echo "$output" | jq -c '.processes_matched')" '{"both":1,"only_a":0,"only_b":0}'
+	assert_equal "$(echo "$output" | jq -c '.processes_matched')" '{"both":1,"only_a":0,"only_b":null}'
 }
 
 @test "every pair of real dumps with meminfo: read, JSON valid, MemTotal's change as awk's" {
@@ -242,4 +243,19 @@ mi() { awk -v k="$2:" '$1 == k { printf "%.0f\n", ($3 == "kB") ? $2 * 1024 : $2 
 	assert_success
 	[[ $output != *$'\e'* ]]
 	assert_line --partial 'evil\x1b[2J'
+}
+
+@test "each side's page size is its own: a capture's manifest says 64K, and the bytes follow it" {
+	# B: the same files, captured (so its manifest says) on an arm64 machine of 64K pages
+	printf 'memscope-capture 1\nmemscope 0.1.0\ntime 2026-12-03T17:00:00Z\narch arm64\npage_size 65536\nsource live\nuid 0\ncapabilities all\n' \
+		>"$ROOT/b/memscope-capture"
+	cp "$ROOT/a/proc/buddyinfo" "$ROOT/b/proc/buddyinfo"
+	run --separate-stderr memscope -J diff -t 0 "$ROOT/a" "$ROOT/b"
+	assert_success
+	assert_equal "$(echo "$output" | jq -c '[.a.page_size, .b.page_size]')" '[4096,65536]'
+	# the same free blocks are 16 times the bytes in B: every order that has any changed
+	awk '$4 == "Normal" { for (k = 5; k <= NF; k++) if ($k > 0) printf "%d %.0f\n", k - 5, $k * 2 ^ (k - 5) * (65536 - 4096) }' \
+		"$ROOT/a/proc/buddyinfo" >"$ROOT/want"
+	echo "$output" | jq -r '.buddy[] | select(.zone == "Normal") | "\(.order) \(.change_bytes)"' >"$ROOT/got"
+	diff "$ROOT/want" "$ROOT/got"
 }
