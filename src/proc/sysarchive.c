@@ -69,6 +69,25 @@ static struct sa_entry *find(const struct sysroot_archive *a, const char *path)
 	return bsearch(&key, a->v, a->n, sizeof(*a->v), by_path);
 }
 
+/* The next component of a path at *@p (slashes before it passed over), its length in *@l;
+ * NULL at the end. *@p is left after it. */
+static const char *component(const char **p, size_t *l)
+{
+	while (**p == '/')
+		(*p)++;
+	if (!**p)
+		return NULL;
+	const char *c = *p;
+	*p = strchrnul(c, '/');
+	*l = (size_t)(*p - c);
+	return c;
+}
+
+static bool dotdot(const char *c, size_t l)
+{
+	return l == 2 && c[0] == '.' && c[1] == '.';
+}
+
 /* @name's path without "./", "//" and "/." and the '/' at either end, in @out; -1 with @why
  * for an absolute path or a ".." */
 static int normalize(const char *name, char *out, size_t size, const char **why)
@@ -77,27 +96,22 @@ static int normalize(const char *name, char *out, size_t size, const char **why)
 		*why = "an absolute path";
 		return -1;
 	}
-	size_t n = 0;
-	for (const char *p = name; *p;) {
-		while (*p == '/')
-			p++;
-		const char *end = strchrnul(p, '/');
-		size_t l = (size_t)(end - p);
-		if (l == 2 && p[0] == '.' && p[1] == '.') {
+	size_t n = 0, l;
+	for (const char *p = name, *c; (c = component(&p, &l));) {
+		if (dotdot(c, l)) {
 			*why = "a '..' in its path";
 			return -1;
 		}
-		if (l && !(l == 1 && p[0] == '.')) {
-			if (n + (n ? 1 : 0) + l + 1 > size) {
-				*why = "a path too long";
-				return -1;
-			}
-			if (n)
-				out[n++] = '/';
-			memcpy(out + n, p, l);
-			n += l;
+		if (l == 1 && c[0] == '.')
+			continue;
+		if (n + (n ? 1 : 0) + l + 1 > size) {
+			*why = "a path too long";
+			return -1;
 		}
-		p = end;
+		if (n)
+			out[n++] = '/';
+		memcpy(out + n, c, l);
+		n += l;
 	}
 	out[n] = '\0';
 	return 0;
@@ -112,18 +126,14 @@ static bool link_inside(const char *path, const char *target)
 	long depth = 0;
 	for (const char *p = path; (p = strchr(p, '/')); p++)
 		depth++; /* the components of the link's directory */
-	for (const char *p = target; *p;) {
-		while (*p == '/')
-			p++;
-		const char *end = strchrnul(p, '/');
-		size_t l = (size_t)(end - p);
-		if (l == 2 && p[0] == '.' && p[1] == '.') {
+	size_t l;
+	for (const char *p = target, *c; (c = component(&p, &l));) {
+		if (dotdot(c, l)) {
 			if (--depth < 0)
 				return false;
-		} else if (l && !(l == 1 && p[0] == '.')) {
+		} else if (!(l == 1 && c[0] == '.')) {
 			depth++;
 		}
-		p = end;
 	}
 	return true;
 }
@@ -470,18 +480,18 @@ static int resolve(const struct sysroot_archive *a, const char *path, bool follo
 	int links = 0;
 	char *p = rest;
 	for (;;) {
-		while (*p == '/')
-			p++;
-		if (!*p)
+		size_t l;
+		const char *after = p, *c = component(&after, &l);
+		if (!c)
 			break;
-		char *end = strchrnul(p, '/');
-		size_t l = (size_t)(end - p);
+		char *end = rest + (after - rest);
+		p = rest + (c - rest);
 		bool last = !*end || !end[strspn(end, "/")];
 		if (l == 1 && p[0] == '.') {
 			p = end;
 			continue;
 		}
-		if (l == 2 && p[0] == '.' && p[1] == '.') {
+		if (dotdot(p, l)) {
 			if (!clen)
 				return -EXDEV; /* above the root */
 			char *s = strrchr(cur, '/');

@@ -178,43 +178,6 @@ int outdir_mkdir(struct outdir *d, const char *rel, struct ms_error *err)
 	return e;
 }
 
-int outdir_write(struct outdir *d, const char *rel, const char *data, size_t len,
-		 struct ms_error *err)
-{
-	if (d->ar) {
-		int e = ar_header(d, rel, AE_IFREG, len, NULL, 0, NULL, NULL, err);
-		if (!e)
-			e = ar_data(d, data, len, err);
-		if (!e) {
-			d->files++;
-			d->bytes += len;
-		}
-		return e;
-	}
-	int e = parents(d, rel, err);
-	if (e)
-		return e;
-	int fd = openat(d->fd, rel, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-	if (fd < 0)
-		return fail(d->path, errno, "cannot write", err);
-	for (size_t off = 0; off < len;) {
-		ssize_t w = write(fd, data + off, len - off);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			int we = errno;
-			close(fd);
-			return fail(d->path, we, "cannot write", err);
-		}
-		off += (size_t)w;
-	}
-	if (close(fd) != 0)
-		return fail(d->path, errno, "cannot write", err);
-	d->files++;
-	d->bytes += len;
-	return 0;
-}
-
 int outdir_write_sparse(struct outdir *d, const char *rel, uint64_t size, size_t n,
 			const uint64_t *off, const size_t *len, const char *const *data,
 			struct ms_error *err)
@@ -222,11 +185,14 @@ int outdir_write_sparse(struct outdir *d, const char *rel, uint64_t size, size_t
 	size_t held = 0;
 	for (size_t i = 0; i < n; i++)
 		held += len[i];
+	/* one run from 0 to the end (any file outdir_write() writes) has no hole: not sparse */
+	bool holes = !(n == 1 && off[0] == 0 && len[0] == size) && !(n == 0 && size == 0);
 	if (d->ar) {
 		/* the pax writer takes the whole length, holes too, and skips the holes' bytes
 		 * unread (GNU.sparse 1.0): they come from a buffer of zeros, a block at a time */
 		static char zeros[1 << 20];
-		int e = ar_header(d, rel, AE_IFREG, size, NULL, n, off, len, err);
+		int e = ar_header(d, rel, AE_IFREG, size, NULL, holes ? n : 0, holes ? off : NULL,
+				  holes ? len : NULL, err);
 		uint64_t at = 0;
 		for (size_t i = 0; !e && i <= n; i++) {
 			uint64_t to = i < n ? off[i] : size;
@@ -253,7 +219,7 @@ int outdir_write_sparse(struct outdir *d, const char *rel, uint64_t size, size_t
 	if (fd < 0)
 		return fail(d->path, errno, "cannot write", err);
 	/* the length, then each run where it belongs: the rest stays holes */
-	int we = ftruncate(fd, (off_t)size) ? errno : 0;
+	int we = holes && ftruncate(fd, (off_t)size) ? errno : 0;
 	for (size_t i = 0; !we && i < n; i++)
 		for (size_t done = 0; !we && done < len[i];) {
 			ssize_t w = pwrite(fd, data[i] + done, len[i] - done, (off_t)(off[i] + done));
@@ -269,6 +235,13 @@ int outdir_write_sparse(struct outdir *d, const char *rel, uint64_t size, size_t
 	d->files++;
 	d->bytes += held;
 	return 0;
+}
+
+int outdir_write(struct outdir *d, const char *rel, const char *data, size_t len,
+		 struct ms_error *err)
+{
+	const uint64_t at = 0;
+	return outdir_write_sparse(d, rel, len, 1, &at, &len, &data, err);
 }
 
 int outdir_symlink(struct outdir *d, const char *rel, const char *target, struct ms_error *err)
