@@ -268,6 +268,9 @@ commands_of() {
 	assert_equal "$stderr" "memscope: $ROOT/m/memscope-capture:1: format 7, and this memscope reads format 1"
 }
 
+# a table's rows without their last column (translate --all's SHARED); other lines as they are
+drop_last() { awk '/^0x/ { NF-- } { print }'; }
+
 # forge NAME KIND: a hostile tar archive $ROOT/NAME made by python3's tarfile
 forge() {
 	python3 - "$ROOT/$1" "$2" <<'PY'
@@ -382,13 +385,20 @@ PY
 		# (its own words), so only the output is compared, with that said as live says it
 		err=/dev/stdout
 		have_pfns || err=/dev/null
+		# --all's SHARED counts the frames other processes map too (a library's pages): they
+		# move as processes come and go, so against live that column is left out; the
+		# archive must equal the directory in every column
+		shared=cat
+		[[ $cmd == *--all ]] && shared=drop_last
 		# shellcheck disable=SC2086
-		live=$(memscope $cmd 2>"$err")
+		live=$(memscope $cmd 2>"$err" | $shared)
 		for root in "$ROOT/d" "$ROOT/a.tar.zst"; do
 			# shellcheck disable=SC2086
-			dump=$(memscope --sysroot "$root" $cmd 2>"$err" | sed 's/hidden in the dump$/hidden (needs CAP_SYS_ADMIN)/')
+			dump=$(memscope --sysroot "$root" $cmd 2>"$err" | sed 's/hidden in the dump$/hidden (needs CAP_SYS_ADMIN)/' | $shared)
 			[ "$live" = "$dump" ] || { echo "$cmd differs in $root:"; diff <(echo "$live") <(echo "$dump") | head; false; }
 		done
+		# shellcheck disable=SC2086
+		assert_equal "$(memscope --sysroot "$ROOT/a.tar.zst" $cmd 2>&1)" "$(memscope --sysroot "$ROOT/d" $cmd 2>&1)"
 	done
 	if have_pfns; then
 		[ -s "$ROOT/d/proc/kpageflags" ]
