@@ -26,46 +26,57 @@ size_t units_dec(uint64_t v, char *buf, size_t size)
 	return n;
 }
 
-/* By hand, not snprintf: a table of 60 000 mappings formats 300 000 sizes twice. */
+/* A size as units_human() writes it: the power of 1024, the whole part and the tenth. */
+struct human {
+	int exp;
+	uint64_t whole, tenths;
+};
+
+static struct human human_of(uint64_t bytes)
+{
+	/* the power of 1024 from the highest bit set, not a loop of shifts */
+	struct human h = {bytes >> 10 ? (63 - __builtin_clzll(bytes)) / 10 : 0, bytes, 0};
+	if (h.exp) {
+		h.whole = bytes >> (10 * h.exp);
+		uint64_t rest = bytes & ((UINT64_C(1) << (10 * h.exp)) - 1);
+		/* one decimal, rounded half up: rest / 2^(10*exp) in tenths */
+		h.tenths = ((rest >> (10 * h.exp - 10)) * 10 + 512) >> 10;
+		if (h.tenths >= 10) {
+			h.whole++;
+			h.tenths = 0;
+		}
+		if (h.whole >= 1024 && h.exp < 6) {
+			/* 1023.96K rounds to 1024.0K: say 1M instead */
+			h.whole = 1;
+			h.tenths = 0;
+			h.exp++;
+		}
+	}
+	return h;
+}
+
+/* By hand, not snprintf: a table of 60 000 mappings formats 300 000 sizes. */
 size_t units_human(uint64_t bytes, char *buf, size_t size)
 {
 	static const char suffix[] = "BKMGTPE";
-	/* the power of 1024 from the highest bit set, not a loop of shifts */
-	int exp = bytes >> 10 ? (63 - __builtin_clzll(bytes)) / 10 : 0;
-	uint64_t whole = bytes, tenths = 0;
-	if (exp) {
-		whole = bytes >> (10 * exp);
-		uint64_t rest = bytes & ((UINT64_C(1) << (10 * exp)) - 1);
-		/* one decimal, rounded half up: rest / 2^(10*exp) in tenths */
-		tenths = ((rest >> (10 * exp - 10)) * 10 + 512) >> 10;
-		if (tenths >= 10) {
-			whole++;
-			tenths = 0;
-		}
-		if (whole >= 1024 && exp < 6) {
-			/* 1023.96K rounds to 1024.0K: say 1M instead */
-			whole = 1;
-			tenths = 0;
-			exp++;
-		}
-	}
+	struct human h = human_of(bytes);
 	char tmp[32];
 	size_t n;
-	if (whole < 10) { /* most sizes: one to four digits */
-		tmp[0] = (char)('0' + whole);
+	if (h.whole < 10) { /* most sizes: one to four digits */
+		tmp[0] = (char)('0' + h.whole);
 		n = 1;
-	} else if (whole < 100) {
-		tmp[0] = (char)('0' + whole / 10);
-		tmp[1] = (char)('0' + whole % 10);
+	} else if (h.whole < 100) {
+		tmp[0] = (char)('0' + h.whole / 10);
+		tmp[1] = (char)('0' + h.whole % 10);
 		n = 2;
 	} else {
-		n = units_dec(whole, tmp, sizeof(tmp));
+		n = units_dec(h.whole, tmp, sizeof(tmp));
 	}
-	if (tenths) {
+	if (h.tenths) {
 		tmp[n++] = '.';
-		tmp[n++] = (char)('0' + tenths);
+		tmp[n++] = (char)('0' + h.tenths);
 	}
-	tmp[n++] = suffix[exp];
+	tmp[n++] = suffix[h.exp];
 	if (!size)
 		return 0;
 	if (n > size - 1)
@@ -73,6 +84,20 @@ size_t units_human(uint64_t bytes, char *buf, size_t size)
 	memcpy(buf, tmp, n);
 	buf[n] = '\0';
 	return n;
+}
+
+size_t units_dec_width(uint64_t v)
+{
+	size_t n = 1;
+	for (; v >= 10; v /= 10)
+		n++;
+	return n;
+}
+
+size_t units_human_width(uint64_t bytes)
+{
+	struct human h = human_of(bytes);
+	return units_dec_width(h.whole) + (h.tenths ? 2 : 0) + 1;
 }
 
 size_t units_hex(uint64_t v, unsigned min, char *buf)

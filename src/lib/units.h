@@ -9,6 +9,10 @@
 /* "3.9G", "640K", "512B": powers of 1024, one decimal when it is not zero, as util-linux
  * prints sizes; locale-independent. Returns the length written. */
 size_t units_human(uint64_t bytes, char *buf, size_t size);
+/* How many characters units_human() and units_dec() write for a value, without writing it
+ * (a measured table learns its widths as cells are set). */
+size_t units_human_width(uint64_t bytes);
+size_t units_dec_width(uint64_t v);
 
 /* @v in decimal, NUL-terminated and cut to @size as snprintf cuts; returns its length. */
 size_t units_dec(uint64_t v, char *buf, size_t size);

@@ -100,6 +100,7 @@ struct rows {
 	char *arena; /* the table's own strings */
 	char *seg;
 	size_t cap, n, nstr, i;
+	size_t at, rowbytes; /* the next packed row in the segment, and where its rows end */
 	bool in_mem;
 	const struct trow *mem;
 	struct trow row;

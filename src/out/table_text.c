@@ -176,16 +176,6 @@ size_t cell_view(const struct table *t, const struct out *o, const struct cell *
 	return cell_text(t, o, c, hexw, buf, size);
 }
 
-static size_t dec_width(uint64_t v)
-{
-	size_t n = 1;
-	while (v >= 10) {
-		v /= 10;
-		n++;
-	}
-	return n;
-}
-
 void measure(struct table *t, size_t col, const struct cell *c)
 {
 	if (!t->measured || t->measured->json)
@@ -197,9 +187,13 @@ void measure(struct table *t, size_t col, const struct cell *c)
 	}
 	char buf[48];
 	const char *text;
-	size_t l = !c->null && c->type == COL_COUNT
-			   ? dec_width(c->u)
-			   : cell_view(t, t->measured, c, 8, buf, sizeof(buf), &text);
+	size_t l;
+	if (!c->null && c->type == COL_COUNT)
+		l = units_dec_width(c->u);
+	else if (!c->null && c->type == COL_SIZE)
+		l = t->measured->bytes ? units_dec_width(c->u) : units_human_width(c->u);
+	else
+		l = cell_view(t, t->measured, c, 8, buf, sizeof(buf), &text);
 	if (!c->null && c->type == COL_STR && !plain_ascii(text))
 		t->nonascii = true;
 	if (l > t->twidth[col])
@@ -218,9 +212,8 @@ int print_direct(const struct table *t, const struct out *o, const int *hexw)
 	/* widths, then lines: the widths kept by table_measure() when it was asked for, else a
 	 * first pass over the cells (formatting a cell twice is cheaper than keeping 60 000 rows
 	 * of text, tens of MiB of page faults) */
-	size_t width[64] = {0}, len[64];
-	const char *text[64];
-	char buf[64][48]; /* any cell but a string fits */
+	size_t width[64] = {0};
+	char buf[48]; /* any cell but a string fits */
 	/* the headings set the least widths even when they are not printed, as libsmartcols
 	 * does (its columns' minimum is the heading's width either way) */
 	for (size_t j = 0; j < n; j++)
@@ -238,20 +231,30 @@ int print_direct(const struct table *t, const struct out *o, const int *hexw)
 		for (size_t j = 0; j < n; j++) {
 			size_t k = cols[j], l;
 			const struct cell *c = &r->cells[t->sel[k]];
+			const char *text;
 			/* the widths that need no formatting */
 			if (c->set && !c->null && c->type == COL_ADDR && !o->raw)
 				l = (size_t)hexw[k] + 2;
 			else if (c->set && !c->null && c->type == COL_COUNT)
-				l = dec_width(c->u);
+				l = units_dec_width(c->u);
 			else
-				l = cell_view(t, o, c, hexw[k], buf[0], sizeof(buf[0]), &text[0]);
+				l = cell_view(t, o, c, hexw[k], buf, sizeof(buf), &text);
 			if (l > width[j])
 				width[j] = l;
 		}
-	/* lines are built whole, one after the other, and written 64 KiB at a time */
+	/* lines are built whole, one after the other, and written 64 KiB at a time; what the
+	 * loop asks of each column is looked up once */
 	size_t cap = 1;
-	for (size_t j = 0; j < n; j++)
+	bool right[64], tree[64];
+	const struct col_def *def[64];
+	size_t at[64];
+	for (size_t j = 0; j < n; j++) {
 		cap += width[j] + 1;
+		at[j] = t->sel[cols[j]];
+		def[j] = &t->defs[at[j]];
+		right[j] = def[j]->flags & COLF_RIGHT;
+		tree[j] = def[j]->flags & COLF_TREE;
+	}
 	size_t size = cap * 2 > 64 * 1024 ? cap * 2 : 64 * 1024, used = 0;
 	char *out = malloc(size);
 	if (!out)
@@ -266,41 +269,39 @@ int print_direct(const struct table *t, const struct out *o, const int *hexw)
 			fwrite(out, 1, used, o->fp);
 			used = 0;
 		}
+		/* one pass: each cell written with its blank and padding, and the line cut after
+		 * the last cell that holds data, as libsmartcols ends it, but never before its tree
+		 * column (print.c is_next_columns_empty()): an empty name still gets its blank */
 		char *line = out + used;
-		size_t last = 0, pos = 0;
+		size_t pos = 0, end = 0;
 		for (size_t j = 0; j < n; j++) {
-			size_t k = cols[j];
+			const char *text;
+			size_t len;
 			if (!r) {
-				text[j] = t->defs[t->sel[k]].name;
-				len[j] = strlen(text[j]);
+				text = def[j]->name;
+				len = strlen(text);
 			} else {
-				len[j] = cell_view(t, o, &r->cells[t->sel[k]], hexw[k], buf[j],
-						   sizeof(buf[j]), &text[j]);
+				len = cell_view(t, o, &r->cells[at[j]], hexw[cols[j]], buf,
+						sizeof(buf), &text);
 			}
-			/* libsmartcols ends a line after the last cell that holds data, but
-			 * never before its tree column (print.c is_next_columns_empty()): an
-			 * empty name still gets the blank before it */
-			if (len[j] || (t->defs[t->sel[k]].flags & COLF_TREE))
-				last = j + 1;
-		}
-		for (size_t j = 0; j < last; j++) {
-			bool right = t->defs[t->sel[cols[j]]].flags & COLF_RIGHT;
-			size_t fill = width[j] - len[j];
 			if (j)
 				line[pos++] = ' ';
-			if (right) {
+			size_t fill = width[j] - len;
+			if (right[j]) {
 				memset(line + pos, ' ', fill);
 				pos += fill;
 			}
-			memcpy(line + pos, text[j], len[j]);
-			pos += len[j];
-			if (!right && j + 1 < last) {
+			memcpy(line + pos, text, len);
+			pos += len;
+			if (len || tree[j])
+				end = pos;
+			if (!right[j]) {
 				memset(line + pos, ' ', fill);
 				pos += fill;
 			}
 		}
-		line[pos++] = '\n';
-		used += pos;
+		line[end++] = '\n';
+		used += end;
 	}
 	fwrite(out, 1, used, o->fp);
 	free(out);

@@ -587,8 +587,10 @@ int maps_stream_task(const struct task *t, bool smaps, maps_fn fn, void *data,
 	if (fd < 0)
 		return fd;
 	int ret = stream_adopt(&s, fd, name, err);
-	/* smaps is expensive for the kernel to produce: read it on a second thread */
-	if (!ret && smaps)
+	/* both are expensive for the kernel to produce (maps took 40% of translate --all's
+	 * time, 20 ms of 50 on 60 000 mappings): read on a second thread, the kernel's work
+	 * overlaps the parsing and whatever the caller does with each mapping */
+	if (!ret)
 		ret = stream_start_reader(&s);
 	return ret ? ret : stream_maps(&s, t, smaps, fn, data, err);
 }

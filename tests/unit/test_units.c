@@ -59,6 +59,26 @@ static void test_formatters(void **state)
 	assert_string_equal(b, "123");
 }
 
+/* The widths a measured table keeps are the lengths the formatters write: every power of two
+ * and its neighbours (where the unit and the rounding change), and around each power of ten */
+static void test_widths(void **state)
+{
+	(void)state;
+	char b[32];
+	for (int bits = 0; bits < 64; bits++) {
+		uint64_t p = UINT64_C(1) << bits;
+		const uint64_t vs[] = {p - 1, p, p + 1, p + p / 2, p + p / 20, p * 2 - p / 1000 - 1};
+		for (size_t i = 0; i < sizeof(vs) / sizeof(vs[0]); i++) {
+			assert_int_equal(units_human_width(vs[i]), units_human(vs[i], b, sizeof(b)));
+			assert_int_equal(units_dec_width(vs[i]), units_dec(vs[i], b, sizeof(b)));
+		}
+	}
+	for (uint64_t v = 0; v < 3 * 1024 * 1024; v += 37)
+		assert_int_equal(units_human_width(v), units_human(v, b, sizeof(b)));
+	assert_int_equal(units_human_width(UINT64_MAX), 3); /* "16E" */
+	assert_int_equal(units_dec_width(UINT64_MAX), 20);
+}
+
 /* units_hex() writes what "%0*" PRIx64 writes, for every width of value and of padding */
 static void test_hex(void **state)
 {
@@ -294,7 +314,8 @@ static void test_parse_interval(void **state)
 	interval_fails("86401");
 }
 
-TEST_MAIN(cmocka_unit_test(test_human), cmocka_unit_test(test_formatters), cmocka_unit_test(test_hex),
+TEST_MAIN(cmocka_unit_test(test_human), cmocka_unit_test(test_formatters), cmocka_unit_test(test_widths),
+	  cmocka_unit_test(test_hex),
 	  cmocka_unit_test(test_parse_u64), cmocka_unit_test(test_parse_hex),
 	  cmocka_unit_test(test_hex_width), cmocka_unit_test(test_addr_json),
 	  cmocka_unit_test(test_parse_size), cmocka_unit_test(test_parse_interval))
