@@ -1,8 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A capture archive read once into a sorted index in memory; links resolved inside it alone,
  * as openat2's RESOLVE_BENEATH keeps a directory's. */
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -13,6 +11,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "lib/dlib.h"
 #include "lib/grow.h"
 #include "proc/sysarchive.h"
 
@@ -170,11 +169,11 @@ static int read_data(struct archive *ar, struct sysroot_archive *a, struct sa_en
 		const void *buf;
 		size_t len;
 		la_int64_t off;
-		int r = archive_read_data_block(ar, &buf, &len, &off);
+		int r = sym_archive_read_data_block(ar, &buf, &len, &off);
 		if (r == ARCHIVE_EOF)
 			return 0;
 		if (r < ARCHIVE_WARN) {
-			*why = archive_error_string(ar);
+			*why = sym_archive_error_string(ar);
 			return -EIO;
 		}
 		if (!len)
@@ -231,7 +230,7 @@ static int read_data(struct archive *ar, struct sysroot_archive *a, struct sa_en
 static int member(struct archive *ar, struct archive_entry *ae, struct sysroot_archive *a,
 		  char *path, size_t size, const char **why)
 {
-	const char *name = archive_entry_pathname(ae);
+	const char *name = sym_archive_entry_pathname(ae);
 	if (!name) {
 		*why = "a name that cannot be read";
 		return -EINVAL;
@@ -240,12 +239,12 @@ static int member(struct archive *ar, struct archive_entry *ae, struct sysroot_a
 		path[0] = '\0'; /* named as written */
 		return -EINVAL;
 	}
-	if (archive_entry_hardlink(ae)) {
+	if (sym_archive_entry_hardlink(ae)) {
 		*why = "a hard link (memscope reads files, directories and symbolic links)";
 		return -EINVAL;
 	}
 	enum sysroot_entry type;
-	switch (archive_entry_filetype(ae)) {
+	switch (sym_archive_entry_filetype(ae)) {
 	case AE_IFREG:
 		type = SR_FILE;
 		break;
@@ -267,13 +266,13 @@ static int member(struct archive *ar, struct archive_entry *ae, struct sysroot_a
 		}
 		return 0; /* "./": the root, already there */
 	}
-	const char *target = type == SR_LINK ? archive_entry_symlink(ae) : NULL;
+	const char *target = type == SR_LINK ? sym_archive_entry_symlink(ae) : NULL;
 	if (type == SR_LINK && (!target || !link_inside(path, target))) {
 		*why = "a symbolic link leading out of the archive";
 		return -EXDEV;
 	}
-	bool sparse = archive_entry_sparse_count(ae) > 0;
-	int64_t claimed = archive_entry_size_is_set(ae) ? archive_entry_size(ae) : 0;
+	bool sparse = sym_archive_entry_sparse_count(ae) > 0;
+	int64_t claimed = sym_archive_entry_size_is_set(ae) ? sym_archive_entry_size(ae) : 0;
 	if (type == SR_FILE && (claimed < 0 || (uint64_t)claimed > (sparse ? SYSARCHIVE_SPARSE_MAX
 									  : SYSARCHIVE_MEMBER_MAX))) {
 		*why = sparse ? "a sparse member longer than 1 PiB"
@@ -400,40 +399,43 @@ static int finish(struct sysroot_archive *a, const char **why, char *path)
 int sysarchive_open(const char *file, struct sysroot_archive **out, struct ms_error *err)
 {
 	*out = NULL;
+	int loaded = dlib_archive("reading a capture archive", err);
+	if (loaded)
+		return loaded;
 	struct sysroot_archive *a = calloc(1, sizeof(*a));
-	struct archive *ar = archive_read_new();
+	struct archive *ar = sym_archive_read_new();
 	if (!a || !ar) {
 		free(a);
 		if (ar)
-			archive_read_free(ar);
+			sym_archive_read_free(ar);
 		return ms_fail(err, -ENOMEM, file, 0, "out of memory");
 	}
-	archive_read_support_filter_all(ar);
-	archive_read_support_format_tar(ar);
-	archive_read_support_format_gnutar(ar);
+	sym_archive_read_support_filter_all(ar);
+	sym_archive_read_support_format_tar(ar);
+	sym_archive_read_support_format_gnutar(ar);
 	char path[4096] = "";
 	const char *why = NULL;
 	int ret = 0;
-	if (archive_read_open_filename(ar, file, 64 * 1024) != ARCHIVE_OK) {
+	if (sym_archive_read_open_filename(ar, file, 64 * 1024) != ARCHIVE_OK) {
 		ret = -EINVAL;
-		why = archive_error_string(ar);
+		why = sym_archive_error_string(ar);
 	}
 	struct archive_entry *ae;
 	size_t members = 0;
 	while (!ret) {
-		int r = archive_read_next_header(ar, &ae);
+		int r = sym_archive_read_next_header(ar, &ae);
 		if (r == ARCHIVE_EOF)
 			break;
 		if (r < ARCHIVE_WARN) {
 			ret = -EINVAL;
-			why = archive_error_string(ar);
+			why = sym_archive_error_string(ar);
 			path[0] = '\0';
 			break;
 		}
 		members++;
 		ret = member(ar, ae, a, path, sizeof(path), &why);
-		if (ret == -EINVAL && !path[0] && archive_entry_pathname(ae))
-			snprintf(path, sizeof(path), "%s", archive_entry_pathname(ae));
+		if (ret == -EINVAL && !path[0] && sym_archive_entry_pathname(ae))
+			snprintf(path, sizeof(path), "%s", sym_archive_entry_pathname(ae));
 	}
 	if (!ret && !members) {
 		ret = -EINVAL;
@@ -453,7 +455,7 @@ int sysarchive_open(const char *file, struct sysroot_archive **out, struct ms_er
 	}
 	/* libarchive knew the compression or saw a tar header: an archive, if broken */
 	bool recognized = !ret || strcmp(reason, "unrecognized archive format");
-	archive_read_free(ar);
+	sym_archive_read_free(ar);
 	if (ret) {
 		sysarchive_free(a);
 		if (path[0])

@@ -1,8 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* An output directory replaced whole: mkdtemp beside it, rename to it. An archive the same way:
  * mkstemp beside it, libarchive's pax writer through zstd into it, rename to it. */
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -13,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/dlib.h"
 #include "lib/escape.h"
 #include "sys/outdir.h"
 
@@ -35,6 +34,9 @@ int outdir_open(struct outdir *d, const char *path, struct ms_error *err)
 	size_t n = strlen(path);
 	while (n > 1 && path[n - 1] == '/')
 		n--;
+	int loaded = dlib_archive("writing a capture archive", err);
+	if (loaded)
+		return loaded;
 	if (!(d->tmp = malloc(n + 16)))
 		return ms_say(err, -ENOMEM, "out of memory");
 	memcpy(d->tmp, path, n);
@@ -67,6 +69,9 @@ int outdir_open_archive(struct outdir *d, const char *path, struct ms_error *err
 	size_t n = strlen(path);
 	if (!n || path[n - 1] == '/')
 		return fail(path, EISDIR, "cannot write", err);
+	int loaded = dlib_archive("writing a capture archive", err);
+	if (loaded)
+		return loaded;
 	if (!(d->tmp = malloc(n + 16)))
 		return ms_say(err, -ENOMEM, "out of memory");
 	memcpy(d->tmp, path, n);
@@ -82,16 +87,16 @@ int outdir_open_archive(struct outdir *d, const char *path, struct ms_error *err
 	mode_t mask = umask(0);
 	umask(mask);
 	fchmod(d->fd, 0666 & ~mask);
-	d->ar = archive_write_new();
+	d->ar = sym_archive_write_new();
 	/* pax: long paths and sparse members (GNU.sparse 1.0); restricted: a plain ustar header
 	 * where nothing needs more */
-	if (!d->ar || archive_write_set_format_pax_restricted(d->ar) != ARCHIVE_OK ||
-	    archive_write_add_filter_zstd(d->ar) != ARCHIVE_OK ||
-	    archive_write_set_bytes_in_last_block(d->ar, 1) != ARCHIVE_OK ||
-	    archive_write_open_fd(d->ar, d->fd) != ARCHIVE_OK) {
+	if (!d->ar || sym_archive_write_set_format_pax_restricted(d->ar) != ARCHIVE_OK ||
+	    sym_archive_write_add_filter_zstd(d->ar) != ARCHIVE_OK ||
+	    sym_archive_write_set_bytes_in_last_block(d->ar, 1) != ARCHIVE_OK ||
+	    sym_archive_write_open_fd(d->ar, d->fd) != ARCHIVE_OK) {
 		char why[256];
 		snprintf(why, sizeof(why), "%s",
-			 d->ar && archive_error_string(d->ar) ? archive_error_string(d->ar)
+			 d->ar && sym_archive_error_string(d->ar) ? sym_archive_error_string(d->ar)
 							      : "out of memory");
 		outdir_abort(d);
 		return ms_fail(err, -EIO, path, 0, "cannot write the archive: %s", why);
@@ -101,8 +106,8 @@ int outdir_open_archive(struct outdir *d, const char *path, struct ms_error *err
 
 static int ar_fail(struct outdir *d, struct ms_error *err)
 {
-	const char *why = archive_error_string(d->ar);
-	int e = archive_errno(d->ar);
+	const char *why = sym_archive_error_string(d->ar);
+	int e = sym_archive_errno(d->ar);
 	return ms_fail(err, e > 0 ? -e : -EIO, d->path, 0, "cannot write: %s",
 		       why ? why : e > 0 ? strerror(e) : "archive error");
 }
@@ -112,28 +117,28 @@ static int ar_header(struct outdir *d, const char *rel, unsigned type, uint64_t 
 		     const char *target, size_t n, const uint64_t *off, const size_t *len,
 		     struct ms_error *err)
 {
-	struct archive_entry *e = archive_entry_new();
+	struct archive_entry *e = sym_archive_entry_new();
 	if (!e)
 		return ms_say(err, -ENOMEM, "out of memory");
-	archive_entry_set_pathname(e, rel);
-	archive_entry_set_filetype(e, type);
-	archive_entry_set_perm(e, type == AE_IFDIR ? 0755 : type == AE_IFLNK ? 0777 : 0644);
-	archive_entry_set_mtime(e, (time_t)d->mtime, 0);
+	sym_archive_entry_set_pathname(e, rel);
+	sym_archive_entry_set_filetype(e, type);
+	sym_archive_entry_set_perm(e, type == AE_IFDIR ? 0755 : type == AE_IFLNK ? 0777 : 0644);
+	sym_archive_entry_set_mtime(e, (time_t)d->mtime, 0);
 	if (type == AE_IFLNK)
-		archive_entry_set_symlink(e, target);
+		sym_archive_entry_set_symlink(e, target);
 	if (type == AE_IFREG)
-		archive_entry_set_size(e, (la_int64_t)size);
+		sym_archive_entry_set_size(e, (la_int64_t)size);
 	for (size_t i = 0; i < n; i++)
-		archive_entry_sparse_add_entry(e, (la_int64_t)off[i], (la_int64_t)len[i]);
-	int r = archive_write_header(d->ar, e);
-	archive_entry_free(e);
+		sym_archive_entry_sparse_add_entry(e, (la_int64_t)off[i], (la_int64_t)len[i]);
+	int r = sym_archive_write_header(d->ar, e);
+	sym_archive_entry_free(e);
 	return r < ARCHIVE_WARN ? ar_fail(d, err) : 0;
 }
 
 static int ar_data(struct outdir *d, const char *data, size_t len, struct ms_error *err)
 {
 	while (len) {
-		la_ssize_t w = archive_write_data(d->ar, data, len);
+		la_ssize_t w = sym_archive_write_data(d->ar, data, len);
 		if (w <= 0)
 			return ar_fail(d, err);
 		data += w;
@@ -259,8 +264,8 @@ int outdir_commit(struct outdir *d, struct ms_error *err)
 	if (!d->tmp)
 		return 0;
 	if (d->ar) {
-		int e = archive_write_close(d->ar) != ARCHIVE_OK ? ar_fail(d, err) : 0;
-		archive_write_free(d->ar);
+		int e = sym_archive_write_close(d->ar) != ARCHIVE_OK ? ar_fail(d, err) : 0;
+		sym_archive_write_free(d->ar);
 		d->ar = NULL;
 		if (e) {
 			outdir_abort(d);
@@ -294,7 +299,7 @@ void outdir_abort(struct outdir *d)
 {
 	if (d->ar) {
 		/* its fd is ours: libarchive writes to it and leaves it open */
-		archive_write_free(d->ar);
+		sym_archive_write_free(d->ar);
 		d->ar = NULL;
 		if (d->tmp)
 			unlink(d->tmp);

@@ -7,8 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <libproc2/pids.h>
 
+#include "lib/dlib.h"
 #include "sys/procs.h"
 
 /* PF_KTHREAD (include/linux/sched.h): a kernel thread, without an address space */
@@ -111,6 +111,9 @@ int procs_read(unsigned want, const int *pids, size_t npids, struct procs_entry 
 {
 	*v = NULL;
 	*n = 0;
+	int loaded = dlib_proc2("reading the live process table", err);
+	if (loaded)
+		return loaded;
 	enum pids_item items[I_SMAP + PM_NFIELDS] = {
 		[I_PID] = PIDS_ID_PID,	      [I_EUID] = PIDS_ID_EUID,
 		[I_CMD] = PIDS_CMD,	      [I_FLAGS] = PIDS_FLAGS,
@@ -127,26 +130,26 @@ int procs_read(unsigned want, const int *pids, size_t npids, struct procs_entry 
 		for (int f = 0; f < PM_NFIELDS; f++)
 			items[nitems++] = smap_items[f];
 	struct pids_info *info = NULL;
-	int e = procps_pids_new(&info, items, nitems);
+	int e = sym_procps_pids_new(&info, items, nitems);
 	if (e < 0)
 		return ms_say(err, e, "libproc2: cannot set up the process table: %s", strerror(-e));
 	struct pids_fetch *f;
 	if (pids) {
 		unsigned *sel = malloc((npids ? npids : 1) * sizeof(*sel));
 		if (!sel) {
-			procps_pids_unref(&info);
+			sym_procps_pids_unref(&info);
 			return ms_say(err, -ENOMEM, "out of memory");
 		}
 		for (size_t i = 0; i < npids; i++)
 			sel[i] = (unsigned)pids[i];
-		f = procps_pids_select(info, sel, (int)npids, PIDS_SELECT_PID);
+		f = sym_procps_pids_select(info, sel, (int)npids, PIDS_SELECT_PID);
 		free(sel);
 	} else {
-		f = procps_pids_reap(info, PIDS_FETCH_TASKS_ONLY);
+		f = sym_procps_pids_reap(info, PIDS_FETCH_TASKS_ONLY);
 	}
 	if (!f) {
 		e = errno ? -errno : -ENOMEM;
-		procps_pids_unref(&info);
+		sym_procps_pids_unref(&info);
 		return ms_say(err, e, "libproc2: cannot read the process table: %s", strerror(-e));
 	}
 	int total = f->counts->total;
@@ -160,7 +163,7 @@ int procs_read(unsigned want, const int *pids, size_t npids, struct procs_entry 
 		else
 			k++;
 	}
-	procps_pids_unref(&info);
+	sym_procps_pids_unref(&info);
 	if (e) {
 		procs_free(out, k);
 		return ms_say(err, e, "cannot read the process table: out of memory");

@@ -427,3 +427,37 @@ PY
 	run --separate-stderr memscope --sysroot "$ROOT/u/p.tar.zst" translate "$MPID" --all
 	assert_regex "$stderr" "frame numbers are hidden in the dump"
 }
+
+@test "libarchive and libproc2 are loaded when needed: other commands run without them, and a missing one is said in one line" {
+	memscope --sysroot "$FIX/x86_64-vm-6.18-numa" capture "$ROOT/d" >/dev/null
+	(cd "$ROOT/d" && tar -cf "$ROOT/plain.tar" .)
+	# neither is linked (dlopen, src/lib/dlib.h)
+	run ldd "$MEMSCOPE"
+	refute_output --partial libarchive
+	refute_output --partial libproc2
+	# a library the loader cannot use, where the loader looks first
+	mkdir "$ROOT/lib"
+	: >"$ROOT/lib/libarchive.so.13"
+	: >"$ROOT/lib/libproc2.so.0"
+	export LD_LIBRARY_PATH=$ROOT/lib
+	run --separate-stderr memscope --sysroot "$ROOT/plain.tar" meminfo
+	assert_failure 1
+	assert_output ""
+	assert_equal "$stderr" "memscope: reading a capture archive needs libarchive.so.13, which could not be loaded: $ROOT/lib/libarchive.so.13: file too short"
+	run --separate-stderr memscope --sysroot "$ROOT/d" capture -o "$ROOT/a.tar.zst"
+	assert_failure 1
+	assert_output ""
+	assert_equal "$stderr" "memscope: writing a capture archive needs libarchive.so.13, which could not be loaded: $ROOT/lib/libarchive.so.13: file too short"
+	assert_equal "$(ls -A "$ROOT")" "$(printf 'd\nlib\nplain.tar')"
+	run --separate-stderr memscope procs
+	assert_failure 1
+	assert_output ""
+	assert_equal "$stderr" "memscope: reading the live process table needs libproc2.so.0, which could not be loaded: $ROOT/lib/libproc2.so.0: file too short"
+	# what needs neither still runs, and a dump's processes are read by memscope's own parsers
+	run --separate-stderr memscope --sysroot "$ROOT/d" meminfo
+	assert_success
+	run --separate-stderr memscope --sysroot "$FIX/procs-hand" procs
+	assert_success
+	run --separate-stderr memscope maps self
+	assert_success
+}
