@@ -60,23 +60,29 @@ size_t units_human(uint64_t bytes, char *buf, size_t size)
 {
 	static const char suffix[] = "BKMGTPE";
 	struct human h = human_of(bytes);
-	char tmp[32];
+	/* into @buf itself when anything fits ("1023.9K", "16E"): a memcpy call for a few bytes
+	 * showed in profiles */
+	char tmp[32], *d = size >= 32 ? buf : tmp;
 	size_t n;
 	if (h.whole < 10) { /* most sizes: one to four digits */
-		tmp[0] = (char)('0' + h.whole);
+		d[0] = (char)('0' + h.whole);
 		n = 1;
 	} else if (h.whole < 100) {
-		tmp[0] = (char)('0' + h.whole / 10);
-		tmp[1] = (char)('0' + h.whole % 10);
+		d[0] = (char)('0' + h.whole / 10);
+		d[1] = (char)('0' + h.whole % 10);
 		n = 2;
 	} else {
-		n = units_dec(h.whole, tmp, sizeof(tmp));
+		n = units_dec(h.whole, d, 32);
 	}
 	if (h.tenths) {
-		tmp[n++] = '.';
-		tmp[n++] = (char)('0' + h.tenths);
+		d[n++] = '.';
+		d[n++] = (char)('0' + h.tenths);
 	}
-	tmp[n++] = suffix[h.exp];
+	d[n++] = suffix[h.exp];
+	if (d == buf) {
+		buf[n] = '\0';
+		return n;
+	}
 	if (!size)
 		return 0;
 	if (n > size - 1)

@@ -91,10 +91,11 @@ static FILE *spool_open(struct table *t)
 	return f;
 }
 
-/* A spooled row is packed: its colour's index in a byte, then per cell a byte (set, null,
- * wide, type) and, for a cell that holds a value, the value in LEB128 (7 bits a byte). A row
- * of translate --all is then some 40 bytes, not the 184 of its cells in memory: the spool's
- * writes and reads back were a tenth of the command's time. */
+/* A spooled row is packed: its colour's index in a byte, then per selected cell (the others
+ * are never printed: -o is chosen before the first row) a byte (set, null, wide, type) and,
+ * for a cell that holds a value, the value in LEB128 (7 bits a byte). A row of translate
+ * --all is then some 40 bytes, not the 184 of its cells in memory: the spool's writes and
+ * reads back were a tenth of the command's time. */
 #define CELL_SET 1u
 #define CELL_NULL 2u
 #define CELL_WIDE 4u
@@ -102,15 +103,15 @@ static FILE *spool_open(struct table *t)
 /* the most a row takes packed: a byte of colour, a byte and ten of value a cell */
 static size_t packed_max(const struct table *t)
 {
-	return 1 + t->ndefs * 11;
+	return 1 + t->nsel * 11;
 }
 
 static size_t pack_row(const struct table *t, const struct trow *r, unsigned char *p)
 {
 	unsigned char *start = p;
 	*p++ = r->color;
-	for (size_t k = 0; k < t->ndefs; k++) {
-		const struct cell *c = &r->cells[k];
+	for (size_t k = 0; k < t->nsel; k++) {
+		const struct cell *c = &r->cells[t->sel[k]];
 		*p++ = (unsigned char)((c->set ? CELL_SET : 0) | (c->null ? CELL_NULL : 0) |
 				       (c->wide ? CELL_WIDE : 0) | (unsigned)c->type << CELL_TYPE_SHIFT);
 		if (c->set && !c->null) {
@@ -123,8 +124,8 @@ static size_t pack_row(const struct table *t, const struct trow *r, unsigned cha
 	return (size_t)(p - start);
 }
 
-/* Unpack a row at @p (which ends at @end) into @color and @cells; the bytes it took, 0 when
- * they are not a whole row. */
+/* Unpack a row at @p (which ends at @end) into @color and @cells (the selected ones: the
+ * others are left as they are); the bytes it took, 0 when they are not a whole row. */
 static size_t unpack_row(const struct table *t, const unsigned char *p, const unsigned char *end,
 			 uint8_t *color, struct cell *cells)
 {
@@ -132,11 +133,11 @@ static size_t unpack_row(const struct table *t, const unsigned char *p, const un
 	if (p >= end)
 		return 0;
 	*color = *p++;
-	for (size_t k = 0; k < t->ndefs; k++) {
+	for (size_t k = 0; k < t->nsel; k++) {
 		if (p >= end)
 			return 0;
 		unsigned h = *p++;
-		struct cell *c = &cells[k];
+		struct cell *c = &cells[t->sel[k]];
 		*c = (struct cell){.type = (uint8_t)(h >> CELL_TYPE_SHIFT), .set = h & CELL_SET,
 				   .null = h & CELL_NULL, .wide = h & CELL_WIDE};
 		if (c->set && !c->null) {

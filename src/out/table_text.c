@@ -259,6 +259,15 @@ int print_direct(const struct table *t, const struct out *o, const int *hexw)
 	char *out = malloc(size);
 	if (!out)
 		return -ENOMEM;
+	/* the buffer is blanks until a cell is written into it: no padding is written, a cell
+	 * goes where its column starts (or ends, right-aligned), and blanks come back over
+	 * what was written when the buffer is emptied */
+	memset(out, ' ', size);
+	size_t start[64], namelen[64];
+	for (size_t j = 0, at_col = 0; j < n; at_col += width[j] + 1, j++) {
+		start[j] = at_col;
+		namelen[j] = strlen(def[j]->name);
+	}
 	struct rows it;
 	rows_begin(&it, t);
 	for (bool heading = !o->noheadings;; heading = false) {
@@ -267,38 +276,24 @@ int print_direct(const struct table *t, const struct out *o, const int *hexw)
 			break;
 		if (size - used < cap) {
 			fwrite(out, 1, used, o->fp);
+			memset(out, ' ', used);
 			used = 0;
 		}
-		/* one pass: each cell written with its blank and padding, and the line cut after
-		 * the last cell that holds data, as libsmartcols ends it, but never before its tree
-		 * column (print.c is_next_columns_empty()): an empty name still gets its blank */
+		/* the line ends after the last cell that holds data, as libsmartcols ends it, but
+		 * never before its tree column (print.c is_next_columns_empty()): an empty name
+		 * still gets the blank before it */
 		char *line = out + used;
-		size_t pos = 0, end = 0;
+		size_t end = 0;
 		for (size_t j = 0; j < n; j++) {
-			const char *text;
-			size_t len;
-			if (!r) {
-				text = def[j]->name;
-				len = strlen(text);
-			} else {
+			const char *text = def[j]->name;
+			size_t len = namelen[j];
+			if (r)
 				len = cell_view(t, o, &r->cells[at[j]], hexw[cols[j]], buf,
 						sizeof(buf), &text);
-			}
-			if (j)
-				line[pos++] = ' ';
-			size_t fill = width[j] - len;
-			if (right[j]) {
-				memset(line + pos, ' ', fill);
-				pos += fill;
-			}
-			memcpy(line + pos, text, len);
-			pos += len;
+			size_t from = right[j] ? start[j] + width[j] - len : start[j];
+			memcpy(line + from, text, len);
 			if (len || tree[j])
-				end = pos;
-			if (!right[j]) {
-				memset(line + pos, ' ', fill);
-				pos += fill;
-			}
+				end = from + len;
 		}
 		line[end++] = '\n';
 		used += end;

@@ -9,9 +9,9 @@
 
 #include "proc/stream.h"
 
-#define STREAM_CHUNK (32 * 1024)
+#define STREAM_CHUNK (128 * 1024)
 #define STREAM_MAX_LINE (16u << 20)
-#define QUEUE 6
+#define QUEUE 3
 
 struct chunk {
 	char *data;
