@@ -28,7 +28,7 @@ struct stream {
  * -errno with @err filled (@fd is closed then too). */
 int stream_adopt(struct stream *s, int fd, const char *name, struct ms_error *err);
 /* Move the reads of an open stream to a second thread, so that the kernel producing a large
- * file (smaps of 60 000 mappings) works while this thread parses; at most 6 chunks of 32 KiB are
+ * file (smaps of 60 000 mappings) works while this thread parses; at most 3 chunks of 128 KiB are
  * queued.
  * Without a thread to be had, the reads simply stay on this one. */
 int stream_start_reader(struct stream *s);
