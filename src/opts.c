@@ -9,6 +9,7 @@
 #include "command.h"
 #include "opts.h"
 #include "lib/units.h"
+#include "out/table.h"
 
 /* One table's argp, and the tables it includes as its children. */
 struct opts_node {
@@ -229,6 +230,14 @@ static void parse_one(const struct opt *t, char *args, char *arg, struct argp_st
 	case OPTK_CALL:
 		e = t->parse(args, arg, state);
 		break;
+	case OPTK_SORT: {
+		int c = col_lookup(t->cols, t->ncols, arg);
+		if (c < 0 || (uint64_t)c == t->max)
+			argp_error(state, "invalid --%s key '%s' (a column name, such as %s)", t->name,
+				   arg, t->hint);
+		*(const char **)(args + t->off) = arg;
+		return;
+	}
 	case OPTK_INCLUDE:
 	case OPTK_END:
 		return;

@@ -34,11 +34,15 @@ enum opt_kind {
 	OPTK_WATCH,   /* --watch[=SECONDS]: a bool at @off, the interval in ms (long) at @off2,
 		       * @min ms unless given */
 	OPTK_CALL,    /* @parse(args, arg, state): 0, or -EINVAL: "invalid --NAME 'ARG' (HINT)" */
+	OPTK_SORT,    /* a column of @cols (@ncols of them; not the one at index @max, which
+		       * cannot sort, when below @ncols), its name stored (const char *) at @off:
+		       * else "invalid --NAME key 'ARG' (a column name, such as HINT)" */
 	OPTK_INCLUDE, /* the options of @include (their args struct at @off), listed under @doc
 		       * (a header, or NULL: among this table's own) in help group @group */
 };
 
 struct opts;
+struct col_def;
 
 struct opt {
 	enum opt_kind kind;
@@ -55,6 +59,8 @@ struct opt {
 	const char *const *choices;
 	int (*parse)(void *args, const char *arg, struct argp_state *state);
 	const struct opts *include;
+	const struct col_def *cols; /* OPTK_SORT's columns */
+	size_t ncols;
 };
 
 #define OPT_FIELD_(type, field) .off = offsetof(type, field), .size = sizeof(((type *)0)->field)
@@ -86,8 +92,13 @@ struct opt {
 		"With --watch, stop after N frames")
 /* A ranked list's pair: -s/--sort KEY handed to sort_fn (which checks it is a column) and
  * -n/--top N into the long top_field */
-#define OPT_SORT_TOP(type, top_field, sort_fn, sort_doc, top_doc)                                 \
-	OPT_CALL("sort", 's', "KEY", sort_fn, NULL, sort_doc),                                     \
+/* --sort KEY, a column of the table @cols_ (not @nosort, a column that cannot sort: @ncols_
+ * when every one can; @example names one in the message), and --top N */
+#define OPT_SORT_TOP(type, sort_field, top_field, cols_, ncols_, nosort, example, sort_doc,        \
+		     top_doc)                                                                      \
+	{.kind = OPTK_SORT, .name = "sort", .key = 's', .arg = "KEY", .doc = sort_doc,             \
+	 OPT_FIELD_(type, sort_field), .cols = cols_, .ncols = ncols_, .max = nosort,              \
+	 .hint = example},                                                                         \
 	OPT_NUM("top", 'n', "N", type, top_field, 1, 100000000, "a number of rows, at least 1",   \
 		top_doc)
 /* --NAME[=ARG] handed to fn(args, arg, state) */

@@ -41,7 +41,6 @@ struct procs_args {
 	struct watch_opts watch;
 };
 
-static int sort_parse(void *args, const char *arg, struct argp_state *state);
 static int pid_parse(void *args, const char *arg, struct argp_state *state);
 static int user_parse(void *args, const char *arg, struct argp_state *state);
 static int command_parse(void *args, const char *arg, struct argp_state *state);
@@ -130,15 +129,6 @@ static int parse_pids(const char *arg, struct procs_args *a)
 	return e ? e : a->npids ? 0 : -EINVAL;
 }
 
-static int sort_parse(void *args, const char *arg, struct argp_state *state)
-{
-	struct procs_args *a = args;
-	if (col_index(arg) < 0 || col_index(arg) == P_CHANGE)
-		argp_error(state, "invalid --sort key '%s' (a column name, such as PSS)", arg);
-	a->sort = arg;
-	return 0;
-}
-
 static int pid_parse(void *args, const char *arg, struct argp_state *state)
 {
 	struct procs_args *a = args;
@@ -178,7 +168,7 @@ static error_t procs_arg(void *args, char *arg, struct argp_state *state)
 
 static const struct opts procs_opts = {
 	.opt = OPTIONS(
-		OPT_SORT_TOP(struct procs_args, top, sort_parse,
+		OPT_SORT_TOP(struct procs_args, sort, top, procs_cols, P_NCOLS, P_CHANGE, "PSS",
 			     "Sort by the column KEY (default PSS): sizes and counts largest first, "
 			     "PID, USER and COMMAND in order",
 			     "Only the first N processes (or groups) after sorting"),

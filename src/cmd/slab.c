@@ -94,18 +94,9 @@ static int col_index(const char *name)
 	return col_lookup(slab_cols, S_NCOLS, name);
 }
 
-static int sort_parse(void *args, const char *arg, struct argp_state *state)
-{
-	struct slab_args *a = args;
-	if (col_index(arg) < 0)
-		argp_error(state, "invalid --sort key '%s' (a column name, such as MEMORY)", arg);
-	a->sort = arg;
-	return 0;
-}
-
 static const struct opts slab_opts = {
 	.opt = OPTIONS(
-		OPT_SORT_TOP(struct slab_args, top, sort_parse,
+		OPT_SORT_TOP(struct slab_args, sort, top, slab_cols, S_NCOLS, S_NCOLS, "MEMORY",
 			     "Sort by the column KEY (default MEMORY): sizes and counts largest first, "
 			     "NAME in order",
 			     "Only the first N caches after sorting (the totals count them all)"),

@@ -91,18 +91,9 @@ static int col_index(const char *name)
 	return col_lookup(vmalloc_cols, V_NCOLS, name);
 }
 
-static int sort_parse(void *args, const char *arg, struct argp_state *state)
-{
-	struct vmalloc_args *a = args;
-	if (col_index(arg) < 0)
-		argp_error(state, "invalid --sort key '%s' (a column name, such as SIZE)", arg);
-	a->sort = arg;
-	return 0;
-}
-
 static const struct opts vmalloc_opts = {
 	.opt = OPTIONS(
-		OPT_SORT_TOP(struct vmalloc_args, top, sort_parse,
+		OPT_SORT_TOP(struct vmalloc_args, sort, top, vmalloc_cols, V_NCOLS, V_NCOLS, "SIZE",
 			     "Sort by the column KEY (groups: SIZE by default; --list: the file's "
 			     "order): sizes and counts largest first, CALLER and START in order",
 			     "Only the first N rows after sorting (the totals count them all)"),

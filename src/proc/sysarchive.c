@@ -545,14 +545,20 @@ int sysarchive_stat(const struct sysroot_archive *a, const char *path, enum sysr
 	return ret;
 }
 
+/* The file at @path, its links followed: 0, or -ENOENT, -EISDIR, ... */
+static int resolve_file(const struct sysroot_archive *a, const char *path,
+			const struct sa_entry **e)
+{
+	int ret = resolve(a, path, true, e);
+	return ret ? ret : (*e)->type == SR_DIR ? -EISDIR : 0;
+}
+
 int sysarchive_fd(const struct sysroot_archive *a, const char *path)
 {
 	const struct sa_entry *e;
-	int ret = resolve(a, path, true, &e);
+	int ret = resolve_file(a, path, &e);
 	if (ret)
 		return ret;
-	if (e->type == SR_DIR)
-		return -EISDIR;
 	int fd = memfd_create("memscope-sysroot", MFD_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -582,11 +588,9 @@ int sysarchive_fd(const struct sysroot_archive *a, const char *path)
 int sysarchive_read(const struct sysroot_archive *a, const char *path, struct buf *out)
 {
 	const struct sa_entry *e;
-	int ret = resolve(a, path, true, &e);
+	int ret = resolve_file(a, path, &e);
 	if (ret)
 		return ret;
-	if (e->type == SR_DIR)
-		return -EISDIR;
 	if (e->size > SYSARCHIVE_MEMBER_MAX)
 		return -EFBIG; /* a sparse one: read through sysarchive_fd() */
 	char *d = calloc(1, e->size + 1);

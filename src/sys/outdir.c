@@ -22,6 +22,30 @@ static int fail(const char *path, int e, const char *what, struct ms_error *err)
 	return ms_fail(err, -e, name, 0, "%s: %s", what, strerror(e));
 }
 
+/* The temporary beside d->path (its first @n bytes) that becomes it: a directory, or a file
+ * (d->fd) for an archive, as readable as anything the user makes (mkdtemp and mkstemp make
+ * them 0700 and 0600). */
+static int make_temp(struct outdir *d, size_t n, bool dir, struct ms_error *err)
+{
+	if (!(d->tmp = malloc(n + 16)))
+		return ms_say(err, -ENOMEM, "out of memory");
+	memcpy(d->tmp, d->path, n);
+	memcpy(d->tmp + n, ".partial-XXXXXX", 16);
+	if (dir ? !mkdtemp(d->tmp) : (d->fd = mkostemp(d->tmp, O_CLOEXEC)) < 0) {
+		int e = errno;
+		free(d->tmp);
+		d->tmp = NULL;
+		return fail(d->path, e, "cannot create", err);
+	}
+	mode_t mask = umask(0);
+	umask(mask);
+	if (dir)
+		chmod(d->tmp, 0777 & ~mask);
+	else
+		fchmod(d->fd, 0666 & ~mask);
+	return 0;
+}
+
 int outdir_open(struct outdir *d, const char *path, struct ms_error *err)
 {
 	*d = (struct outdir){.path = path, .fd = -1};
@@ -34,23 +58,9 @@ int outdir_open(struct outdir *d, const char *path, struct ms_error *err)
 	size_t n = strlen(path);
 	while (n > 1 && path[n - 1] == '/')
 		n--;
-	int loaded = dlib_archive("writing a capture archive", err);
-	if (loaded)
-		return loaded;
-	if (!(d->tmp = malloc(n + 16)))
-		return ms_say(err, -ENOMEM, "out of memory");
-	memcpy(d->tmp, path, n);
-	memcpy(d->tmp + n, ".partial-XXXXXX", 16);
-	if (!mkdtemp(d->tmp)) {
-		int e = errno;
-		free(d->tmp);
-		d->tmp = NULL;
-		return fail(path, e, "cannot create", err);
-	}
-	/* mkdtemp makes it 0700: a capture is as readable as any directory the user makes */
-	mode_t mask = umask(0);
-	umask(mask);
-	chmod(d->tmp, 0777 & ~mask);
+	int ret = make_temp(d, n, true, err);
+	if (ret)
+		return ret;
 	d->fd = open(d->tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (d->fd < 0) {
 		int e = errno;
@@ -69,24 +79,9 @@ int outdir_open_archive(struct outdir *d, const char *path, struct ms_error *err
 	size_t n = strlen(path);
 	if (!n || path[n - 1] == '/')
 		return fail(path, EISDIR, "cannot write", err);
-	int loaded = dlib_archive("writing a capture archive", err);
-	if (loaded)
-		return loaded;
-	if (!(d->tmp = malloc(n + 16)))
-		return ms_say(err, -ENOMEM, "out of memory");
-	memcpy(d->tmp, path, n);
-	memcpy(d->tmp + n, ".partial-XXXXXX", 16);
-	d->fd = mkostemp(d->tmp, O_CLOEXEC);
-	if (d->fd < 0) {
-		int e = errno;
-		free(d->tmp);
-		d->tmp = NULL;
-		return fail(path, e, "cannot create", err);
-	}
-	/* mkstemp makes it 0600: an archive is as readable as any file the user makes */
-	mode_t mask = umask(0);
-	umask(mask);
-	fchmod(d->fd, 0666 & ~mask);
+	int ret = dlib_archive("writing a capture archive", err);
+	if (ret || (ret = make_temp(d, n, false, err)))
+		return ret;
 	d->ar = sym_archive_write_new();
 	/* pax: long paths and sparse members (GNU.sparse 1.0); restricted: a plain ustar header
 	 * where nothing needs more */

@@ -453,9 +453,13 @@ PY
 	assert_failure 1
 	assert_output ""
 	assert_equal "$stderr" "memscope: reading the live process table needs libproc2.so.0, which could not be loaded: $ROOT/lib/libproc2.so.0: file too short"
-	# what needs neither still runs, and a dump's processes are read by memscope's own parsers
+	# what needs neither still runs (a capture into a directory too), and a dump's processes
+	# are read by memscope's own parsers
 	run --separate-stderr memscope --sysroot "$ROOT/d" meminfo
 	assert_success
+	run --separate-stderr memscope --sysroot "$ROOT/d" capture "$ROOT/d2"
+	assert_success
+	diff -r "$ROOT/d/proc" "$ROOT/d2/proc"
 	run --separate-stderr memscope --sysroot "$FIX/procs-hand" procs
 	assert_success
 	run --separate-stderr memscope maps self

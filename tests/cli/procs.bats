@@ -157,6 +157,13 @@ teardown() {
 	run --separate-stderr memscope --sysroot "$HAND" procs -o NOPE
 	assert_failure
 	[[ "$stderr" == *"NOPE"* ]]
+	# CHANGE is a column of --watch, not a key to sort by; any other column is, in any case
+	run --separate-stderr memscope --sysroot "$HAND" procs -s CHANGE
+	assert_failure 2
+	assert_output ""
+	assert_equal "${stderr_lines[0]}" "memscope procs: invalid --sort key 'CHANGE' (a column name, such as PSS)"
+	run --separate-stderr memscope --sysroot "$HAND" procs -s uss -n 1 -o PID
+	assert_success
 }
 
 @test "live: the helper's row is its smaps_rollup, and maps --rss totals agree with it" {
