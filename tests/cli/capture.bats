@@ -397,8 +397,11 @@ PY
 			dump=$(memscope --sysroot "$root" $cmd 2>"$err" | sed 's/hidden in the dump$/hidden (needs CAP_SYS_ADMIN)/' | $shared)
 			[ "$live" = "$dump" ] || { echo "$cmd differs in $root:"; diff <(echo "$live") <(echo "$dump") | head; false; }
 		done
+		# the archive says what the directory says, its own name in the messages aside (as an
+		# ordinary user, kpageflags is missing from both)
 		# shellcheck disable=SC2086
-		assert_equal "$(memscope --sysroot "$ROOT/a.tar.zst" $cmd 2>&1)" "$(memscope --sysroot "$ROOT/d" $cmd 2>&1)"
+		assert_equal "$(memscope --sysroot "$ROOT/a.tar.zst" $cmd 2>&1 | sed "s|$ROOT/a.tar.zst/|ROOT/|")" \
+			"$(memscope --sysroot "$ROOT/d" $cmd 2>&1 | sed "s|$ROOT/d/|ROOT/|")"
 	done
 	if have_pfns; then
 		[ -s "$ROOT/d/proc/kpageflags" ]
