@@ -10,4 +10,6 @@ others=""
 for p in "$@"; do
 	[ "$p" = "$page" ] || others="$others${others:+, }*$p*(1)"
 done
-sed "s/@OTHER_COMMANDS@/$others/" "$input" | "$scdoc"
+# the page first, whole, so that a sed that fails fails the build (sh has no pipefail)
+page_text=$(sed "s/@OTHER_COMMANDS@/$others/" "$input")
+printf '%s\n' "$page_text" | "$scdoc"

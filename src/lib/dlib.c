@@ -24,16 +24,16 @@ struct dlib {
 	char why[512];
 };
 
-/* dlopen @l and look up every symbol; the first failure is kept for every later call */
+/* dlopen @l and look up every symbol, up to the first missing; that failure is kept for every
+ * later call */
 static int load(struct dlib *l, const char *what, struct ms_error *err)
 {
 	if (l->ret == 1) {
 		l->ret = 0;
 		void *h = dlopen(l->soname, RTLD_NOW | RTLD_LOCAL);
-		for (size_t i = 0; h && i < l->nsyms; i++)
+		for (size_t i = 0; h && i < l->nsyms && !l->ret; i++)
 			if (!(*l->syms[i].ptr = dlsym(h, l->syms[i].name))) {
-				snprintf(l->why, sizeof(l->why), "%s: no symbol %s", l->soname,
-					 l->syms[i].name);
+				snprintf(l->why, sizeof(l->why), "it has no %s", l->syms[i].name);
 				l->ret = -ENOTSUP;
 			}
 		if (!h) {

@@ -100,6 +100,7 @@ static FILE *spool_open(struct table *t)
 #define CELL_NULL 2u
 #define CELL_WIDE 4u
 #define CELL_TYPE_SHIFT 3
+_Static_assert(COL_SIZE_DELTA < (1 << (8 - CELL_TYPE_SHIFT)), "a cell's type fits its byte");
 /* the most a row takes packed: a byte of colour, a byte and ten of value a cell */
 static size_t packed_max(const struct table *t)
 {
@@ -239,6 +240,12 @@ static bool rows_segment(struct rows *it)
 	struct spool_head h;
 	if (fread(&h, sizeof(h), 1, t->spool) != 1)
 		return false; /* the end: segments were written whole */
+	/* the spool is our own unlinked file, but a header that does not add up ends the read
+	 * rather than an allocation */
+	if (h.rowbytes > SIZE_MAX / 4 || h.strings > SIZE_MAX / 4 || h.rows > h.rowbytes) {
+		it->err = -ENODATA;
+		return false;
+	}
 	size_t rowbytes = h.rowbytes, need = rowbytes + h.strings + 1;
 	if (need > it->cap) {
 		char *p = realloc(it->seg, need);
@@ -271,9 +278,10 @@ static bool segment_row(struct rows *it, uint8_t *color, struct cell *cells)
 	size_t n = unpack_row(it->t, seg + it->at, seg + it->rowbytes, color, cells);
 	it->at += n;
 	it->i++;
-	if (!n)
+	/* a row that is not whole, or bytes left after the last: not what was written */
+	if (!n || (it->i == it->n && it->at != it->rowbytes))
 		it->err = -ENODATA;
-	return n;
+	return n && !it->err;
 }
 
 const struct trow *rows_next(struct rows *it)

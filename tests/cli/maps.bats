@@ -127,7 +127,7 @@ teardown() { stop_mapper; }
 	cat "/proc/$MPID/smaps" >"$D/proc/1/smaps"
 	for args in "" "--rss" "--rss --bytes" "-o NAME,SIZE,START,KIND" "--rss -o RSS,NAME" "-n" "--rss -n"; do
 		for json in "" --json; do
-			# rows past 2048 are spooled to $TMPDIR and read back by the direct writer
+			# rows past 128 are spooled to $TMPDIR and read back by the direct writer
 			# and the JSON writer, read back whole for libsmartcols, kept in memory when
 			# TMPDIR is unusable (JSON has one writer: the library setting changes
 			# nothing there, and the spool must not either)
@@ -139,9 +139,10 @@ teardown() { stop_mapper; }
 		done
 	done
 	[ "$(memscope --sysroot "$D" maps 1 | wc -l)" -eq "$(($(wc -l <"$D/proc/1/maps") + 1))" ]
-	# a spool that fills up (here: a file-size limit of 700 KiB, about one segment): the
-	# segment that failed is cut off the file, its rows stay in memory, nothing is lost
-	full=$(bash -c "trap '' XFSZ; ulimit -f 700; exec '$MEMSCOPE' --sysroot '$D' maps 1 --rss")
+	# a spool that fills up (here: a file-size limit of 20 KiB, two or three segments of 128
+	# packed rows, where the whole table's spool is some 400 KB): the segment that failed is
+	# cut off the file, its rows stay in memory, nothing is lost
+	full=$(bash -c "trap '' XFSZ; ulimit -f 20; exec '$MEMSCOPE' --sysroot '$D' maps 1 --rss")
 	[ "$full" = "$(memscope --sysroot "$D" maps 1 --rss)" ] || { echo "a full spool lost rows"; rm -rf "$D"; false; }
 	rm -rf "$D"
 }
