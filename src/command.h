@@ -31,15 +31,12 @@
  *      rules cannot say an .check callback (argp_error());
  *   2. &cmd_<name> in src/commands.c's commands[] and its declaration at the end of this file
  *      (and the file in meson.build's core_sources);
- *   3. man/memscope-<name>.1.scd (its SEE ALSO line "The other commands: @OTHER_COMMANDS@."
- *      is written by man/scdoc.sh from meson.build's man_pages, where its name goes: no other
- *      page is touched), and its entry in man/memscope.1.scd's COMMANDS;
+ *   3. man/memscope-<name>.1.scd, and its entry in man/memscope.1.scd's COMMANDS;
  *   4. its name, summary and options in completions/memscope.{bash,zsh,fish};
  *   5. tests/cli/<name>.bats, golden cases in tests/golden.list, unit tests for its parser.
  * tests/cli/docs.bats fails until 3 and 4 match the table: it compares the man page's and
  * every completion's list of commands (zsh's with the summaries) with `memscope
- * --list-commands` (hidden; the table itself), each built page's list of the other commands
- * with it, and each command's options with its --help.
+ * --list-commands` (hidden; the table itself), and each command's options with its --help.
  */
 #ifndef MEMSCOPE_COMMAND_H
 #define MEMSCOPE_COMMAND_H

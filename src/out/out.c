@@ -276,6 +276,11 @@ size_t out_size_text(const struct out *o, uint64_t bytes, char *buf, size_t size
 	return o->bytes ? units_dec(bytes, buf, size) : units_human(bytes, buf, size);
 }
 
+size_t out_size_width(const struct out *o, uint64_t bytes)
+{
+	return o->bytes ? units_dec_width(bytes) : units_human_width(bytes);
+}
+
 int out_commit(struct out *o, FILE *dest)
 {
 	int ret = 0;

@@ -93,6 +93,8 @@ int out_frame(struct out *o, FILE *dest);
 
 /* A size as text (human or --bytes), its length returned. */
 size_t out_size_text(const struct out *o, uint64_t bytes, char *buf, size_t size);
+/* How many characters out_size_text() writes for @bytes, without writing them. */
+size_t out_size_width(const struct out *o, uint64_t bytes);
 
 /* Write what was built to @dest and release it. Returns 0, or -errno if writing failed. */
 int out_commit(struct out *o, FILE *dest);

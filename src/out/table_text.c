@@ -176,6 +176,21 @@ size_t cell_view(const struct table *t, const struct out *o, const struct cell *
 	return cell_text(t, o, c, hexw, buf, size);
 }
 
+/* A cell's text width, formatting only what must be (a string's width is its length, and
+ * *@text points to it then; addresses, counts and sizes are computed). */
+static size_t cell_width(const struct table *t, const struct out *o, const struct cell *c,
+			 int hexw, char *buf, size_t size, const char **text)
+{
+	*text = NULL;
+	if (c->set && !c->null && c->type == COL_ADDR && !o->raw)
+		return (size_t)hexw + 2;
+	if (c->set && !c->null && c->type == COL_COUNT)
+		return units_dec_width(c->u);
+	if (c->set && !c->null && c->type == COL_SIZE)
+		return out_size_width(o, c->u);
+	return cell_view(t, o, c, hexw, buf, size, text);
+}
+
 void measure(struct table *t, size_t col, const struct cell *c)
 {
 	if (!t->measured || t->measured->json)
@@ -187,14 +202,8 @@ void measure(struct table *t, size_t col, const struct cell *c)
 	}
 	char buf[48];
 	const char *text;
-	size_t l;
-	if (!c->null && c->type == COL_COUNT)
-		l = units_dec_width(c->u);
-	else if (!c->null && c->type == COL_SIZE)
-		l = t->measured->bytes ? units_dec_width(c->u) : units_human_width(c->u);
-	else
-		l = cell_view(t, t->measured, c, 8, buf, sizeof(buf), &text);
-	if (!c->null && c->type == COL_STR && !plain_ascii(text))
+	size_t l = cell_width(t, t->measured, c, 8, buf, sizeof(buf), &text);
+	if (!c->null && c->type == COL_STR && text && !plain_ascii(text))
 		t->nonascii = true;
 	if (l > t->twidth[col])
 		t->twidth[col] = l;
@@ -229,16 +238,9 @@ int print_direct(const struct table *t, const struct out *o, const int *hexw)
 		}
 	for (const struct trow *r = measured_for(t, o) ? NULL : t->first; r; r = r->next)
 		for (size_t j = 0; j < n; j++) {
-			size_t k = cols[j], l;
-			const struct cell *c = &r->cells[t->sel[k]];
 			const char *text;
-			/* the widths that need no formatting */
-			if (c->set && !c->null && c->type == COL_ADDR && !o->raw)
-				l = (size_t)hexw[k] + 2;
-			else if (c->set && !c->null && c->type == COL_COUNT)
-				l = units_dec_width(c->u);
-			else
-				l = cell_view(t, o, c, hexw[k], buf, sizeof(buf), &text);
+			size_t l = cell_width(t, o, &r->cells[t->sel[cols[j]]], hexw[cols[j]], buf,
+					      sizeof(buf), &text);
 			if (l > width[j])
 				width[j] = l;
 		}

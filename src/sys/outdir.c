@@ -30,7 +30,10 @@ static int make_temp(struct outdir *d, size_t n, bool dir, struct ms_error *err)
 	if (!(d->tmp = malloc(n + 16)))
 		return ms_say(err, -ENOMEM, "out of memory");
 	memcpy(d->tmp, d->path, n);
-	memcpy(d->tmp + n, ".partial-XXXXXX", 16);
+	/* "PATH.partial-" and the six X's mkstemp and mkdtemp replace */
+	memcpy(d->tmp + n, ".partial-", 9);
+	memset(d->tmp + n + 9, 'X', 6);
+	d->tmp[n + 15] = '\0';
 	if (dir ? !mkdtemp(d->tmp) : (d->fd = mkostemp(d->tmp, O_CLOEXEC)) < 0) {
 		int e = errno;
 		free(d->tmp);

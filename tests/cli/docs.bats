@@ -26,20 +26,13 @@ commands() {
 	done
 }
 
-@test "every command's man page points to every other command's (the line made by man/scdoc.sh)" {
+@test "every command's man page points to every other command's" {
 	for c in $(commands); do
-		grep -qx 'The other commands: @OTHER_COMMANDS@.' "$SRCDIR/man/memscope-$c.1.scd" ||
-			{ echo "memscope-$c.1.scd has no 'The other commands: @OTHER_COMMANDS@.' line"; false; }
-	done
-	built=$(dirname "$MEMSCOPE")
-	[ -f "$built/memscope-iomem.1" ] || skip "the man pages are not built (no scdoc)"
-	for c in $(commands); do
-		line=$(grep '^The other commands: ' "$built/memscope-$c.1") ||
+		line=$(grep '^The other commands: ' "$SRCDIR/man/memscope-$c.1.scd") ||
 			{ echo "memscope-$c(1) has no 'The other commands:' line"; false; }
-		[[ "$line" != *"\\fBmemscope-$c\\fR(1)"* ]] || { echo "memscope-$c(1) names itself"; false; }
 		for o in $(commands); do
 			[ "$o" = "$c" ] && continue
-			[[ "$line" == *"\\fBmemscope-$o\\fR(1)"* ]] || { echo "memscope-$c(1) does not name $o"; false; }
+			[[ "$line" == *"*memscope-$o*(1)"* ]] || { echo "memscope-$c(1) does not name $o"; false; }
 		done
 	done
 }
