@@ -11,7 +11,7 @@ cd "$(dirname "$0")"
 packages=(
 	gcc libc6-dev pkg-config meson ninja-build scdoc numactl
 	libproc2-dev libcap-dev libsmartcols-dev libcmocka-dev libarchive-dev
-	bats bats-assert bats-support bash-completion jq python3 procps util-linux bsdutils tmux
+	bats bats-assert bats-support bash-completion zsh fish jq python3 procps util-linux bsdutils tmux
 	libcap2-bin clang libclang-rt-dev locales time valgrind
 )
 # the suite alone: the real engine export is tested against (node_exporter, promtool, a

@@ -31,12 +31,13 @@
  *      rules cannot say an .check callback (argp_error());
  *   2. &cmd_<name> in src/commands.c's commands[] and its declaration at the end of this file
  *      (and the file in meson.build's core_sources);
- *   3. man/memscope-<name>.1.scd, and its entry in man/memscope.1.scd's COMMANDS;
- *   4. its name, summary and options in completions/memscope.{bash,zsh,fish};
- *   5. tests/cli/<name>.bats, golden cases in tests/golden.list, unit tests for its parser.
- * tests/cli/docs.bats fails until 3 and 4 match the table: it compares the man page's and
- * every completion's list of commands (zsh's with the summaries) with `memscope
- * --list-commands` (hidden; the table itself), and each command's options with its --help.
+ *   3. man/memscope-<name>.1.scd, its entry in man/memscope.1.scd's COMMANDS, and its name
+ *      in every other page's "The other commands:" line;
+ *   4. tests/cli/<name>.bats, golden cases in tests/golden.list, unit tests for its parser.
+ * The shells' completions need nothing: they ask `memscope --complete` (complete.c), which
+ * reads this table, its options, their values and the -o columns. tests/cli/docs.bats fails
+ * until 3 matches the table (`memscope --list-commands`, hidden) and each command's --help,
+ * and checks that the completion offers every command and option --help lists.
  */
 #ifndef MEMSCOPE_COMMAND_H
 #define MEMSCOPE_COMMAND_H

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "command.h"
+#include "complete.h"
 #include "sys/caps.h"
 #include "sys/msg.h"
 
@@ -17,7 +18,7 @@ const char *argp_program_version = "memscope " MEMSCOPE_VERSION;
 enum { OPT_LIST_COMMANDS = 0x400 };
 
 /* Hidden: the command table, "NAME<TAB>SUMMARY" a line, for tests/cli/docs.bats, which checks
- * memscope(1) and the completions against it. */
+ * memscope(1) against it. (--complete, the other hidden one, is taken before argp: complete.h) */
 static const struct argp_option main_options[] = {
 	{"list-commands", OPT_LIST_COMMANDS, NULL, OPTION_HIDDEN, NULL, 0},
 	{NULL, 0, NULL, 0, NULL, 0},
@@ -130,6 +131,14 @@ int main(int argc, char **argv)
 	 * more (sys/caps.c) */
 	caps_init();
 	argp_err_exit_status = EXIT_USAGE;
+
+	/* the shells' completion scripts: the words after it are a command line, not options */
+	if (argc > 1 && !strcmp(argv[1], "--complete")) {
+		complete_main(argc - 2, argv + 2, stdout);
+		if (fflush(stdout) != 0 || ferror(stdout))
+			return EXIT_RUNTIME;
+		return EXIT_OK;
+	}
 
 	struct ctx ctx = {.root = {.fd = -1}};
 	struct main_args a = {&ctx, 0};

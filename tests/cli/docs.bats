@@ -17,12 +17,10 @@ commands() {
 	[ "$(commands | wc -l)" -ge 2 ]
 }
 
-@test "every command has a man page, and memscope(1) and every completion name it" {
+@test "every command has a man page, and memscope(1) names it" {
 	for c in $(commands); do
 		[ -f "$SRCDIR/man/memscope-$c.1.scd" ] || { echo "no man page for $c"; false; }
-		for f in man/memscope.1.scd completions/memscope.bash completions/_memscope completions/memscope.fish; do
-			grep -qw -- "$c" "$SRCDIR/$f" || { echo "$c missing from $f"; false; }
-		done
+		grep -qw -- "$c" "$SRCDIR/man/memscope.1.scd" || { echo "$c missing from memscope.1.scd"; false; }
 	done
 }
 
@@ -42,65 +40,112 @@ table() {
 	memscope --list-commands
 }
 
-@test "memscope(1) and the completions list exactly the command table's commands" {
+@test "memscope(1) and the completion list exactly the command table's commands" {
 	want=$(table | cut -f1 | sort)
 	[ -n "$want" ]
 	[ "$want" = "$(commands | sort)" ]
 	man=$(awk '/^# COMMANDS/ { on = 1; next } /^# / { on = 0 } on && /^\*[a-z]+\*$/' \
 		"$SRCDIR/man/memscope.1.scd" | tr -d '*' | sort)
 	[ "$man" = "$want" ] || { echo "memscope.1.scd lists: $man"; false; }
-	bash_list=$(sed -n 's/^\tlocal commands="\(.*\)"$/\1/p' "$SRCDIR/completions/memscope.bash" | tr ' ' '\n' | sort)
-	[ "$bash_list" = "$want" ] || { echo "memscope.bash lists: $bash_list"; false; }
-	fish_list=$(sed -n 's/^set -l commands //p' "$SRCDIR/completions/memscope.fish" | tr ' ' '\n' | sort)
-	[ "$fish_list" = "$want" ] || { echo "memscope.fish lists: $fish_list"; false; }
-	fish_desc=$(sed -n "s/^complete -c memscope -n \"not __fish_seen_subcommand_from \$commands\" -a \([a-z]*\) .*/\1/p" \
-		"$SRCDIR/completions/memscope.fish" | sort)
-	[ "$fish_desc" = "$want" ] || { echo "memscope.fish describes: $fish_desc"; false; }
-	# zsh names each with the table's own summary
-	zsh=$(awk '/cmds=\(/ { on = 1; next } on && /^\t*\)/ { exit } on' "$SRCDIR/completions/_memscope" |
-		sed -E "s/^[[:space:]]*'//; s/'\$//; s/'\"'\"'/'/g; s/:/\t/" | sort)
-	[ "$zsh" = "$(table | sort)" ] || { diff <(echo "$zsh") <(table | sort); false; }
+	# the completion offers each command with its summary, the table's own
+	run memscope --complete ""
+	assert_success
+	[ "$(echo "$output" | sort)" = "$(table | sort)" ] || { diff <(echo "$output" | sort) <(table | sort); false; }
 }
 
-@test "every global option is in memscope(1) and every completion" {
-	for o in $(options_of); do
-		[ "$o" = "-?" ] && continue # argp's alias of -h
-		[ "$o" = "--usage" ] && continue
-		grep -qF -- "*$o*" "$SRCDIR/man/memscope.1.scd" || { echo "$o missing from memscope.1.scd"; false; }
-		for f in completions/memscope.bash completions/_memscope completions/memscope.fish; do
-			case $f in *.fish) pat=$(echo "$o" | sed -E 's/^--(.*)/-l \1/; s/^-([a-zA-Z])$/-s \1/') ;; *) pat=$o ;; esac
-			grep -qF -- "$pat" "$SRCDIR/$f" || { echo "$o missing from $f"; false; }
-		done
+# the shells' scripts run `memscope` from PATH: this build's, in a directory of its own
+memscope_on_path() {
+	bindir=$BATS_TEST_TMPDIR/bin
+	mkdir -p "$bindir"
+	ln -sf "$MEMSCOPE" "$bindir/memscope"
+	export PATH=$bindir:$PATH
+}
+
+# what `memscope --complete WORDS...` offers, the candidates alone
+offered() {
+	memscope --complete "$@" | grep -v '^:' | cut -f1
+}
+
+@test "the completion offers every global option, long and short" {
+	want=$(options_of | grep -vxE -- '-\?|--usage' || true)
+	[ -n "$want" ]
+	for o in $want; do
+		case $o in
+		--*) offered "$o" | grep -qxF -- "$o" || { echo "$o not offered"; false; } ;;
+		*) [ "$(offered "$o")" = "$o" ] || { echo "$o not offered"; false; } ;;
+		esac
 	done
 }
 
-@test "every option of every command is in its man page and every completion" {
+@test "the completion offers every option of every command, after the command" {
 	for c in $(commands); do
+		all=$(offered "$c" -)
 		for o in $(options_of "$c"); do
 			[ "$o" = "-?" ] && continue
-			[ "$o" = "--usage" ] && continue
-			grep -qF -- "*$o*" "$SRCDIR/man/memscope-$c.1.scd" "$SRCDIR/man/memscope.1.scd" ||
-				{ echo "$c $o missing from its man page"; false; }
-			for f in completions/memscope.bash completions/_memscope completions/memscope.fish; do
-				case $f in *.fish) pat=$(echo "$o" | sed -E 's/^--(.*)/-l \1/; s/^-([a-zA-Z])$/-s \1/') ;; *) pat=$o ;; esac
-				grep -qF -- "$pat" "$SRCDIR/$f" || { echo "$c $o missing from $f"; false; }
-			done
+			case $o in
+			--*) grep -qxF -- "$o" <<<"$all" || { echo "$c $o not offered"; false; } ;;
+			*) [ "$(offered "$c" "$o")" = "$o" ] || { echo "$c $o not offered"; false; } ;;
+			esac
 		done
 	done
 }
 
-@test "the bash completion completes commands, options and columns" {
+@test "the completion offers each kind of value from the option's own table" {
+	# a choice, a sort key (a column, lower case), a range, a hint's list, -o's columns
+	[ "$(offered export -f "")" = "$(printf 'prometheus\nopenmetrics')" ]
+	offered slab --sort me | grep -qx memory
+	[ "$(offered layout --levels "")" = "$(printf '2\n3\n4\n5')" ]
+	[ "$(offered blocks --summary=)" = "$(printf -- '--summary=never\n--summary=always\n--summary=only')" ]
+	[ "$(offered decode --va-bits 4)" = "$(printf '42\n47\n48')" ]
+	[ "$(offered --color=n)" = "--color=never" ]
+	[ "$(offered --arch a)" = "$(printf 'arm64\narm')" ]
+	# columns: those not given yet, the list so far kept, no space after
+	run memscope --complete iomem -o START,S
+	assert_success
+	assert_line --index 0 ":nospace"
+	assert_line --index 1 --regexp $'^START,SIZE\t.'
+	[ "${#lines[@]}" -eq 2 ]
+	[ "$(offered iomem -ro +START,SIZE,N)" = "+START,SIZE,NAME" ]
+	[ "$(offered blocks -S STATE,N)" = "STATE,NODE" ]
+	# an option whose argument is the next word is skipped over: PIDs after it
+	run memscope --complete maps --sysroot "$SRCDIR/fixtures/arm32-maps-hand" ""
+	assert_output "self
+1"
+}
+
+@test "the completion hands the shell what it completes itself" {
+	[ "$(memscope --complete --sysroot "")" = ":files" ]
+	[ "$(memscope --complete capture "")" = ":dirs" ]
+	[ "$(memscope --complete procs -u "")" = ":users" ]
+	[ "$(memscope --complete maps 1 "")" = "$(printf 'self\n:pids')" ]
+	[ "$(memscope --complete diff "" | cut -f1)" = "$(printf 'live\n:files')" ]
+	# after faults --, another command's line, from the word after --
+	[ "$(memscope --complete -J faults --interval 1 -- ls -l)" = ":command 5" ]
+	# nothing to offer: an unknown command, an address, a number
+	[ -z "$(memscope --complete nosuch "")" ]
+	[ -z "$(memscope --complete translate 1 "")" ]
+	[ -z "$(memscope --complete iomem --depth "")" ]
+	# the current word may be missing altogether: the commands
+	[ "$(memscope --complete | wc -l)" -eq "$(table | wc -l)" ]
+}
+
+@test "the bash completion completes commands, options, values and columns" {
 	[ -r /usr/share/bash-completion/bash_completion ] || skip "bash-completion is not installed"
+	memscope_on_path
 	run bash -c '
 		source /usr/share/bash-completion/bash_completion
 		source "$SRCDIR/completions/memscope.bash"
-		comp() { COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}; _memscope; echo "${COMPREPLY[*]}"; }
-		comp memscope io
-		comp memscope iomem --su
-		comp memscope iomem -o ST
-		comp memscope iomem -o START,SI
-		comp memscope --color ""
-		comp memscope meminfo --a'
+		# LINE, then the words bash makes of it (= and : are word breaks)
+		comp() { COMP_LINE=$1; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMP_POINT=${#COMP_LINE}; COMPREPLY=(); _memscope; echo "${COMPREPLY[*]}"; }
+		comp "memscope io" memscope io
+		comp "memscope iomem --su" memscope iomem --su
+		comp "memscope iomem -o ST" memscope iomem -o ST
+		comp "memscope iomem -o START,SI" memscope iomem -o START,SI
+		comp "memscope --color=" memscope --color = ""
+		comp "memscope meminfo --a" memscope meminfo --a
+		comp "memscope blocks --summary=o" memscope blocks --summary = o
+		comp "memscope --sysroot $SRCDIR/fixtures/notes-exam" memscope --sysroot "$SRCDIR/fixtures/notes-exam"
+		comp "memscope faults -- memsc" memscope faults -- memsc 2>/dev/null'
 	assert_success
 	assert_line --index 0 "iomem"
 	assert_line --index 1 "--summary"
@@ -108,13 +153,47 @@ table() {
 	assert_line --index 3 "START,SIZE"
 	assert_line --index 4 "auto always never"
 	assert_line --index 5 "--all --arch"
+	assert_line --index 6 "only"
+	assert_line --index 7 "$SRCDIR/fixtures/notes-example"
+	assert_line --index 8 "memscope"
 }
 
-@test "the zsh and fish completions parse" {
-	if command -v zsh >/dev/null; then zsh -n "$SRCDIR/completions/_memscope"; fi
-	if command -v fish >/dev/null; then fish --no-execute "$SRCDIR/completions/memscope.fish"; fi
+@test "the zsh completion completes commands, options and columns" {
+	command -v zsh >/dev/null || skip "zsh is not installed"
+	memscope_on_path
+	zsh -n "$SRCDIR/completions/_memscope"
 	grep -q '^#compdef memscope' "$SRCDIR/completions/_memscope"
+	dir=$BATS_TEST_TMPDIR/zsh
+	mkdir -p "$dir"
+	cp "$SRCDIR/completions/_memscope" "$dir/"
+	# an interactive zsh on a pseudo-terminal, TAB pressed after each line
+	run zsh -f "$BATS_TEST_DIRNAME/zsh-complete.zsh" "$dir" \
+		'memscope io' 'memscope iomem --su' 'memscope iomem -o START,SI' 'memscope export -f op'
+	assert_success
+	assert_line --index 0 "memscope iomem "
+	assert_line --index 1 "memscope iomem --summary "
+	assert_line --index 2 "memscope iomem -o START,SIZE"
+	assert_line --index 3 "memscope export -f openmetrics "
 }
+
+@test "the fish completion completes commands, options and columns" {
+	command -v fish >/dev/null || skip "fish is not installed"
+	memscope_on_path
+	fish --no-execute "$SRCDIR/completions/memscope.fish"
+	run fish -c 'source $argv[1]
+		complete -C "memscope io"
+		complete -C "memscope iomem --su"
+		complete -C "memscope iomem -o START,SI"
+		complete -C "memscope --color=ne"
+		complete -C "memscope faults -- memsc"' "$SRCDIR/completions/memscope.fish"
+	assert_success
+	assert_line --index 0 --regexp $'^iomem\tphysical address map'
+	assert_line --index 1 --regexp $'^--summary\t'
+	assert_line --index 2 --regexp $'^START,SIZE\t'
+	assert_line --index 3 "--color=never"
+	assert_line --index 4 --regexp '^memscope'
+}
+
 
 @test "the man pages build with scdoc" {
 	command -v scdoc >/dev/null || skip "scdoc is not installed"
