@@ -281,10 +281,7 @@ static int run(struct ctx *ctx, void *args, struct ms_error *err)
 	if (table) {
 		for (size_t i = 0; !e && i < n; i++) {
 			struct trow *r = table_add(tb, NULL);
-			if (!r)
-				e = -ENOMEM;
-			else
-				fill(r, &m, &g[i]);
+			fill(r, &m, &g[i]);
 		}
 		if (!e)
 			e = table_print(tb, &ctx->out);

@@ -113,8 +113,6 @@ static int print_zones(struct ctx *ctx, const struct buddyinfo *bi, uint64_t ps,
 		const struct buddy_zone *p = w ? match(&w->prev, z) : NULL;
 		const struct buddy_zone *s = w ? match(&w->start, z) : NULL;
 		struct trow *r = table_add(tb, NULL);
-		if (!r)
-			goto nomem;
 		char name[64];
 		snprintf(name, sizeof(name), "node %u %s", z->node, z->zone);
 		trow_str(r, C_NAME, name);
@@ -128,8 +126,6 @@ static int print_zones(struct ctx *ctx, const struct buddyinfo *bi, uint64_t ps,
 		/* the parser keeps orders within BUDDY_MAX_ORDERS; the bound says so to the compiler */
 		for (unsigned o = 0; o < bi->orders && o < BUDDY_MAX_ORDERS; o++) {
 			struct trow *c = table_add(tb, r);
-			if (!c)
-				goto nomem;
 			snprintf(name, sizeof(name), "order %u", o);
 			trow_str(c, C_NAME, name);
 			trow_size(c, C_BLOCK, ps << o);
@@ -146,9 +142,6 @@ static int print_zones(struct ctx *ctx, const struct buddyinfo *bi, uint64_t ps,
 	int e = table_print(tb, &ctx->out);
 	table_free(tb);
 	return e;
-nomem:
-	table_free(tb);
-	return -ENOMEM;
 }
 
 /* A zone's bars: the bytes held at each order (@unusable false), or the unusable free space
@@ -270,10 +263,6 @@ static int print_types(struct ctx *ctx, struct ms_error *err)
 	int e = tb ? 0 : -ENOMEM;
 	for (size_t i = 0; i < pt.n && !e; i++) {
 		struct trow *r = table_add(tb, NULL);
-		if (!r) {
-			e = -ENOMEM;
-			break;
-		}
 		trow_count(r, 0, pt.v[i].node);
 		trow_str(r, 1, pt.v[i].zone);
 		trow_str(r, 2, pt.v[i].type);
@@ -312,12 +301,8 @@ static int print_watch_table(struct ctx *ctx, const struct buddyinfo *bi, uint64
 		const struct buddy_zone *z = &bi->v[i];
 		const struct buddy_zone *p = match(&w->prev, z), *s = match(&w->start, z);
 		struct trow *r = table_add(tb, NULL);
-		struct trow *rp = r ? table_add(tb, r) : NULL;
-		struct trow *rs = rp ? table_add(tb, r) : NULL;
-		if (!rs) {
-			e = -ENOMEM;
-			break;
-		}
+		struct trow *rp = table_add(tb, r);
+		struct trow *rs = table_add(tb, r);
 		char name[64];
 		snprintf(name, sizeof(name), "node %u %s", z->node, z->zone);
 		trow_str(r, 0, name);

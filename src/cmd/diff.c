@@ -337,8 +337,6 @@ static void meminfo_row(struct table *tb, const char *key, const struct meminfo_
 			return;
 	}
 	struct trow *r = table_add(tb, NULL);
-	if (!r)
-		return;
 	trow_str(r, M_FIELD, key);
 	side_value(r, M_A, x, bytes, x ? x->value : 0);
 	side_value(r, M_B, y, bytes, y ? y->value : 0);
@@ -440,8 +438,6 @@ static void buddy_zone_rows(struct table *tb, const struct side *a, const struct
 		if (!hx && !hy)
 			continue;
 		struct trow *r = table_add(tb, NULL);
-		if (!r)
-			return;
 		trow_count(r, U_NODE, z->node);
 		trow_str(r, U_ZONE, z->zone);
 		trow_count(r, U_ORDER, o);
@@ -546,8 +542,6 @@ static void zone_row(struct table *tb, const struct side *a, const struct side *
 {
 	const struct zone *z = x ? x : y;
 	struct trow *r = table_add(tb, NULL);
-	if (!r)
-		return;
 	trow_count(r, Z_NODE, z->node);
 	trow_str(r, Z_ZONE, z->name);
 	zone_field(r, Z_A, x, ZF_FREE, a->ps);
@@ -649,8 +643,6 @@ static int ranked_print(struct ctx *ctx, const struct col_def *cols, const char 
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		struct trow *r = table_add(tb, NULL);
-		if (!r)
-			break;
 		trow_count(r, R_PID, (uint64_t)v[i].pid);
 		trow_str(r, R_NAME, v[i].name);
 		side_value(r, R_A, v[i].ha, true, v[i].a);

@@ -432,10 +432,6 @@ static int pid_counts(struct ctx *ctx, const struct reading *now, const struct r
 	table_show(tb, SHOW_TEXT);
 	for (int k = 0; k < 2; k++) {
 		struct trow *r = table_add(tb, NULL);
-		if (!r) {
-			table_free(tb);
-			return -ENOMEM;
-		}
 		trow_str(r, F_KIND, kind[k]);
 		trow_count(r, F_TOTAL, total[k]);
 		if (prev) {

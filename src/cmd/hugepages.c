@@ -209,10 +209,6 @@ static int print_pools(struct ctx *ctx, const struct sys_view *s)
 	for (int i = 0; i < s->n_pools; i++) {
 		const struct hugepool *h = &s->pools[i];
 		struct trow *r = table_add(tb, NULL);
-		if (!r) {
-			table_free(tb);
-			return -ENOMEM;
-		}
 		trow_size(r, P_SIZE, h->page_size);
 		if (dsz)
 			trow_bool(r, P_DEFAULT, dsz->value == h->page_size);
@@ -256,10 +252,6 @@ static int print_pools(struct ctx *ctx, const struct sys_view *s)
 			for (int k = 0; k < s->n_node_pools[i]; k++) {
 				const struct hugepool *h = &s->node_pools[i][k];
 				struct trow *r = table_add(tb, NULL);
-				if (!r) {
-					table_free(tb);
-					return -ENOMEM;
-				}
 				trow_count(r, NP_NODE, s->ids[i]);
 				trow_size(r, NP_SIZE, h->page_size);
 				trow_count(r, NP_PAGES, h->nr);
@@ -407,10 +399,6 @@ static int print_thp(struct ctx *ctx, const struct sys_view *s)
 	for (int i = 0; i < t->n_sizes; i++) {
 		const struct thp_size *z = &t->sizes[i];
 		struct trow *r2 = table_add(tb, NULL);
-		if (!r2) {
-			table_free(tb);
-			return -ENOMEM;
-		}
 		trow_size(r2, T_SIZE, z->size);
 		if (z->size >= ps && z->size % ps == 0 && !((z->size / ps) & (z->size / ps - 1)))
 			trow_count(r2, T_ORDER, pagebits_order(z->size / ps));
@@ -641,10 +629,6 @@ static int print_proc(struct ctx *ctx, struct proc_view *pv, bool all)
 		if (!all && !huge_in(v, st))
 			continue;
 		struct trow *r = table_add(tb, NULL);
-		if (!r) {
-			table_free(tb);
-			return -ENOMEM;
-		}
 		shown++;
 		trow_addr(r, M_START, v->start);
 		trow_addr(r, M_END, v->end);
@@ -710,10 +694,6 @@ static int print_proc(struct ctx *ctx, struct proc_view *pv, bool all)
 		if (!s->folios[k])
 			continue;
 		struct trow *r = table_add(tb, NULL);
-		if (!r) {
-			table_free(tb);
-			return -ENOMEM;
-		}
 		trow_count(r, O_ORDER, (uint64_t)k);
 		trow_size(r, O_SIZE, ps << k);
 		trow_count(r, O_FOLIOS, s->folios[k]);

@@ -120,8 +120,6 @@ static int add_rows(struct table *tb, struct trow *parent, const struct iomem_tr
 {
 	for (; i >= 0; i = t->v[i].next) {
 		struct trow *row = table_add(tb, parent);
-		if (!row)
-			return -ENOMEM;
 		fill_row(row, t, &t->v[i]);
 		if (depth_left != 1 && t->v[i].first_child >= 0) {
 			int e = add_rows(tb, row, t, t->v[i].first_child, depth_left - 1);
@@ -161,10 +159,6 @@ static int print_summary(struct ctx *ctx, const struct iomem_tree *t)
 	table_json_keyed(tb);
 	for (int k = 0; k < K_NKINDS; k++) {
 		struct trow *row = table_add(tb, NULL);
-		if (!row) {
-			table_free(tb);
-			return -ENOMEM;
-		}
 		trow_key(row, kinds[k].key);
 		trow_str(row, 0, kinds[k].label);
 		trow_count(row, 1, ranges[k]);
@@ -257,10 +251,6 @@ static int print_find(struct ctx *ctx, const struct iomem_tree *t, uint64_t addr
 	table_json_flatten(tb);
 	for (size_t i = 0; i < n && i < 64; i++) {
 		struct trow *row = table_add(tb, parent);
-		if (!row) {
-			table_free(tb);
-			return printed(-ENOMEM, err);
-		}
 		fill_row(row, t, &t->v[chain[i]]);
 		parent = row;
 	}

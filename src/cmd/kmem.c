@@ -579,8 +579,6 @@ static int page_part(struct out *o, const struct kmem *k, struct part *p, int gr
 		const struct buddy_zone *z = &bi->v[i];
 		uint64_t zp = frag_free_pages(z->free, bi->orders);
 		struct trow *r = table_add(tb, NULL);
-		if (!r)
-			goto nomem;
 		trow_count(r, 0, z->node);
 		trow_str(r, 1, z->zone);
 		trow_count(r, 2, zp);
@@ -597,8 +595,6 @@ static int page_part(struct out *o, const struct kmem *k, struct part *p, int gr
 		    esc(z->zone, zone, sizeof(zone)), sz(o, zp * k->ps), idx);
 		for (unsigned ord = 0; ord < bi->orders && ord < BUDDY_MAX_ORDERS; ord++) {
 			struct trow *c = table_add(tb, r);
-			if (!c)
-				goto nomem;
 			trow_count(c, 4, z->free[ord]);
 		}
 	}
@@ -608,9 +604,6 @@ static int page_part(struct out *o, const struct kmem *k, struct part *p, int gr
 	order_grid(p, bi, grid_width);
 	out_end(o);
 	return e;
-nomem:
-	table_free(tb);
-	return -ENOMEM;
 }
 
 static void main_part(struct ctx *ctx, const struct kmem *k, struct part *p)

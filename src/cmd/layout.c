@@ -98,10 +98,6 @@ static int print_table(struct ctx *ctx, const struct layout *l, const struct lay
 	for (unsigned i = 0; i < l->n; i++) {
 		const struct layout_region *r = &l->r[i];
 		struct trow *row = table_add(tb, NULL);
-		if (!row) {
-			table_free(tb);
-			return -ENOMEM;
-		}
 		char off[40];
 		offset_text(&ctx->out, l, r->start, off, sizeof(off));
 		trow_addr(row, L_START, r->start);

@@ -113,8 +113,6 @@ static int maps_table_add(void *data, const struct vma *v)
 {
 	struct maps_table *mt = data;
 	struct trow *r = table_add(mt->tb, NULL);
-	if (!r)
-		return -ENOMEM;
 	/* "%02x:%02x", by hand: snprintf for each of 60 000 mappings showed in profiles */
 	char dev[40];
 	size_t n = units_hex(v->dev_major, 2, dev);

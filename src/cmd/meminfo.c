@@ -45,8 +45,6 @@ static struct trow *summary_row(struct table *tb, const char *key, const char *l
 				uint64_t total, uint64_t used, uint64_t free_)
 {
 	struct trow *r = table_add(tb, NULL);
-	if (!r)
-		return NULL;
 	trow_key(r, key);
 	trow_str(r, S_NAME, label);
 	trow_size(r, S_TOTAL, total);
@@ -64,21 +62,16 @@ static int print_summary(struct ctx *ctx, const struct meminfo_summary *s, bool 
 	table_json_keyed(tb);
 	if (!text)
 		table_show(tb, SHOW_JSON);
-	int e = -ENOMEM;
 	struct trow *r = summary_row(tb, "mem", "Mem:", s->total, s->used, s->free);
-	if (!r)
-		goto out;
 	trow_size(r, S_SHARED, s->shared);
 	trow_size(r, S_BUFF_CACHE, s->buff_cache);
 	trow_size(r, S_AVAILABLE, s->available);
-	if (s->has_high &&
-	    (!summary_row(tb, "low", "Low:", s->low_total, s->low_used, s->low_free) ||
-	     !summary_row(tb, "high", "High:", s->high_total, s->high_used, s->high_free)))
-		goto out;
-	if (!summary_row(tb, "swap", "Swap:", s->swap_total, s->swap_used, s->swap_free))
-		goto out;
-	e = table_print(tb, &ctx->out);
-out:
+	if (s->has_high) {
+		summary_row(tb, "low", "Low:", s->low_total, s->low_used, s->low_free);
+		summary_row(tb, "high", "High:", s->high_total, s->high_used, s->high_free);
+	}
+	summary_row(tb, "swap", "Swap:", s->swap_total, s->swap_used, s->swap_free);
+	int e = table_print(tb, &ctx->out);
 	table_free(tb);
 	return e;
 }
@@ -115,10 +108,6 @@ static int print_all(struct ctx *ctx, const struct meminfo *mi, bool text)
 		table_show(tb, SHOW_JSON);
 	for (size_t i = 0; i < mi->n; i++) {
 		struct trow *r = table_add(tb, NULL);
-		if (!r) {
-			table_free(tb);
-			return -ENOMEM;
-		}
 		trow_key(r, mi->v[i].key);
 		trow_str(r, 0, mi->v[i].key);
 		trow_typed(r, 1, mi->v[i].bytes ? COL_SIZE : COL_COUNT, mi->v[i].value);

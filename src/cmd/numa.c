@@ -146,10 +146,6 @@ static int pid_table(struct ctx *ctx, const struct numa_args *a, const struct on
 	for (unsigned n = 0; n < p->u.nodes && !e; n++) {
 		uint64_t v[3] = {p->u.anon[n], p->u.file[n], p->u.huge[n]};
 		struct trow *r = table_add(tb, NULL);
-		if (!r) {
-			e = ms_say(err, -ENOMEM, "out of memory");
-			break;
-		}
 		trow_count(r, PN_NODE, n);
 		for (int k = 0; k < 3; k++) {
 			trow_size(r, (size_t)(PN_ANON + k), v[k]);
@@ -695,10 +691,7 @@ static int frame(struct ctx *ctx, const struct numa_args *a, struct numa_watch *
 		if (w)
 			watch_rates(w, &v[i], i, dt, &rate);
 		struct trow *r = table_add(tb, NULL);
-		if (!r)
-			e = ms_say(err, -ENOMEM, "out of memory");
-		else
-			fill(r, &v[i], w ? &rate : NULL);
+		fill(r, &v[i], w ? &rate : NULL);
 	}
 	if (!e && w) {
 		/* kept for the next frame's rates */

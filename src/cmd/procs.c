@@ -743,10 +743,6 @@ static int print_groups(struct ctx *ctx, const struct procs_args *a, struct proc
 		shown[c] = true;
 	for (size_t j = 0; !e && j < ng; j++) {
 		struct trow *r = table_add(tb, NULL);
-		if (!r) {
-			e = -ENOMEM;
-			break;
-		}
 		trow_str(r, P_GROUP, g[j].key);
 		trow_count(r, P_PROCS, g[j].s.n);
 		set_sums(r, &g[j].s, shown);
@@ -792,26 +788,18 @@ static int print_rows(struct ctx *ctx, const struct procs_args *a, struct procs_
 		sums_add(&tot, &set->v[i]);
 	for (size_t i = 0; !e && i < n; i++) {
 		struct trow *r = table_add(tb, NULL);
-		if (!r) {
-			e = -ENOMEM;
-			break;
-		}
 		set_row(r, &set->v[i], shown);
 	}
 	/* the total of every process selected (not only the top N): a row in text, an object
 	 * in JSON */
 	if (!e && out_shows(&ctx->out, SHOW_TEXT) && set->n) {
 		struct trow *r = table_add(tb, NULL);
-		if (!r)
-			e = -ENOMEM;
-		else {
-			char label[64];
-			snprintf(label, sizeof(label), "(%zu process%s)", set->n, set->n == 1 ? "" : "es");
-			set_sums(r, &tot, shown);
-			trow_null(r, P_PID);
-			trow_str(r, P_USER, "total");
-			trow_str(r, P_COMMAND, label);
-		}
+		char label[64];
+		snprintf(label, sizeof(label), "(%zu process%s)", set->n, set->n == 1 ? "" : "es");
+		set_sums(r, &tot, shown);
+		trow_null(r, P_PID);
+		trow_str(r, P_USER, "total");
+		trow_str(r, P_COMMAND, label);
 	}
 	if (!e)
 		e = table_print(tb, &ctx->out);

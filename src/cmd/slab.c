@@ -549,10 +549,7 @@ static int frame(struct ctx *ctx, struct slab_args *a, struct slab_watch *w,
 		table_show(tb, SHOW_JSON); /* the text is the picture */
 	for (size_t i = 0; !e && i < n; i++) {
 		struct trow *r = table_add(tb, NULL);
-		if (!r)
-			e = -ENOMEM;
-		else
-			fill(r, &v[i]);
+		fill(r, &v[i]);
 	}
 	if (!e)
 		e = table_print(tb, &ctx->out);

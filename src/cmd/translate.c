@@ -243,8 +243,6 @@ static int emit_run(void *data, const struct pw_run *run)
 	ro->total++;
 	if (ro->tb) {
 		struct trow *r = table_add(ro->tb, NULL);
-		if (!r)
-			return 0;
 		trow_addr(r, R_VSTART, run->vstart);
 		trow_addr(r, R_VEND, run->vstart + run->pages * w->ps - 1);
 		trow_count(r, R_PAGES, run->pages);
@@ -510,8 +508,6 @@ static int all_row(void *data, const struct vma *v)
 	if (e)
 		return al->walk_err = e;
 	struct trow *r = table_add(al->tb, NULL);
-	if (!r)
-		return -ENOMEM;
 	trow_addr(r, A_START, v->start);
 	trow_addr(r, A_END, v->end);
 	trow_str(r, A_NAME, v->name);

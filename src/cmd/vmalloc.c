@@ -664,10 +664,7 @@ static int run(struct ctx *ctx, void *args, struct ms_error *err)
 		size_t n = a->top && (size_t)a->top < r.n ? (size_t)a->top : r.n;
 		for (size_t i = 0; !e && i < n; i++) {
 			struct trow *row = table_add(tb, NULL);
-			if (!row)
-				e = -ENOMEM;
-			else
-				fill_area(row, &r.rows[i], real, have_io ? &io : NULL, l);
+			fill_area(row, &r.rows[i], real, have_io ? &io : NULL, l);
 		}
 	} else if (!e) {
 		vmalloc_sum_sort(&r.sum);
@@ -680,10 +677,7 @@ static int run(struct ctx *ctx, void *args, struct ms_error *err)
 			n = (size_t)a->top;
 		for (size_t i = 0; !e && i < n; i++) {
 			struct trow *row = table_add(tb, NULL);
-			if (!row)
-				e = -ENOMEM;
-			else
-				fill_group(row, &r.sum.callers[i], r.sum.bytes);
+			fill_group(row, &r.sum.callers[i], r.sum.bytes);
 		}
 	}
 	if (!e)

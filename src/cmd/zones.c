@@ -109,10 +109,6 @@ static int print_table(struct ctx *ctx, const struct zone *const *v, size_t n, u
 		table_show(tb, SHOW_JSON);
 	for (size_t i = 0; i < n; i++) {
 		struct trow *r = table_add(tb, NULL);
-		if (!r) {
-			table_free(tb);
-			return -ENOMEM;
-		}
 		fill(r, v[i], ps);
 	}
 	int e = table_print(tb, &ctx->out);

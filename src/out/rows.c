@@ -191,7 +191,7 @@ void rows_spill(struct table *t)
 		/* what was spooled before stays good; this segment is cut off */
 		clearerr(t->spool);
 		if (at < 0 || ftruncate(fileno(t->spool), at) != 0 || fseek(t->spool, at, SEEK_SET))
-			t->spool_err = -EIO; /* table_print() fails rather than print a part */
+			t->err = -EIO; /* table_print() fails rather than print a part */
 		goto off;
 	}
 	t->spooled += t->mem_rows;

@@ -21,13 +21,17 @@ struct table *table_new(const struct col_def *defs, size_t ndefs, const char *js
 	t->sel = calloc(ndefs, sizeof(*t->sel));
 	t->addr_col = calloc(ndefs, sizeof(*t->addr_col));
 	t->blank = calloc(ndefs ? ndefs : 1, sizeof(*t->blank));
-	if (!t->sel || !t->addr_col || !t->blank) {
+	t->sink = calloc(1, sizeof(*t->sink) + ndefs * sizeof(struct cell));
+	if (!t->sel || !t->addr_col || !t->blank || !t->sink) {
 		free(t->sel);
 		free(t->addr_col);
 		free(t->blank);
+		free(t->sink);
 		free(t);
 		return NULL;
 	}
+	t->sink->cells = (struct cell *)(t->sink + 1);
+	t->sink->table = t;
 	for (size_t i = 0; i < ndefs; i++) {
 		t->blank[i].type = (uint8_t)defs[i].type;
 		t->blank[i].wide = defs[i].flags & COLF_WIDE;
@@ -48,6 +52,8 @@ void table_free(struct table *t)
 	free(t->twidth);
 	free(t->addr_max);
 	free(t->blank);
+	free(t->sink->key);
+	free(t->sink);
 	free(t);
 }
 
@@ -149,11 +155,15 @@ void table_spool(struct table *t)
 
 struct trow *table_add(struct table *t, struct trow *parent)
 {
+	if (t->err || parent == t->sink)
+		return t->sink;
 	if (!parent && rows_full(t))
 		rows_spill(t);
 	struct trow *r = rows_new(t);
-	if (!r)
-		return NULL;
+	if (!r) {
+		t->err = -ENOMEM;
+		return t->sink;
+	}
 	t->mem_rows += !parent;
 	memcpy(r->cells, t->blank, t->ndefs * sizeof(*r->cells)); /* one copy, not a loop a row */
 	r->parent = parent;
@@ -171,6 +181,8 @@ void trow_key(struct trow *r, const char *key)
 {
 	free(r->key);
 	r->key = strdup(key);
+	if (!r->key)
+		r->table->err = -ENOMEM;
 }
 
 void trow_color(struct trow *r, const char *color)
@@ -209,8 +221,10 @@ void trow_str(struct trow *r, size_t col, const char *s)
 		measure(t, col, c);
 		return;
 	}
-	if (strings_append(t, s, strlen(s) + 1, &c->u))
-		c->null = true; /* out of memory: shown as unknown, never as garbage */
+	if (strings_append(t, s, strlen(s) + 1, &c->u)) {
+		c->null = true;
+		t->err = -ENOMEM; /* the table will not print */
+	}
 	measure(t, col, c);
 }
 
@@ -282,8 +296,8 @@ void trow_null(struct trow *r, size_t col)
 
 int table_print(struct table *t, struct out *o)
 {
-	if (t->spool_err)
-		return t->spool_err;
+	if (t->err)
+		return t->err;
 	if (!out_shows(o, t->show))
 		return 0;
 	if (o->json)

@@ -101,6 +101,8 @@ int table_measure(struct table *t, const struct out *o);
  * flat table without row keys spools; a trow is then valid only until the next table_add(). */
 void table_spool(struct table *t);
 
+/* A new row (a child of @parent, NULL: at the top). Never NULL: once out of memory, a row
+ * nothing prints, and table_print() returns -ENOMEM, so no row needs a check of its own. */
 struct trow *table_add(struct table *t, struct trow *parent);
 void trow_key(struct trow *r, const char *key);
 void trow_color(struct trow *r, const char *color);

@@ -75,7 +75,12 @@ struct table {
 	size_t json_rows; /* rows written there */
 	size_t mem_rows; /* top-level rows in memory */
 	size_t spooled;	 /* rows in the spool */
-	int spool_err;	 /* the spool lost rows (a write failed and could not be undone) */
+	/* the table cannot print whole, so table_print() fails with this rather than print a
+	 * part: a row or a string could not be kept (-ENOMEM), or the spool lost rows (-EIO) */
+	int err;
+	/* what table_add() gives once it has failed: a row of its own that nothing prints, so
+	 * a command fills its rows without a check each and learns of it from table_print() */
+	struct trow *sink;
 };
 
 /* ---- the row store (rows.c) ---- */

@@ -198,7 +198,7 @@ int json_spill(struct table *t)
 		clearerr(t->spool);
 		w->members[JSON_SPLICE_DEPTH - 1] = had;
 		if (at < 0 || ftruncate(fileno(t->spool), at) != 0 || fseek(t->spool, at, SEEK_SET))
-			t->spool_err = -EIO; /* table_print() fails rather than print a part */
+			t->err = -EIO; /* table_print() fails rather than print a part */
 		return -EIO;
 	}
 	t->json_rows += t->mem_rows;

@@ -403,7 +403,7 @@ static void walk_child(const struct child *c, bool admin, bool pread, struct wal
 					&err), 0);
 	w->ranges += 4;
 	w->reader = pw.reader;
-	print_message("%s reader %d: %" PRIu64 " PAGEMAP_SCAN calls for %" PRIu64 " ranges\n",
+	print_message("# %s reader %d: %" PRIu64 " PAGEMAP_SCAN calls for %" PRIu64 " ranges\n",
 		      pread ? "pread" : "default", (int)pw.reader, pw.scan.calls, w->ranges);
 	w->calls = pw.scan.calls;
 	w->hidden = pw.hidden;

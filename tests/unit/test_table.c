@@ -4,6 +4,7 @@
  * --bytes, -o, where columns and tables show, every JSON shape, and a spooled table of 10 000
  * rows printing the same as one kept in memory, in flat memory. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -605,6 +606,60 @@ static void test_spool(void **state)
 	table_free(mem);
 }
 
+/* Allocation failure on demand: this test links with --wrap=malloc and --wrap=realloc, so
+ * the table layer's own calls come here (libc's and libsmartcols' do not). */
+void *__real_malloc(size_t size);
+void *__real_realloc(void *p, size_t size);
+void *__wrap_malloc(size_t size);
+void *__wrap_realloc(void *p, size_t size);
+static bool alloc_fails;
+
+void *__wrap_malloc(size_t size)
+{
+	return alloc_fails ? NULL : __real_malloc(size);
+}
+
+void *__wrap_realloc(void *p, size_t size)
+{
+	return alloc_fails ? NULL : __real_realloc(p, size);
+}
+
+/* Out of memory while it fills, a table gives rows that are not kept (never NULL: no caller
+ * checks each), and fails to print, whole: nothing of it is written, text or JSON */
+static void test_out_of_memory(void **state)
+{
+	(void)state;
+	for (int json = 0; json < 2; json++) {
+		struct table *t = table_new(big_defs, 5, "maps");
+		assert_non_null(t);
+		for (int i = 0; i < 3; i++)
+			trow_str(table_add(t, NULL), 4, "kept");
+		alloc_fails = true;
+		/* a string that needs a bigger arena, then rows that need a new block */
+		char big[100000];
+		memset(big, 'x', sizeof(big) - 1);
+		big[sizeof(big) - 1] = '\0';
+		trow_str(table_add(t, NULL), 4, big);
+		for (int i = 0; i < 20000; i++) {
+			struct trow *r = table_add(t, NULL);
+			assert_non_null(r);
+			trow_addr(r, 0, (uint64_t)i);
+			trow_str(r, 4, "lost");
+			trow_key(r, "k");
+			assert_non_null(table_add(t, r)); /* a child of a lost row */
+		}
+		alloc_fails = false;
+		struct out o;
+		assert_int_equal(out_init(&o, json, false, false), 0);
+		size_t before = o.memlen;
+		assert_int_equal(table_print(t, &o), -ENOMEM);
+		fflush(o.buf);
+		assert_int_equal(o.memlen, before);
+		out_discard(&o);
+		table_free(t);
+	}
+}
+
 /* A signed size: the sign, then the size as every size is written (human, or --bytes); 0 has
  * none; JSON the integer; INT64_MIN's magnitude without overflow */
 static void test_size_delta(void **state)
@@ -647,4 +702,4 @@ static void test_size_delta(void **state)
 TEST_MAIN(cmocka_unit_test(test_text), cmocka_unit_test(test_size_delta), cmocka_unit_test(test_json), cmocka_unit_test(test_select),
 	  cmocka_unit_test(test_show), cmocka_unit_test(test_keyed_flat),
 	  cmocka_unit_test(test_nesting_lists), cmocka_unit_test(test_tree),
-	  cmocka_unit_test(test_spool))
+	  cmocka_unit_test(test_spool), cmocka_unit_test(test_out_of_memory))
