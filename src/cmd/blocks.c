@@ -12,6 +12,7 @@
 #include "command.h"
 #include "opts.h"
 #include "lib/units.h"
+#include "lib/words.h"
 #include "out/table.h"
 #include "proc/memblock.h"
 
@@ -103,12 +104,11 @@ static int summary_parse(void *args, const char *arg, struct argp_state *state)
 		a->summary = SUM_ONLY;
 		return 0;
 	}
-	for (int i = 0; i < 3; i++)
-		if (!strcmp(arg, when[i])) {
-			a->summary = SUM_NEVER + i;
-			return 0;
-		}
-	return -EINVAL;
+	int i = word_index(when, WORDS_N(when), arg);
+	if (i < 0)
+		return -EINVAL;
+	a->summary = SUM_NEVER + i;
+	return 0;
 }
 
 static const struct opts blocks_opts = {

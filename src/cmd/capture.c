@@ -14,6 +14,7 @@
 
 #include "cmd/process.h"
 #include "command.h"
+#include "lib/words.h"
 #include "opts.h"
 #include "proc/iomem.h"
 #include "proc/slabsys.h"
@@ -223,10 +224,8 @@ static int tree_entry(void *data, const char *rel, enum sysroot_entry type, cons
 	/* what sysfs adds to every device, and nothing memscope reads */
 	static const char *const skip[] = {"power", "subsystem", "uevent", "driver",
 					   "firmware_node", "of_node", "hotplug"};
-	for (size_t i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
-		if (!strcmp(name, skip[i]))
-			return type == SR_DIR ? 1 : 0;
-	if (!strcmp(c->tree, "sys/kernel/slab") && !slab_attr(c->tree, rel, type))
+	if (word_index(skip, WORDS_N(skip), name) >= 0 ||
+	    (!strcmp(c->tree, "sys/kernel/slab") && !slab_attr(c->tree, rel, type)))
 		return type == SR_DIR ? 1 : 0;
 	if (type == SR_DIR)
 		return outdir_mkdir(&c->out, rel, c->err);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "command.h"
+#include "lib/words.h"
 #include "out/diagram.h"
 #include "out/table.h"
 #include "proc/meminfo.h"
@@ -91,10 +92,7 @@ static bool meminfo_wide(const char *key)
 {
 	static const char *const wide[] = {"VmallocTotal", "VmallocUsed", "VmallocChunk",
 					   "CommitLimit", "Committed_AS"};
-	for (size_t i = 0; i < sizeof(wide) / sizeof(wide[0]); i++)
-		if (!strcmp(key, wide[i]))
-			return true;
-	return false;
+	return word_index(wide, WORDS_N(wide), key) >= 0;
 }
 
 /* Every key: the "meminfo" JSON object always, the text table with --all. */

@@ -89,11 +89,6 @@ static const int col_attr[S_NCOLS] = {
 	[S_CHANGE] = SA_N, [S_RATE] = SA_N,
 };
 
-static int col_index(const char *name)
-{
-	return col_lookup(slab_cols, S_NCOLS, name);
-}
-
 static const struct opts slab_opts = {
 	.opt = OPTIONS(
 		OPT_SORT_TOP(struct slab_args, sort, top, slab_cols, S_NCOLS, S_NCOLS, "MEMORY",
@@ -536,7 +531,7 @@ static int frame(struct ctx *ctx, struct slab_args *a, struct slab_watch *w,
 		slabinfo_free(&si);
 		return ms_say(err, -ENOMEM, "out of memory");
 	}
-	sort_col = a->sort ? col_index(a->sort) : S_MEMORY;
+	sort_col = a->sort ? col_lookup(slab_cols, S_NCOLS, a->sort) : S_MEMORY;
 	qsort(v, si.n, sizeof(*v), by_key);
 	size_t n = si.n;
 	if (a->top && (size_t)a->top < n)

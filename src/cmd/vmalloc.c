@@ -86,11 +86,6 @@ static const struct columns vmalloc_columns =
 	COLUMNS(vmalloc_cols, "Columns marked --list are the list's (its default: " LIST_DEFAULTS
 			      "); AREAS, IOREMAP and SHARE are the groups' only.");
 
-static int col_index(const char *name)
-{
-	return col_lookup(vmalloc_cols, V_NCOLS, name);
-}
-
 static const struct opts vmalloc_opts = {
 	.opt = OPTIONS(
 		OPT_SORT_TOP(struct vmalloc_args, sort, top, vmalloc_cols, V_NCOLS, V_NCOLS, "SIZE",
@@ -244,7 +239,7 @@ static int by_area_key(const void *pa, const void *pb)
 /* A column -o or -s names must belong to the view: a usage error otherwise. */
 static int view_has(const struct vmalloc_args *a, const char *name, struct ms_error *err)
 {
-	int c = col_index(name);
+	int c = col_lookup(vmalloc_cols, V_NCOLS, name);
 	unsigned view = a->list ? IN_LIST : IN_GROUPS;
 	if (c >= 0 && !(col_view[c] & view))
 		return ms_usage(err, "%s is a column of %s", vmalloc_cols[c].name,
@@ -658,7 +653,7 @@ static int run(struct ctx *ctx, void *args, struct ms_error *err)
 	}
 	if (!e && a->list) {
 		if (a->sort) {
-			sort_col = col_index(a->sort);
+			sort_col = col_lookup(vmalloc_cols, V_NCOLS, a->sort);
 			qsort(r.rows, r.n, sizeof(*r.rows), by_area_key);
 		}
 		size_t n = a->top && (size_t)a->top < r.n ? (size_t)a->top : r.n;
@@ -669,7 +664,7 @@ static int run(struct ctx *ctx, void *args, struct ms_error *err)
 	} else if (!e) {
 		vmalloc_sum_sort(&r.sum);
 		if (a->sort) {
-			sort_col = col_index(a->sort);
+			sort_col = col_lookup(vmalloc_cols, V_NCOLS, a->sort);
 			qsort(r.sum.callers, r.sum.n_callers, sizeof(*r.sum.callers), by_caller_key);
 		}
 		size_t n = r.sum.n_callers;

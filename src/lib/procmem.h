@@ -8,24 +8,27 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "lib/xlist.h"
+
 /* The memory fields of smaps_rollup (fs/proc/task_mmu.c __show_smap(), show_smaps_rollup()),
  * in bytes. */
-enum pm_field {
-	PM_RSS,
-	PM_PSS,
-	PM_PSS_ANON, /* rollup only (Linux 5.6+) */
-	PM_PSS_FILE,
-	PM_PSS_SHMEM,
-	PM_SHARED_CLEAN,
-	PM_SHARED_DIRTY,
-	PM_PRIVATE_CLEAN,
-	PM_PRIVATE_DIRTY,
-	PM_ANON_HUGE,
-	PM_SWAP,
-	PM_SWAP_PSS, /* Linux 4.3+ */
-	PM_LOCKED,
-	PM_NFIELDS
-};
+/* Each row: the field, its key as the kernel spells it, and the libproc2 item (enum
+ * pids_item) that reads it live (sys/procs.c; tokens only here, libproc2 is not included). */
+#define PM_FIELDS(X)                                                                              \
+	X(PM_RSS, "Rss", PIDS_SMAP_RSS)                                                           \
+	X(PM_PSS, "Pss", PIDS_SMAP_PSS)                                                           \
+	X(PM_PSS_ANON, "Pss_Anon", PIDS_SMAP_PSS_ANON) /* rollup only (Linux 5.6+) */             \
+	X(PM_PSS_FILE, "Pss_File", PIDS_SMAP_PSS_FILE)                                            \
+	X(PM_PSS_SHMEM, "Pss_Shmem", PIDS_SMAP_PSS_SHMEM)                                         \
+	X(PM_SHARED_CLEAN, "Shared_Clean", PIDS_SMAP_SHR_CLEAN)                                   \
+	X(PM_SHARED_DIRTY, "Shared_Dirty", PIDS_SMAP_SHR_DIRTY)                                   \
+	X(PM_PRIVATE_CLEAN, "Private_Clean", PIDS_SMAP_PRV_CLEAN)                                 \
+	X(PM_PRIVATE_DIRTY, "Private_Dirty", PIDS_SMAP_PRV_DIRTY)                                 \
+	X(PM_ANON_HUGE, "AnonHugePages", PIDS_SMAP_HUGE_ANON)                                     \
+	X(PM_SWAP, "Swap", PIDS_SMAP_SWAP)                                                        \
+	X(PM_SWAP_PSS, "SwapPss", PIDS_SMAP_SWAP_PSS) /* Linux 4.3+ */                            \
+	X(PM_LOCKED, "Locked", PIDS_SMAP_LOCKED)
+enum pm_field { PM_FIELDS(XLIST_ENUM) PM_NFIELDS };
 
 /* Where a process's memory figures came from. */
 enum pm_source {

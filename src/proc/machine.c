@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/words.h"
 #include "proc/buddyinfo.h"
 #include "proc/iomem.h"
 #include "proc/machine.h"
@@ -526,10 +527,8 @@ static bool pc_name(const char *n)
 {
 	static const char *const names[] = {"System ROM",  "Video ROM", "Video RAM area",
 					    "Adapter ROM", "Local APIC"};
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (!strcmp(n, names[i]))
-			return true;
-	return !strncmp(n, "IOAPIC ", 7) || !strncmp(n, "HPET ", 5);
+	return word_index(names, WORDS_N(names), n) >= 0 || !strncmp(n, "IOAPIC ", 7) ||
+	       !strncmp(n, "HPET ", 5);
 }
 
 void machine_from_iomem(struct machine *m, const char *data, size_t len)

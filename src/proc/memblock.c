@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "lib/units.h"
+#include "lib/words.h"
 #include "proc/memblock.h"
 #include "proc/sysctl.h"
 #include "proc/text.h"
@@ -27,9 +28,11 @@ const char *mb_zone_name(enum mb_zone z)
 	return (unsigned)z < MBZ_N ? zone_names[z] : "?";
 }
 
-/* The one line of a one-line file, blanks trimmed; NULL with the parse failed. */
-static char *one_line(struct lines *it)
+/* @it opened on a one-line file, and its line, blanks trimmed; NULL with the parse failed. */
+static char *one_line(struct lines *it, const char *data, size_t len, const char *file,
+		      struct ms_error *err)
 {
+	lines_open(it, data, len, file, err, 0);
 	char *line = lines_next_text(it);
 	if (!line)
 		return NULL;
@@ -50,8 +53,7 @@ int memblock_parse_size(const char *data, size_t len, const char *file, uint64_t
 			struct ms_error *err)
 {
 	struct lines it;
-	lines_open(&it, data, len, file, err, 0);
-	char *line = one_line(&it);
+	char *line = one_line(&it, data, len, file, err);
 	size_t found = 0;
 	if (line) {
 		int e = units_parse_hex(line, strlen(line), v);
@@ -71,14 +73,11 @@ int memblock_parse_state(const char *data, size_t len, const char *file, enum mb
 			 struct ms_error *err)
 {
 	struct lines it;
-	lines_open(&it, data, len, file, err, 0);
-	char *line = one_line(&it);
-	size_t found = 0;
-	for (unsigned i = 0; line && !found && i < 3; i++)
-		if (!strcmp(line, state_names[i])) {
-			*s = (enum mb_state)i;
-			found = 1;
-		}
+	char *line = one_line(&it, data, len, file, err);
+	int i = line ? word_index(state_names, WORDS_N(state_names), line) : -1;
+	size_t found = i >= 0;
+	if (found)
+		*s = (enum mb_state)i;
 	if (line && !found)
 		lines_fail(&it, "unknown state '%.40s' (online, offline or going-offline)", line);
 	return lines_end(&it, found, "no state in the file", NULL);
@@ -88,8 +87,7 @@ int memblock_parse_zones(const char *data, size_t len, const char *file, struct 
 			 struct ms_error *err)
 {
 	struct lines it;
-	lines_open(&it, data, len, file, err, 0);
-	char *line = one_line(&it);
+	char *line = one_line(&it, data, len, file, err);
 	b->nzones = 0;
 	for (char *p = line; p && *p;) {
 		size_t l = strcspn(p, " \t");

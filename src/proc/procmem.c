@@ -15,21 +15,7 @@
 #include "proc/text.h"
 
 /* The keys of smaps_rollup that procs keeps, as the kernel spells them. */
-static const char *const pm_keys[PM_NFIELDS] = {
-	[PM_RSS] = "Rss",
-	[PM_PSS] = "Pss",
-	[PM_PSS_ANON] = "Pss_Anon",
-	[PM_PSS_FILE] = "Pss_File",
-	[PM_PSS_SHMEM] = "Pss_Shmem",
-	[PM_SHARED_CLEAN] = "Shared_Clean",
-	[PM_SHARED_DIRTY] = "Shared_Dirty",
-	[PM_PRIVATE_CLEAN] = "Private_Clean",
-	[PM_PRIVATE_DIRTY] = "Private_Dirty",
-	[PM_ANON_HUGE] = "AnonHugePages",
-	[PM_SWAP] = "Swap",
-	[PM_SWAP_PSS] = "SwapPss",
-	[PM_LOCKED] = "Locked",
-};
+static const char *const pm_keys[PM_NFIELDS] = {PM_FIELDS(XLIST_NAME)};
 
 static int pm_key(const char *key, size_t len)
 {

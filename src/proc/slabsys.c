@@ -11,17 +11,7 @@
 #include "proc/slabsys.h"
 #include "proc/text.h"
 
-static const char *const names[SA_N] = {
-	[SA_ORDER] = "order",
-	[SA_OBJS_PER_SLAB] = "objs_per_slab",
-	[SA_OBJECT_SIZE] = "object_size",
-	[SA_SLAB_SIZE] = "slab_size",
-	[SA_PARTIAL] = "partial",
-	[SA_CPU_SLABS] = "cpu_slabs",
-	[SA_ALIASES] = "aliases",
-	[SA_RECLAIM_ACCOUNT] = "reclaim_account",
-	[SA_TOTAL_OBJECTS] = "total_objects",
-};
+static const char *const names[SA_N] = {SLABSYS_ATTRS(XLIST_NAME)};
 
 const char *slabsys_name(enum slabsys_attr a)
 {

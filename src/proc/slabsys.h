@@ -10,20 +10,21 @@
 #include <stdint.h>
 
 #include "lib/error.h"
+#include "lib/xlist.h"
 #include "proc/sysroot.h"
 
-enum slabsys_attr {
-	SA_ORDER,	    /* "%u": the slab's buddy order */
-	SA_OBJS_PER_SLAB,   /* "%u" */
-	SA_OBJECT_SIZE,	    /* "%u": the object as asked for (s->object_size) */
-	SA_SLAB_SIZE,	    /* "%u": its slot, metadata and alignment included (s->size) */
-	SA_PARTIAL,	    /* "%lu[ N0=%lu ...]": slabs on the partial lists */
-	SA_CPU_SLABS,	    /* the same shape: slabs held by CPUs */
-	SA_ALIASES,	    /* "%d": caches merged into this one */
-	SA_RECLAIM_ACCOUNT, /* "%d": 1 for SLAB_RECLAIM_ACCOUNT (counted in SReclaimable) */
-	SA_TOTAL_OBJECTS,   /* the same shape as partial: objects in all slabs */
-	SA_N
-};
+#define SLABSYS_ATTRS(X)                                                                          \
+	X(SA_ORDER, "order")		 /* "%u": the slab's buddy order */                         \
+	X(SA_OBJS_PER_SLAB, "objs_per_slab") /* "%u" */                                           \
+	X(SA_OBJECT_SIZE, "object_size") /* "%u": the object as asked for (s->object_size) */      \
+	X(SA_SLAB_SIZE, "slab_size") /* "%u": its slot, metadata and alignment included (size) */ \
+	X(SA_PARTIAL, "partial")     /* "%lu[ N0=%lu ...]": slabs on the partial lists */          \
+	X(SA_CPU_SLABS, "cpu_slabs") /* the same shape: slabs held by CPUs */                      \
+	X(SA_ALIASES, "aliases")     /* "%d": caches merged into this one */                       \
+	/* "%d": 1 for SLAB_RECLAIM_ACCOUNT (counted in SReclaimable) */                           \
+	X(SA_RECLAIM_ACCOUNT, "reclaim_account")                                                  \
+	X(SA_TOTAL_OBJECTS, "total_objects") /* the same shape as partial: objects in all slabs */
+enum slabsys_attr { SLABSYS_ATTRS(XLIST_ENUM) SA_N };
 
 #define SA_BIT(a) (1u << (a))
 #define SA_ALL ((1u << SA_N) - 1)

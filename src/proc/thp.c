@@ -8,38 +8,8 @@
 #include "proc/text.h"
 #include "proc/thp.h"
 
-static const char *const kh_names[KH_N] = {
-	[KH_PAGES_TO_SCAN] = "pages_to_scan",
-	[KH_SCAN_SLEEP] = "scan_sleep_millisecs",
-	[KH_ALLOC_SLEEP] = "alloc_sleep_millisecs",
-	[KH_MAX_PTES_NONE] = "max_ptes_none",
-	[KH_MAX_PTES_SWAP] = "max_ptes_swap",
-	[KH_MAX_PTES_SHARED] = "max_ptes_shared",
-	[KH_DEFRAG] = "defrag",
-	[KH_FULL_SCANS] = "full_scans",
-	[KH_PAGES_COLLAPSED] = "pages_collapsed",
-};
-
-static const char *const ts_names[TS_N] = {
-	[TS_NR_ANON] = "nr_anon",
-	[TS_NR_ANON_PARTIAL] = "nr_anon_partially_mapped",
-	[TS_ANON_FAULT_ALLOC] = "anon_fault_alloc",
-	[TS_ANON_FAULT_FALLBACK] = "anon_fault_fallback",
-	[TS_ANON_FAULT_FALLBACK_CHARGE] = "anon_fault_fallback_charge",
-	[TS_ANON_FAULT_DECLINED] = "anon_fault_declined",
-	[TS_SPLIT] = "split",
-	[TS_SPLIT_FAILED] = "split_failed",
-	[TS_SPLIT_DEFERRED] = "split_deferred",
-	[TS_SWPOUT] = "swpout",
-	[TS_SWPOUT_FALLBACK] = "swpout_fallback",
-	[TS_ZSWPOUT] = "zswpout",
-	[TS_SWPIN] = "swpin",
-	[TS_SWPIN_FALLBACK] = "swpin_fallback",
-	[TS_SWPIN_FALLBACK_CHARGE] = "swpin_fallback_charge",
-	[TS_SHMEM_ALLOC] = "shmem_alloc",
-	[TS_SHMEM_FALLBACK] = "shmem_fallback",
-	[TS_SHMEM_FALLBACK_CHARGE] = "shmem_fallback_charge",
-};
+static const char *const kh_names[KH_N] = {THP_KHUGEPAGED(XLIST_NAME)};
+static const char *const ts_names[TS_N] = {THP_STATS(XLIST_NAME)};
 
 const char *thp_khugepaged_name(enum thp_khugepaged k)
 {

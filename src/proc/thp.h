@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "lib/error.h"
+#include "lib/xlist.h"
 #include "proc/sysroot.h"
 
 /* The word in force of a policy file: the bracketed one of "always [madvise] never", or the
@@ -21,20 +22,41 @@ int thp_choice_parse(const char *data, size_t len, const char *file, char *sel, 
 		     struct ms_error *err);
 
 /* khugepaged/: its knobs, then its counters */
-enum thp_khugepaged {
-	KH_PAGES_TO_SCAN, KH_SCAN_SLEEP, KH_ALLOC_SLEEP, KH_MAX_PTES_NONE, KH_MAX_PTES_SWAP,
-	KH_MAX_PTES_SHARED, KH_DEFRAG, KH_FULL_SCANS, KH_PAGES_COLLAPSED, KH_N
-};
+#define THP_KHUGEPAGED(X)                                                                         \
+	X(KH_PAGES_TO_SCAN, "pages_to_scan")                                                      \
+	X(KH_SCAN_SLEEP, "scan_sleep_millisecs")                                                  \
+	X(KH_ALLOC_SLEEP, "alloc_sleep_millisecs")                                                \
+	X(KH_MAX_PTES_NONE, "max_ptes_none")                                                      \
+	X(KH_MAX_PTES_SWAP, "max_ptes_swap")                                                      \
+	X(KH_MAX_PTES_SHARED, "max_ptes_shared")                                                  \
+	X(KH_DEFRAG, "defrag")                                                                    \
+	X(KH_FULL_SCANS, "full_scans")                                                            \
+	X(KH_PAGES_COLLAPSED, "pages_collapsed")
+enum thp_khugepaged { THP_KHUGEPAGED(XLIST_ENUM) KH_N };
 const char *thp_khugepaged_name(enum thp_khugepaged k); /* the file's name */
 
 /* An mTHP size's stats/ counters (mm/huge_memory.c), every one Linux 6.18 has, in the order
  * memscope shows them */
-enum thp_stat {
-	TS_NR_ANON, TS_NR_ANON_PARTIAL, TS_ANON_FAULT_ALLOC, TS_ANON_FAULT_FALLBACK,
-	TS_ANON_FAULT_FALLBACK_CHARGE, TS_ANON_FAULT_DECLINED, TS_SPLIT, TS_SPLIT_FAILED,
-	TS_SPLIT_DEFERRED, TS_SWPOUT, TS_SWPOUT_FALLBACK, TS_ZSWPOUT, TS_SWPIN, TS_SWPIN_FALLBACK, TS_SWPIN_FALLBACK_CHARGE,
-	TS_SHMEM_ALLOC, TS_SHMEM_FALLBACK, TS_SHMEM_FALLBACK_CHARGE, TS_N
-};
+#define THP_STATS(X)                                                                              \
+	X(TS_NR_ANON, "nr_anon")                                                                  \
+	X(TS_NR_ANON_PARTIAL, "nr_anon_partially_mapped")                                         \
+	X(TS_ANON_FAULT_ALLOC, "anon_fault_alloc")                                                \
+	X(TS_ANON_FAULT_FALLBACK, "anon_fault_fallback")                                          \
+	X(TS_ANON_FAULT_FALLBACK_CHARGE, "anon_fault_fallback_charge")                            \
+	X(TS_ANON_FAULT_DECLINED, "anon_fault_declined")                                          \
+	X(TS_SPLIT, "split")                                                                      \
+	X(TS_SPLIT_FAILED, "split_failed")                                                        \
+	X(TS_SPLIT_DEFERRED, "split_deferred")                                                    \
+	X(TS_SWPOUT, "swpout")                                                                    \
+	X(TS_SWPOUT_FALLBACK, "swpout_fallback")                                                  \
+	X(TS_ZSWPOUT, "zswpout")                                                                  \
+	X(TS_SWPIN, "swpin")                                                                      \
+	X(TS_SWPIN_FALLBACK, "swpin_fallback")                                                    \
+	X(TS_SWPIN_FALLBACK_CHARGE, "swpin_fallback_charge")                                      \
+	X(TS_SHMEM_ALLOC, "shmem_alloc")                                                          \
+	X(TS_SHMEM_FALLBACK, "shmem_fallback")                                                    \
+	X(TS_SHMEM_FALLBACK_CHARGE, "shmem_fallback_charge")
+enum thp_stat { THP_STATS(XLIST_ENUM) TS_N };
 const char *thp_stat_name(enum thp_stat s); /* the file's name: "nr_anon", ... */
 
 #define THP_WORD 24

@@ -11,6 +11,7 @@
 
 #include "lib/grow.h"
 #include "lib/units.h"
+#include "lib/words.h"
 #include "proc/slabinfo.h"
 #include "proc/stream.h"
 #include "proc/text.h"
@@ -151,12 +152,10 @@ const char *vmallocinfo_parse_line(char *line, struct vmalloc_area *a)
 			a->nodes++;
 			continue;
 		}
-		bool known = false;
-		for (unsigned k = 0; k < VMK_NKINDS && !known; k++)
-			if (!strcmp(w, kind_names[k])) {
-				a->kinds |= 1u << k;
-				known = true;
-			}
+		int k = word_index(kind_names, VMK_NKINDS, w);
+		bool known = k >= 0;
+		if (known)
+			a->kinds |= 1u << k;
 		/* "unpurged vm_area": the second word belongs to the first */
 		if (known || (!strcmp(w, "vm_area") && (a->kinds & VMK_UNPURGED)))
 			continue;

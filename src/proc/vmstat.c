@@ -7,14 +7,7 @@
 #include "proc/text.h"
 #include "proc/vmstat.h"
 
-static const char *const names[VM_NCOUNTERS] = {
-	[VM_COMPACT_STALL] = "compact_stall",
-	[VM_COMPACT_FAIL] = "compact_fail",
-	[VM_COMPACT_SUCCESS] = "compact_success",
-	[VM_THP_FAULT_FALLBACK] = "thp_fault_fallback",
-	[VM_HTLB_BUDDY_ALLOC_FAIL] = "htlb_buddy_alloc_fail",
-	[VM_ALLOCSTALL] = "allocstall",
-};
+static const char *const names[VM_NCOUNTERS] = {VMSTAT_COUNTERS(XLIST_NAME)};
 
 const char *vmstat_name(enum vmstat_counter c)
 {

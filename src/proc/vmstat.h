@@ -8,17 +8,17 @@
 #include <stdint.h>
 
 #include "lib/error.h"
+#include "lib/xlist.h"
 #include "proc/sysroot.h"
 
-enum vmstat_counter {
-	VM_COMPACT_STALL,
-	VM_COMPACT_FAIL,
-	VM_COMPACT_SUCCESS,
-	VM_THP_FAULT_FALLBACK,
-	VM_HTLB_BUDDY_ALLOC_FAIL,
-	VM_ALLOCSTALL, /* allocstall_* summed (allocstall before 4.8) */
-	VM_NCOUNTERS
-};
+#define VMSTAT_COUNTERS(X)                                                                        \
+	X(VM_COMPACT_STALL, "compact_stall")                                                      \
+	X(VM_COMPACT_FAIL, "compact_fail")                                                        \
+	X(VM_COMPACT_SUCCESS, "compact_success")                                                  \
+	X(VM_THP_FAULT_FALLBACK, "thp_fault_fallback")                                            \
+	X(VM_HTLB_BUDDY_ALLOC_FAIL, "htlb_buddy_alloc_fail")                                      \
+	X(VM_ALLOCSTALL, "allocstall") /* allocstall_* summed (allocstall before 4.8) */
+enum vmstat_counter { VMSTAT_COUNTERS(XLIST_ENUM) VM_NCOUNTERS };
 
 /* The counters about huge pages (thp_*, htlb_*, nr_*hugepages*), every one the file has, in
  * its order: memscope hugepages shows them all */

@@ -15,21 +15,8 @@
 #define PF_KTHREAD 0x00200000ul
 
 /* The smaps_rollup items, in enum pm_field's order */
-static const enum pids_item smap_items[PM_NFIELDS] = {
-	[PM_RSS] = PIDS_SMAP_RSS,
-	[PM_PSS] = PIDS_SMAP_PSS,
-	[PM_PSS_ANON] = PIDS_SMAP_PSS_ANON,
-	[PM_PSS_FILE] = PIDS_SMAP_PSS_FILE,
-	[PM_PSS_SHMEM] = PIDS_SMAP_PSS_SHMEM,
-	[PM_SHARED_CLEAN] = PIDS_SMAP_SHR_CLEAN,
-	[PM_SHARED_DIRTY] = PIDS_SMAP_SHR_DIRTY,
-	[PM_PRIVATE_CLEAN] = PIDS_SMAP_PRV_CLEAN,
-	[PM_PRIVATE_DIRTY] = PIDS_SMAP_PRV_DIRTY,
-	[PM_ANON_HUGE] = PIDS_SMAP_HUGE_ANON,
-	[PM_SWAP] = PIDS_SMAP_SWAP,
-	[PM_SWAP_PSS] = PIDS_SMAP_SWAP_PSS,
-	[PM_LOCKED] = PIDS_SMAP_LOCKED,
-};
+#define SMAP_ITEM(id, key, item) [id] = item,
+static const enum pids_item smap_items[PM_NFIELDS] = {PM_FIELDS(SMAP_ITEM)};
 
 /* The fixed items, first in the list, then the smaps ones (at I_SMAP) */
 enum { I_PID, I_EUID, I_CMD, I_FLAGS, I_FLT_MIN, I_FLT_MAJ, I_CMDLINE, I_CGROUP, I_SMAP };

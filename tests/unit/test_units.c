@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Human sizes and strict number parsing. */
+/* Human sizes, strict number parsing, and words looked up in a list. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -7,6 +7,7 @@
 
 #include "test.h"
 #include "lib/units.h"
+#include "lib/words.h"
 
 static void human_is(uint64_t v, const char *want)
 {
@@ -314,7 +315,20 @@ static void test_parse_interval(void **state)
 	interval_fails("86401");
 }
 
-TEST_MAIN(cmocka_unit_test(test_human), cmocka_unit_test(test_formatters), cmocka_unit_test(test_widths),
+/* exact matches only: no prefix, no case folding; the first of two equal words */
+static void test_words(void **state)
+{
+	(void)state;
+	static const char *const w[] = {"online", "offline", "going-offline", "online"};
+	assert_int_equal(word_index(w, WORDS_N(w), "online"), 0);
+	assert_int_equal(word_index(w, WORDS_N(w), "going-offline"), 2);
+	assert_int_equal(word_index(w, WORDS_N(w), "offlin"), -1);
+	assert_int_equal(word_index(w, WORDS_N(w), "Online"), -1);
+	assert_int_equal(word_index(w, WORDS_N(w), ""), -1);
+	assert_int_equal(word_index(w, 0, "online"), -1);
+}
+
+TEST_MAIN(cmocka_unit_test(test_human), cmocka_unit_test(test_words), cmocka_unit_test(test_formatters), cmocka_unit_test(test_widths),
 	  cmocka_unit_test(test_hex),
 	  cmocka_unit_test(test_parse_u64), cmocka_unit_test(test_parse_hex),
 	  cmocka_unit_test(test_hex_width), cmocka_unit_test(test_addr_json),
