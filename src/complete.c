@@ -4,6 +4,7 @@
  * a new command or option is completed the moment it is in the table. */
 #include <ctype.h>
 #include <dirent.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,7 @@ struct comp {
 	const struct command *cmd;
 	struct copt o[MAX_COPTS];
 	size_t n;
+	bool given[MAX_COPTS]; /* the options on the line before the word being completed */
 	const char *sysroot; /* --sysroot's value on the line: its PIDs, not this machine's */
 };
 
@@ -67,12 +69,21 @@ static void add_globals(struct comp *c)
 	}
 }
 
+/* An option by its long name, or by a prefix of it that no other option has (argp's rule) */
 static const struct copt *find_long(const struct comp *c, const char *name, size_t len)
 {
-	for (size_t i = 0; i < c->n; i++)
-		if (c->o[i].name && strlen(c->o[i].name) == len && !strncmp(c->o[i].name, name, len))
+	const struct copt *found = NULL;
+	size_t prefixed = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		const char *n = c->o[i].name;
+		if (!n || strncmp(n, name, len))
+			continue;
+		if (strlen(n) == len)
 			return &c->o[i];
-	return NULL;
+		found = &c->o[i];
+		prefixed++;
+	}
+	return prefixed == 1 ? found : NULL;
 }
 
 static const struct copt *find_short(const struct comp *c, int key)
@@ -160,7 +171,7 @@ static void say_words(struct comp *c, const char *before, const char *words, con
 }
 
 /* A dump's processes: PATH/proc's numbered directories */
-static void say_dump_pids(struct comp *c, const char *cur)
+static void say_dump_pids(struct comp *c, const char *before, const char *cur)
 {
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/proc", c->sysroot);
@@ -169,17 +180,19 @@ static void say_dump_pids(struct comp *c, const char *cur)
 		return;
 	for (struct dirent *e; (e = readdir(d));)
 		if (e->d_name[0] && strspn(e->d_name, "0123456789") == strlen(e->d_name))
-			say(c, "", e->d_name, strlen(e->d_name), cur, NULL, 0);
+			say(c, before, e->d_name, strlen(e->d_name), cur, NULL, 0);
 	closedir(d);
 }
 
 /* What a metavar asks for, when nothing more exact is known */
-static void say_kind(struct comp *c, const char *arg, const char *cur)
+static void say_kind(struct comp *c, const char *arg, bool self, const char *before,
+		     const char *cur)
 {
 	if (!strcmp(arg, "PID") || !strcmp(arg, "PID,...")) {
-		say(c, "", "self", 4, cur, NULL, 0);
+		if (self)
+			say(c, before, "self", 4, cur, NULL, 0);
 		if (c->sysroot)
-			say_dump_pids(c, cur);
+			say_dump_pids(c, before, cur);
 		else
 			fputs(":pids\n", c->out);
 	} else if (!strcmp(arg, "DIR")) {
@@ -190,9 +203,21 @@ static void say_kind(struct comp *c, const char *arg, const char *cur)
 		fputs(":files\n", c->out);
 	} else if (strlen(arg) == 1 && strchr("AB", arg[0])) {
 		/* diff's sides: a capture or the live system */
-		say(c, "", "live", 4, cur, "this system, now", 16);
+		say(c, before, "live", 4, cur, "this system, now", 16);
 		fputs(":files\n", c->out);
 	}
+}
+
+/* Whether @name (@len bytes) is one of the first @hlen bytes of a list "A,B," (or "+A,") */
+static bool listed(const char *list, size_t hlen, const char *name, size_t len)
+{
+	for (size_t at = list[0] == '+'; at < hlen;) {
+		size_t l = strcspn(list + at, ",");
+		if (l == len && !strncmp(list + at, name, len))
+			return true;
+		at += l + 1;
+	}
+	return false;
 }
 
 /* A comma-separated list of columns (-o, with its +): the ones not given yet, with their help;
@@ -205,19 +230,17 @@ static void say_list(struct comp *c, const char *before, const char *cur, const 
 	snprintf(head, sizeof(head), "%s%.*s", before, (int)hlen, cur);
 	const char *tail = cur + hlen;
 	fputs(":nospace\n", c->out);
-	if (words) {
-		say_words(c, head, words, tail);
-		return;
-	}
 	const struct columns *cols = c->cmd ? c->cmd->columns : NULL;
-	for (size_t i = 0; cols && i < cols->n; i++) {
-		const char *name = cols->def[i].name;
-		size_t len = strlen(name);
-		bool given = false;
-		for (const char *p = cur; (p = strstr(p, name)); p += len)
-			given |= (p == cur || p[-1] == ',' || p[-1] == '+') && p[len] == ',';
-		if (!given)
-			say(c, head, name, len, tail, cols->def[i].help, clause(cols->def[i].help));
+	size_t n = words ? SIZE_MAX : cols ? cols->n : 0;
+	const char *w = words;
+	for (size_t i = 0; i < n && (!words || *w); i++) {
+		size_t len = words ? strcspn(w, " ") : strlen(cols->def[i].name);
+		const char *name = words ? w : cols->def[i].name;
+		const char *help = words ? NULL : cols->def[i].help;
+		if (words)
+			w += len + (w[len] == ' ');
+		if (!listed(cur, hlen, name, len))
+			say(c, head, name, len, tail, help, clause(help));
 	}
 }
 
@@ -266,7 +289,7 @@ static void say_values(struct comp *c, const struct copt *o, const char *before,
 	if (have)
 		say_words(c, before, words, cur);
 	else if (o->arg)
-		say_kind(c, o->arg, cur);
+		say_kind(c, o->arg, false, before, cur); /* an option's PIDs are numbers */
 }
 
 /* The command's options, then the global ones */
@@ -288,40 +311,81 @@ static void say_options(struct comp *c, const char *cur)
 	}
 }
 
-/* The @k-th argument (from 0) as the command's usage names it: "PID VADDR...", "[PID...]";
- * a usage line with options in it ("PID --all") says nothing about arguments */
-static const char *nth_arg(const char *doc, size_t k, char *buf, size_t size)
+/* An option named in a usage line ("-o", "--pid"), of the @n bytes at @s */
+static const struct copt *usage_opt(const struct comp *c, const char *s, size_t n)
 {
+	if (n > 2 && s[1] == '-')
+		return find_long(c, s + 2, n - 2);
+	return n == 2 ? find_short(c, (unsigned char)s[1]) : NULL;
+}
+
+/* The @k-th argument (from 0) of one usage line ("PID VADDR...", "-o FILE.tar.zst [--pid
+ * PID...]"): of its words that are neither options nor an option's value, into @buf; NULL
+ * when it has none there. *@options: the line names options, *@given: one that is on the
+ * command line. */
+static const char *line_arg(const struct comp *c, const char *line, size_t llen, size_t k,
+			    bool *options, bool *given, char *buf, size_t size)
+{
+	const char *toks[16];
+	size_t ntok = 0, lens[16];
+	bool after_dashes = false;
+	*options = *given = false;
+	for (const char *s = line; s < line + llen;) {
+		s += strspn(s, " []");
+		size_t n = strcspn(s, " []\n");
+		if (!n)
+			break;
+		if (n == 2 && !strncmp(s, "--", 2)) {
+			after_dashes = true; /* what follows -- is another command's */
+		} else if (s[0] == '-') {
+			const struct copt *o = usage_opt(c, s, n);
+			*options = true;
+			*given |= o && c->given[o - c->o];
+			if (o && o->arg && !o->optional) { /* its value */
+				s += n;
+				s += strspn(s, " []");
+				n = strcspn(s, " []\n");
+			}
+		} else if (!after_dashes && ntok < 16) {
+			toks[ntok] = s, lens[ntok++] = n;
+		}
+		s += n;
+	}
+	if (!ntok)
+		return NULL;
+	size_t i = k < ntok ? k : ntok - 1;
+	bool more = lens[i] > 3 && !strncmp(toks[i] + lens[i] - 3, "...", 3);
+	if (i != k && !more)
+		return NULL;
+	snprintf(buf, size, "%.*s", (int)(lens[i] - (more ? 3 : 0)), toks[i]);
+	return buf;
+}
+
+/* The @k-th argument as the command's usage names it: by the usage line one of whose options
+ * is on the command line (capture -o FILE: none), else the first line without options that
+ * has one there ("-- COMMAND [ARGS...]" has none: faults' "PID") */
+static const char *nth_arg(const struct comp *c, const char *doc, size_t k, char *buf,
+			   size_t size)
+{
+	const char *first = NULL;
 	for (const char *line = doc; line && *line;) {
 		size_t llen = strcspn(line, "\n");
-		const char *toks[16];
-		size_t ntok = 0, lens[16];
-		bool options = false;
-		for (const char *s = line; s < line + llen && ntok < 16;) {
-			while (s < line + llen && strchr(" []", *s))
-				s++;
-			size_t n = strcspn(s, " []\n");
-			if (!n)
-				break;
-			if (s[0] == '-' && !(n == 2 && s[1] == '-'))
-				options = true;
-			if (n == 2 && !strncmp(s, "--", 2))
-				break; /* what follows -- is another command's */
-			toks[ntok] = s, lens[ntok++] = n;
-			s += n;
+		bool options, given;
+		char one[64];
+		const char *a = line_arg(c, line, llen, k, &options, &given, one, sizeof(one));
+		if (given) {
+			first = a;
+			if (a)
+				snprintf(buf, size, "%s", a);
+			return a ? buf : NULL;
 		}
-		if (!options && ntok) {
-			size_t i = k < ntok ? k : ntok - 1;
-			bool more = lens[i] > 3 && !strncmp(toks[i] + lens[i] - 3, "...", 3);
-			if (i == k || more) {
-				size_t n = lens[i] - (more ? 3 : 0);
-				snprintf(buf, size, "%.*s", (int)n, toks[i]);
-				return buf;
-			}
+		if (!options && a && !first) {
+			snprintf(buf, size, "%s", a);
+			first = buf;
 		}
 		line += llen + (line[llen] == '\n');
 	}
-	return NULL;
+	return first;
 }
 
 int complete_main(int argc, char **argv, FILE *out)
@@ -343,6 +407,8 @@ int complete_main(int argc, char **argv, FILE *out)
 			const char *eq = strchr(w, '=');
 			size_t len = eq ? (size_t)(eq - w - 2) : strlen(w + 2);
 			const struct copt *o = find_long(&c, w + 2, len);
+			if (o)
+				c.given[o - c.o] = true;
 			if (o && o->arg && !o->optional && !eq)
 				takes = o;
 			if (o && eq && !o->opt && !strcmp(o->name, "sysroot"))
@@ -351,6 +417,8 @@ int complete_main(int argc, char **argv, FILE *out)
 			/* letters together (-rn); one that takes an argument takes the rest */
 			for (const char *s = w + 1; *s; s++) {
 				const struct copt *o = find_short(&c, (unsigned char)*s);
+				if (o)
+					c.given[o - c.o] = true;
 				if (o && o->arg && !o->optional) {
 					takes = s[1] ? NULL : o;
 					break;
@@ -392,7 +460,7 @@ int complete_main(int argc, char **argv, FILE *out)
 		return 0;
 	}
 	char arg[64];
-	const char *kind = c.cmd ? nth_arg(c.cmd->opts->args_doc, npos, arg, sizeof(arg)) : NULL;
+	const char *kind = c.cmd ? nth_arg(&c, c.cmd->opts->args_doc, npos, arg, sizeof(arg)) : NULL;
 	if (cur[0] == '-' || (c.cmd && !c.cmd->opts->args_doc)) {
 		say_options(&c, cur);
 	} else if (!c.cmd) {
@@ -400,7 +468,7 @@ int complete_main(int argc, char **argv, FILE *out)
 			say(&c, "", (*k)->name, strlen((*k)->name), cur, (*k)->summary,
 			    strlen((*k)->summary));
 	} else if (kind) {
-		say_kind(&c, kind, cur);
+		say_kind(&c, kind, c.cmd->opts->pid_self, "", cur);
 	}
 	return 0;
 }

@@ -6,7 +6,8 @@
  *	:pids, :users     a running process, a user name
  *	:nospace          no space after the word (a list goes on: -o START,)
  *	:command N        from word N (from 0) on, another command's line (faults -- CMD)
- * No other line starts with ':'. */
+ * No other line starts with ':'. For a word --NAME=VALUE the candidates are whole words
+ * (--color=never), and what the shell completes itself is the VALUE alone. */
 #ifndef MEMSCOPE_COMPLETE_H
 #define MEMSCOPE_COMPLETE_H
 

@@ -150,6 +150,8 @@ struct opts {
 	error_t (*arg)(void *args, char *arg, struct argp_state *state);
 	/* what the rules cannot say, checked before them (argp_error() for a usage error) */
 	void (*check)(void *args, struct argp_state *state);
+	/* a PID argument may be "self" (memscope's own process): completion offers it */
+	bool pid_self;
 };
 
 /* The arguments as one list into @argv_field (char **) and @n_field (int); none given:

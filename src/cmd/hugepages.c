@@ -45,6 +45,7 @@ static const struct opts hugepages_opts = {
 	       "CAP_SYS_ADMIN the folios are hidden and smaps' figures are shown alone, said on "
 	       "stderr.",
 	.args_doc = "[PID...]",
+	.pid_self = true,
 	/* none given: the machine's view */
 	OPTS_LIST(struct hugepages_args, pids, npids, NULL, pid_check, "PID", "a number, or self"),
 };

@@ -76,6 +76,7 @@ static const struct opts maps_opts = {
 	.doc = "Show the mappings of process PID from /proc/PID/maps: range, size, permissions, "
 	       "offset, device, inode, what kind of memory it is, and its name.\v",
 	.args_doc = "PID...",
+	.pid_self = true,
 	OPTS_LIST(struct maps_args, pids, npids, "no PID given", pid_check, "PID",
 		  "a number, or self"),
 };
@@ -140,7 +141,7 @@ static int maps_table_add(void *data, const struct vma *v)
 		mt->tot[2] += dirty;
 		mt->tot[3] += v->sm[SM_SWAP];
 	}
-	return 0;
+	return table_error(mt->tb); /* -ENOMEM ends the read, before any output */
 }
 
 /* Print the table, and with --rss its totals. */
@@ -373,7 +374,7 @@ static int read_one(struct ctx *ctx, const struct maps_args *a, const char *pid,
 			e = maps_table_add(&om->mt, &om->m.v[i]);
 	} else {
 		/* rows are made while the kernel still writes smaps, and no mapping is kept (a
-		 * row that cannot be made, -ENOMEM, comes back as it is) */
+		 * row that cannot be kept, -ENOMEM, ends the read: nothing has been printed) */
 		rc = process_maps_stream(&om->proc, a->smaps, maps_table_add, &om->mt, err);
 	}
 	if (!rc && e)

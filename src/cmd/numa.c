@@ -110,6 +110,7 @@ static const struct opts numa_opts = {
 	       "numastat -p: anonymous, file-backed and hugetlb, each huge page counted in its "
 	       "mapping's own page size; -o then takes NODE, ANON, FILE, HUGE and TOTAL.",
 	.args_doc = "[PID...]",
+	.pid_self = true,
 	/* none given: the nodes */
 	OPTS_LIST(struct numa_args, pids, npids, NULL, pid_check, "PID", "a number, or self"),
 };

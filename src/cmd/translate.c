@@ -69,6 +69,7 @@ static const struct opts translate_opts = {
 	       "VADDR is hex with 0x, or decimal; VADDR-VADDR is a range. Without CAP_SYS_ADMIN "
 	       "the kernel hides frame numbers: the present and swapped bits are still shown.",
 	.args_doc = "PID VADDR...\nPID --all",
+	.pid_self = true,
 	.arg = translate_arg,
 	.check = translate_check,
 };
@@ -451,7 +452,7 @@ static int do_range(struct walk *w, uint64_t start, uint64_t end)
 	if (!e) {
 		out_word(&w->ctx->out, SHOW_JSON, "start", NULL, start);
 		out_word(&w->ctx->out, SHOW_JSON, "end", NULL, end - 1);
-		e = table_print(ro.tb, &w->ctx->out);
+		e = printed(table_print(ro.tb, &w->ctx->out), w->err);
 	}
 	if (!e) {
 		out_object(&w->ctx->out, "summary");
@@ -543,7 +544,7 @@ static int all_row(void *data, const struct vma *v)
 	}
 	al->n++;
 	pagewalk_stats_add(&al->total, &st);
-	return 0;
+	return table_error(al->tb); /* a row lost (-ENOMEM) ends the walk, before any output */
 }
 
 /* --all: each mapping walked as maps is read, a row each (spooled past a few thousand), so
@@ -561,6 +562,10 @@ static int do_all(struct walk *w)
 		snprintf(what, sizeof(what), "its pages were read (%zu mapping%s walked)", al.n,
 			 plural(al.n));
 		e = process_vanished(&w->proc, what, w->err);
+	}
+	if (e && table_error(al.tb)) {
+		table_free(al.tb);
+		return ms_say(w->err, e, "out of memory");
 	}
 	if (e && !al.walk_err) { /* maps could not be read: worded by process_maps_stream() */
 		table_free(al.tb);

@@ -213,8 +213,10 @@ static struct cell *cell_for(struct trow *r, size_t col)
 
 void trow_str(struct trow *r, size_t col, const char *s)
 {
-	struct cell *c = cell_for(r, col);
 	struct table *t = r->table;
+	if (r == t->sink)
+		return; /* a lost row keeps nothing: the strings stay as they were */
+	struct cell *c = cell_for(r, col);
 	c->set = true;
 	c->null = !s;
 	if (!s) {
@@ -292,6 +294,11 @@ void trow_null(struct trow *r, size_t col)
 	c->set = true;
 	c->null = true;
 	measure(r->table, col, c);
+}
+
+int table_error(const struct table *t)
+{
+	return t->err;
 }
 
 int table_print(struct table *t, struct out *o)

@@ -123,6 +123,11 @@ void trow_wide(struct trow *r, size_t col);
 /* Unknown or hidden: "-" in text, null in JSON. */
 void trow_null(struct trow *r, size_t col);
 
+/* 0, or what table_print() will fail with (-ENOMEM: a row or string was lost): for a command
+ * that must fail before anything reaches stdout (out_unbuffer()), as maps and translate stop
+ * reading at the first row that could not be kept. */
+int table_error(const struct table *t);
+
 /* Render to @o: text, or JSON under the table's key at the current place of the document.
  * Returns 0 or -errno. */
 int table_print(struct table *t, struct out *o);

@@ -107,10 +107,19 @@ offered() {
 	[ "${#lines[@]}" -eq 2 ]
 	[ "$(offered iomem -ro +START,SIZE,N)" = "+START,SIZE,NAME" ]
 	[ "$(offered blocks -S STATE,N)" = "STATE,NODE" ]
-	# an option whose argument is the next word is skipped over: PIDs after it
+	# a list's words already given are not offered again
+	! offered blocks -S STATE,NODE, | grep -q 'STATE,NODE,\(STATE\|NODE\)$'
+	offered blocks -S STATE,NODE, | grep -qx 'STATE,NODE,ZONES'
+	# an option whose argument is the next word is skipped over: PIDs after it, the dump's
 	run memscope --complete maps --sysroot "$SRCDIR/fixtures/arm32-maps-hand" ""
 	assert_output "self
 1"
+	# a long option by a prefix no other has, as argp takes it
+	run memscope --complete --sys "$SRCDIR/fixtures/arm32-maps-hand" maps ""
+	assert_output "self
+1"
+	# --NAME=VALUE: whole words, the dump's PIDs too
+	[ "$(offered --sysroot "$SRCDIR/fixtures/arm32-maps-hand" capture d --pid=)" = "--pid=1" ]
 }
 
 @test "the completion hands the shell what it completes itself" {
@@ -118,6 +127,14 @@ offered() {
 	[ "$(memscope --complete capture "")" = ":dirs" ]
 	[ "$(memscope --complete procs -u "")" = ":users" ]
 	[ "$(memscope --complete maps 1 "")" = "$(printf 'self\n:pids')" ]
+	# "self" only where the command takes it: not procs -p, capture's PIDs, faults' PID
+	[ "$(memscope --complete procs -p "")" = ":pids" ]
+	[ "$(memscope --complete capture dir "")" = ":pids" ]
+	[ "$(memscope --complete faults "")" = ":pids" ]
+	[ "$(memscope --complete translate "")" = "$(printf 'self\n:pids')" ]
+	# the usage line the options on the line pick: capture -o FILE takes no directory
+	[ "$(memscope --complete capture "")" = ":dirs" ]
+	[ -z "$(memscope --complete capture -o x.tar.zst "")" ]
 	[ "$(memscope --complete diff "" | cut -f1)" = "$(printf 'live\n:files')" ]
 	# after faults --, another command's line, from the word after --
 	[ "$(memscope --complete -J faults --interval 1 -- ls -l)" = ":command 5" ]
@@ -145,7 +162,14 @@ offered() {
 		comp "memscope meminfo --a" memscope meminfo --a
 		comp "memscope blocks --summary=o" memscope blocks --summary = o
 		comp "memscope --sysroot $SRCDIR/fixtures/notes-exam" memscope --sysroot "$SRCDIR/fixtures/notes-exam"
-		comp "memscope faults -- memsc" memscope faults -- memsc 2>/dev/null'
+		comp "memscope faults -- memsc" memscope faults -- memsc 2>/dev/null
+		comp "memscope maps s" memscope maps s
+		comp "memscope maps 1" memscope maps 1 | tr " " "\n" | grep -cx 1
+		comp "memscope --sysroot=/tm" memscope --sysroot = /tm
+		comp "memscope --sysroot=/tmp/x faults -- memsc" memscope --sysroot = /tmp/x faults -- memsc 2>/dev/null
+		comp "memscope --sysroot \"$SRCDIR/fixtures/arm32-maps-hand\" maps " memscope --sysroot "\"$SRCDIR/fixtures/arm32-maps-hand\"" maps ""
+		shopt -s failglob
+		comp "memscope maps -o NA" memscope maps -o NA'
 	assert_success
 	assert_line --index 0 "iomem"
 	assert_line --index 1 "--summary"
@@ -156,6 +180,12 @@ offered() {
 	assert_line --index 6 "only"
 	assert_line --index 7 "$SRCDIR/fixtures/notes-example"
 	assert_line --index 8 "memscope"
+	assert_line --index 9 "self"
+	assert_line --index 10 "1"
+	assert_line --index 11 "/tmp"
+	assert_line --index 12 "memscope"
+	assert_line --index 13 "self 1"
+	assert_line --index 14 "NAME"
 }
 
 @test "the zsh completion completes commands, options and columns" {
@@ -168,12 +198,17 @@ offered() {
 	cp "$SRCDIR/completions/_memscope" "$dir/"
 	# an interactive zsh on a pseudo-terminal, TAB pressed after each line
 	run zsh -f "$BATS_TEST_DIRNAME/zsh-complete.zsh" "$dir" \
-		'memscope io' 'memscope iomem --su' 'memscope iomem -o START,SI' 'memscope export -f op'
+		'memscope io' 'memscope iomem --su' 'memscope iomem -o START,SI' 'memscope export -f op' \
+		'memscope --sysroot=/tm' "memscope --sysroot '$SRCDIR/fixtures/arm32-maps-hand' maps 1" \
+		'memscope faults -- memsc'
 	assert_success
 	assert_line --index 0 "memscope iomem "
 	assert_line --index 1 "memscope iomem --summary "
 	assert_line --index 2 "memscope iomem -o START,SIZE"
 	assert_line --index 3 "memscope export -f openmetrics "
+	assert_line --index 4 "memscope --sysroot=/tmp/"
+	assert_line --index 5 "memscope --sysroot '$SRCDIR/fixtures/arm32-maps-hand' maps 1 "
+	assert_line --index 6 "memscope faults -- memscope "
 }
 
 @test "the fish completion completes commands, options and columns" {
@@ -185,13 +220,17 @@ offered() {
 		complete -C "memscope iomem --su"
 		complete -C "memscope iomem -o START,SI"
 		complete -C "memscope --color=ne"
-		complete -C "memscope faults -- memsc"' "$SRCDIR/completions/memscope.fish"
+		complete -C "memscope faults -- memsc" | head -1
+		complete -C "memscope --sysroot=/tm"
+		complete -C "memscope maps 1" | grep -c "^1	"' "$SRCDIR/completions/memscope.fish"
 	assert_success
 	assert_line --index 0 --regexp $'^iomem\tphysical address map'
 	assert_line --index 1 --regexp $'^--summary\t'
 	assert_line --index 2 --regexp $'^START,SIZE\t'
 	assert_line --index 3 "--color=never"
 	assert_line --index 4 --regexp '^memscope'
+	assert_line --index 5 "--sysroot=/tmp/"
+	assert_line --index 6 "1"
 }
 
 
