@@ -84,9 +84,24 @@ static const struct opts maps_opts = {
 /* The table of mappings, filled one mapping at a time as they are read. */
 struct maps_table {
 	struct table *tb;
+	/* with --rss: made with the table and its row named, so nothing is allocated once the
+	 * output has begun (a failure then would cut it short) */
+	struct table *totals;
+	struct trow *total;
 	bool rss;
 	uint64_t tot[4], size;
 	size_t n;
+};
+
+/* the totals, as pmap -X ends with them */
+static const struct col_def tcols[] = {
+	{"", NULL, COL_STR, COLF_DEFAULT, "", NULL},
+	{"SIZE", "size", COL_SIZE, COLF_DEFAULT | COLF_RIGHT | COLF_WIDE, "", NULL},
+	{"RSS", "rss", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "", NULL},
+	{"PSS", "pss", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "", NULL},
+	{"DIRTY", "dirty", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "", NULL},
+	{"SWAP", "swap", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "", NULL},
+	{"MAPPINGS", "mappings", COL_COUNT, COLF_DEFAULT | COLF_RIGHT, "", NULL},
 };
 
 static int maps_table_new(struct ctx *ctx, struct maps_table *mt, const struct maps_args *a,
@@ -94,8 +109,18 @@ static int maps_table_new(struct ctx *ctx, struct maps_table *mt, const struct m
 {
 	*mt = (struct maps_table){.rss = a->smaps};
 	mt->tb = table_new(maps_cols, M_NCOLS, "maps");
-	if (!mt->tb)
+	mt->totals = mt->rss ? table_new(tcols, 7, "totals") : NULL;
+	if (mt->totals) {
+		table_json_keyed(mt->totals);
+		mt->total = table_add(mt->totals, NULL);
+		trow_key(mt->total, "all");
+		trow_str(mt->total, 0, "total");
+	}
+	if (!mt->tb || (mt->rss && (!mt->totals || table_error(mt->totals)))) {
+		table_free(mt->tb);
+		mt->tb = NULL;
 		return ms_say(err, -ENOMEM, "out of memory");
+	}
 	if (a->rss)
 		table_select(mt->tb, "+RSS,PSS,DIRTY,SWAP", NULL);
 	if (table_select(mt->tb, a->tbl.columns, err)) {
@@ -150,25 +175,8 @@ static int maps_table_print(struct ctx *ctx, struct maps_table *mt, bool diagram
 	int e = table_print(mt->tb, &ctx->out);
 	if (e || !mt->rss)
 		return e;
-	/* totals, as pmap -X ends with them */
-	static const struct col_def tcols[] = {
-		{"", NULL, COL_STR, COLF_DEFAULT, "", NULL},
-		{"SIZE", "size", COL_SIZE, COLF_DEFAULT | COLF_RIGHT | COLF_WIDE, "", NULL},
-		{"RSS", "rss", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "", NULL},
-		{"PSS", "pss", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "", NULL},
-		{"DIRTY", "dirty", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "", NULL},
-		{"SWAP", "swap", COL_SIZE, COLF_DEFAULT | COLF_RIGHT, "", NULL},
-		{"MAPPINGS", "mappings", COL_COUNT, COLF_DEFAULT | COLF_RIGHT, "", NULL},
-	};
-	struct table *tt = table_new(tcols, 7, "totals");
-	struct trow *r = tt ? table_add(tt, NULL) : NULL;
-	if (!r) {
-		table_free(tt);
-		return -ENOMEM;
-	}
-	table_json_keyed(tt);
-	trow_key(r, "all");
-	trow_str(r, 0, "total");
+	struct table *tt = mt->totals;
+	struct trow *r = mt->total;
 	trow_size(r, 1, mt->size);
 	for (int k = 0; k < 4; k++)
 		trow_size(r, 2 + k, mt->tot[k]);
@@ -177,9 +185,7 @@ static int maps_table_print(struct ctx *ctx, struct maps_table *mt, bool diagram
 		out_printf(&ctx->out, "\n");
 	else
 		table_show(tt, SHOW_JSON);
-	e = table_print(tt, &ctx->out);
-	table_free(tt);
-	return e;
+	return table_print(tt, &ctx->out);
 }
 
 /* The kernel half of the machine the maps come from, drawn above user space. */
@@ -422,6 +428,7 @@ static int run(struct ctx *ctx, void *args, struct ms_error *err)
 	for (int i = 0; i < a->npids; i++) {
 		maps_free(&all[i].m);
 		table_free(all[i].mt.tb);
+		table_free(all[i].mt.totals);
 		if (all[i].open)
 			process_close(&all[i].proc);
 	}
