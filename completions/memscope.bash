@@ -21,6 +21,8 @@ _memscope()
 	local cur prev words cword
 	_init_completion -n =: || return
 
+	# the commands (tests/cli/docs.bats checks them against memscope's table)
+	local commands="iomem meminfo buddy zones maps translate layout decode phys procs faults slab vmalloc blocks kmem numa hugepages export capture diff"
 	local -a args lines
 	local i REPLY
 	for ((i = 1; i < cword; i++)); do
@@ -37,6 +39,7 @@ _memscope()
 	COMPREPLY=()
 	for line in "${lines[@]}"; do
 		case $line in
+		:commands) COMPREPLY+=($(compgen -W "$commands" -- "$word")) ;;
 		:files) cur=$word _filedir ;;
 		:dirs) cur=$word _filedir -d ;;
 		:pids) COMPREPLY+=($(compgen -W "$(command ps axo pid= 2>/dev/null)" -- "$word")) ;;

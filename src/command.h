@@ -33,11 +33,14 @@
  *      (and the file in meson.build's core_sources);
  *   3. man/memscope-<name>.1.scd, its entry in man/memscope.1.scd's COMMANDS, and its name
  *      in every other page's "The other commands:" line;
- *   4. tests/cli/<name>.bats, golden cases in tests/golden.list, unit tests for its parser.
- * The shells' completions need nothing: they ask `memscope --complete` (complete.c), which
- * reads this table, its options, their values and the -o columns. tests/cli/docs.bats fails
- * until 3 matches the table (`memscope --list-commands`, hidden) and each command's --help,
- * and checks that the completion offers every command and option --help lists.
+ *   4. its name in completions/memscope.bash's list, and its name and summary in those of
+ *      completions/_memscope and memscope.fish; nothing else there: the scripts ask `memscope
+ *      --complete` (complete.c), which reads this table, the options, their values and the
+ *      -o columns;
+ *   5. tests/cli/<name>.bats, golden cases in tests/golden.list, unit tests for its parser.
+ * tests/cli/docs.bats fails until 3 and 4 match the table (`memscope --list-commands`,
+ * hidden) and each command's --help, and checks that the completion offers every option
+ * --help lists.
  */
 #ifndef MEMSCOPE_COMMAND_H
 #define MEMSCOPE_COMMAND_H
@@ -159,6 +162,9 @@ int command_dispatch(const struct command *cmd, struct ctx *ctx, int argc, char 
 /* Global options (-J, -b, --sysroot, --color, --arch, --page-size), their input the struct
  * ctx: main's argp and the dispatcher's (after the command, for every command) list them. */
 extern const struct argp global_child_argp;
+/* What global option @name takes when its values are a fixed list, worded as its message
+ * words it ("auto, always or never"); NULL for the others. */
+const char *global_hint(const char *name);
 /* util-linux's table options, for commands that print one table: -o/--output, -r/--raw,
  * -n/--noheadings. A command includes table_opts (opts.h) into a struct table_args:
  * OPT_INCLUDE(table_opts, struct NAME_args, tbl, NULL, 0); a ranked list whose -n is --top

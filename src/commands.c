@@ -65,6 +65,25 @@ static const struct argp_option global_options[] = {
 	{NULL, 0, NULL, 0, NULL, 0},
 };
 
+/* What --color, --arch and --page-size take, as their messages say it and completion offers
+ * it (complete.c reads the words of such a list) */
+static const struct {
+	const char *name, *hint;
+} global_hints[] = {
+	{"color", "auto, always or never"},
+	{"arch", "x86_64, arm64, i386 or arm"},
+	{"page-size", "a power of two from 1K to 1M, such as 4K, 16K or 64K"},
+};
+enum { HINT_COLOR, HINT_ARCH, HINT_PAGE_SIZE };
+
+const char *global_hint(const char *name)
+{
+	for (size_t i = 0; i < sizeof(global_hints) / sizeof(global_hints[0]); i++)
+		if (!strcmp(name, global_hints[i].name))
+			return global_hints[i].hint;
+	return NULL;
+}
+
 static FILE *help_out;
 
 void global_help_to(FILE *f)
@@ -106,14 +125,12 @@ static error_t global_parse(int key, char *arg, struct argp_state *state)
 		/* memscope's names, and the kernel's own (aarch64, i686, armv7l, amd64) */
 		bound->arch_opt = machine_arch_name(arg, strlen(arg));
 		if (!bound->arch_opt)
-			argp_error(state, "invalid --arch '%s' (x86_64, arm64, i386 or arm)", arg);
+			argp_error(state, "invalid --arch '%s' (%s)", arg, global_hints[HINT_ARCH].hint);
 		return 0;
 	case OPT_PAGE_SIZE:
 		if (page_size_parse(arg, &bound->page_size_opt))
-			argp_error(state,
-				   "invalid --page-size '%s' (a power of two from 1K to 1M, such as 4K, "
-				   "16K or 64K)",
-				   arg);
+			argp_error(state, "invalid --page-size '%s' (%s)", arg,
+				   global_hints[HINT_PAGE_SIZE].hint);
 		return 0;
 	case OPT_COLOR:
 		if (!arg || strcmp(arg, "always") == 0)
@@ -123,7 +140,8 @@ static error_t global_parse(int key, char *arg, struct argp_state *state)
 		else if (strcmp(arg, "auto") == 0)
 			bound->color = COLOR_AUTO;
 		else
-			argp_error(state, "invalid --color value '%s' (auto, always or never)", arg);
+			argp_error(state, "invalid --color value '%s' (%s)", arg,
+				   global_hints[HINT_COLOR].hint);
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;

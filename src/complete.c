@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Shell completion answered from the command table (cobra's __complete, in memscope's terms):
  * completions/memscope.{bash,zsh,fish} pass the words of the line and print what this says, so
- * a new command or option is completed the moment it is in the table. */
+ * a new option is completed the moment it is in the table (a command's name, from each
+ * script's list: :commands). */
 #include <ctype.h>
 #include <dirent.h>
 #include <stdint.h>
@@ -32,15 +33,6 @@ struct comp {
 	size_t n;
 	bool given[MAX_COPTS]; /* the options on the line before the word being completed */
 	const char *sysroot; /* --sysroot's value on the line: its PIDs, not this machine's */
-};
-
-/* The global options' values, which argp cannot carry (commands.c's global_options) */
-static const struct {
-	const char *name, *words;
-} global_values[] = {
-	{"color", "auto always never"},
-	{"arch", "x86_64 arm64 i386 arm"},
-	{"page-size", "4K 16K 64K"},
 };
 
 static void add_opts(struct comp *c, const struct opts *o)
@@ -230,17 +222,17 @@ static void say_list(struct comp *c, const char *before, const char *cur, const 
 	snprintf(head, sizeof(head), "%s%.*s", before, (int)hlen, cur);
 	const char *tail = cur + hlen;
 	fputs(":nospace\n", c->out);
-	const struct columns *cols = c->cmd ? c->cmd->columns : NULL;
-	size_t n = words ? SIZE_MAX : cols ? cols->n : 0;
-	const char *w = words;
-	for (size_t i = 0; i < n && (!words || *w); i++) {
-		size_t len = words ? strcspn(w, " ") : strlen(cols->def[i].name);
-		const char *name = words ? w : cols->def[i].name;
-		const char *help = words ? NULL : cols->def[i].help;
-		if (words)
-			w += len + (w[len] == ' ');
-		if (!listed(cur, hlen, name, len))
-			say(c, head, name, len, tail, help, clause(help));
+	for (const char *w = words; w && *w;) {
+		size_t len = strcspn(w, " ");
+		if (!listed(cur, hlen, w, len))
+			say(c, head, w, len, tail, NULL, 0);
+		w += len + (w[len] == ' ');
+	}
+	const struct columns *cols = words || !c->cmd ? NULL : c->cmd->columns;
+	for (size_t i = 0; cols && i < cols->n; i++) {
+		const struct col_def *d = &cols->def[i];
+		if (!listed(cur, hlen, d->name, strlen(d->name)))
+			say(c, head, d->name, strlen(d->name), tail, d->help, clause(d->help));
 	}
 }
 
@@ -248,45 +240,36 @@ static void say_list(struct comp *c, const char *before, const char *cur, const 
 static void say_values(struct comp *c, const struct copt *o, const char *before, const char *cur)
 {
 	const struct opt *t = o->opt;
-	char words[256];
-	bool have = false;
-	if (!t) {
-		for (size_t i = 0; i < sizeof(global_values) / sizeof(global_values[0]); i++)
-			if (!strcmp(o->name, global_values[i].name)) {
-				snprintf(words, sizeof(words), "%s", global_values[i].words);
-				have = true;
-			}
-	} else if (t->kind == OPTK_CHOICE) {
-		size_t len = 0;
-		for (size_t i = 0; t->choices[i] && len < sizeof(words); i++)
-			len += (size_t)snprintf(words + len, sizeof(words) - len, "%s%s",
-						i ? " " : "", t->choices[i]);
-		have = len < sizeof(words);
-	} else if (t->kind == OPTK_SORT) {
+	if (t && t->kind == OPTK_CHOICE) {
+		for (size_t i = 0; t->choices[i]; i++)
+			say(c, before, t->choices[i], strlen(t->choices[i]), cur, NULL, 0);
+		return;
+	}
+	if (t && t->kind == OPTK_SORT) {
 		for (size_t i = 0; i < t->ncols; i++) {
-			if (i == t->max)
-				continue;
 			char low[64];
 			size_t n = 0;
 			for (const char *s = t->cols[i].name; *s && n + 1 < sizeof(low); s++)
 				low[n++] = (char)tolower((unsigned char)*s);
-			say(c, before, low, n, cur, t->cols[i].help, clause(t->cols[i].help));
+			if (i != t->max)
+				say(c, before, low, n, cur, t->cols[i].help, clause(t->cols[i].help));
 		}
 		return;
-	} else if (t->kind == OPTK_NUM && t->max - t->min < 8) {
-		size_t len = 0;
-		for (uint64_t i = 0; i <= t->max - t->min; i++)
-			len += (size_t)snprintf(words + len, sizeof(words) - len, "%s%llu",
-						i ? " " : "", (unsigned long long)(t->min + i));
-		have = true;
-	} else {
-		have = hint_words(t->hint, words, sizeof(words));
 	}
-	if (o->arg && !strcmp(o->arg, "LIST")) {
-		say_list(c, before, cur, have ? words : NULL);
+	if (t && t->kind == OPTK_NUM && t->max - t->min < 8) {
+		for (uint64_t v = 0; v <= t->max - t->min; v++) {
+			char num[24];
+			int n = snprintf(num, sizeof(num), "%llu", (unsigned long long)(t->min + v));
+			say(c, before, num, (size_t)n, cur, NULL, 0);
+		}
 		return;
 	}
-	if (have)
+	/* the words of its hint, the list its message gives; else what its metavar asks for */
+	char words[256];
+	bool have = hint_words(t ? t->hint : global_hint(o->name), words, sizeof(words));
+	if (o->arg && !strcmp(o->arg, "LIST"))
+		say_list(c, before, cur, have ? words : NULL);
+	else if (have)
 		say_words(c, before, words, cur);
 	else if (o->arg)
 		say_kind(c, o->arg, false, before, cur); /* an option's PIDs are numbers */
@@ -373,15 +356,12 @@ static const char *nth_arg(const struct comp *c, const char *doc, size_t k, char
 		bool options, given;
 		char one[64];
 		const char *a = line_arg(c, line, llen, k, &options, &given, one, sizeof(one));
-		if (given) {
-			first = a;
+		if (given || (!options && a && !first)) {
+			first = a ? buf : NULL;
 			if (a)
 				snprintf(buf, size, "%s", a);
-			return a ? buf : NULL;
-		}
-		if (!options && a && !first) {
-			snprintf(buf, size, "%s", a);
-			first = buf;
+			if (given)
+				return first;
 		}
 		line += llen + (line[llen] == '\n');
 	}
@@ -411,8 +391,8 @@ int complete_main(int argc, char **argv, FILE *out)
 				c.given[o - c.o] = true;
 			if (o && o->arg && !o->optional && !eq)
 				takes = o;
-			if (o && eq && !o->opt && !strcmp(o->name, "sysroot"))
-				c.sysroot = eq + 1;
+			if (o && !o->opt && !strcmp(o->name, "sysroot"))
+				c.sysroot = eq ? eq + 1 : i + 2 < argc ? argv[i + 1] : NULL;
 		} else if (w[0] == '-' && w[1]) {
 			/* letters together (-rn); one that takes an argument takes the rest */
 			for (const char *s = w + 1; *s; s++) {
@@ -436,8 +416,6 @@ int complete_main(int argc, char **argv, FILE *out)
 			pending = takes; /* the word being completed is its argument */
 			break;
 		}
-		if (takes && !takes->opt && !strcmp(takes->name, "sysroot"))
-			c.sysroot = argv[i + 1];
 		if (takes)
 			i++;
 	}
@@ -464,9 +442,7 @@ int complete_main(int argc, char **argv, FILE *out)
 	if (cur[0] == '-' || (c.cmd && !c.cmd->opts->args_doc)) {
 		say_options(&c, cur);
 	} else if (!c.cmd) {
-		for (const struct command *const *k = commands; *k; k++)
-			say(&c, "", (*k)->name, strlen((*k)->name), cur, (*k)->summary,
-			    strlen((*k)->summary));
+		fputs(":commands\n", out); /* each script lists them, with the table's summaries */
 	} else if (kind) {
 		say_kind(&c, kind, c.cmd->opts->pid_self, "", cur);
 	}
